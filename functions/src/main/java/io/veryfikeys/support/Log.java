@@ -1,0 +1,100 @@
+package io.veryfikeys.support;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Structured logging: one JSON object per line on stdout, which Lambda ships to CloudWatch
+ * Logs as one event. Context (account, step, execution id, key id) is set once per
+ * invocation and added to every line. There is deliberately no way to log a
+ * {@link SecretValue}: it prints as a mask.
+ */
+public final class Log {
+    private static final ThreadLocal<Map<String, Object>> CONTEXT = ThreadLocal.withInitial(LinkedHashMap::new);
+    private static volatile PrintStream out = System.out;
+
+    private final String logger;
+
+    private Log(String logger) {
+        this.logger = logger;
+    }
+
+    public static Log get(Class<?> type) {
+        return new Log(type.getSimpleName());
+    }
+
+    /** Adds a member to every following line of this thread, until {@link #clearContext()}. */
+    public static void context(String name, Object value) {
+        if (value == null) {
+            CONTEXT.get().remove(name);
+        } else {
+            CONTEXT.get().put(name, value);
+        }
+    }
+
+    public static void clearContext() {
+        CONTEXT.get().clear();
+    }
+
+    /** Where lines go; tests point this at a buffer to scan what was logged. */
+    public static void redirect(PrintStream stream) {
+        out = stream == null ? System.out : stream;
+    }
+
+    public void info(String event, Object... fields) {
+        write("INFO", event, null, fields);
+    }
+
+    public void warn(String event, Object... fields) {
+        write("WARN", event, null, fields);
+    }
+
+    public void error(String event, Throwable error, Object... fields) {
+        write("ERROR", event, error, fields);
+    }
+
+    private void write(String level, String event, Throwable error, Object[] fields) {
+        StringWriter buffer = new StringWriter(256);
+        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(buffer)) {
+            json.writeStartObject();
+            json.writeStringField("time", Instant.now().toString());
+            json.writeStringField("level", level);
+            json.writeStringField("logger", logger);
+            json.writeStringField("event", event);
+            for (Map.Entry<String, Object> entry : CONTEXT.get().entrySet()) {
+                writeField(json, entry.getKey(), entry.getValue());
+            }
+            for (int i = 0; i + 1 < fields.length; i += 2) {
+                writeField(json, String.valueOf(fields[i]), fields[i + 1]);
+            }
+            if (error != null) {
+                json.writeStringField("errorType", error.getClass().getName());
+                json.writeStringField("errorMessage", String.valueOf(error.getMessage()));
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println(buffer);
+    }
+
+    private static void writeField(JsonGenerator json, String name, Object value) throws IOException {
+        if (value == null) {
+            json.writeNullField(name);
+        } else if (value instanceof Number number) {
+            json.writeFieldName(name);
+            json.writeNumber(number.toString());
+        } else if (value instanceof Boolean bool) {
+            json.writeBooleanField(name, bool);
+        } else {
+            // toString, never serialization: a SecretValue prints as a mask.
+            json.writeStringField(name, value.toString());
+        }
+    }
+}
