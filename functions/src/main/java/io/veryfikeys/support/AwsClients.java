@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.time.Duration;
 
@@ -38,6 +39,7 @@ public final class AwsClients {
     private static volatile SecretsManagerClient secretsManager;
     private static volatile SnsClient sns;
     private static volatile SfnClient sfn;
+    private static volatile SsmClient ssm;
 
     private AwsClients() {
     }
@@ -80,5 +82,17 @@ public final class AwsClients {
             }
         }
         return sfn;
+    }
+
+    public static SsmClient ssm() {
+        if (ssm == null) {
+            synchronized (AwsClients.class) {
+                if (ssm == null) {
+                    ssm = SsmClient.builder()
+                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP).build();
+                }
+            }
+        }
+        return ssm;
     }
 }

@@ -1,0 +1,5 @@
+package io.veryfikeys.rotation;
+
+/** The new key, stored as AWSPENDING under {@code versionId}. */
+public record Created(String versionId, long newKeyId) {
+}

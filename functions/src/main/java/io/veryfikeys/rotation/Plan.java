@@ -1,0 +1,25 @@
+package io.veryfikeys.rotation;
+
+import io.veryfikeys.consumers.Consumer;
+
+import java.util.List;
+
+/**
+ * What the Plan step decided, and everything later steps need to act on it without deciding
+ * again. Ids only: no key value ever travels between states.
+ *
+ * @param action       ROTATE, FINISH_PREVIOUS (an interrupted rotation left the old key live and
+ *                     some consumer on it: confirm and delete it, no new key), BLOCKED, ALREADY_RUNNING
+ * @param versionId    the secret version id the new key will be stored under (the idempotency token)
+ * @param staleKeyId   an AWSPREVIOUS key no consumer uses, to delete before creating (two-key limit)
+ * @param knownKeyIds  the live key ids at Veryfi when planning
+ * @param rollout      for FINISH_PREVIOUS: the rollout to complete
+ */
+public record Plan(String action, String reason, String secretId, String versionId, String currentVersionId,
+                   long currentKeyId, Long staleKeyId, List<Long> knownKeyIds, List<Consumer> consumers,
+                   RotationSettings settings, Rollout rollout) {
+    public static final String ROTATE = "ROTATE";
+    public static final String FINISH_PREVIOUS = "FINISH_PREVIOUS";
+    public static final String BLOCKED = "BLOCKED";
+    public static final String ALREADY_RUNNING = "ALREADY_RUNNING";
+}

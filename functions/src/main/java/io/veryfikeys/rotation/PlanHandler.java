@@ -1,0 +1,18 @@
+package io.veryfikeys.rotation;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.veryfikeys.support.StepHandler;
+
+/** Lambda entry point of the rotation's Plan state; the protocol lives in {@link RotationSteps#plan}. */
+public final class PlanHandler extends StepHandler<PlanRequest, Plan> {
+    private static final RotationSteps STEPS = RotationSteps.fromEnvironment();
+
+    public PlanHandler() {
+        super(PlanRequest.class);
+    }
+
+    @Override
+    protected Plan handle(PlanRequest input, Context context) {
+        return STEPS.plan(input);
+    }
+}

@@ -1,0 +1,34 @@
+package io.veryfikeys.rotation;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.StepHandler;
+
+/**
+ * Lambda entry point of the two undo steps: {@code demote} puts the old key back as AWSCURRENT,
+ * {@code discard} deletes a new key that must not stay (see {@link RotationSteps}).
+ */
+public final class RevertHandler extends StepHandler<RevertHandler.Request, Object> {
+    private static final RotationSteps STEPS = RotationSteps.fromEnvironment();
+
+    public record Request(String phase, RotationState state) {
+    }
+
+    public RevertHandler() {
+        super(Request.class);
+    }
+
+    @Override
+    protected Object handle(Request input, Context context) {
+        if (input.state() == null) {
+            throw new InvalidInputException("state is required");
+        }
+        if ("demote".equals(input.phase())) {
+            return STEPS.demoteNewKey(input.state());
+        }
+        if ("discard".equals(input.phase())) {
+            return STEPS.discardNewKey(input.state());
+        }
+        throw new InvalidInputException("phase must be \"demote\" or \"discard\"");
+    }
+}

@@ -1,0 +1,133 @@
+package io.veryfikeys.rotation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.support.Json;
+import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Notifications;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The last word of every execution, good or bad, published to the alerts topic: which account,
+ * what happened, at which step, with which error, in which execution, and which key ids.
+ */
+public final class RotationReport {
+    private static final Log LOG = Log.get(RotationReport.class);
+
+    private final Notifications notifications;
+    private final Clock clock;
+
+    public RotationReport(Notifications notifications, Clock clock) {
+        this.notifications = notifications;
+        this.clock = clock;
+    }
+
+    public record Request(String outcome, String executionId, RotationState state) {
+    }
+
+    public Map<String, Object> publish(Request request) {
+        RotationState state = request.state() == null ? emptyState() : request.state();
+        String outcome = request.outcome() == null ? "FAILED" : request.outcome();
+        String account = state.plan() != null ? state.plan().secretId() : state.secretId();
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("account", account);
+        message.put("result", outcome);
+        message.put("summary", summary(outcome, state));
+        message.put("step", stepOf(state));
+        if (state.error() != null) {
+            message.put("error", state.error().path("Error").asText(null));
+            message.put("cause", causeOf(state.error()));
+        }
+        message.put("executionId", request.executionId());
+        if (state.plan() != null) {
+            message.put("plan", state.plan().action());
+            message.put("reason", state.plan().reason());
+            message.put("oldKeyId", state.plan().currentKeyId());
+        }
+        if (state.created() != null) {
+            message.put("newKeyId", state.created().newKeyId());
+        }
+        Rollout rollout = state.currentRollout();
+        if (rollout != null) {
+            message.put("oldKeyId", rollout.oldKeyId());
+            message.put("newKeyId", rollout.newKeyId());
+        }
+        PollState poll = state.revert() != null && state.revertPoll() != null ? state.revertPoll() : state.poll();
+        if (poll != null) {
+            message.put("consumersLagging", poll.lagging());
+            message.put("consumersUnhealthy", poll.unhealthy());
+            message.put("polls", poll.polls());
+            message.put("waitedSeconds", poll.waitedSeconds());
+        }
+        message.put("time", clock.instant().toString());
+        String subject = "Veryfi key rotation " + outcome + ": " + account;
+        String messageId = notifications.alert(subject, outcome, message);
+        LOG.info("report.published", "result", outcome, "account", account, "messageId", messageId);
+        return Map.of("result", outcome, "messageId", messageId);
+    }
+
+    private static String summary(String outcome, RotationState state) {
+        return switch (outcome) {
+            case "SUCCEEDED" -> "Key rotated: every consumer confirmed the new key and the old key was deleted.";
+            case "BLOCKED" -> "Rotation refused, nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
+            case "ALREADY_RUNNING" -> "Nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
+            case "CONSUMERS_LAGGING" -> "Consumers did not all move to the new key in time. The old key was NOT deleted:"
+                    + " both keys stay live. Fix the lagging consumers, then run the rotation again.";
+            case "REVERTED" -> "A consumer was unhealthy on the new key: the old key is AWSCURRENT again and the new key"
+                    + " was deleted once no consumer used it.";
+            case "REVERT_INCOMPLETE" -> "Revert started (old key is AWSCURRENT again) but consumers did not all move"
+                    + " back in time: both keys stay live.";
+            case "NEW_KEY_REJECTED" -> "Veryfi rejected the new key on verification: it was deleted, the old key is"
+                    + " untouched and still AWSCURRENT.";
+            default -> "Rotation failed at step " + stepOf(state) + "; see error and cause. Keys are left as the"
+                    + " step found them; running the rotation again resumes safely.";
+        };
+    }
+
+    /** The first step without a result is where the execution stopped. */
+    static String stepOf(RotationState state) {
+        if (state.plan() == null) {
+            return "Plan";
+        }
+        if (!Plan.ROTATE.equals(state.plan().action()) && !Plan.FINISH_PREVIOUS.equals(state.plan().action())) {
+            return "Plan";
+        }
+        if (Plan.ROTATE.equals(state.plan().action())) {
+            if (state.created() == null) {
+                return "CreateKey";
+            }
+            if (state.verified() == null) {
+                return "VerifyNewKey";
+            }
+            if (state.rollout() == null) {
+                return "Promote";
+            }
+        }
+        if (state.revert() != null) {
+            return state.discarded() == null ? "Revert" : "Report";
+        }
+        if (state.poll() == null || !PollState.DONE.equals(state.poll().status())) {
+            return "PollConsumers";
+        }
+        return state.deleted() == null ? "DeleteOldKey" : "Report";
+    }
+
+    private static String causeOf(JsonNode error) {
+        String cause = error.path("Cause").asText("");
+        try {
+            JsonNode parsed = Json.MAPPER.readTree(cause);
+            if (parsed != null && parsed.has("errorMessage")) {
+                return parsed.get("errorMessage").asText();
+            }
+        } catch (Exception e) {
+            // not JSON: use as it is
+        }
+        return cause;
+    }
+
+    private static RotationState emptyState() {
+        return new RotationState(null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

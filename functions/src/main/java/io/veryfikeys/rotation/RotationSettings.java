@@ -1,0 +1,67 @@
+package io.veryfikeys.rotation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.support.Env;
+import io.veryfikeys.support.InvalidInputException;
+
+/**
+ * How patient a rotation is with consumers. Defaults come from the function's environment
+ * (the template's parameters); an execution input may override each one within bounds, e.g.
+ * for an urgent rotation with a short grace period.
+ */
+public record RotationSettings(int pollIntervalSeconds, int requiredHealthyPolls, int pollTimeoutSeconds,
+                               int gracePeriodSeconds) {
+    static final int WEEK = 7 * 24 * 3600;
+
+    public RotationSettings {
+        check("pollIntervalSeconds", pollIntervalSeconds, 1, 3600);
+        check("requiredHealthyPolls", requiredHealthyPolls, 1, 100);
+        check("pollTimeoutSeconds", pollTimeoutSeconds, 1, WEEK);
+        check("gracePeriodSeconds", gracePeriodSeconds, 0, WEEK);
+    }
+
+    public static RotationSettings fromEnvironment() {
+        return new RotationSettings(
+                envInt("POLL_INTERVAL_SECONDS", 60),
+                envInt("REQUIRED_HEALTHY_POLLS", 3),
+                envInt("POLL_TIMEOUT_SECONDS", 24 * 3600),
+                envInt("GRACE_PERIOD_SECONDS", 3600));
+    }
+
+    public RotationSettings withOverrides(JsonNode input) {
+        return new RotationSettings(
+                override(input, "pollIntervalSeconds", pollIntervalSeconds),
+                override(input, "requiredHealthyPolls", requiredHealthyPolls),
+                override(input, "pollTimeoutSeconds", pollTimeoutSeconds),
+                override(input, "gracePeriodSeconds", gracePeriodSeconds));
+    }
+
+    private static int override(JsonNode input, String name, int defaultValue) {
+        JsonNode value = input == null ? null : input.get(name);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new InvalidInputException(name + " must be a whole number");
+        }
+        return value.intValue();
+    }
+
+    private static int envInt(String name, int defaultValue) {
+        String text = Env.get(name, null);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable " + name + " must be a whole number");
+        }
+    }
+
+    private static void check(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidInputException(name + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+}

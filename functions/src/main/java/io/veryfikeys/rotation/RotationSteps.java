@@ -1,0 +1,450 @@
+package io.veryfikeys.rotation;
+
+import io.veryfikeys.consumers.Consumer;
+import io.veryfikeys.consumers.ConsumerHealth;
+import io.veryfikeys.consumers.ConsumerRegistry;
+import io.veryfikeys.consumers.ConsumerReport;
+import io.veryfikeys.secrets.AccountSecret;
+import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.secrets.SecretVersions;
+import io.veryfikeys.support.AwsClients;
+import io.veryfikeys.support.Env;
+import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Notifications;
+import io.veryfikeys.support.SecretIds;
+import io.veryfikeys.veryfi.ApiKey;
+import io.veryfikeys.veryfi.KeyNotFoundException;
+import io.veryfikeys.veryfi.VeryfiAuthException;
+import io.veryfikeys.veryfi.VeryfiKeysClient;
+import io.veryfikeys.veryfi.VeryfiUnavailableException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The rotation protocol, one method per state of {@code statemachine/rotation.asl.json}.
+ * Every method is idempotent: the staging labels in Secrets Manager and the live keys at
+ * Veryfi are the state, the version id (derived from the execution) is the token, and a
+ * repeated call finds its own earlier work and returns the same answer.
+ */
+public final class RotationSteps {
+    private static final Log LOG = Log.get(RotationSteps.class);
+
+    private final AccountSecrets secrets;
+    private final VeryfiKeysClient veryfi;
+    private final ConsumerRegistry registry;
+    private final ConsumerHealth health;
+    private final RunningRotations running;
+    private final Notifications notifications;
+    private final RotationSettings defaults;
+    private final Clock clock;
+    private final Duration verifyRetryDelay;
+
+    public RotationSteps(AccountSecrets secrets, VeryfiKeysClient veryfi, ConsumerRegistry registry,
+                         ConsumerHealth health, RunningRotations running, Notifications notifications,
+                         RotationSettings defaults, Clock clock, Duration verifyRetryDelay) {
+        this.secrets = secrets;
+        this.veryfi = veryfi;
+        this.registry = registry;
+        this.health = health;
+        this.running = running;
+        this.notifications = notifications;
+        this.defaults = defaults;
+        this.clock = clock;
+        this.verifyRetryDelay = verifyRetryDelay;
+    }
+
+    /** Everything from the function's environment; SDK clients are built on first use only. */
+    public static RotationSteps fromEnvironment() {
+        return new RotationSteps(
+                new AccountSecrets(AwsClients::secretsManager),
+                VeryfiKeysClient.create(),
+                new ConsumerRegistry(AwsClients::ssm, Env.get("CONSUMER_REGISTRY_PREFIX", "/veryfi-key-rotation/consumers")),
+                new ConsumerHealth(),
+                new RunningRotations(AwsClients::sfn),
+                Notifications.fromEnvironment(),
+                RotationSettings.fromEnvironment(),
+                Clock.systemUTC(),
+                Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))));
+    }
+
+    // ---------------------------------------------------------------- Plan (reads only)
+
+    public Plan plan(PlanRequest request) {
+        if (request.input() == null || !request.input().isObject()) {
+            throw new InvalidInputException("the execution input must be a JSON object with a secretId");
+        }
+        String secretId = SecretIds.validate(request.input().path("secretId").isTextual()
+                ? request.input().get("secretId").asText() : null);
+        RotationSettings settings = defaults.withOverrides(request.input());
+        Log.context("account", secretId);
+
+        Optional<String> owner = running.ownerOtherThan(request.stateMachineArn(), secretId, request.executionId());
+        if (owner.isPresent()) {
+            return decision(Plan.ALREADY_RUNNING, "a rotation of " + secretId + " is already running: " + owner.get(),
+                    secretId, null, null, 0, null, List.of(), List.of(), settings, null);
+        }
+
+        SecretVersions versions = secrets.versions(secretId);
+        AccountSecret current = secrets.read(secretId, versions.currentVersionId());
+        List<Consumer> consumers = registry.consumersOf(secretId);
+
+        List<Long> live;
+        try {
+            live = veryfi.listKeyIds(current.account(), current.apiKey());
+        } catch (VeryfiAuthException e) {
+            return blocked("Veryfi rejects the AWSCURRENT key " + current.apiKeyId()
+                    + " (status " + e.status() + "): reset the account (see the incident runbook)",
+                    secretId, versions, current, List.of(), consumers, settings);
+        }
+        if (!live.contains(current.apiKeyId())) {
+            return blocked("Veryfi does not know the AWSCURRENT key " + current.apiKeyId() + " (live: " + live + ")",
+                    secretId, versions, current, live, consumers, settings);
+        }
+
+        String versionId = tokenFor(request.executionId(), secretId);
+        TreeSet<Long> extra = new TreeSet<>(live);
+        extra.remove(current.apiKeyId());
+
+        if (versions.pendingVersionId().isPresent()) {
+            AccountSecret pending = secrets.read(secretId, versions.pendingVersionId().get());
+            if (extra.remove(pending.apiKeyId())) {
+                // An interrupted run created and stored this key: carry on with it, never make another.
+                versionId = versions.pendingVersionId().get();
+                LOG.info("plan.resume_pending", "versionId", versionId, "keyId", pending.apiKeyId());
+            }
+        }
+
+        Long staleKeyId = null;
+        if (extra.size() == 1 && versions.previousVersionId().isPresent()) {
+            String previousVersion = versions.previousVersionId().get();
+            long previousKeyId = secrets.read(secretId, previousVersion).apiKeyId();
+            if (extra.first() == previousKeyId) {
+                List<ConsumerReport> reports = health.check(consumers);
+                List<String> onPrevious = reports.stream()
+                        .filter(r -> r.uses(previousKeyId) || !r.reachable()).map(ConsumerReport::name).toList();
+                if (!onPrevious.isEmpty()) {
+                    Rollout rollout = new Rollout(current.apiKeyId(), previousKeyId, versions.currentVersionId(), previousVersion);
+                    return decision(Plan.FINISH_PREVIOUS, "key " + previousKeyId + " (AWSPREVIOUS) is still live and "
+                                    + String.join(", ", onPrevious) + " may still use it: finishing that rotation first",
+                            secretId, versionId, versions.currentVersionId(), current.apiKeyId(), null, live, consumers,
+                            settings, rollout);
+                }
+                staleKeyId = previousKeyId;
+                extra.clear();
+            }
+        }
+        if (!extra.isEmpty()) {
+            return blocked("Veryfi has key(s) " + extra + " that no version of " + secretId
+                    + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
+                    + " or store it in the secret, then run again", secretId, versions, current, live, consumers, settings);
+        }
+        return decision(Plan.ROTATE, staleKeyId == null ? "rotating key " + current.apiKeyId()
+                        : "rotating key " + current.apiKeyId() + " after removing unused previous key " + staleKeyId,
+                secretId, versionId, versions.currentVersionId(), current.apiKeyId(), staleKeyId, live, consumers,
+                settings, null);
+    }
+
+    /** The version id of this execution's new key: the same on every retry of the same execution. */
+    static String tokenFor(String executionId, String secretId) {
+        return UUID.nameUUIDFromBytes((executionId + "|" + secretId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private Plan blocked(String reason, String secretId, SecretVersions versions, AccountSecret current,
+                         List<Long> live, List<Consumer> consumers, RotationSettings settings) {
+        LOG.warn("plan.blocked", "reason", reason);
+        return decision(Plan.BLOCKED, reason, secretId, null, versions.currentVersionId(), current.apiKeyId(), null,
+                live, consumers, settings, null);
+    }
+
+    private Plan decision(String action, String reason, String secretId, String versionId, String currentVersionId,
+                          long currentKeyId, Long staleKeyId, List<Long> live, List<Consumer> consumers,
+                          RotationSettings settings, Rollout rollout) {
+        LOG.info("plan.decided", "action", action, "reason", reason, "keyId", currentKeyId);
+        return new Plan(action, reason, secretId, versionId, currentVersionId, currentKeyId, staleKeyId,
+                List.copyOf(live), consumers, settings, rollout);
+    }
+
+    // ---------------------------------------------------------------- Create
+
+    public Created createKey(RotationState state) {
+        Plan plan = requirePlan(state);
+        String secretId = plan.secretId();
+        SecretVersions versions = secrets.versions(secretId);
+
+        if (versions.isPending(plan.versionId()) || versions.isCurrent(plan.versionId())) {
+            long keyId = secrets.read(secretId, plan.versionId()).apiKeyId();
+            LOG.info("create.already_done", "versionId", plan.versionId(), "keyId", keyId);
+            return new Created(plan.versionId(), keyId);
+        }
+        if (!versions.isCurrent(plan.currentVersionId())) {
+            throw new RotationConflictException("AWSCURRENT of " + secretId + " moved since planning; run the rotation again");
+        }
+        AccountSecret current = secrets.read(secretId, plan.currentVersionId());
+
+        if (plan.staleKeyId() != null) {
+            deleteIfPresent(current, plan.staleKeyId(), "create.removed_stale_previous");
+        }
+
+        ApiKey created;
+        try {
+            created = veryfi.createKey(current.account(), current.apiKey());
+        } catch (VeryfiUnavailableException e) {
+            removeKeysCreatedSincePlan(current, plan);
+            throw e;
+        }
+        LOG.info("create.key_created", "keyId", created.id(), "versionId", plan.versionId());
+        try {
+            secrets.putPending(secretId, plan.versionId(), current.withKey(created.id(), created.value()));
+        } catch (RuntimeException storeFailure) {
+            // A key whose value is stored nowhere is an orphan: take it back before failing.
+            deleteIfPresent(current, created.id(), "create.orphan_deleted_after_store_failure");
+            throw storeFailure;
+        }
+        LOG.info("create.stored_pending", "keyId", created.id(), "versionId", plan.versionId());
+        return new Created(plan.versionId(), created.id());
+    }
+
+    /**
+     * A create whose answer was lost may still have created a key, whose value we will never
+     * see. Any key that appeared since planning and is in no secret version is such an orphan.
+     */
+    private void removeKeysCreatedSincePlan(AccountSecret current, Plan plan) {
+        try {
+            List<Long> live = veryfi.listKeyIds(current.account(), current.apiKey());
+            for (long id : live) {
+                if (!plan.knownKeyIds().contains(id)) {
+                    deleteIfPresent(current, id, "create.orphan_deleted_after_lost_answer");
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("create.orphan_check_failed", "errorType", e.getClass().getName());
+        }
+    }
+
+    // ---------------------------------------------------------------- Verify
+
+    public Map<String, Object> verifyNewKey(RotationState state) {
+        Created created = requireCreated(state);
+        String secretId = state.plan().secretId();
+        AccountSecret pending = secrets.read(secretId, created.versionId());
+        if (pending.apiKeyId() != created.newKeyId()) {
+            throw new RotationConflictException("version " + created.versionId() + " holds key " + pending.apiKeyId()
+                    + ", expected " + created.newKeyId());
+        }
+        int attempts = 4;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<Long> live = veryfi.listKeyIds(pending.account(), pending.apiKey());
+                LOG.info("verify.accepted", "keyId", created.newKeyId(), "attempt", attempt);
+                return Map.of("keyId", created.newKeyId(), "verified", true, "liveKeyIds", live);
+            } catch (VeryfiAuthException e) {
+                // A new key can take a moment to propagate at Veryfi: retry a few times, then give up.
+                LOG.warn("verify.rejected", "keyId", created.newKeyId(), "attempt", attempt, "status", e.status());
+                if (attempt >= attempts) {
+                    throw new NewKeyRejectedException("Veryfi rejected new key " + created.newKeyId() + " "
+                            + attempts + " times (status " + e.status() + ")");
+                }
+                sleep(verifyRetryDelay);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- Promote
+
+    public Rollout promote(RotationState state) {
+        Created created = requireCreated(state);
+        Plan plan = state.plan();
+        String secretId = plan.secretId();
+        SecretVersions versions = secrets.versions(secretId);
+        if (!versions.isCurrent(created.versionId())) {
+            if (!versions.isCurrent(plan.currentVersionId())) {
+                throw new RotationConflictException("AWSCURRENT of " + secretId + " moved since planning; not promoting");
+            }
+            secrets.moveCurrent(secretId, plan.currentVersionId(), created.versionId());
+            LOG.info("promote.moved_current", "keyId", created.newKeyId(), "versionId", created.versionId());
+        }
+        if (versions.isPending(created.versionId())) {
+            secrets.removeLabel(secretId, SecretVersions.PENDING, created.versionId());
+        }
+        Rollout rollout = new Rollout(created.newKeyId(), plan.currentKeyId(), created.versionId(), plan.currentVersionId());
+        publishKeyRotated(secretId, rollout.newKeyId(), rollout.oldKeyId(), rollout.newVersionId(), "rotation");
+        return rollout;
+    }
+
+    private void publishKeyRotated(String secretId, long keyId, long previousKeyId, String versionId, String reason) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("secretId", secretId);
+        event.put("keyId", keyId);
+        event.put("previousKeyId", previousKeyId);
+        event.put("versionId", versionId);
+        event.put("reason", reason);
+        event.put("time", clock.instant().toString());
+        notifications.keyRotated(event);
+    }
+
+    // ---------------------------------------------------------------- Poll consumers
+
+    /** One poll of every consumer; in a revert, the target is the old key again. */
+    public PollState pollConsumers(RotationState state) {
+        boolean reverting = state.revert() != null;
+        Rollout rollout = reverting ? state.revert() : state.currentRollout();
+        if (rollout == null || state.plan() == null) {
+            throw new InvalidInputException("pollConsumers needs plan and rollout");
+        }
+        long target = reverting ? rollout.oldKeyId() : rollout.newKeyId();
+        long away = reverting ? rollout.newKeyId() : rollout.oldKeyId();
+        PollState previous = reverting ? state.revertPoll() : state.poll();
+        RotationSettings settings = state.plan().settings();
+        long now = clock.millis();
+        long startedAt = previous == null ? now : previous.startedAtMillis();
+        int polls = previous == null ? 1 : previous.polls() + 1;
+
+        List<ConsumerReport> reports = health.check(state.plan().consumers());
+        List<String> lagging = new ArrayList<>();
+        List<String> unhealthy = new ArrayList<>();
+        for (ConsumerReport report : reports) {
+            if (!report.uses(target)) {
+                lagging.add(report.name());
+            } else if (!report.healthy()) {
+                unhealthy.add(report.name());
+            }
+            LOG.info("poll.consumer", "consumer", report.name(), "reportedKeyId", report.keyId(),
+                    "healthy", report.healthy(), "problem", report.problem(), "targetKeyId", target);
+        }
+
+        String status;
+        int consecutive = previous == null ? 0 : previous.consecutiveHealthy();
+        if (!reverting && !unhealthy.isEmpty()) {
+            status = PollState.REVERT;
+        } else if (lagging.isEmpty() && (unhealthy.isEmpty() || reverting)) {
+            // In a revert we only need every consumer off the new key before deleting it.
+            consecutive++;
+            status = consecutive >= settings.requiredHealthyPolls() ? PollState.DONE : PollState.WAIT;
+        } else {
+            consecutive = 0;
+            status = now - startedAt >= settings.pollTimeoutSeconds() * 1000L ? PollState.TIMEOUT : PollState.WAIT;
+        }
+        LOG.info("poll.result", "status", status, "targetKeyId", target, "awayKeyId", away, "polls", polls,
+                "consecutiveHealthy", consecutive, "lagging", String.join(",", lagging));
+        return new PollState(status, startedAt, consecutive, polls, (now - startedAt) / 1000, List.copyOf(lagging),
+                List.copyOf(unhealthy));
+    }
+
+    // ---------------------------------------------------------------- Delete the old key
+
+    public Map<String, Object> deleteOldKey(RotationState state) {
+        Rollout rollout = state.currentRollout();
+        if (rollout == null || state.plan() == null) {
+            throw new InvalidInputException("deleteOldKey needs plan and rollout");
+        }
+        String secretId = state.plan().secretId();
+        AccountSecret current = secrets.readCurrent(secretId);
+        if (current.apiKeyId() != rollout.newKeyId()) {
+            throw new RotationConflictException("AWSCURRENT of " + secretId + " holds key " + current.apiKeyId()
+                    + ", not the promoted key " + rollout.newKeyId() + ": old key " + rollout.oldKeyId() + " left live");
+        }
+        // Last look before the only irreversible step: a consumer seen on the old key, or one
+        // that cannot answer, keeps the old key alive.
+        List<String> blockers = health.check(state.plan().consumers()).stream()
+                .filter(r -> r.uses(rollout.oldKeyId()) || !r.reachable())
+                .map(r -> r.name() + (r.reachable() ? " (on key " + r.keyId() + ")" : " (" + r.problem() + ")"))
+                .toList();
+        if (!blockers.isEmpty()) {
+            throw new OldKeyStillInUseException("not deleting key " + rollout.oldKeyId() + ": " + String.join(", ", blockers));
+        }
+        boolean deleted = deleteIfPresent(current, rollout.oldKeyId(), "delete.old_key_deleted");
+        return Map.of("deletedKeyId", rollout.oldKeyId(), "alreadyGone", !deleted);
+    }
+
+    // ---------------------------------------------------------------- Revert
+
+    /** Puts the old key back as AWSCURRENT after a consumer turned unhealthy on the new one. */
+    public Rollout demoteNewKey(RotationState state) {
+        Rollout rollout = state.currentRollout();
+        if (rollout == null || state.plan() == null) {
+            throw new InvalidInputException("revert needs plan and rollout");
+        }
+        String secretId = state.plan().secretId();
+        SecretVersions versions = secrets.versions(secretId);
+        if (versions.isCurrent(rollout.newVersionId())) {
+            secrets.moveCurrent(secretId, rollout.newVersionId(), rollout.oldVersionId());
+            LOG.info("revert.old_key_current_again", "keyId", rollout.oldKeyId());
+        } else if (!versions.isCurrent(rollout.oldVersionId())) {
+            throw new RotationConflictException("AWSCURRENT of " + secretId + " is neither the old nor the new version");
+        }
+        publishKeyRotated(secretId, rollout.oldKeyId(), rollout.newKeyId(), rollout.oldVersionId(), "revert");
+        return rollout;
+    }
+
+    /** Deletes a new key that must not stay: rejected on verification, or reverted and no longer used. */
+    public Map<String, Object> discardNewKey(RotationState state) {
+        Created created = requireCreated(state);
+        String secretId = state.plan().secretId();
+        SecretVersions versions = secrets.versions(secretId);
+        if (versions.isCurrent(created.versionId())) {
+            throw new RotationConflictException("new key " + created.newKeyId() + " is AWSCURRENT: not deleting it");
+        }
+        AccountSecret current = secrets.read(secretId, versions.currentVersionId());
+        if (state.revert() != null) {
+            List<String> users = health.check(state.plan().consumers()).stream()
+                    .filter(r -> r.uses(created.newKeyId()) || !r.reachable()).map(ConsumerReport::name).toList();
+            if (!users.isEmpty()) {
+                throw new OldKeyStillInUseException("not deleting reverted key " + created.newKeyId() + ": "
+                        + String.join(", ", users) + " may still use it");
+            }
+        }
+        boolean deleted = deleteIfPresent(current, created.newKeyId(), "discard.new_key_deleted");
+        if (versions.isPending(created.versionId())) {
+            secrets.removeLabel(secretId, SecretVersions.PENDING, created.versionId());
+        }
+        return Map.of("deletedKeyId", created.newKeyId(), "alreadyGone", !deleted);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** @return false when the key was already gone (404), which is what we wanted anyway */
+    private boolean deleteIfPresent(AccountSecret authenticateWith, long keyId, String event) {
+        try {
+            veryfi.deleteKey(authenticateWith.account(), authenticateWith.apiKey(), keyId);
+            LOG.info(event, "keyId", keyId);
+            return true;
+        } catch (KeyNotFoundException e) {
+            LOG.info(event, "keyId", keyId, "alreadyGone", true);
+            return false;
+        }
+    }
+
+    private static Plan requirePlan(RotationState state) {
+        if (state == null || state.plan() == null || state.plan().versionId() == null) {
+            throw new InvalidInputException("this step needs the plan of a rotation (plan.versionId)");
+        }
+        return state.plan();
+    }
+
+    private static Created requireCreated(RotationState state) {
+        requirePlan(state);
+        if (state.created() == null || state.created().versionId() == null) {
+            throw new InvalidInputException("this step needs the created key (created.versionId)");
+        }
+        return state.created();
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.veryfikeys.secrets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.support.Json;
+import io.veryfikeys.support.SecretValue;
+import io.veryfikeys.veryfi.VeryfiAccount;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * One version of an account's secret: {@code {"clientId","username","apiKey","apiKeyId",
+ * "clientSecret"?, "baseUrl"?}}. Members we do not know are kept as they are, so a consumer's
+ * own additions survive a rotation.
+ */
+public final class AccountSecret {
+    private final ObjectNode json;
+    private final VeryfiAccount account;
+    private final SecretValue apiKey;
+    private final long apiKeyId;
+
+    private AccountSecret(ObjectNode json, VeryfiAccount account, SecretValue apiKey, long apiKeyId) {
+        this.json = json;
+        this.account = account;
+        this.apiKey = apiKey;
+        this.apiKeyId = apiKeyId;
+    }
+
+    /** @throws InvalidSecretException naming the member that is wrong, never its value */
+    public static AccountSecret parse(String secretId, String secretString) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(secretString);
+        } catch (Exception e) {
+            throw new InvalidSecretException("secret " + secretId + " is not valid JSON");
+        }
+        if (!(node instanceof ObjectNode json)) {
+            throw new InvalidSecretException("secret " + secretId + " must be a JSON object");
+        }
+        String clientId = requiredText(secretId, json, "clientId");
+        String username = requiredText(secretId, json, "username");
+        String apiKey = requiredText(secretId, json, "apiKey");
+        JsonNode keyId = json.get("apiKeyId");
+        if (keyId == null || !keyId.canConvertToLong() || keyId.asLong() <= 0) {
+            throw new InvalidSecretException("secret " + secretId + ": apiKeyId must be a positive integer");
+        }
+        Optional<SecretValue> clientSecret = optionalText(secretId, json, "clientSecret").map(SecretValue::of);
+        URI baseUrl = optionalText(secretId, json, "baseUrl").map(url -> parseBaseUrl(secretId, url))
+                .orElse(VeryfiAccount.PRODUCTION);
+        return new AccountSecret(json, new VeryfiAccount(baseUrl, clientId, username, clientSecret),
+                SecretValue.of(apiKey), keyId.asLong());
+    }
+
+    public VeryfiAccount account() {
+        return account;
+    }
+
+    public SecretValue apiKey() {
+        return apiKey;
+    }
+
+    public long apiKeyId() {
+        return apiKeyId;
+    }
+
+    /** The same secret with another key: what a new version holds. */
+    public AccountSecret withKey(long keyId, SecretValue key) {
+        ObjectNode copy = json.deepCopy();
+        copy.put("apiKey", key.reveal());
+        copy.put("apiKeyId", keyId);
+        return new AccountSecret(copy, account, key, keyId);
+    }
+
+    /** The JSON to store. Only ever handed to Secrets Manager. */
+    public String toSecretString() {
+        return json.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "AccountSecret[clientId=" + account.clientId() + ", apiKeyId=" + apiKeyId + "]";
+    }
+
+    private static String requiredText(String secretId, ObjectNode json, String name) {
+        return optionalText(secretId, json, name)
+                .orElseThrow(() -> new InvalidSecretException("secret " + secretId + ": " + name + " is missing or empty"));
+    }
+
+    private static Optional<String> optionalText(String secretId, ObjectNode json, String name) {
+        JsonNode value = json.get(name);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new InvalidSecretException("secret " + secretId + ": " + name + " must be a string");
+        }
+        return value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText());
+    }
+
+    private static URI parseBaseUrl(String secretId, String url) {
+        try {
+            URI uri = URI.create(url);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new InvalidSecretException("secret " + secretId + ": baseUrl must be an absolute http(s) URL");
+    }
+}

@@ -1,0 +1,100 @@
+package io.veryfikeys.secrets;
+
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.Filter;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
+import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The account secrets in Secrets Manager. Every write is keyed by a version id (the
+ * ClientRequestToken) so that repeating it is harmless, and every move of a staging label
+ * names the version it moves from, so a stale caller cannot move a label it does not hold.
+ */
+public final class AccountSecrets {
+    private final Supplier<SecretsManagerClient> clients;
+
+    /** Takes a supplier so that a step which never touches Secrets Manager never builds its client. */
+    public AccountSecrets(Supplier<SecretsManagerClient> clients) {
+        this.clients = clients;
+    }
+
+    public SecretVersions versions(String secretId) {
+        DescribeSecretResponse description = notFoundAsTyped(secretId,
+                () -> clients.get().describeSecret(b -> b.secretId(secretId)));
+        return SecretVersions.of(secretId, description.versionIdsToStages());
+    }
+
+    public AccountSecret read(String secretId, String versionId) {
+        String secretString = notFoundAsTyped(secretId,
+                () -> clients.get().getSecretValue(b -> b.secretId(secretId).versionId(versionId)).secretString());
+        return AccountSecret.parse(secretId, secretString);
+    }
+
+    public AccountSecret readCurrent(String secretId) {
+        String secretString = notFoundAsTyped(secretId,
+                () -> clients.get().getSecretValue(b -> b.secretId(secretId).versionStage(SecretVersions.CURRENT)).secretString());
+        return AccountSecret.parse(secretId, secretString);
+    }
+
+    /** Stores a new version under {@code versionId} with the AWSPENDING label (moved from any other version). */
+    public void putPending(String secretId, String versionId, AccountSecret secret) {
+        put(secretId, versionId, secret, SecretVersions.PENDING);
+    }
+
+    /** Stores a new version under {@code versionId} as AWSCURRENT; the old one becomes AWSPREVIOUS. */
+    public void putCurrent(String secretId, String versionId, AccountSecret secret) {
+        put(secretId, versionId, secret, SecretVersions.CURRENT);
+    }
+
+    /** Moves AWSCURRENT from {@code fromVersionId} to {@code toVersionId}; Secrets Manager labels the old one AWSPREVIOUS. */
+    public void moveCurrent(String secretId, String fromVersionId, String toVersionId) {
+        notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
+                .versionStage(SecretVersions.CURRENT).removeFromVersionId(fromVersionId).moveToVersionId(toVersionId)));
+    }
+
+    public void removeLabel(String secretId, String label, String versionId) {
+        notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
+                .versionStage(label).removeFromVersionId(versionId)));
+    }
+
+    /** Names of the secrets whose name starts with {@code prefix} and that carry tag {@code tagKey}={@code tagValue}. */
+    public List<String> listTagged(String prefix, String tagKey, String tagValue) {
+        List<String> names = new ArrayList<>();
+        ListSecretsRequest request = ListSecretsRequest.builder()
+                .filters(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build(),
+                        Filter.builder().key(FilterNameStringType.TAG_KEY).values(tagKey).build())
+                .build();
+        for (SecretListEntry entry : (Iterable<SecretListEntry>) clients.get().listSecretsPaginator(request).stream()
+                .flatMap(page -> page.secretList().stream())::iterator) {
+            boolean tagged = entry.tags().stream()
+                    .anyMatch(tag -> tag.key().equals(tagKey) && tag.value().equals(tagValue));
+            if (tagged && entry.name().startsWith(prefix)) {
+                names.add(entry.name());
+            }
+        }
+        names.sort(String::compareTo);
+        return names;
+    }
+
+    private void put(String secretId, String versionId, AccountSecret secret, String label) {
+        notFoundAsTyped(secretId, () -> clients.get().putSecretValue(b -> b.secretId(secretId)
+                .clientRequestToken(versionId)
+                .secretString(secret.toSecretString())
+                .versionStages(label)));
+    }
+
+    private static <T> T notFoundAsTyped(String secretId, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ResourceNotFoundException e) {
+            throw new SecretNotFoundException("secret " + secretId + " (or the version asked for) does not exist");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.veryfikeys.support;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * What every handler does around its one call into the core: read the event into a typed
+ * record (rejecting bad input with a specific error before anything is touched), set the log
+ * context, and turn a retryable AWS SDK failure into {@link AwsUnavailableException}, the one
+ * name the state machine retries on for every AWS service.
+ */
+public abstract class StepHandler<I, O> implements RequestStreamHandler {
+    private static final int MAX_INPUT_BYTES = 256 * 1024;
+    private final Class<I> inputType;
+    private final Log log = Log.get(getClass());
+
+    protected StepHandler(Class<I> inputType) {
+        this.inputType = inputType;
+    }
+
+    protected abstract O handle(I input, Context context);
+
+    @Override
+    public final void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+        Log.clearContext();
+        Log.context("function", context == null ? getClass().getSimpleName() : context.getFunctionName());
+        Log.context("requestId", context == null ? null : context.getAwsRequestId());
+        long started = System.nanoTime();
+        try {
+            I input = read(in);
+            O output = handle(input, context);
+            Json.MAPPER.writeValue(out, output);
+            log.info("step.succeeded", "millis", (System.nanoTime() - started) / 1_000_000);
+        } catch (SdkException e) {
+            log.error("step.failed", e, "millis", (System.nanoTime() - started) / 1_000_000);
+            if (e.retryable()) {
+                throw new AwsUnavailableException("AWS call failed, retryable: " + e.getClass().getSimpleName(), e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("step.failed", e, "millis", (System.nanoTime() - started) / 1_000_000);
+            throw e;
+        } finally {
+            Log.clearContext();
+        }
+    }
+
+    private I read(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_INPUT_BYTES + 1);
+        if (bytes.length > MAX_INPUT_BYTES) {
+            throw new InvalidInputException("input is larger than " + MAX_INPUT_BYTES + " bytes");
+        }
+        if (bytes.length == 0) {
+            throw new InvalidInputException("input is empty: expected a JSON object");
+        }
+        try {
+            I input = Json.MAPPER.readValue(bytes, inputType);
+            if (input == null) {
+                throw new InvalidInputException("input is null: expected a JSON object");
+            }
+            return input;
+        } catch (MismatchedInputException e) {
+            // Say where, never echo what: the input could hold anything.
+            throw new InvalidInputException("input does not match " + inputType.getSimpleName() + " at "
+                    + (e.getPathReference() == null ? "the top level" : pathOf(e)));
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("input is not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+    }
+
+    private static String pathOf(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder("$");
+        for (var ref : e.getPath()) {
+            path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+        }
+        return path.toString();
+    }
+}
