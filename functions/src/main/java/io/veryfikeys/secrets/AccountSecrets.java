@@ -43,6 +43,14 @@ public final class AccountSecrets {
         return AccountSecret.parse(secretId, secretString);
     }
 
+    /** Whether a version with this id exists, labelled or not: how a repeated request finds its own work. */
+    public boolean hasVersion(String secretId, String versionId) {
+        return notFoundAsTyped(secretId, () -> clients.get().listSecretVersionIdsPaginator(b -> b.secretId(secretId)
+                        .includeDeprecated(true)).stream()
+                .flatMap(page -> page.versions().stream())
+                .anyMatch(version -> version.versionId().equals(versionId)));
+    }
+
     /** Stores a new version under {@code versionId} with the AWSPENDING label (moved from any other version). */
     public void putPending(String secretId, String versionId, AccountSecret secret) {
         put(secretId, versionId, secret, SecretVersions.PENDING);

@@ -1,0 +1,275 @@
+package io.veryfikeys.reset;
+
+import io.veryfikeys.rotation.RunningRotations;
+import io.veryfikeys.secrets.AccountSecret;
+import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.secrets.SecretVersions;
+import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Notifications;
+import io.veryfikeys.support.SecretIds;
+import io.veryfikeys.veryfi.ApiKey;
+import io.veryfikeys.veryfi.KeyNotFoundException;
+import io.veryfikeys.veryfi.VeryfiAuthException;
+import io.veryfikeys.veryfi.VeryfiException;
+import io.veryfikeys.veryfi.VeryfiKeysClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The incident reset: every key of the account is regenerated at Veryfi, all previous keys stop
+ * working at once, and the new key goes into the secret before anything else happens. The value
+ * Veryfi returns exists nowhere else, so storing it is retried hard, and if it still cannot be
+ * stored the responders are told at once that the account is locked out.
+ */
+public final class AccountReset {
+    private static final Log LOG = Log.get(AccountReset.class);
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+    private static final int MAX_REASON = 500;
+
+    private final AccountSecrets secrets;
+    private final VeryfiKeysClient veryfi;
+    private final RunningRotations running;
+    private final Notifications notifications;
+    private final String rotationStateMachineArn;
+    private final int keysToKeep;
+    private final Duration storeRetryBase;
+    private final int storeAttempts;
+    private final Clock clock;
+
+    public AccountReset(AccountSecrets secrets, VeryfiKeysClient veryfi, RunningRotations running,
+                        Notifications notifications, String rotationStateMachineArn, int keysToKeep,
+                        Duration storeRetryBase, int storeAttempts, Clock clock) {
+        if (keysToKeep < 1 || keysToKeep > 2) {
+            throw new IllegalStateException("KEYS_TO_KEEP must be 1 or 2");
+        }
+        this.secrets = secrets;
+        this.veryfi = veryfi;
+        this.running = running;
+        this.notifications = notifications;
+        this.rotationStateMachineArn = rotationStateMachineArn;
+        this.keysToKeep = keysToKeep;
+        this.storeRetryBase = storeRetryBase;
+        this.storeAttempts = storeAttempts;
+        this.clock = clock;
+    }
+
+    /** Checks everything a responder typed before anything is touched. */
+    public static String validate(ResetRequest request) {
+        if (request == null) {
+            throw new InvalidInputException("expected {\"secretId\":..., \"reason\":..., \"confirm\":...}");
+        }
+        if (request.secretId() != null && request.account() != null && !request.secretId().equals(request.account())) {
+            throw new InvalidInputException("secretId and account disagree: give one of them");
+        }
+        String secretId = SecretIds.validate(request.secretId() != null ? request.secretId() : request.account());
+        String reason = request.reason() == null ? "" : request.reason().strip();
+        if (reason.isEmpty()) {
+            throw new InvalidInputException("reason is required: say why the keys are being reset (it goes into the alert)");
+        }
+        if (reason.length() > MAX_REASON) {
+            throw new InvalidInputException("reason must be at most " + MAX_REASON + " characters");
+        }
+        if (reason.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+            throw new InvalidInputException("reason must not contain control characters");
+        }
+        if (request.confirm() == null || !request.confirm().equals(secretId)) {
+            throw new InvalidInputException("confirm must repeat the account's secret name exactly (\"" + secretId
+                    + "\"): a reset locks every consumer out until it refetches the key");
+        }
+        if (request.idempotencyToken() != null && !TOKEN.matcher(request.idempotencyToken()).matches()) {
+            throw new InvalidInputException("idempotencyToken must be 8-64 characters from A-Z a-z 0-9 _ -");
+        }
+        if (request.requestedBy() != null && (request.requestedBy().length() > 200
+                || request.requestedBy().chars().anyMatch(Character::isISOControl))) {
+            throw new InvalidInputException("requestedBy must be at most 200 characters, without control characters");
+        }
+        return secretId;
+    }
+
+    public Map<String, Object> reset(ResetRequest request, String invocationId, String invokedBy) {
+        String secretId = validate(request);
+        String reason = request.reason().strip();
+        Log.context("account", secretId);
+        String token = request.idempotencyToken() != null ? request.idempotencyToken() : invocationId;
+        String versionId = UUID.nameUUIDFromBytes(("reset|" + secretId + "|" + token).getBytes(StandardCharsets.UTF_8))
+                .toString();
+
+        if (secrets.hasVersion(secretId, versionId)) {
+            long keyId = secrets.read(secretId, versionId).apiKeyId();
+            LOG.info("reset.already_done", "versionId", versionId, "keyId", keyId);
+            return result(secretId, keyId, versionId, List.of(), List.of(), true);
+        }
+
+        List<String> stopped = new ArrayList<>();
+        for (var execution : running.of(rotationStateMachineArn, secretId)) {
+            running.stop(execution.executionArn(), "Incident reset of " + secretId + ": " + reason);
+            stopped.add(execution.executionArn());
+            LOG.info("reset.rotation_stopped", "executionArn", execution.executionArn());
+        }
+
+        SecretVersions versions = secrets.versions(secretId);
+        AccountSecret current = secrets.read(secretId, versions.currentVersionId());
+        List<ApiKey> keys = callReset(secretId, versions, current);
+        keys = keys.stream().sorted(Comparator.comparingLong(ApiKey::id)).toList();
+        ApiKey keep = keys.get(0);
+
+        // The one thing that must not fail: nothing else happens before the new key is stored.
+        storeOrAlert(secretId, versionId, current.withKey(keep.id(), keep.value()), reason, invokedBy);
+        LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
+
+        versions.pendingVersionId().ifPresent(pending -> {
+            // A pending key from an interrupted rotation died with the reset.
+            secrets.removeLabel(secretId, SecretVersions.PENDING, pending);
+        });
+        AccountSecret stored = current.withKey(keep.id(), keep.value());
+        List<Long> deleted = new ArrayList<>();
+        Long spareKeyId = null;
+        for (ApiKey extra : keys.subList(1, keys.size())) {
+            if (keysToKeep == 2 && spareKeyId == null && storeSpare(secretId, versionId, stored, extra)) {
+                spareKeyId = extra.id();
+                continue;
+            }
+            try {
+                veryfi.deleteKey(stored.account(), stored.apiKey(), extra.id());
+            } catch (KeyNotFoundException gone) {
+                // already gone: fine
+            }
+            deleted.add(extra.id());
+            LOG.info("reset.extra_key_deleted", "keyId", extra.id());
+        }
+
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("account", secretId);
+        alert.put("result", "RESET");
+        alert.put("summary", "Every key of " + secretId + " was reset: all previous keys are rejected by Veryfi now."
+                + " Consumers must refetch AWSCURRENT of the secret.");
+        alert.put("reason", reason);
+        alert.put("requestedBy", request.requestedBy());
+        alert.put("invokedBy", invokedBy);
+        alert.put("time", clock.instant().toString());
+        alert.put("newKeyId", keep.id());
+        alert.put("versionId", versionId);
+        alert.put("deletedKeyIds", deleted);
+        alert.put("spareKeyId", spareKeyId);
+        alert.put("stoppedExecutions", stopped);
+        notifications.alert("Veryfi keys RESET: " + secretId, "RESET", alert);
+
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("secretId", secretId);
+        event.put("keyId", keep.id());
+        event.put("previousKeyId", current.apiKeyId());
+        event.put("versionId", versionId);
+        event.put("reason", "reset");
+        event.put("time", clock.instant().toString());
+        notifications.keyRotated(event);
+        LOG.info("reset.done", "keyId", keep.id(), "deleted", deleted.size(), "stopped", stopped.size());
+        return result(secretId, keep.id(), versionId, deleted, stopped, false);
+    }
+
+    /** Authenticates with AWSCURRENT, falling back to the other stored keys should it be dead already. */
+    private List<ApiKey> callReset(String secretId, SecretVersions versions, AccountSecret current) {
+        List<AccountSecret> candidates = new ArrayList<>(List.of(current));
+        versions.pendingVersionId().map(v -> secrets.read(secretId, v)).ifPresent(candidates::add);
+        versions.previousVersionId().map(v -> secrets.read(secretId, v)).ifPresent(candidates::add);
+        VeryfiException last = null;
+        for (AccountSecret candidate : candidates) {
+            try {
+                List<ApiKey> keys = veryfi.resetKeys(candidate.account(), candidate.apiKey());
+                if (keys.isEmpty()) {
+                    throw new ResetFailedException("Veryfi's reset returned no key", null);
+                }
+                return keys;
+            } catch (VeryfiAuthException e) {
+                LOG.warn("reset.key_rejected", "keyId", candidate.apiKeyId());
+                last = e;
+            } catch (VeryfiException e) {
+                alertFailure(secretId, "Veryfi did not perform the reset (" + e.getClass().getSimpleName()
+                        + ", status " + e.status() + "). Nothing changed; try again.");
+                throw new ResetFailedException("reset of " + secretId + " failed at Veryfi: " + e.getMessage(), e);
+            }
+        }
+        alertFailure(secretId, "Veryfi rejects every key stored in " + secretId
+                + ": reset the account from the Veryfi portal and store the new key in the secret by hand.");
+        throw new ResetFailedException("Veryfi rejects every stored key of " + secretId, last);
+    }
+
+    private void storeOrAlert(String secretId, String versionId, AccountSecret secret, String reason, String invokedBy) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= storeAttempts; attempt++) {
+            try {
+                secrets.putCurrent(secretId, versionId, secret);
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.error("reset.store_failed", e, "attempt", attempt);
+                if (attempt < storeAttempts) {
+                    sleep(storeRetryBase.multipliedBy(1L << Math.min(attempt - 1, 5)));
+                }
+            }
+        }
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("account", secretId);
+        alert.put("result", "LOCKED_OUT");
+        alert.put("summary", "URGENT: the keys of " + secretId + " were reset at Veryfi but the new key could not be"
+                + " stored in Secrets Manager after " + storeAttempts + " attempts. Every consumer is locked out."
+                + " Reset the account again from the Veryfi portal and store the new key in the secret by hand.");
+        alert.put("reason", reason);
+        alert.put("invokedBy", invokedBy);
+        alert.put("error", last.getClass().getName());
+        alert.put("time", clock.instant().toString());
+        notifications.alert("URGENT Veryfi account LOCKED OUT: " + secretId, "LOCKED_OUT", alert);
+        throw new SecretWriteFailedException("the new key of " + secretId + " could not be stored after "
+                + storeAttempts + " attempts; the account is locked out (see the alert)", last);
+    }
+
+    private boolean storeSpare(String secretId, String versionId, AccountSecret stored, ApiKey spare) {
+        String spareVersion = UUID.nameUUIDFromBytes(("spare|" + versionId).getBytes(StandardCharsets.UTF_8)).toString();
+        try {
+            secrets.putPending(secretId, spareVersion, stored.withKey(spare.id(), spare.value()));
+            LOG.info("reset.spare_stored_pending", "keyId", spare.id(), "versionId", spareVersion);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("reset.spare_store_failed", e, "keyId", spare.id());
+            return false;
+        }
+    }
+
+    private void alertFailure(String secretId, String summary) {
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("account", secretId);
+        alert.put("result", "RESET_FAILED");
+        alert.put("summary", summary);
+        alert.put("time", clock.instant().toString());
+        notifications.alert("Veryfi key reset FAILED: " + secretId, "RESET_FAILED", alert);
+    }
+
+    private static Map<String, Object> result(String secretId, long keyId, String versionId, List<Long> deleted,
+                                              List<String> stopped, boolean alreadyDone) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("secretId", secretId);
+        result.put("newKeyId", keyId);
+        result.put("versionId", versionId);
+        result.put("deletedKeyIds", deleted);
+        result.put("stoppedExecutions", stopped);
+        result.put("alreadyDone", alreadyDone);
+        return result;
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

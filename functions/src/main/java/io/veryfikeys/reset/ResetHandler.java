@@ -1,0 +1,49 @@
+package io.veryfikeys.reset;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.veryfikeys.rotation.RunningRotations;
+import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.support.AwsClients;
+import io.veryfikeys.support.Env;
+import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Notifications;
+import io.veryfikeys.support.StepHandler;
+import io.veryfikeys.veryfi.VeryfiKeysClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The incident reset, invoked by a person from the Lambda console or {@code aws lambda invoke};
+ * see the README's incident runbook. The work is in {@link AccountReset}.
+ */
+public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Object>> {
+    private static final AccountReset RESET = new AccountReset(
+            new AccountSecrets(AwsClients::secretsManager),
+            VeryfiKeysClient.create(),
+            new RunningRotations(AwsClients::sfn),
+            Notifications.fromEnvironment(),
+            Env.require("ROTATION_STATE_MACHINE_ARN"),
+            Integer.parseInt(Env.get("KEYS_TO_KEEP", "1")),
+            Duration.ofMillis(Long.parseLong(Env.get("STORE_RETRY_BASE_MILLIS", "500"))),
+            Integer.parseInt(Env.get("STORE_ATTEMPTS", "8")),
+            Clock.systemUTC());
+
+    public ResetHandler() {
+        super(ResetRequest.class);
+    }
+
+    @Override
+    protected Map<String, Object> handle(ResetRequest input, Context context) {
+        String invocationId = context == null ? null : context.getAwsRequestId();
+        if (invocationId == null && (input == null || input.idempotencyToken() == null)) {
+            throw new InvalidInputException("idempotencyToken is required outside Lambda");
+        }
+        // Lambda does not tell a function who invoked it; the request id leads to the
+        // principal in CloudTrail's Invoke event.
+        String invokedBy = context == null ? "unknown" : "Lambda request " + context.getAwsRequestId()
+                + " of " + context.getInvokedFunctionArn() + " (the caller is in CloudTrail's Invoke event)";
+        return RESET.reset(input, invocationId, invokedBy);
+    }
+}

@@ -1,0 +1,77 @@
+package io.veryfikeys.simulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * The request-signing rule the simulator enforces (and the client must implement identically):
+ * <ol>
+ *   <li>parse the request body as a JSON object; an empty (or null / blank) body is {@code {}};</li>
+ *   <li>set a member {@code "timestamp"} to the timestamp header value <em>as a string</em>, as the
+ *       last member (an existing {@code "timestamp"} member is removed first);</li>
+ *   <li>serialize compactly with Jackson's default {@link ObjectMapper} (no spaces);</li>
+ *   <li>signature = Base64(HMAC-SHA256(key = clientSecret UTF-8 bytes, data = payload UTF-8 bytes)).</li>
+ * </ol>
+ * Example: a bodyless request at 1700000000000 signs {@code {"timestamp":"1700000000000"}}.
+ */
+public final class RequestSignature {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private RequestSignature() {
+    }
+
+    /**
+     * @return Base64 HMAC-SHA256 signature for the given body and timestamp
+     * @throws IllegalArgumentException if the body is not empty and not a JSON object
+     */
+    public static String sign(String clientSecret, String bodyJsonOrEmpty, long timestampMillis) {
+        Objects.requireNonNull(clientSecret, "clientSecret");
+        String payload = canonicalPayload(bodyJsonOrEmpty, timestampMillis);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /**
+     * @return the exact string that is signed, e.g. {@code {"a":1,"timestamp":"1700000000000"}}
+     * @throws IllegalArgumentException if the body is not empty and not a JSON object
+     */
+    public static String canonicalPayload(String bodyJsonOrEmpty, long timestampMillis) {
+        ObjectNode node;
+        if (bodyJsonOrEmpty == null || bodyJsonOrEmpty.isBlank()) {
+            node = MAPPER.createObjectNode();
+        } else {
+            JsonNode parsed;
+            try {
+                parsed = MAPPER.readTree(bodyJsonOrEmpty);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("request body is not valid JSON");
+            }
+            if (!(parsed instanceof ObjectNode object)) {
+                throw new IllegalArgumentException("request body is not a JSON object");
+            }
+            node = object;
+        }
+        node.remove("timestamp");
+        node.put("timestamp", Long.toString(timestampMillis));
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
