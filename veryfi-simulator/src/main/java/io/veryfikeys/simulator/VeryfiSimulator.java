@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class VeryfiSimulator implements AutoCloseable {
 
     static final String KEYS_PATH = "/api/v8/partner/client-keys";
+    static final String DOCUMENTS_PATH = "/api/v8/partner/documents";
     static final String ADMIN_PREFIX = "/__admin";
     static final int MAX_LIVE_KEYS = 2;
     static final int MAX_BODY_BYTES = 1 << 20;
@@ -268,6 +269,9 @@ public final class VeryfiSimulator implements AutoCloseable {
                 default -> new Route(null, null, 405);
             };
         }
+        if (p.equals(DOCUMENTS_PATH)) {
+            return method.equals("GET") ? new Route(Endpoint.DOCUMENTS, null, 0) : new Route(null, null, 405);
+        }
         if (p.equals(KEYS_PATH + "/reset")) {
             return method.equals("POST") ? new Route(Endpoint.RESET, null, 0) : new Route(null, null, 405);
         }
@@ -457,6 +461,11 @@ public final class VeryfiSimulator implements AutoCloseable {
                 ObjectNode body = mapper.createObjectNode();
                 ArrayNode keys = body.putArray("api_keys");
                 account.live.forEach((id, value) -> keys.addObject().put("id", id).put("value", mask(value)));
+                return new Outcome(200, body, keyId);
+            }
+            case DOCUMENTS -> {
+                ObjectNode body = mapper.createObjectNode();
+                body.putArray("documents");
                 return new Outcome(200, body, keyId);
             }
             case CREATE -> {
