@@ -193,8 +193,14 @@ public final class AccountReset {
                 LOG.warn("reset.key_rejected", "keyId", candidate.apiKeyId());
                 last = e;
             } catch (VeryfiException e) {
-                alertFailure(secretId, "Veryfi did not perform the reset (" + e.getClass().getSimpleName()
-                        + ", status " + e.status() + "). Nothing changed; try again.");
+                // No answer at all (status 0) is ambiguous: Veryfi may have reset and the new keys
+                // never reached us. Say so rather than promise that nothing changed.
+                alertFailure(secretId, e.status() == 0
+                        ? "Veryfi did not answer the reset call (" + e.getClass().getSimpleName() + "). The reset MAY"
+                        + " have happened without the new keys reaching us: if consumers now get 401, the stored keys"
+                        + " are dead and the account must be reset from the Veryfi portal; otherwise invoke the reset again."
+                        : "Veryfi refused the reset (" + e.getClass().getSimpleName() + ", status " + e.status()
+                        + "). Nothing changed; invoke the reset again.");
                 throw new ResetFailedException("reset of " + secretId + " failed at Veryfi: " + e.getMessage(), e);
             }
         }
