@@ -1,0 +1,289 @@
+package io.veryfikeys.localstack;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The whole application without AWS: moto serves the AWS APIs and runs the real state machine
+ * definitions, a {@link LambdaHost} runs the real handlers in this JVM, wired exactly as
+ * {@code template.yaml} says. One stack per JVM at a time (it sets JVM-wide system properties).
+ *
+ * <p>SDK clients (the handlers' and the tests') talk to the <em>Lambda host</em>, not to moto directly:
+ * the host answers Lambda Invoke itself and forwards everything else to moto, so a single endpoint
+ * serves every service, including a handler that invokes another function. The extra loopback hop
+ * costs well under a millisecond.
+ */
+public final class LocalAwsStack implements AutoCloseable {
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT_ID = "123456789012";
+    public static final String ROLE_ARN = "arn:aws:iam::123456789012:role/local";
+
+    private static final AtomicReference<LocalAwsStack> CURRENT = new AtomicReference<>();
+    private static final AtomicInteger QUEUES = new AtomicInteger();
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
+
+    private final SamTemplate template;
+    private final SamTemplate.Resolver resolver;
+    private final LambdaHost lambdaHost;
+    private MotoServer moto;
+    private final Map<String, String> previousProperties = new LinkedHashMap<>();
+    private final Map<String, String> topicArns = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private SecretsManagerClient secretsManager;
+    private SnsClient sns;
+    private SqsClient sqs;
+    private SfnClient sfn;
+    private volatile boolean closed;
+
+    private LocalAwsStack(SamTemplate template, Map<String, String> overrides, int lambdaPort) {
+        this.template = template;
+        this.resolver = template.resolver(REGION, ACCOUNT_ID, overrides);
+        this.lambdaHost = LambdaHost.start(lambdaPort);
+    }
+
+    /** Starts the stack for a template; parameter overrides replace Parameter defaults. */
+    public static LocalAwsStack start(Path template, Map<String, String> parameterOverrides) {
+        return start(template, parameterOverrides, 0);
+    }
+
+    /** As {@link #start(Path, Map)}, with the Lambda host (= the stack's endpoint) on a fixed port (0 = free). */
+    public static LocalAwsStack start(Path template, Map<String, String> parameterOverrides, int lambdaPort) {
+        SamTemplate t = SamTemplate.load(template);
+        LocalAwsStack stack = new LocalAwsStack(t, parameterOverrides, lambdaPort);
+        if (!CURRENT.compareAndSet(null, stack)) {
+            stack.lambdaHost.close();
+            throw new IllegalStateException("a LocalAwsStack is already running in this JVM (it owns the aws.* "
+                    + "system properties); close it first");
+        }
+        try {
+            stack.boot(template);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** The stack currently running in this JVM, if any. */
+    public static Optional<LocalAwsStack> current() { return Optional.ofNullable(CURRENT.get()); }
+
+    private void boot(Path templatePath) {
+        Path log = logDirectory(templatePath).resolve("moto-" + lambdaHost.port() + ".log");
+        moto = MotoServer.start(lambdaHost.port(), log);
+        lambdaHost.forwardTo(moto.endpoint());
+
+        // Before any handler class loads: the SDK reads these when a client is built.
+        setProperty("aws.endpointUrl", endpoint().toString());
+        setProperty("aws.region", REGION);
+        setProperty("aws.accessKeyId", "test");
+        setProperty("aws.secretAccessKey", "test");
+        if (System.getProperty("software.amazon.awssdk.http.service.impl") == null)
+            setProperty("software.amazon.awssdk.http.service.impl",
+                    "software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService");
+
+        for (String id : template.topics().keySet()) {
+            String name = resolver.topicName(id);
+            Map<String, String> attrs = name.endsWith(".fifo") ? Map.of("FifoTopic", "true") : Map.of();
+            String arn = sns().createTopic(r -> r.name(name).attributes(attrs)).topicArn();
+            if (!arn.equals(resolver.topicArn(id)))
+                throw new IllegalStateException("moto created topic " + arn + ", expected " + resolver.topicArn(id));
+            topicArns.put(id, arn);
+        }
+
+        for (SamTemplate.FunctionDef f : template.functions().values()) {
+            Map<String, String> env = resolver.resolveAll(f.environment(), f.logicalId() + ".Environment.Variables");
+            env.forEach((k, v) -> {
+                String prev = environment.put(k, v);
+                if (prev != null && !prev.equals(v))
+                    System.err.println("[local-stack] WARNING: environment variable " + k + " differs between "
+                            + "functions ('" + prev + "' vs '" + v + "'); system properties are JVM-wide, using the latter");
+                setProperty(k, v);
+            });
+            lambdaHost.register(f.logicalId(), f.handler(), f.timeoutSeconds());
+        }
+    }
+
+    private static Path logDirectory(Path templatePath) {
+        // <module>/target when run from a Maven module, else the system temp directory.
+        Path target = Path.of("target");
+        return Files.isDirectory(target) ? target.toAbsolutePath() : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private void setProperty(String key, String value) {
+        if (!previousProperties.containsKey(key)) previousProperties.put(key, System.getProperty(key));
+        System.setProperty(key, value);
+    }
+
+    public SamTemplate template() { return template; }
+    public SamTemplate.Resolver resolver() { return resolver; }
+    public LambdaHost lambdaHost() { return lambdaHost; }
+    public MotoServer motoServer() { return moto; }
+    public URI motoEndpoint() { return moto.endpoint(); }
+    /** What SDK clients should use: the Lambda host, which forwards every non-Lambda call to moto. */
+    public URI endpoint() { return lambdaHost.endpoint(); }
+    public Region region() { return Region.of(REGION); }
+    public String accountId() { return ACCOUNT_ID; }
+    /** The resolved environment variables of all functions (also set as system properties). */
+    public Map<String, String> environment() { return Map.copyOf(environment); }
+    public String topicArn(String logicalId) {
+        String arn = topicArns.get(logicalId);
+        if (arn == null) throw new IllegalArgumentException("no SNS topic '" + logicalId + "' in the template "
+                + "(topics: " + topicArns.keySet() + ")");
+        return arn;
+    }
+    public String functionArn(String logicalId) { return resolver.functionArn(logicalId); }
+
+    /**
+     * Deploys a state machine of the template: reads its DefinitionUri, substitutes the resolved
+     * DefinitionSubstitutions, creates (or updates) it in moto and returns its ARN.
+     */
+    public String deployStateMachine(String logicalId) {
+        SamTemplate.StateMachineDef sm = template.stateMachine(logicalId);
+        if (sm.definitionUri() == null)
+            throw new SamTemplate.TemplateException("state machine " + logicalId + " has no literal DefinitionUri "
+                    + "(inline Definition is not supported locally)");
+        Map<String, String> subs = resolver.resolveAll(sm.substitutions(), logicalId + ".DefinitionSubstitutions");
+        return create(resolver.stateMachineName(logicalId), template.directory().resolve(sm.definitionUri()), subs);
+    }
+
+    /**
+     * Deploys a test-only ASL file. Its {@code ${X}} placeholders are filled from the union of every
+     * template state machine's DefinitionSubstitutions, then from {@code extraSubstitutions}, whose
+     * values may themselves use Fn::Sub syntax against the template, e.g.
+     * {@code Map.of("EchoArn", "${EchoFunction.Arn}")} or {@code "${EchoFunction.Alias}"}.
+     */
+    public String deployStateMachine(String name, Path aslFile, Map<String, String> extraSubstitutions) {
+        Map<String, String> subs = new HashMap<>();
+        template.stateMachines().values().forEach(sm ->
+                subs.putAll(resolver.resolveAll(sm.substitutions(), sm.logicalId() + ".DefinitionSubstitutions")));
+        extraSubstitutions.forEach((k, v) ->
+                subs.put(k, v.contains("${")
+                        ? resolver.resolve(JsonNodeFactory.instance.objectNode().put("Fn::Sub", v),
+                                "substitution " + k + " of " + aslFile)
+                        : v));
+        return create(name, aslFile, subs);
+    }
+
+    private String create(String name, Path aslFile, Map<String, String> subs) {
+        String asl;
+        try {
+            asl = Files.readString(aslFile);
+        } catch (IOException e) {
+            throw new SamTemplate.TemplateException("cannot read state machine definition " + aslFile, e);
+        }
+        Matcher m = PLACEHOLDER.matcher(asl);
+        StringBuilder out = new StringBuilder();
+        List<String> missing = new ArrayList<>();
+        while (m.find()) {
+            String v = subs.get(m.group(1));
+            if (v == null) {
+                missing.add(m.group(1));
+                v = m.group(0);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        if (!missing.isEmpty())
+            throw new SamTemplate.TemplateException("no DefinitionSubstitution for " + missing + " in " + aslFile
+                    + " (known: " + new java.util.TreeSet<>(subs.keySet()) + ")");
+        String definition = out.toString();
+        Optional<String> existing = sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
+                .filter(s -> s.name().equals(name)).map(StateMachineListItem::stateMachineArn).findFirst();
+        if (existing.isPresent()) {
+            sfn().updateStateMachine(r -> r.stateMachineArn(existing.get()).definition(definition).roleArn(ROLE_ARN));
+            return existing.get();
+        }
+        return sfn().createStateMachine(r -> r.name(name).definition(definition).roleArn(ROLE_ARN)).stateMachineArn();
+    }
+
+    /** Creates an SQS queue in moto, subscribes it to the topic and returns a reader for what arrives. */
+    public SnsCapture subscribeQueue(String topicArn) {
+        String queueName = "capture-" + QUEUES.incrementAndGet();
+        String url = sqs().createQueue(r -> r.queueName(queueName)).queueUrl();
+        String queueArn = sqs().getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        String sub = sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)).subscriptionArn();
+        return new SnsCapture(sqs(), topicArn, url, sub);
+    }
+
+    public synchronized SecretsManagerClient secretsManager() {
+        if (secretsManager == null) secretsManager = client(SecretsManagerClient::builder);
+        return secretsManager;
+    }
+
+    public synchronized SnsClient sns() {
+        if (sns == null) sns = client(SnsClient::builder);
+        return sns;
+    }
+
+    public synchronized SqsClient sqs() {
+        if (sqs == null) sqs = client(SqsClient::builder);
+        return sqs;
+    }
+
+    public synchronized SfnClient sfn() {
+        if (sfn == null) sfn = client(SfnClient::builder);
+        return sfn;
+    }
+
+    /** Builds any SDK v2 client pointed at this stack, e.g. {@code stack.client(LambdaClient::builder)}. */
+    public synchronized <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C extends AutoCloseable>
+    C client(Supplier<B> builder) {
+        if (closed) throw new IllegalStateException("stack is closed");
+        C c = builder.get().endpointOverride(endpoint()).region(region())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+        clients.add(c);
+        return c;
+    }
+
+    /** Stops moto (the whole process tree) and the Lambda host, restores system properties. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (AutoCloseable c : clients) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        if (moto != null) moto.close();
+        lambdaHost.close();
+        previousProperties.forEach((k, v) -> {
+            if (v == null) System.clearProperty(k);
+            else System.setProperty(k, v);
+        });
+        CURRENT.compareAndSet(this, null);
+    }
+}

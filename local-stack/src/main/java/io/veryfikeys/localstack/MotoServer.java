@@ -1,0 +1,243 @@
+package io.veryfikeys.localstack;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code python3 -m moto.server} child process on a free loopback port. Its Step Functions
+ * engine executes ASL for real and sends Lambda Invoke calls to {@code http://localhost:$MOTO_PORT},
+ * so {@code MOTO_PORT} is set to the given Lambda host port. Closing it kills the whole process tree.
+ */
+public final class MotoServer implements AutoCloseable {
+
+    static final String NOT_INSTALLED = "moto is not installed: run 'pip install \"moto[server]\"' (needs python3)";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Starts {@code moto.server} after working around two moto 5.2.x bugs in its ASL engine
+     * (stepfunctions/parser/models.py):
+     * <ol>
+     * <li>StartExecution deep-copies the state machine, which references the backend and its past
+     *     executions (they hold threading locks): every StartExecution after the first one in the process
+     *     fails with HTTP 500 "cannot pickle '_thread.RLock' object". The patch keeps those references
+     *     shared instead of copying them.</li>
+     * <li>StartExecution without a name creates the execution ARN {@code ...:execution:<sm>:None}, so the
+     *     second unnamed execution of a state machine fails with ExecutionAlreadyExists. AWS generates a
+     *     UUID name; so does the patch.</li>
+     * </ol>
+     * If moto's internals move, the patches are skipped with a warning in the log.
+     */
+    static final String LAUNCHER = """
+            import copy, sys, uuid
+            try:
+                from moto.stepfunctions.models import StateMachine
+                def _deepcopy(self, memo):
+                    clone = self.__class__.__new__(self.__class__)
+                    memo[id(self)] = clone
+                    for k, v in self.__dict__.items():
+                        if k in ("backend", "executions"):
+                            setattr(clone, k, v)
+                            continue
+                        try:
+                            setattr(clone, k, copy.deepcopy(v, memo))
+                        except TypeError:
+                            setattr(clone, k, v)
+                    return clone
+                StateMachine.__deepcopy__ = _deepcopy
+                from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+                _start = StepFunctionsParserBackend.start_execution
+                def _start_execution(self, state_machine_arn, name=None, *args, **kwargs):
+                    return _start(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+                StepFunctionsParserBackend.start_execution = _start_execution
+            except (ImportError, AttributeError) as e:
+                print("local-stack: moto patches not applied:", e, file=sys.stderr)
+            from moto.server import main
+            main(sys.argv[1:])
+            """;
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private MotoServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.shutdownHook = new Thread(this::kill, "moto-shutdown-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts moto, waits until it answers and enables ASL execution.
+     *
+     * @param lambdaHostPort the port moto sends Lambda Invoke (and other service-integration) calls to;
+     *                       0 leaves MOTO_PORT pointing at moto itself
+     * @param logFile        where moto's output goes; null discards it
+     */
+    public static MotoServer start(int lambdaHostPort, Path logFile) {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freePort();
+            ProcessBuilder pb = new ProcessBuilder("python3", "-c", LAUNCHER, "-H", "127.0.0.1", "-p",
+                    Integer.toString(port));
+            pb.environment().put("MOTO_PORT", Integer.toString(lambdaHostPort > 0 ? lambdaHostPort : port));
+            pb.environment().put("PYTHONUNBUFFERED", "1");
+            pb.redirectErrorStream(true);
+            Path log = logFile;
+            try {
+                if (log == null) log = Files.createTempFile("moto-", ".log");
+                else Files.createDirectories(log.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create moto log file: " + e.getMessage(), e);
+            }
+            pb.redirectOutput(log.toFile());
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new IllegalStateException(NOT_INSTALLED, e);
+            }
+            MotoServer server = new MotoServer(p, port, log);
+            try {
+                server.awaitReady();
+                server.enableAslExecution();
+                if (logFile == null) log.toFile().deleteOnExit();
+                return server;
+            } catch (IllegalStateException e) {
+                server.close();
+                String out = readQuietly(log);
+                if (out.contains("No module named") || out.contains("ModuleNotFoundError"))
+                    throw new IllegalStateException(NOT_INSTALLED);
+                if (!out.contains("Address already in use")) throw e;
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    public int port() { return port; }
+    public URI endpoint() { return URI.create("http://127.0.0.1:" + port); }
+    public long pid() { return process.pid(); }
+    public Path logFile() { return log; }
+    public boolean isAlive() { return process.isAlive(); }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        HttpRequest probe = HttpRequest.newBuilder(endpoint().resolve("/moto-api/"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive())
+                throw new IllegalStateException("moto exited with code " + process.exitValue()
+                        + " before answering; log: " + log + "\n" + tail(readQuietly(log)));
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() < 500) return;
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for moto", e);
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("moto did not answer on port " + port + " within " + STARTUP_TIMEOUT
+                + "; log: " + log + "\n" + tail(readQuietly(log)));
+    }
+
+    private void enableAslExecution() {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint().resolve("/moto-api/config"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"stepfunctions\":{\"execute_state_machine\":true}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300)
+                throw new IllegalStateException("moto refused /moto-api/config: " + r.statusCode() + " " + r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot configure moto: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Kills moto and every process it started, and waits until they are gone. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
+    }
+
+    private synchronized void kill() {
+        if (closed) return;
+        closed = true;
+        List<ProcessHandle> tree = process.descendants().toList();
+        tree.forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            for (ProcessHandle h : tree) {
+                try {
+                    h.onExit().get(5, TimeUnit.SECONDS);
+                } catch (Exception timeout) {
+                    h.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return p == null ? "" : Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String tail(String s) {
+        return s.length() <= 2000 ? s : s.substring(s.length() - 2000);
+    }
+}

@@ -1,0 +1,75 @@
+package io.veryfikeys.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An SQS queue in moto subscribed to an SNS topic, so tests read published messages back over the
+ * real protocol. Each call to {@link #messages()} drains what has arrived since the last call.
+ */
+public final class SnsCapture {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final SqsClient sqs;
+    private final String topicArn;
+    private final String queueUrl;
+    private final String subscriptionArn;
+
+    SnsCapture(SqsClient sqs, String topicArn, String queueUrl, String subscriptionArn) {
+        this.sqs = sqs;
+        this.topicArn = topicArn;
+        this.queueUrl = queueUrl;
+        this.subscriptionArn = subscriptionArn;
+    }
+
+    public String topicArn() { return topicArn; }
+    public String queueUrl() { return queueUrl; }
+    public String subscriptionArn() { return subscriptionArn; }
+
+    /** The SNS envelopes (JSON: Message, Subject, MessageAttributes...) that have arrived; drains the queue. */
+    public List<JsonNode> envelopes() {
+        List<JsonNode> out = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0)).messages();
+            if (batch.isEmpty()) return out;
+            for (Message m : batch) {
+                try {
+                    out.add(JSON.readTree(m.body()));
+                } catch (IOException e) {
+                    throw new IllegalStateException("not an SNS envelope: " + m.body(), e);
+                }
+                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            }
+        }
+    }
+
+    /** The published message bodies that have arrived; drains the queue. */
+    public List<String> messages() {
+        List<String> out = new ArrayList<>();
+        for (JsonNode env : envelopes()) out.add(env.path("Message").asText());
+        return out;
+    }
+
+    /** Waits until at least {@code count} messages have arrived (or the timeout passes) and returns them all. */
+    public List<String> awaitMessages(int count, Duration timeout) {
+        List<String> out = new ArrayList<>(messages());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (out.size() < count && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            out.addAll(messages());
+        }
+        return out;
+    }
+}

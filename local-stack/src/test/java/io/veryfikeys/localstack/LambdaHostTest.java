@@ -1,0 +1,120 @@
+package io.veryfikeys.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veryfikeys.localstack.fixtures.EchoHandler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(LocalAwsStackExtension.class)
+@LocalStackTemplate("src/test/resources/test-template.yaml")
+class LambdaHostTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final LocalAwsStack stack;
+
+    LambdaHostTest(LocalAwsStack stack) {
+        this.stack = stack;
+    }
+
+    private HttpResponse<String> invoke(String functionName, String body) throws IOException, InterruptedException {
+        URI uri = stack.lambdaHost().endpoint().resolve("/2015-03-31/functions/"
+                + URLEncoder.encode(functionName, StandardCharsets.UTF_8) + "/invocations");
+        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void invokesRequestHandlerByAnyNameForm() throws Exception {
+        int before = stack.lambdaHost().invocationCount("EchoFunction");
+        for (String name : new String[]{"EchoFunction", "EchoFunction:live",
+                "arn:aws:lambda:us-east-1:123456789012:function:EchoFunction",
+                "arn:aws:lambda:us-east-1:123456789012:function:EchoFunction:live",
+                "123456789012:function:EchoFunction"}) {
+            HttpResponse<String> r = invoke(name, "{\"account\":\"acme\"}");
+            assertThat(r.statusCode()).as(name).isEqualTo(200);
+            assertThat(r.headers().firstValue("X-Amz-Executed-Version")).contains("$LATEST");
+            assertThat(r.headers().firstValue("X-Amz-Function-Error")).isEmpty();
+            JsonNode out = JSON.readTree(r.body());
+            assertThat(out.at("/input/account").asText()).isEqualTo("acme");
+            assertThat(out.path("function").asText()).isEqualTo("EchoFunction");
+            assertThat(out.path("prefix").asText()).isEqualTo("echo-dev"); // template env, resolved
+            assertThat(out.path("remainingMillis").asInt()).isBetween(15_000, 20_000); // template Timeout 20
+        }
+        assertThat(stack.lambdaHost().invocationCount("EchoFunction")).isEqualTo(before + 5);
+    }
+
+    @Test
+    void warmInstanceIsReusedUntilColdStart() throws Exception {
+        int first = JSON.readTree(invoke("EchoFunction", "{}").body()).path("instance").asInt();
+        assertThat(JSON.readTree(invoke("EchoFunction", "{}").body()).path("instance").asInt()).isEqualTo(first);
+        stack.lambdaHost().coldStart("EchoFunction");
+        int after = JSON.readTree(invoke("EchoFunction", "{}").body()).path("instance").asInt();
+        assertThat(after).isNotEqualTo(first).isEqualTo(EchoHandler.CONSTRUCTED.get());
+    }
+
+    @Test
+    void streamHandlerGetsAndReturnsRawBytes() throws Exception {
+        HttpResponse<String> r = invoke("StreamEchoFunction", "{\"raw\": [1, 2,3]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"raw\": [1, 2,3]}");
+    }
+
+    @Test
+    void handlerExceptionIsAnUnhandledFunctionErrorWithTheFullyQualifiedName() throws Exception {
+        HttpResponse<String> r = invoke("FailingFunction", "{\"account\":\"acme\"}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Amz-Function-Error")).contains("Unhandled");
+        JsonNode err = JSON.readTree(r.body());
+        assertThat(err.path("errorType").asText()).isEqualTo("io.veryfikeys.localstack.fixtures.BoomException");
+        assertThat(err.path("errorMessage").asText()).isEqualTo("boom for acme");
+    }
+
+    @Test
+    void unknownFunctionIs404ResourceNotFound() throws Exception {
+        HttpResponse<String> r = invoke("NoSuchFunction", "{}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("x-amzn-ErrorType")).contains("ResourceNotFoundException");
+        assertThat(JSON.readTree(r.body()).path("Message").asText()).isEqualTo("Function not found: NoSuchFunction");
+    }
+
+    @Test
+    void handlerUsesDefaultSdkClientAgainstMoto() throws Exception {
+        HttpResponse<String> r = invoke("SecretWriterFunction", "{\"name\":\"written-by-handler\",\"value\":\"v1\"}");
+        assertThat(r.headers().firstValue("X-Amz-Function-Error")).as(r.body()).isEmpty();
+        JsonNode out = JSON.readTree(r.body());
+        assertThat(out.path("arn").asText()).startsWith("arn:aws:secretsmanager:us-east-1:123456789012:secret:written-by-handler");
+        assertThat(out.path("stateMachineArn").asText())
+                .isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:TestFlow");
+        assertThat(out.path("rotatedTopicName").asText()).isEqualTo("RotatedTopic");
+        assertThat(stack.secretsManager().getSecretValue(g -> g.secretId("written-by-handler")).secretString())
+                .isEqualTo("v1");
+    }
+
+    @Test
+    void everythingElseIsForwardedToMoto() {
+        stack.secretsManager().createSecret(r -> r.name("through-the-host").secretString("s3cr3t"));
+        try (SecretsManagerClient direct = SecretsManagerClient.builder().endpointOverride(stack.motoEndpoint())
+                .region(stack.region()).httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build()) {
+            assertThat(direct.getSecretValue(g -> g.secretId("through-the-host")).secretString()).isEqualTo("s3cr3t");
+        }
+        assertThat(stack.sns().listTopics().topics()).extracting(t -> t.topicArn())
+                .contains(stack.topicArn("AlertTopic"), stack.topicArn("RotatedTopic"));
+    }
+}
