@@ -34,6 +34,13 @@ public final class MotoServer implements AutoCloseable {
      * <li>StartExecution without a name creates the execution ARN {@code ...:execution:<sm>:None}, so the
      *     second unnamed execution of a state machine fails with ExecutionAlreadyExists. AWS generates a
      *     UUID name; so does the patch.</li>
+     * <li>The {@code states:startExecution(.sync)} integration hands the ASL's parameter names
+     *     ({@code StateMachineArn}, {@code Input}, as AWS documents them) to boto3 unchanged, whose
+     *     stepfunctions API names them {@code stateMachineArn}, {@code input}: the task fails with
+     *     States.Runtime 'StateMachineArn'; and it reads boto3's answer ({@code executionArn}) as
+     *     {@code ExecutionArn}, and hands the finished execution's description on in boto3's
+     *     lower-case names ({@code status}) where AWS gives {@code Status}. The patch translates both
+     *     ways, as AWS does.</li>
      * </ol>
      * If moto's internals move, the patches are skipped with a warning in the log.
      */
@@ -59,6 +66,26 @@ public final class MotoServer implements AutoCloseable {
                 def _start_execution(self, state_machine_arn, name=None, *args, **kwargs):
                     return _start(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
                 StepFunctionsParserBackend.start_execution = _start_execution
+                from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import StateTaskServiceSfn
+                _normalise = StateTaskServiceSfn._normalise_parameters
+                def _normalise_parameters(self, parameters, boto_service_name=None, service_action_name=None):
+                    _normalise(self, parameters, boto_service_name, service_action_name)
+                    for key in [k for k in parameters if k[:1].isupper()]:
+                        parameters[key[0].lower() + key[1:]] = parameters.pop(key)
+                StateTaskServiceSfn._normalise_parameters = _normalise_parameters
+                _eval = StateTaskServiceSfn._eval_service_task
+                def _eval_service_task(self, env, *args, **kwargs):
+                    _eval(self, env, *args, **kwargs)
+                    if env.stack and isinstance(env.stack[-1], dict):
+                        env.stack[-1] = {k[:1].upper() + k[1:]: v for k, v in env.stack[-1].items()}
+                StateTaskServiceSfn._eval_service_task = _eval_service_task
+                _normalise_response = StateTaskServiceSfn._normalise_response
+                def _capitalised_response(self, response, *args, **kwargs):
+                    _normalise_response(self, response, *args, **kwargs)
+                    if isinstance(response, dict):
+                        for key in [k for k in response if k[:1].islower()]:
+                            response[key[:1].upper() + key[1:]] = response.pop(key)
+                StateTaskServiceSfn._normalise_response = _capitalised_response
             except (ImportError, AttributeError) as e:
                 print("local-stack: moto patches not applied:", e, file=sys.stderr)
             from moto.server import main

@@ -18,6 +18,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -58,6 +61,7 @@ public final class VeryfiSimulator implements AutoCloseable {
     private final ExecutorService executor;
     private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
     private final AtomicLong nextKeyId = new AtomicLong(1);
+    private final List<String> issued = Collections.synchronizedList(new ArrayList<>());
     private final SecureRandom secureRandom = new SecureRandom();
     private final List<ActiveFault> faults = new ArrayList<>();          // guarded by itself
     private final List<RecordedRequest> requests = new ArrayList<>();    // guarded by itself
@@ -161,6 +165,30 @@ public final class VeryfiSimulator implements AutoCloseable {
         }
         synchronized (account) {
             return account.findKey(keyValue) != null;
+        }
+    }
+
+    /**
+     * While on, keys created for the account are live (listed, count toward the limit, deletable)
+     * but rejected when used: the case a rotation's verification step exists for.
+     */
+    public void rejectNewKeys(String clientId, boolean reject) {
+        Account account = accounts.get(clientId);
+        if (account == null) {
+            throw new IllegalArgumentException("unknown account " + clientId);
+        }
+        synchronized (account) {
+            account.rejectNewKeys = reject;
+        }
+    }
+
+    /**
+     * Every key value this simulator ever issued, live or not. For leak tests only: they scan
+     * logs, histories and messages for these strings.
+     */
+    public List<String> issuedKeyValues() {
+        synchronized (issued) {
+            return List.copyOf(issued);
         }
     }
 
@@ -419,6 +447,9 @@ public final class VeryfiSimulator implements AutoCloseable {
             throw new ApiError(401, "UNAUTHORIZED", "Unauthorized: username does not match the account", null);
         }
         Long keyId = account.findKey(key);
+        if (keyId != null && account.unusable.contains(keyId)) {
+            throw new ApiError(401, "UNAUTHORIZED", "Unauthorized: the API key is not active yet", null);
+        }
         if (keyId == null) {
             throw new ApiError(401, "UNAUTHORIZED", "Unauthorized: the API key is not a live key of this account", null);
         }
@@ -630,6 +661,9 @@ public final class VeryfiSimulator implements AutoCloseable {
         final String username;
         final String clientSecret;
         final TreeMap<Long, String> live = new TreeMap<>();
+        /** Live keys that authenticate nothing: a new key Veryfi never activated. */
+        final Set<Long> unusable = new HashSet<>();
+        boolean rejectNewKeys;
 
         Account(String clientId, String username, String clientSecret) {
             this.clientId = clientId;
@@ -644,6 +678,10 @@ public final class VeryfiSimulator implements AutoCloseable {
             String value = HexFormat.of().formatHex(bytes);
             long id = nextKeyId.getAndIncrement();
             live.put(id, value);
+            issued.add(value);
+            if (rejectNewKeys) {
+                unusable.add(id);
+            }
             return new SimulatedKey(id, value);
         }
 

@@ -1,0 +1,361 @@
+package io.veryfikeys.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.localstack.LocalAwsStack;
+import io.veryfikeys.localstack.SnsCapture;
+import io.veryfikeys.simulator.SimulatedConsumer;
+import io.veryfikeys.simulator.SimulatedKey;
+import io.veryfikeys.simulator.VeryfiSimulator;
+import io.veryfikeys.support.Log;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * What every end-to-end test needs: a Veryfi account in the simulator, its secret in moto's
+ * Secrets Manager, its consumer registry in moto's SSM, simulated consumers, and ways to run the
+ * real state machine and read back what happened (history, alerts, logs), including the scan
+ * that proves no key value leaked.
+ */
+public final class RotationHarness implements AutoCloseable {
+    static {
+        // Verification retries quickly here; in AWS it waits 2 s between tries for propagation.
+        System.setProperty("VERIFY_RETRY_DELAY_MILLIS", "100");
+        System.setProperty("STORE_RETRY_BASE_MILLIS", "50");
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+    private static final ByteArrayOutputStream CAPTURED = new ByteArrayOutputStream();
+    private static volatile boolean capturing;
+
+    public final LocalAwsStack stack;
+    public final VeryfiSimulator veryfi;
+    public final SecretsManagerClient secrets;
+    public final SsmClient ssm;
+    public final SfnClient sfn;
+    public final SnsCapture alerts;
+    public final SnsCapture keyRotated;
+    private final List<SimulatedConsumer> consumers = new ArrayList<>();
+    private final Map<String, String> stateMachines = new LinkedHashMap<>();
+
+    public RotationHarness(LocalAwsStack stack) {
+        captureLogs();
+        this.stack = stack;
+        this.veryfi = VeryfiSimulator.start(0);
+        this.secrets = stack.secretsManager();
+        this.sfn = stack.sfn();
+        this.ssm = stack.client(SsmClient::builder);
+        this.alerts = stack.subscribeQueue(stack.topicArn("AlertsTopic"));
+        this.keyRotated = stack.subscribeQueue(stack.topicArn("KeyRotatedTopic"));
+    }
+
+    /** Every log line of the in-process handlers (and anything else printed) goes here too. */
+    private static synchronized void captureLogs() {
+        if (capturing) {
+            return;
+        }
+        PrintStream original = System.out;
+        PrintStream tee = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (CAPTURED) {
+                    CAPTURED.write(b);
+                }
+                original.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (CAPTURED) {
+                    CAPTURED.write(b, off, len);
+                }
+                original.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8);
+        System.setOut(tee);
+        Log.redirect(tee);
+        capturing = true;
+    }
+
+    public static String capturedLogs() {
+        synchronized (CAPTURED) {
+            return CAPTURED.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    public String stateMachine(String logicalId) {
+        return stateMachines.computeIfAbsent(logicalId, stack::deployStateMachine);
+    }
+
+    // ------------------------------------------------------------------ accounts
+
+    public record Account(String secretId, String clientId, String username, long initialKeyId,
+                          List<SimulatedConsumer> consumers) {
+        public SimulatedConsumer consumer(int index) {
+            return consumers.get(index);
+        }
+    }
+
+    /** An account with one key, its secret, a registry of {@code consumerCount} consumers following AWSCURRENT after {@code lag}. */
+    public Account account(int consumerCount, Duration lag) {
+        int n = ACCOUNTS.incrementAndGet();
+        String secretId = "veryfi/it-" + n;
+        String clientId = "vf_client_" + n;
+        String username = "bot" + n;
+        SimulatedKey key = veryfi.createAccount(clientId, username, n % 2 == 0 ? "client-secret-" + n : null);
+        ObjectNode secret = JSON.createObjectNode()
+                .put("clientId", clientId).put("username", username)
+                .put("apiKey", key.value()).put("apiKeyId", key.id())
+                .put("baseUrl", veryfi.baseUrl().toString());
+        if (n % 2 == 0) {
+            secret.put("clientSecret", "client-secret-" + n);
+        }
+        secrets.createSecret(b -> b.name(secretId).secretString(secret.toString())
+                .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+        List<SimulatedConsumer> started = new ArrayList<>();
+        for (int i = 0; i < consumerCount; i++) {
+            SimulatedConsumer consumer = SimulatedConsumer.start("consumer-" + n + "-" + i,
+                    () -> currentCredentials(secretId), lag, Duration.ofMillis(100));
+            started.add(consumer);
+            consumers.add(consumer);
+        }
+        registry(secretId, started);
+        return new Account(secretId, clientId, username, key.id(), started);
+    }
+
+    public void registry(String secretId, List<SimulatedConsumer> list) {
+        String document = JSON.createObjectNode().set("consumers", JSON.valueToTree(list.stream()
+                .map(c -> Map.of("name", c.name(), "healthUrl", c.healthUrl().toString())).toList())).toString();
+        ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId).type("String")
+                .value(document).overwrite(true));
+    }
+
+    private SimulatedConsumer.Credentials currentCredentials(String secretId) {
+        return credentials(secretId, "AWSCURRENT");
+    }
+
+    public SimulatedConsumer.Credentials credentials(String secretId, String stage) {
+        String text = secrets.getSecretValue(b -> b.secretId(secretId).versionStage(stage)).secretString();
+        try {
+            JsonNode json = JSON.readTree(text);
+            return new SimulatedConsumer.Credentials(json.get("apiKeyId").asLong(), URI.create(json.get("baseUrl").asText()),
+                    json.get("clientId").asText(), json.get("username").asText(), json.get("apiKey").asText(),
+                    json.hasNonNull("clientSecret") ? json.get("clientSecret").asText() : null);
+        } catch (Exception e) {
+            throw new IllegalStateException("unreadable secret " + secretId, e);
+        }
+    }
+
+    /** Staging label → key id, read back from Secrets Manager. */
+    public Map<String, Long> keyIdsByStage(String secretId) {
+        Map<String, Long> result = new LinkedHashMap<>();
+        var versions = secrets.describeSecret(b -> b.secretId(secretId)).versionIdsToStages();
+        versions.forEach((versionId, stages) -> {
+            for (String stage : stages) {
+                String text = secrets.getSecretValue(b -> b.secretId(secretId).versionId(versionId)).secretString();
+                try {
+                    result.put(stage, JSON.readTree(text).get("apiKeyId").asLong());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        return result;
+    }
+
+    // ------------------------------------------------------------------ executions
+
+    public record Execution(String arn, ExecutionStatus status, List<HistoryEvent> history, String historyText) {
+        public List<String> statesEntered() {
+            return history.stream().filter(e -> e.stateEnteredEventDetails() != null)
+                    .map(e -> e.stateEnteredEventDetails().name()).toList();
+        }
+
+        public long stateTransitions() {
+            return statesEntered().size();
+        }
+    }
+
+    public String start(String secretId, Map<String, Object> overrides) {
+        Map<String, Object> input = new LinkedHashMap<>(overrides);
+        input.put("secretId", secretId);
+        try {
+            String body = JSON.writeValueAsString(input);
+            return sfn.startExecution(b -> b.stateMachineArn(stateMachine("RotationStateMachine")).input(body)).executionArn();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Execution run(String secretId, Map<String, Object> overrides, Duration timeout) {
+        return await(start(secretId, overrides), timeout);
+    }
+
+    public Execution await(String executionArn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            DescribeExecutionResponse description = sfn.describeExecution(b -> b.executionArn(executionArn));
+            if (description.status() != ExecutionStatus.RUNNING) {
+                return execution(executionArn, description.status());
+            }
+            if (System.nanoTime() > deadline) {
+                fail("execution still running after " + timeout + "; entered: " + execution(executionArn,
+                        description.status()).statesEntered());
+            }
+            sleep(100);
+        }
+    }
+
+    public JsonNode output(String executionArn) {
+        try {
+            return JSON.readTree(sfn.describeExecution(b -> b.executionArn(executionArn)).output());
+        } catch (Exception e) {
+            throw new IllegalStateException("execution output is not JSON", e);
+        }
+    }
+
+    public Execution execution(String executionArn, ExecutionStatus status) {
+        List<HistoryEvent> events = new ArrayList<>();
+        sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn).maxResults(1000))
+                .forEach(page -> events.addAll(page.events()));
+        StringBuilder text = new StringBuilder();
+        events.forEach(event -> collectStrings(event, text));
+        return new Execution(executionArn, status, events, text.toString());
+    }
+
+    /** Every string in an SDK model, recursively: toString would redact the sensitive ones we must scan. */
+    private static void collectStrings(Object value, StringBuilder out) {
+        if (value instanceof SdkPojo pojo) {
+            pojo.sdkFields().forEach(field -> collectStrings(field.getValueOrDefault(pojo), out));
+        } else if (value instanceof Collection<?> collection) {
+            collection.forEach(item -> collectStrings(item, out));
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(item -> collectStrings(item, out));
+        } else if (value != null) {
+            out.append(value).append('\n');
+        }
+    }
+
+    // ------------------------------------------------------------------ evidence
+
+    /** Alerts published for this account, parsed. Drains the queue into a per-harness list. */
+    private final List<JsonNode> alertLog = new ArrayList<>();
+    private final List<JsonNode> keyRotatedLog = new ArrayList<>();
+
+    public List<JsonNode> alertsFor(String secretId) {
+        drain();
+        return alertLog.stream().filter(a -> secretId.equals(a.path("account").asText())).toList();
+    }
+
+    public List<JsonNode> keyRotatedFor(String secretId) {
+        drain();
+        return keyRotatedLog.stream().filter(a -> secretId.equals(a.path("secretId").asText())).toList();
+    }
+
+    public JsonNode awaitAlert(String secretId, String result, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode alert : alertsFor(secretId)) {
+                if (result.equals(alert.path("result").asText())) {
+                    return alert;
+                }
+            }
+            sleep(100);
+        }
+        return fail("no " + result + " alert for " + secretId + "; got " + alertsFor(secretId).stream()
+                .map(a -> a.path("result").asText()).toList());
+    }
+
+    private synchronized void drain() {
+        for (String message : alerts.messages()) {
+            alertLog.add(parse(message));
+        }
+        for (String message : keyRotated.messages()) {
+            keyRotatedLog.add(parse(message));
+        }
+    }
+
+    public List<String> allMessages() {
+        drain();
+        List<String> all = new ArrayList<>();
+        alertLog.forEach(a -> all.add(a.toString()));
+        keyRotatedLog.forEach(a -> all.add(a.toString()));
+        return all;
+    }
+
+    /** Rotation's own Veryfi calls for the account (consumers call another endpoint). */
+    public List<String> keyApiCalls(String clientId) {
+        return veryfi.requests().stream()
+                .filter(r -> clientId.equals(r.clientId()) && r.path().startsWith("/api/v8/partner/client-keys"))
+                .map(r -> r.method() + " " + r.path() + " " + r.status())
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * No key value the simulator ever issued appears in the execution histories, the SNS
+     * messages, or the captured logs. A failure names where and which key id, never the value.
+     */
+    public void assertNoKeyLeaked(Collection<Execution> executions) {
+        List<String> values = veryfi.issuedKeyValues();
+        assertThat(values).isNotEmpty();
+        Map<String, String> haystacks = new LinkedHashMap<>();
+        executions.forEach(e -> haystacks.put("history of " + e.arn(), e.historyText()));
+        haystacks.put("SNS messages", String.join("\n", allMessages()));
+        haystacks.put("captured logs", capturedLogs());
+        for (var haystack : haystacks.entrySet()) {
+            for (int i = 0; i < values.size(); i++) {
+                if (haystack.getValue().contains(values.get(i))) {
+                    fail("issued key #" + i + " appears in " + haystack.getKey());
+                }
+            }
+        }
+    }
+
+    private static JsonNode parse(String message) {
+        try {
+            return JSON.readTree(message);
+        } catch (Exception e) {
+            throw new IllegalStateException("not JSON: an SNS message of ours must be JSON", e);
+        }
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumers.forEach(SimulatedConsumer::close);
+        veryfi.close();
+    }
+}
