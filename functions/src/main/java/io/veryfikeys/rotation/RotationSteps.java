@@ -245,8 +245,8 @@ public final class RotationSteps {
         for (int attempt = 1; ; attempt++) {
             try {
                 List<Long> live = veryfi.listKeyIds(pending.account(), pending.apiKey());
-                LOG.info("verify.accepted", "keyId", created.newKeyId(), "attempt", attempt);
-                return Map.of("keyId", created.newKeyId(), "verified", true, "liveKeyIds", live);
+                LOG.info("verify.accepted", "keyId", created.newKeyId(), "attempt", attempt, "liveKeyIds", live.toString());
+                return Map.of("keyId", created.newKeyId(), "verified", true);
             } catch (VeryfiAuthException e) {
                 // A new key can take a moment to propagate at Veryfi: retry a few times, then give up.
                 LOG.warn("verify.rejected", "keyId", created.newKeyId(), "attempt", attempt, "status", e.status());
@@ -362,8 +362,8 @@ public final class RotationSteps {
         if (!blockers.isEmpty()) {
             throw new OldKeyStillInUseException("not deleting key " + rollout.oldKeyId() + ": " + String.join(", ", blockers));
         }
-        boolean deleted = deleteIfPresent(current, rollout.oldKeyId(), "delete.old_key_deleted");
-        return Map.of("deletedKeyId", rollout.oldKeyId(), "alreadyGone", !deleted);
+        deleteIfPresent(current, rollout.oldKeyId(), "delete.old_key_deleted");
+        return Map.of("deletedKeyId", rollout.oldKeyId());
     }
 
     // ---------------------------------------------------------------- Revert
@@ -403,24 +403,22 @@ public final class RotationSteps {
                         + String.join(", ", users) + " may still use it");
             }
         }
-        boolean deleted = deleteIfPresent(current, created.newKeyId(), "discard.new_key_deleted");
+        deleteIfPresent(current, created.newKeyId(), "discard.new_key_deleted");
         if (versions.isPending(created.versionId())) {
             secrets.removeLabel(secretId, SecretVersions.PENDING, created.versionId());
         }
-        return Map.of("deletedKeyId", created.newKeyId(), "alreadyGone", !deleted);
+        return Map.of("deletedKeyId", created.newKeyId());
     }
 
     // ---------------------------------------------------------------- helpers
 
-    /** @return false when the key was already gone (404), which is what we wanted anyway */
-    private boolean deleteIfPresent(AccountSecret authenticateWith, long keyId, String event) {
+    /** A 404 means the key is already gone, which is what we wanted: a repeated delete succeeds. */
+    private void deleteIfPresent(AccountSecret authenticateWith, long keyId, String event) {
         try {
             veryfi.deleteKey(authenticateWith.account(), authenticateWith.apiKey(), keyId);
             LOG.info(event, "keyId", keyId);
-            return true;
         } catch (KeyNotFoundException e) {
             LOG.info(event, "keyId", keyId, "alreadyGone", true);
-            return false;
         }
     }
 

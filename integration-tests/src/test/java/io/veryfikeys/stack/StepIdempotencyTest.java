@@ -1,0 +1,105 @@
+package io.veryfikeys.stack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veryfikeys.localstack.LocalAwsStack;
+import io.veryfikeys.localstack.LocalAwsStackExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every mutating step, invoked again with exactly the input the state machine gave it, after the
+ * rotation succeeded: nothing changes at Veryfi or in Secrets Manager, and the answer is the same.
+ * The inputs and outputs are read back from the real execution history.
+ */
+@ExtendWith(LocalAwsStackExtension.class)
+class StepIdempotencyTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> MUTATING = List.of("CreateKeyFunction", "VerifyNewKeyFunction",
+            "PromoteFunction", "DeleteOldKeyFunction");
+    private static RotationHarness harness;
+
+    @BeforeAll
+    static void start(LocalAwsStack stack) {
+        harness = new RotationHarness(stack);
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    record Invocation(String function, String input, String output) {
+    }
+
+    @Test
+    void repeatingAnyStepAfterSuccessChangesNothingAndAnswersTheSame() throws Exception {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        RotationHarness.Execution execution = harness.run(account.secretId(), RotationScenariosTest.FAST,
+                RotationScenariosTest.TIMEOUT);
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        List<Long> liveAfter = harness.veryfi.liveKeyIds(account.clientId());
+        Map<String, Long> stagesAfter = harness.keyIdsByStage(account.secretId());
+        int keyCallsAfter = harness.keyApiCalls(account.clientId()).size();
+
+        List<Invocation> invocations = invocations(execution.history());
+        assertThat(invocations).extracting(Invocation::function).containsAll(MUTATING);
+        for (Invocation invocation : invocations) {
+            if (!MUTATING.contains(invocation.function())) {
+                continue;
+            }
+            String again = invoke(invocation.function(), invocation.input());
+            assertThat(JSON.readTree(again)).as("second answer of %s", invocation.function())
+                    .isEqualTo(JSON.readTree(invocation.output()));
+        }
+
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).isEqualTo(liveAfter);
+        assertThat(harness.keyIdsByStage(account.secretId())).isEqualTo(stagesAfter);
+        assertThat(harness.keyApiCalls(account.clientId()).subList(keyCallsAfter, harness.keyApiCalls(account.clientId()).size()))
+                .as("Veryfi calls of the repeated steps").noneMatch(call -> call.startsWith("POST"))
+                .allMatch(call -> call.startsWith("GET") || call.endsWith(" 404"));
+        harness.assertNoKeyLeaked(List.of(execution));
+    }
+
+    private static List<Invocation> invocations(List<HistoryEvent> history) {
+        List<Invocation> result = new ArrayList<>();
+        String function = null;
+        String input = null;
+        for (HistoryEvent event : history) {
+            if (event.lambdaFunctionScheduledEventDetails() != null) {
+                String resource = event.lambdaFunctionScheduledEventDetails().resource();
+                function = resource.split(":function:")[1].split(":")[0];
+                input = event.lambdaFunctionScheduledEventDetails().input();
+            } else if (event.lambdaFunctionSucceededEventDetails() != null && function != null) {
+                result.add(new Invocation(function, input, event.lambdaFunctionSucceededEventDetails().output()));
+                function = null;
+            }
+        }
+        return result;
+    }
+
+    private static String invoke(String function, String input) throws Exception {
+        URI uri = URI.create(harness.stack.endpoint() + "/2015-03-31/functions/"
+                + URLEncoder.encode(function, StandardCharsets.UTF_8) + "/invocations");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.ofString(input)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.headers().firstValue("X-Amz-Function-Error")).as("%s failed the second time", function).isEmpty();
+        return response.body();
+    }
+}
