@@ -22,6 +22,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +53,7 @@ public final class RotationHarness implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();
     private static final ByteArrayOutputStream CAPTURED = new ByteArrayOutputStream();
     private static volatile boolean capturing;
@@ -231,6 +236,18 @@ public final class RotationHarness implements AutoCloseable {
         }
     }
 
+    /** Waits until the execution has entered {@code state}. */
+    public void awaitState(String executionArn, String state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (execution(executionArn, null).statesEntered().contains(state)) {
+                return;
+            }
+            sleep(100);
+        }
+        fail("execution never entered " + state);
+    }
+
     public JsonNode output(String executionArn) {
         try {
             return JSON.readTree(sfn.describeExecution(b -> b.executionArn(executionArn)).output());
@@ -258,6 +275,39 @@ public final class RotationHarness implements AutoCloseable {
             map.values().forEach(item -> collectStrings(item, out));
         } else if (value != null) {
             out.append(value).append('\n');
+        }
+    }
+
+    // ------------------------------------------------------------------ direct invocations
+
+    /** What the Lambda Invoke API answered: the payload, and the function error type if it threw. */
+    public record Invoked(String payload, String functionError, long millis) {
+        public JsonNode json() {
+            return parse(payload);
+        }
+
+        public String errorType() {
+            return functionError == null ? null : json().path("errorType").asText();
+        }
+
+        public String errorMessage() {
+            return functionError == null ? null : json().path("errorMessage").asText();
+        }
+    }
+
+    /** Invokes a function of the template through the Lambda Invoke API of the local stack. */
+    public Invoked invoke(String function, String payload) {
+        URI uri = URI.create(stack.endpoint() + "/2015-03-31/functions/"
+                + URLEncoder.encode(function, StandardCharsets.UTF_8) + "/invocations");
+        long started = System.nanoTime();
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(3))
+                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("Invoke status of %s", function).isEqualTo(200);
+            return new Invoked(response.body(), response.headers().firstValue("X-Amz-Function-Error").orElse(null),
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (Exception e) {
+            throw new IllegalStateException("invoke of " + function + " failed", e);
         }
     }
 

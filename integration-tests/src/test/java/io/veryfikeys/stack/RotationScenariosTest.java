@@ -239,7 +239,7 @@ class RotationScenariosTest {
         // Hold the verification call long enough to stop the execution between Create and Promote.
         harness.veryfi.inject(Fault.latency(Endpoint.LIST, Duration.ofSeconds(3)).times(2).forAccount(account.clientId()));
         String first = harness.start(account.secretId(), FAST);
-        awaitState(first, "VerifyNewKey");
+        harness.awaitState(first, "VerifyNewKey");
         harness.sfn.stopExecution(b -> b.executionArn(first).cause("test: stopped after Create"));
         executions.add(harness.await(first, TIMEOUT));
         RotationHarness.sleep(3500); // let the held call finish
@@ -263,7 +263,7 @@ class RotationScenariosTest {
     void anExecutionStoppedAfterPromoteConvergesOnReRun() {
         RotationHarness.Account account = harness.account(2, Duration.ofSeconds(4));
         String first = harness.start(account.secretId(), FAST);
-        awaitState(first, "WaitBeforeNextPoll");
+        harness.awaitState(first, "WaitBeforeNextPoll");
         harness.sfn.stopExecution(b -> b.executionArn(first).cause("test: stopped after Promote"));
         executions.add(harness.await(first, TIMEOUT));
         assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(2);
@@ -281,7 +281,7 @@ class RotationScenariosTest {
     void aSecondRotationWhileOneRunsChangesNothingAndSaysAlreadyRunning() {
         RotationHarness.Account account = harness.account(1, Duration.ofSeconds(3));
         String first = harness.start(account.secretId(), FAST);
-        awaitState(first, "PollConsumers");
+        harness.awaitState(first, "PollConsumers");
 
         RotationHarness.Execution second = run(account, FAST);
 
@@ -318,16 +318,5 @@ class RotationScenariosTest {
             harness.awaitAlert(account.secretId(), "SUCCEEDED", Duration.ofSeconds(10));
             assertNobodyLockedOut(account);
         }
-    }
-
-    private static void awaitState(String executionArn, String state) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (harness.execution(executionArn, null).statesEntered().contains(state)) {
-                return;
-            }
-            RotationHarness.sleep(100);
-        }
-        throw new AssertionError("execution never entered " + state);
     }
 }

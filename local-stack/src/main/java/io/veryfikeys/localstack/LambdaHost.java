@@ -31,6 +31,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -296,9 +300,79 @@ public final class LambdaHost implements AutoCloseable {
         return best;
     }
 
+    /** An injected AWS failure: the next {@code remaining} calls of {@code operation} get an error instead of moto's answer. */
+    private static final class AwsFault {
+        final String operation;
+        final int status;
+        final String errorCode;
+        int remaining;
+
+        AwsFault(String operation, int status, String errorCode, int remaining) {
+            this.operation = operation;
+            this.status = status;
+            this.errorCode = errorCode;
+            this.remaining = remaining;
+        }
+    }
+
+    private final List<AwsFault> awsFaults = new ArrayList<>();
+
+    /**
+     * Makes the next {@code times} calls of an AWS operation fail with {@code status} and error code
+     * {@code errorCode} (e.g. {@code "secretsmanager.PutSecretValue", 500, "InternalServiceError"};
+     * {@code times < 0}: until cleared). The operation is {@code <service>.<Action>}: the
+     * X-Amz-Target of JSON services, or the signing service plus the {@code Action} of query ones.
+     */
+    public void injectAwsFault(String operation, int status, String errorCode, int times) {
+        synchronized (awsFaults) {
+            awsFaults.add(new AwsFault(operation, status, errorCode, times));
+        }
+    }
+
+    public void clearAwsFaults() {
+        synchronized (awsFaults) {
+            awsFaults.clear();
+        }
+    }
+
+    private AwsFault takeAwsFault(HttpExchange ex, byte[] body) {
+        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        String operation = target;
+        if (operation == null) {
+            String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+            Matcher scope = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/").matcher(auth);
+            Matcher action = Pattern.compile("(?:^|&)Action=([A-Za-z]+)")
+                    .matcher(new String(body, StandardCharsets.UTF_8));
+            operation = scope.find() && action.find() ? scope.group(1) + "." + action.group(1) : null;
+        }
+        if (operation == null) {
+            return null;
+        }
+        synchronized (awsFaults) {
+            for (Iterator<AwsFault> it = awsFaults.iterator(); it.hasNext(); ) {
+                AwsFault fault = it.next();
+                if (fault.operation.equalsIgnoreCase(operation)) {
+                    if (fault.remaining > 0 && --fault.remaining == 0) {
+                        it.remove();
+                    }
+                    return fault;
+                }
+            }
+        }
+        return null;
+    }
+
     private void forward(HttpExchange ex) throws IOException {
         URI target = forwardTo;
         byte[] body = ex.getRequestBody().readAllBytes();
+        AwsFault fault = takeAwsFault(ex, body);
+        if (fault != null) {
+            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+            ex.getResponseHeaders().set("x-amzn-ErrorType", fault.errorCode);
+            send(ex, fault.status, ("{\"__type\":\"" + fault.errorCode + "\",\"message\":\"injected by the local stack\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (target == null) {
             send(ex, 502, "no forward target (moto) configured".getBytes(StandardCharsets.UTF_8));
             return;

@@ -41,6 +41,9 @@ public final class MotoServer implements AutoCloseable {
      *     {@code ExecutionArn}, and hands the finished execution's description on in boto3's
      *     lower-case names ({@code status}) where AWS gives {@code Status}. The patch translates both
      *     ways, as AWS does.</li>
+     * <li>Secrets Manager: UpdateSecretVersionStage moves the AWSCURRENT label but not moto's notion of
+     *     the current version, so a later PutSecretValue (as AWSCURRENT) demotes the wrong version and
+     *     leaves two versions labelled AWSCURRENT. The patch keeps the two in step, as AWS does.</li>
      * </ol>
      * If moto's internals move, the patches are skipped with a warning in the log.
      */
@@ -86,6 +89,14 @@ public final class MotoServer implements AutoCloseable {
                         for key in [k for k in response if k[:1].islower()]:
                             response[key[:1].upper() + key[1:]] = response.pop(key)
                 StateTaskServiceSfn._normalise_response = _capitalised_response
+                from moto.secretsmanager.models import SecretsManagerBackend
+                _update_stage = SecretsManagerBackend.update_secret_version_stage
+                def _update_secret_version_stage(self, secret_id, version_stage, remove_from_version_id, move_to_version_id):
+                    result = _update_stage(self, secret_id, version_stage, remove_from_version_id, move_to_version_id)
+                    if version_stage == "AWSCURRENT" and move_to_version_id:
+                        self.secrets[secret_id].default_version_id = move_to_version_id
+                    return result
+                SecretsManagerBackend.update_secret_version_stage = _update_secret_version_stage
             except (ImportError, AttributeError) as e:
                 print("local-stack: moto patches not applied:", e, file=sys.stderr)
             from moto.server import main
