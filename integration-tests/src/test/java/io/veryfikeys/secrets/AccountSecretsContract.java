@@ -1,0 +1,88 @@
+package io.veryfikeys.secrets;
+
+import io.veryfikeys.support.SecretValue;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the rotation relies on from Secrets Manager, asserted through our own {@link AccountSecrets}
+ * against a real implementation of the wire protocol: moto always, LocalStack where Docker runs.
+ */
+abstract class AccountSecretsContract {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    protected abstract SecretsManagerClient client();
+
+    private AccountSecrets secrets() {
+        return new AccountSecrets(this::client);
+    }
+
+    private String newSecret(long keyId, String key) {
+        String name = "veryfi/contract-" + NAMES.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        client().createSecret(b -> b.name(name).secretString(document(keyId, key))
+                .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+        return name;
+    }
+
+    private static String document(long keyId, String key) {
+        return "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"" + key + "\",\"apiKeyId\":" + keyId + "}";
+    }
+
+    @Test
+    void pendingThenPromoteMovesTheLabelsTheWayTheRotationExpects() {
+        String name = newSecret(1, "first-key");
+        AccountSecrets secrets = secrets();
+        SecretVersions start = secrets.versions(name);
+        AccountSecret current = secrets.read(name, start.currentVersionId());
+        String token = UUID.randomUUID().toString();
+
+        secrets.putPending(name, token, current.withKey(2, SecretValue.of("second-key")));
+        secrets.putPending(name, token, current.withKey(2, SecretValue.of("second-key"))); // same token: harmless
+        SecretVersions pending = secrets.versions(name);
+        assertThat(pending.pendingVersionId()).contains(token);
+        assertThat(pending.currentVersionId()).isEqualTo(start.currentVersionId());
+        assertThat(secrets.read(name, token).apiKeyId()).isEqualTo(2);
+        assertThat(secrets.hasVersion(name, token)).isTrue();
+        assertThat(secrets.hasVersion(name, UUID.randomUUID().toString())).isFalse();
+
+        secrets.moveCurrent(name, start.currentVersionId(), token);
+        secrets.removeLabel(name, SecretVersions.PENDING, token);
+        SecretVersions promoted = secrets.versions(name);
+        assertThat(promoted.currentVersionId()).isEqualTo(token);
+        assertThat(promoted.previousVersionId()).contains(start.currentVersionId());
+        assertThat(promoted.pendingVersionId()).isEmpty();
+        assertThat(secrets.readCurrent(name).apiKeyId()).isEqualTo(2);
+
+        // A reset writes a new AWSCURRENT directly: the promoted version becomes AWSPREVIOUS.
+        String resetVersion = UUID.randomUUID().toString();
+        secrets.putCurrent(name, resetVersion, current.withKey(3, SecretValue.of("third-key")));
+        SecretVersions reset = secrets.versions(name);
+        assertThat(reset.currentVersionId()).isEqualTo(resetVersion);
+        assertThat(reset.previousVersionId()).contains(token);
+        assertThat(secrets.readCurrent(name).apiKeyId()).isEqualTo(3);
+    }
+
+    @Test
+    void listsOnlyTaggedSecretsUnderThePrefix() {
+        String tagged = newSecret(1, "k");
+        String untagged = "veryfi/contract-untagged-" + UUID.randomUUID().toString().substring(0, 8);
+        client().createSecret(b -> b.name(untagged).secretString(document(1, "k")));
+
+        assertThat(secrets().listTagged("veryfi/contract-", "veryfi-key-rotation", "enabled"))
+                .contains(tagged).doesNotContain(untagged);
+    }
+
+    @Test
+    void aMissingSecretIsATypedError() {
+        assertThatThrownBy(() -> secrets().versions("veryfi/contract-missing-" + UUID.randomUUID()))
+                .isInstanceOf(SecretNotFoundException.class);
+    }
+
+}
