@@ -14,10 +14,11 @@ import java.util.List;
  * @param staleKeyId   an AWSPREVIOUS key no consumer uses, to delete before creating (two-key limit)
  * @param knownKeyIds  the live key ids at Veryfi when planning
  * @param rollout      for FINISH_PREVIOUS: the rollout to complete
+ * @param executionId  the execution that planned, for every later step's log lines
  */
 public record Plan(String action, String reason, String secretId, String versionId, String currentVersionId,
                    long currentKeyId, Long staleKeyId, List<Long> knownKeyIds, List<Consumer> consumers,
-                   RotationSettings settings, Rollout rollout) {
+                   RotationSettings settings, Rollout rollout, String executionId) {
     public static final String ROTATE = "ROTATE";
     public static final String FINISH_PREVIOUS = "FINISH_PREVIOUS";
     public static final String BLOCKED = "BLOCKED";

@@ -87,11 +87,12 @@ public final class RotationSteps {
                 ? request.input().get("secretId").asText() : null);
         RotationSettings settings = defaults.withOverrides(request.input());
         Log.context("account", secretId);
+        Log.context("executionId", request.executionId());
 
         Optional<String> owner = running.ownerOtherThan(request.stateMachineArn(), secretId, request.executionId());
         if (owner.isPresent()) {
             return decision(Plan.ALREADY_RUNNING, "a rotation of " + secretId + " is already running: " + owner.get(),
-                    secretId, null, null, 0, null, List.of(), List.of(), settings, null);
+                    secretId, null, null, 0, null, List.of(), List.of(), settings, null, request.executionId());
         }
 
         SecretVersions versions = secrets.versions(secretId);
@@ -104,11 +105,11 @@ public final class RotationSteps {
         } catch (VeryfiAuthException e) {
             return blocked("Veryfi rejects the AWSCURRENT key " + current.apiKeyId()
                     + " (status " + e.status() + "): reset the account (see the incident runbook)",
-                    secretId, versions, current, List.of(), consumers, settings);
+                    secretId, versions, current, List.of(), consumers, settings, request.executionId());
         }
         if (!live.contains(current.apiKeyId())) {
             return blocked("Veryfi does not know the AWSCURRENT key " + current.apiKeyId() + " (live: " + live + ")",
-                    secretId, versions, current, live, consumers, settings);
+                    secretId, versions, current, live, consumers, settings, request.executionId());
         }
 
         String versionId = tokenFor(request.executionId(), secretId);
@@ -137,7 +138,7 @@ public final class RotationSteps {
                     return decision(Plan.FINISH_PREVIOUS, "key " + previousKeyId + " (AWSPREVIOUS) is still live and "
                                     + String.join(", ", onPrevious) + " may still use it: finishing that rotation first",
                             secretId, versionId, versions.currentVersionId(), current.apiKeyId(), null, live, consumers,
-                            settings, rollout);
+                            settings, rollout, request.executionId());
                 }
                 staleKeyId = previousKeyId;
                 extra.clear();
@@ -146,12 +147,13 @@ public final class RotationSteps {
         if (!extra.isEmpty()) {
             return blocked("Veryfi has key(s) " + extra + " that no version of " + secretId
                     + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
-                    + " or store it in the secret, then run again", secretId, versions, current, live, consumers, settings);
+                    + " or store it in the secret, then run again",
+                    secretId, versions, current, live, consumers, settings, request.executionId());
         }
         return decision(Plan.ROTATE, staleKeyId == null ? "rotating key " + current.apiKeyId()
                         : "rotating key " + current.apiKeyId() + " after removing unused previous key " + staleKeyId,
                 secretId, versionId, versions.currentVersionId(), current.apiKeyId(), staleKeyId, live, consumers,
-                settings, null);
+                settings, null, request.executionId());
     }
 
     /** The version id of this execution's new key: the same on every retry of the same execution. */
@@ -160,18 +162,18 @@ public final class RotationSteps {
     }
 
     private Plan blocked(String reason, String secretId, SecretVersions versions, AccountSecret current,
-                         List<Long> live, List<Consumer> consumers, RotationSettings settings) {
+                         List<Long> live, List<Consumer> consumers, RotationSettings settings, String executionId) {
         LOG.warn("plan.blocked", "reason", reason);
         return decision(Plan.BLOCKED, reason, secretId, null, versions.currentVersionId(), current.apiKeyId(), null,
-                live, consumers, settings, null);
+                live, consumers, settings, null, executionId);
     }
 
     private Plan decision(String action, String reason, String secretId, String versionId, String currentVersionId,
                           long currentKeyId, Long staleKeyId, List<Long> live, List<Consumer> consumers,
-                          RotationSettings settings, Rollout rollout) {
+                          RotationSettings settings, Rollout rollout, String executionId) {
         LOG.info("plan.decided", "action", action, "reason", reason, "keyId", currentKeyId);
         return new Plan(action, reason, secretId, versionId, currentVersionId, currentKeyId, staleKeyId,
-                List.copyOf(live), consumers, settings, rollout);
+                List.copyOf(live), consumers, settings, rollout, executionId);
     }
 
     // ---------------------------------------------------------------- Create
@@ -296,6 +298,7 @@ public final class RotationSteps {
 
     /** One poll of every consumer; in a revert, the target is the old key again. */
     public PollState pollConsumers(RotationState state) {
+        logContext(state);
         boolean reverting = state.revert() != null;
         Rollout rollout = reverting ? state.revert() : state.currentRollout();
         if (rollout == null || state.plan() == null) {
@@ -343,6 +346,7 @@ public final class RotationSteps {
     // ---------------------------------------------------------------- Delete the old key
 
     public Map<String, Object> deleteOldKey(RotationState state) {
+        logContext(state);
         Rollout rollout = state.currentRollout();
         if (rollout == null || state.plan() == null) {
             throw new InvalidInputException("deleteOldKey needs plan and rollout");
@@ -370,6 +374,7 @@ public final class RotationSteps {
 
     /** Puts the old key back as AWSCURRENT after a consumer turned unhealthy on the new one. */
     public Rollout demoteNewKey(RotationState state) {
+        logContext(state);
         Rollout rollout = state.currentRollout();
         if (rollout == null || state.plan() == null) {
             throw new InvalidInputException("revert needs plan and rollout");
@@ -426,7 +431,15 @@ public final class RotationSteps {
         if (state == null || state.plan() == null || state.plan().versionId() == null) {
             throw new InvalidInputException("this step needs the plan of a rotation (plan.versionId)");
         }
+        logContext(state);
         return state.plan();
+    }
+
+    private static void logContext(RotationState state) {
+        if (state != null && state.plan() != null) {
+            Log.context("account", state.plan().secretId());
+            Log.context("executionId", state.plan().executionId());
+        }
     }
 
     private static Created requireCreated(RotationState state) {

@@ -30,6 +30,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
     @Override
     public final void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
         Log.clearContext();
+        Log.context("step", getClass().getSimpleName().replace("Handler", ""));
         Log.context("function", context == null ? getClass().getSimpleName() : context.getFunctionName());
         Log.context("requestId", context == null ? null : context.getAwsRequestId());
         long started = System.nanoTime();

@@ -66,8 +66,14 @@ public final class VeryfiKeysClient {
     private static final class Shared {
         static final HttpClient HTTP = HttpTransport.newHttpClient(DEFAULT_CONNECT_TIMEOUT);
         static final VeryfiKeysClient DEFAULT = new VeryfiKeysClient(
-                new HttpTransport(HTTP), RetryPolicy.DEFAULT, DEFAULT_REQUEST_TIMEOUT,
+                new HttpTransport(HTTP), RetryPolicy.DEFAULT, requestTimeoutFromEnvironment(),
                 Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
+
+        /** {@code VERYFI_REQUEST_TIMEOUT_MILLIS} (optional, tests shorten it), else {@link #DEFAULT_REQUEST_TIMEOUT}. */
+        private static Duration requestTimeoutFromEnvironment() {
+            String millis = io.veryfikeys.support.Env.get("VERYFI_REQUEST_TIMEOUT_MILLIS", null);
+            return millis == null ? DEFAULT_REQUEST_TIMEOUT : Duration.ofMillis(Long.parseLong(millis.trim()));
+        }
     }
 
     /** Waits between attempts; replaced in unit tests. */
