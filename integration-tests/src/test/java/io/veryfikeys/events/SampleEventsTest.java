@@ -1,0 +1,61 @@
+package io.veryfikeys.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.reset.AccountReset;
+import io.veryfikeys.reset.ResetRequest;
+import io.veryfikeys.rotation.PlanRequest;
+import io.veryfikeys.rotation.RevertHandler;
+import io.veryfikeys.rotation.RotationReport;
+import io.veryfikeys.rotation.RotationState;
+import io.veryfikeys.support.Json;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every file in events/ is what its function (or state machine) accepts, so the samples cannot rot. */
+class SampleEventsTest {
+    private static final Path EVENTS = Path.of("..", "events");
+    private static final Map<String, Class<?>> INPUT_TYPES = Map.ofEntries(
+            Map.entry("plan.json", PlanRequest.class),
+            Map.entry("create-key.json", RotationState.class),
+            Map.entry("verify-new-key.json", RotationState.class),
+            Map.entry("promote.json", RotationState.class),
+            Map.entry("poll-consumers.json", RotationState.class),
+            Map.entry("delete-old-key.json", RotationState.class),
+            Map.entry("revert-demote.json", RevertHandler.Request.class),
+            Map.entry("revert-discard.json", RevertHandler.Request.class),
+            Map.entry("report.json", RotationReport.Request.class),
+            Map.entry("list-accounts.json", JsonNode.class),
+            Map.entry("reset.json", ResetRequest.class),
+            Map.entry("rotation-execution.json", JsonNode.class),
+            Map.entry("rotation-execution-urgent.json", JsonNode.class),
+            Map.entry("fleet-execution.json", JsonNode.class),
+            Map.entry("fleet-execution-chosen-accounts.json", JsonNode.class));
+
+    @Test
+    void everySampleEventParsesAsItsFunctionsInput() throws IOException {
+        try (Stream<Path> files = Files.list(EVENTS)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                String name = file.getFileName().toString();
+                assertThat(INPUT_TYPES).as("events/%s has no known target", name).containsKey(name);
+                Object event = Json.MAPPER.readValue(file.toFile(), INPUT_TYPES.get(name));
+                assertThat(event).as(name).isNotNull();
+                if (event instanceof RotationState state) {
+                    assertThat(state.plan()).as("%s has a plan", name).isNotNull();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theResetSampleIsAValidConfirmedRequest() throws IOException {
+        ResetRequest request = Json.MAPPER.readValue(EVENTS.resolve("reset.json").toFile(), ResetRequest.class);
+        assertThat(AccountReset.validate(request)).isEqualTo(request.secretId());
+    }
+}
