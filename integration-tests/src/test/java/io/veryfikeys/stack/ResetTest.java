@@ -2,14 +2,9 @@ package io.veryfikeys.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veryfikeys.localstack.LocalAwsStack;
-import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.simulator.SimulatedConsumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -23,21 +18,9 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The incident reset, invoked through the Lambda Invoke API as a responder would, on the local stack. */
-@ExtendWith(LocalAwsStackExtension.class)
-class ResetTest {
+class ResetTest extends LocalStackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static RotationHarness harness;
     private final List<RotationHarness.Execution> executions = new ArrayList<>();
-
-    @BeforeAll
-    static void start(LocalAwsStack stack) {
-        harness = new RotationHarness(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     @AfterEach
     void cleanUp() {

@@ -1,17 +1,12 @@
 package io.veryfikeys.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.localstack.LocalAwsStack;
-import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.simulator.Endpoint;
 import io.veryfikeys.simulator.Fault;
 import io.veryfikeys.simulator.SimulatedConsumer;
 import io.veryfikeys.simulator.SimulatedKey;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.time.Duration;
@@ -27,25 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Veryfi with the key they hold. Every scenario ends with the leak scan, and every consumer's
  * rejected-call count proves nobody was locked out.
  */
-@ExtendWith(LocalAwsStackExtension.class)
-class RotationScenariosTest {
+class RotationScenariosTest extends LocalStackTest {
     /** Fast settings: poll every second, two healthy polls in a row, no grace period. */
     static final Map<String, Object> FAST = Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 2,
             "pollTimeoutSeconds", 30, "gracePeriodSeconds", 0);
     static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-    private static RotationHarness harness;
     private final List<RotationHarness.Execution> executions = new ArrayList<>();
-
-    @BeforeAll
-    static void start(LocalAwsStack stack) {
-        harness = new RotationHarness(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     @AfterEach
     void noKeyValueLeaked() {

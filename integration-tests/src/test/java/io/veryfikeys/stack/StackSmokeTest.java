@@ -2,11 +2,8 @@ package io.veryfikeys.stack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veryfikeys.localstack.LocalAwsStack;
-import io.veryfikeys.localstack.LocalAwsStackExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.nio.file.Path;
@@ -17,22 +14,14 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** moto's ASL engine → Lambda host → real handler → Secrets Manager in moto, and back. */
-@ExtendWith(LocalAwsStackExtension.class)
-class StackSmokeTest {
-    private static RotationHarness harness;
+class StackSmokeTest extends LocalStackTest {
     private static String smoke;
 
     @BeforeAll
-    static void start(LocalAwsStack stack) {
-        harness = new RotationHarness(stack);
+    static void deploySmokeMachine(LocalAwsStack stack) {
         smoke = stack.deployStateMachine("smoke-" + System.nanoTime(),
                 Path.of("src/test/resources/statemachine/smoke.asl.json"),
                 Map.of("PlanFunctionArn", "${PlanFunction.Alias}"));
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
     }
 
     @Test

@@ -1,12 +1,7 @@
 package io.veryfikeys.stack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veryfikeys.localstack.LocalAwsStack;
-import io.veryfikeys.localstack.LocalAwsStackExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -22,22 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rotation succeeded: nothing changes at Veryfi or in Secrets Manager, and the answer is the same.
  * The inputs and outputs are read back from the real execution history.
  */
-@ExtendWith(LocalAwsStackExtension.class)
-class StepIdempotencyTest {
+class StepIdempotencyTest extends LocalStackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> MUTATING = List.of("CreateKeyFunction", "VerifyNewKeyFunction",
             "PromoteFunction", "DeleteOldKeyFunction");
-    private static RotationHarness harness;
-
-    @BeforeAll
-    static void start(LocalAwsStack stack) {
-        harness = new RotationHarness(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     record Invocation(String function, String input, String output) {
     }
