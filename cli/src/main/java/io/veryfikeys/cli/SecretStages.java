@@ -1,0 +1,65 @@
+package io.veryfikeys.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The key ids behind an account secret's staging labels. The key id is a member of the secret
+ * value, so reading it means reading the value: this class parses it, keeps {@code apiKeyId}
+ * and drops everything else at once. No key value leaves this method, nor is it ever printed.
+ * Without {@code secretsmanager:GetSecretValue} the stages and version dates are still shown.
+ */
+public final class SecretStages {
+    static final List<String> STAGES = List.of("AWSCURRENT", "AWSPREVIOUS", "AWSPENDING");
+
+    /** One staging label: the version holding it, its key id (null if unreadable) and when it was stored. */
+    public record Stage(String stage, String versionId, Long keyId, Instant created, String note) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("stage", stage);
+            m.put("versionId", versionId);
+            m.put("keyId", keyId);
+            m.put("created", created == null ? null : created.toString());
+            if (note != null) m.put("note", note);
+            return m;
+        }
+    }
+
+    private SecretStages() { }
+
+    public static List<Stage> read(SecretsManagerClient secrets, String secretId) {
+        List<SecretVersionsListEntry> versions = new ArrayList<>();
+        secrets.listSecretVersionIdsPaginator(r -> r.secretId(secretId)).forEach(p -> versions.addAll(p.versions()));
+        List<Stage> stages = new ArrayList<>();
+        for (String stage : STAGES) {
+            for (SecretVersionsListEntry v : versions) {
+                if (!v.versionStages().contains(stage)) continue;
+                Long keyId = null;
+                String note = null;
+                try {
+                    keyId = keyId(secrets, secretId, v.versionId());
+                    if (keyId == null) note = "no apiKeyId in this version";
+                } catch (SecretsManagerException e) {
+                    if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) throw e;
+                    note = "key id hidden: no secretsmanager:GetSecretValue";
+                }
+                stages.add(new Stage(stage, v.versionId(), keyId, v.createdDate(), note));
+            }
+        }
+        return stages;
+    }
+
+    private static Long keyId(SecretsManagerClient secrets, String secretId, String versionId) {
+        String text = secrets.getSecretValue(r -> r.secretId(secretId).versionId(versionId)).secretString();
+        JsonNode id = Executions.readJson(text).get("apiKeyId");
+        return id == null || !id.canConvertToLong() ? null : id.asLong();
+    }
+}

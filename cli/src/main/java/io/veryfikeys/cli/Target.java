@@ -1,0 +1,174 @@
+package io.veryfikeys.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Where the CLI's AWS calls go, and which state machine and reset function it drives.
+ * Against AWS: the default credential chain (or {@code --profile}), {@code --region}, and the
+ * CloudFormation stack's outputs unless explicit ARNs are given. Against the local stack: its
+ * endpoint with the local stack's fixed test credentials, and the ARNs from the file the demo
+ * writes, or found by listing.
+ */
+public final class Target implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** What the local stack resolves AWS::StackName to, and its Lambda host's function names. */
+    static final String LOCAL_RESET_FUNCTION = "ResetFunction";
+
+    /** Everything a command needs to know about where it runs. */
+    public record Settings(boolean local, URI endpoint, Path localFile, String region, String profile,
+                           String stackName, String stateMachineArn, String resetFunction) { }
+
+    private final Settings settings;
+    private final URI endpoint;
+    private final Region region;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private String stateMachineArn;
+    private String resetFunction;
+    private Map<String, String> stackOutputs;
+    private SfnClient sfn;
+    private SecretsManagerClient secrets;
+    private LambdaClient lambda;
+
+    public Target(Settings s) {
+        this.settings = s;
+        this.stateMachineArn = s.stateMachineArn();
+        this.resetFunction = s.resetFunction();
+        if (s.local()) {
+            JsonNode file = s.endpoint() == null ? readLocalFile(s.localFile()) : null;
+            this.endpoint = s.endpoint() != null ? s.endpoint() : URI.create(file.path("endpoint").asText());
+            this.region = Region.of(s.region() != null ? s.region()
+                    : file != null && file.hasNonNull("region") ? file.get("region").asText() : "us-east-1");
+            if (file != null) {
+                if (stateMachineArn == null && file.hasNonNull("stateMachineArn"))
+                    stateMachineArn = file.get("stateMachineArn").asText();
+                if (resetFunction == null && file.hasNonNull("resetFunctionName"))
+                    resetFunction = file.get("resetFunctionName").asText();
+            }
+        } else {
+            if (s.profile() != null) System.setProperty("aws.profile", s.profile());
+            this.endpoint = s.endpoint();
+            this.region = s.region() == null ? null : Region.of(s.region());
+        }
+    }
+
+    private static JsonNode readLocalFile(Path file) {
+        if (!Files.isRegularFile(file))
+            throw new CliException(ExitCodes.USAGE, "--local needs --endpoint URL or the file " + file
+                    + " that './run-demo --keep-running' writes; neither was found");
+        try {
+            JsonNode node = JSON.readTree(Files.readString(file));
+            if (!node.hasNonNull("endpoint")) throw new CliException(ExitCodes.USAGE, file + " has no endpoint");
+            return node;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    public boolean local() { return settings.local(); }
+
+    public String describe() {
+        return settings.local() ? "local stack at " + endpoint
+                : "AWS" + (region == null ? "" : " " + region) + (settings.profile() == null ? "" : " (profile " + settings.profile() + ")");
+    }
+
+    public synchronized SfnClient sfn() {
+        if (sfn == null) sfn = client(SfnClient::builder, Duration.ofSeconds(30));
+        return sfn;
+    }
+
+    public synchronized SecretsManagerClient secrets() {
+        if (secrets == null) secrets = client(SecretsManagerClient::builder, Duration.ofSeconds(30));
+        return secrets;
+    }
+
+    /** A reset may take up to the function's timeout (120 s); the client waits longer than that. */
+    public synchronized LambdaClient lambda() {
+        if (lambda == null) lambda = client(LambdaClient::builder, Duration.ofSeconds(180));
+        return lambda;
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends AutoCloseable>
+    C client(Supplier<B> builder, Duration socketTimeout) {
+        B b = builder.get().httpClientBuilder(UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(socketTimeout));
+        if (endpoint != null) b.endpointOverride(endpoint);
+        if (region != null) b.region(region);
+        if (settings.local())
+            b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+        C c = b.build();
+        clients.add(c);
+        return c;
+    }
+
+    /** The rotation state machine: explicit flag, the demo's file, the stack output, or (local) the one found by name. */
+    public String stateMachineArn() {
+        if (stateMachineArn != null) return stateMachineArn;
+        if (settings.local()) {
+            List<String> found = sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
+                    .map(StateMachineListItem::stateMachineArn).filter(a -> a.endsWith("-rotation")).toList();
+            if (found.size() != 1)
+                throw new CliException(ExitCodes.AWS_ERROR, "cannot tell the rotation state machine at " + endpoint
+                        + " (found " + found + "); pass --state-machine-arn");
+            stateMachineArn = found.get(0);
+        } else {
+            stateMachineArn = stackOutput("RotationStateMachineArn");
+        }
+        return stateMachineArn;
+    }
+
+    public String resetFunction() {
+        if (resetFunction != null) return resetFunction;
+        resetFunction = settings.local() ? LOCAL_RESET_FUNCTION : stackOutput("ResetFunctionName");
+        return resetFunction;
+    }
+
+    private String stackOutput(String key) {
+        if (stackOutputs == null) {
+            try (CloudFormationClient cfn = client(CloudFormationClient::builder, Duration.ofSeconds(30))) {
+                stackOutputs = cfn.describeStacks(r -> r.stackName(settings.stackName())).stacks().stream()
+                        .flatMap(s -> s.outputs().stream())
+                        .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a));
+            }
+        }
+        String value = stackOutputs.get(key);
+        if (value == null)
+            throw new CliException(ExitCodes.AWS_ERROR, "stack " + settings.stackName() + " has no output " + key
+                    + "; pass --stack-name, or --state-machine-arn / --reset-function");
+        return value;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : clients) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+}
