@@ -14,6 +14,7 @@ import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Notifications;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.veryfi.ApiKey;
+import io.veryfikeys.veryfi.KeyLimitReachedException;
 import io.veryfikeys.veryfi.KeyNotFoundException;
 import io.veryfikeys.veryfi.VeryfiAuthException;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
@@ -203,6 +204,15 @@ public final class RotationSteps {
         } catch (VeryfiUnavailableException e) {
             removeKeysCreatedSincePlan(current, plan);
             throw e;
+        } catch (KeyLimitReachedException e) {
+            // An earlier attempt whose answer was lost (a timeout) may have been performed by Veryfi
+            // after we gave up, too late for that attempt's orphan check: its key holds the slot and is
+            // stored nowhere. Remove it, then let the state machine retry the create.
+            if (removeKeysCreatedSincePlan(current, plan) > 0) {
+                throw new VeryfiUnavailableException("key limit reached because of a key created by a lost earlier"
+                        + " attempt; removed it, retry the create", e.status(), e);
+            }
+            throw e;
         }
         LOG.info("create.key_created", "keyId", created.id(), "versionId", plan.versionId());
         try {
@@ -220,17 +230,20 @@ public final class RotationSteps {
      * A create whose answer was lost may still have created a key, whose value we will never
      * see. Any key that appeared since planning and is in no secret version is such an orphan.
      */
-    private void removeKeysCreatedSincePlan(AccountSecret current, Plan plan) {
+    private int removeKeysCreatedSincePlan(AccountSecret current, Plan plan) {
+        int removed = 0;
         try {
             List<Long> live = veryfi.listKeyIds(current.account(), current.apiKey());
             for (long id : live) {
                 if (!plan.knownKeyIds().contains(id)) {
                     deleteIfPresent(current, id, "create.orphan_deleted_after_lost_answer");
+                    removed++;
                 }
             }
         } catch (RuntimeException e) {
             LOG.warn("create.orphan_check_failed", "errorType", e.getClass().getName());
         }
+        return removed;
     }
 
     // ---------------------------------------------------------------- Verify
@@ -304,6 +317,7 @@ public final class RotationSteps {
         if (rollout == null || state.plan() == null) {
             throw new InvalidInputException("pollConsumers needs plan and rollout");
         }
+        validPlan(state.plan());
         long target = reverting ? rollout.oldKeyId() : rollout.newKeyId();
         long away = reverting ? rollout.newKeyId() : rollout.oldKeyId();
         PollState previous = reverting ? state.revertPoll() : state.poll();
@@ -351,6 +365,7 @@ public final class RotationSteps {
         if (rollout == null || state.plan() == null) {
             throw new InvalidInputException("deleteOldKey needs plan and rollout");
         }
+        validPlan(state.plan());
         String secretId = state.plan().secretId();
         AccountSecret current = secrets.readCurrent(secretId);
         if (current.apiKeyId() != rollout.newKeyId()) {
@@ -379,6 +394,7 @@ public final class RotationSteps {
         if (rollout == null || state.plan() == null) {
             throw new InvalidInputException("revert needs plan and rollout");
         }
+        validPlan(state.plan());
         String secretId = state.plan().secretId();
         SecretVersions versions = secrets.versions(secretId);
         if (versions.isCurrent(rollout.newVersionId())) {
@@ -432,7 +448,20 @@ public final class RotationSteps {
             throw new InvalidInputException("this step needs the plan of a rotation (plan.versionId)");
         }
         logContext(state);
-        return state.plan();
+        return validPlan(state.plan());
+    }
+
+    /** The plan comes from the execution's state document: check what the steps act on before using it. */
+    private static Plan validPlan(Plan plan) {
+        try {
+            SecretIds.validate(plan.secretId());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("plan." + e.getMessage());
+        }
+        if (plan.settings() == null) {
+            throw new InvalidInputException("plan.settings is required");
+        }
+        return plan;
     }
 
     private static void logContext(RotationState state) {

@@ -65,7 +65,7 @@ public final class RotationHarness implements AutoCloseable {
     public final SfnClient sfn;
     public final SnsCapture alerts;
     public final SnsCapture keyRotated;
-    private final List<SimulatedConsumer> consumers = new ArrayList<>();
+    private final List<SimulatedConsumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, String> stateMachines = new LinkedHashMap<>();
 
     public RotationHarness(LocalAwsStack stack) {
@@ -113,7 +113,7 @@ public final class RotationHarness implements AutoCloseable {
         }
     }
 
-    public String stateMachine(String logicalId) {
+    public synchronized String stateMachine(String logicalId) {
         return stateMachines.computeIfAbsent(logicalId, stack::deployStateMachine);
     }
 
@@ -317,12 +317,12 @@ public final class RotationHarness implements AutoCloseable {
     private final List<JsonNode> alertLog = new ArrayList<>();
     private final List<JsonNode> keyRotatedLog = new ArrayList<>();
 
-    public List<JsonNode> alertsFor(String secretId) {
+    public synchronized List<JsonNode> alertsFor(String secretId) {
         drain();
         return alertLog.stream().filter(a -> secretId.equals(a.path("account").asText())).toList();
     }
 
-    public List<JsonNode> keyRotatedFor(String secretId) {
+    public synchronized List<JsonNode> keyRotatedFor(String secretId) {
         drain();
         return keyRotatedLog.stream().filter(a -> secretId.equals(a.path("secretId").asText())).toList();
     }
@@ -350,7 +350,7 @@ public final class RotationHarness implements AutoCloseable {
         }
     }
 
-    public List<String> allMessages() {
+    public synchronized List<String> allMessages() {
         drain();
         List<String> all = new ArrayList<>();
         alertLog.forEach(a -> all.add(a.toString()));

@@ -197,9 +197,34 @@ public final class LambdaHost implements AutoCloseable {
 
     private record Result(byte[] payload, boolean error) { }
 
+    /**
+     * Called before every invocation, on the invocation's thread, with the function's name and its
+     * payload. A listener that throws makes the invocation fail exactly as if the handler had thrown
+     * that exception (tests use this to inject a failing step or to act at a precise moment).
+     */
+    @FunctionalInterface
+    public interface InvocationListener {
+        void beforeInvoke(String function, byte[] payload) throws Exception;
+    }
+
+    private final List<InvocationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final ThreadLocal<String> INVOKING = new ThreadLocal<>();
+
+    public void addInvocationListener(InvocationListener listener) { listeners.add(listener); }
+
+    public void removeInvocationListener(InvocationListener listener) { listeners.remove(listener); }
+
+    /**
+     * The function whose handler runs on the calling thread, if any: lets an SDK interceptor
+     * attribute an AWS call to the function that made it (handlers use synchronous clients).
+     */
+    public static java.util.Optional<String> invokingFunction() { return java.util.Optional.ofNullable(INVOKING.get()); }
+
     private Result run(FunctionConfig cfg, byte[] body, String requestId) {
         LocalContext ctx = new LocalContext(cfg, requestId);
         try {
+            for (InvocationListener listener : listeners) listener.beforeInvoke(cfg.name(), body);
+            INVOKING.set(cfg.name()); // after the listeners: what they call is the test's doing, not the function's
             Instance inst = warm.computeIfAbsent(cfg.name(), k -> instantiate(cfg));
             return new Result(inst.call(body, ctx), false);
         } catch (Throwable t) {
@@ -219,6 +244,8 @@ public final class LambdaHost implements AutoCloseable {
             } catch (IOException io) {
                 throw new IllegalStateException(io);
             }
+        } finally {
+            INVOKING.remove();
         }
     }
 
@@ -305,15 +332,25 @@ public final class LambdaHost implements AutoCloseable {
         final String operation;
         final int status;
         final String errorCode;
+        final String function;
+        final String bodyContains;
         int remaining;
 
-        AwsFault(String operation, int status, String errorCode, int remaining) {
+        AwsFault(String operation, int status, String errorCode, int remaining, String function, String bodyContains) {
             this.operation = operation;
             this.status = status;
             this.errorCode = errorCode;
             this.remaining = remaining;
+            this.function = function;
+            this.bodyContains = bodyContains;
         }
     }
+
+    /**
+     * Request header naming the function whose handler made an AWS call; a test-side SDK interceptor
+     * sets it (from {@link #invokingFunction()}) so that a fault can target one function's calls.
+     */
+    public static final String FUNCTION_HEADER = "X-Local-Lambda-Function";
 
     private final List<AwsFault> awsFaults = new ArrayList<>();
 
@@ -324,14 +361,31 @@ public final class LambdaHost implements AutoCloseable {
      * X-Amz-Target of JSON services, or the signing service plus the {@code Action} of query ones.
      */
     public void injectAwsFault(String operation, int status, String errorCode, int times) {
+        injectAwsFault(operation, status, errorCode, times, null, null);
+    }
+
+    /**
+     * As {@link #injectAwsFault(String, int, String, int)}, limited to calls made by {@code function}
+     * (see {@link #FUNCTION_HEADER}; null = any caller) whose request body contains {@code bodyContains}
+     * (null = any), so that concurrent tests on other accounts and other callers do not take the fault.
+     */
+    public void injectAwsFault(String operation, int status, String errorCode, int times, String function,
+                               String bodyContains) {
         synchronized (awsFaults) {
-            awsFaults.add(new AwsFault(operation, status, errorCode, times));
+            awsFaults.add(new AwsFault(operation, status, errorCode, times, function, bodyContains));
         }
     }
 
     public void clearAwsFaults() {
         synchronized (awsFaults) {
             awsFaults.clear();
+        }
+    }
+
+    /** Removes the faults injected with this {@code bodyContains} (e.g. one account's secret name). */
+    public void clearAwsFaults(String bodyContains) {
+        synchronized (awsFaults) {
+            awsFaults.removeIf(f -> java.util.Objects.equals(bodyContains, f.bodyContains));
         }
     }
 
@@ -351,6 +405,12 @@ public final class LambdaHost implements AutoCloseable {
         synchronized (awsFaults) {
             for (Iterator<AwsFault> it = awsFaults.iterator(); it.hasNext(); ) {
                 AwsFault fault = it.next();
+                if (fault.function != null && !fault.function.equals(ex.getRequestHeaders().getFirst(FUNCTION_HEADER))) {
+                    continue;
+                }
+                if (fault.bodyContains != null && !new String(body, StandardCharsets.UTF_8).contains(fault.bodyContains)) {
+                    continue;
+                }
                 if (fault.operation.equalsIgnoreCase(operation)) {
                     if (fault.remaining > 0 && --fault.remaining == 0) {
                         it.remove();

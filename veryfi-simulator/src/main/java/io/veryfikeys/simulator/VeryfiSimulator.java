@@ -240,6 +240,13 @@ public final class VeryfiSimulator implements AutoCloseable {
         }
     }
 
+    /** Removes the faults scoped to one account ({@link Fault#forAccount}); other accounts' faults stay. */
+    public void clearFaults(String clientId) {
+        synchronized (faults) {
+            faults.removeIf(f -> Objects.equals(clientId, f.fault.clientId()));
+        }
+    }
+
     /** Forgets accounts, faults and requests. Key ids keep increasing (never reused). */
     public void resetAll() {
         accounts.clear();

@@ -1,0 +1,199 @@
+package io.veryfikeys.safety;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veryfikeys.simulator.SimulatedConsumer;
+import io.veryfikeys.stack.RotationHarness;
+import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The "never locks anyone out" invariants of one account, checked on a consistent snapshot after
+ * every state of an execution (the history is polled while it runs and each new
+ * StateEntered/StateExited event triggers a check) and at the end:
+ * <ul>
+ *   <li>the account has one or two live keys at Veryfi;</li>
+ *   <li>AWSCURRENT holds a live key;</li>
+ *   <li>every consumer's key is live, and no consumer call was ever rejected (unless the scenario
+ *       is an incident reset, which locks out by design);</li>
+ *   <li>at the end: no orphan key (live at Veryfi, in no version of the secret, deprecated ones
+ *       included), and no key value in the execution's history.</li>
+ * </ul>
+ * Violations are collected, not thrown, so a matrix can report all of them.
+ */
+final class InvariantChecker {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RotationHarness harness;
+    private final RotationHarness.Account account;
+    private final boolean lockOutAllowed;
+    private final List<String> violations = new ArrayList<>();
+    private int checks;
+
+    InvariantChecker(RotationHarness harness, RotationHarness.Account account, boolean lockOutAllowed) {
+        this.harness = harness;
+        this.account = account;
+        this.lockOutAllowed = lockOutAllowed;
+    }
+
+    synchronized List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    synchronized int checks() {
+        return checks;
+    }
+
+    private synchronized void violation(String where, String what) {
+        violations.add(account.secretId() + " " + where + ": " + what);
+    }
+
+    /** One snapshot: live keys read before and after the secret and consumers, retried until stable. */
+    void check(String where) {
+        synchronized (this) {
+            checks++;
+        }
+        List<Long> live = null;
+        long current = -1;
+        List<long[]> consumerKeys = new ArrayList<>();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            List<Long> before = harness.veryfi.liveKeyIds(account.clientId());
+            try {
+                current = currentKeyId();
+            } catch (RuntimeException e) {
+                // an injected Secrets Manager fault may hit this read too: try again
+                RotationHarness.sleep(50);
+                continue;
+            }
+            consumerKeys.clear();
+            for (SimulatedConsumer c : account.consumers()) {
+                consumerKeys.add(new long[]{c.keyIdInUse(), c.rejectedCalls()});
+            }
+            List<Long> after = harness.veryfi.liveKeyIds(account.clientId());
+            if (before.equals(after)) {
+                live = after;
+                break;
+            }
+        }
+        if (live == null) {
+            violation(where, "no stable snapshot of the live keys in 5 tries");
+            return;
+        }
+        if (live.isEmpty() || live.size() > 2) {
+            violation(where, live.size() + " live keys at Veryfi " + live + " (must be 1 or 2)");
+        }
+        if (!live.contains(current)) {
+            violation(where, "AWSCURRENT key " + current + " is not live at Veryfi (live " + live + ")");
+        }
+        for (int i = 0; i < consumerKeys.size(); i++) {
+            long keyId = consumerKeys.get(i)[0];
+            long rejected = consumerKeys.get(i)[1];
+            String name = account.consumers().get(i).name();
+            if (!lockOutAllowed && !live.contains(keyId)) {
+                violation(where, "consumer " + name + " uses key " + keyId + ", which is not live (live " + live + ")");
+            }
+            if (!lockOutAllowed && rejected > 0) {
+                violation(where, "consumer " + name + " had " + rejected + " calls rejected by Veryfi (locked out)");
+            }
+        }
+    }
+
+    private long currentKeyId() {
+        String text = harness.secrets.getSecretValue(b -> b.secretId(account.secretId()).versionStage("AWSCURRENT"))
+                .secretString();
+        try {
+            return JSON.readTree(text).get("apiKeyId").asLong();
+        } catch (Exception e) {
+            throw new IllegalStateException("unreadable secret", e);
+        }
+    }
+
+    /** Every key id held by any version of the secret, deprecated versions included. */
+    Set<Long> keyIdsInAnyVersion() {
+        Set<Long> ids = new TreeSet<>();
+        List<SecretVersionsListEntry> versions = new ArrayList<>();
+        harness.secrets.listSecretVersionIdsPaginator(b -> b.secretId(account.secretId()).includeDeprecated(true))
+                .forEach(page -> versions.addAll(page.versions()));
+        for (SecretVersionsListEntry version : versions) {
+            try {
+                String text = harness.secrets.getSecretValue(b -> b.secretId(account.secretId())
+                        .versionId(version.versionId())).secretString();
+                ids.add(JSON.readTree(text).get("apiKeyId").asLong());
+            } catch (Exception e) {
+                // moto may drop the value of a long-deprecated version; it then holds no key we can use
+            }
+        }
+        return ids;
+    }
+
+    /** End of a run: the snapshot invariants, no orphan key, no key value in the history. */
+    void checkEnd(String where, Collection<RotationHarness.Execution> executions) {
+        check(where);
+        Set<Long> stored = keyIdsInAnyVersion();
+        Set<Long> orphans = new TreeSet<>(harness.veryfi.liveKeyIds(account.clientId()));
+        orphans.removeAll(stored);
+        if (!orphans.isEmpty()) {
+            violation(where, "orphan key(s) " + orphans + ": live at Veryfi, in no version of the secret " + stored);
+        }
+    }
+
+    /**
+     * Follows a running execution: polls its history and checks the invariants after every new
+     * StateEntered/StateExited event, then once more at the end. Returns the finished execution.
+     */
+    RotationHarness.Execution watch(String executionArn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<Long> seen = new HashSet<>();
+        while (true) {
+            DescribeExecutionResponse description = harness.sfn.describeExecution(b -> b.executionArn(executionArn));
+            RotationHarness.Execution execution = harness.execution(executionArn, description.status());
+            for (HistoryEvent event : execution.history()) {
+                if (!seen.add(event.id())) {
+                    continue;
+                }
+                if (event.stateEnteredEventDetails() != null) {
+                    check("entered " + event.stateEnteredEventDetails().name());
+                } else if (event.stateExitedEventDetails() != null) {
+                    check("exited " + event.stateExitedEventDetails().name());
+                }
+            }
+            if (description.status() != ExecutionStatus.RUNNING) {
+                return execution;
+            }
+            if (System.nanoTime() > deadline) {
+                violation("watch", "execution still running after " + timeout + ": " + execution.statesEntered());
+                harness.sfn.stopExecution(b -> b.executionArn(executionArn).cause("safety test timeout"));
+                return harness.execution(executionArn, ExecutionStatus.ABORTED);
+            }
+            RotationHarness.sleep(150);
+        }
+    }
+
+    /** Issued key values found in these histories (by index, never the value). */
+    static List<String> leaksIn(RotationHarness harness, Collection<RotationHarness.Execution> executions) {
+        List<String> leaks = new ArrayList<>();
+        List<String> values = harness.veryfi.issuedKeyValues();
+        for (RotationHarness.Execution e : executions) {
+            for (int i = 0; i < values.size(); i++) {
+                if (e.historyText().contains(values.get(i))) {
+                    leaks.add("issued key #" + i + " in the history of " + e.arn());
+                }
+            }
+        }
+        return leaks;
+    }
+
+    static Map<String, Long> stages(RotationHarness harness, String secretId) {
+        return harness.keyIdsByStage(secretId);
+    }
+}
