@@ -7,6 +7,7 @@ import io.veryfikeys.support.AwsClients;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.Notifications;
+import io.veryfikeys.support.Priming;
 import io.veryfikeys.support.StepHandler;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
 
@@ -29,6 +30,11 @@ public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Ob
             Duration.ofMillis(Long.parseLong(Env.get("STORE_RETRY_BASE_MILLIS", "500"))),
             Integer.parseInt(Env.get("STORE_ATTEMPTS", "8")),
             Clock.systemUTC());
+
+    static {
+        // SnapStart: runs once before the snapshot, never per invocation (see Priming).
+        Priming.register(ResetHandler.class, io.veryfikeys.rotation.HandlerPriming::reset);
+    }
 
     public ResetHandler() {
         super(ResetRequest.class);

@@ -7,6 +7,7 @@ import io.veryfikeys.support.AwsClients;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.SecretIds;
+import io.veryfikeys.support.Priming;
 import io.veryfikeys.support.StepHandler;
 
 import java.util.LinkedHashMap;
@@ -25,6 +26,11 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
     private static final AccountSecrets SECRETS = new AccountSecrets(AwsClients::secretsManager);
     private static final Set<String> SETTINGS = Set.of("pollIntervalSeconds", "requiredHealthyPolls",
             "pollTimeoutSeconds", "gracePeriodSeconds");
+
+    static {
+        // SnapStart: runs once before the snapshot, never per invocation (see Priming).
+        Priming.register(ListAccountsHandler.class, HandlerPriming::listAccounts);
+    }
 
     public ListAccountsHandler() {
         super(JsonNode.class);

@@ -2,6 +2,7 @@ package io.veryfikeys.rotation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Priming;
 import io.veryfikeys.support.StepHandler;
 
 /**
@@ -10,6 +11,11 @@ import io.veryfikeys.support.StepHandler;
  */
 public final class RevertHandler extends StepHandler<RevertHandler.Request, Object> {
     private static final RotationSteps STEPS = RotationSteps.fromEnvironment();
+
+    static {
+        // SnapStart: runs once before the snapshot, never per invocation (see Priming).
+        Priming.register(RevertHandler.class, HandlerPriming::revert);
+    }
 
     public record Request(String phase, RotationState state) {
     }

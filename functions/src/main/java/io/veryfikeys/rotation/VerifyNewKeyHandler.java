@@ -1,12 +1,18 @@
 package io.veryfikeys.rotation;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.veryfikeys.support.Priming;
 import io.veryfikeys.support.StepHandler;
 
 import java.util.Map;
 /** Lambda entry point of the rotation's VerifyNewKey state; the protocol lives in {@link RotationSteps#verifyNewKey}. */
 public final class VerifyNewKeyHandler extends StepHandler<RotationState, Map<String, Object>> {
     private static final RotationSteps STEPS = RotationSteps.fromEnvironment();
+
+    static {
+        // SnapStart: runs once before the snapshot, never per invocation (see Priming).
+        Priming.register(VerifyNewKeyHandler.class, HandlerPriming::verifyNewKey);
+    }
 
     public VerifyNewKeyHandler() {
         super(RotationState.class);

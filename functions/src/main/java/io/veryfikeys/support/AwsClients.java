@@ -4,6 +4,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -36,6 +40,22 @@ public final class AwsClients {
 
     private static final Region REGION = new SystemSettingsRegionProvider().getRegion();
 
+    /**
+     * Stops a request right before it goes on the wire while {@link Priming} runs on this thread,
+     * so a SnapStart priming hook exercises marshalling, endpoint resolution and signing and
+     * never calls AWS. Outside priming it is one ThreadLocal read per request.
+     */
+    private static final ClientOverrideConfiguration OVERRIDES = ClientOverrideConfiguration.builder()
+            .addExecutionInterceptor(new ExecutionInterceptor() {
+                @Override
+                public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                    if (Priming.active()) {
+                        throw new Priming.PrimingAbort();
+                    }
+                }
+            })
+            .build();
+
     private static volatile SecretsManagerClient secretsManager;
     private static volatile SnsClient sns;
     private static volatile SfnClient sfn;
@@ -53,7 +73,8 @@ public final class AwsClients {
             synchronized (AwsClients.class) {
                 if (secretsManager == null) {
                     secretsManager = SecretsManagerClient.builder()
-                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP).build();
+                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
+                            .overrideConfiguration(OVERRIDES).build();
                 }
             }
         }
@@ -65,7 +86,8 @@ public final class AwsClients {
             synchronized (AwsClients.class) {
                 if (sns == null) {
                     sns = SnsClient.builder()
-                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP).build();
+                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
+                            .overrideConfiguration(OVERRIDES).build();
                 }
             }
         }
@@ -77,7 +99,8 @@ public final class AwsClients {
             synchronized (AwsClients.class) {
                 if (sfn == null) {
                     sfn = SfnClient.builder()
-                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP).build();
+                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
+                            .overrideConfiguration(OVERRIDES).build();
                 }
             }
         }
@@ -89,7 +112,8 @@ public final class AwsClients {
             synchronized (AwsClients.class) {
                 if (ssm == null) {
                     ssm = SsmClient.builder()
-                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP).build();
+                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
+                            .overrideConfiguration(OVERRIDES).build();
                 }
             }
         }

@@ -1,0 +1,58 @@
+package io.veryfikeys.support;
+
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * BENCHMARK ONLY, never deployed: the same API as functions' AwsClients, built the way SDK
+ * examples do it, i.e. on the SDK's defaults: {@code XxxClient.create()} (default HTTP client =
+ * Apache 5 found on the classpath, default region provider chain, default credentials provider
+ * chain). Compiled by the benchmark at run time and put before the functions jar on the child's
+ * classpath, together with the apache5-client jars. Lazy like the real one, so the comparison
+ * isolates the client configuration.
+ */
+public final class AwsClients {
+    private static volatile SecretsManagerClient secretsManager;
+    private static volatile SnsClient sns;
+    private static volatile SfnClient sfn;
+    private static volatile SsmClient ssm;
+
+    private AwsClients() {
+    }
+
+    public static Region region() {
+        return new DefaultAwsRegionProviderChain().getRegion();
+    }
+
+    public static synchronized SecretsManagerClient secretsManager() {
+        if (secretsManager == null) {
+            secretsManager = SecretsManagerClient.create();
+        }
+        return secretsManager;
+    }
+
+    public static synchronized SnsClient sns() {
+        if (sns == null) {
+            sns = SnsClient.create();
+        }
+        return sns;
+    }
+
+    public static synchronized SfnClient sfn() {
+        if (sfn == null) {
+            sfn = SfnClient.create();
+        }
+        return sfn;
+    }
+
+    public static synchronized SsmClient ssm() {
+        if (ssm == null) {
+            ssm = SsmClient.create();
+        }
+        return ssm;
+    }
+}

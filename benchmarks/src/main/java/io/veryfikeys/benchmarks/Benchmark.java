@@ -1,0 +1,536 @@
+package io.veryfikeys.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.localstack.LambdaHost;
+import io.veryfikeys.localstack.LocalAwsStack;
+import io.veryfikeys.simulator.SimulatedConsumer;
+import io.veryfikeys.simulator.SimulatedKey;
+import io.veryfikeys.simulator.VeryfiSimulator;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Issue 7's benchmark: cold starts of every handler in fresh JVMs against the local stack, the
+ * size of the deployable, and what one rotation costs. Prints one table.
+ *
+ * <pre>
+ *   benchmarks/run                 # full run (5 iterations)
+ *   benchmarks/run --iterations 7
+ *   benchmarks/run --smoke         # one iteration of the optimized build only (CI)
+ * </pre>
+ */
+public final class Benchmark {
+    // Public list prices, us-east-1, as published by AWS (not fetched by this tool; free tiers ignored).
+    static final double SFN_PER_TRANSITION = 0.025 / 1000;           // Step Functions Standard
+    static final double LAMBDA_ARM_PER_GB_SECOND = 0.0000133334;     // Lambda, arm64
+    static final double LAMBDA_PER_REQUEST = 0.20 / 1_000_000;
+    static final double SECRETS_PER_CALL = 0.05 / 10_000;            // Secrets Manager API calls
+    static final double SECRETS_PER_SECRET_MONTH = 0.40;
+    static final double SNS_PER_PUBLISH = 0.50 / 1_000_000;          // SNS standard topic publishes
+    static final int MEMORY_MB = 1024;
+
+    static final List<String> ORDER = List.of("PlanFunction", "CreateKeyFunction", "VerifyNewKeyFunction",
+            "PromoteFunction", "PollConsumersFunction", "DeleteOldKeyFunction", "RevertFunction", "ReportFunction",
+            "ListAccountsFunction", "ResetFunction");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+    private static volatile String templateJavaToolOptions = "";
+    static final List<String> FAILURES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    record Options(int iterations, boolean smoke) {
+        static Options parse(String[] args) {
+            int iterations = 5;
+            boolean smoke = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--smoke" -> smoke = true;
+                    case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                            + " (use --iterations N, --smoke)");
+                }
+            }
+            return new Options(smoke ? 1 : iterations, smoke);
+        }
+    }
+
+    /** What a run found: the table, and the figures the smoke test checks. */
+    record Result(String table, Map<String, List<Children.Sample>> samples, long jarBytes, int veryfiCalls,
+                  long stateTransitions, int lambdaInvocations, boolean rotationSucceeded) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Result result = run(Options.parse(args));
+        System.out.println();
+        System.out.println(result.table());
+        System.exit(0);
+    }
+
+    static String templateJavaToolOptions() {
+        return templateJavaToolOptions;
+    }
+
+    // ---------------------------------------------------------------------------------------- run
+
+    public static Result run(Options options) throws Exception {
+        Path module = moduleDirectory();
+        Path repo = module.getParent();
+        // A snapshot of the deployable: the checkout is shared, and a rebuild of functions/ during
+        // the run must not change (or delete) the jar under the child JVMs.
+        Path functionsJar = Files.copy(functionsJar(repo), Files.createDirectories(module.resolve("target/benchmark-work"))
+                .resolve("functions-lambda.jar"), StandardCopyOption.REPLACE_EXISTING);
+        List<Path> dependencyJars = Arrays.stream(Files.readString(module.resolve("target/benchmark-classpath.txt"))
+                .trim().split(java.io.File.pathSeparator)).map(Path::of).toList();
+        Path probe = copyProbeClasses(module);
+        Path defaults = compileDefaultsVariant(module, functionsJar);
+
+        List<Path> apache5 = jars(dependencyJars, "apache5-client-", "httpclient5-", "httpcore5-");
+        List<Path> crt = jars(dependencyJars, "aws-crt-", "crt-core-");
+        Children.Variant hello = new Children.Variant("hello", List.of(probe, jars(dependencyJars, "aws-lambda-java-core-").get(0)), false, "");
+        Children.Variant optimized = new Children.Variant("optimized", List.of(probe, functionsJar), false, "");
+        Children.Variant primed = new Children.Variant("primed", List.of(probe, functionsJar), true, "");
+        List<Path> defaultsPath = new ArrayList<>(List.of(probe, defaults, functionsJar));
+        defaultsPath.addAll(apache5);
+        Children.Variant sdkDefaults = new Children.Variant("defaults", defaultsPath, false, "");
+
+        System.setProperty("VERIFY_RETRY_DELAY_MILLIS", "100");
+        System.setProperty("STORE_RETRY_BASE_MILLIS", "50");
+        log("starting the local stack (moto + Lambda host) and the Veryfi simulator");
+        try (LocalAwsStack stack = LocalAwsStack.start(repo.resolve("template.yaml"), Map.of());
+             VeryfiSimulator veryfi = VeryfiSimulator.start(0);
+             Accounts accounts = new Accounts(stack, veryfi)) {
+            templateJavaToolOptions = stack.environment().getOrDefault("JAVA_TOOL_OPTIONS", "");
+            hello = hello.withOptions("hello", templateJavaToolOptions);
+            optimized = optimized.withOptions("optimized", templateJavaToolOptions);
+            primed = primed.withOptions("primed", templateJavaToolOptions);
+            sdkDefaults = sdkDefaults.withOptions("defaults", templateJavaToolOptions);
+
+            Children children = new Children(module.resolve("target/benchmark-work"), childEnvironment(stack));
+            ForkingHandler.children = children;
+            LambdaHost host = stack.lambdaHost();
+            host.functions().forEach((name, cfg) -> {
+                ForkingHandler.HANDLERS.put(name, cfg.handler());
+                host.register(name, ForkingHandler.class.getName(), 600);
+            });
+            String rotation = stack.deployStateMachine("RotationStateMachine");
+
+            Map<String, List<Children.Sample>> samples = new LinkedHashMap<>();
+            List<Children.Variant> variants = options.smoke() ? List.of(optimized) : List.of(optimized, primed, sdkDefaults);
+            List<Children.HttpSample> httpSamples = new ArrayList<>();
+            Map<String, List<Children.Sample>> jvmOptions = new LinkedHashMap<>();
+            for (int i = 1; i <= options.iterations(); i++) {
+                add(samples, children.cold(hello, "HelloFunction", "io.veryfikeys.benchmarks.probe.HelloHandler",
+                        "{}".getBytes(StandardCharsets.UTF_8), null));
+                for (Children.Variant variant : variants) {
+                    log("iteration " + i + "/" + options.iterations() + ", " + variant.name() + ": rotation");
+                    try {
+                        coldRotation(stack, accounts, rotation, variant, samples);
+                    } catch (RuntimeException e) {
+                        if (options.smoke()) {
+                            throw e;
+                        }
+                        FAILURES.add("iteration " + i + " " + variant.name() + " rotation: " + e.getMessage());
+                        log("FAILED: " + e.getMessage());
+                    }
+                    if (!options.smoke()) {
+                        log("iteration " + i + ", " + variant.name() + ": revert, list, reset");
+                        add(samples, children.cold(variant, "RevertFunction", ForkingHandler.HANDLERS.get("RevertFunction"),
+                                revertEvent(stack, accounts, rotation), null));
+                    }
+                    add(samples, children.cold(variant, "ListAccountsFunction",
+                            ForkingHandler.HANDLERS.get("ListAccountsFunction"), "{}".getBytes(StandardCharsets.UTF_8), null));
+                    add(samples, children.cold(variant, "ResetFunction", ForkingHandler.HANDLERS.get("ResetFunction"),
+                            resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId()),
+                            resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId())));
+                }
+                if (!options.smoke()) {
+                    log("iteration " + i + ": HTTP clients, JVM options");
+                    String secretId = accounts.create(0, Duration.ofMillis(100)).secretId();
+                    List<Path> httpPath = new ArrayList<>(List.of(probe, functionsJar));
+                    httpPath.addAll(crt);
+                    for (String client : List.of("urlconnection", "crt")) {
+                        try {
+                            httpSamples.add(children.http(httpPath, client, secretId));
+                        } catch (IllegalStateException e) {
+                            log("HTTP client probe " + client + " failed: " + e.getMessage());
+                        }
+                    }
+                    for (Children.Variant v : List.of(optimized.withOptions("jvm-default-tiered", ""),
+                            optimized.withOptions("no-cds", templateJavaToolOptions + " -Xshare:off"))) {
+                        jvmOptions.computeIfAbsent(v.name() + "/ListAccountsFunction", k -> new ArrayList<>())
+                                .add(children.cold(v, "ListAccountsFunction", ForkingHandler.HANDLERS.get("ListAccountsFunction"),
+                                        "{}".getBytes(StandardCharsets.UTF_8), null));
+                        jvmOptions.computeIfAbsent(v.name() + "/ResetFunction", k -> new ArrayList<>())
+                                .add(children.cold(v, "ResetFunction", ForkingHandler.HANDLERS.get("ResetFunction"),
+                                        resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId()), null));
+                    }
+                }
+            }
+            synchronized (ForkingHandler.SAMPLES) {
+                ForkingHandler.SAMPLES.forEach(s -> add(samples, s));
+                ForkingHandler.SAMPLES.clear();
+            }
+            List<String> failures = samples.values().stream().flatMap(List::stream).filter(s -> s.error() != null)
+                    .map(s -> s.variant() + "/" + s.function() + ": " + s.error()).toList();
+            if (!failures.isEmpty() && options.smoke()) {
+                throw new IllegalStateException("child JVMs failed: " + failures);
+            }
+            FAILURES.addAll(failures);
+
+            log("counting rotation: in-process handlers, SDK calls counted");
+            RotationCount count = countRotation(stack, accounts, veryfi, rotation);
+            String table = new Table(options, samples, httpSamples, jvmOptions, functionsJar, count, repo).render();
+            return new Result(table, samples, Files.size(functionsJar), count.veryfiCalls(), count.transitions(),
+                    count.invocations().values().stream().mapToInt(Integer::intValue).sum(), count.succeeded());
+        }
+    }
+
+    private static void add(Map<String, List<Children.Sample>> samples, Children.Sample sample) {
+        samples.computeIfAbsent(sample.variant() + "/" + sample.function(), k -> new ArrayList<>()).add(sample);
+    }
+
+    // ------------------------------------------------------------------------------ the scenarios
+
+    private static final Map<String, Object> NO_POLL_ITERATIONS = Map.of(
+            "requiredHealthyPolls", 1, "pollIntervalSeconds", 1, "gracePeriodSeconds", 0);
+
+    private static void coldRotation(LocalAwsStack stack, Accounts accounts, String rotation, Children.Variant variant,
+                                     Map<String, List<Children.Sample>> samples) {
+        Accounts.Account account = accounts.create(1, Duration.ofMillis(100));
+        ForkingHandler.variant = variant;
+        ForkingHandler.mode = ForkingHandler.Mode.FORK;
+        try {
+            Execution execution = execute(stack, rotation, account.secretId(), NO_POLL_ITERATIONS, Duration.ofMinutes(10));
+            if (execution.status() != ExecutionStatus.SUCCEEDED || !execution.statesEntered().contains("Rotated")) {
+                throw new IllegalStateException(variant.name() + " rotation did not succeed: " + execution.status()
+                        + " " + execution.statesEntered());
+            }
+        } finally {
+            ForkingHandler.mode = ForkingHandler.Mode.IN_PROCESS;
+        }
+    }
+
+    /** The Revert "demote" event of a rotation stopped while it polls consumers (in-process setup). */
+    private static byte[] revertEvent(LocalAwsStack stack, Accounts accounts, String rotation) {
+        Accounts.Account account = accounts.create(1, Duration.ofMillis(100));
+        String arn = start(stack, rotation, account.secretId(), Map.of("requiredHealthyPolls", 100, "pollIntervalSeconds", 60));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        Execution execution;
+        do {
+            sleep(100);
+            execution = execution(stack, arn, null);
+        } while (!execution.statesEntered().contains("WaitBeforeNextPoll") && System.nanoTime() < deadline);
+        stack.sfn().stopExecution(b -> b.executionArn(arn).cause("benchmark: revert from here"));
+        String state = null;
+        for (HistoryEvent event : execution.history()) {
+            if (event.stateExitedEventDetails() != null && "PollConsumers".equals(event.stateExitedEventDetails().name())) {
+                state = event.stateExitedEventDetails().output();
+            }
+        }
+        if (state == null) {
+            throw new IllegalStateException("no PollConsumers output in the history: " + execution.statesEntered());
+        }
+        try {
+            ObjectNode event = JSON.createObjectNode().put("phase", "demote");
+            event.set("state", JSON.readTree(state));
+            return JSON.writeValueAsBytes(event);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] resetEvent(String secretId) {
+        return ("{\"secretId\":\"" + secretId + "\",\"reason\":\"benchmark\",\"confirm\":\"" + secretId
+                + "\",\"idempotencyToken\":\"" + UUID.randomUUID() + "\",\"requestedBy\":\"benchmark\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    record RotationCount(boolean succeeded, List<String> statesEntered, long transitions, int veryfiCalls,
+                         List<String> veryfiRequests, Map<String, Integer> invocations, Map<String, Integer> awsCalls) {
+    }
+
+    private static RotationCount countRotation(LocalAwsStack stack, Accounts accounts, VeryfiSimulator veryfi, String rotation) {
+        Accounts.Account account = accounts.create(1, Duration.ofMillis(10));
+        sleep(200);
+        stack.lambdaHost().resetInvocationCounts();
+        SdkCallCounter.reset();
+        int before = veryfi.requests().size();
+        ForkingHandler.mode = ForkingHandler.Mode.IN_PROCESS;
+        Execution execution = execute(stack, rotation, account.secretId(), NO_POLL_ITERATIONS, Duration.ofMinutes(3));
+        List<String> calls = veryfi.requests().subList(before, veryfi.requests().size()).stream()
+                .filter(r -> account.clientId().equals(r.clientId()) && r.path().startsWith("/api/v8/partner/client-keys"))
+                .map(r -> r.method() + " " + r.path().replaceAll("/\\d+", "/{id}") + " " + r.status()).toList();
+        return new RotationCount(execution.status() == ExecutionStatus.SUCCEEDED
+                && execution.statesEntered().contains("Rotated"), execution.statesEntered(),
+                execution.statesEntered().size(), calls.size(), calls, stack.lambdaHost().invocationCounts(),
+                SdkCallCounter.snapshot());
+    }
+
+    // ------------------------------------------------------------------------------ executions
+
+    record Execution(String arn, ExecutionStatus status, List<HistoryEvent> history) {
+        List<String> statesEntered() {
+            return history.stream().filter(e -> e.stateEnteredEventDetails() != null)
+                    .map(e -> e.stateEnteredEventDetails().name()).toList();
+        }
+    }
+
+    private static String start(LocalAwsStack stack, String stateMachine, String secretId, Map<String, Object> overrides) {
+        Map<String, Object> input = new LinkedHashMap<>(overrides);
+        input.put("secretId", secretId);
+        try {
+            String body = JSON.writeValueAsString(input);
+            return stack.sfn().startExecution(b -> b.stateMachineArn(stateMachine).input(body)).executionArn();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Execution execute(LocalAwsStack stack, String stateMachine, String secretId,
+                                     Map<String, Object> overrides, Duration timeout) {
+        String arn = start(stack, stateMachine, secretId, overrides);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ExecutionStatus status = stack.sfn().describeExecution(b -> b.executionArn(arn)).status();
+            if (status != ExecutionStatus.RUNNING) {
+                return execution(stack, arn, status);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("execution still running after " + timeout + ": "
+                        + execution(stack, arn, status).statesEntered());
+            }
+            sleep(50);
+        }
+    }
+
+    private static Execution execution(LocalAwsStack stack, String arn, ExecutionStatus status) {
+        List<HistoryEvent> events = new ArrayList<>();
+        stack.sfn().getExecutionHistoryPaginator(b -> b.executionArn(arn).maxResults(1000))
+                .forEach(page -> events.addAll(page.events()));
+        return new Execution(arn, status, events);
+    }
+
+    // ------------------------------------------------------------------------------ accounts
+
+    /** Veryfi accounts with their secret and consumer registry, as RotationHarness sets them up. */
+    static final class Accounts implements AutoCloseable {
+        record Account(String secretId, String clientId) {
+        }
+
+        private final LocalAwsStack stack;
+        private final VeryfiSimulator veryfi;
+        private final SsmClient ssm;
+        private final List<SimulatedConsumer> consumers = new ArrayList<>();
+
+        Accounts(LocalAwsStack stack, VeryfiSimulator veryfi) {
+            this.stack = stack;
+            this.veryfi = veryfi;
+            this.ssm = stack.client(SsmClient::builder);
+        }
+
+        Account create(int consumerCount, Duration tick) {
+            int n = ACCOUNTS.incrementAndGet();
+            String secretId = "veryfi/bench-" + n;
+            String clientId = "vf_bench_" + n;
+            SimulatedKey key = veryfi.createAccount(clientId, "bench" + n, "client-secret-" + n);
+            ObjectNode secret = JSON.createObjectNode().put("clientId", clientId).put("username", "bench" + n)
+                    .put("apiKey", key.value()).put("apiKeyId", key.id()).put("clientSecret", "client-secret-" + n)
+                    .put("baseUrl", veryfi.baseUrl().toString());
+            stack.secretsManager().createSecret(b -> b.name(secretId).secretString(secret.toString())
+                    .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+            List<Map<String, String>> registry = new ArrayList<>();
+            for (int i = 0; i < consumerCount; i++) {
+                SimulatedConsumer consumer = SimulatedConsumer.start("consumer-" + n + "-" + i,
+                        () -> credentials(secretId), Duration.ZERO, tick);
+                consumers.add(consumer);
+                registry.add(Map.of("name", consumer.name(), "healthUrl", consumer.healthUrl().toString()));
+            }
+            try {
+                String document = JSON.writeValueAsString(Map.of("consumers", registry));
+                ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId).type("String")
+                        .value(document).overwrite(true));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new Account(secretId, clientId);
+        }
+
+        private SimulatedConsumer.Credentials credentials(String secretId) {
+            String text = stack.secretsManager().getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT")).secretString();
+            try {
+                JsonNode json = JSON.readTree(text);
+                return new SimulatedConsumer.Credentials(json.get("apiKeyId").asLong(), URI.create(json.get("baseUrl").asText()),
+                        json.get("clientId").asText(), json.get("username").asText(), json.get("apiKey").asText(),
+                        json.hasNonNull("clientSecret") ? json.get("clientSecret").asText() : null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            consumers.forEach(SimulatedConsumer::close);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ set-up
+
+    private static Map<String, String> childEnvironment(LocalAwsStack stack) {
+        Map<String, String> env = new LinkedHashMap<>(stack.environment());
+        env.remove("JAVA_TOOL_OPTIONS");
+        for (String name : List.of("PATH", "HOME", "LANG", "TMPDIR")) {
+            String value = System.getenv(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        env.put("AWS_REGION", stack.region().id());
+        env.put("AWS_DEFAULT_REGION", stack.region().id());
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_ENDPOINT_URL", stack.endpoint().toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(MEMORY_MB));
+        env.put("VERIFY_RETRY_DELAY_MILLIS", "100");
+        env.put("STORE_RETRY_BASE_MILLIS", "50");
+        return env;
+    }
+
+    static Path moduleDirectory() {
+        for (Path candidate : List.of(Path.of(""), Path.of("benchmarks"))) {
+            if (Files.isRegularFile(candidate.resolve("target/benchmark-classpath.txt"))) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("run from the repository root or benchmarks/ after `mvn install -DskipTests` "
+                + "(benchmarks/target/benchmark-classpath.txt is missing)");
+    }
+
+    private static Path functionsJar(Path repo) throws IOException {
+        String configured = System.getProperty("functions.jar");
+        if (configured != null && Files.isRegularFile(Path.of(configured))) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        try (Stream<Path> files = Files.list(repo.resolve("functions/target"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no functions/target/*-lambda.jar: build first"));
+        }
+    }
+
+    private static List<Path> jars(List<Path> classpath, String... prefixes) {
+        List<Path> found = classpath.stream().filter(p -> Arrays.stream(prefixes)
+                .anyMatch(prefix -> p.getFileName().toString().startsWith(prefix))).toList();
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no jar named " + Arrays.toString(prefixes) + "* on the benchmark classpath");
+        }
+        return found;
+    }
+
+    /** The probe classes alone, so a child's classpath holds nothing else of the benchmark. */
+    private static Path copyProbeClasses(Path module) throws IOException {
+        Path source = module.resolve("target/classes/io/veryfikeys/benchmarks/probe");
+        Path target = module.resolve("target/probe-classes/io/veryfikeys/benchmarks/probe");
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(source)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return module.resolve("target/probe-classes");
+    }
+
+    /** Compiles the SDK-defaults AwsClients against the functions jar (it shadows the real one on the child's classpath). */
+    private static Path compileDefaultsVariant(Path module, Path functionsJar) throws IOException {
+        Path out = Files.createDirectories(module.resolve("target/defaults-classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("the SDK-defaults variant is compiled at run time: run with a JDK, not a JRE");
+        }
+        int rc = javac.run(null, null, null, "--release", "21", "-nowarn", "-cp", functionsJar.toString(),
+                "-d", out.toString(), module.resolve("src/defaults/java/io/veryfikeys/support/AwsClients.java").toString());
+        if (rc != 0) {
+            throw new IllegalStateException("compiling the SDK-defaults variant failed");
+        }
+        return out;
+    }
+
+    static long zippedSize(Path directory) throws IOException {
+        CountingStream counter = new CountingStream();
+        try (ZipOutputStream zip = new ZipOutputStream(counter); Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                zip.putNextEntry(new ZipEntry(directory.relativize(file).toString()));
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
+        }
+        return counter.count;
+    }
+
+    private static final class CountingStream extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    static void log(String message) {
+        System.err.println("[benchmark] " + message);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String simpleHandler(String function) {
+        String handler = ForkingHandler.HANDLERS.getOrDefault(function, function);
+        return handler.substring(handler.lastIndexOf('.') + 1);
+    }
+
+    static String fmt(String pattern, Object... args) {
+        return String.format(Locale.ROOT, pattern, args);
+    }
+
+    static String joinCounts(Map<String, Integer> counts) {
+        return counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+}

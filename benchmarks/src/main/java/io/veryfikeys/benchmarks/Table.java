@@ -1,0 +1,213 @@
+package io.veryfikeys.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.veryfikeys.benchmarks.Benchmark.fmt;
+
+/** The one table a run prints (Markdown, so it pastes into an issue). */
+final class Table {
+    private final Benchmark.Options options;
+    private final Map<String, List<Children.Sample>> samples;
+    private final List<Children.HttpSample> http;
+    private final Map<String, List<Children.Sample>> jvmOptions;
+    private final Path functionsJar;
+    private final Benchmark.RotationCount count;
+    private final Path repo;
+    private final List<String[]> rows = new ArrayList<>();
+
+    Table(Benchmark.Options options, Map<String, List<Children.Sample>> samples, List<Children.HttpSample> http,
+          Map<String, List<Children.Sample>> jvmOptions, Path functionsJar, Benchmark.RotationCount count, Path repo) {
+        this.options = options;
+        this.samples = samples;
+        this.http = http;
+        this.jvmOptions = jvmOptions;
+        this.functionsJar = functionsJar;
+        this.count = count;
+        this.repo = repo;
+    }
+
+    private static String loadAverage() {
+        try {
+            return "1/5/15 min "
+                    + String.join(", ", java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private List<Children.Sample> get(String variant, String function) {
+        return samples.getOrDefault(variant + "/" + function, List.of()).stream().filter(s -> s.error() == null).toList();
+    }
+
+    private void row(String section, String item, String value, String detail) {
+        rows.add(new String[] {section, item, value, detail});
+    }
+
+    String render() throws IOException {
+        List<Children.Sample> hello = get("hello", "HelloFunction");
+        Stats floor = Stats.of(hello, Children.Sample::totalMillis);
+        row("1 cold start", "hello-world floor (fresh JVM → first response)", floor.ms(),
+                fmt("JVM start %s; init %s; invoke %s; %d classes; CPU %s; heap %.0f MB",
+                        Stats.of(hello, s -> s.totalMillis() - s.initMillis() - s.invokeMillis()).ms(),
+                        Stats.of(hello, Children.Sample::initMillis).ms(), Stats.of(hello, Children.Sample::invokeMillis).ms(),
+                        (long) Stats.of(hello, Children.Sample::classes).median(),
+                        Stats.of(hello, Children.Sample::cpuMillis).ms(), Stats.of(hello, Children.Sample::heapMb).median()));
+        double lambdaSeconds = 0;
+        double lambdaSecondsNoSnap = 0;
+        for (String function : Benchmark.ORDER) {
+            List<Children.Sample> opt = get("optimized", function);
+            if (opt.isEmpty()) {
+                continue;
+            }
+            List<Children.Sample> pri = get("primed", function);
+            List<Children.Sample> def = get("defaults", function);
+            Stats total = Stats.of(opt, Children.Sample::totalMillis);
+            StringBuilder d = new StringBuilder();
+            double toFloor = total.median() / floor.median();
+            double cpu = Stats.of(opt, Children.Sample::cpuMillis).median();
+            double floorCpu = Stats.of(hello, Children.Sample::cpuMillis).median();
+            d.append(fmt("%.1f× floor (target ≤2.5×: %s; CPU %.1f×)", toFloor, toFloor <= 2.5 ? "met" : "MISSED", cpu / floorCpu));
+            if (!def.isEmpty()) {
+                Stats dt = Stats.of(def, Children.Sample::totalMillis);
+                double speedup = dt.median() / total.median();
+                d.append(fmt("; SDK defaults %s = %.2f× slower (target ≥2×: %s; CPU %.0f ms = %.2f×)", dt.ms(), speedup,
+                        speedup >= 2 ? "met" : "MISSED", Stats.of(def, Children.Sample::cpuMillis).median(),
+                        Stats.of(def, Children.Sample::cpuMillis).median() / cpu));
+            }
+            d.append(fmt("; where: JVM start %s, class init %s, first invoke %s",
+                    Stats.of(opt, s -> s.totalMillis() - s.initMillis() - s.invokeMillis()).ms(),
+                    Stats.of(opt, Children.Sample::initMillis).ms(), Stats.of(opt, Children.Sample::invokeMillis).ms()));
+            if (!pri.isEmpty()) {
+                Stats primedInvoke = Stats.of(pri, Children.Sample::invokeMillis);
+                double model = (floor.median() + primedInvoke.median()) / floor.median();
+                d.append(fmt("; primed: init+priming %s (before the snapshot), then first invoke %s (%.0f ms less); "
+                                + "SnapStart model (floor + primed first invoke) %.2f× floor (target ≤2.5×: %s)",
+                        Stats.of(pri, s -> s.initMillis() + s.primeMillis()).ms(), primedInvoke.ms(),
+                        Stats.of(opt, Children.Sample::invokeMillis).median() - primedInvoke.median(),
+                        model, model <= 2.5 ? "met" : "MISSED"));
+            }
+            d.append(fmt("; %d classes, CPU %.0f ms, heap %.0f MB", (long) Stats.of(opt, Children.Sample::classes).median(),
+                    Stats.of(opt, Children.Sample::cpuMillis).median(), Stats.of(opt, Children.Sample::heapMb).median()));
+            row("1 cold start", Benchmark.simpleHandler(function), total.ms(), d.toString());
+
+            int invocations = count.invocations().getOrDefault(function, 0);
+            double billedMs = (pri.isEmpty() ? Stats.of(opt, Children.Sample::invokeMillis) : Stats.of(pri, Children.Sample::invokeMillis)).median();
+            lambdaSeconds += invocations * Math.ceil(billedMs) / 1000.0;
+            lambdaSecondsNoSnap += invocations * Math.ceil(total.median()) / 1000.0;
+        }
+
+        // 2 sizes
+        long jar = Files.size(functionsJar);
+        row("2 artifacts", "functions shaded jar (" + functionsJar.getFileName() + ")", fmt("%.2f MB", jar / 1e6),
+                fmt("one artifact for all 10 functions (same CodeUri: sam build builds it once, one S3 object); target ≤10 MB: %s",
+                        jar <= 10_000_000 ? "met" : "MISSED"));
+        String samLayout = System.getProperty("sam.layout.dir");
+        if (samLayout != null && Files.isDirectory(Path.of(samLayout))) {
+            long zip = Benchmark.zippedSize(Path.of(samLayout));
+            row("2 artifacts", "sam build layout (classes + lib/*.jar), zipped", fmt("%.2f MB", zip / 1e6),
+                    "what `sam build` (Maven workflow) packages for CodeUri: functions");
+        }
+
+        // 3 rotation
+        row("3 rotation", "outcome, no poll iterations", count.succeeded() ? "SUCCEEDED" : "FAILED",
+                "requiredHealthyPolls 1, consumer on the new key at once, grace 0; states: " + String.join(" → ", count.statesEntered()));
+        row("3 rotation", "Veryfi calls", String.valueOf(count.veryfiCalls()),
+                (count.veryfiCalls() <= 5 ? "target ≤5 met" : "target ≤5 MISSED") + "; " + String.join(", ", count.veryfiRequests()));
+        row("3 rotation", "state transitions (StateEntered)", String.valueOf(count.transitions()),
+                count.transitions() <= 25 ? "target ≤25 met" : "target ≤25 MISSED");
+        int invocations = count.invocations().values().stream().mapToInt(Integer::intValue).sum();
+        row("3 rotation", "Lambda invocations", String.valueOf(invocations), Benchmark.joinCounts(count.invocations()));
+        int secretsCalls = count.awsCalls().entrySet().stream().filter(e -> e.getKey().startsWith("SecretsManager."))
+                .mapToInt(Map.Entry::getValue).sum();
+        int publishes = count.awsCalls().getOrDefault("Sns.Publish", 0);
+        row("3 rotation", "AWS API calls by the handlers", String.valueOf(count.awsCalls().values().stream().mapToInt(Integer::intValue).sum()),
+                Benchmark.joinCounts(count.awsCalls()));
+        double gb = Benchmark.MEMORY_MB / 1024.0;
+        double cost = count.transitions() * Benchmark.SFN_PER_TRANSITION + invocations * Benchmark.LAMBDA_PER_REQUEST
+                + lambdaSeconds * gb * Benchmark.LAMBDA_ARM_PER_GB_SECOND + secretsCalls * Benchmark.SECRETS_PER_CALL
+                + publishes * Benchmark.SNS_PER_PUBLISH;
+        double costNoSnap = cost - lambdaSeconds * gb * Benchmark.LAMBDA_ARM_PER_GB_SECOND
+                + lambdaSecondsNoSnap * gb * Benchmark.LAMBDA_ARM_PER_GB_SECOND;
+        row("3 rotation", "AWS cost per rotation", fmt("$%.7f", cost),
+                fmt("Step Functions %d × $0.000025 = $%.6f; Lambda %d req × $0.0000002 + %.2f GB-s (%d MB × first-invoke time after priming, SnapStart restore not billed for Java) × $0.0000133334; "
+                                + "Secrets Manager %d calls × $0.000005; SNS %d publishes × $0.0000005. Without SnapStart (billed init + invoke, %.1f GB-s): $%.7f",
+                        count.transitions(), count.transitions() * Benchmark.SFN_PER_TRANSITION, invocations, lambdaSeconds * gb,
+                        Benchmark.MEMORY_MB, secretsCalls, publishes, lambdaSecondsNoSnap * gb, costNoSnap));
+        row("3 rotation", "AWS cost per 1,000 accounts per month (monthly rotation)", fmt("$%.4f", cost * 1000),
+                fmt("plus the fleet run's own transitions and ListAccounts; not per rotation but real: Secrets Manager storage 1,000 × $0.40 = $400.00/month. "
+                        + "Prices: us-east-1 public list prices (Step Functions Standard $0.025/1k transitions, Lambda arm64 $0.0000133334/GB-s + $0.20/1M requests, "
+                        + "Secrets Manager $0.05/10k API calls, SNS $0.50/1M publishes), free tiers ignored, not fetched online"));
+
+        // 4 reset
+        List<Children.Sample> reset = get("optimized", "ResetFunction");
+        List<Children.Sample> resetPrimed = get("primed", "ResetFunction");
+        row("4 reset", "cold (fresh JVM → response)", Stats.of(reset, Children.Sample::totalMillis).ms(),
+                "of which the handler's first invocation " + Stats.of(reset, Children.Sample::invokeMillis).ms()
+                        + (resetPrimed.isEmpty() ? "" : "; after SnapStart priming: " + Stats.of(resetPrimed, Children.Sample::invokeMillis).ms()));
+        row("4 reset", "warm (same JVM, second invocation)", Stats.of(reset, Children.Sample::secondInvokeMillis).ms(),
+                resetPrimed.isEmpty() ? "" : "primed JVM: " + Stats.of(resetPrimed, Children.Sample::secondInvokeMillis).ms());
+
+        // 5 HTTP clients
+        for (String client : List.of("urlconnection", "crt")) {
+            List<Children.HttpSample> s = http.stream().filter(h -> h.client().equals(client)).toList();
+            if (s.isEmpty()) {
+                continue;
+            }
+            row("5 HTTP client", client.equals("crt") ? "AWS CRT client" : "url-connection client",
+                    Stats.of(s, Children.HttpSample::totalMillis).ms(),
+                    "fresh JVM → first GetSecretValue answered (moto, plain HTTP); client build "
+                            + Stats.of(s, Children.HttpSample::buildMillis).ms() + ", first call "
+                            + Stats.of(s, Children.HttpSample::firstCallMillis).ms() + ", second call "
+                            + Stats.of(s, Children.HttpSample::secondCallMillis).ms());
+        }
+
+        // 6 JVM options
+        for (String function : List.of("ListAccountsFunction", "ResetFunction")) {
+            List<Children.Sample> base = get("optimized", function);
+            if (base.isEmpty() || jvmOptions.isEmpty()) {
+                continue;
+            }
+            StringBuilder d = new StringBuilder("template's -XX:+TieredCompilation -XX:TieredStopAtLevel=1: "
+                    + Stats.of(base, Children.Sample::totalMillis).ms() + " (CPU " + Stats.of(base, Children.Sample::cpuMillis).ms() + ")");
+            for (var e : jvmOptions.entrySet()) {
+                if (e.getKey().endsWith("/" + function)) {
+                    String name = e.getKey().substring(0, e.getKey().indexOf('/'));
+                    d.append("; ").append(name.equals("no-cds") ? "same + -Xshare:off" : "JVM default (C1+C2)").append(": ")
+                            .append(Stats.of(e.getValue(), Children.Sample::totalMillis).ms())
+                            .append(" (CPU ").append(Stats.of(e.getValue(), Children.Sample::cpuMillis).ms()).append(")");
+                }
+            }
+            row("6 JVM options", Benchmark.simpleHandler(function) + " cold", Stats.of(base, Children.Sample::totalMillis).ms(), d.toString());
+        }
+
+        // 7 memory
+        List<Children.Sample> all = Benchmark.ORDER.stream().flatMap(f -> get("optimized", f).stream()).toList();
+        if (!all.isEmpty()) {
+            row("7 memory", "heap used after the first invocation, all handlers",
+                    fmt("%.0f MB max", Stats.of(all, Children.Sample::heapMb).max()),
+                    fmt("median %.0f MB; process CPU per cold start median %.0f ms (max %.0f) on this machine — at 1024 MB Lambda gives ~0.58 vCPU, "
+                                    + "so CPU-bound cold work takes ~1.7× that; heap never needs more than a 256 MB function",
+                            Stats.of(all, Children.Sample::heapMb).median(), Stats.of(all, Children.Sample::cpuMillis).median(),
+                            Stats.of(all, Children.Sample::cpuMillis).max()));
+        }
+
+        StringBuilder out = new StringBuilder();
+        out.append(fmt("Benchmark: %d iteration(s)%s; load average at the end %s; %s %s, %d cores; child JVM: %s + JAVA_TOOL_OPTIONS=\"%s\"%n",
+                options.iterations(), options.smoke() ? " (smoke)" : "", loadAverage(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                String.join(" ", Children.LAMBDA_LIKE_JVM), Benchmark.templateJavaToolOptions()));
+        out.append("| section | item | median (min–max) | ratios and breakdown |\n|---|---|---|---|\n");
+        for (String[] r : rows) {
+            out.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        if (!Benchmark.FAILURES.isEmpty()) {
+            out.append("FAILED runs (excluded from the figures): ").append(String.join("; ", Benchmark.FAILURES)).append('\n');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,107 @@
+package io.veryfikeys.benchmarks.probe;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * The child JVM of the benchmark: what a Lambda execution environment does on a cold start,
+ * timed. Loads and initialises the handler class, constructs it, optionally runs the SnapStart
+ * priming hooks (as a checkpoint would), invokes it once with the event, optionally a second
+ * time (warm), and writes the figures as one JSON object. Uses nothing but the JDK and the Lambda
+ * core interfaces, so it adds nothing to what it measures; management beans are read only after
+ * the timed part.
+ *
+ * <p>Arguments: {@code resultFile handlerClass prime|noprime eventFile [secondEventFile]}.
+ */
+public final class ColdStartProbe {
+    private ColdStartProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long mainAt = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        Path result = Path.of(args[0]);
+        String handlerClass = args[1];
+        boolean prime = "prime".equals(args[2]);
+        byte[] event = Files.readAllBytes(Path.of(args[3]));
+        byte[] second = args.length > 4 ? Files.readAllBytes(Path.of(args[4])) : null;
+        String function = System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", handlerClass);
+
+        StringBuilder json = new StringBuilder("{");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String error = null;
+        long t1 = t0;
+        long t2 = t0;
+        long t3 = t0;
+        long doneAt = 0;
+        long secondNanos = -1;
+        try {
+            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass)
+                    .getDeclaredConstructor().newInstance();
+            t1 = System.nanoTime();
+            if (prime) {
+                Class.forName("io.veryfikeys.support.Priming").getMethod("primeNow").invoke(null);
+            }
+            t2 = System.nanoTime();
+            handler.handleRequest(new ByteArrayInputStream(event), out, new ProbeContext(function, UUID.randomUUID().toString()));
+            t3 = System.nanoTime();
+            doneAt = System.currentTimeMillis();
+            if (second != null) {
+                long s = System.nanoTime();
+                handler.handleRequest(new ByteArrayInputStream(second), new ByteArrayOutputStream(),
+                        new ProbeContext(function, UUID.randomUUID().toString()));
+                secondNanos = System.nanoTime() - s;
+            }
+        } catch (Throwable e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+            StringWriter trace = new StringWriter();
+            cause.printStackTrace(new PrintWriter(trace));
+            System.err.println(trace);
+            error = cause.getClass().getName() + ": " + cause.getMessage();
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var memory = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long gcs = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum();
+        field(json, "vmStartAtMillis", ManagementFactory.getRuntimeMXBean().getStartTime());
+        field(json, "mainAtMillis", mainAt);
+        field(json, "doneAtMillis", doneAt);
+        field(json, "initMicros", (t1 - t0) / 1000);
+        field(json, "primeMicros", (t2 - t1) / 1000);
+        field(json, "invokeMicros", (t3 - t2) / 1000);
+        field(json, "secondInvokeMicros", secondNanos < 0 ? -1 : secondNanos / 1000);
+        field(json, "classesLoaded", ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        field(json, "cpuMillis", os.getProcessCpuTime() / 1_000_000);
+        field(json, "heapUsedBytes", memory.getUsed());
+        field(json, "gcCount", gcs);
+        json.append("\"error\":").append(error == null ? "null" : quote(error)).append('}');
+        Files.write(Path.of(args[0] + ".out"), out.toByteArray());
+        Files.writeString(result, json);
+        System.exit(0);
+    }
+
+    private static void field(StringBuilder json, String name, long value) {
+        json.append('"').append(name).append("\":").append(value).append(',');
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(' ');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+}

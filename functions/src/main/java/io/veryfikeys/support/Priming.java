@@ -1,0 +1,153 @@
+package io.veryfikeys.support;
+
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+import java.io.StringWriter;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * SnapStart priming. Each handler registers, in its static initializer, a CRaC {@link Resource}
+ * whose {@code beforeCheckpoint} runs the code paths a real invocation needs: building the SDK
+ * clients it uses, marshalling and signing its SDK requests (aborted just before the HTTP call:
+ * priming never reaches AWS, Veryfi or a consumer), and JSON (de)serialization of its input and
+ * output records. Lambda runs the hook once when it snapshots a published version, so the
+ * loaded, linked and C1-compiled classes are in the snapshot and the first invocation after a
+ * restore does not pay for them. Outside a CRaC runtime (tests, the local stack, a JVM without
+ * SnapStart) the hook never runs and registering costs well under a millisecond.
+ *
+ * <p>Nothing secret and nothing unique is created before the snapshot: no credentials are
+ * resolved into a cache (the environment provider reads them per call), no random ids.
+ */
+public final class Priming {
+    /** Strong references: the CRaC global context only keeps weak ones. */
+    private static final List<Resource> RESOURCES = new CopyOnWriteArrayList<>();
+    private static final List<Runnable> WORK = new CopyOnWriteArrayList<>();
+    private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
+
+    private Priming() {
+    }
+
+    /** Registers {@code work} to run before a SnapStart snapshot. Never throws. */
+    public static void register(Class<?> handler, Runnable work) {
+        Resource resource = new Resource() {
+            @Override
+            public void beforeCheckpoint(Context<? extends Resource> context) {
+                run(handler, work);
+            }
+
+            @Override
+            public void afterRestore(Context<? extends Resource> context) {
+                // nothing to refresh: clients hold no credentials, connections are not pooled across the snapshot
+            }
+        };
+        RESOURCES.add(resource);
+        WORK.add(work);
+        try {
+            Core.getGlobalContext().register(resource);
+        } catch (RuntimeException | LinkageError e) {
+            // A runtime without CRaC support: priming is an optimization, never a reason to fail.
+        }
+    }
+
+    /**
+     * Runs every registered hook now, as a checkpoint would, but strictly: a hook that fails
+     * throws here (benchmarks and tests), where a checkpoint only logs it.
+     */
+    public static void primeNow() {
+        for (Runnable work : WORK) {
+            ACTIVE.set(true);
+            try {
+                work.run();
+            } finally {
+                ACTIVE.set(false);
+            }
+        }
+    }
+
+    /** How many hooks are registered (tests). */
+    public static int registered() {
+        return WORK.size();
+    }
+
+    private static void run(Class<?> handler, Runnable work) {
+        ACTIVE.set(true);
+        try {
+            work.run();
+        } catch (RuntimeException | LinkageError e) {
+            // Priming must never break a snapshot: the invocation will simply load what is missing.
+            System.err.println("{\"level\":\"WARN\",\"event\":\"priming.failed\",\"handler\":\""
+                    + handler.getSimpleName() + "\",\"errorType\":\"" + e.getClass().getName() + "\"}");
+        } finally {
+            ACTIVE.set(false);
+        }
+    }
+
+    /** True while a priming hook runs on this thread: {@link AwsClients} then stops requests before they are sent. */
+    static boolean active() {
+        return ACTIVE.get();
+    }
+
+    /** Marshals, signs and aborts one SDK request: everything but the HTTP exchange. */
+    public static <C> void sdkCall(Supplier<C> client, Consumer<C> call) {
+        C c = client.get();
+        try {
+            call.accept(c);
+        } catch (PrimingAbort expected) {
+            // reached the wire: the request was fully built
+        } catch (RuntimeException e) {
+            if (!(rootCause(e) instanceof PrimingAbort)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Reads {@code json} as {@code type} and writes it back: Jackson's record introspection for both directions. */
+    public static void json(Class<?> type, String json) {
+        try {
+            Object value = Json.MAPPER.readValue(json, type);
+            Json.MAPPER.writeValueAsBytes(value);
+        } catch (Exception e) {
+            throw new IllegalStateException("priming JSON for " + type.getSimpleName(), e);
+        }
+    }
+
+    /** The classes every handler needs around its core call: logging, the HTTP client of the JDK. */
+    public static void common() {
+        try {
+            StringWriter buffer = new StringWriter();
+            try (var generator = Json.MAPPER.getFactory().createGenerator(buffer)) {
+                generator.writeStartObject();
+                generator.writeStringField("time", java.time.Instant.now().toString());
+                generator.writeNumberField("millis", 1L);
+                generator.writeEndObject();
+            }
+            URI.create("https://priming.invalid/api/v8/partner/client-keys").toURL();
+        } catch (Exception e) {
+            throw new IllegalStateException("priming common classes", e);
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        for (int i = 0; i < 10 && t.getCause() != null && t.getCause() != t; i++) {
+            if (t instanceof PrimingAbort) {
+                return t;
+            }
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Thrown by the SDK interceptor of {@link AwsClients} in place of sending a priming request. */
+    static final class PrimingAbort extends RuntimeException {
+        PrimingAbort() {
+            super("priming: request built, not sent", null, false, false);
+        }
+    }
+}

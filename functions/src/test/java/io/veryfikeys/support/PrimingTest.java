@@ -1,0 +1,68 @@
+package io.veryfikeys.support;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The SnapStart priming hooks of every handler run to the end and never reach the network: the
+ * SDK endpoint points at a closed port, so any request that were really sent would fail here.
+ * (This class runs in its own JVM: surefire does not reuse forks in this module.)
+ */
+class PrimingTest {
+    private static final List<String> HANDLERS = List.of("io.veryfikeys.rotation.PlanHandler",
+            "io.veryfikeys.rotation.CreateKeyHandler", "io.veryfikeys.rotation.VerifyNewKeyHandler",
+            "io.veryfikeys.rotation.PromoteHandler", "io.veryfikeys.rotation.PollConsumersHandler",
+            "io.veryfikeys.rotation.DeleteOldKeyHandler", "io.veryfikeys.rotation.RevertHandler",
+            "io.veryfikeys.rotation.ReportHandler", "io.veryfikeys.rotation.ListAccountsHandler",
+            "io.veryfikeys.reset.ResetHandler");
+    private static final Map<String, String> PROPERTIES = Map.of(
+            "aws.region", "us-east-1",
+            "aws.accessKeyId", "priming-test",
+            "aws.secretAccessKey", "priming-test",
+            "aws.endpointUrl", "http://127.0.0.1:9",
+            "ALERTS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:alerts",
+            "KEY_ROTATED_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:key-rotated",
+            "ROTATION_STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:stateMachine:rotation");
+    private static final Map<String, String> PREVIOUS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void configure() {
+        PROPERTIES.forEach((k, v) -> {
+            PREVIOUS.put(k, System.getProperty(k));
+            System.setProperty(k, v);
+        });
+    }
+
+    @AfterAll
+    static void restore() {
+        PREVIOUS.forEach((k, v) -> {
+            if (v == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
+    }
+
+    @Test
+    void everyHandlerRegistersAHookThatPrimesWithoutCallingOut() throws Exception {
+        for (String handler : HANDLERS) {
+            Class.forName(handler, true, getClass().getClassLoader());
+        }
+        assertThat(Priming.registered()).isEqualTo(HANDLERS.size());
+
+        long started = System.nanoTime();
+        Priming.primeNow(); // strict: a hook that fails or reaches 127.0.0.1:9 throws
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(millis).as("priming must not wait for retries or timeouts").isLessThan(20_000);
+        assertThat(Priming.active()).isFalse();
+    }
+}
