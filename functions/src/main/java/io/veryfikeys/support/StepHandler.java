@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +43,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
             log.info("step.succeeded", "millis", (System.nanoTime() - started) / 1_000_000);
         } catch (SdkException e) {
             log.error("step.failed", e, "millis", (System.nanoTime() - started) / 1_000_000);
-            if (e.retryable()) {
+            if (isTransient(e)) {
                 throw new AwsUnavailableException("AWS call failed, retryable: " + e.getClass().getSimpleName(), e);
             }
             throw e;
@@ -51,6 +53,18 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
         } finally {
             Log.clearContext();
         }
+    }
+
+    /**
+     * Throttling, 5xx and I/O failures that outlasted the SDK's own retries: worth another try by
+     * the state machine. The SDK does not mark every 5xx as retryable, so look at the status too.
+     */
+    static boolean isTransient(SdkException e) {
+        if (e.retryable() || e instanceof SdkClientException) {
+            return true;
+        }
+        return e instanceof SdkServiceException service
+                && (service.statusCode() >= 500 || service.isThrottlingException());
     }
 
     private I read(InputStream in) throws IOException {
