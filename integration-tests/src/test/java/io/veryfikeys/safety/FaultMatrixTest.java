@@ -45,7 +45,7 @@ class FaultMatrixTest {
             "pollTimeoutSeconds", 20, "gracePeriodSeconds", 0);
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
     static final boolean EXHAUSTIVE = Boolean.getBoolean("safety.exhaustive");
-    static final int PARALLEL = Integer.getInteger("safety.parallel", 6);
+    static final int PARALLEL = Integer.getInteger("safety.parallel", 10);
 
     private static RotationHarness harness;
     private static LambdaHost host;

@@ -175,7 +175,9 @@ final class InvariantChecker {
                 harness.sfn.stopExecution(b -> b.executionArn(executionArn).cause("safety test timeout"));
                 return harness.execution(executionArn, ExecutionStatus.ABORTED);
             }
-            RotationHarness.sleep(150);
+            // Each look reads the whole history from moto, whose one Python process serves every
+            // scenario running in parallel: look often enough to see each state, not more.
+            RotationHarness.sleep(400);
         }
     }
 

@@ -50,6 +50,9 @@ public final class RotationHarness implements AutoCloseable {
         // Verification retries quickly here; in AWS it waits 2 s between tries for propagation.
         System.setProperty("VERIFY_RETRY_DELAY_MILLIS", "100");
         System.setProperty("STORE_RETRY_BASE_MILLIS", "50");
+        // A Veryfi call longer than this counts as timed out (10 s in AWS). Set for the whole test JVM,
+        // because the client is built once per JVM, by whichever test reaches a handler first.
+        System.setProperty("VERYFI_REQUEST_TIMEOUT_MILLIS", "1500");
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,32 +82,50 @@ public final class RotationHarness implements AutoCloseable {
         this.keyRotated = stack.subscribeQueue(stack.topicArn("KeyRotatedTopic"));
     }
 
-    /** Every log line of the in-process handlers (and anything else printed) goes here too. */
+    /**
+     * Everything printed during the run is kept for the leak scan: stdout and stderr (still shown),
+     * and the handlers' JSON log lines, which go to target/handler-logs.jsonl instead of the
+     * console so that the test output stays readable.
+     */
     private static synchronized void captureLogs() {
         if (capturing) {
             return;
         }
-        PrintStream original = System.out;
-        PrintStream tee = new PrintStream(new OutputStream() {
+        OutputStream handlerFile;
+        try {
+            handlerFile = new java.io.FileOutputStream("target/handler-logs.jsonl", true);
+        } catch (java.io.IOException e) {
+            handlerFile = OutputStream.nullOutputStream();
+        }
+        System.setOut(tee(System.out));
+        System.setErr(tee(System.err));
+        Log.redirect(tee(handlerFile));
+        capturing = true;
+    }
+
+    private static PrintStream tee(OutputStream also) {
+        return new PrintStream(new OutputStream() {
             @Override
-            public void write(int b) {
+            public void write(int b) throws java.io.IOException {
                 synchronized (CAPTURED) {
                     CAPTURED.write(b);
                 }
-                original.write(b);
+                also.write(b);
             }
 
             @Override
-            public void write(byte[] b, int off, int len) {
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
                 synchronized (CAPTURED) {
                     CAPTURED.write(b, off, len);
                 }
-                original.write(b, off, len);
+                also.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws java.io.IOException {
+                also.flush();
             }
         }, true, StandardCharsets.UTF_8);
-        System.setOut(tee);
-        Log.redirect(tee);
-        capturing = true;
     }
 
     public static String capturedLogs() {

@@ -1,6 +1,7 @@
 package io.veryfikeys.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.localstack.LambdaHost;
 import io.veryfikeys.simulator.Endpoint;
 import io.veryfikeys.simulator.Fault;
 import io.veryfikeys.simulator.SimulatedConsumer;
@@ -9,10 +10,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,7 +84,8 @@ class RotationScenariosTest extends LocalStackTest {
 
     @Test
     void aSuccessfulRotationWithoutPollIterationsStaysWithinBudget() {
-        RotationHarness.Account account = harness.account(2, Duration.ZERO);
+        // No consumers: the first poll is already the last, whatever the timing of consumers' refresh.
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
         harness.veryfi.clearRequests();
 
         RotationHarness.Execution execution = run(account, Map.of("pollIntervalSeconds", 1,
@@ -219,13 +224,24 @@ class RotationScenariosTest extends LocalStackTest {
     @Test
     void anExecutionStoppedAfterCreateConvergesOnReRun() {
         RotationHarness.Account account = harness.account(2, Duration.ZERO);
-        // Hold the verification call long enough to stop the execution between Create and Promote.
-        harness.veryfi.inject(Fault.latency(Endpoint.LIST, Duration.ofSeconds(3)).times(2).forAccount(account.clientId()));
-        String first = harness.start(account.secretId(), FAST);
-        harness.awaitState(first, "VerifyNewKey");
-        harness.sfn.stopExecution(b -> b.executionArn(first).cause("test: stopped after Create"));
-        executions.add(harness.await(first, TIMEOUT));
-        RotationHarness.sleep(3500); // let the held call finish
+        // Stop the execution at the moment its VerifyNewKey task is invoked: Create is done, Promote never runs.
+        AtomicReference<String> first = new AtomicReference<>();
+        Pattern ofThisAccount = Pattern.compile("\"secretId\"\\s*:\\s*\"" + Pattern.quote(account.secretId()) + "\"");
+        LambdaHost.InvocationListener stopAtVerify = (function, payload) -> {
+            if (function.equals("VerifyNewKeyFunction")
+                    && ofThisAccount.matcher(new String(payload, StandardCharsets.UTF_8)).find()) {
+                harness.sfn.stopExecution(b -> b.executionArn(first.get()).cause("test: stopped after Create"));
+            }
+        };
+        harness.stack.lambdaHost().addInvocationListener(stopAtVerify);
+        try {
+            first.set(harness.start(account.secretId(), FAST));
+            RotationHarness.Execution stopped = harness.await(first.get(), TIMEOUT);
+            executions.add(stopped);
+            assertThat(stopped.status()).isEqualTo(ExecutionStatus.ABORTED);
+        } finally {
+            harness.stack.lambdaHost().removeInvocationListener(stopAtVerify);
+        }
         assertThat(harness.keyIdsByStage(account.secretId())).containsKey("AWSPENDING");
         assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(2);
 
