@@ -1,6 +1,8 @@
 package io.veryfikeys.support;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
@@ -56,11 +58,6 @@ public final class AwsClients {
             })
             .build();
 
-    private static volatile SecretsManagerClient secretsManager;
-    private static volatile SnsClient sns;
-    private static volatile SfnClient sfn;
-    private static volatile SsmClient ssm;
-
     private AwsClients() {
     }
 
@@ -68,55 +65,42 @@ public final class AwsClients {
         return REGION;
     }
 
+    // One holder class per client: the JVM builds a client the first time its holder is used, once
+    // and thread-safely, so a function that never calls a service never pays for its client.
+    private static final class SecretsManagerHolder {
+        static final SecretsManagerClient CLIENT = configure(SecretsManagerClient.builder());
+    }
+
+    private static final class SnsHolder {
+        static final SnsClient CLIENT = configure(SnsClient.builder());
+    }
+
+    private static final class SfnHolder {
+        static final SfnClient CLIENT = configure(SfnClient.builder());
+    }
+
+    private static final class SsmHolder {
+        static final SsmClient CLIENT = configure(SsmClient.builder());
+    }
+
     public static SecretsManagerClient secretsManager() {
-        if (secretsManager == null) {
-            synchronized (AwsClients.class) {
-                if (secretsManager == null) {
-                    secretsManager = SecretsManagerClient.builder()
-                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
-                            .overrideConfiguration(OVERRIDES).build();
-                }
-            }
-        }
-        return secretsManager;
+        return SecretsManagerHolder.CLIENT;
     }
 
     public static SnsClient sns() {
-        if (sns == null) {
-            synchronized (AwsClients.class) {
-                if (sns == null) {
-                    sns = SnsClient.builder()
-                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
-                            .overrideConfiguration(OVERRIDES).build();
-                }
-            }
-        }
-        return sns;
+        return SnsHolder.CLIENT;
     }
 
     public static SfnClient sfn() {
-        if (sfn == null) {
-            synchronized (AwsClients.class) {
-                if (sfn == null) {
-                    sfn = SfnClient.builder()
-                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
-                            .overrideConfiguration(OVERRIDES).build();
-                }
-            }
-        }
-        return sfn;
+        return SfnHolder.CLIENT;
     }
 
     public static SsmClient ssm() {
-        if (ssm == null) {
-            synchronized (AwsClients.class) {
-                if (ssm == null) {
-                    ssm = SsmClient.builder()
-                            .region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
-                            .overrideConfiguration(OVERRIDES).build();
-                }
-            }
-        }
-        return ssm;
+        return SsmHolder.CLIENT;
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(B builder) {
+        return builder.region(REGION).credentialsProvider(CREDENTIALS).httpClient(HTTP)
+                .overrideConfiguration(OVERRIDES).build();
     }
 }
