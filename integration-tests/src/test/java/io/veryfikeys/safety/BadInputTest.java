@@ -1,13 +1,9 @@
 package io.veryfikeys.safety;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veryfikeys.localstack.LocalAwsStack;
-import io.veryfikeys.localstack.LocalAwsStackExtension;
+import io.veryfikeys.stack.LocalStackTest;
 import io.veryfikeys.stack.RotationHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -27,24 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * may change at Veryfi (no mutating call recorded) or in Secrets Manager (every secret's versions
  * and labels as before).
  */
-@ExtendWith(LocalAwsStackExtension.class)
-class BadInputTest {
+class BadInputTest extends LocalStackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String INVALID = "io.veryfikeys.support.InvalidInputException";
-    private static RotationHarness harness;
-    private static LocalAwsStack stack;
 
-    @BeforeAll
-    static void start(LocalAwsStack s) {
-        Safety.configure();
-        stack = s;
-        harness = new RotationHarness(s);
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     /** A bad input and what the error message must name (null: any specific message). */
     record Bad(String payload, String names) {

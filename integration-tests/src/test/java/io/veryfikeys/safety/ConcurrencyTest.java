@@ -1,12 +1,10 @@
 package io.veryfikeys.safety;
 
-import io.veryfikeys.localstack.LocalAwsStack;
-import io.veryfikeys.localstack.LocalAwsStackExtension;
+import io.veryfikeys.stack.LocalStackTest;
 import io.veryfikeys.stack.RotationHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.time.Duration;
@@ -18,26 +16,21 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 6: concurrent rotations. One account started N times: one mutates; N accounts at once: all complete. */
-@ExtendWith(LocalAwsStackExtension.class)
-class ConcurrencyTest {
+class ConcurrencyTest extends LocalStackTest {
     static final int N = 5;
     static final Map<String, Object> SETTINGS = Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 2,
             "pollTimeoutSeconds", 30, "gracePeriodSeconds", 0);
-    private static RotationHarness harness;
     /** Our own threads: blocking waits on the common ForkJoinPool (1 thread on 2 cores) starve the JDK's HTTP stack. */
     private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newFixedThreadPool(2 * N);
 
     @BeforeAll
-    static void start(LocalAwsStack stack) {
-        Safety.configure();
-        harness = new RotationHarness(stack);
+    static void deploy() {
         harness.stateMachine("RotationStateMachine");
     }
 
     @AfterAll
-    static void stop() {
+    static void stopPool() {
         POOL.shutdownNow();
-        harness.close();
     }
 
     @Test

@@ -1,16 +1,13 @@
 package io.veryfikeys.safety;
 
 import io.veryfikeys.localstack.LambdaHost;
-import io.veryfikeys.localstack.LocalAwsStack;
-import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.simulator.Endpoint;
 import io.veryfikeys.simulator.Fault;
+import io.veryfikeys.stack.LocalStackTest;
 import io.veryfikeys.stack.RotationHarness;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.net.URLEncoder;
@@ -39,27 +36,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (SUCCEEDED, one live key = AWSCURRENT, no orphan). Independent scenarios run concurrently on
  * separate accounts. {@code -Dsafety.exhaustive=true} adds persistent-outage variants.
  */
-@ExtendWith(LocalAwsStackExtension.class)
-class FaultMatrixTest {
+class FaultMatrixTest extends LocalStackTest {
     static final Map<String, Object> FAST = Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 1,
             "pollTimeoutSeconds", 20, "gracePeriodSeconds", 0);
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
     static final boolean EXHAUSTIVE = Boolean.getBoolean("safety.exhaustive");
     static final int PARALLEL = Integer.getInteger("safety.parallel", 10);
 
-    private static RotationHarness harness;
     private static LambdaHost host;
 
     @BeforeAll
-    static void start(LocalAwsStack stack) {
-        Safety.configure();
-        harness = new RotationHarness(stack);
+    static void lambdaHost() {
         host = stack.lambdaHost();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
     }
 
     enum Flavor { NORMAL, REJECT, REVERT }

@@ -1,14 +1,11 @@
 package io.veryfikeys.safety;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.localstack.LocalAwsStack;
 import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.localstack.SamTemplate;
+import io.veryfikeys.stack.LocalStackTest;
 import io.veryfikeys.stack.RotationHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.time.Duration;
@@ -37,28 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reached only on a path no scenario drives would look unused; such an action must be allow-listed
  * below with the path that needs it (none is today).
  */
-@ExtendWith(LocalAwsStackExtension.class)
-class IamReviewTest {
+class IamReviewTest extends LocalStackTest {
     /** Actions that only support {@code Resource: "*"}, with the reason. */
     static final Map<String, String> STAR_RESOURCE_ALLOWED = Map.of(
             "secretsmanager:ListSecrets", "ListSecrets supports no resource-level permission: '*' is the only resource");
     /** Granted actions a scenario here cannot reach, with the path that needs them. */
     static final Map<String, String> UNUSED_ALLOWED = Map.of();
 
-    private static RotationHarness harness;
-    private static LocalAwsStack stack;
 
-    @BeforeAll
-    static void start(LocalAwsStack s) {
-        Safety.configure();
-        stack = s;
-        harness = new RotationHarness(s);
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     static final Map<String, Object> FAST = Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 1,
             "pollTimeoutSeconds", 30, "gracePeriodSeconds", 0);

@@ -8,12 +8,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A test class that runs on the local stack, with a fresh {@link RotationHarness} (simulator, consumers) of its own. */
 @ExtendWith(LocalAwsStackExtension.class)
-abstract class LocalStackTest {
+public abstract class LocalStackTest {
     protected static RotationHarness harness;
+    protected static LocalAwsStack stack;
 
     @BeforeAll
-    static void startHarness(LocalAwsStack stack) {
-        harness = new RotationHarness(stack);
+    static void startHarness(LocalAwsStack localStack) {
+        stack = localStack;
+        harness = new RotationHarness(localStack);
     }
 
     @AfterAll
