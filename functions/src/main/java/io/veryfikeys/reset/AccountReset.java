@@ -124,14 +124,14 @@ public final class AccountReset {
         ApiKey keep = keys.get(0);
 
         // The one thing that must not fail: nothing else happens before the new key is stored.
-        storeOrAlert(secretId, versionId, current.withKey(keep.id(), keep.value()), reason, invokedBy);
+        AccountSecret stored = current.withKey(keep.id(), keep.value());
+        storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
 
         versions.pendingVersionId().ifPresent(pending -> {
             // A pending key from an interrupted rotation died with the reset.
             secrets.removeLabel(secretId, SecretVersions.PENDING, pending);
         });
-        AccountSecret stored = current.withKey(keep.id(), keep.value());
         List<Long> deleted = new ArrayList<>();
         Long spareKeyId = null;
         for (ApiKey extra : keys.subList(1, keys.size())) {
@@ -176,13 +176,17 @@ public final class AccountReset {
         return result(secretId, keep.id(), versionId, deleted, stopped, false);
     }
 
-    /** Authenticates with AWSCURRENT, falling back to the other stored keys should it be dead already. */
+    /**
+     * Authenticates with AWSCURRENT, falling back to the other stored keys should it be dead already.
+     * The fallbacks are read only when needed: in an incident every round trip before the reset counts.
+     */
     private List<ApiKey> callReset(String secretId, SecretVersions versions, AccountSecret current) {
-        List<AccountSecret> candidates = new ArrayList<>(List.of(current));
-        versions.pendingVersionId().map(v -> secrets.read(secretId, v)).ifPresent(candidates::add);
-        versions.previousVersionId().map(v -> secrets.read(secretId, v)).ifPresent(candidates::add);
+        List<String> fallbackVersions = new ArrayList<>();
+        versions.pendingVersionId().ifPresent(fallbackVersions::add);
+        versions.previousVersionId().ifPresent(fallbackVersions::add);
         VeryfiException last = null;
-        for (AccountSecret candidate : candidates) {
+        for (int i = 0; i <= fallbackVersions.size(); i++) {
+            AccountSecret candidate = i == 0 ? current : secrets.read(secretId, fallbackVersions.get(i - 1));
             try {
                 List<ApiKey> keys = veryfi.resetKeys(candidate.account(), candidate.apiKey());
                 if (keys.isEmpty()) {
