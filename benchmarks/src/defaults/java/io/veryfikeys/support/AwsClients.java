@@ -5,7 +5,8 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 
 /**
  * BENCHMARK ONLY, never deployed: the same API as functions' AwsClients, built the way SDK
@@ -19,7 +20,7 @@ public final class AwsClients {
     private static volatile SecretsManagerClient secretsManager;
     private static volatile SnsClient sns;
     private static volatile SfnClient sfn;
-    private static volatile SsmClient ssm;
+    private static volatile SsmParameters ssm;
 
     private AwsClients() {
     }
@@ -49,9 +50,11 @@ public final class AwsClients {
         return sfn;
     }
 
-    public static synchronized SsmClient ssm() {
+    /** The functions read SSM with a signed call (no SsmClient); on defaults: Apache 5 and the default chains. */
+    public static synchronized SsmParameters ssmParameters() {
         if (ssm == null) {
-            ssm = SsmClient.create();
+            ssm = new SsmParameters(Apache5HttpClient.create(), DefaultCredentialsProvider.builder().build(),
+                    new DefaultAwsRegionProviderChain().getRegion());
         }
         return ssm;
     }

@@ -83,7 +83,7 @@ public final class Benchmark {
     }
 
     /** What a run found: the table, and the figures the smoke test checks. */
-    record Result(String table, Map<String, List<Children.Sample>> samples, long jarBytes, int veryfiCalls,
+    record Result(String table, Map<String, List<Children.Sample>> samples, long deployableBytes, int veryfiCalls,
                   long stateTransitions, int lambdaInvocations, boolean rotationSucceeded) {
     }
 
@@ -104,20 +104,24 @@ public final class Benchmark {
         Path module = moduleDirectory();
         Path repo = module.getParent();
         // A snapshot of the deployable: the checkout is shared, and a rebuild of functions/ during
-        // the run must not change (or delete) the jar under the child JVMs.
-        Path functionsJar = Files.copy(functionsJar(repo), Files.createDirectories(module.resolve("target/benchmark-work"))
-                .resolve("functions-lambda.jar"), StandardCopyOption.REPLACE_EXISTING);
+        // the run must not change (or delete) the classes and jars under the child JVMs.
+        Path work = Files.createDirectories(module.resolve("target/benchmark-work"));
+        Path deployable = snapshot(functionsLayout(repo), work.resolve("lambda"));
+        List<Path> functions = lambdaClasspath(deployable);
+        // The handlers that run in this JVM (setup, the counted rotation) log here, not on stdout.
+        Path inProcessLog = work.resolve("in-process-handlers.log");
+        io.veryfikeys.support.Log.redirect(new java.io.PrintStream(Files.newOutputStream(inProcessLog), true, StandardCharsets.UTF_8));
         List<Path> dependencyJars = Arrays.stream(Files.readString(module.resolve("target/benchmark-classpath.txt"))
                 .trim().split(java.io.File.pathSeparator)).map(Path::of).toList();
         Path probe = copyProbeClasses(module);
-        Path defaults = compileDefaultsVariant(module, functionsJar);
+        Path defaults = compileDefaultsVariant(module, functions);
 
         List<Path> apache5 = jars(dependencyJars, "apache5-client-", "httpclient5-", "httpcore5-");
         List<Path> crt = jars(dependencyJars, "aws-crt-", "crt-core-");
         Children.Variant hello = new Children.Variant("hello", List.of(probe, jars(dependencyJars, "aws-lambda-java-core-").get(0)), false, "");
-        Children.Variant optimized = new Children.Variant("optimized", List.of(probe, functionsJar), false, "");
-        Children.Variant primed = new Children.Variant("primed", List.of(probe, functionsJar), true, "");
-        List<Path> defaultsPath = new ArrayList<>(List.of(probe, defaults, functionsJar));
+        Children.Variant optimized = new Children.Variant("optimized", concat(List.of(probe), functions), false, "");
+        Children.Variant primed = new Children.Variant("primed", concat(List.of(probe), functions), true, "");
+        List<Path> defaultsPath = new ArrayList<>(concat(List.of(probe, defaults), functions));
         defaultsPath.addAll(apache5);
         Children.Variant sdkDefaults = new Children.Variant("defaults", defaultsPath, false, "");
 
@@ -174,7 +178,7 @@ public final class Benchmark {
                 if (!options.smoke()) {
                     log("iteration " + i + ": HTTP clients, JVM options");
                     String secretId = accounts.create(0, Duration.ofMillis(100)).secretId();
-                    List<Path> httpPath = new ArrayList<>(List.of(probe, functionsJar));
+                    List<Path> httpPath = new ArrayList<>(concat(List.of(probe), functions));
                     httpPath.addAll(crt);
                     for (String client : List.of("urlconnection", "crt")) {
                         try {
@@ -206,9 +210,9 @@ public final class Benchmark {
             FAILURES.addAll(failures);
 
             log("counting rotation: in-process handlers, SDK calls counted");
-            RotationCount count = countRotation(stack, accounts, veryfi, rotation);
-            String table = new Table(options, samples, httpSamples, jvmOptions, functionsJar, count, repo).render();
-            return new Result(table, samples, Files.size(functionsJar), count.veryfiCalls(), count.transitions(),
+            RotationCount count = countRotation(stack, accounts, veryfi, rotation, inProcessLog);
+            String table = new Table(options, samples, httpSamples, jvmOptions, deployable, count, repo).render();
+            return new Result(table, samples, zippedSize(deployable), count.veryfiCalls(), count.transitions(),
                     count.invocations().values().stream().mapToInt(Integer::intValue).sum(), count.succeeded());
         }
     }
@@ -277,14 +281,17 @@ public final class Benchmark {
                          List<String> veryfiRequests, Map<String, Integer> invocations, Map<String, Integer> awsCalls) {
     }
 
-    private static RotationCount countRotation(LocalAwsStack stack, Accounts accounts, VeryfiSimulator veryfi, String rotation) {
+    private static RotationCount countRotation(LocalAwsStack stack, Accounts accounts, VeryfiSimulator veryfi, String rotation,
+                                               Path inProcessLog) {
         Accounts.Account account = accounts.create(1, Duration.ofMillis(10));
         sleep(200);
         stack.lambdaHost().resetInvocationCounts();
         SdkCallCounter.reset();
         int before = veryfi.requests().size();
+        long logBefore = inProcessLog.toFile().length();
         ForkingHandler.mode = ForkingHandler.Mode.IN_PROCESS;
         Execution execution = execute(stack, rotation, account.secretId(), NO_POLL_ITERATIONS, Duration.ofMinutes(3));
+        SdkCallCounter.countLoggedCalls(inProcessLog, logBefore);
         List<String> calls = veryfi.requests().subList(before, veryfi.requests().size()).stream()
                 .filter(r -> account.clientId().equals(r.clientId()) && r.path().startsWith("/api/v8/partner/client-keys"))
                 .map(r -> r.method() + " " + r.path().replaceAll("/\\d+", "/{id}") + " " + r.status()).toList();
@@ -434,15 +441,46 @@ public final class Benchmark {
                 + "(benchmarks/target/benchmark-classpath.txt is missing)");
     }
 
-    private static Path functionsJar(Path repo) throws IOException {
-        String configured = System.getProperty("functions.jar");
-        if (configured != null && Files.isRegularFile(Path.of(configured))) {
-            return Path.of(configured).toAbsolutePath().normalize();
+    /** functions/target/lambda: the classes and lib/*.jar exactly as `sam build` deploys them. */
+    static Path functionsLayout(Path repo) {
+        Path layout = repo.resolve("functions/target/lambda");
+        if (!Files.isDirectory(layout.resolve("lib"))) {
+            throw new IllegalStateException("no functions/target/lambda/lib: run `mvn install -DskipTests` first");
         }
-        try (Stream<Path> files = Files.list(repo.resolve("functions/target"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no functions/target/*-lambda.jar: build first"));
+        return layout;
+    }
+
+    /** What Lambda's Java runtime puts on the classpath: the task root, then every jar in lib/. */
+    static List<Path> lambdaClasspath(Path layout) throws IOException {
+        try (Stream<Path> jars = Files.list(layout.resolve("lib"))) {
+            return concat(List.of(layout), jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList());
         }
+    }
+
+    private static Path snapshot(Path source, Path target) throws IOException {
+        if (Files.exists(target)) {
+            try (Stream<Path> old = Files.walk(target)) {
+                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path copy = target.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
+        }
+        return target;
+    }
+
+    @SafeVarargs
+    static <T> List<T> concat(List<T>... lists) {
+        return Stream.of(lists).flatMap(List::stream).toList();
     }
 
     private static List<Path> jars(List<Path> classpath, String... prefixes) {
@@ -467,14 +505,18 @@ public final class Benchmark {
         return module.resolve("target/probe-classes");
     }
 
-    /** Compiles the SDK-defaults AwsClients against the functions jar (it shadows the real one on the child's classpath). */
-    private static Path compileDefaultsVariant(Path module, Path functionsJar) throws IOException {
+    /** Compiles the SDK-defaults AwsClients against the functions (it shadows the real one on the child's classpath). */
+    private static Path compileDefaultsVariant(Path module, List<Path> functions) throws IOException {
         Path out = Files.createDirectories(module.resolve("target/defaults-classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("the SDK-defaults variant is compiled at run time: run with a JDK, not a JRE");
         }
-        int rc = javac.run(null, null, null, "--release", "21", "-nowarn", "-cp", functionsJar.toString(),
+        List<Path> classpath = new ArrayList<>(functions);
+        classpath.addAll(Arrays.stream(Files.readString(module.resolve("target/benchmark-classpath.txt")).trim()
+                .split(java.io.File.pathSeparator)).map(Path::of).filter(p -> p.getFileName().toString().startsWith("apache5-client-")).toList());
+        int rc = javac.run(null, null, null, "--release", "21", "-nowarn", "-cp",
+                classpath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)),
                 "-d", out.toString(), module.resolve("src/defaults/java/io/veryfikeys/support/AwsClients.java").toString());
         if (rc != 0) {
             throw new IllegalStateException("compiling the SDK-defaults variant failed");

@@ -28,6 +28,27 @@ public final class SdkCallCounter implements ExecutionInterceptor {
         }
     }
 
+    /**
+     * Adds the AWS calls made without an SDK client (SSM GetParameter, see the functions'
+     * SsmParameters), which log an {@code aws.call} event each, from {@code log} after {@code offset}.
+     */
+    public static void countLoggedCalls(java.nio.file.Path log, long offset) {
+        try (var in = java.nio.file.Files.newInputStream(log)) {
+            in.skipNBytes(offset);
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern
+                        .compile("\"event\":\"aws\\.call\".*\"service\":\"([a-z]+)\".*\"operation\":\"([A-Za-z]+)\"").matcher(line);
+                if (m.find()) {
+                    String service = m.group(1);
+                    String key = Character.toUpperCase(service.charAt(0)) + service.substring(1) + "." + m.group(2);
+                    CALLS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void reset() {
         CALLS.clear();
     }

@@ -2,8 +2,7 @@ package io.veryfikeys.consumers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.Json;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import io.veryfikeys.support.SsmParameters;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,10 +22,10 @@ public final class ConsumerRegistry {
     static final int MAX_CONSUMERS = 50;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private final Supplier<SsmClient> ssm;
+    private final Supplier<SsmParameters> ssm;
     private final String prefix;
 
-    public ConsumerRegistry(Supplier<SsmClient> ssm, String prefix) {
+    public ConsumerRegistry(Supplier<SsmParameters> ssm, String prefix) {
         this.ssm = ssm;
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
@@ -37,13 +36,9 @@ public final class ConsumerRegistry {
 
     public List<Consumer> consumersOf(String secretName) {
         String parameter = parameterName(secretName);
-        String document;
-        try {
-            document = ssm.get().getParameter(b -> b.name(parameter)).parameter().value();
-        } catch (ParameterNotFoundException e) {
-            throw new InvalidConsumerRegistryException("no consumer registry for " + secretName
-                    + ": create SSM parameter " + parameter + " (an empty {\"consumers\":[]} is allowed)");
-        }
+        String document = ssm.get().get(parameter).orElseThrow(() -> new InvalidConsumerRegistryException(
+                "no consumer registry for " + secretName + ": create SSM parameter " + parameter
+                        + " (an empty {\"consumers\":[]} is allowed)"));
         return parse(parameter, document);
     }
 

@@ -44,7 +44,7 @@ public final class HandlerPriming {
                 + "\"executionId\":\"" + EXECUTION + "\",\"stateMachineArn\":\"" + STATE_MACHINE + "\"}");
         Priming.json(Plan.class, PLAN);
         readSecret();
-        Priming.sdkCall(AwsClients::ssm, c -> c.getParameter(b -> b.name("/veryfi-key-rotation/consumers/" + SECRET)));
+        Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
         Priming.sdkCall(AwsClients::sfn, c -> c.listExecutions(b -> b.stateMachineArn(STATE_MACHINE)
                 .statusFilter("RUNNING").maxResults(100)));
         Priming.sdkCall(AwsClients::sfn, c -> c.describeExecution(b -> b.executionArn(EXECUTION)));

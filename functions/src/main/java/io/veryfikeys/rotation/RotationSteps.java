@@ -69,7 +69,7 @@ public final class RotationSteps {
         return new RotationSteps(
                 new AccountSecrets(AwsClients::secretsManager),
                 VeryfiKeysClient.create(),
-                new ConsumerRegistry(AwsClients::ssm, Env.get("CONSUMER_REGISTRY_PREFIX", "/veryfi-key-rotation/consumers")),
+                new ConsumerRegistry(AwsClients::ssmParameters, Env.get("CONSUMER_REGISTRY_PREFIX", "/veryfi-key-rotation/consumers")),
                 new ConsumerHealth(),
                 new RunningRotations(AwsClients::sfn),
                 Notifications.fromEnvironment(),

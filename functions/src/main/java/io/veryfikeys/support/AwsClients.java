@@ -17,7 +17,6 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.time.Duration;
 
@@ -80,7 +79,7 @@ public final class AwsClients {
     }
 
     private static final class SsmHolder {
-        static final SsmClient CLIENT = configure(SsmClient.builder());
+        static final SsmParameters CLIENT = new SsmParameters(HTTP, CREDENTIALS, REGION);
     }
 
     public static SecretsManagerClient secretsManager() {
@@ -95,7 +94,8 @@ public final class AwsClients {
         return SfnHolder.CLIENT;
     }
 
-    public static SsmClient ssm() {
+    /** SSM is read through {@link SsmParameters}, not the SDK's SsmClient (6 MB for one call). */
+    public static SsmParameters ssmParameters() {
         return SsmHolder.CLIENT;
     }
 
