@@ -10,10 +10,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,14 +55,14 @@ public final class VeryfiKeysClient {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     static final String KEYS_PATH = "api/v8/partner/client-keys";
-    private static final String USER_AGENT = "veryfi-key-rotation/0.1 (java.net.http)";
+    private static final String USER_AGENT = "veryfi-key-rotation/0.1";
     private static final Log LOG = Log.get(VeryfiKeysClient.class);
 
     /** One HTTP client per JVM (per Lambda execution environment), built on first use. */
     private static final class Shared {
-        static final HttpClient HTTP = HttpTransport.newHttpClient(DEFAULT_CONNECT_TIMEOUT);
+        static final Transport HTTP = new UrlConnectionTransport(DEFAULT_CONNECT_TIMEOUT);
         static final VeryfiKeysClient DEFAULT = new VeryfiKeysClient(
-                new HttpTransport(HTTP), RetryPolicy.DEFAULT, requestTimeoutFromEnvironment(),
+                HTTP, RetryPolicy.DEFAULT, requestTimeoutFromEnvironment(),
                 Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
 
         /** {@code VERYFI_REQUEST_TIMEOUT_MILLIS} (optional, tests shorten it), else {@link #DEFAULT_REQUEST_TIMEOUT}. */
@@ -127,7 +123,7 @@ public final class VeryfiKeysClient {
 
     /** The given retry policy, default timeouts, on the shared HTTP client. */
     public VeryfiKeysClient(RetryPolicy policy) {
-        this(new HttpTransport(Shared.HTTP), policy, DEFAULT_REQUEST_TIMEOUT, Sleeper.REAL,
+        this(Shared.HTTP, policy, DEFAULT_REQUEST_TIMEOUT, Sleeper.REAL,
                 () -> ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
     }
 
@@ -138,8 +134,7 @@ public final class VeryfiKeysClient {
      * @param requestTimeout the wait for one attempt's complete response
      */
     public VeryfiKeysClient(RetryPolicy policy, Duration connectTimeout, Duration requestTimeout) {
-        this(new HttpTransport(connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT)
-                        ? Shared.HTTP : HttpTransport.newHttpClient(connectTimeout)),
+        this(connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT) ? Shared.HTTP : new UrlConnectionTransport(connectTimeout),
                 policy, requestTimeout, Sleeper.REAL,
                 () -> ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
     }
@@ -357,12 +352,13 @@ public final class VeryfiKeysClient {
 
     /**
      * True when the failure happened before a connection existed, so the request cannot have
-     * reached Veryfi. {@link HttpConnectTimeoutException} is checked before its supertype
-     * {@link HttpTimeoutException}, which otherwise means "sent, no answer in time".
+     * reached Veryfi. {@link UrlConnectionTransport} reports every failure to connect (refused,
+     * connect timeout, unknown host) as a {@link ConnectException}; a read timeout after the
+     * request was written is a plain {@link java.net.SocketTimeoutException}: "sent, no answer in time".
      */
     static boolean surelyNotSent(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException
+            if (t instanceof ConnectException
                     || t instanceof UnknownHostException || t instanceof NoRouteToHostException
                     || t instanceof UnresolvedAddressException) {
                 return true;
@@ -399,22 +395,19 @@ public final class VeryfiKeysClient {
         });
     }
 
-    private HttpRequest request(Operation op, URI uri, VeryfiAccount account, SecretValue authKey, Duration timeout) {
+    private Transport.Request request(Operation op, URI uri, VeryfiAccount account, SecretValue authKey, Duration timeout) {
         String body = op.hasBody ? "{}" : null;
         long timestamp = clock.millis();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("CLIENT-ID", account.clientId())
-                .header("AUTHORIZATION", "apikey " + account.username() + ":" + authKey.reveal())
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/json")
-                .header("User-Agent", USER_AGENT)
-                .header("X-Veryfi-Request-Timestamp", Long.toString(timestamp));
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("CLIENT-ID", account.clientId());
+        headers.put("AUTHORIZATION", "apikey " + account.username() + ":" + authKey.reveal());
+        headers.put("Accept", "application/json");
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", USER_AGENT);
+        headers.put("X-Veryfi-Request-Timestamp", Long.toString(timestamp));
         account.clientSecret().ifPresent(secret ->
-                builder.header("X-Veryfi-Request-Signature", RequestSigner.sign(secret, body, timestamp)));
-        HttpRequest.BodyPublisher publisher = body == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
-        return builder.method(op.method, publisher).build();
+                headers.put("X-Veryfi-Request-Signature", RequestSigner.sign(secret, body, timestamp)));
+        return new Transport.Request(op.method, uri, headers, body, timeout);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -318,6 +318,18 @@ class VeryfiKeysClientContractTest {
         }
 
         @Test
+        void droppedCreateOnAKeptAliveConnectionIsNotResentByTheHttpStack() {
+            // HttpURLConnection silently resends a request whose kept-alive connection died, unless
+            // the body is streamed: the transport streams every POST so a create is sent exactly once.
+            assertThat(client.listKeyIds(account, key(firstKey))).containsExactly(firstKey.id());
+            sim.inject(Fault.dropAfterCommit(Endpoint.CREATE));
+            assertThatThrownBy(() -> bounded(() -> client.createKey(account, key(firstKey))))
+                    .isInstanceOf(VeryfiUnavailableException.class).hasMessageContaining("not retried");
+            assertThat(requestsTo(sim, "POST", "/client-keys")).hasSize(1);
+            assertThat(sim.liveKeyIds("client-a")).hasSize(2);
+        }
+
+        @Test
         void droppedCreateBeforeCommitIsNotRetriedEither() {
             sim.inject(Fault.drop(Endpoint.CREATE));
             assertThatThrownBy(() -> bounded(() -> client.createKey(account, key(firstKey))))
