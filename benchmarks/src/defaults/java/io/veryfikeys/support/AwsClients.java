@@ -31,21 +31,21 @@ public final class AwsClients {
 
     public static synchronized SecretsManagerClient secretsManager() {
         if (secretsManager == null) {
-            secretsManager = SecretsManagerClient.create();
+            secretsManager = ClientBuild.timed("secretsmanager", SecretsManagerClient::create);
         }
         return secretsManager;
     }
 
     public static synchronized SnsClient sns() {
         if (sns == null) {
-            sns = SnsClient.create();
+            sns = ClientBuild.timed("sns", SnsClient::create);
         }
         return sns;
     }
 
     public static synchronized SfnClient sfn() {
         if (sfn == null) {
-            sfn = SfnClient.create();
+            sfn = ClientBuild.timed("sfn", SfnClient::create);
         }
         return sfn;
     }
@@ -53,8 +53,8 @@ public final class AwsClients {
     /** The functions read SSM with a signed call (no SsmClient); on defaults: Apache 5 and the default chains. */
     public static synchronized SsmParameters ssmParameters() {
         if (ssm == null) {
-            ssm = new SsmParameters(Apache5HttpClient.create(), DefaultCredentialsProvider.builder().build(),
-                    new DefaultAwsRegionProviderChain().getRegion());
+            ssm = ClientBuild.timed("ssm", () -> new SsmParameters(Apache5HttpClient.create(),
+                    DefaultCredentialsProvider.builder().build(), new DefaultAwsRegionProviderChain().getRegion()));
         }
         return ssm;
     }

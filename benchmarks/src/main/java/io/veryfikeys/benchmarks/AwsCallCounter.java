@@ -1,61 +1,41 @@
 package io.veryfikeys.benchmarks;
 
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Counts the AWS API calls the handlers make when they run in-process in the benchmark JVM (the
- * cost rotation): a global SDK interceptor (registered through
- * {@code software/amazon/awssdk/global/handlers/execution.interceptors}), counting only calls made
- * on the Lambda host's threads, i.e. by handlers, not by the benchmark's own clients.
+ * Counts the AWS API calls the handlers made (the cost rotation) from their own log: every call,
+ * through an SDK client or the signed SSM read, logs one {@code aws.call} line.
  */
-public final class SdkCallCounter implements ExecutionInterceptor {
-    private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+final class AwsCallCounter {
+    private static final Pattern CALL = Pattern.compile(
+            "\"event\":\"aws\\.call\".*\"service\":\"([A-Za-z]+)\".*\"operation\":\"([A-Za-z]+)\"");
 
-    @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        if (Thread.currentThread().getName().startsWith("lambda-host-")) {
-            String key = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
-                    + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-            CALLS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        }
+    private AwsCallCounter() {
     }
 
-    /**
-     * Adds the AWS calls made without an SDK client (SSM GetParameter, see the functions'
-     * SsmParameters), which log an {@code aws.call} event each, from {@code log} after {@code offset}.
-     */
-    public static void countLoggedCalls(java.nio.file.Path log, long offset) {
-        try (var in = java.nio.file.Files.newInputStream(log)) {
+    /** {@code Service.Operation} → calls, from the lines of {@code log} written after {@code offset}. */
+    static Map<String, Integer> count(Path log, long offset) {
+        Map<String, Integer> calls = new TreeMap<>();
+        try (InputStream in = Files.newInputStream(log)) {
             in.skipNBytes(offset);
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern
-                        .compile("\"event\":\"aws\\.call\".*\"service\":\"([a-z]+)\".*\"operation\":\"([A-Za-z]+)\"").matcher(line);
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                Matcher m = CALL.matcher(line);
                 if (m.find()) {
-                    String service = m.group(1);
-                    String key = Character.toUpperCase(service.charAt(0)) + service.substring(1) + "." + m.group(2);
-                    CALLS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                    calls.merge(m.group(1) + "." + m.group(2), 1, Integer::sum);
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-    }
-
-    public static void reset() {
-        CALLS.clear();
-    }
-
-    public static Map<String, Integer> snapshot() {
-        Map<String, Integer> m = new TreeMap<>();
-        CALLS.forEach((k, v) -> m.put(k, v.get()));
-        return m;
+        return calls;
     }
 }

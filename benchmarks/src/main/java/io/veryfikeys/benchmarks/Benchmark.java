@@ -286,19 +286,17 @@ public final class Benchmark {
         Accounts.Account account = accounts.create(1, Duration.ofMillis(10));
         sleep(200);
         stack.lambdaHost().resetInvocationCounts();
-        SdkCallCounter.reset();
         int before = veryfi.requests().size();
         long logBefore = inProcessLog.toFile().length();
         ForkingHandler.mode = ForkingHandler.Mode.IN_PROCESS;
         Execution execution = execute(stack, rotation, account.secretId(), NO_POLL_ITERATIONS, Duration.ofMinutes(3));
-        SdkCallCounter.countLoggedCalls(inProcessLog, logBefore);
         List<String> calls = veryfi.requests().subList(before, veryfi.requests().size()).stream()
                 .filter(r -> account.clientId().equals(r.clientId()) && r.path().startsWith("/api/v8/partner/client-keys"))
                 .map(r -> r.method() + " " + r.path().replaceAll("/\\d+", "/{id}") + " " + r.status()).toList();
         return new RotationCount(execution.status() == ExecutionStatus.SUCCEEDED
                 && execution.statesEntered().contains("Rotated"), execution.statesEntered(),
                 execution.statesEntered().size(), calls.size(), calls, stack.lambdaHost().invocationCounts(),
-                SdkCallCounter.snapshot());
+                AwsCallCounter.count(inProcessLog, logBefore));
     }
 
     // ------------------------------------------------------------------------------ executions

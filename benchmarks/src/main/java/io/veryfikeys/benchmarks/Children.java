@@ -38,7 +38,29 @@ final class Children {
     /** One cold start: what the parent saw and what the child measured. */
     record Sample(String function, String variant, long totalMillis, long vmStartMillis, double initMillis,
                   double primeMillis, double invokeMillis, double secondInvokeMillis, long classes, long cpuMillis,
-                  double heapMb, byte[] output, String error) {
+                  double heapMb, byte[] output, String error, Anatomy anatomy) {
+    }
+
+    /**
+     * Where a cold start's time went, from HotSpot's class-loading counter and the handler's own
+     * log lines (client.built, aws.call, veryfi.call) during the first invocation.
+     */
+    record Anatomy(long classLoadingMillis, String initClients, String invokeClients, long awsCalls, long awsMillis,
+                   long awsWireMillis, long firstAwsMillis, long firstAwsWireMillis, long veryfiCalls, long veryfiMillis) {
+        long clientMillis() {
+            return sum(invokeClients);
+        }
+
+        static long sum(String clients) {
+            long total = 0;
+            for (String part : clients.split(", ")) {
+                int space = part.lastIndexOf(' ');
+                if (space > 0) {
+                    total += Long.parseLong(part.substring(space + 1));
+                }
+            }
+            return total;
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +86,8 @@ final class Children {
             List<String> command = new ArrayList<>();
             command.add(java.toString());
             command.addAll(LAMBDA_LIKE_JVM);
+            // lets the probe read HotSpot's class-loading time after the timed part; no effect on timing
+            command.add("--add-exports=java.management/sun.management=ALL-UNNAMED");
             command.add("-cp");
             command.add(variant.classpath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
             command.add("io.veryfikeys.benchmarks.probe.ColdStartProbe");
@@ -88,7 +112,12 @@ final class Children {
                     r.get("invokeMicros").asLong() / 1000.0, r.get("secondInvokeMicros").asLong() / 1000.0,
                     r.get("classesLoaded").asLong(), r.get("cpuMillis").asLong(),
                     r.get("heapUsedBytes").asLong() / 1048576.0, output,
-                    r.get("error").isNull() ? null : r.get("error").asText());
+                    r.get("error").isNull() ? null : r.get("error").asText(),
+                    new Anatomy(r.path("classLoadingMillis").asLong(-1), r.path("initClients").asText(""),
+                            r.path("invokeClients").asText(""), r.path("awsCalls").asLong(), r.path("awsMillis").asLong(),
+                            r.path("awsWireMillis").asLong(), r.path("firstAwsMillis").asLong(),
+                            r.path("firstAwsWireMillis").asLong(), r.path("veryfiCalls").asLong(),
+                            r.path("veryfiMillis").asLong()));
         } catch (IOException e) {
             throw new IllegalStateException("child JVM for " + function + " failed; see " + log, e);
         }

@@ -101,6 +101,49 @@ final class Table {
             lambdaSecondsNoSnap += invocations * Math.ceil(total.median()) / 1000.0;
         }
 
+        // 1b anatomy of the first invocation
+        double floorClassLoading = Stats.of(hello, s -> s.anatomy().classLoadingMillis()).median();
+        for (String function : Benchmark.ORDER) {
+            List<Children.Sample> opt = get("optimized", function);
+            if (opt.isEmpty()) {
+                continue;
+            }
+            List<Children.Sample> pri = get("primed", function);
+            List<Children.Sample> def = get("defaults", function);
+            Children.Sample typical = opt.stream().sorted(java.util.Comparator.comparingDouble(Children.Sample::invokeMillis))
+                    .toList().get(opt.size() / 2);
+            double invoke = Stats.of(opt, Children.Sample::invokeMillis).median();
+            double clients = Stats.of(opt, s -> s.anatomy().clientMillis()).median();
+            double aws = Stats.of(opt, s -> s.anatomy().awsMillis()).median();
+            double wire = Stats.of(opt, s -> s.anatomy().awsWireMillis()).median();
+            double first = Stats.of(opt, s -> s.anatomy().firstAwsMillis()).median();
+            double firstWire = Stats.of(opt, s -> s.anatomy().firstAwsWireMillis()).median();
+            double veryfi = Stats.of(opt, s -> s.anatomy().veryfiMillis()).median();
+            StringBuilder d = new StringBuilder(fmt("clients built %.0f ms (%s); %d AWS calls %.0f ms, on the wire %.0f ms; "
+                            + "the first AWS call %.0f ms, of which on the wire %.0f ms (the rest: the SDK's first marshal, "
+                            + "endpoint rules, signing, unmarshal, i.e. loading and interpreting its classes); %d Veryfi calls %.0f ms; "
+                            + "other (handler, Jackson, our code) %.0f ms",
+                    clients, typical.anatomy().invokeClients().isEmpty() ? "none" : typical.anatomy().invokeClients(),
+                    typical.anatomy().awsCalls(), aws, wire, first, firstWire, typical.anatomy().veryfiCalls(), veryfi,
+                    Math.max(0, invoke - clients - aws - veryfi)));
+            d.append(fmt("; class loading, linking and static initialisers, whole process (HotSpot): %.0f ms (floor %.0f ms)",
+                    Stats.of(opt, s -> s.anatomy().classLoadingMillis()).median(), floorClassLoading));
+            if (!typical.anatomy().initClients().isEmpty()) {
+                d.append("; during class init: ").append(typical.anatomy().initClients());
+            }
+            if (!pri.isEmpty()) {
+                double pInvoke = Stats.of(pri, Children.Sample::invokeMillis).median();
+                double pWire = Stats.of(pri, s -> s.anatomy().awsWireMillis() + s.anatomy().veryfiMillis()).median();
+                d.append(fmt("; after SnapStart priming: first invoke %.0f ms = on the wire (AWS + Veryfi) %.0f ms + local %.0f ms",
+                        pInvoke, pWire, Math.max(0, pInvoke - pWire)));
+            }
+            if (!def.isEmpty()) {
+                d.append(fmt("; SDK defaults: clients built %.0f ms, first invoke %.0f ms",
+                        Stats.of(def, s -> s.anatomy().clientMillis()).median(), Stats.of(def, Children.Sample::invokeMillis).median()));
+            }
+            row("1b first invoke", Benchmark.simpleHandler(function), fmt("%.0f ms", invoke), d.toString());
+        }
+
         // 2 sizes
         long code = Benchmark.zippedSize(deployable);
         List<Path> jars;

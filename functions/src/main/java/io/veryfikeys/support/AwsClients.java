@@ -8,6 +8,8 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -28,10 +30,11 @@ import java.time.Duration;
  * the very same code at moto.
  */
 public final class AwsClients {
-    private static final SdkHttpClient HTTP = UrlConnectionHttpClient.builder()
+    private static final Log LOG = Log.get(AwsClients.class);
+    private static final SdkHttpClient HTTP = ClientBuild.timed("aws-http", () -> UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(3))
             .socketTimeout(Duration.ofSeconds(10))
-            .build();
+            .build());
 
     // Lambda puts credentials in environment variables; the local stack, running handlers
     // in-process, can only set system properties.
@@ -41,21 +44,65 @@ public final class AwsClients {
 
     private static final Region REGION = new SystemSettingsRegionProvider().getRegion();
 
+    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("veryfi.started");
+    private static final ExecutionAttribute<Long> SENT = new ExecutionAttribute<>("veryfi.sent");
+    private static final ExecutionAttribute<Long> WIRE = new ExecutionAttribute<>("veryfi.wire");
+    private static final ExecutionAttribute<Integer> ATTEMPTS = new ExecutionAttribute<>("veryfi.attempts");
+
     /**
-     * Stops a request right before it goes on the wire while {@link Priming} runs on this thread,
-     * so a SnapStart priming hook exercises marshalling, endpoint resolution and signing and
-     * never calls AWS. Outside priming it is one ThreadLocal read per request.
+     * Two jobs on every SDK request. While {@link Priming} runs on this thread it stops the request
+     * right before the wire, so a SnapStart priming hook exercises marshalling, endpoint resolution
+     * and signing and never calls AWS. Otherwise it logs one {@code aws.call} line per call with the
+     * time on the wire apart from the total: what an operator needs to see where a slow or cold
+     * invocation spent its time.
      */
     private static final ClientOverrideConfiguration OVERRIDES = ClientOverrideConfiguration.builder()
             .addExecutionInterceptor(new ExecutionInterceptor() {
+                @Override
+                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                    attributes.putAttribute(STARTED, System.nanoTime());
+                    attributes.putAttribute(WIRE, 0L);
+                    attributes.putAttribute(ATTEMPTS, 0);
+                }
+
                 @Override
                 public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                     if (Priming.active()) {
                         throw new Priming.PrimingAbort();
                     }
+                    attributes.putAttribute(SENT, System.nanoTime());
+                    attributes.putAttribute(ATTEMPTS, attributes.getAttribute(ATTEMPTS) + 1);
+                }
+
+                @Override
+                public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+                    attributes.putAttribute(WIRE, attributes.getAttribute(WIRE) + System.nanoTime() - attributes.getAttribute(SENT));
+                }
+
+                @Override
+                public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                    logCall(attributes, context.httpResponse().statusCode(), "ok");
+                }
+
+                @Override
+                public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+                    if (!Priming.active()) {
+                        logCall(attributes, context.httpResponse().map(r -> r.statusCode()).orElse(-1),
+                                context.exception().getClass().getSimpleName());
+                    }
                 }
             })
             .build();
+
+    private static void logCall(ExecutionAttributes attributes, int status, String outcome) {
+        Long started = attributes.getAttribute(STARTED);
+        Long wire = attributes.getAttribute(WIRE);
+        LOG.info("aws.call", "service", attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
+                "operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), "status", status,
+                "outcome", outcome, "attempts", attributes.getAttribute(ATTEMPTS),
+                "durationMs", started == null ? -1 : (System.nanoTime() - started) / 1_000_000,
+                "wireMs", wire == null ? -1 : wire / 1_000_000);
+    }
 
     private AwsClients() {
     }
@@ -67,19 +114,19 @@ public final class AwsClients {
     // One holder class per client: the JVM builds a client the first time its holder is used, once
     // and thread-safely, so a function that never calls a service never pays for its client.
     private static final class SecretsManagerHolder {
-        static final SecretsManagerClient CLIENT = configure(SecretsManagerClient.builder());
+        static final SecretsManagerClient CLIENT = ClientBuild.timed("secretsmanager", () -> configure(SecretsManagerClient.builder()));
     }
 
     private static final class SnsHolder {
-        static final SnsClient CLIENT = configure(SnsClient.builder());
+        static final SnsClient CLIENT = ClientBuild.timed("sns", () -> configure(SnsClient.builder()));
     }
 
     private static final class SfnHolder {
-        static final SfnClient CLIENT = configure(SfnClient.builder());
+        static final SfnClient CLIENT = ClientBuild.timed("sfn", () -> configure(SfnClient.builder()));
     }
 
     private static final class SsmHolder {
-        static final SsmParameters CLIENT = new SsmParameters(HTTP, CREDENTIALS, REGION);
+        static final SsmParameters CLIENT = ClientBuild.timed("ssm", () -> new SsmParameters(HTTP, CREDENTIALS, REGION));
     }
 
     public static SecretsManagerClient secretsManager() {

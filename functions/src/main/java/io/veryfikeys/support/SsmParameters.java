@@ -68,19 +68,23 @@ public final class SsmParameters {
     public Optional<String> get(String name) {
         byte[] body = Json.MAPPER.createObjectNode().put("Name", name).toString().getBytes(StandardCharsets.UTF_8);
         long started = System.nanoTime();
+        long wire = 0;
         for (int attempt = 1; ; attempt++) {
             Answer answer;
+            long sent = System.nanoTime();
             try {
                 answer = send(body);
             } catch (IOException e) {
-                answer = new Answer(-1, "IOException", e.getClass().getSimpleName(), null);
+                answer = new Answer(-1, "IOException", e.getClass().getSimpleName(), null, System.nanoTime() - sent);
             }
+            wire += answer.wireNanos;
             boolean retryable = answer.status < 0 || answer.status >= 500 || answer.status == 429
                     || (answer.errorType != null && THROTTLING.contains(answer.errorType));
             if (answer.status == 200 || !retryable || attempt == MAX_ATTEMPTS) {
-                log.info("aws.call", "service", "ssm", "operation", "GetParameter", "parameter", name,
+                log.info("aws.call", "service", "Ssm", "operation", "GetParameter", "parameter", name,
                         "status", answer.status, "outcome", answer.status == 200 ? "ok" : answer.errorType,
-                        "attempts", attempt, "durationMs", (System.nanoTime() - started) / 1_000_000);
+                        "attempts", attempt, "durationMs", (System.nanoTime() - started) / 1_000_000,
+                        "wireMs", wire / 1_000_000);
             }
             if (answer.status == 200) {
                 JsonNode value = answer.body.path("Parameter").path("Value");
@@ -105,7 +109,7 @@ public final class SsmParameters {
         }
     }
 
-    private record Answer(int status, String errorType, String message, JsonNode body) {
+    private record Answer(int status, String errorType, String message, JsonNode body, long wireNanos) {
     }
 
     private Answer send(byte[] body) throws IOException {
@@ -127,6 +131,7 @@ public final class SsmParameters {
         if (Priming.active()) {
             throw new Priming.PrimingAbort();
         }
+        long sent = System.nanoTime();
         HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
                 .request(signed.request())
                 .contentStreamProvider(signed.payload().orElse(null))
@@ -136,14 +141,15 @@ public final class SsmParameters {
         try (InputStream in = response.responseBody().map(s -> (InputStream) s).orElse(InputStream.nullInputStream())) {
             bytes = in.readNBytes(1 << 20);
         }
+        long wireNanos = System.nanoTime() - sent;
         JsonNode json = parse(bytes);
         if (status == 200) {
-            return new Answer(status, null, null, json);
+            return new Answer(status, null, null, json, wireNanos);
         }
         String type = response.httpResponse().firstMatchingHeader("x-amzn-ErrorType")
                 .orElse(json.path("__type").asText("HTTP" + status));
         JsonNode message = json.has("message") ? json.get("message") : json.get("Message");
-        return new Answer(status, errorCode(type), message == null ? null : message.asText(), json);
+        return new Answer(status, errorCode(type), message == null ? null : message.asText(), json, wireNanos);
     }
 
     /** {@code com.amazonaws.ssm#ParameterNotFound:http://...} → {@code ParameterNotFound}. */

@@ -82,7 +82,7 @@ class IamReviewTest extends LocalStackTest {
         exerciseEveryFunction();
 
         Map<String, Set<String>> used = AwsCallRecorder.recorded();
-        signedCallsLogged(RotationHarness.capturedLogs()).forEach((function, actions) ->
+        callsLogged(RotationHarness.capturedLogs()).forEach((function, actions) ->
                 used.computeIfAbsent(function, k -> new TreeSet<>()).addAll(actions));
         StringBuilder out = new StringBuilder("\nIAM REVIEW (granted in template.yaml vs AWS operations observed)\n");
         for (var entry : granted.entrySet()) {
@@ -105,11 +105,11 @@ class IamReviewTest extends LocalStackTest {
     }
 
     /**
-     * The AWS calls made without an SDK client (SSM GetParameter, see SsmParameters) bypass the SDK
-     * interceptor; each one logs an {@code aws.call} event under the invoking function, which is
-     * just as much an observation of the real call.
+     * Every AWS call a handler makes logs an {@code aws.call} line under the invoking function,
+     * including the one made without an SDK client (SSM GetParameter, see SsmParameters), which the
+     * SDK interceptor cannot see.
      */
-    static Map<String, Set<String>> signedCallsLogged(String logs) {
+    static Map<String, Set<String>> callsLogged(String logs) {
         Map<String, Set<String>> calls = new TreeMap<>();
         for (String line : logs.split("\n")) {
             if (!line.contains("\"event\":\"aws.call\"")) {
@@ -118,7 +118,7 @@ class IamReviewTest extends LocalStackTest {
             try {
                 JsonNode event = io.veryfikeys.support.Json.MAPPER.readTree(line.substring(line.indexOf('{')));
                 calls.computeIfAbsent(event.path("function").asText(), k -> new TreeSet<>())
-                        .add(event.path("service").asText() + ":" + event.path("operation").asText());
+                        .add(AwsCallRecorder.iamPrefix(event.path("service").asText()) + ":" + event.path("operation").asText());
             } catch (Exception e) {
                 // not a log line
             }

@@ -4,12 +4,16 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The child JVM of the benchmark: what a Lambda execution environment does on a cold start,
@@ -28,6 +32,23 @@ public final class ColdStartProbe {
     public static void main(String[] args) throws Exception {
         long mainAt = System.currentTimeMillis();
         long t0 = System.nanoTime();
+        // The handler's log lines (client.built, aws.call, veryfi.call) say where its time went;
+        // keep them while still passing them on (children.log).
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                logged.write(b);
+                stdout.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                logged.write(b, off, len);
+                stdout.write(b, off, len);
+            }
+        }, true));
         Path result = Path.of(args[0]);
         String handlerClass = args[1];
         boolean prime = "prime".equals(args[2]);
@@ -43,6 +64,8 @@ public final class ColdStartProbe {
         long t3 = t0;
         long doneAt = 0;
         long secondNanos = -1;
+        int invokeLogFrom = 0;
+        int invokeLogTo = 0;
         try {
             RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass)
                     .getDeclaredConstructor().newInstance();
@@ -51,9 +74,11 @@ public final class ColdStartProbe {
                 Class.forName("io.veryfikeys.support.Priming").getMethod("primeNow").invoke(null);
             }
             t2 = System.nanoTime();
+            invokeLogFrom = logged.size();
             handler.handleRequest(new ByteArrayInputStream(event), out, new ProbeContext(function, UUID.randomUUID().toString()));
             t3 = System.nanoTime();
             doneAt = System.currentTimeMillis();
+            invokeLogTo = logged.size();
             if (second != null) {
                 long s = System.nanoTime();
                 handler.handleRequest(new ByteArrayInputStream(second), new ByteArrayOutputStream(),
@@ -81,10 +106,76 @@ public final class ColdStartProbe {
         field(json, "cpuMillis", os.getProcessCpuTime() / 1_000_000);
         field(json, "heapUsedBytes", memory.getUsed());
         field(json, "gcCount", gcs);
+        field(json, "classLoadingMillis", classLoadingMillis());
+        String invokeLog = new String(logged.toByteArray(), invokeLogFrom, Math.max(0, invokeLogTo - invokeLogFrom),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String initLog = new String(logged.toByteArray(), 0, invokeLogFrom, java.nio.charset.StandardCharsets.UTF_8);
+        json.append("\"initClients\":").append(quote(clients(initLog))).append(',');
+        json.append("\"invokeClients\":").append(quote(clients(invokeLog))).append(',');
+        long[] aws = calls(invokeLog, "aws.call");
+        long[] veryfi = calls(invokeLog, "veryfi.call");
+        field(json, "awsCalls", aws[0]);
+        field(json, "awsMillis", aws[1]);
+        field(json, "awsWireMillis", aws[2]);
+        field(json, "firstAwsMillis", aws[3]);
+        field(json, "firstAwsWireMillis", aws[4]);
+        field(json, "veryfiCalls", veryfi[0]);
+        field(json, "veryfiMillis", veryfi[1]);
         json.append("\"error\":").append(error == null ? "null" : quote(error)).append('}');
         Files.write(Path.of(args[0] + ".out"), out.toByteArray());
         Files.writeString(result, json);
         System.exit(0);
+    }
+
+    /**
+     * HotSpot's own account of class loading, linking, verification and static initialisers for
+     * the whole process (what {@code jstat -class} calls Time): needs
+     * {@code --add-exports java.management/sun.management=ALL-UNNAMED}; -1 without it.
+     */
+    private static long classLoadingMillis() {
+        try {
+            Object bean = Class.forName("sun.management.ManagementFactoryHelper")
+                    .getMethod("getHotspotClassLoadingMBean").invoke(null);
+            return (Long) Class.forName("sun.management.HotspotClassLoadingMBean")
+                    .getMethod("getClassLoadingTime").invoke(bean);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** "client millis, ..." from the handler's client.built lines. */
+    private static String clients(String log) {
+        StringBuilder out = new StringBuilder();
+        Matcher m = Pattern.compile("\"event\":\"client\\.built\".*?\"client\":\"([^\"]+)\".*?\"millis\":(\\d+)").matcher(log);
+        while (m.find()) {
+            out.append(out.isEmpty() ? "" : ", ").append(m.group(1)).append(' ').append(m.group(2));
+        }
+        return out.toString();
+    }
+
+    /** {count, total ms, wire ms, first call ms, first call wire ms} of the handler's {@code event} lines. */
+    private static long[] calls(String log, String event) {
+        long[] r = new long[5];
+        for (String line : log.split("\n")) {
+            if (!line.contains("\"event\":\"" + event + "\"")) {
+                continue;
+            }
+            long duration = number(line, "durationMs");
+            long wire = number(line, "wireMs");
+            if (r[0] == 0) {
+                r[3] = duration;
+                r[4] = wire;
+            }
+            r[0]++;
+            r[1] += Math.max(0, duration);
+            r[2] += Math.max(0, wire);
+        }
+        return r;
+    }
+
+    private static long number(String line, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(-?\\d+)").matcher(line);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static void field(StringBuilder json, String name, long value) {

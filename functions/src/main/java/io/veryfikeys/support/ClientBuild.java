@@ -1,0 +1,23 @@
+package io.veryfikeys.support;
+
+import java.util.function.Supplier;
+
+/**
+ * Client construction is a visible part of a cold start (SDK clients, the JDK HTTP client), so
+ * every client the functions build once per JVM logs a {@code client.built} line with its time.
+ */
+public final class ClientBuild {
+    private static final Log LOG = Log.get(ClientBuild.class);
+
+    private ClientBuild() {
+    }
+
+    public static <C> C timed(String client, Supplier<C> build) {
+        long started = System.nanoTime();
+        C built = build.get();
+        if (!Priming.active()) {
+            LOG.info("client.built", "client", client, "millis", (System.nanoTime() - started) / 1_000_000);
+        }
+        return built;
+    }
+}
