@@ -107,6 +107,11 @@ public final class Benchmark {
         // the run must not change (or delete) the classes and jars under the child JVMs.
         Path work = Files.createDirectories(module.resolve("target/benchmark-work"));
         Path deployable = snapshot(functionsLayout(repo), work.resolve("lambda"));
+        try (Stream<Path> stale = Files.list(work)) {
+            for (Path archive : stale.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList()) {
+                Files.delete(archive);
+            }
+        }
         List<Path> functions = lambdaClasspath(deployable);
         // The handlers that run in this JVM (setup, the counted rotation) log here, not on stdout.
         Path inProcessLog = work.resolve("in-process-handlers.log");
@@ -187,6 +192,23 @@ public final class Benchmark {
                             log("HTTP client probe " + client + " failed: " + e.getMessage());
                         }
                     }
+                    // AppCDS, as a diagnostic: with this handler's classes archived (one training run,
+                    // then reused), what is left of the cold start once class loading is mostly gone.
+                    // CDS archives only jars, so the probe and the function classes are jarred for it.
+                    List<Path> jarred = new ArrayList<>(List.of(jarOf(probe, work.resolve("appcds-probe.jar")),
+                            jarOf(deployable, work.resolve("appcds-functions.jar"))));
+                    jarred.addAll(functions.subList(1, functions.size()));
+                    Children.Variant cdsBase = new Children.Variant("appcds", jarred, false, "");
+                    for (String function : List.of("ListAccountsFunction", "ResetFunction")) {
+                        Path archive = work.resolve("appcds-" + function + ".jsa");
+                        if (!Files.exists(archive)) {
+                            byte[] event = function.equals("ResetFunction")
+                                    ? resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId())
+                                    : "{}".getBytes(StandardCharsets.UTF_8);
+                            children.cold(cdsBase.withOptions("appcds-training", templateJavaToolOptions
+                                    + " -XX:ArchiveClassesAtExit=" + archive), function, ForkingHandler.HANDLERS.get(function), event, null);
+                        }
+                    }
                     for (Children.Variant v : List.of(optimized.withOptions("jvm-default-tiered", ""),
                             optimized.withOptions("no-cds", templateJavaToolOptions + " -Xshare:off"))) {
                         jvmOptions.computeIfAbsent(v.name() + "/ListAccountsFunction", k -> new ArrayList<>())
@@ -195,6 +217,15 @@ public final class Benchmark {
                         jvmOptions.computeIfAbsent(v.name() + "/ResetFunction", k -> new ArrayList<>())
                                 .add(children.cold(v, "ResetFunction", ForkingHandler.HANDLERS.get("ResetFunction"),
                                         resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId()), null));
+                    }
+                    for (String function : List.of("ListAccountsFunction", "ResetFunction")) {
+                        Children.Variant appCds = cdsBase.withOptions("appcds", templateJavaToolOptions
+                                + " -XX:SharedArchiveFile=" + work.resolve("appcds-" + function + ".jsa"));
+                        byte[] event = function.equals("ResetFunction")
+                                ? resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId())
+                                : "{}".getBytes(StandardCharsets.UTF_8);
+                        jvmOptions.computeIfAbsent("appcds/" + function, k -> new ArrayList<>())
+                                .add(children.cold(appCds, function, ForkingHandler.HANDLERS.get(function), event, null));
                     }
                 }
             }
@@ -474,6 +505,22 @@ public final class Benchmark {
             }
         }
         return target;
+    }
+
+    /** The .class files under {@code directory} (lib/ excluded) as one jar. */
+    private static Path jarOf(Path directory, Path jar) throws IOException {
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+                String name = directory.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                if (!name.startsWith("lib/")) {
+                    out.putNextEntry(new ZipEntry(name));
+                    Files.copy(file, out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return jar;
     }
 
     @SafeVarargs

@@ -232,7 +232,13 @@ final class Table {
             for (var e : jvmOptions.entrySet()) {
                 if (e.getKey().endsWith("/" + function)) {
                     String name = e.getKey().substring(0, e.getKey().indexOf('/'));
-                    d.append("; ").append(name.equals("no-cds") ? "same + -Xshare:off" : "JVM default (C1+C2)").append(": ")
+                    d.append("; ").append(switch (name) {
+                        case "no-cds" -> "same + -Xshare:off";
+                        case "appcds" -> "same + an AppCDS archive of the handler's classes (diagnostic of the class-loading share; "
+                                + "not deployable on the managed runtime, whose JVM build the archive would have to match: "
+                                + "SnapStart is the deployable equivalent)";
+                        default -> "JVM default (C1+C2)";
+                    }).append(": ")
                             .append(Stats.of(e.getValue(), Children.Sample::totalMillis).ms())
                             .append(" (CPU ").append(Stats.of(e.getValue(), Children.Sample::cpuMillis).ms()).append(")");
                 }
