@@ -108,7 +108,7 @@ public final class Benchmark {
         Path work = Files.createDirectories(module.resolve("target/benchmark-work"));
         Path deployable = snapshot(functionsLayout(repo), work.resolve("lambda"));
         try (Stream<Path> stale = Files.list(work)) {
-            for (Path archive : stale.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList()) {
+            for (Path archive : stale.filter(p -> p.getFileName().toString().startsWith("appcds-")).toList()) {
                 Files.delete(archive);
             }
         }
@@ -195,8 +195,14 @@ public final class Benchmark {
                     // AppCDS, as a diagnostic: with this handler's classes archived (one training run,
                     // then reused), what is left of the cold start once class loading is mostly gone.
                     // CDS archives only jars, so the probe and the function classes are jarred for it.
-                    List<Path> jarred = new ArrayList<>(List.of(jarOf(probe, work.resolve("appcds-probe.jar")),
-                            jarOf(deployable, work.resolve("appcds-functions.jar"))));
+                    // Written once per run: CDS rejects an archive whose jars changed since it was made.
+                    Path probeJar = work.resolve("appcds-probe.jar");
+                    Path functionsJar = work.resolve("appcds-functions.jar");
+                    if (!Files.exists(functionsJar)) {
+                        jarOf(probe, probeJar);
+                        jarOf(deployable, functionsJar);
+                    }
+                    List<Path> jarred = new ArrayList<>(List.of(probeJar, functionsJar));
                     jarred.addAll(functions.subList(1, functions.size()));
                     Children.Variant cdsBase = new Children.Variant("appcds", jarred, false, "");
                     for (String function : List.of("ListAccountsFunction", "ResetFunction")) {

@@ -85,11 +85,23 @@ final class Table {
             if (!pri.isEmpty()) {
                 Stats primedInvoke = Stats.of(pri, Children.Sample::invokeMillis);
                 double model = (floor.median() + primedInvoke.median()) / floor.median();
+                double local = Stats.of(pri, s -> Math.max(0, s.invokeMillis() - s.anatomy().awsWireMillis()
+                        - s.anatomy().veryfiMillis())).median();
                 d.append(fmt("; primed: init+priming %s (before the snapshot), then first invoke %s (%.0f ms less); "
-                                + "SnapStart model (floor + primed first invoke) %.2f× floor (target ≤2.5×: %s)",
+                                + "SnapStart model (floor + primed first invoke) %.2f× floor (target ≤2.5×: %s), "
+                                + "%.2f× without the time on the wire to AWS and Veryfi (the floor makes no call)",
                         Stats.of(pri, s -> s.initMillis() + s.primeMillis()).ms(), primedInvoke.ms(),
                         Stats.of(opt, Children.Sample::invokeMillis).median() - primedInvoke.median(),
-                        model, model <= 2.5 ? "met" : "MISSED"));
+                        model, model <= 2.5 ? "met" : "MISSED", (floor.median() + local) / floor.median()));
+                if (!def.isEmpty()) {
+                    // Deployed as the template does (SnapStart), both builds restore from a snapshot
+                    // taken after init; only this build primes, so only its classes are in it.
+                    double defaultsInvoke = Stats.of(def, Children.Sample::invokeMillis).median();
+                    double snapSpeedup = defaultsInvoke / primedInvoke.median();
+                    d.append(fmt("; with SnapStart, first invoke %.0f ms vs the SDK-defaults build's %.0f ms "
+                                    + "(no priming: its snapshot holds only init) = %.1f× faster (target ≥2×: %s)",
+                            primedInvoke.median(), defaultsInvoke, snapSpeedup, snapSpeedup >= 2 ? "met" : "MISSED"));
+                }
             }
             d.append(fmt("; %d classes, CPU %.0f ms, heap %.0f MB", (long) Stats.of(opt, Children.Sample::classes).median(),
                     Stats.of(opt, Children.Sample::cpuMillis).median(), Stats.of(opt, Children.Sample::heapMb).median()));

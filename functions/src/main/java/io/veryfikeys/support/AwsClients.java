@@ -31,10 +31,11 @@ import java.time.Duration;
  */
 public final class AwsClients {
     private static final Log LOG = Log.get(AwsClients.class);
-    private static final SdkHttpClient HTTP = ClientBuild.timed("aws-http", () -> UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(3))
-            .socketTimeout(Duration.ofSeconds(10))
-            .build());
+    private static final SdkHttpClient HTTP = ClientBuild.timed("aws-http", () -> new PrimingHttpClient(
+            UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(3))
+                    .socketTimeout(Duration.ofSeconds(10))
+                    .build()));
 
     // Lambda puts credentials in environment variables; the local stack, running handlers
     // in-process, can only set system properties.
@@ -44,17 +45,15 @@ public final class AwsClients {
 
     private static final Region REGION = new SystemSettingsRegionProvider().getRegion();
 
-    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("veryfi.started");
-    private static final ExecutionAttribute<Long> SENT = new ExecutionAttribute<>("veryfi.sent");
-    private static final ExecutionAttribute<Long> WIRE = new ExecutionAttribute<>("veryfi.wire");
-    private static final ExecutionAttribute<Integer> ATTEMPTS = new ExecutionAttribute<>("veryfi.attempts");
+    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("veryfikeys.aws.started");
+    private static final ExecutionAttribute<Long> SENT = new ExecutionAttribute<>("veryfikeys.aws.sent");
+    private static final ExecutionAttribute<Long> WIRE = new ExecutionAttribute<>("veryfikeys.aws.wire");
+    private static final ExecutionAttribute<Integer> ATTEMPTS = new ExecutionAttribute<>("veryfikeys.aws.attempts");
 
     /**
-     * Two jobs on every SDK request. While {@link Priming} runs on this thread it stops the request
-     * right before the wire, so a SnapStart priming hook exercises marshalling, endpoint resolution
-     * and signing and never calls AWS. Otherwise it logs one {@code aws.call} line per call with the
-     * time on the wire apart from the total: what an operator needs to see where a slow or cold
-     * invocation spent its time.
+     * Logs one {@code aws.call} line per SDK call, with the time on the wire apart from the total:
+     * what an operator needs to see where a slow or cold invocation spent its time. (While
+     * {@link Priming} runs, {@link PrimingHttpClient} answers instead of AWS, and nothing is logged.)
      */
     private static final ClientOverrideConfiguration OVERRIDES = ClientOverrideConfiguration.builder()
             .addExecutionInterceptor(new ExecutionInterceptor() {
@@ -67,9 +66,6 @@ public final class AwsClients {
 
                 @Override
                 public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                    if (Priming.active()) {
-                        throw new Priming.PrimingAbort();
-                    }
                     attributes.putAttribute(SENT, System.nanoTime());
                     attributes.putAttribute(ATTEMPTS, attributes.getAttribute(ATTEMPTS) + 1);
                 }
@@ -81,7 +77,9 @@ public final class AwsClients {
 
                 @Override
                 public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-                    logCall(attributes, context.httpResponse().statusCode(), "ok");
+                    if (!Priming.active()) {
+                        logCall(attributes, context.httpResponse().statusCode(), "ok");
+                    }
                 }
 
                 @Override

@@ -14,9 +14,9 @@ import java.util.function.Supplier;
 /**
  * SnapStart priming. Each handler registers, in its static initializer, a CRaC {@link Resource}
  * whose {@code beforeCheckpoint} runs the code paths a real invocation needs: building the SDK
- * clients it uses, marshalling and signing its SDK requests (aborted just before the HTTP call:
- * priming never reaches AWS, Veryfi or a consumer), and JSON (de)serialization of its input and
- * output records. Lambda runs the hook once when it snapshots a published version, so the
+ * clients it uses, its SDK calls end to end (marshal, endpoint rules, sign, and unmarshal an
+ * answer that {@link PrimingHttpClient} gives locally: priming never reaches AWS, Veryfi or a
+ * consumer), and JSON (de)serialization of its input and output records. Lambda runs the hook once when it snapshots a published version, so the
  * loaded, linked and C1-compiled classes are in the snapshot and the first invocation after a
  * restore does not pay for them. Outside a CRaC runtime (tests, the local stack, a JVM without
  * SnapStart) the hook never runs and registering costs well under a millisecond.
@@ -93,18 +93,12 @@ public final class Priming {
         return ACTIVE.get();
     }
 
-    /** Marshals, signs and aborts one SDK request: everything but the HTTP exchange. */
+    /**
+     * One SDK call through the whole pipeline (marshal, endpoint rules, sign, unmarshal) against
+     * the local answer of {@link PrimingHttpClient}: everything but the network.
+     */
     public static <C> void sdkCall(Supplier<C> client, Consumer<C> call) {
-        C c = client.get();
-        try {
-            call.accept(c);
-        } catch (PrimingAbort expected) {
-            // reached the wire: the request was fully built
-        } catch (RuntimeException e) {
-            if (!(rootCause(e) instanceof PrimingAbort)) {
-                throw e;
-            }
-        }
+        call.accept(client.get());
     }
 
     /** Reads {@code json} as {@code type} and writes it back: Jackson's record introspection for both directions. */
@@ -130,24 +124,6 @@ public final class Priming {
             URI.create("https://priming.invalid/api/v8/partner/client-keys").toURL();
         } catch (Exception e) {
             throw new IllegalStateException("priming common classes", e);
-        }
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        for (int i = 0; i < 10 && t.getCause() != null && t.getCause() != t; i++) {
-            if (t instanceof PrimingAbort) {
-                return t;
-            }
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /** Thrown by the SDK interceptor of {@link AwsClients} in place of sending a priming request. */
-    static final class PrimingAbort extends RuntimeException {
-        PrimingAbort() {
-            super("priming: request built, not sent", null, false, false);
         }
     }
 }

@@ -80,7 +80,7 @@ public final class SsmParameters {
             wire += answer.wireNanos;
             boolean retryable = answer.status < 0 || answer.status >= 500 || answer.status == 429
                     || (answer.errorType != null && THROTTLING.contains(answer.errorType));
-            if (answer.status == 200 || !retryable || attempt == MAX_ATTEMPTS) {
+            if ((answer.status == 200 || !retryable || attempt == MAX_ATTEMPTS) && !Priming.active()) {
                 log.info("aws.call", "service", "Ssm", "operation", "GetParameter", "parameter", name,
                         "status", answer.status, "outcome", answer.status == 200 ? "ok" : answer.errorType,
                         "attempts", attempt, "durationMs", (System.nanoTime() - started) / 1_000_000,
@@ -128,9 +128,6 @@ public final class SsmParameters {
                 .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region.id())
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ssm"));
-        if (Priming.active()) {
-            throw new Priming.PrimingAbort();
-        }
         long sent = System.nanoTime();
         HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
                 .request(signed.request())

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The SnapStart priming hooks of every handler run to the end and never reach the network: the
- * SDK endpoint points at a closed port, so any request that were really sent would fail here.
+ * SDK endpoint points at a closed port, so any request that were really sent would fail here,
+ * and each SDK call is answered by the priming HTTP client, so its response is unmarshalled.
  * (This class runs in its own JVM: surefire does not reuse forks in this module.)
  */
 class PrimingTest {
@@ -63,6 +64,8 @@ class PrimingTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(millis).as("priming must not wait for retries or timeouts").isLessThan(20_000);
+        // every SDK call of every hook was answered locally, so response unmarshalling is primed too
+        assertThat(PrimingHttpClient.answered()).as("SDK calls answered by the priming client").isGreaterThanOrEqualTo(20);
         assertThat(Priming.active()).isFalse();
     }
 }
