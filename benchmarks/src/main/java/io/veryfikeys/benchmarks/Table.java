@@ -44,6 +44,14 @@ final class Table {
         return samples.getOrDefault(variant + "/" + function, List.of()).stream().filter(s -> s.error() == null).toList();
     }
 
+    /** One handler's successful cold starts in the three builds. */
+    private record Builds(List<Children.Sample> optimized, List<Children.Sample> primed, List<Children.Sample> defaults) {
+    }
+
+    private Builds builds(String function) {
+        return new Builds(get("optimized", function), get("primed", function), get("defaults", function));
+    }
+
     private void row(String section, String item, String value, String detail) {
         rows.add(new String[] {section, item, value, detail});
     }
@@ -60,12 +68,13 @@ final class Table {
         double lambdaSeconds = 0;
         double lambdaSecondsNoSnap = 0;
         for (String function : Benchmark.ORDER) {
-            List<Children.Sample> opt = get("optimized", function);
-            if (opt.isEmpty()) {
+            Builds b = builds(function);
+            if (b.optimized().isEmpty()) {
                 continue;
             }
-            List<Children.Sample> pri = get("primed", function);
-            List<Children.Sample> def = get("defaults", function);
+            List<Children.Sample> opt = b.optimized();
+            List<Children.Sample> pri = b.primed();
+            List<Children.Sample> def = b.defaults();
             Stats total = Stats.of(opt, Children.Sample::totalMillis);
             StringBuilder d = new StringBuilder();
             double toFloor = total.median() / floor.median();
@@ -116,12 +125,13 @@ final class Table {
         // 1b anatomy of the first invocation
         double floorClassLoading = Stats.of(hello, s -> s.anatomy().classLoadingMillis()).median();
         for (String function : Benchmark.ORDER) {
-            List<Children.Sample> opt = get("optimized", function);
-            if (opt.isEmpty()) {
+            Builds b = builds(function);
+            if (b.optimized().isEmpty()) {
                 continue;
             }
-            List<Children.Sample> pri = get("primed", function);
-            List<Children.Sample> def = get("defaults", function);
+            List<Children.Sample> opt = b.optimized();
+            List<Children.Sample> pri = b.primed();
+            List<Children.Sample> def = b.defaults();
             Children.Sample typical = opt.stream().sorted(java.util.Comparator.comparingDouble(Children.Sample::invokeMillis))
                     .toList().get(opt.size() / 2);
             double invoke = Stats.of(opt, Children.Sample::invokeMillis).median();
