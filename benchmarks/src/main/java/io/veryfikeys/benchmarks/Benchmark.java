@@ -1,6 +1,5 @@
 package io.veryfikeys.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.localstack.LambdaHost;
@@ -18,7 +17,6 @@ import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -426,15 +424,8 @@ public final class Benchmark {
         }
 
         private SimulatedConsumer.Credentials credentials(String secretId) {
-            String text = stack.secretsManager().getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT")).secretString();
-            try {
-                JsonNode json = JSON.readTree(text);
-                return new SimulatedConsumer.Credentials(json.get("apiKeyId").asLong(), URI.create(json.get("baseUrl").asText()),
-                        json.get("clientId").asText(), json.get("username").asText(), json.get("apiKey").asText(),
-                        json.hasNonNull("clientSecret") ? json.get("clientSecret").asText() : null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return SimulatedConsumer.Credentials.fromSecretString(secretId, stack.secretsManager()
+                    .getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT")).secretString());
         }
 
         @Override

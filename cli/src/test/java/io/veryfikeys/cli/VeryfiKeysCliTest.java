@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,10 +98,8 @@ class VeryfiKeysCliTest {
     }
 
     private static SimulatedConsumer.Credentials current() {
-        JsonNode j = Executions.readJson(stack.secretsManager()
+        return SimulatedConsumer.Credentials.fromSecretString(ACCOUNT, stack.secretsManager()
                 .getSecretValue(b -> b.secretId(ACCOUNT).versionStage("AWSCURRENT")).secretString());
-        return new SimulatedConsumer.Credentials(j.get("apiKeyId").asLong(), URI.create(j.get("baseUrl").asText()),
-                j.get("clientId").asText(), j.get("username").asText(), j.get("apiKey").asText(), null);
     }
 
     private static Result cli(String... args) {

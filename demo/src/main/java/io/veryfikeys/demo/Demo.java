@@ -287,16 +287,8 @@ public final class Demo {
     }
 
     private SimulatedConsumer.Credentials currentCredentials() {
-        String text = stack.secretsManager().getSecretValue(b -> b.secretId(ACCOUNT).versionStage("AWSCURRENT"))
-                .secretString();
-        try {
-            JsonNode j = JSON.readTree(text);
-            return new SimulatedConsumer.Credentials(j.get("apiKeyId").asLong(), URI.create(j.get("baseUrl").asText()),
-                    j.get("clientId").asText(), j.get("username").asText(), j.get("apiKey").asText(),
-                    j.hasNonNull("clientSecret") ? j.get("clientSecret").asText() : null);
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable secret " + ACCOUNT);
-        }
+        return SimulatedConsumer.Credentials.fromSecretString(ACCOUNT, stack.secretsManager()
+                .getSecretValue(b -> b.secretId(ACCOUNT).versionStage("AWSCURRENT")).secretString());
     }
 
     /** What the consumer's health endpoint reports: the contract the PollConsumers step reads too. */

@@ -186,15 +186,8 @@ public final class RotationHarness implements AutoCloseable {
     }
 
     public SimulatedConsumer.Credentials credentials(String secretId, String stage) {
-        String text = secrets.getSecretValue(b -> b.secretId(secretId).versionStage(stage)).secretString();
-        try {
-            JsonNode json = JSON.readTree(text);
-            return new SimulatedConsumer.Credentials(json.get("apiKeyId").asLong(), URI.create(json.get("baseUrl").asText()),
-                    json.get("clientId").asText(), json.get("username").asText(), json.get("apiKey").asText(),
-                    json.hasNonNull("clientSecret") ? json.get("clientSecret").asText() : null);
-        } catch (Exception e) {
-            throw new IllegalStateException("unreadable secret " + secretId, e);
-        }
+        return SimulatedConsumer.Credentials.fromSecretString(secretId,
+                secrets.getSecretValue(b -> b.secretId(secretId).versionStage(stage)).secretString());
     }
 
     /** Staging label → key id, read back from Secrets Manager. */

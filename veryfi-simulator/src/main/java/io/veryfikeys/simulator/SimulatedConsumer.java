@@ -33,6 +33,22 @@ public final class SimulatedConsumer implements AutoCloseable {
     /** What the consumer reads from its key source: the key id and the credentials to call with. */
     public record Credentials(long keyId, URI baseUrl, String clientId, String username, String apiKey,
                               String clientSecret) {
+        /**
+         * What a consumer reads from the account secret's JSON ({@code apiKeyId}, {@code baseUrl},
+         * {@code clientId}, {@code username}, {@code apiKey}, optional {@code clientSecret}).
+         * The error names the secret, never its content.
+         */
+        public static Credentials fromSecretString(String secretId, String secretString) {
+            try {
+                var json = MAPPER.readTree(secretString);
+                return new Credentials(json.get("apiKeyId").asLong(), URI.create(json.get("baseUrl").asText()),
+                        json.get("clientId").asText(), json.get("username").asText(), json.get("apiKey").asText(),
+                        json.hasNonNull("clientSecret") ? json.get("clientSecret").asText() : null);
+            } catch (Exception e) {
+                throw new IllegalStateException("unreadable secret " + secretId);
+            }
+        }
+
         @Override
         public String toString() {
             return "Credentials[keyId=" + keyId + ", clientId=" + clientId + "]";
