@@ -311,13 +311,9 @@ public final class RotationSteps {
 
     /** One poll of every consumer; in a revert, the target is the old key again. */
     public PollState pollConsumers(RotationState state) {
-        logContext(state);
         boolean reverting = state.revert() != null;
         Rollout rollout = reverting ? state.revert() : state.currentRollout();
-        if (rollout == null || state.plan() == null) {
-            throw new InvalidInputException("pollConsumers needs plan and rollout");
-        }
-        validPlan(state.plan());
+        requirePlanAndRollout(state, rollout, "pollConsumers");
         long target = reverting ? rollout.oldKeyId() : rollout.newKeyId();
         long away = reverting ? rollout.newKeyId() : rollout.oldKeyId();
         PollState previous = reverting ? state.revertPoll() : state.poll();
@@ -360,12 +356,8 @@ public final class RotationSteps {
     // ---------------------------------------------------------------- Delete the old key
 
     public Map<String, Object> deleteOldKey(RotationState state) {
-        logContext(state);
         Rollout rollout = state.currentRollout();
-        if (rollout == null || state.plan() == null) {
-            throw new InvalidInputException("deleteOldKey needs plan and rollout");
-        }
-        validPlan(state.plan());
+        requirePlanAndRollout(state, rollout, "deleteOldKey");
         String secretId = state.plan().secretId();
         AccountSecret current = secrets.readCurrent(secretId);
         if (current.apiKeyId() != rollout.newKeyId()) {
@@ -389,12 +381,8 @@ public final class RotationSteps {
 
     /** Puts the old key back as AWSCURRENT after a consumer turned unhealthy on the new one. */
     public Rollout demoteNewKey(RotationState state) {
-        logContext(state);
         Rollout rollout = state.currentRollout();
-        if (rollout == null || state.plan() == null) {
-            throw new InvalidInputException("revert needs plan and rollout");
-        }
-        validPlan(state.plan());
+        requirePlanAndRollout(state, rollout, "revert");
         String secretId = state.plan().secretId();
         SecretVersions versions = secrets.versions(secretId);
         if (versions.isCurrent(rollout.newVersionId())) {
@@ -449,6 +437,15 @@ public final class RotationSteps {
         }
         logContext(state);
         return validPlan(state.plan());
+    }
+
+    /** For the steps after Promote: the plan and the rollout they act on, both present and valid. */
+    private static void requirePlanAndRollout(RotationState state, Rollout rollout, String step) {
+        logContext(state);
+        if (rollout == null || state.plan() == null) {
+            throw new InvalidInputException(step + " needs plan and rollout");
+        }
+        validPlan(state.plan());
     }
 
     /** The plan comes from the execution's state document: check what the steps act on before using it. */
