@@ -2,11 +2,10 @@ package io.veryfikeys.consumers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.Json;
+import io.veryfikeys.support.UrlConnections;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -19,11 +18,10 @@ import java.util.concurrent.Future;
  * uses: {@code GET <healthUrl>} answering {@code 200 {"keyId": <int>, "healthy": <bool>}}.
  * An endpoint that does not answer that way counts as unreachable, never as migrated.
  *
- * <p>Over {@link HttpURLConnection} on virtual threads: the HTTP stack the AWS SDK already loads,
- * where the JDK's {@code java.net.http.HttpClient} cost 330-560 ms of a cold start to build.
+ * <p>Over {@link UrlConnections}, one virtual thread per consumer.
  */
 public final class ConsumerHealth {
-    private static final int CONNECT_TIMEOUT_MILLIS = 3_000;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -47,35 +45,18 @@ public final class ConsumerHealth {
     }
 
     private static ConsumerReport ask(Consumer consumer) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long started = System.nanoTime();
         HttpURLConnection connection = null;
         try {
-            connection = (HttpURLConnection) consumer.healthUrl().toURL().openConnection();
-            connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-            connection.setReadTimeout((int) TIMEOUT.toMillis());
-            connection.setInstanceFollowRedirects(false);
-            connection.setUseCaches(false);
+            connection = UrlConnections.open(consumer.healthUrl(), CONNECT_TIMEOUT, TIMEOUT);
             connection.setRequestProperty("Accept", "application/json");
             int status = connection.getResponseCode();
-            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-            String body = in == null ? "" : read(in, deadline);
-            return read(consumer, status, body);
+            return read(consumer, status, UrlConnections.body(connection, status, started, TIMEOUT, MAX_BODY_BYTES));
         } catch (IOException | RuntimeException e) {
             if (connection != null) {
                 connection.disconnect();
             }
             return new ConsumerReport(consumer.name(), null, false, "unreachable: " + e.getClass().getSimpleName());
-        }
-    }
-
-    /** The whole answer within the timeout, and no more than a health document needs. */
-    private static String read(InputStream in, long deadline) throws IOException {
-        try (in) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES);
-            if (System.nanoTime() > deadline) {
-                throw new java.net.SocketTimeoutException("no complete answer within " + TIMEOUT.toMillis() + " ms");
-            }
-            return new String(body, StandardCharsets.UTF_8);
         }
     }
 

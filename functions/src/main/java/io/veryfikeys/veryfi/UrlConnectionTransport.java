@@ -1,19 +1,16 @@
 package io.veryfikeys.veryfi;
 
-import java.io.ByteArrayOutputStream;
+import io.veryfikeys.support.UrlConnections;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * {@link Transport} over the JDK's {@link HttpURLConnection}, the HTTP stack the AWS SDK's
- * url-connection client already loads: building the JDK's {@code java.net.http.HttpClient} as
- * well cost 330-560 ms of every cold start (issue 7's benchmark, "client.built veryfi-http").
+ * {@link Transport} over {@link HttpURLConnection} (see {@link UrlConnections}).
  *
  * <p>Two details keep the create/reset safety rule of {@link VeryfiKeysClient} true:
  * <ul>
@@ -24,21 +21,16 @@ import java.time.Duration;
  * </ul>
  */
 final class UrlConnectionTransport implements Transport {
-    private final int connectTimeoutMillis;
+    private final Duration connectTimeout;
 
     UrlConnectionTransport(Duration connectTimeout) {
-        this.connectTimeoutMillis = (int) Math.max(1, connectTimeout.toMillis());
+        this.connectTimeout = connectTimeout;
     }
 
     @Override
     public Reply send(Request request) throws IOException {
-        long timeoutMillis = Math.max(1, request.timeout().toMillis());
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        HttpURLConnection connection = (HttpURLConnection) request.uri().toURL().openConnection();
-        connection.setConnectTimeout(connectTimeoutMillis);
-        connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
-        connection.setInstanceFollowRedirects(false);
-        connection.setUseCaches(false);
+        long started = System.nanoTime();
+        HttpURLConnection connection = UrlConnections.open(request.uri(), connectTimeout, request.timeout());
         connection.setRequestMethod(request.method());
         request.headers().forEach(connection::setRequestProperty);
         byte[] body = request.body() == null ? new byte[0] : request.body().getBytes(StandardCharsets.UTF_8);
@@ -62,28 +54,12 @@ final class UrlConnectionTransport implements Transport {
                 }
             }
             int status = connection.getResponseCode();
-            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-            String text = in == null ? "" : read(in, deadline, timeoutMillis);
+            String text = UrlConnections.body(connection, status, started, request.timeout(), Integer.MAX_VALUE);
             return new Reply(status, text, connection.getHeaderField("x-veryfi-trace-id"),
                     connection.getHeaderField("Retry-After"));
         } catch (IOException e) {
             connection.disconnect();
             throw e;
-        }
-    }
-
-    /** Each read is bounded by the read timeout; the whole body by the request's deadline. */
-    private static String read(InputStream in, long deadline, long timeoutMillis) throws IOException {
-        try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, n);
-                if (System.nanoTime() > deadline) {
-                    throw new SocketTimeoutException("no complete response within " + timeoutMillis + " ms");
-                }
-            }
-            return out.toString(StandardCharsets.UTF_8);
         }
     }
 }
