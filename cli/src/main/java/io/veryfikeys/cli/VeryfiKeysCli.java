@@ -107,7 +107,6 @@ public final class VeryfiKeysCli implements Callable<Integer> {
         cl.setOut(o);
         cl.setErr(e);
         cl.setParameterExceptionHandler((ex, a) -> {
-            String where = ex.getCommandLine().getCommandName();
             e.println("error: " + oneLine(ex.getMessage()) + " (see '" + qualifiedName(ex.getCommandLine()) + " --help')");
             return ExitCodes.USAGE;
         });

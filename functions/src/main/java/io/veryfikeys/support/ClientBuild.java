@@ -3,7 +3,7 @@ package io.veryfikeys.support;
 import java.util.function.Supplier;
 
 /**
- * Client construction is a visible part of a cold start (SDK clients, the JDK HTTP client), so
+ * Client construction is a visible part of a cold start (the SDK's HTTP client and service clients), so
  * every client the functions build once per JVM logs a {@code client.built} line with its time.
  */
 public final class ClientBuild {

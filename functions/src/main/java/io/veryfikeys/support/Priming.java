@@ -16,9 +16,9 @@ import java.util.function.Supplier;
  * whose {@code beforeCheckpoint} runs the code paths a real invocation needs: building the SDK
  * clients it uses, its SDK calls end to end (marshal, endpoint rules, sign, and unmarshal an
  * answer that {@link PrimingHttpClient} gives locally: priming never reaches AWS, Veryfi or a
- * consumer), and JSON (de)serialization of its input and output records. Lambda runs the hook once when it snapshots a published version, so the
- * loaded, linked and C1-compiled classes are in the snapshot and the first invocation after a
- * restore does not pay for them. Outside a CRaC runtime (tests, the local stack, a JVM without
+ * consumer), and JSON (de)serialization of its input and output records. Lambda runs the hook
+ * once when it snapshots a published version, so the loaded, linked and C1-compiled classes are
+ * in the snapshot and the first invocation after a restore does not pay for them. Outside a CRaC runtime (tests, the local stack, a JVM without
  * SnapStart) the hook never runs and registering costs well under a millisecond.
  *
  * <p>Nothing secret and nothing unique is created before the snapshot: no credentials are
@@ -88,7 +88,7 @@ public final class Priming {
         }
     }
 
-    /** True while a priming hook runs on this thread: {@link AwsClients} then stops requests before they are sent. */
+    /** True while a priming hook runs on this thread: {@link PrimingHttpClient} then answers instead of AWS. */
     static boolean active() {
         return ACTIVE.get();
     }
@@ -111,7 +111,7 @@ public final class Priming {
         }
     }
 
-    /** The classes every handler needs around its core call: logging, the HTTP client of the JDK. */
+    /** The classes every handler needs around its core call: the JSON log line, URLs. */
     public static void common() {
         try {
             StringWriter buffer = new StringWriter();
