@@ -389,14 +389,20 @@ public final class LambdaHost implements AutoCloseable {
         }
     }
 
+    private static final Pattern SIGNING_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/");
+    private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
+
     private AwsFault takeAwsFault(HttpExchange ex, byte[] body) {
-        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
-        String operation = target;
+        synchronized (awsFaults) {
+            if (awsFaults.isEmpty()) {
+                return null;
+            }
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        String operation = ex.getRequestHeaders().getFirst("X-Amz-Target");
         if (operation == null) {
-            String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
-            Matcher scope = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/").matcher(auth);
-            Matcher action = Pattern.compile("(?:^|&)Action=([A-Za-z]+)")
-                    .matcher(new String(body, StandardCharsets.UTF_8));
+            Matcher scope = SIGNING_SERVICE.matcher(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            Matcher action = QUERY_ACTION.matcher(text);
             operation = scope.find() && action.find() ? scope.group(1) + "." + action.group(1) : null;
         }
         if (operation == null) {
@@ -408,7 +414,7 @@ public final class LambdaHost implements AutoCloseable {
                 if (fault.function != null && !fault.function.equals(ex.getRequestHeaders().getFirst(FUNCTION_HEADER))) {
                     continue;
                 }
-                if (fault.bodyContains != null && !new String(body, StandardCharsets.UTF_8).contains(fault.bodyContains)) {
+                if (fault.bodyContains != null && !text.contains(fault.bodyContains)) {
                     continue;
                 }
                 if (fault.operation.equalsIgnoreCase(operation)) {
