@@ -44,6 +44,51 @@ final class Table {
         return samples.getOrDefault(variant + "/" + function, List.of()).stream().filter(s -> s.error() == null).toList();
     }
 
+    /** Section 1b: where one handler's first invocation went, from its samples' anatomy. */
+    private static String[] anatomyRow(String function, Builds b, double floorClassLoading) {
+        List<Children.Sample> opt = b.optimized();
+        List<Children.Sample> pri = b.primed();
+        List<Children.Sample> def = b.defaults();
+        Children.Sample typical = opt.stream().sorted(java.util.Comparator.comparingDouble(Children.Sample::invokeMillis))
+                .toList().get(opt.size() / 2);
+        double invoke = Stats.of(opt, Children.Sample::invokeMillis).median();
+        double clients = Stats.of(opt, s -> s.anatomy().clientMillis()).median();
+        double aws = Stats.of(opt, s -> s.anatomy().awsMillis()).median();
+        double wire = Stats.of(opt, s -> s.anatomy().awsWireMillis()).median();
+        double first = Stats.of(opt, s -> s.anatomy().firstAwsMillis()).median();
+        double firstWire = Stats.of(opt, s -> s.anatomy().firstAwsWireMillis()).median();
+        double veryfi = Stats.of(opt, s -> s.anatomy().veryfiMillis()).median();
+        StringBuilder d = new StringBuilder(fmt("clients built %.0f ms (%s); %d AWS calls %.0f ms, on the wire %.0f ms; "
+                        + "the first AWS call %.0f ms, of which on the wire %.0f ms (the rest: the SDK's first marshal, "
+                        + "endpoint rules, signing, unmarshal, i.e. loading and interpreting its classes); %d Veryfi calls %.0f ms; "
+                        + "other (handler, Jackson, our code) %.0f ms",
+                clients, typical.anatomy().invokeClients().isEmpty() ? "none" : typical.anatomy().invokeClients(),
+                typical.anatomy().awsCalls(), aws, wire, first, firstWire, typical.anatomy().veryfiCalls(), veryfi,
+                Math.max(0, invoke - clients - aws - veryfi)));
+        d.append(fmt("; class loading, linking and static initialisers, whole process (HotSpot): %.0f ms (floor %.0f ms)",
+                Stats.of(opt, s -> s.anatomy().classLoadingMillis()).median(), floorClassLoading));
+        if (!typical.anatomy().initClients().isEmpty()) {
+            d.append("; during class init: ").append(typical.anatomy().initClients());
+        }
+        if (!pri.isEmpty()) {
+            d.append(fmt("; after SnapStart priming: first invoke %.0f ms, on the wire (AWS + Veryfi) %.0f ms, local %.0f ms",
+                    Stats.of(pri, Children.Sample::invokeMillis).median(),
+                    Stats.of(pri, s -> s.anatomy().awsWireMillis() + s.anatomy().veryfiMillis()).median(),
+                    primedLocalMillis(pri)));
+        }
+        if (!def.isEmpty()) {
+            d.append(fmt("; SDK defaults: clients built %.0f ms, first invoke %.0f ms",
+                    Stats.of(def, s -> s.anatomy().clientMillis()).median(), Stats.of(def, Children.Sample::invokeMillis).median()));
+        }
+        return new String[] {"1b first invoke", Benchmark.simpleHandler(function), fmt("%.0f ms", invoke), d.toString()};
+    }
+
+    /** Median local work of the first invocation after priming: its time minus the waits on AWS and Veryfi. */
+    private static double primedLocalMillis(List<Children.Sample> primed) {
+        return Stats.of(primed, s -> Math.max(0, s.invokeMillis() - s.anatomy().awsWireMillis()
+                - s.anatomy().veryfiMillis())).median();
+    }
+
     /** One handler's successful cold starts in the three builds. */
     private record Builds(List<Children.Sample> optimized, List<Children.Sample> primed, List<Children.Sample> defaults) {
     }
@@ -67,11 +112,14 @@ final class Table {
                         Stats.of(hello, Children.Sample::cpuMillis).ms(), Stats.of(hello, Children.Sample::heapMb).median()));
         double lambdaSeconds = 0;
         double lambdaSecondsNoSnap = 0;
+        double floorClassLoading = Stats.of(hello, s -> s.anatomy().classLoadingMillis()).median();
+        List<String[]> anatomy = new java.util.ArrayList<>();
         for (String function : Benchmark.ORDER) {
             Builds b = builds(function);
             if (b.optimized().isEmpty()) {
                 continue;
             }
+            anatomy.add(anatomyRow(function, b, floorClassLoading));
             List<Children.Sample> opt = b.optimized();
             List<Children.Sample> pri = b.primed();
             List<Children.Sample> def = b.defaults();
@@ -94,8 +142,7 @@ final class Table {
             if (!pri.isEmpty()) {
                 Stats primedInvoke = Stats.of(pri, Children.Sample::invokeMillis);
                 double model = (floor.median() + primedInvoke.median()) / floor.median();
-                double local = Stats.of(pri, s -> Math.max(0, s.invokeMillis() - s.anatomy().awsWireMillis()
-                        - s.anatomy().veryfiMillis())).median();
+                double local = primedLocalMillis(pri);
                 d.append(fmt("; primed: init+priming %s (before the snapshot), then first invoke %s (%.0f ms less); "
                                 + "SnapStart model (floor + primed first invoke) %.2f× floor (target ≤2.5×: %s), "
                                 + "%.2f× without the time on the wire to AWS and Veryfi (the floor makes no call)",
@@ -122,49 +169,8 @@ final class Table {
             lambdaSecondsNoSnap += invocations * Math.ceil(total.median()) / 1000.0;
         }
 
-        // 1b anatomy of the first invocation
-        double floorClassLoading = Stats.of(hello, s -> s.anatomy().classLoadingMillis()).median();
-        for (String function : Benchmark.ORDER) {
-            Builds b = builds(function);
-            if (b.optimized().isEmpty()) {
-                continue;
-            }
-            List<Children.Sample> opt = b.optimized();
-            List<Children.Sample> pri = b.primed();
-            List<Children.Sample> def = b.defaults();
-            Children.Sample typical = opt.stream().sorted(java.util.Comparator.comparingDouble(Children.Sample::invokeMillis))
-                    .toList().get(opt.size() / 2);
-            double invoke = Stats.of(opt, Children.Sample::invokeMillis).median();
-            double clients = Stats.of(opt, s -> s.anatomy().clientMillis()).median();
-            double aws = Stats.of(opt, s -> s.anatomy().awsMillis()).median();
-            double wire = Stats.of(opt, s -> s.anatomy().awsWireMillis()).median();
-            double first = Stats.of(opt, s -> s.anatomy().firstAwsMillis()).median();
-            double firstWire = Stats.of(opt, s -> s.anatomy().firstAwsWireMillis()).median();
-            double veryfi = Stats.of(opt, s -> s.anatomy().veryfiMillis()).median();
-            StringBuilder d = new StringBuilder(fmt("clients built %.0f ms (%s); %d AWS calls %.0f ms, on the wire %.0f ms; "
-                            + "the first AWS call %.0f ms, of which on the wire %.0f ms (the rest: the SDK's first marshal, "
-                            + "endpoint rules, signing, unmarshal, i.e. loading and interpreting its classes); %d Veryfi calls %.0f ms; "
-                            + "other (handler, Jackson, our code) %.0f ms",
-                    clients, typical.anatomy().invokeClients().isEmpty() ? "none" : typical.anatomy().invokeClients(),
-                    typical.anatomy().awsCalls(), aws, wire, first, firstWire, typical.anatomy().veryfiCalls(), veryfi,
-                    Math.max(0, invoke - clients - aws - veryfi)));
-            d.append(fmt("; class loading, linking and static initialisers, whole process (HotSpot): %.0f ms (floor %.0f ms)",
-                    Stats.of(opt, s -> s.anatomy().classLoadingMillis()).median(), floorClassLoading));
-            if (!typical.anatomy().initClients().isEmpty()) {
-                d.append("; during class init: ").append(typical.anatomy().initClients());
-            }
-            if (!pri.isEmpty()) {
-                double pInvoke = Stats.of(pri, Children.Sample::invokeMillis).median();
-                double pWire = Stats.of(pri, s -> s.anatomy().awsWireMillis() + s.anatomy().veryfiMillis()).median();
-                d.append(fmt("; after SnapStart priming: first invoke %.0f ms = on the wire (AWS + Veryfi) %.0f ms + local %.0f ms",
-                        pInvoke, pWire, Math.max(0, pInvoke - pWire)));
-            }
-            if (!def.isEmpty()) {
-                d.append(fmt("; SDK defaults: clients built %.0f ms, first invoke %.0f ms",
-                        Stats.of(def, s -> s.anatomy().clientMillis()).median(), Stats.of(def, Children.Sample::invokeMillis).median()));
-            }
-            row("1b first invoke", Benchmark.simpleHandler(function), fmt("%.0f ms", invoke), d.toString());
-        }
+        // 1b anatomy of the first invocation, one row per handler, after all the section 1 rows
+        rows.addAll(anatomy);
 
         // 2 sizes
         long code = Benchmark.zippedSize(deployable);
