@@ -2,6 +2,7 @@ package io.veryfikeys.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.localstack.ColdStart;
 import io.veryfikeys.localstack.LambdaHost;
 import io.veryfikeys.localstack.LocalAwsStack;
 import io.veryfikeys.simulator.SimulatedConsumer;
@@ -81,9 +82,13 @@ public final class Benchmark {
     }
 
     /** What a run found: the table, and the figures the smoke test checks. */
-    record Result(String table, Map<String, List<Children.Sample>> samples, long deployableBytes, int veryfiCalls,
-                  long stateTransitions, int lambdaInvocations, boolean rotationSucceeded) {
+    record Result(String table, Map<String, List<Children.Sample>> samples, Map<String, List<ColdStart>> sandboxColdStarts,
+                  long deployableBytes, int veryfiCalls, long stateTransitions, int lambdaInvocations,
+                  boolean rotationSucceeded) {
     }
+
+    /** Test tuning given to the sandboxes, as the integration tests give it. */
+    static final Map<String, String> TUNING = Map.of("VERIFY_RETRY_DELAY_MILLIS", "100", "STORE_RETRY_BASE_MILLIS", "50");
 
     public static void main(String[] args) throws Exception {
         Result result = run(Options.parse(args));
@@ -128,10 +133,10 @@ public final class Benchmark {
         defaultsPath.addAll(apache5);
         Children.Variant sdkDefaults = new Children.Variant("defaults", defaultsPath, false, "");
 
-        System.setProperty("VERIFY_RETRY_DELAY_MILLIS", "100");
-        System.setProperty("STORE_RETRY_BASE_MILLIS", "50");
+        TUNING.forEach(System::setProperty);
         log("starting the local stack (moto + Lambda host) and the Veryfi simulator");
-        try (LocalAwsStack stack = LocalAwsStack.start(repo.resolve("template.yaml"), Map.of());
+        try (LocalAwsStack stack = LocalAwsStack.start(repo.resolve("template.yaml"), Map.of(), 0,
+                LocalAwsStack.Options.defaults().mode(LambdaHost.Mode.SANDBOX).codeRoot(deployable));
              VeryfiSimulator veryfi = VeryfiSimulator.start(0);
              Accounts accounts = new Accounts(stack, veryfi)) {
             templateJavaToolOptions = stack.environment().getOrDefault("JAVA_TOOL_OPTIONS", "");
@@ -140,14 +145,31 @@ public final class Benchmark {
             primed = primed.withOptions("primed", templateJavaToolOptions);
             sdkDefaults = sdkDefaults.withOptions("defaults", templateJavaToolOptions);
 
+            LambdaHost host = stack.lambdaHost();
+            String rotation = stack.deployStateMachine("RotationStateMachine");
+
+            // 1: every function's cold starts on the faithful runtime, the way a deployed function starts
+            Path sandboxLog = work.resolve("sandbox-functions.log");
+            java.io.PrintStream sandboxOut = new java.io.PrintStream(Files.newOutputStream(sandboxLog), true, StandardCharsets.UTF_8);
+            host.addLogListener((function, line) -> sandboxOut.println(line));
+            TUNING.forEach(host::environmentOverride);
+            registerHelloSandbox(host, probe);
+            Map<String, List<ColdStart>> sandboxColdStarts = new LinkedHashMap<>();
+            for (int i = 1; i <= options.iterations(); i++) {
+                log("iteration " + i + "/" + options.iterations() + ": cold starts on the faithful runtime");
+                sandboxColdStarts(stack, accounts, rotation, options.smoke()).forEach(c ->
+                        sandboxColdStarts.computeIfAbsent(c.function(), k -> new ArrayList<>()).add(c));
+            }
+            log("counting rotation: sandboxes, SDK calls counted from their logs");
+            RotationCount count = countRotation(stack, accounts, veryfi, rotation, sandboxLog);
+
+            // 1a: the same handlers in probe JVMs, for what a sandbox cannot show (builds compared, anatomy)
             Children children = new Children(module.resolve("target/benchmark-work"), childEnvironment(stack));
             ForkingHandler.children = children;
-            LambdaHost host = stack.lambdaHost();
             host.functions().forEach((name, cfg) -> {
                 ForkingHandler.HANDLERS.put(name, cfg.handler());
                 host.register(name, ForkingHandler.class.getName(), 600);
             });
-            String rotation = stack.deployStateMachine("RotationStateMachine");
 
             Map<String, List<Children.Sample>> samples = new LinkedHashMap<>();
             List<Children.Variant> variants = options.smoke() ? List.of(optimized) : List.of(optimized, primed, sdkDefaults);
@@ -244,12 +266,55 @@ public final class Benchmark {
             }
             FAILURES.addAll(failures);
 
-            log("counting rotation: in-process handlers, SDK calls counted");
-            RotationCount count = countRotation(stack, accounts, veryfi, rotation, inProcessLog);
-            String table = new Table(options, samples, httpSamples, jvmOptions, deployable, count, repo).render();
-            return new Result(table, samples, zippedSize(deployable), count.veryfiCalls(), count.transitions(),
+            String table = new Table(options, samples, sandboxColdStarts, httpSamples, jvmOptions, deployable, count, repo).render();
+            return new Result(table, samples, sandboxColdStarts, zippedSize(deployable), count.veryfiCalls(), count.transitions(),
                     count.invocations().values().stream().mapToInt(Integer::intValue).sum(), count.succeeded());
         }
+    }
+
+    /**
+     * A hello-world function in a sandbox of the same kind (SnapStart environment, the RIC, 1024 MB):
+     * the floor the functions' cold starts are compared with. Its code root holds only the probe
+     * classes; the RIC brings the Lambda core interfaces.
+     */
+    private static void registerHelloSandbox(LambdaHost host, Path probe) {
+        LambdaHost.FunctionConfig plan = host.functions().get("PlanFunction");
+        Map<String, String> env = new LinkedHashMap<>(plan.environment());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "HelloFunction");
+        env.put("_HANDLER", "io.veryfikeys.benchmarks.probe.HelloHandler");
+        env.put("LAMBDA_TASK_ROOT", probe.toString());
+        host.register(new LambdaHost.FunctionConfig("HelloFunction", "io.veryfikeys.benchmarks.probe.HelloHandler",
+                30, plan.memoryMb(), true, probe, env));
+    }
+
+    /**
+     * One round of cold starts through the sandboxes: every sandbox stopped, then the hello floor, a
+     * rotation (its seven functions each start cold), the account listing, a reset and (not in the
+     * smoke) a revert, each the first invocation of a new sandbox. Returns those first invocations.
+     */
+    private static List<ColdStart> sandboxColdStarts(LocalAwsStack stack, Accounts accounts, String rotation, boolean smoke) {
+        LambdaHost host = stack.lambdaHost();
+        byte[] revert = smoke ? null : revertEvent(stack, accounts, rotation);
+        host.coldStartAll();
+        int from = host.coldStarts().size();
+        expectOk(stack.invoke("HelloFunction", "{}"), "HelloFunction");
+        Accounts.Account account = accounts.create(1, Duration.ofMillis(100));
+        Execution execution = execute(stack, rotation, account.secretId(), NO_POLL_ITERATIONS, Duration.ofMinutes(10));
+        if (execution.status() != ExecutionStatus.SUCCEEDED || !execution.statesEntered().contains("Rotated")) {
+            throw new IllegalStateException("rotation on the sandboxes did not succeed: " + execution.status()
+                    + " " + execution.statesEntered());
+        }
+        expectOk(stack.invoke("ListAccountsFunction", "{}"), "ListAccountsFunction");
+        expectOk(stack.invoke("ResetFunction", new String(resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId()),
+                StandardCharsets.UTF_8)), "ResetFunction");
+        if (revert != null) expectOk(stack.invoke("RevertFunction", new String(revert, StandardCharsets.UTF_8)), "RevertFunction");
+        List<ColdStart> all = host.coldStarts();
+        return all.subList(from, all.size());
+    }
+
+    private static void expectOk(LocalAwsStack.Invocation invocation, String function) {
+        if (invocation.status() != 200 || invocation.functionError() != null)
+            throw new IllegalStateException(function + " failed in its sandbox: " + invocation.status() + " " + invocation.payload());
     }
 
     private static void add(Map<String, List<Children.Sample>> samples, Children.Sample sample) {
@@ -317,21 +382,21 @@ public final class Benchmark {
     }
 
     private static RotationCount countRotation(LocalAwsStack stack, Accounts accounts, VeryfiSimulator veryfi, String rotation,
-                                               Path inProcessLog) {
+                                               Path functionLog) {
         Accounts.Account account = accounts.create(1, Duration.ofMillis(10));
         sleep(200);
         stack.lambdaHost().resetInvocationCounts();
         int before = veryfi.requests().size();
-        long logBefore = inProcessLog.toFile().length();
-        ForkingHandler.mode = ForkingHandler.Mode.IN_PROCESS;
+        long logBefore = functionLog.toFile().length();
         Execution execution = execute(stack, rotation, account.secretId(), NO_POLL_ITERATIONS, Duration.ofMinutes(3));
         List<String> calls = veryfi.requests().subList(before, veryfi.requests().size()).stream()
                 .filter(r -> account.clientId().equals(r.clientId()) && r.path().startsWith("/api/v8/partner/client-keys"))
                 .map(r -> r.method() + " " + r.path().replaceAll("/\\d+", "/{id}") + " " + r.status()).toList();
+        sleep(300); // the sandboxes' last log lines are still on their way from their processes
         return new RotationCount(execution.status() == ExecutionStatus.SUCCEEDED
                 && execution.statesEntered().contains("Rotated"), execution.statesEntered(),
                 execution.statesEntered().size(), calls.size(), calls, stack.lambdaHost().invocationCounts(),
-                AwsCallCounter.count(inProcessLog, logBefore));
+                AwsCallCounter.count(functionLog, logBefore));
     }
 
     // ------------------------------------------------------------------------------ executions
@@ -447,13 +512,14 @@ public final class Benchmark {
         }
         env.put("AWS_REGION", stack.region().id());
         env.put("AWS_DEFAULT_REGION", stack.region().id());
-        env.put("AWS_ACCESS_KEY_ID", "test");
-        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        // A probe JVM is not a sandbox: it signs with a key the stack issues to it, from the environment.
+        var key = stack.lambdaHost().credentials().issueLongLived("benchmark-probe");
+        env.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", key.secretAccessKey());
         env.put("AWS_ENDPOINT_URL", stack.endpoint().toString());
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(MEMORY_MB));
-        env.put("VERIFY_RETRY_DELAY_MILLIS", "100");
-        env.put("STORE_RETRY_BASE_MILLIS", "50");
+        env.putAll(TUNING);
         return env;
     }
 

@@ -10,9 +10,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CI's one-iteration smoke of the benchmark ({@code benchmarks/run --smoke}): the deployable jar's
- * handlers run a whole rotation, a list and a reset, each in a fresh child JVM driven by the real
- * state machine on the local stack, and the per-rotation budget holds. Timing figures are printed,
+ * CI's one-iteration smoke of the benchmark ({@code benchmarks/run --smoke}): the deployable's
+ * functions run a whole rotation, a list and a reset, each in a new sandbox on the faithful runtime
+ * and again in a fresh probe JVM, driven by the real state machine on the local stack, and the
+ * per-rotation budget holds. Timing figures are printed,
  * never asserted: CI machines are too noisy for that.
  */
 class BenchmarkSmokeTest {
@@ -25,6 +26,12 @@ class BenchmarkSmokeTest {
         assertThat(result.rotationSucceeded()).isTrue();
         assertThat(result.veryfiCalls()).isLessThanOrEqualTo(5);
         assertThat(result.stateTransitions()).isLessThanOrEqualTo(25);
+        // The cold-start rows come from the faithful runtime: each a new sandbox's first invocation.
+        assertThat(result.sandboxColdStarts()).containsKeys("HelloFunction", "PlanFunction", "CreateKeyFunction",
+                "VerifyNewKeyFunction", "PromoteFunction", "PollConsumersFunction", "DeleteOldKeyFunction",
+                "ReportFunction", "ListAccountsFunction", "ResetFunction");
+        assertThat(result.sandboxColdStarts().values()).allSatisfy(starts ->
+                assertThat(starts).allSatisfy(c -> assertThat(c.error()).as(c.toString()).isFalse()));
         assertThat(result.samples()).containsKeys("hello/HelloFunction", "optimized/PlanFunction",
                 "optimized/CreateKeyFunction", "optimized/VerifyNewKeyFunction", "optimized/PromoteFunction",
                 "optimized/PollConsumersFunction", "optimized/DeleteOldKeyFunction", "optimized/ReportFunction",

@@ -53,6 +53,8 @@ public final class Target implements AutoCloseable {
     private SecretsManagerClient secrets;
     private LambdaClient lambda;
 
+    private AwsBasicCredentials localCredentials;
+
     public Target(Settings s) {
         this.settings = s;
         this.stateMachineArn = s.stateMachineArn();
@@ -62,6 +64,10 @@ public final class Target implements AutoCloseable {
             this.endpoint = s.endpoint() != null ? s.endpoint() : URI.create(file.path("endpoint").asText());
             this.region = Region.of(s.region() != null ? s.region()
                     : file != null && file.hasNonNull("region") ? file.get("region").asText() : "us-east-1");
+            if (file != null && file.hasNonNull("accessKeyId")) {
+                localCredentials = AwsBasicCredentials.create(file.get("accessKeyId").asText(),
+                        file.path("secretAccessKey").asText());
+            }
             if (file != null) {
                 if (stateMachineArn == null && file.hasNonNull("stateMachineArn"))
                     stateMachineArn = file.get("stateMachineArn").asText();
@@ -117,8 +123,10 @@ public final class Target implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(socketTimeout));
         if (endpoint != null) b.endpointOverride(endpoint);
         if (region != null) b.region(region);
-        if (settings.local())
-            b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+        // The local stack refuses keys it never issued: the demo's file carries the key it issued to
+        // clients; with --endpoint alone, the SDK's default chain (AWS_ACCESS_KEY_ID and
+        // AWS_SECRET_ACCESS_KEY as LocalAwsStackMain prints them) supplies it.
+        if (localCredentials != null) b.credentialsProvider(StaticCredentialsProvider.create(localCredentials));
         C c = b.build();
         clients.add(c);
         return c;

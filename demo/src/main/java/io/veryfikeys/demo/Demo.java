@@ -51,10 +51,10 @@ public final class Demo {
         CONSUMERS.put("payroll-api", Duration.ZERO);
         CONSUMERS.put("hr-sync", Duration.ofSeconds(2));
         CONSUMERS.put("expenses-batch", Duration.ofSeconds(5));
-        // Verification retries quickly here; in AWS it waits 2 s between tries for propagation.
-        System.setProperty("VERIFY_RETRY_DELAY_MILLIS", "100");
-        System.setProperty("STORE_RETRY_BASE_MILLIS", "50");
     }
+
+    /** Given to every function's sandbox: verification retries quickly (2 s between tries in AWS). */
+    static final Map<String, String> TUNING = Map.of("VERIFY_RETRY_DELAY_MILLIS", "100", "STORE_RETRY_BASE_MILLIS", "50");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PrintStream OUT = System.out;
@@ -139,8 +139,12 @@ public final class Demo {
         }
         OUT.printf("  %-14s moto %s with ASL execution (log %s)%n", "AWS APIs", stack.motoEndpoint(),
                 root.relativize(stack.motoServer().logFile()));
-        OUT.printf("  %-14s %s runs the %d real handlers in-process (JSON logs -> %s)%n", "Lambda host",
-                stack.endpoint(), stack.template().functions().size(), root.relativize(handlerLog));
+        TUNING.forEach(stack.lambdaHost()::environmentOverride);
+        stack.lambdaHost().addLogListener((function, line) -> handlerOut.println(line));
+        OUT.printf("  %-14s %s runs the %d functions from functions/target/lambda, each in sandboxes of its own%n"
+                        + "  %-14s (own JVM through the Lambda Runtime Interface Client, SnapStart hooks, container credentials;%n"
+                        + "  %-14s  function logs -> %s)%n", "Lambda host",
+                stack.endpoint(), stack.template().functions().size(), "", "", root.relativize(handlerLog));
 
         VeryfiSimulator veryfi = VeryfiSimulator.start(0);
         resources.add(0, veryfi);
@@ -247,6 +251,9 @@ public final class Demo {
                             : "never,",
                     c.acceptedCalls(), c.rejectedCalls());
         }
+        Map<String, List<Long>> sandboxes = stack.lambdaHost().sandboxProcesses();
+        OUT.printf("  %-12s %d JVMs, one per sandbox (pids: %s)%n", "sandboxes",
+                sandboxes.values().stream().mapToInt(List::size).sum(), sandboxes);
         OUT.printf("  %-12s rotation %.1f s, whole demo %.1f s%n", "duration", rotationSeconds,
                 (System.nanoTime() - begin) / 1e9);
         boolean ok = run.succeeded() && rejected == 0;
@@ -264,7 +271,9 @@ public final class Demo {
         localFile = root.resolve("target/local-stack.json");
         ObjectNode file = JSON.createObjectNode().put("endpoint", stack.endpoint().toString())
                 .put("region", stack.region().id()).put("stateMachineArn", stateMachineArn)
-                .put("resetFunctionName", "ResetFunction");
+                .put("resetFunctionName", "ResetFunction")
+                .put("accessKeyId", stack.clientCredentials().accessKeyId())
+                .put("secretAccessKey", stack.clientCredentials().secretAccessKey());
         file.putArray("accounts").add(ACCOUNT);
         Files.writeString(localFile, file.toPrettyString());
         OUT.println();

@@ -3,9 +3,9 @@ package io.veryfikeys.support;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
@@ -24,10 +24,9 @@ import java.time.Duration;
 
 /**
  * The AWS SDK clients, built once per JVM (per Lambda execution environment) with an explicit
- * region, credentials provider and HTTP client, so that a cold start does not walk the SDK's
- * default provider chains. The endpoint is left to the SDK's standard override
- * ({@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}), which is how the local stack points
- * the very same code at moto.
+ * region, credentials provider and HTTP client. The endpoint is left to the SDK's standard
+ * override ({@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}), which is how the local stack
+ * points the very same code at moto.
  */
 public final class AwsClients {
     private static final Log LOG = Log.get(AwsClients.class);
@@ -37,11 +36,28 @@ public final class AwsClients {
                     .socketTimeout(Duration.ofSeconds(10))
                     .build()));
 
-    // Lambda puts credentials in environment variables; the local stack, running handlers
-    // in-process, can only set system properties.
-    private static final AwsCredentialsProvider CREDENTIALS = AwsCredentialsProviderChain.of(
-            EnvironmentVariableCredentialsProvider.create(),
-            SystemPropertyCredentialsProvider.create());
+    /**
+     * The SDK's standard chain. A SnapStart function gets no access-key variables: Lambda gives it
+     * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN, and the credentials
+     * behind them expire and are refreshed (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html);
+     * the chain's container provider caches them until shortly before their expiration. Building it
+     * resolves nothing, and once a provider has answered the chain asks only that one.
+     */
+    private static final AwsCredentialsProvider CREDENTIALS = new PrimingCredentials(DefaultCredentialsProvider.builder().build());
+
+    /**
+     * While a SnapStart priming hook runs, every SDK call is answered locally and signs with
+     * placeholder credentials: nothing before the checkpoint asks the credentials endpoint, so the
+     * snapshot holds no credentials (they would be expired, or another environment's, after a restore).
+     */
+    private record PrimingCredentials(AwsCredentialsProvider delegate) implements AwsCredentialsProvider {
+        private static final AwsCredentials PLACEHOLDER = AwsBasicCredentials.create("PRIMING", "priming-placeholder");
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return Priming.active() ? PLACEHOLDER : delegate.resolveCredentials();
+        }
+    }
 
     private static final Region REGION = new SystemSettingsRegionProvider().getRegion();
 

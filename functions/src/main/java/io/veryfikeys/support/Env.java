@@ -1,8 +1,9 @@
 package io.veryfikeys.support;
 
 /**
- * Function configuration. Lambda passes it as environment variables; the local stack runs
- * every handler in one JVM and can only pass system properties, so those are the fallback.
+ * Function configuration. Lambda passes it as environment variables, and so does the local stack's
+ * sandbox runtime; system properties are the fallback for unit tests and the local stack's
+ * in-process mode, which run handlers inside a JVM whose environment they cannot set.
  */
 public final class Env {
     private Env() {

@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * SnapStart) the hook never runs and registering costs well under a millisecond.
  *
  * <p>Nothing secret and nothing unique is created before the snapshot: no credentials are
- * resolved into a cache (the environment provider reads them per call), no random ids.
+ * resolved (SDK calls sign with placeholder credentials while a hook runs: see AwsClients), no
+ * random ids. After the restore the first AWS call fetches fresh credentials from Lambda's
+ * container credentials endpoint.
  */
 public final class Priming {
     /** Strong references: the CRaC global context only keeps weak ones. */
@@ -43,7 +45,8 @@ public final class Priming {
 
             @Override
             public void afterRestore(Context<? extends Resource> context) {
-                // nothing to refresh: clients hold no credentials, connections are not pooled across the snapshot
+                // nothing to refresh: no credentials were resolved before the checkpoint, and the
+                // url-connection client keeps no connection that priming opened (priming opens none)
             }
         };
         RESOURCES.add(resource);

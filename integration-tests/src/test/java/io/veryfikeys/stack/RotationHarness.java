@@ -46,13 +46,19 @@ import static org.assertj.core.api.Assertions.fail;
  * that proves no key value leaked.
  */
 public final class RotationHarness implements AutoCloseable {
+    /**
+     * Test tuning, given to every function's sandbox as environment variables (and to this JVM as
+     * system properties, for test code that computes the same figures): verification retries
+     * quickly (2 s between tries in AWS), the reset's store retries start at 50 ms, and a Veryfi
+     * call longer than 1.5 s counts as timed out (10 s in AWS).
+     */
+    public static final Map<String, String> TUNING = Map.of(
+            "VERIFY_RETRY_DELAY_MILLIS", "100",
+            "STORE_RETRY_BASE_MILLIS", "50",
+            "VERYFI_REQUEST_TIMEOUT_MILLIS", "1500");
+
     static {
-        // Verification retries quickly here; in AWS it waits 2 s between tries for propagation.
-        System.setProperty("VERIFY_RETRY_DELAY_MILLIS", "100");
-        System.setProperty("STORE_RETRY_BASE_MILLIS", "50");
-        // A Veryfi call longer than this counts as timed out (10 s in AWS). Set for the whole test JVM,
-        // because the client is built once per JVM, by whichever test reaches a handler first.
-        System.setProperty("VERYFI_REQUEST_TIMEOUT_MILLIS", "1500");
+        TUNING.forEach(System::setProperty);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,6 +80,8 @@ public final class RotationHarness implements AutoCloseable {
     public RotationHarness(LocalAwsStack stack) {
         captureLogs();
         this.stack = stack;
+        TUNING.forEach((k, v) -> stack.lambdaHost().environmentOverride(k, v));
+        captureFunctionLogs(stack);
         this.veryfi = VeryfiSimulator.start(0);
         this.secrets = stack.secretsManager();
         this.sfn = stack.sfn();
@@ -101,6 +109,27 @@ public final class RotationHarness implements AutoCloseable {
         System.setErr(tee(System.err));
         Log.redirect(tee(handlerFile));
         capturing = true;
+    }
+
+    private static final java.util.Set<Object> LISTENING = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+    private static PrintStream functionLog;
+
+    /** The functions' own log lines (printed by their sandboxes) join the handler log and the leak scan. */
+    private static synchronized void captureFunctionLogs(LocalAwsStack stack) {
+        if (!LISTENING.add(stack.lambdaHost())) {
+            return;
+        }
+        if (functionLog == null) {
+            OutputStream file;
+            try {
+                file = new java.io.FileOutputStream("target/handler-logs.jsonl", true);
+            } catch (java.io.IOException e) {
+                file = OutputStream.nullOutputStream();
+            }
+            functionLog = tee(file);
+        }
+        PrintStream out = functionLog;
+        stack.lambdaHost().addLogListener((function, line) -> out.println(line));
     }
 
     private static PrintStream tee(OutputStream also) {
@@ -311,18 +340,10 @@ public final class RotationHarness implements AutoCloseable {
 
     /** Invokes a function of the template through the Lambda Invoke API of the local stack. */
     public Invoked invoke(String function, String payload) {
-        URI uri = URI.create(stack.endpoint() + "/2015-03-31/functions/"
-                + URLEncoder.encode(function, StandardCharsets.UTF_8) + "/invocations");
         long started = System.nanoTime();
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(3))
-                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("Invoke status of %s", function).isEqualTo(200);
-            return new Invoked(response.body(), response.headers().firstValue("X-Amz-Function-Error").orElse(null),
-                    (System.nanoTime() - started) / 1_000_000);
-        } catch (Exception e) {
-            throw new IllegalStateException("invoke of " + function + " failed", e);
-        }
+        LocalAwsStack.Invocation response = stack.invoke(function, payload);
+        assertThat(response.status()).as("Invoke status of %s: %s", function, response.payload()).isEqualTo(200);
+        return new Invoked(response.payload(), response.functionError(), (System.nanoTime() - started) / 1_000_000);
     }
 
     // ------------------------------------------------------------------ evidence

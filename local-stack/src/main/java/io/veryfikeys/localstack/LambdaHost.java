@@ -48,15 +48,64 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A tiny Lambda service on a loopback port. It serves the Invoke API
- * ({@code POST /2015-03-31/functions/{name}/invocations}) by calling the registered handler class
- * in-process, and forwards every other request unchanged to moto. Moto's Step Functions engine is
- * started with {@code MOTO_PORT} pointing here, so its Lambda tasks land on the real handlers.
+ * A small Lambda service on a loopback port, and the stack's one AWS endpoint. It serves the Invoke
+ * API ({@code POST /2015-03-31/functions/{name}/invocations}) and forwards every other request to
+ * moto after checking the key it was signed with (see {@link CredentialsAuthority}). Moto's Step
+ * Functions engine is started with {@code MOTO_PORT} pointing here, so its Lambda tasks land here.
+ *
+ * <p>Two ways to run a function:
+ * <ul>
+ *   <li>in {@link Sandbox}es (a function registered with a code root; {@link Mode#SANDBOX}, the
+ *       default, registers every template function so, and it is what "as deployed" means): JVMs of
+ *       their own started from the deployable artifact through the real Runtime Interface Client,
+ *       with the environment and credentials Lambda gives a SnapStart function, its SnapStart hooks,
+ *       and its timeout enforced;</li>
+ *   <li>in-process (no code root; {@link Mode#IN_PROCESS}): the handler class is called in this JVM,
+ *       with this JVM's class path, system properties and credentials. Fast, for unit-level tests
+ *       of the stack itself, and the benchmark's own probes.</li>
+ * </ul>
  */
 public final class LambdaHost implements AutoCloseable {
 
-    /** How one function is run: handler ({@code class} or {@code class::method}) and timeout. */
-    public record FunctionConfig(String name, String handler, int timeoutSeconds) { }
+    /** Where functions run: see the class comment. */
+    public enum Mode { SANDBOX, IN_PROCESS }
+
+    /**
+     * How one function is run: handler ({@code class} or {@code class::method}), timeout, memory,
+     * SnapStart, the task root (the deployable: classes and {@code lib/*.jar}) and the environment
+     * Lambda gives it (sandboxes only).
+     */
+    public record FunctionConfig(String name, String handler, int timeoutSeconds, int memoryMb, boolean snapStart,
+                                 java.nio.file.Path codeRoot, Map<String, String> environment) {
+        public FunctionConfig(String name, String handler, int timeoutSeconds) {
+            this(name, handler, timeoutSeconds, 512, false, null, Map.of());
+        }
+    }
+
+    /**
+     * The ways a Lambda Invoke can fail before the handler runs, as the Invoke API answers them
+     * (status and error type from the Lambda API model); Step Functions reports them as
+     * {@code Lambda.<type>}.
+     */
+    public enum InvokeFault {
+        SNAP_START_NOT_READY(409, "SnapStartNotReadyException",
+                "Lambda is initializing your function. It will be ready to invoke once your function state becomes ACTIVE."),
+        SNAP_START_TIMEOUT(408, "SnapStartTimeoutException", "Lambda couldn't restore the snapshot within the timeout limit."),
+        TOO_MANY_REQUESTS(429, "TooManyRequestsException", "Rate Exceeded."),
+        SERVICE(500, "ServiceException", "The Lambda service encountered an internal error."),
+        /** Not an API error: the next sandbox started for the function crashes during its init. */
+        INIT_CRASH(0, null, null);
+
+        final int status;
+        final String type;
+        final String message;
+
+        InvokeFault(int status, String type, String message) {
+            this.status = status;
+            this.type = type;
+            this.message = message;
+        }
+    }
 
     private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
@@ -72,11 +121,24 @@ public final class LambdaHost implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool;
     private final HttpClient http;
+    private final Mode mode;
+    private final CredentialsAuthority authority = new CredentialsAuthority();
+    private final ContainerCredentialsEndpoint containerCredentials =
+            new ContainerCredentialsEndpoint(authority, Duration.ofMinutes(60));
+    private final Map<String, String> environmentOverrides = new ConcurrentHashMap<>();
+    private final Sandboxes sandboxes;
+    private final List<LogListener> logListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Set<String>> awsCalls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> refusedAwsCalls = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Deque<InvokeFault>> invokeFaults = new ConcurrentHashMap<>();
+    private final Map<String, Long> idleUntilReady = new ConcurrentHashMap<>();
+    private final Map<String, Duration> idleReadyAfter = new ConcurrentHashMap<>();
     private volatile URI forwardTo;
     private volatile boolean closed;
 
-    private LambdaHost(int port, ClassLoader classLoader) throws IOException {
+    private LambdaHost(int port, ClassLoader classLoader, Mode mode, int maxSandboxesPerFunction) throws IOException {
         this.classLoader = classLoader;
+        this.mode = mode;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         AtomicLong n = new AtomicLong();
         this.pool = Executors.newCachedThreadPool(r -> {
@@ -86,15 +148,18 @@ public final class LambdaHost implements AutoCloseable {
         });
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(pool).build();
+        this.sandboxes = new Sandboxes(containerCredentials, this::sandboxLog, environmentOverrides, maxSandboxesPerFunction);
         server.setExecutor(pool);
         server.createContext("/", this::handle);
+        server.createContext(ContainerCredentialsEndpoint.PATH, containerCredentials::handle);
     }
 
     /** Starts a host on the given loopback port (0 = any free port). */
-    public static LambdaHost start(int port) {
+    public static LambdaHost start(int port, Mode mode, int maxSandboxesPerFunction) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         try {
-            LambdaHost h = new LambdaHost(port, cl != null ? cl : LambdaHost.class.getClassLoader());
+            LambdaHost h = new LambdaHost(port, cl != null ? cl : LambdaHost.class.getClassLoader(), mode,
+                    maxSandboxesPerFunction);
             h.server.start();
             return h;
         } catch (IOException e) {
@@ -102,16 +167,45 @@ public final class LambdaHost implements AutoCloseable {
         }
     }
 
+    public static LambdaHost start(int port) { return start(port, Mode.IN_PROCESS, 4); }
+
     public static LambdaHost start() { return start(0); }
 
     public int port() { return server.getAddress().getPort(); }
     public URI endpoint() { return URI.create("http://127.0.0.1:" + port()); }
+    public Mode mode() { return mode; }
+
+    /** The stack's IAM: issues the keys its AWS endpoint accepts. */
+    public CredentialsAuthority credentials() { return authority; }
+
+    /** What a sandbox sets as AWS_CONTAINER_CREDENTIALS_FULL_URI. */
+    public URI containerCredentialsUri() { return endpoint().resolve(ContainerCredentialsEndpoint.PATH); }
+
+    /**
+     * How long the credentials handed to sandboxes from now on stay valid (default 60 minutes). A
+     * sandbox that asks again in the second half of that time gets new ones.
+     */
+    public void sandboxCredentialsLifetime(Duration lifetime) { containerCredentials.lifetime(lifetime); }
+
+    /**
+     * Adds (or, with null, removes) an environment variable of every function's sandboxes, on top of
+     * the template's: for test tuning such as shorter retry delays. Warm sandboxes are stopped, so
+     * the next invocation starts one with the new environment.
+     */
+    public void environmentOverride(String name, String value) {
+        String old = value == null ? environmentOverrides.remove(name) : environmentOverrides.put(name, value);
+        if (!java.util.Objects.equals(old, value)) sandboxes.retireAll();
+    }
 
     /** Where non-Invoke requests go (moto). Until set, they are answered with 502. */
     public LambdaHost forwardTo(URI target) { this.forwardTo = target; return this; }
 
     public LambdaHost register(String name, String handler, int timeoutSeconds) {
-        functions.put(name, new FunctionConfig(name, handler, timeoutSeconds));
+        return register(new FunctionConfig(name, handler, timeoutSeconds));
+    }
+
+    public LambdaHost register(FunctionConfig config) {
+        functions.put(config.name(), config);
         return this;
     }
 
@@ -121,11 +215,64 @@ public final class LambdaHost implements AutoCloseable {
 
     public Map<String, FunctionConfig> functions() { return Map.copyOf(functions); }
 
-    /** Drops the warm instance so the next invocation constructs a new handler (a cold start). */
-    public void coldStart(String name) { warm.remove(name); }
+    /**
+     * Gives the function another timeout (tests of what a timeout does, without waiting for the
+     * template's); its sandboxes are stopped so that new ones run with it. Returns the previous one.
+     */
+    public int overrideTimeout(String function, int timeoutSeconds) {
+        FunctionConfig c = functions.get(function);
+        if (c == null) throw new IllegalArgumentException("no function " + function);
+        functions.put(function, new FunctionConfig(c.name(), c.handler(), timeoutSeconds, c.memoryMb(), c.snapStart(),
+                c.codeRoot(), c.environment()));
+        coldStart(function);
+        return c.timeoutSeconds();
+    }
+
+    /** Drops the function's warm instances (sandboxes, or the in-process handler): the next invocation is a cold start. */
+    public void coldStart(String name) {
+        warm.remove(name);
+        sandboxes.retire(name);
+    }
 
     /** Cold-starts every function. */
-    public void coldStartAll() { warm.clear(); }
+    public void coldStartAll() {
+        warm.clear();
+        sandboxes.retireAll();
+    }
+
+    /** The live sandbox processes by function (one JVM per sandbox). */
+    public Map<String, List<Long>> sandboxProcesses() { return sandboxes.processes(); }
+
+    /** Where each sandbox's first invocation spent its time (init with priming, restore, the invocation). */
+    public List<ColdStart> coldStarts() { return sandboxes.coldStarts(); }
+
+    /** How many sandboxes (cold starts) were started since the host started. */
+    public int sandboxesStarted() { return sandboxes.started(); }
+
+    /**
+     * Makes the next {@code times} invocations of the function fail as the Invoke API fails them
+     * (for {@link InvokeFault#INIT_CRASH}: the function's warm sandboxes are stopped and the next
+     * {@code times} sandboxes started crash during init).
+     */
+    public void injectInvokeFault(String function, InvokeFault fault, int times) {
+        java.util.Deque<InvokeFault> q = invokeFaults.computeIfAbsent(function, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        for (int i = 0; i < times; i++) q.add(fault);
+        if (fault == InvokeFault.INIT_CRASH) coldStart(function);
+    }
+
+    public void clearInvokeFaults() { invokeFaults.clear(); idleUntilReady.clear(); idleReadyAfter.clear(); }
+
+    /**
+     * Marks the function's published version as not invoked for 14 days: Lambda has made it
+     * inactive, so the first invoke fails with SnapStartNotReadyException and starts re-creating the
+     * snapshot, which takes {@code readyAfter}; every invoke until then fails the same way.
+     * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-troubleshooting.html)
+     */
+    public void markIdleFor14Days(String function, Duration readyAfter) {
+        coldStart(function);
+        idleReadyAfter.put(function, readyAfter);
+        idleUntilReady.remove(function);
+    }
 
     /** How many times the function was invoked (successful or not) since start or the last reset. */
     public int invocationCount(String name) {
@@ -142,6 +289,42 @@ public final class LambdaHost implements AutoCloseable {
     public void resetInvocationCounts() { invocations.clear(); }
 
     /**
+     * The AWS actions ({@code service:Operation}, IAM's names) each principal called through this
+     * endpoint: a function's sandboxes sign with keys issued to the function's logical id, so this
+     * is what each function really calls (the IAM review reads it).
+     */
+    public Map<String, Set<String>> awsCallsByPrincipal() {
+        Map<String, Set<String>> copy = new java.util.TreeMap<>();
+        awsCalls.forEach((k, v) -> copy.put(k, new java.util.TreeSet<>(v)));
+        return copy;
+    }
+
+    /** Requests refused for their credentials, by refusal and principal (when known). */
+    public Map<String, Integer> refusedAwsCalls() {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        refusedAwsCalls.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** Receives every line a sandbox prints (its stdout and stderr: the function's log). */
+    @FunctionalInterface
+    public interface LogListener {
+        void line(String function, String line);
+    }
+
+    public void addLogListener(LogListener listener) { logListeners.add(listener); }
+
+    public void removeLogListener(LogListener listener) { logListeners.remove(listener); }
+
+    private void sandboxLog(Sandbox sandbox, String line) {
+        if (logListeners.isEmpty()) {
+            System.out.println("[" + sandbox.id + "] " + line);
+            return;
+        }
+        for (LogListener l : logListeners) l.line(sandbox.spec.function(), line);
+    }
+
+    /**
      * Reduces what callers pass as FunctionName to the registered name: a plain name, name:qualifier,
      * a partial ARN (account:function:name[:qualifier]) or a full ARN (with or without a qualifier).
      */
@@ -156,12 +339,30 @@ public final class LambdaHost implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (path.startsWith("/moto-api/")) {
+                forward(ex, body); // moto's own admin API, not an AWS one
+                return;
+            }
+            CredentialsAuthority.Check check = authenticate(ex);
+            if (!check.accepted()) {
+                refuse(ex, check);
+                return;
+            }
             if ("POST".equals(ex.getRequestMethod()) && path.startsWith(INVOKE_PREFIX)
                     && path.endsWith("/invocations")) {
+                record(check, "lambda:InvokeFunction");
                 String raw = path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length());
-                invoke(ex, URLDecoder.decode(raw, StandardCharsets.UTF_8));
+                invoke(ex, URLDecoder.decode(raw, StandardCharsets.UTF_8), body);
             } else {
-                forward(ex);
+                String operation = operation(ex, body);
+                if (operation != null) record(check, iamAction(operation));
+                AwsFault fault = takeAwsFault(operation, check.issued().principal(), body);
+                if (fault != null) {
+                    sendAwsFault(ex, fault);
+                    return;
+                }
+                forward(ex, body);
             }
         } catch (RuntimeException | Error e) {
             e.printStackTrace();
@@ -169,10 +370,64 @@ public final class LambdaHost implements AutoCloseable {
         }
     }
 
-    private void invoke(HttpExchange ex, String rawName) throws IOException {
+    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/[^/]+/[^/]+/([^/]+)/");
+
+    /** Reads the access key and session token a request was signed with (header or presigned query). */
+    private CredentialsAuthority.Check authenticate(HttpExchange ex) {
+        String authorization = ex.getRequestHeaders().getFirst("Authorization");
+        String accessKey = null;
+        if (authorization != null) {
+            Matcher m = CREDENTIAL.matcher(authorization);
+            if (m.find()) accessKey = m.group(1);
+        } else {
+            String q = String.valueOf(ex.getRequestURI().getRawQuery());
+            Matcher m = Pattern.compile("X-Amz-Credential=([^%/&]+)").matcher(q);
+            if (m.find()) accessKey = m.group(1);
+        }
+        String token = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
+        return authority.check(accessKey, token);
+    }
+
+    /** 403 in the protocol of the request: JSON services by x-amzn-ErrorType, query services in XML. */
+    private void refuse(HttpExchange ex, CredentialsAuthority.Check check) throws IOException {
+        CredentialsAuthority.Refusal r = check.refusal();
+        String who = check.issued() == null ? "unknown" : check.issued().principal();
+        refusedAwsCalls.computeIfAbsent(r.name() + " " + who, k -> new AtomicInteger()).incrementAndGet();
+        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+        boolean query = contentType.startsWith("application/x-www-form-urlencoded");
+        if (query) {
+            ex.getResponseHeaders().set("Content-Type", "text/xml");
+            send(ex, 403, ("<ErrorResponse><Error><Type>Sender</Type><Code>" + r.queryCode + "</Code><Message>" + r.message
+                    + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>")
+                    .getBytes(StandardCharsets.UTF_8));
+        } else {
+            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+            ex.getResponseHeaders().set("x-amzn-ErrorType", r.jsonCode);
+            send(ex, 403, ("{\"__type\":\"" + r.jsonCode + "\",\"message\":\"" + r.message + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void record(CredentialsAuthority.Check check, String action) {
+        awsCalls.computeIfAbsent(check.issued().principal(), k -> ConcurrentHashMap.newKeySet()).add(action);
+    }
+
+    /** {@code service.Action} (signing service, action) to IAM's {@code prefix:Action}. */
+    static String iamAction(String operation) {
+        int dot = operation.indexOf('.');
+        String service = operation.substring(0, dot).toLowerCase(Locale.ROOT);
+        String action = operation.substring(dot + 1);
+        String prefix = service.contains("secretsmanager") ? "secretsmanager"
+                : service.equals("awsstepfunctions") || service.equals("states") ? "states"
+                : service.equals("amazonssm") ? "ssm"
+                : service.equals("amazonsqs") ? "sqs"
+                : service;
+        return prefix + ":" + action;
+    }
+
+    private void invoke(HttpExchange ex, String rawName, byte[] body) throws IOException {
         String name = functionName(rawName);
         FunctionConfig cfg = functions.get(name);
-        byte[] body = ex.getRequestBody().readAllBytes();
         if (cfg == null) {
             ObjectNode err = json.createObjectNode().put("Type", "User")
                     .put("Message", "Function not found: " + rawName);
@@ -183,16 +438,42 @@ public final class LambdaHost implements AutoCloseable {
         invocations.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
         String requestId = UUID.randomUUID().toString();
         ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        InvokeFault fault = takeInvokeFault(name);
+        if (fault != null) {
+            ObjectNode err = json.createObjectNode().put("Type", "User").put("message", fault.message);
+            if (fault == InvokeFault.TOO_MANY_REQUESTS) err.put("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
+            ex.getResponseHeaders().set("x-amzn-ErrorType", fault.type);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            send(ex, fault.status, json.writeValueAsBytes(err));
+            return;
+        }
         if ("Event".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))) {
             pool.submit(() -> run(cfg, body, requestId));
             send(ex, 202, new byte[0]);
             return;
         }
         Result r = run(cfg, body, requestId);
-        ex.getResponseHeaders().set("X-Amz-Executed-Version", "$LATEST");
+        ex.getResponseHeaders().set("X-Amz-Executed-Version", cfg.snapStart() ? "1" : "$LATEST");
         ex.getResponseHeaders().set("Content-Type", "application/json");
         if (r.error) ex.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
         send(ex, 200, r.payload);
+    }
+
+    /** An injected fault, or the not-ready answer of a version idle for 14 days. */
+    private InvokeFault takeInvokeFault(String function) {
+        Duration readyAfter = idleReadyAfter.get(function);
+        if (readyAfter != null) {
+            long now = System.nanoTime();
+            Long readyAt = idleUntilReady.computeIfAbsent(function, k -> now + readyAfter.toNanos());
+            if (now < readyAt) return InvokeFault.SNAP_START_NOT_READY;
+            idleReadyAfter.remove(function);
+            idleUntilReady.remove(function);
+        }
+        java.util.Deque<InvokeFault> q = invokeFaults.get(function);
+        if (q == null) return null;
+        InvokeFault f = q.peek();
+        if (f == null || f == InvokeFault.INIT_CRASH) return null;
+        return q.poll();
     }
 
     private record Result(byte[] payload, boolean error) { }
@@ -208,25 +489,22 @@ public final class LambdaHost implements AutoCloseable {
     }
 
     private final List<InvocationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private static final ThreadLocal<String> INVOKING = new ThreadLocal<>();
 
     public void addInvocationListener(InvocationListener listener) { listeners.add(listener); }
 
     public void removeInvocationListener(InvocationListener listener) { listeners.remove(listener); }
 
-    /**
-     * The function whose handler runs on the calling thread, if any: lets an SDK interceptor
-     * attribute an AWS call to the function that made it (handlers use synchronous clients).
-     */
-    public static java.util.Optional<String> invokingFunction() { return java.util.Optional.ofNullable(INVOKING.get()); }
-
     private Result run(FunctionConfig cfg, byte[] body, String requestId) {
-        LocalContext ctx = new LocalContext(cfg, requestId);
         try {
             for (InvocationListener listener : listeners) listener.beforeInvoke(cfg.name(), body);
-            INVOKING.set(cfg.name()); // after the listeners: what they call is the test's doing, not the function's
+            if (cfg.codeRoot() != null) {
+                Sandbox.Outcome o = sandboxes.invoke(spec(cfg), requestId, body);
+                if (o.functionError())
+                    System.out.println("[lambda-host] " + cfg.name() + " " + requestId + " failed: " + o.errorType());
+                return new Result(o.payload(), o.functionError());
+            }
             Instance inst = warm.computeIfAbsent(cfg.name(), k -> instantiate(cfg));
-            return new Result(inst.call(body, ctx), false);
+            return new Result(inst.call(body, new LocalContext(cfg, requestId)), false);
         } catch (Throwable t) {
             Throwable e = t;
             while ((e instanceof InvocationTargetException || e instanceof HandlerInitException)
@@ -244,9 +522,24 @@ public final class LambdaHost implements AutoCloseable {
             } catch (IOException io) {
                 throw new IllegalStateException(io);
             }
-        } finally {
-            INVOKING.remove();
         }
+    }
+
+    /** The sandbox of a function: the template's environment plus the credentials endpoint and overrides. */
+    private Sandbox.Spec spec(FunctionConfig cfg) {
+        if (cfg.codeRoot() == null)
+            throw new IllegalStateException("function " + cfg.name() + " has no code root (the deployable) to run in a sandbox");
+        Map<String, String> env = new java.util.LinkedHashMap<>(cfg.environment());
+        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", containerCredentialsUri().toString());
+        String handler = cfg.handler();
+        java.nio.file.Path extraClassPath = null;
+        java.util.Deque<InvokeFault> q = invokeFaults.get(cfg.name());
+        if (q != null && q.peek() == InvokeFault.INIT_CRASH && q.remove(InvokeFault.INIT_CRASH)) {
+            handler = CrashingInit.class.getName();
+            extraClassPath = CrashingInit.classDirectory();
+        }
+        return new Sandbox.Spec(cfg.name(), handler, cfg.timeoutSeconds(), cfg.memoryMb(), cfg.snapStart(),
+                cfg.codeRoot(), env, extraClassPath);
     }
 
     private static final class HandlerInitException extends RuntimeException {
@@ -346,12 +639,6 @@ public final class LambdaHost implements AutoCloseable {
         }
     }
 
-    /**
-     * Request header naming the function whose handler made an AWS call; a test-side SDK interceptor
-     * sets it (from {@link #invokingFunction()}) so that a fault can target one function's calls.
-     */
-    public static final String FUNCTION_HEADER = "X-Local-Lambda-Function";
-
     private final List<AwsFault> awsFaults = new ArrayList<>();
 
     /**
@@ -365,9 +652,10 @@ public final class LambdaHost implements AutoCloseable {
     }
 
     /**
-     * As {@link #injectAwsFault(String, int, String, int)}, limited to calls made by {@code function}
-     * (see {@link #FUNCTION_HEADER}; null = any caller) whose request body contains {@code bodyContains}
-     * (null = any), so that concurrent tests on other accounts and other callers do not take the fault.
+     * As {@link #injectAwsFault(String, int, String, int)}, limited to calls signed with the
+     * credentials of {@code function}'s sandboxes (null = any caller) whose request body contains
+     * {@code bodyContains} (null = any), so that concurrent tests on other accounts and other callers
+     * do not take the fault.
      */
     public void injectAwsFault(String operation, int status, String errorCode, int times, String function,
                                String bodyContains) {
@@ -392,53 +680,44 @@ public final class LambdaHost implements AutoCloseable {
     private static final Pattern SIGNING_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/");
     private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
 
-    private AwsFault takeAwsFault(HttpExchange ex, byte[] body) {
+    /** {@code <service>.<Action>}: the X-Amz-Target of JSON services, the signing service and Action of query ones. */
+    private static String operation(HttpExchange ex, byte[] body) {
+        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null) return target;
+        Matcher scope = SIGNING_SERVICE.matcher(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+        Matcher action = QUERY_ACTION.matcher(new String(body, StandardCharsets.UTF_8));
+        return scope.find() && action.find() ? scope.group(1) + "." + action.group(1) : null;
+    }
+
+    private AwsFault takeAwsFault(String operation, String principal, byte[] body) {
+        if (operation == null) return null;
         synchronized (awsFaults) {
-            if (awsFaults.isEmpty()) {
-                return null;
-            }
-        }
-        String text = new String(body, StandardCharsets.UTF_8);
-        String operation = ex.getRequestHeaders().getFirst("X-Amz-Target");
-        if (operation == null) {
-            Matcher scope = SIGNING_SERVICE.matcher(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
-            Matcher action = QUERY_ACTION.matcher(text);
-            operation = scope.find() && action.find() ? scope.group(1) + "." + action.group(1) : null;
-        }
-        if (operation == null) {
-            return null;
-        }
-        synchronized (awsFaults) {
+            if (awsFaults.isEmpty()) return null;
+            String text = null;
             for (Iterator<AwsFault> it = awsFaults.iterator(); it.hasNext(); ) {
                 AwsFault fault = it.next();
-                if (fault.function != null && !fault.function.equals(ex.getRequestHeaders().getFirst(FUNCTION_HEADER))) {
-                    continue;
+                if (!fault.operation.equalsIgnoreCase(operation)) continue;
+                if (fault.function != null && !fault.function.equals(principal)) continue;
+                if (fault.bodyContains != null) {
+                    if (text == null) text = new String(body, StandardCharsets.UTF_8);
+                    if (!text.contains(fault.bodyContains)) continue;
                 }
-                if (fault.bodyContains != null && !text.contains(fault.bodyContains)) {
-                    continue;
-                }
-                if (fault.operation.equalsIgnoreCase(operation)) {
-                    if (fault.remaining > 0 && --fault.remaining == 0) {
-                        it.remove();
-                    }
-                    return fault;
-                }
+                if (fault.remaining > 0 && --fault.remaining == 0) it.remove();
+                return fault;
             }
         }
         return null;
     }
 
-    private void forward(HttpExchange ex) throws IOException {
+    private static void sendAwsFault(HttpExchange ex, AwsFault fault) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        ex.getResponseHeaders().set("x-amzn-ErrorType", fault.errorCode);
+        send(ex, fault.status, ("{\"__type\":\"" + fault.errorCode + "\",\"message\":\"injected by the local stack\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void forward(HttpExchange ex, byte[] body) throws IOException {
         URI target = forwardTo;
-        byte[] body = ex.getRequestBody().readAllBytes();
-        AwsFault fault = takeAwsFault(ex, body);
-        if (fault != null) {
-            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            ex.getResponseHeaders().set("x-amzn-ErrorType", fault.errorCode);
-            send(ex, fault.status, ("{\"__type\":\"" + fault.errorCode + "\",\"message\":\"injected by the local stack\"}")
-                    .getBytes(StandardCharsets.UTF_8));
-            return;
-        }
         if (target == null) {
             send(ex, 502, "no forward target (moto) configured".getBytes(StandardCharsets.UTF_8));
             return;
@@ -495,6 +774,7 @@ public final class LambdaHost implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        sandboxes.close();
         server.stop(0);
         pool.shutdownNow();
         try {

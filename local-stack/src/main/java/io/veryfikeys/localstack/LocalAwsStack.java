@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
 
 /**
  * The whole application without AWS: moto serves the AWS APIs and runs the real state machine
- * definitions, a {@link LambdaHost} runs the real handlers in this JVM, wired exactly as
- * {@code template.yaml} says. One stack per JVM at a time (it sets JVM-wide system properties).
+ * definitions, a {@link LambdaHost} runs the real handlers, wired exactly as {@code template.yaml}
+ * says: by default each function in sandboxes of its own (own JVM, the deployable artifact, the
+ * Runtime Interface Client, a SnapStart function's environment and credentials; see
+ * {@link LambdaHost.Mode}). One stack per JVM at a time (it sets JVM-wide system properties).
  *
  * <p>SDK clients (the handlers' and the tests') talk to the <em>Lambda host</em>, not to moto directly:
  * the host answers Lambda Invoke itself and forwards everything else to moto, so a single endpoint
@@ -63,10 +65,35 @@ public final class LocalAwsStack implements AutoCloseable {
     private SfnClient sfn;
     private volatile boolean closed;
 
-    private LocalAwsStack(SamTemplate template, Map<String, String> overrides, int lambdaPort) {
+    /**
+     * How the stack runs functions. {@code codeRoot}: the deployable to run every function from
+     * (null: each function's CodeUri, built as {@code sam build} lays it out in
+     * {@code <CodeUri>/target/lambda}); {@code maxSandboxesPerFunction}: how many sandboxes of one
+     * function may run at once (further invocations wait).
+     */
+    public record Options(LambdaHost.Mode mode, Path codeRoot, int maxSandboxesPerFunction) {
+        /** Sandboxes, unless the system property {@code localstack.mode=in-process} says otherwise. */
+        public static Options defaults() {
+            LambdaHost.Mode mode = "in-process".equalsIgnoreCase(System.getProperty("localstack.mode"))
+                    ? LambdaHost.Mode.IN_PROCESS : LambdaHost.Mode.SANDBOX;
+            return new Options(mode, null, Integer.getInteger("localstack.maxSandboxesPerFunction", 4));
+        }
+
+        public Options mode(LambdaHost.Mode m) { return new Options(m, codeRoot, maxSandboxesPerFunction); }
+        public Options codeRoot(Path p) { return new Options(mode, p, maxSandboxesPerFunction); }
+    }
+
+    private final Options options;
+    private final CredentialsAuthority.Issued clientKey;
+
+    private LocalAwsStack(SamTemplate template, Map<String, String> overrides, int lambdaPort, Options options) {
         this.template = template;
+        this.options = options;
         this.resolver = template.resolver(REGION, ACCOUNT_ID, overrides);
-        this.lambdaHost = LambdaHost.start(lambdaPort);
+        this.lambdaHost = LambdaHost.start(lambdaPort, options.mode(), options.maxSandboxesPerFunction());
+        this.clientKey = lambdaHost.credentials().issueLongLived("client");
+        // moto's Step Functions engine signs its Lambda (and Step Functions) calls with the fixed key "ak".
+        lambdaHost.credentials().issueLongLived("states", "ak", "sk");
     }
 
     /** Starts the stack for a template; parameter overrides replace Parameter defaults. */
@@ -76,8 +103,13 @@ public final class LocalAwsStack implements AutoCloseable {
 
     /** As {@link #start(Path, Map)}, with the Lambda host (= the stack's endpoint) on a fixed port (0 = free). */
     public static LocalAwsStack start(Path template, Map<String, String> parameterOverrides, int lambdaPort) {
+        return start(template, parameterOverrides, lambdaPort, Options.defaults());
+    }
+
+    public static LocalAwsStack start(Path template, Map<String, String> parameterOverrides, int lambdaPort,
+                                      Options options) {
         SamTemplate t = SamTemplate.load(template);
-        LocalAwsStack stack = new LocalAwsStack(t, parameterOverrides, lambdaPort);
+        LocalAwsStack stack = new LocalAwsStack(t, parameterOverrides, lambdaPort, options);
         if (!CURRENT.compareAndSet(null, stack)) {
             stack.lambdaHost.close();
             throw new IllegalStateException("a LocalAwsStack is already running in this JVM (it owns the aws.* "
@@ -100,11 +132,12 @@ public final class LocalAwsStack implements AutoCloseable {
         moto = MotoServer.start(lambdaHost.port(), log);
         lambdaHost.forwardTo(moto.endpoint());
 
-        // Before any handler class loads: the SDK reads these when a client is built.
+        // For SDK clients of this JVM built on defaults (and in-process handlers): the stack's
+        // endpoint, region and the client key it issued. Sandboxes get none of these.
         setProperty("aws.endpointUrl", endpoint().toString());
         setProperty("aws.region", REGION);
-        setProperty("aws.accessKeyId", "test");
-        setProperty("aws.secretAccessKey", "test");
+        setProperty("aws.accessKeyId", clientKey.accessKeyId());
+        setProperty("aws.secretAccessKey", clientKey.secretAccessKey());
         if (System.getProperty("software.amazon.awssdk.http.service.impl") == null)
             setProperty("software.amazon.awssdk.http.service.impl",
                     "software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService");
@@ -122,13 +155,61 @@ public final class LocalAwsStack implements AutoCloseable {
             Map<String, String> env = resolver.resolveAll(f.environment(), f.logicalId() + ".Environment.Variables");
             env.forEach((k, v) -> {
                 String prev = environment.put(k, v);
-                if (prev != null && !prev.equals(v))
-                    System.err.println("[local-stack] WARNING: environment variable " + k + " differs between "
-                            + "functions ('" + prev + "' vs '" + v + "'); system properties are JVM-wide, using the latter");
-                setProperty(k, v);
+                if (options.mode() == LambdaHost.Mode.IN_PROCESS) {
+                    if (prev != null && !prev.equals(v))
+                        System.err.println("[local-stack] WARNING: environment variable " + k + " differs between "
+                                + "functions ('" + prev + "' vs '" + v + "'); system properties are JVM-wide, using the latter");
+                    setProperty(k, v);
+                }
             });
-            lambdaHost.register(f.logicalId(), f.handler(), f.timeoutSeconds());
+            if (options.mode() == LambdaHost.Mode.IN_PROCESS) {
+                lambdaHost.register(f.logicalId(), f.handler(), f.timeoutSeconds());
+            } else {
+                Path codeRoot = codeRoot(f);
+                lambdaHost.register(new LambdaHost.FunctionConfig(f.logicalId(), f.handler(), f.timeoutSeconds(),
+                        f.memoryMb(), f.snapStart(), codeRoot, lambdaEnvironment(f, env, codeRoot)));
+            }
         }
+    }
+
+    /** The deployable a function runs from: {@code <CodeUri>/target/lambda}, as {@code sam build} lays out a Maven CodeUri. */
+    private Path codeRoot(SamTemplate.FunctionDef f) {
+        Path root = options.codeRoot() != null ? options.codeRoot()
+                : f.codeUri() == null ? null : template.directory().resolve(f.codeUri()).resolve("target/lambda").normalize();
+        if (root == null)
+            throw new SamTemplate.TemplateException("function " + f.logicalId() + " has no CodeUri: nothing to run in a sandbox");
+        if (!Files.isDirectory(root))
+            throw new IllegalStateException("no deployable for " + f.logicalId() + " at " + root
+                    + ": build it first (mvn -q -B install -DskipTests)");
+        return root.toAbsolutePath();
+    }
+
+    /**
+     * The environment Lambda gives the function's execution environment: the template's variables,
+     * the reserved ones, and for a SnapStart function no access keys (credentials come from the
+     * container credentials endpoint; the host adds its address and token). AWS_ENDPOINT_URL is the
+     * one local addition: it points the SDK at this stack.
+     * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime)
+     */
+    private Map<String, String> lambdaEnvironment(SamTemplate.FunctionDef f, Map<String, String> templateEnv, Path codeRoot) {
+        Map<String, String> env = new LinkedHashMap<>(templateEnv);
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_DEFAULT_REGION", REGION);
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", f.snapStart() ? "1" : "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", f.snapStart() ? "snap-start" : "on-demand");
+        if (!f.snapStart()) { // "not available in Lambda SnapStart functions" (snapstart-monitoring.html)
+            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + f.logicalId());
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[" + (f.snapStart() ? "1" : "$LATEST") + "]");
+        }
+        env.put("_HANDLER", f.handler());
+        env.put("LAMBDA_TASK_ROOT", codeRoot.toString());
+        env.put("TZ", ":UTC");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("AWS_ENDPOINT_URL", endpoint().toString());
+        return env;
     }
 
     private static Path logDirectory(Path templatePath) {
@@ -254,12 +335,62 @@ public final class LocalAwsStack implements AutoCloseable {
         return sfn;
     }
 
+    /** What a raw Lambda Invoke answered: HTTP status, payload, X-Amz-Function-Error, x-amzn-ErrorType, X-Amz-Executed-Version. */
+    public record Invocation(int status, String payload, String functionError, String errorType, String executedVersion) { }
+
+    private static final java.net.http.HttpClient INVOKE_HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    /** A Lambda Invoke (RequestResponse) of a function, signed with this JVM's client key. */
+    public Invocation invoke(String function, String payload) {
+        return invoke(function, payload, clientKey.accessKeyId(), clientKey.secretAccessKey());
+    }
+
+    /** A Lambda Invoke signed (SigV4, the SDK's signer) with the given key, answered as it is: 200 or an API error. */
+    public Invocation invoke(String function, String payload, String accessKeyId, String secretAccessKey) {
+        URI uri = endpoint().resolve("/2015-03-31/functions/"
+                + java.net.URLEncoder.encode(function, java.nio.charset.StandardCharsets.UTF_8) + "/invocations");
+        byte[] bytes = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var unsigned = software.amazon.awssdk.http.SdkHttpFullRequest.builder()
+                .method(software.amazon.awssdk.http.SdkHttpMethod.POST).uri(uri)
+                .putHeader("Content-Type", "application/json")
+                .contentStreamProvider(() -> new java.io.ByteArrayInputStream(bytes)).build();
+        var signed = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create().sign(r -> r.request(unsigned)
+                .identity(AwsBasicCredentials.create(accessKeyId, secretAccessKey))
+                .payload(unsigned.contentStreamProvider().orElseThrow())
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "lambda")
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, REGION));
+        var request = java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofMinutes(5))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signed.request().headers().forEach((k, vs) -> {
+            if (!k.equalsIgnoreCase("Host")) vs.forEach(v -> request.header(k, v));
+        });
+        try {
+            var response = INVOKE_HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new Invocation(response.statusCode(), response.body(),
+                    response.headers().firstValue("X-Amz-Function-Error").orElse(null),
+                    response.headers().firstValue("x-amzn-ErrorType").orElse(null),
+                    response.headers().firstValue("X-Amz-Executed-Version").orElse(null));
+        } catch (IOException e) {
+            throw new IllegalStateException("invoke of " + function + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The long-lived key the stack issued to this JVM's clients (tests, the demo, the CLI's --local). */
+    public CredentialsAuthority.Issued clientCredentials() { return clientKey; }
+
+    public Options options() { return options; }
+
     /** Builds any SDK v2 client pointed at this stack, e.g. {@code stack.client(LambdaClient::builder)}. */
     public synchronized <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C extends AutoCloseable>
     C client(Supplier<B> builder) {
         if (closed) throw new IllegalStateException("stack is closed");
         C c = builder.get().endpointOverride(endpoint()).region(region())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(clientKey.accessKeyId(), clientKey.secretAccessKey())))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
         clients.add(c);

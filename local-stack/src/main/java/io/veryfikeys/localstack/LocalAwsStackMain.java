@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the local stack until Ctrl-C:
  * {@code java ... io.veryfikeys.localstack.LocalAwsStackMain [--template template.yaml] [--port 4566]
  * [--parameter Name=Value]... [--deploy StateMachineLogicalId]...}. The handler classes must be on
- * the classpath.
+ * the classpath for {@code -Dlocalstack.mode=in-process}; by default each function runs in sandboxes
+ * from its deployable ({@code <CodeUri>/target/lambda}).
  */
 public final class LocalAwsStackMain {
     private LocalAwsStackMain() { }
@@ -58,8 +59,12 @@ public final class LocalAwsStackMain {
         System.out.println("template     " + stack.template().path());
         System.out.println("endpoint     " + stack.endpoint() + "   (AWS_ENDPOINT_URL; Lambda here, everything else forwarded to moto)");
         System.out.println("moto         " + stack.motoEndpoint() + "   (log: " + stack.motoServer().logFile() + ")");
-        System.out.println("region       " + stack.region() + ", account " + stack.accountId() + ", credentials test/test");
-        System.out.println("functions    " + stack.template().functions().keySet());
+        System.out.println("region       " + stack.region() + ", account " + stack.accountId());
+        System.out.println("credentials  export AWS_ACCESS_KEY_ID=" + stack.clientCredentials().accessKeyId()
+                + " AWS_SECRET_ACCESS_KEY=" + stack.clientCredentials().secretAccessKey()
+                + "   (the stack refuses keys it did not issue)");
+        System.out.println("functions    " + stack.template().functions().keySet() + " (" + stack.options().mode()
+                + (stack.options().mode() == LambdaHost.Mode.SANDBOX ? ": each in JVMs of its own, started on first invoke)" : ")"));
         System.out.println("Ctrl-C stops.");
         stopped.await();
     }

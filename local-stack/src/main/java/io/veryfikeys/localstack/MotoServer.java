@@ -24,7 +24,7 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Starts {@code moto.server} after working around two moto 5.2.x bugs in its ASL engine
+     * Starts {@code moto.server} after working around five moto 5.2.x bugs in its ASL engine
      * (stepfunctions/parser/models.py):
      * <ol>
      * <li>StartExecution deep-copies the state machine, which references the backend and its past
@@ -44,6 +44,12 @@ public final class MotoServer implements AutoCloseable {
      * <li>Secrets Manager: UpdateSecretVersionStage moves the AWSCURRENT label but not moto's notion of
      *     the current version, so a later PutSecretValue (as AWSCURRENT) demotes the wrong version and
      *     leaves two versions labelled AWSCURRENT. The patch keeps the two in step, as AWS does.</li>
+     * <li>A Task whose Resource is a Lambda function ARN reports every error of the Invoke API itself
+     *     (throttling, SnapStart not ready, service errors) as the error name {@code Exception}, so no
+     *     Retry on {@code Lambda.TooManyRequestsException} and the like ever matches. AWS reports them as
+     *     {@code Lambda.<error code>} ("Lambda errors are reported as Lambda.ErrorName",
+     *     https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), as moto's
+     *     own {@code arn:aws:states:::lambda:invoke} integration already does; so does the patch.</li>
      * </ol>
      * If moto's internals move, the patches are skipped with a warning in the log.
      */
@@ -97,6 +103,17 @@ public final class MotoServer implements AutoCloseable {
                         self.secrets[secret_id].default_version_id = move_to_version_id
                     return result
                 SecretsManagerBackend.update_secret_version_stage = _update_secret_version_stage
+                import moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda as stl
+                _lambda_from_error = stl.StateTaskLambda._from_error
+                def _lambda_error_name(self, env, ex):
+                    if isinstance(ex, stl.ClientError):
+                        error = "Lambda." + ex.response["Error"]["Code"]
+                        return stl.FailureEvent(env=env, error_name=stl.CustomErrorName(error),
+                            event_type=stl.HistoryEventType.LambdaFunctionFailed,
+                            event_details=stl.EventDetails(lambdaFunctionFailedEventDetails=stl.LambdaFunctionFailedEventDetails(
+                                error=error, cause=ex.response["Error"].get("Message", ""))))
+                    return _lambda_from_error(self, env, ex)
+                stl.StateTaskLambda._from_error = _lambda_error_name
             except (ImportError, AttributeError) as e:
                 print("local-stack: moto patches not applied:", e, file=sys.stderr)
             from moto.server import main

@@ -41,7 +41,7 @@ public final class SamTemplate {
 
     /** An {@code AWS::Serverless::Function}, merged with {@code Globals.Function}. */
     public record FunctionDef(String logicalId, String handler, int timeoutSeconds, String alias,
-                              Map<String, JsonNode> environment) {
+                              Map<String, JsonNode> environment, int memoryMb, boolean snapStart, String codeUri) {
         /** The handler class name (the part before {@code ::}). */
         public String handlerClass() {
             int i = handler.indexOf("::");
@@ -116,6 +116,13 @@ public final class SamTemplate {
         return s;
     }
 
+    /** A literal number (SAM's defaults otherwise: Timeout 3, MemorySize 128). */
+    private static int intOr(JsonNode n, int fallback) {
+        if (n != null && n.canConvertToInt()) return n.asInt();
+        if (n != null && n.isTextual()) return Integer.parseInt(n.asText());
+        return fallback;
+    }
+
     private void parse() {
         JsonNode globals = root.path("Globals").path("Function");
         root.path("Parameters").fields().forEachRemaining(e -> {
@@ -140,11 +147,14 @@ public final class SamTemplate {
                             .forEachRemaining(v -> env.put(v.getKey(), v.getValue()));
                     props.path("Environment").path("Variables").fields()
                             .forEachRemaining(v -> env.put(v.getKey(), v.getValue()));
-                    functions.put(id, new FunctionDef(id, handler.asText(),
-                            timeout != null && timeout.canConvertToInt() ? timeout.asInt()
-                                    : timeout != null && timeout.isTextual() ? Integer.parseInt(timeout.asText()) : 3,
+                    JsonNode memory = first(props, globals, "MemorySize");
+                    JsonNode snapStart = first(props, globals, "SnapStart");
+                    JsonNode codeUri = first(props, globals, "CodeUri");
+                    functions.put(id, new FunctionDef(id, handler.asText(), intOr(timeout, 3),
                             alias != null && alias.isTextual() ? alias.asText() : "live",
-                            Collections.unmodifiableMap(env)));
+                            Collections.unmodifiableMap(env), intOr(memory, 128),
+                            snapStart != null && "PublishedVersions".equals(snapStart.path("ApplyOn").asText()),
+                            codeUri != null && codeUri.isTextual() ? codeUri.asText() : null));
                 }
                 case "AWS::Serverless::StateMachine" -> {
                     JsonNode uri = props.get("DefinitionUri");

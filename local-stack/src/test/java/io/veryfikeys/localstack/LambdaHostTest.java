@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(LocalAwsStackExtension.class)
 @LocalStackTemplate("src/test/resources/test-template.yaml")
@@ -31,11 +32,28 @@ class LambdaHostTest {
         this.stack = stack;
     }
 
-    private HttpResponse<String> invoke(String functionName, String body) throws IOException, InterruptedException {
-        URI uri = stack.lambdaHost().endpoint().resolve("/2015-03-31/functions/"
-                + URLEncoder.encode(functionName, StandardCharsets.UTF_8) + "/invocations");
-        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private LocalAwsStack.Invocation invoke(String functionName, String body) {
+        return stack.invoke(functionName, body);
+    }
+
+    @Test
+    void requestsSignedWithAKeyTheStackNeverIssuedAre403() throws Exception {
+        LocalAwsStack.Invocation r = stack.invoke("EchoFunction", "{\"message\":\"hi\"}", "AKIANEVERISSUED00001", "secret");
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(java.util.Optional.ofNullable(r.errorType())).contains("UnrecognizedClientException");
+
+        HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(stack.lambdaHost().endpoint()
+                .resolve("/2015-03-31/functions/EchoFunction/invocations")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isEqualTo(403);
+
+        SecretsManagerClient stranger = SecretsManagerClient.builder().endpointOverride(stack.endpoint())
+                .region(stack.region()).httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        assertThatThrownBy(() -> stranger.listSecrets())
+                .hasMessageContaining("The security token included in the request is invalid")
+                .hasMessageContaining("403");
+        stranger.close();
     }
 
     @Test
@@ -45,11 +63,11 @@ class LambdaHostTest {
                 "arn:aws:lambda:us-east-1:123456789012:function:EchoFunction",
                 "arn:aws:lambda:us-east-1:123456789012:function:EchoFunction:live",
                 "123456789012:function:EchoFunction"}) {
-            HttpResponse<String> r = invoke(name, "{\"account\":\"acme\"}");
-            assertThat(r.statusCode()).as(name).isEqualTo(200);
-            assertThat(r.headers().firstValue("X-Amz-Executed-Version")).contains("$LATEST");
-            assertThat(r.headers().firstValue("X-Amz-Function-Error")).isEmpty();
-            JsonNode out = JSON.readTree(r.body());
+            LocalAwsStack.Invocation r = invoke(name, "{\"account\":\"acme\"}");
+            assertThat(r.status()).as(name).isEqualTo(200);
+            assertThat(r.executedVersion()).isEqualTo("$LATEST");
+            assertThat(java.util.Optional.ofNullable(r.functionError())).isEmpty();
+            JsonNode out = JSON.readTree(r.payload());
             assertThat(out.at("/input/account").asText()).isEqualTo("acme");
             assertThat(out.path("function").asText()).isEqualTo("EchoFunction");
             assertThat(out.path("prefix").asText()).isEqualTo("echo-dev"); // template env, resolved
@@ -60,43 +78,43 @@ class LambdaHostTest {
 
     @Test
     void warmInstanceIsReusedUntilColdStart() throws Exception {
-        int first = JSON.readTree(invoke("EchoFunction", "{}").body()).path("instance").asInt();
-        assertThat(JSON.readTree(invoke("EchoFunction", "{}").body()).path("instance").asInt()).isEqualTo(first);
+        int first = JSON.readTree(invoke("EchoFunction", "{}").payload()).path("instance").asInt();
+        assertThat(JSON.readTree(invoke("EchoFunction", "{}").payload()).path("instance").asInt()).isEqualTo(first);
         stack.lambdaHost().coldStart("EchoFunction");
-        int after = JSON.readTree(invoke("EchoFunction", "{}").body()).path("instance").asInt();
+        int after = JSON.readTree(invoke("EchoFunction", "{}").payload()).path("instance").asInt();
         assertThat(after).isNotEqualTo(first).isEqualTo(EchoHandler.CONSTRUCTED.get());
     }
 
     @Test
     void streamHandlerGetsAndReturnsRawBytes() throws Exception {
-        HttpResponse<String> r = invoke("StreamEchoFunction", "{\"raw\": [1, 2,3]}");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"raw\": [1, 2,3]}");
+        LocalAwsStack.Invocation r = invoke("StreamEchoFunction", "{\"raw\": [1, 2,3]}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.payload()).isEqualTo("{\"raw\": [1, 2,3]}");
     }
 
     @Test
     void handlerExceptionIsAnUnhandledFunctionErrorWithTheFullyQualifiedName() throws Exception {
-        HttpResponse<String> r = invoke("FailingFunction", "{\"account\":\"acme\"}");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("X-Amz-Function-Error")).contains("Unhandled");
-        JsonNode err = JSON.readTree(r.body());
+        LocalAwsStack.Invocation r = invoke("FailingFunction", "{\"account\":\"acme\"}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(java.util.Optional.ofNullable(r.functionError())).contains("Unhandled");
+        JsonNode err = JSON.readTree(r.payload());
         assertThat(err.path("errorType").asText()).isEqualTo("io.veryfikeys.localstack.fixtures.BoomException");
         assertThat(err.path("errorMessage").asText()).isEqualTo("boom for acme");
     }
 
     @Test
     void unknownFunctionIs404ResourceNotFound() throws Exception {
-        HttpResponse<String> r = invoke("NoSuchFunction", "{}");
-        assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(r.headers().firstValue("x-amzn-ErrorType")).contains("ResourceNotFoundException");
-        assertThat(JSON.readTree(r.body()).path("Message").asText()).isEqualTo("Function not found: NoSuchFunction");
+        LocalAwsStack.Invocation r = invoke("NoSuchFunction", "{}");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(java.util.Optional.ofNullable(r.errorType())).contains("ResourceNotFoundException");
+        assertThat(JSON.readTree(r.payload()).path("Message").asText()).isEqualTo("Function not found: NoSuchFunction");
     }
 
     @Test
     void handlerUsesDefaultSdkClientAgainstMoto() throws Exception {
-        HttpResponse<String> r = invoke("SecretWriterFunction", "{\"name\":\"written-by-handler\",\"value\":\"v1\"}");
-        assertThat(r.headers().firstValue("X-Amz-Function-Error")).as(r.body()).isEmpty();
-        JsonNode out = JSON.readTree(r.body());
+        LocalAwsStack.Invocation r = invoke("SecretWriterFunction", "{\"name\":\"written-by-handler\",\"value\":\"v1\"}");
+        assertThat(java.util.Optional.ofNullable(r.functionError())).as(r.payload()).isEmpty();
+        JsonNode out = JSON.readTree(r.payload());
         assertThat(out.path("arn").asText()).startsWith("arn:aws:secretsmanager:us-east-1:123456789012:secret:written-by-handler");
         assertThat(out.path("stateMachineArn").asText())
                 .isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:TestFlow");

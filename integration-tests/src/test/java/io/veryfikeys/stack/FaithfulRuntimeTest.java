@@ -1,0 +1,184 @@
+package io.veryfikeys.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.localstack.LambdaHost;
+import io.veryfikeys.simulator.Endpoint;
+import io.veryfikeys.simulator.Fault;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a deployed function meets and the in-process host never showed: its own JVM started from the
+ * deployable through the Runtime Interface Client, no access keys (only Lambda's container
+ * credentials endpoint, short-lived), SnapStart's life cycle and failures, and its timeout. Each
+ * test here failed on the code before issue 11's fixes (see the issue's note for how it was checked).
+ */
+class FaithfulRuntimeTest extends LocalStackTest {
+    static final Map<String, Object> FAST = Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 2,
+            "pollTimeoutSeconds", 60, "gracePeriodSeconds", 0);
+
+    @AfterEach
+    void restore() {
+        stack.lambdaHost().clearInvokeFaults();
+        stack.lambdaHost().sandboxCredentialsLifetime(Duration.ofMinutes(60));
+    }
+
+    @Test
+    void aRotationRunsEachFunctionInAJvmOfItsOwnWithContainerCredentialsOnly() throws IOException {
+        RotationHarness.Account account = harness.account(2, Duration.ofMillis(500));
+
+        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
+
+        assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Map<String, List<Long>> sandboxes = stack.lambdaHost().sandboxProcesses();
+        assertThat(sandboxes).containsKeys("PlanFunction", "CreateKeyFunction", "VerifyNewKeyFunction",
+                "PromoteFunction", "PollConsumersFunction", "DeleteOldKeyFunction", "ReportFunction");
+        long self = ProcessHandle.current().pid();
+        for (var entry : sandboxes.entrySet()) {
+            for (long pid : entry.getValue()) {
+                assertThat(pid).isNotEqualTo(self);
+                Map<String, String> env = environmentOf(pid);
+                // https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html: a SnapStart function
+                // gets the container credentials variables, not the access-key ones.
+                assertThat(env).as(entry.getKey() + " environment")
+                        .doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+                        .containsKeys("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                "AWS_LAMBDA_RUNTIME_API", "ALERTS_TOPIC_ARN")
+                        .containsEntry("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")
+                        .containsEntry("AWS_LAMBDA_FUNCTION_NAME", entry.getKey())
+                        .containsEntry("_HANDLER", stack.template().function(entry.getKey()).handler());
+                String command = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+                assertThat(command).contains("com.amazonaws.services.lambda.runtime.api.client.AWSLambda")
+                        .contains("-XX:MaxHeapSize=" + 1024 * 1024 * 85 / 100 + "k");
+            }
+        }
+        assertThat(stack.lambdaHost().refusedAwsCalls()).as("requests with keys the stack never issued").isEmpty();
+        harness.assertNoKeyLeaked(List.of(execution));
+    }
+
+    @Test
+    void aWarmSandboxIsReusedAndANewOneStartsWhenAllAreBusy() throws Exception {
+        stack.lambdaHost().coldStart("ListAccountsFunction");
+        int before = stack.lambdaHost().sandboxesStarted();
+
+        // Both arrive while the first sandbox still starts (seconds): neither finds an idle one.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> harness.invoke("ListAccountsFunction", "{}"));
+            var second = pool.submit(() -> harness.invoke("ListAccountsFunction", "{}"));
+            assertThat(first.get().functionError()).as(first.get().payload()).isNull();
+            assertThat(second.get().functionError()).as(second.get().payload()).isNull();
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(stack.lambdaHost().sandboxesStarted() - before).isEqualTo(2);
+        List<Long> pids = stack.lambdaHost().sandboxProcesses().get("ListAccountsFunction");
+        assertThat(pids).hasSize(2);
+
+        assertThat(harness.invoke("ListAccountsFunction", "{}").functionError()).isNull();
+        assertThat(stack.lambdaHost().sandboxesStarted() - before).as("a warm one was reused").isEqualTo(2);
+        assertThat(stack.lambdaHost().sandboxProcesses().get("ListAccountsFunction")).isEqualTo(pids);
+    }
+
+    @Test
+    void aRotationWhoseFirstInvokeMeetsAVersionInactiveFor14DaysWaitsUntilItIsReady() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        stack.lambdaHost().markIdleFor14Days("PlanFunction", Duration.ofSeconds(5));
+
+        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(3));
+
+        assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(failedWith(execution, "Lambda.SnapStartNotReadyException")).as(execution.historyText()).isPositive();
+        assertThat(harness.keyIdsByStage(account.secretId()).get("AWSCURRENT")).isNotEqualTo(account.initialKeyId());
+    }
+
+    @Test
+    void credentialsThatExpireDuringThePollLoopAreRefreshedByTheWarmSandboxesThatRunAfterIt() {
+        // Credentials live 3 s. A first rotation warms every sandbox; in the second, the consumers
+        // move after 5 s, so the credentials DeleteOldKey and Report were handed in the first rotation
+        // expire while the second one polls, and the same warm sandboxes must fetch new ones.
+        stack.lambdaHost().sandboxCredentialsLifetime(Duration.ofSeconds(3));
+        stack.lambdaHost().coldStartAll();
+        RotationHarness.Account warmUp = harness.account(1, Duration.ZERO);
+        assertThat(harness.run(warmUp.secretId(), FAST, Duration.ofMinutes(2)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Map<String, List<Long>> warm = stack.lambdaHost().sandboxProcesses();
+        long deleteKeys = stack.lambdaHost().credentials().temporaryKeysIssuedTo("DeleteOldKeyFunction");
+        long reportKeys = stack.lambdaHost().credentials().temporaryKeysIssuedTo("ReportFunction");
+        RotationHarness.Account account = harness.account(1, Duration.ofSeconds(5));
+
+        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
+
+        assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.statesEntered().stream().filter("PollConsumers"::equals).count()).isGreaterThanOrEqualTo(4);
+        Map<String, List<Long>> after = stack.lambdaHost().sandboxProcesses();
+        assertThat(after.get("DeleteOldKeyFunction")).as("the same warm sandbox").isEqualTo(warm.get("DeleteOldKeyFunction"));
+        assertThat(after.get("ReportFunction")).as("the same warm sandbox").isEqualTo(warm.get("ReportFunction"));
+        assertThat(stack.lambdaHost().credentials().temporaryKeysIssuedTo("DeleteOldKeyFunction")).isGreaterThan(deleteKeys);
+        assertThat(stack.lambdaHost().credentials().temporaryKeysIssuedTo("ReportFunction")).isGreaterThan(reportKeys);
+        assertThat(stack.lambdaHost().refusedAwsCalls()).as("calls signed with expired or unknown keys").isEmpty();
+    }
+
+    @Test
+    void aFunctionThatOutlivesItsTimeoutIsStoppedAndTheRotationReportsIt() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        int timeout = stack.lambdaHost().overrideTimeout("PlanFunction", 1);
+        try {
+            // Listing keys takes 1.3 s: inside the Veryfi client's own timeout, beyond the function's.
+            harness.veryfi.inject(Fault.latency(Endpoint.LIST, Duration.ofMillis(1300)).times(1).forAccount(account.clientId()));
+
+            RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
+
+            assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(failedWith(execution, "Sandbox.Timedout")).as(execution.historyText()).isEqualTo(1);
+            JsonNode alert = harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
+            assertThat(alert.toString()).contains("Sandbox.Timedout");
+            assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(account.initialKeyId());
+        } finally {
+            stack.lambdaHost().overrideTimeout("PlanFunction", timeout);
+        }
+    }
+
+    @Test
+    void aCrashDuringInitFailsTheExecutionAndAlerts() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        stack.lambdaHost().injectInvokeFault("CreateKeyFunction", LambdaHost.InvokeFault.INIT_CRASH, 1);
+
+        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(execution.statesEntered()).contains("CreateKey", "ReportFailure").doesNotContain("VerifyNewKey");
+        JsonNode alert = harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
+        assertThat(alert.path("step").asText() + alert).contains("CreateKey");
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(account.initialKeyId());
+    }
+
+    /** How many Lambda task failures of the execution carry that error name. */
+    private static long failedWith(RotationHarness.Execution execution, String error) {
+        return execution.history().stream()
+                .map(HistoryEvent::lambdaFunctionFailedEventDetails)
+                .filter(d -> d != null && error.equals(d.error()))
+                .count();
+    }
+
+    private static Map<String, String> environmentOf(long pid) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        for (String entry : new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8).split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) env.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        return env;
+    }
+}
