@@ -106,6 +106,22 @@ class FaithfulRuntimeTest extends LocalStackTest {
     }
 
     @Test
+    void throttlingServiceErrorsAndASlowRestoreAreRetriedByTheTasks() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        stack.lambdaHost().injectInvokeFault("CreateKeyFunction", LambdaHost.InvokeFault.TOO_MANY_REQUESTS, 2);
+        stack.lambdaHost().injectInvokeFault("PromoteFunction", LambdaHost.InvokeFault.SERVICE, 1);
+        stack.lambdaHost().injectInvokeFault("VerifyNewKeyFunction", LambdaHost.InvokeFault.SNAP_START_TIMEOUT, 1);
+
+        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(3));
+
+        assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(failedWith(execution, "Lambda.TooManyRequestsException")).isEqualTo(2);
+        assertThat(failedWith(execution, "Lambda.ServiceException")).isEqualTo(1);
+        assertThat(failedWith(execution, "Lambda.SnapStartTimeoutException")).isEqualTo(1);
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(1).doesNotContain(account.initialKeyId());
+    }
+
+    @Test
     void credentialsThatExpireDuringThePollLoopAreRefreshedByTheWarmSandboxesThatRunAfterIt() {
         // Credentials live 3 s. A first rotation warms every sandbox; in the second, the consumers
         // move after 5 s, so the credentials DeleteOldKey and Report were handed in the first rotation

@@ -84,8 +84,8 @@ public final class LambdaHost implements AutoCloseable {
 
     /**
      * The ways a Lambda Invoke can fail before the handler runs, as the Invoke API answers them
-     * (status and error type from the Lambda API model); Step Functions reports them as
-     * {@code Lambda.<type>}.
+     * (status and error type: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors);
+     * Step Functions reports them as {@code Lambda.<type>}.
      */
     public enum InvokeFault {
         SNAP_START_NOT_READY(409, "SnapStartNotReadyException",

@@ -244,8 +244,9 @@ final class Sandbox implements AutoCloseable {
     }
 
     private Outcome timedOut(Invocation inv) {
-        // What Lambda reports for a function that outlives its timeout; Step Functions sees the
-        // error name Sandbox.Timedout (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+        // What Lambda reports for a function that outlives its timeout, and so the error name Step
+        // Functions matches ("Sandbox.Timedout", https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html;
+        // older runtimes gave no errorType and Step Functions reported Lambda.Unknown).
         return error("Sandbox.Timedout", "RequestId: " + inv.requestId + " Error: Task timed out after "
                 + String.format(Locale.ROOT, "%.2f", (double) spec.timeoutSeconds()) + " seconds");
     }

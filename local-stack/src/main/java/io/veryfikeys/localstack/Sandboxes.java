@@ -52,7 +52,12 @@ final class Sandboxes implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // A JVM that exits without closing its stack still stops its sandboxes. (One killed outright
+        // loses them too: the runtime client in each exits when its Runtime API stops answering.)
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
+
+    private final Thread shutdownHook = new Thread(() -> live.forEach(Sandbox::close), "sandboxes-shutdown");
 
     private final List<ColdStart> coldStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -147,6 +152,11 @@ final class Sandboxes implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
         List<Sandbox> all = new ArrayList<>();
         pools.values().forEach(pool -> {
             synchronized (pool) {
