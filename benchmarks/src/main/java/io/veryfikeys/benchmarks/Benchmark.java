@@ -163,7 +163,12 @@ public final class Benchmark {
             log("counting rotation: sandboxes, SDK calls counted from their logs");
             RotationCount count = countRotation(stack, accounts, veryfi, rotation, sandboxLog);
 
-            // 1a: the same handlers in probe JVMs, for what a sandbox cannot show (builds compared, anatomy)
+            // 1a: the same handlers in probe JVMs, for what a sandbox cannot show (builds compared, anatomy).
+            // Between cold starts, the setup steps run the handlers in this JVM (ForkingHandler's
+            // IN_PROCESS mode), which read the functions' settings from system properties.
+            stack.environment().forEach((k, v) -> {
+                if (!k.equals("JAVA_TOOL_OPTIONS")) System.setProperty(k, v);
+            });
             Children children = new Children(module.resolve("target/benchmark-work"), childEnvironment(stack));
             ForkingHandler.children = children;
             host.functions().forEach((name, cfg) -> {
@@ -324,7 +329,7 @@ public final class Benchmark {
     // ------------------------------------------------------------------------------ the scenarios
 
     private static final Map<String, Object> NO_POLL_ITERATIONS = Map.of(
-            "requiredHealthyPolls", 1, "pollIntervalSeconds", 1, "gracePeriodSeconds", 0);
+            "requiredHealthyPolls", 1, "pollIntervalSeconds", 1, "pollTimeoutSeconds", 60, "gracePeriodSeconds", 0);
 
     private static void coldRotation(LocalAwsStack stack, Accounts accounts, String rotation, Children.Variant variant,
                                      Map<String, List<Children.Sample>> samples) {
@@ -345,7 +350,8 @@ public final class Benchmark {
     /** The Revert "demote" event of a rotation stopped while it polls consumers (in-process setup). */
     private static byte[] revertEvent(LocalAwsStack stack, Accounts accounts, String rotation) {
         Accounts.Account account = accounts.create(1, Duration.ofMillis(100));
-        String arn = start(stack, rotation, account.secretId(), Map.of("requiredHealthyPolls", 100, "pollIntervalSeconds", 60));
+        String arn = start(stack, rotation, account.secretId(), Map.of("requiredHealthyPolls", 100, "pollIntervalSeconds", 60,
+                "pollTimeoutSeconds", 3600));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         Execution execution;
         do {

@@ -55,6 +55,8 @@ import java.util.concurrent.Callable;
                 "3:AWS error: endpoint unreachable, no credentials, access denied, not found",
                 "4:rotate --timeout passed while the execution still runs (it goes on)"})
 public final class VeryfiKeysCli implements Callable<Integer> {
+    /** The alias template.yaml publishes (AutoPublishAlias): the SnapStart version. */
+    static final String LIVE_ALIAS = "live";
 
     @Spec
     CommandSpec spec;
@@ -400,7 +402,9 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                     .put("requestedBy", requestedBy != null ? requestedBy
                             : System.getProperty("user.name", "unknown") + " (veryfi-keys CLI)");
             String function = target.resetFunction();
-            InvokeResponse response = target.lambda().invoke(r -> r.functionName(function)
+            // The live alias: the published version with SnapStart that the template deploys ($LATEST
+            // has neither SnapStart nor, after a settings change, necessarily the same code).
+            InvokeResponse response = target.lambda().invoke(r -> r.functionName(function).qualifier(LIVE_ALIAS)
                     .payload(SdkBytes.fromUtf8String(payload.toString())));
             JsonNode result = Executions.readJson(response.payload() == null ? null : response.payload().asUtf8String());
             if (response.functionError() != null) {

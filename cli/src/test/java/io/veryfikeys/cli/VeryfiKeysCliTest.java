@@ -118,7 +118,8 @@ class VeryfiKeysCliTest {
     @Test
     @Order(1)
     void rotateFollowsTheExecutionToSuccess() {
-        Result r = cli("rotate", ACCOUNT, "--poll-interval", "1", "--healthy-polls", "1", "--grace-period", "0");
+        Result r = cli("rotate", ACCOUNT, "--poll-interval", "1", "--healthy-polls", "1", "--poll-timeout", "60",
+                "--grace-period", "0");
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.err()).isEmpty();
@@ -204,6 +205,9 @@ class VeryfiKeysCliTest {
         assertThat(newKeyId).isNotEqualTo(before);
         assertThat(veryfi.liveKeyIds(CLIENT)).containsExactly(newKeyId);
         assertThat(cli("status", ACCOUNT).out()).containsPattern("AWSCURRENT +key " + newKeyId + " ");
+        // The published version behind the live alias (SnapStart), never $LATEST.
+        List<String> qualifiers = stack.lambdaHost().invokedQualifiers("ResetFunction");
+        assertThat(qualifiers.get(qualifiers.size() - 1)).isEqualTo("live");
     }
 
     @Test

@@ -180,7 +180,7 @@ public final class Demo {
         OUT.println();
 
         OUT.printf("Rotating %s with demo settings: poll consumers every %s s, %s healthy polls in a row, "
-                        + "give up after %s s, grace period %s s%n  (a deployed stack defaults to 60 s, 3, 24 h, 1 h)%n",
+                        + "give up after %s s, grace period %s s%n  (a deployed stack defaults to 120 s, 3, 24 h, 1 h)%n",
                 ACCOUNT, SETTINGS.get("pollIntervalSeconds"), SETTINGS.get("requiredHealthyPolls"),
                 SETTINGS.get("pollTimeoutSeconds"), SETTINGS.get("gracePeriodSeconds"));
         ObjectNode input = JSON.valueToTree(SETTINGS);
@@ -277,12 +277,11 @@ public final class Demo {
         file.putArray("accounts").add(ACCOUNT);
         Files.writeString(localFile, file.toPrettyString());
         OUT.println();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         OUT.println("The local stack keeps running (Ctrl-C stops it). Its endpoint and ARNs are in "
                 + root.relativize(localFile) + ", which --local reads. In another terminal, from " + root + ":");
-        OUT.println("  alias veryfi-keys='" + java + " -jar " + root.resolve("cli/target/veryfi-keys.jar") + "'");
+        OUT.println("  alias veryfi-keys='" + root.resolve("cli/veryfi-keys") + "'");
         OUT.println("  veryfi-keys --local status " + ACCOUNT);
-        OUT.println("  veryfi-keys --local rotate " + ACCOUNT + " --poll-interval 1 --healthy-polls 2 --grace-period 0");
+        OUT.println("  veryfi-keys --local rotate " + ACCOUNT + " --poll-interval 1 --healthy-polls 2 --poll-timeout 60 --grace-period 0");
         OUT.println("  veryfi-keys --local history " + ACCOUNT);
         OUT.println("  veryfi-keys --local reset " + ACCOUNT + " --reason \"demo incident\" --confirm " + ACCOUNT);
         OUT.println("  (or anywhere: --local --endpoint " + stack.endpoint() + ")");

@@ -20,9 +20,27 @@ public record RotationSettings(int pollIntervalSeconds, int requiredHealthyPolls
         check("gracePeriodSeconds", gracePeriodSeconds, 0, WEEK);
     }
 
+    /**
+     * Refuses settings whose poll loops could outgrow Step Functions' history quota (see
+     * {@link HistoryBudget}). Checked when a rotation is planned, not when a later step reads the
+     * plan back: a rotation planned before an upgrade finishes with the settings it started with.
+     */
+    public RotationSettings withinHistoryBudget() {
+        long events = HistoryBudget.worstCase(pollIntervalSeconds, pollTimeoutSeconds);
+        if (events > HistoryBudget.LIMIT) {
+            throw new InvalidInputException("pollTimeoutSeconds " + pollTimeoutSeconds + " with pollIntervalSeconds "
+                    + pollIntervalSeconds + " allows " + (pollTimeoutSeconds / pollIntervalSeconds + 2)
+                    + " polls in each of the two poll loops: the execution history could reach " + events
+                    + " events, and Step Functions fails an execution at " + HistoryBudget.QUOTA
+                    + " (at most " + HistoryBudget.LIMIT + " are planned for, the rest kept for retries); at this interval "
+                    + "pollTimeoutSeconds may be at most " + HistoryBudget.longestTimeout(pollIntervalSeconds));
+        }
+        return this;
+    }
+
     public static RotationSettings fromEnvironment() {
         return new RotationSettings(
-                envInt("POLL_INTERVAL_SECONDS", 60),
+                envInt("POLL_INTERVAL_SECONDS", 120),
                 envInt("REQUIRED_HEALTHY_POLLS", 3),
                 envInt("POLL_TIMEOUT_SECONDS", 24 * 3600),
                 envInt("GRACE_PERIOD_SECONDS", 3600));

@@ -86,7 +86,7 @@ public final class RotationSteps {
         }
         String secretId = SecretIds.validate(request.input().path("secretId").isTextual()
                 ? request.input().get("secretId").asText() : null);
-        RotationSettings settings = defaults.withOverrides(request.input());
+        RotationSettings settings = defaults.withOverrides(request.input()).withinHistoryBudget();
         Log.context("account", secretId);
         Log.context("executionId", request.executionId());
 

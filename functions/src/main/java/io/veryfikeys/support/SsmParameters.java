@@ -66,7 +66,9 @@ public final class SsmParameters {
 
     /** The parameter's value, or empty if it does not exist. */
     public Optional<String> get(String name) {
-        byte[] body = Json.MAPPER.createObjectNode().put("Name", name).toString().getBytes(StandardCharsets.UTF_8);
+        // WithDecryption: a registry kept as a SecureString reads as its plaintext (a String ignores it).
+        byte[] body = Json.MAPPER.createObjectNode().put("Name", name).put("WithDecryption", true).toString()
+                .getBytes(StandardCharsets.UTF_8);
         long started = System.nanoTime();
         long wire = 0;
         for (int attempt = 1; ; attempt++) {

@@ -83,7 +83,7 @@ class SsmParametersTest {
                 .containsEntry("Content-Type", "application/x-amz-json-1.1")
                 .containsEntry("X-Amz-Security-Token", "session-token");
         assertThat(new String(r.body(), StandardCharsets.UTF_8))
-                .isEqualTo("{\"Name\":\"/veryfi-key-rotation/consumers/veryfi/payroll\"}");
+                .isEqualTo("{\"Name\":\"/veryfi-key-rotation/consumers/veryfi/payroll\",\"WithDecryption\":true}");
         String authorization = r.headers().get("Authorization");
         assertThat(authorization).matches("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\\d{8}/eu-west-1/ssm/aws4_request, "
                 + "SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}");

@@ -81,6 +81,9 @@ class BadInputTest extends LocalStackTest {
         }
         bad.add(new Bad("{\"secretId\":" + quote(secretId) + ",\"pollIntervalSeconds\":0}", "pollIntervalSeconds"));
         bad.add(new Bad("{\"secretId\":" + quote(secretId) + ",\"requiredHealthyPolls\":0}", "requiredHealthyPolls"));
+        // Each within its own bounds, together past Step Functions' history quota (the largest values allowed).
+        bad.add(new Bad("{\"secretId\":" + quote(secretId) + ",\"pollIntervalSeconds\":1,\"pollTimeoutSeconds\":604800}",
+                "pollTimeoutSeconds"));
         return bad;
     }
 

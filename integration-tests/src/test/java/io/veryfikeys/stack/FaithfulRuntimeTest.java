@@ -139,6 +139,13 @@ class FaithfulRuntimeTest extends LocalStackTest {
 
         assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(execution.statesEntered().stream().filter("PollConsumers"::equals).count()).isGreaterThanOrEqualTo(4);
+        // The history budget's figure is what a poll really records (see HistoryBudget).
+        List<Long> polls = execution.history().stream()
+                .filter(e -> e.stateEnteredEventDetails() != null && "PollConsumers".equals(e.stateEnteredEventDetails().name()))
+                .map(HistoryEvent::id).toList();
+        for (int i = 1; i < polls.size(); i++) {
+            assertThat(polls.get(i) - polls.get(i - 1)).as("events per poll").isEqualTo(io.veryfikeys.rotation.HistoryBudget.EVENTS_PER_POLL);
+        }
         Map<String, List<Long>> after = stack.lambdaHost().sandboxProcesses();
         assertThat(after.get("DeleteOldKeyFunction")).as("the same warm sandbox").isEqualTo(warm.get("DeleteOldKeyFunction"));
         assertThat(after.get("ReportFunction")).as("the same warm sandbox").isEqualTo(warm.get("ReportFunction"));

@@ -295,6 +295,25 @@ class RotationScenariosTest extends LocalStackTest {
     }
 
     @Test
+    void aFleetRunWhoseDiscoveryFailsAlertsAndFailsWithoutRotatingAnything() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        String fleet = harness.stateMachine("FleetStateMachine");
+        harness.stateMachine("RotationStateMachine");
+        harness.stack.lambdaHost().injectInvokeFault("ListAccountsFunction",
+                io.veryfikeys.localstack.LambdaHost.InvokeFault.INIT_CRASH, 1);
+
+        String arn = harness.sfn.startExecution(b -> b.stateMachineArn(fleet).input("{}")).executionArn();
+        RotationHarness.Execution execution = harness.await(arn, TIMEOUT);
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(execution.statesEntered()).containsExactly("ListAccounts", "ReportDiscoveryFailed", "DiscoveryFailed");
+        JsonNode alert = harness.awaitAlert("fleet", "FAILED", Duration.ofSeconds(20));
+        assertThat(alert.path("step").asText()).isEqualTo("ListAccounts");
+        assertThat(alert.path("executionId").asText()).isEqualTo(arn);
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(account.initialKeyId());
+    }
+
+    @Test
     void theScheduledFleetRunRotatesEveryTaggedAccount() {
         RotationHarness.Account first = harness.account(1, Duration.ZERO);
         RotationHarness.Account second = harness.account(1, Duration.ZERO);
@@ -303,15 +322,22 @@ class RotationScenariosTest extends LocalStackTest {
 
         String arn = harness.sfn.startExecution(b -> b.stateMachineArn(fleet)
                 .input("{\"accounts\":[\"" + first.secretId() + "\",\"" + second.secretId() + "\"],"
-                        + "\"settings\":{\"pollIntervalSeconds\":1,\"requiredHealthyPolls\":1,\"gracePeriodSeconds\":0}}"))
+                        + "\"settings\":{\"pollIntervalSeconds\":1,\"requiredHealthyPolls\":1,\"pollTimeoutSeconds\":60,\"gracePeriodSeconds\":0}}"))
                 .executionArn();
         RotationHarness.Execution execution = harness.await(arn, TIMEOUT);
         executions.add(execution);
         assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         JsonNode output = harness.output(arn);
         assertThat(output.at("/fleet/count").asInt()).isEqualTo(2);
-        assertThat(output.path("results")).hasSize(2)
-                .allSatisfy(result -> assertThat(result.at("/rotation/status").asText()).isEqualTo("SUCCEEDED"));
+        // Only the account and its outcome per account: at this size 1,000 accounts stay far below the
+        // 256 KB limit on a state's output.
+        assertThat(output.path("results")).hasSize(2).allSatisfy(result -> {
+            assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(result.fieldNames()).toIterable().containsExactlyInAnyOrder("account", "status");
+            assertThat(1000L * result.toString().length()).isLessThan(256 * 1024 / 2);
+        });
+        assertThat(output.path("results").findValuesAsText("account"))
+                .containsExactlyInAnyOrder(first.secretId(), second.secretId());
         for (RotationHarness.Account account : List.of(first, second)) {
             assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(1).doesNotContain(account.initialKeyId());
             harness.awaitAlert(account.secretId(), "SUCCEEDED", Duration.ofSeconds(10));

@@ -58,6 +58,14 @@ class SsmParametersOnMotoTest {
     }
 
     @Test
+    void aSecureStringReadsAsItsPlaintext() {
+        String value = "{\"consumers\":[]}";
+        String name = "/veryfi-key-rotation/consumers/ssm-secure-" + UUID.randomUUID();
+        sdk.putParameter(b -> b.name(name).type("SecureString").value(value));
+        assertThat(AwsClients.ssmParameters().get(name)).contains(value);
+    }
+
+    @Test
     void aMissingParameterIsEmptyNotAnError() {
         assertThat(AwsClients.ssmParameters().get("/veryfi-key-rotation/consumers/nobody-" + UUID.randomUUID())).isEmpty();
     }

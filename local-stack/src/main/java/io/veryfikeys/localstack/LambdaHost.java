@@ -288,6 +288,31 @@ public final class LambdaHost implements AutoCloseable {
 
     public void resetInvocationCounts() { invocations.clear(); }
 
+    private final Map<String, List<String>> qualifiers = new ConcurrentHashMap<>();
+
+    /**
+     * The qualifiers the function was invoked with, in order ({@code $LATEST} when none): in AWS only a
+     * published version (the {@code live} alias) runs with SnapStart; {@code $LATEST} does not.
+     */
+    public List<String> invokedQualifiers(String function) {
+        return List.copyOf(qualifiers.getOrDefault(function, List.of()));
+    }
+
+    /** The qualifier of an Invoke: {@code name:qualifier} in the path, else the {@code Qualifier} query parameter. */
+    static String qualifier(String rawName, String rawQuery) {
+        String s = rawName;
+        int fn = s.indexOf(":function:");
+        if (fn >= 0) s = s.substring(fn + ":function:".length());
+        int colon = s.indexOf(':');
+        if (colon >= 0) return s.substring(colon + 1);
+        if (rawQuery != null) {
+            for (String kv : rawQuery.split("&")) {
+                if (kv.startsWith("Qualifier=")) return URLDecoder.decode(kv.substring("Qualifier=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return "$LATEST";
+    }
+
     /**
      * The AWS actions ({@code service:Operation}, IAM's names) each principal called through this
      * endpoint: a function's sandboxes sign with keys issued to the function's logical id, so this
@@ -436,6 +461,8 @@ public final class LambdaHost implements AutoCloseable {
             return;
         }
         invocations.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+        qualifiers.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(qualifier(rawName, ex.getRequestURI().getRawQuery()));
         String requestId = UUID.randomUUID().toString();
         ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
         InvokeFault fault = takeInvokeFault(name);
@@ -538,8 +565,8 @@ public final class LambdaHost implements AutoCloseable {
             handler = CrashingInit.class.getName();
             extraClassPath = CrashingInit.classDirectory();
         }
-        return new Sandbox.Spec(cfg.name(), handler, cfg.timeoutSeconds(), cfg.memoryMb(), cfg.snapStart(),
-                cfg.codeRoot(), env, extraClassPath);
+        return new Sandbox.Spec(cfg.name(), handler, cfg.timeoutSeconds(), cfg.memoryMb(), cfg.codeRoot(), env,
+                extraClassPath);
     }
 
     private static final class HandlerInitException extends RuntimeException {

@@ -202,7 +202,7 @@ public final class LocalAwsStack implements AutoCloseable {
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", f.snapStart() ? "snap-start" : "on-demand");
         if (!f.snapStart()) { // "not available in Lambda SnapStart functions" (snapstart-monitoring.html)
             env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + f.logicalId());
-            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[" + (f.snapStart() ? "1" : "$LATEST") + "]");
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]");
         }
         env.put("_HANDLER", f.handler());
         env.put("LAMBDA_TASK_ROOT", codeRoot.toString());

@@ -38,21 +38,22 @@ import java.util.function.BiConsumer;
 final class Sandbox implements AutoCloseable {
 
     /** What a sandbox runs. {@code environment} is the complete environment of the process. */
-    record Spec(String function, String handler, int timeoutSeconds, int memoryMb, boolean snapStart,
-                Path taskRoot, Map<String, String> environment, Path extraClassPath) { }
+    record Spec(String function, String handler, int timeoutSeconds, int memoryMb, Path taskRoot,
+                Map<String, String> environment, Path extraClassPath) { }
 
     /** An invocation's outcome: the payload, and whether it is a function error (X-Amz-Function-Error). */
     record Outcome(byte[] payload, boolean functionError) {
         String errorType() {
             if (!functionError) return null;
-            String s = new String(payload, StandardCharsets.UTF_8);
-            int i = s.indexOf("\"errorType\"");
-            if (i < 0) return null;
-            int start = s.indexOf('"', s.indexOf(':', i) + 1) + 1;
-            return start <= 0 ? null : s.substring(start, s.indexOf('"', start));
+            try {
+                return JSON.readTree(payload).path("errorType").asText(null);
+            } catch (IOException e) {
+                return null;
+            }
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String API = "/2018-06-01/runtime";
     /** A SnapStart snapshot may take its time at publish; a sandbox that never gets ready is given up. */
     static final Duration INIT_BOUND = Duration.ofSeconds(120);
@@ -263,8 +264,12 @@ final class Sandbox implements AutoCloseable {
     }
 
     private static Outcome error(String type, String message) {
-        return new Outcome(("{\"errorType\":\"" + type + "\",\"errorMessage\":\"" + message.replace("\"", "'") + "\"}")
-                .getBytes(StandardCharsets.UTF_8), true);
+        try {
+            return new Outcome(JSON.writeValueAsBytes(JSON.createObjectNode().put("errorType", type)
+                    .put("errorMessage", message)), true);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Fails whatever waits and stops the process. */
