@@ -11,9 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * CI's one-iteration smoke of the benchmark ({@code benchmarks/run --smoke}): the deployable's
- * functions run a whole rotation, a list and a reset, each in a new sandbox on the faithful runtime
- * and again in a fresh probe JVM, driven by the real state machine on the local stack, and the
- * per-rotation budget holds. Timing figures are printed,
+ * functions run a whole rotation, a list and a reset, each in a new sandbox on the faithful runtime,
+ * driven by the real state machine on the local stack, two probe JVMs start, and the per-rotation
+ * budget holds. Timing figures are printed,
  * never asserted: CI machines are too noisy for that.
  */
 class BenchmarkSmokeTest {
@@ -32,10 +32,8 @@ class BenchmarkSmokeTest {
                 "ReportFunction", "ListAccountsFunction", "ResetFunction");
         assertThat(result.sandboxColdStarts().values()).allSatisfy(starts ->
                 assertThat(starts).allSatisfy(c -> assertThat(c.error()).as(c.toString()).isFalse()));
-        assertThat(result.samples()).containsKeys("hello/HelloFunction", "optimized/PlanFunction",
-                "optimized/CreateKeyFunction", "optimized/VerifyNewKeyFunction", "optimized/PromoteFunction",
-                "optimized/PollConsumersFunction", "optimized/DeleteOldKeyFunction", "optimized/ReportFunction",
-                "optimized/ListAccountsFunction", "optimized/ResetFunction");
+        // and the probe path (sections 1a and 1b) still starts its children
+        assertThat(result.samples()).containsKeys("hello/HelloFunction", "optimized/ListAccountsFunction");
     }
 
     @Test

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing assumes the commercial partition.
  */
 class DeployReadinessTemplateTest {
-    private static final JsonNode RESOURCES = SamTemplate.load(LocalAwsStackExtension.findTemplate()).tree().path("Resources");
+    private static final JsonNode TEMPLATE = SamTemplate.load(LocalAwsStackExtension.findTemplate()).tree();
+    private static final JsonNode RESOURCES = TEMPLATE.path("Resources");
 
     /**
      * CloudWatch alarm actions cannot publish to a topic encrypted with the AWS managed key
@@ -89,5 +90,38 @@ class DeployReadinessTemplateTest {
                     .filter(line -> !line.strip().startsWith("#") && line.contains("arn:aws:")).toList();
             assertThat(literal).as(file).isEmpty();
         }
+    }
+
+    /**
+     * With the optional customer managed key for the secrets, every function that reads a secret
+     * may decrypt with it and every one that writes one may also generate data keys; without it
+     * (the AWS managed key), no KMS grant exists at all.
+     */
+    @Test
+    void theSecretsKeyIsGrantedToExactlyTheFunctionsThatReadOrWriteSecrets() {
+        assertThat(TEMPLATE.path("Conditions").path("HasSecretsKmsKey").toString()).contains("SecretsKmsKeyArn");
+        RESOURCES.fields().forEachRemaining(r -> {
+            if (!"AWS::Serverless::Function".equals(r.getValue().path("Type").asText())) return;
+            Set<String> secretActions = new HashSet<>();
+            Set<String> kmsActions = new HashSet<>();
+            for (JsonNode policy : r.getValue().path("Properties").path("Policies")) {
+                for (JsonNode statement : policy.path("Statement")) {
+                    statement.path("Action").forEach(a -> secretActions.add(a.asText()));
+                }
+                JsonNode conditional = policy.path("Fn::If");
+                if (conditional.isArray()) {
+                    assertThat(conditional.get(0).asText()).isEqualTo("HasSecretsKmsKey");
+                    assertThat(conditional.get(2).path("Ref").asText()).isEqualTo("AWS::NoValue");
+                    for (JsonNode statement : conditional.get(1).path("Statement")) {
+                        assertThat(statement.path("Resource").path("Ref").asText()).isEqualTo("SecretsKmsKeyArn");
+                        statement.path("Action").forEach(a -> kmsActions.add(a.asText()));
+                    }
+                }
+            }
+            Set<String> expected = new HashSet<>();
+            if (secretActions.contains("secretsmanager:GetSecretValue")) expected.add("kms:Decrypt");
+            if (secretActions.contains("secretsmanager:PutSecretValue")) expected.addAll(List.of("kms:Decrypt", "kms:GenerateDataKey"));
+            assertThat(kmsActions).as(r.getKey()).isEqualTo(expected);
+        });
     }
 }
