@@ -42,8 +42,6 @@ final class ContainerCredentialsEndpoint {
     /** How long credentials handed out from now on stay valid. */
     void lifetime(Duration lifetime) { this.lifetime = lifetime; }
 
-    Duration lifetime() { return lifetime; }
-
     /** A new sandbox's authorization token. */
     String register(String function, String sandboxId) {
         byte[] b = new byte[32];

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -119,11 +118,6 @@ public final class CredentialsAuthority {
         if (issued.expiration() != null && !clock.instant().isBefore(issued.expiration()))
             return new Check(issued, Refusal.EXPIRED);
         return new Check(issued, null);
-    }
-
-    /** The issued key with that id, if any (tests). */
-    public Optional<Issued> find(String accessKeyId) {
-        return Optional.ofNullable(byAccessKey.get(accessKeyId));
     }
 
     /** How many distinct temporary keys were issued to the function's sandboxes. */

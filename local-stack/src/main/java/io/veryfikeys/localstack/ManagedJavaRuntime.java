@@ -143,6 +143,4 @@ final class ManagedJavaRuntime {
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "--add-opens=java.base/java.io=ALL-UNNAMED",
                 "-XX:+ErrorFileToStderr", "-XX:-UsePerfData");
     }
-
-    int javaMajor() { return javaMajor; }
 }

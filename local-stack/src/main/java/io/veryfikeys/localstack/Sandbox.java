@@ -81,7 +81,6 @@ final class Sandbox implements AutoCloseable {
     private final AtomicReference<Invocation> current = new AtomicReference<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile byte[] initError;
-    private volatile boolean restored;
     private final long spawned = System.nanoTime();
     private volatile long restoreAsked;
     private volatile long firstNext;
@@ -143,8 +142,6 @@ final class Sandbox implements AutoCloseable {
 
     boolean alive() { return !closed && process.isAlive(); }
 
-    boolean initialized() { return ready.isDone() && !ready.isCompletedExceptionally(); }
-
     /** Runs one invocation and waits for its outcome (success, function error, timeout, crash). */
     Outcome invoke(String requestId, byte[] payload) {
         long asked = System.nanoTime();
@@ -193,7 +190,6 @@ final class Sandbox implements AutoCloseable {
                 // credentials are fresh: anything resolved before the checkpoint is over.
                 restoreAsked = System.nanoTime();
                 credentials.restored(id);
-                restored = true;
                 send(ex, 200, "");
             } else {
                 send(ex, 404, "{\"errorMessage\":\"unknown runtime API path " + path + "\",\"errorType\":\"InvalidRequest\"}");
@@ -316,8 +312,6 @@ final class Sandbox implements AutoCloseable {
             }
         }
     }
-
-    boolean restored() { return restored; }
 
     /** The first invocation's phases, once it is over (null before). */
     ColdStart coldStart() { return coldStart; }
