@@ -107,28 +107,21 @@ public final class RotationHarness implements AutoCloseable {
         }
         System.setOut(tee(System.out));
         System.setErr(tee(System.err));
-        Log.redirect(tee(handlerFile));
+        handlerLog = tee(handlerFile);
+        Log.redirect(handlerLog);
         capturing = true;
     }
 
+    /** The handler log: this JVM's handler lines and, through the listener below, the sandboxes' lines. */
+    private static PrintStream handlerLog;
     private static final java.util.Set<Object> LISTENING = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
-    private static PrintStream functionLog;
 
     /** The functions' own log lines (printed by their sandboxes) join the handler log and the leak scan. */
     private static synchronized void captureFunctionLogs(LocalAwsStack stack) {
         if (!LISTENING.add(stack.lambdaHost())) {
             return;
         }
-        if (functionLog == null) {
-            OutputStream file;
-            try {
-                file = new java.io.FileOutputStream("target/handler-logs.jsonl", true);
-            } catch (java.io.IOException e) {
-                file = OutputStream.nullOutputStream();
-            }
-            functionLog = tee(file);
-        }
-        PrintStream out = functionLog;
+        PrintStream out = handlerLog;
         stack.lambdaHost().addLogListener((function, line) -> out.println(line));
     }
 

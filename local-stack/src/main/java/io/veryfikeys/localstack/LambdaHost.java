@@ -300,9 +300,7 @@ public final class LambdaHost implements AutoCloseable {
 
     /** The qualifier of an Invoke: {@code name:qualifier} in the path, else the {@code Qualifier} query parameter. */
     static String qualifier(String rawName, String rawQuery) {
-        String s = rawName;
-        int fn = s.indexOf(":function:");
-        if (fn >= 0) s = s.substring(fn + ":function:".length());
+        String s = withoutArnPrefix(rawName);
         int colon = s.indexOf(':');
         if (colon >= 0) return s.substring(colon + 1);
         if (rawQuery != null) {
@@ -354,11 +352,15 @@ public final class LambdaHost implements AutoCloseable {
      * a partial ARN (account:function:name[:qualifier]) or a full ARN (with or without a qualifier).
      */
     public static String functionName(String raw) {
-        String s = raw;
-        int fn = s.indexOf(":function:");
-        if (fn >= 0) s = s.substring(fn + ":function:".length());
+        String s = withoutArnPrefix(raw);
         int colon = s.indexOf(':');
         return colon < 0 ? s : s.substring(0, colon);
+    }
+
+    /** {@code name[:qualifier]}: what follows {@code :function:} in an ARN, or the name as given. */
+    private static String withoutArnPrefix(String raw) {
+        int fn = raw.indexOf(":function:");
+        return fn < 0 ? raw : raw.substring(fn + ":function:".length());
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -395,7 +397,8 @@ public final class LambdaHost implements AutoCloseable {
         }
     }
 
-    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/[^/]+/[^/]+/([^/]+)/");
+    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
+    private static final Pattern PRESIGNED_CREDENTIAL = Pattern.compile("X-Amz-Credential=([^%/&]+)");
 
     /** Reads the access key and session token a request was signed with (header or presigned query). */
     private CredentialsAuthority.Check authenticate(HttpExchange ex) {
@@ -406,7 +409,7 @@ public final class LambdaHost implements AutoCloseable {
             if (m.find()) accessKey = m.group(1);
         } else {
             String q = String.valueOf(ex.getRequestURI().getRawQuery());
-            Matcher m = Pattern.compile("X-Amz-Credential=([^%/&]+)").matcher(q);
+            Matcher m = PRESIGNED_CREDENTIAL.matcher(q);
             if (m.find()) accessKey = m.group(1);
         }
         String token = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
@@ -554,8 +557,6 @@ public final class LambdaHost implements AutoCloseable {
 
     /** The sandbox of a function: the template's environment plus the credentials endpoint and overrides. */
     private Sandbox.Spec spec(FunctionConfig cfg) {
-        if (cfg.codeRoot() == null)
-            throw new IllegalStateException("function " + cfg.name() + " has no code root (the deployable) to run in a sandbox");
         Map<String, String> env = new java.util.LinkedHashMap<>(cfg.environment());
         env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", containerCredentialsUri().toString());
         String handler = cfg.handler();
