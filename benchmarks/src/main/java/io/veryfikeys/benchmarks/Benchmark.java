@@ -88,6 +88,9 @@ public final class Benchmark {
     }
 
     /** Test tuning given to the sandboxes, as the integration tests give it. */
+    /** ListAccounts as the fleet state machine invokes it for the input {@code {}}, with the template's defaults. */
+    static final String LIST_ACCOUNTS_EVENT = "{\"input\":{},\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\","
+            + "\"rotationTagKey\":\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}}";
     static final Map<String, String> TUNING = Map.of("VERIFY_RETRY_DELAY_MILLIS", "100", "STORE_RETRY_BASE_MILLIS", "50");
 
     public static void main(String[] args) throws Exception {
@@ -201,7 +204,7 @@ public final class Benchmark {
                                 revertEvent(stack, accounts, rotation), null));
                     }
                     add(samples, children.cold(variant, "ListAccountsFunction",
-                            ForkingHandler.HANDLERS.get("ListAccountsFunction"), "{}".getBytes(StandardCharsets.UTF_8), null));
+                            ForkingHandler.HANDLERS.get("ListAccountsFunction"), LIST_ACCOUNTS_EVENT.getBytes(StandardCharsets.UTF_8), null));
                     if (!options.smoke()) {
                         add(samples, children.cold(variant, "ResetFunction", ForkingHandler.HANDLERS.get("ResetFunction"),
                                 resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId()),
@@ -238,7 +241,7 @@ public final class Benchmark {
                         if (!Files.exists(archive)) {
                             byte[] event = function.equals("ResetFunction")
                                     ? resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId())
-                                    : "{}".getBytes(StandardCharsets.UTF_8);
+                                    : LIST_ACCOUNTS_EVENT.getBytes(StandardCharsets.UTF_8);
                             children.cold(cdsBase.withOptions("appcds-training", templateJavaToolOptions
                                     + " -XX:ArchiveClassesAtExit=" + archive), function, ForkingHandler.HANDLERS.get(function), event, null);
                         }
@@ -247,7 +250,7 @@ public final class Benchmark {
                             optimized.withOptions("no-cds", templateJavaToolOptions + " -Xshare:off"))) {
                         jvmOptions.computeIfAbsent(v.name() + "/ListAccountsFunction", k -> new ArrayList<>())
                                 .add(children.cold(v, "ListAccountsFunction", ForkingHandler.HANDLERS.get("ListAccountsFunction"),
-                                        "{}".getBytes(StandardCharsets.UTF_8), null));
+                                        LIST_ACCOUNTS_EVENT.getBytes(StandardCharsets.UTF_8), null));
                         jvmOptions.computeIfAbsent(v.name() + "/ResetFunction", k -> new ArrayList<>())
                                 .add(children.cold(v, "ResetFunction", ForkingHandler.HANDLERS.get("ResetFunction"),
                                         resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId()), null));
@@ -257,7 +260,7 @@ public final class Benchmark {
                                 + " -XX:SharedArchiveFile=" + work.resolve("appcds-" + function + ".jsa"));
                         byte[] event = function.equals("ResetFunction")
                                 ? resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId())
-                                : "{}".getBytes(StandardCharsets.UTF_8);
+                                : LIST_ACCOUNTS_EVENT.getBytes(StandardCharsets.UTF_8);
                         jvmOptions.computeIfAbsent("appcds/" + function, k -> new ArrayList<>())
                                 .add(children.cold(appCds, function, ForkingHandler.HANDLERS.get(function), event, null));
                     }
@@ -312,7 +315,7 @@ public final class Benchmark {
             throw new IllegalStateException("rotation on the sandboxes did not succeed: " + execution.status()
                     + " " + execution.statesEntered());
         }
-        expectOk(stack.invoke("ListAccountsFunction", "{}"), "ListAccountsFunction");
+        expectOk(stack.invoke("ListAccountsFunction", LIST_ACCOUNTS_EVENT), "ListAccountsFunction");
         expectOk(stack.invoke("ResetFunction", new String(resetEvent(accounts.create(0, Duration.ofMillis(100)).secretId()),
                 StandardCharsets.UTF_8)), "ResetFunction");
         if (revert != null) expectOk(stack.invoke("RevertFunction", new String(revert, StandardCharsets.UTF_8)), "RevertFunction");

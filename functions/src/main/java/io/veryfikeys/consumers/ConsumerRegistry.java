@@ -23,19 +23,18 @@ public final class ConsumerRegistry {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final Supplier<SsmParameters> ssm;
-    private final String prefix;
 
-    public ConsumerRegistry(Supplier<SsmParameters> ssm, String prefix) {
+    public ConsumerRegistry(Supplier<SsmParameters> ssm) {
         this.ssm = ssm;
-        this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 
-    public String parameterName(String secretName) {
-        return prefix + "/" + secretName;
+    /** The registry of {@code secretName} under {@code prefix} (the template's ConsumerRegistryPrefix). */
+    public static String parameterName(String prefix, String secretName) {
+        return (prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix) + "/" + secretName;
     }
 
-    public List<Consumer> consumersOf(String secretName) {
-        String parameter = parameterName(secretName);
+    public List<Consumer> consumersOf(String prefix, String secretName) {
+        String parameter = parameterName(prefix, secretName);
         String document = ssm.get().get(parameter).orElseThrow(() -> new InvalidConsumerRegistryException(
                 "no consumer registry for " + secretName + ": create SSM parameter " + parameter
                         + " (an empty {\"consumers\":[]} is allowed)"));

@@ -4,7 +4,9 @@ import io.veryfikeys.rotation.RunningRotations;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SecretVersions;
+import io.veryfikeys.support.AwsCallTimeouts;
 import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.InvocationDeadline;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Notifications;
 import io.veryfikeys.support.SecretIds;
@@ -41,23 +43,20 @@ public final class AccountReset {
     private final RunningRotations running;
     private final Notifications notifications;
     private final String rotationStateMachineArn;
-    private final int keysToKeep;
+    private final ResetSettings settings;
     private final Duration storeRetryBase;
     private final int storeAttempts;
     private final Clock clock;
 
     public AccountReset(AccountSecrets secrets, VeryfiKeysClient veryfi, RunningRotations running,
-                        Notifications notifications, String rotationStateMachineArn, int keysToKeep,
+                        Notifications notifications, String rotationStateMachineArn, ResetSettings settings,
                         Duration storeRetryBase, int storeAttempts, Clock clock) {
-        if (keysToKeep < 1 || keysToKeep > 2) {
-            throw new IllegalStateException("KEYS_TO_KEEP must be 1 or 2");
-        }
         this.secrets = secrets;
         this.veryfi = veryfi;
         this.running = running;
         this.notifications = notifications;
         this.rotationStateMachineArn = rotationStateMachineArn;
-        this.keysToKeep = keysToKeep;
+        this.settings = settings;
         this.storeRetryBase = storeRetryBase;
         this.storeAttempts = storeAttempts;
         this.clock = clock;
@@ -107,7 +106,7 @@ public final class AccountReset {
         if (secrets.hasVersion(secretId, versionId)) {
             long keyId = secrets.read(secretId, versionId).apiKeyId();
             LOG.info("reset.already_done", "versionId", versionId, "keyId", keyId);
-            return result(secretId, keyId, versionId, List.of(), List.of(), true);
+            return result(secretId, keyId, versionId, List.of(), null, List.of(), true);
         }
 
         List<String> stopped = new ArrayList<>();
@@ -132,10 +131,12 @@ public final class AccountReset {
             // A pending key from an interrupted rotation died with the reset.
             secrets.removeLabel(secretId, SecretVersions.PENDING, pending);
         });
+        // Read only now: the new key is stored whatever the setting says, and with one key there is nothing to decide.
+        ResetSettings.KeysToKeep keysToKeep = keys.size() > 1 ? settings.keysToKeep() : null;
         List<Long> deleted = new ArrayList<>();
         Long spareKeyId = null;
         for (ApiKey extra : keys.subList(1, keys.size())) {
-            if (keysToKeep == 2 && spareKeyId == null && storeSpare(secretId, versionId, stored, extra)) {
+            if (keysToKeep.count() == 2 && spareKeyId == null && storeSpare(secretId, versionId, stored, extra)) {
                 spareKeyId = extra.id();
                 continue;
             }
@@ -162,6 +163,9 @@ public final class AccountReset {
         alert.put("deletedKeyIds", deleted);
         alert.put("spareKeyId", spareKeyId);
         alert.put("stoppedExecutions", stopped);
+        if (keysToKeep != null && keysToKeep.problem() != null) {
+            alert.put("settingsProblem", keysToKeep.problem());
+        }
         notifications.alert("Veryfi keys RESET: " + secretId, "RESET", alert);
 
         Map<String, Object> event = new LinkedHashMap<>();
@@ -173,7 +177,7 @@ public final class AccountReset {
         event.put("time", clock.instant().toString());
         notifications.keyRotated(event);
         LOG.info("reset.done", "keyId", keep.id(), "deleted", deleted.size(), "stopped", stopped.size());
-        return result(secretId, keep.id(), versionId, deleted, stopped, false);
+        return result(secretId, keep.id(), versionId, deleted, spareKeyId, stopped, false);
     }
 
     /**
@@ -215,23 +219,28 @@ public final class AccountReset {
 
     private void storeOrAlert(String secretId, String versionId, AccountSecret secret, String reason, String invokedBy) {
         RuntimeException last = null;
+        int attempts = 0;
         for (int attempt = 1; attempt <= storeAttempts; attempt++) {
+            attempts = attempt;
             try {
                 secrets.putCurrent(secretId, versionId, secret);
                 return;
             } catch (RuntimeException e) {
                 last = e;
                 LOG.error("reset.store_failed", e, "attempt", attempt);
-                if (attempt < storeAttempts) {
-                    sleep(storeRetryBase.multipliedBy(1L << Math.min(attempt - 1, 5)));
+                Duration delay = storeRetryBase.multipliedBy(1L << Math.min(attempt - 1, 5));
+                // Stop while the alert below can still be sent: past the function's timeout nobody would hear of this.
+                if (attempt == storeAttempts || !InvocationDeadline.allows(delay.plus(AwsCallTimeouts.SDK_CALL))) {
+                    break;
                 }
+                sleep(delay);
             }
         }
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", "LOCKED_OUT");
         alert.put("summary", "URGENT: the keys of " + secretId + " were reset at Veryfi but the new key could not be"
-                + " stored in Secrets Manager after " + storeAttempts + " attempts. Every consumer is locked out."
+                + " stored in Secrets Manager after " + attempts + " attempts. Every consumer is locked out."
                 + " Reset the account again from the Veryfi portal and store the new key in the secret by hand.");
         alert.put("reason", reason);
         alert.put("invokedBy", invokedBy);
@@ -239,7 +248,7 @@ public final class AccountReset {
         alert.put("time", clock.instant().toString());
         notifications.alert("URGENT Veryfi account LOCKED OUT: " + secretId, "LOCKED_OUT", alert);
         throw new SecretWriteFailedException("the new key of " + secretId + " could not be stored after "
-                + storeAttempts + " attempts; the account is locked out (see the alert)", last);
+                + attempts + " attempts; the account is locked out (see the alert)", last);
     }
 
     private boolean storeSpare(String secretId, String versionId, AccountSecret stored, ApiKey spare) {
@@ -264,12 +273,13 @@ public final class AccountReset {
     }
 
     private static Map<String, Object> result(String secretId, long keyId, String versionId, List<Long> deleted,
-                                              List<String> stopped, boolean alreadyDone) {
+                                              Long spareKeyId, List<String> stopped, boolean alreadyDone) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("secretId", secretId);
         result.put("newKeyId", keyId);
         result.put("versionId", versionId);
         result.put("deletedKeyIds", deleted);
+        result.put("spareKeyId", spareKeyId);
         result.put("stoppedExecutions", stopped);
         result.put("alreadyDone", alreadyDone);
         return result;

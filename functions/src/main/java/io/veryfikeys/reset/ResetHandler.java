@@ -26,7 +26,7 @@ public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Ob
             new RunningRotations(AwsClients::sfn),
             Notifications.fromEnvironment(),
             Env.require("ROTATION_STATE_MACHINE_ARN"),
-            Integer.parseInt(Env.get("KEYS_TO_KEEP", "1")),
+            new ResetSettings(AwsClients::ssmParameters, Env.get("RESET_SETTINGS_PARAMETER", null)),
             Duration.ofMillis(Long.parseLong(Env.get("STORE_RETRY_BASE_MILLIS", "500"))),
             Integer.parseInt(Env.get("STORE_ATTEMPTS", "8")),
             Clock.systemUTC());

@@ -41,7 +41,10 @@ public final class HandlerPriming {
     static void plan() {
         Priming.common();
         Priming.json(PlanRequest.class, "{\"input\":{\"secretId\":\"" + SECRET + "\",\"requiredHealthyPolls\":1},"
-                + "\"executionId\":\"" + EXECUTION + "\",\"stateMachineArn\":\"" + STATE_MACHINE + "\"}");
+                + "\"executionId\":\"" + EXECUTION + "\",\"stateMachineArn\":\"" + STATE_MACHINE + "\","
+                + "\"deploySettings\":{\"pollIntervalSeconds\":\"120\",\"requiredHealthyPolls\":\"3\","
+                + "\"pollTimeoutSeconds\":\"86400\",\"gracePeriodSeconds\":\"3600\","
+                + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\"}}");
         Priming.json(Plan.class, PLAN);
         readSecret();
         Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
@@ -103,7 +106,9 @@ public final class HandlerPriming {
 
     static void listAccounts() {
         Priming.common();
-        Priming.json(com.fasterxml.jackson.databind.JsonNode.class, "{\"settings\":{\"gracePeriodSeconds\":0}}");
+        Priming.json(com.fasterxml.jackson.databind.JsonNode.class, "{\"input\":{\"settings\":{\"gracePeriodSeconds\":0}},"
+                + "\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":\"veryfi-key-rotation\","
+                + "\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}}");
         Priming.sdkCall(AwsClients::secretsManager, c -> c.listSecrets(ListSecretsRequest.builder()
                 .filters(f -> f.key("name").values("veryfi/")).maxResults(100).build()));
     }
@@ -117,6 +122,7 @@ public final class HandlerPriming {
         Priming.sdkCall(AwsClients::secretsManager, c -> c.putSecretValue(b -> b.secretId(SECRET)
                 .clientRequestToken(VERSION).secretString("{}").versionStages("AWSCURRENT")));
         moveStage();
+        Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/priming/reset-settings"));
         Priming.sdkCall(AwsClients::sfn, c -> c.listExecutions(b -> b.stateMachineArn(STATE_MACHINE)
                 .statusFilter("RUNNING").maxResults(100)));
         Priming.sdkCall(AwsClients::sfn, c -> c.stopExecution(b -> b.executionArn(EXECUTION).cause("priming")));

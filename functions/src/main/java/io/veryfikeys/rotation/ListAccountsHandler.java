@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.support.AwsClients;
-import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.support.Priming;
@@ -18,9 +17,14 @@ import java.util.stream.StreamSupport;
 
 /**
  * First state of the fleet run: the accounts to rotate are the secrets under the configured name
- * prefix that carry the rotation tag. An explicit {@code "accounts"} list in the input replaces
- * the discovery (to rotate a chosen few), and {@code "settings"} (the rotation overrides, e.g.
- * {@code gracePeriodSeconds}) is handed to every account's rotation.
+ * prefix that carry the rotation tag. An explicit {@code "accounts"} list in the fleet input
+ * replaces the discovery (to rotate a chosen few), and {@code "settings"} (the rotation overrides,
+ * e.g. {@code gracePeriodSeconds}) is handed to every account's rotation.
+ *
+ * <p>The state machine passes {@code {"input": <fleet input>, "deploySettings": {...}}}: the
+ * prefix, tag and concurrency are template parameters that travel in the fleet definition, not in
+ * this function's environment, so that a deploy that changes them reaches the next run (see
+ * {@link DeploySettings} for why).
  */
 public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String, Object>> {
     private static final AccountSecrets SECRETS = new AccountSecrets(AwsClients::secretsManager);
@@ -37,8 +41,10 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
     }
 
     @Override
-    protected Map<String, Object> handle(JsonNode input, Context context) {
-        if (!input.isObject()) {
+    protected Map<String, Object> handle(JsonNode request, Context context) {
+        Fleet fleet = Fleet.from(request.get("deploySettings"));
+        JsonNode input = request.get("input");
+        if (input == null || !input.isObject()) {
             throw new InvalidInputException("the fleet input must be a JSON object ({} rotates every tagged account)");
         }
         Map<String, Object> settings = settings(input.get("settings"));
@@ -50,16 +56,14 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             names = StreamSupport.stream(input.get("accounts").spliterator(), false)
                     .map(node -> SecretIds.validate(node.isTextual() ? node.asText() : null)).distinct().toList();
         } else {
-            names = SECRETS.listTagged(Env.get("SECRET_NAME_PREFIX", "veryfi/"),
-                    Env.get("ROTATION_TAG_KEY", "veryfi-key-rotation"), Env.get("ROTATION_TAG_VALUE", "enabled"));
+            names = SECRETS.listTagged(fleet.secretNamePrefix(), fleet.tagKey(), fleet.tagValue());
         }
         List<Map<String, Object>> accounts = names.stream().map(name -> {
             Map<String, Object> rotationInput = new LinkedHashMap<>(settings);
             rotationInput.put("secretId", name);
             return rotationInput;
         }).toList();
-        return Map.of("accounts", accounts, "maxConcurrency", Integer.parseInt(Env.get("MAX_CONCURRENCY", "5")),
-                "count", accounts.size());
+        return Map.of("accounts", accounts, "maxConcurrency", fleet.maxConcurrency(), "count", accounts.size());
     }
 
     private static Map<String, Object> settings(JsonNode node) {
@@ -75,8 +79,24 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
                 throw new InvalidInputException("settings." + name + " is not a rotation setting; known: " + SETTINGS);
             }
         });
-        RotationSettings.fromEnvironment().withOverrides(node); // validates ranges before any rotation starts
+        RotationSettings.checkOverrides(node);
         node.fields().forEachRemaining(field -> settings.put(field.getKey(), field.getValue().intValue()));
         return settings;
+    }
+
+    /** The fleet's template parameters, as the fleet state machine passes them. */
+    record Fleet(String secretNamePrefix, String tagKey, String tagValue, int maxConcurrency) {
+        static Fleet from(JsonNode node) {
+            if (node == null || !node.isObject()) {
+                throw new InvalidInputException("the ListAccounts input has no deploySettings object: the fleet state "
+                        + "machine passes the template's settings (deploy statemachine/fleet.asl.json with template.yaml)");
+            }
+            int maxConcurrency = DeploySettings.number(node, "maxConcurrency");
+            if (maxConcurrency < 1 || maxConcurrency > 40) {
+                throw new InvalidInputException("deploySettings.maxConcurrency must be between 1 and 40, got " + maxConcurrency);
+            }
+            return new Fleet(DeploySettings.text(node, "secretNamePrefix"), DeploySettings.text(node, "rotationTagKey"),
+                    DeploySettings.text(node, "rotationTagValue"), maxConcurrency);
+        }
     }
 }

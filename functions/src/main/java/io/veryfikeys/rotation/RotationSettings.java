@@ -1,13 +1,12 @@
 package io.veryfikeys.rotation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
 
 /**
- * How patient a rotation is with consumers. Defaults come from the function's environment
- * (the template's parameters); an execution input may override each one within bounds, e.g.
- * for an urgent rotation with a short grace period.
+ * How patient a rotation is with consumers. Defaults are the template's parameters, which the
+ * state machine passes to Plan ({@link DeploySettings}); an execution input may override each one
+ * within bounds, e.g. for an urgent rotation with a short grace period.
  */
 public record RotationSettings(int pollIntervalSeconds, int requiredHealthyPolls, int pollTimeoutSeconds,
                                int gracePeriodSeconds) {
@@ -38,12 +37,12 @@ public record RotationSettings(int pollIntervalSeconds, int requiredHealthyPolls
         return this;
     }
 
-    public static RotationSettings fromEnvironment() {
-        return new RotationSettings(
-                envInt("POLL_INTERVAL_SECONDS", 120),
-                envInt("REQUIRED_HEALTHY_POLLS", 3),
-                envInt("POLL_TIMEOUT_SECONDS", 24 * 3600),
-                envInt("GRACE_PERIOD_SECONDS", 3600));
+    /**
+     * Checks the overrides an input carries, each against its own bounds, without knowing the
+     * defaults: the fleet run refuses a bad override before any account's rotation starts.
+     */
+    public static void checkOverrides(JsonNode input) {
+        new RotationSettings(1, 1, 1, 0).withOverrides(input); // the smallest valid values: only the overrides are judged
     }
 
     public RotationSettings withOverrides(JsonNode input) {
@@ -63,18 +62,6 @@ public record RotationSettings(int pollIntervalSeconds, int requiredHealthyPolls
             throw new InvalidInputException(name + " must be a whole number");
         }
         return value.intValue();
-    }
-
-    private static int envInt(String name, int defaultValue) {
-        String text = Env.get(name, null);
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("environment variable " + name + " must be a whole number");
-        }
     }
 
     private static void check(String name, int value, int min, int max) {

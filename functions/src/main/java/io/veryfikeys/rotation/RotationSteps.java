@@ -46,20 +46,18 @@ public final class RotationSteps {
     private final ConsumerHealth health;
     private final RunningRotations running;
     private final Notifications notifications;
-    private final RotationSettings defaults;
     private final Clock clock;
     private final Duration verifyRetryDelay;
 
     public RotationSteps(AccountSecrets secrets, VeryfiKeysClient veryfi, ConsumerRegistry registry,
                          ConsumerHealth health, RunningRotations running, Notifications notifications,
-                         RotationSettings defaults, Clock clock, Duration verifyRetryDelay) {
+                         Clock clock, Duration verifyRetryDelay) {
         this.secrets = secrets;
         this.veryfi = veryfi;
         this.registry = registry;
         this.health = health;
         this.running = running;
         this.notifications = notifications;
-        this.defaults = defaults;
         this.clock = clock;
         this.verifyRetryDelay = verifyRetryDelay;
     }
@@ -69,11 +67,10 @@ public final class RotationSteps {
         return new RotationSteps(
                 new AccountSecrets(AwsClients::secretsManager),
                 VeryfiKeysClient.create(),
-                new ConsumerRegistry(AwsClients::ssmParameters, Env.get("CONSUMER_REGISTRY_PREFIX", "/veryfi-key-rotation/consumers")),
+                new ConsumerRegistry(AwsClients::ssmParameters),
                 new ConsumerHealth(),
                 new RunningRotations(AwsClients::sfn),
                 Notifications.fromEnvironment(),
-                RotationSettings.fromEnvironment(),
                 Clock.systemUTC(),
                 Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))));
     }
@@ -86,7 +83,8 @@ public final class RotationSteps {
         }
         String secretId = SecretIds.validate(request.input().path("secretId").isTextual()
                 ? request.input().get("secretId").asText() : null);
-        RotationSettings settings = defaults.withOverrides(request.input()).withinHistoryBudget();
+        DeploySettings deployed = DeploySettings.from(request.deploySettings());
+        RotationSettings settings = deployed.rotation().withOverrides(request.input()).withinHistoryBudget();
         Log.context("account", secretId);
         Log.context("executionId", request.executionId());
 
@@ -98,7 +96,7 @@ public final class RotationSteps {
 
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
-        List<Consumer> consumers = registry.consumersOf(secretId);
+        List<Consumer> consumers = registry.consumersOf(deployed.consumerRegistryPrefix(), secretId);
 
         List<Long> live;
         try {

@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -32,8 +33,8 @@ public final class AwsClients {
     private static final Log LOG = Log.get(AwsClients.class);
     private static final SdkHttpClient HTTP = ClientBuild.timed("aws-http", () -> new PrimingHttpClient(
             UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(3))
-                    .socketTimeout(Duration.ofSeconds(10))
+                    .connectionTimeout(AwsCallTimeouts.CONNECT)
+                    .socketTimeout(AwsCallTimeouts.SOCKET)
                     .build()));
 
     /**
@@ -72,9 +73,18 @@ public final class AwsClients {
      * {@link Priming} runs, {@link PrimingHttpClient} answers instead of AWS, and nothing is logged.)
      */
     private static final ClientOverrideConfiguration OVERRIDES = ClientOverrideConfiguration.builder()
+            // Hard bounds on each call, its retries included (see AwsCallTimeouts).
+            .apiCallAttemptTimeout(AwsCallTimeouts.SDK_ATTEMPT)
+            .apiCallTimeout(AwsCallTimeouts.SDK_CALL)
             .addExecutionInterceptor(new ExecutionInterceptor() {
                 @Override
                 public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                    if (!Priming.active() && !InvocationDeadline.mayStart(AwsCallTimeouts.SDK_CALL)) {
+                        // Retryable (StepHandler turns it into AwsUnavailableException): the state
+                        // machine tries the step again in a fresh invocation.
+                        throw SdkClientException.create("not sent: less than " + AwsCallTimeouts.SDK_CALL.toSeconds()
+                                + " s left before the function's timeout");
+                    }
                     attributes.putAttribute(STARTED, System.nanoTime());
                     attributes.putAttribute(WIRE, 0L);
                     attributes.putAttribute(ATTEMPTS, 0);

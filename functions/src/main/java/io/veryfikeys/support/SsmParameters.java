@@ -71,6 +71,10 @@ public final class SsmParameters {
                 .getBytes(StandardCharsets.UTF_8);
         long started = System.nanoTime();
         long wire = 0;
+        if (!InvocationDeadline.mayStart(AwsCallTimeouts.SSM_ATTEMPT)) {
+            throw new AwsUnavailableException("SSM GetParameter " + name + " not sent: less than "
+                    + AwsCallTimeouts.SSM_ATTEMPT.toSeconds() + " s left before the function's timeout", null);
+        }
         for (int attempt = 1; ; attempt++) {
             Answer answer;
             long sent = System.nanoTime();
@@ -107,7 +111,12 @@ public final class SsmParameters {
             if (attempt == MAX_ATTEMPTS) {
                 throw new AwsUnavailableException(what + ", after " + attempt + " attempts", null);
             }
-            sleep(ThreadLocalRandom.current().nextLong(backoffBaseMillis << (attempt - 1)) + 1);
+            long delay = ThreadLocalRandom.current().nextLong(backoffBaseMillis << (attempt - 1)) + 1;
+            if (!InvocationDeadline.allows(AwsCallTimeouts.SSM_ATTEMPT.plusMillis(delay))) {
+                throw new AwsUnavailableException(what + ", after " + attempt + " attempts (no time left in this"
+                        + " invocation for another)", null);
+            }
+            sleep(delay);
         }
     }
 

@@ -36,6 +36,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
         Log.context("function", context == null ? getClass().getSimpleName() : context.getFunctionName());
         Log.context("requestId", context == null ? null : context.getAwsRequestId());
         long started = System.nanoTime();
+        InvocationDeadline.begin(context);
         try {
             I input = read(in);
             O output = handle(input, context);
@@ -51,6 +52,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
             log.error("step.failed", e, "millis", (System.nanoTime() - started) / 1_000_000);
             throw e;
         } finally {
+            InvocationDeadline.end();
             Log.clearContext();
         }
     }

@@ -1,6 +1,7 @@
 package io.veryfikeys.veryfi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.support.InvocationDeadline;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.SecretValue;
@@ -53,6 +54,8 @@ import java.util.function.DoubleSupplier;
 public final class VeryfiKeysClient {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Less than this left in the invocation: a call is not sent at all. */
+    static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
 
     static final String KEYS_PATH = "api/v8/partner/client-keys";
     private static final String USER_AGENT = "veryfi-key-rotation/0.1";
@@ -193,7 +196,16 @@ public final class VeryfiKeysClient {
         Objects.requireNonNull(authKey, "authKey");
         URI uri = uri(account.baseUrl(), op, keyId);
         Instant start = clock.instant();
-        Instant deadline = start.plus(policy.maxTotalTime());
+        // The call's own budget, cut short by the invocation's (see InvocationDeadline): a retry that
+        // would outlast the function's timeout is not started, the state machine retries the step.
+        Duration invocationLeft = InvocationDeadline.remaining();
+        Instant deadline = invocationLeft.compareTo(policy.maxTotalTime()) < 0
+                ? start.plus(invocationLeft) : start.plus(policy.maxTotalTime());
+        if (invocationLeft.compareTo(MIN_ATTEMPT_TIME) < 0) {
+            throw fail(op, account, keyId, 0, start, null, 0, "deadline",
+                    new VeryfiUnavailableException(describe(op, keyId, 0, null, null, 0)
+                            + ": not sent, no time left in this invocation (the step is retried)", 0, null));
+        }
         int attempt = 0;
         while (true) {
             attempt++;

@@ -66,6 +66,38 @@ class VeryfiKeysClientTest {
         return client(RetryPolicy.DEFAULT);
     }
 
+    // ------------------------------------------------------------------ the invocation's deadline
+
+    @Test
+    void aCallIsNotSentWhenTheInvocationHasNoTimeLeftForIt() {
+        io.veryfikeys.support.InvocationDeadline.begin(io.veryfikeys.support.InvocationDeadlineTest.remaining(30_500));
+        try {
+            VeryfiUnavailableException e = catchThrowableOfType(VeryfiUnavailableException.class,
+                    () -> client().createKey(ACCOUNT, AUTH));
+            assertThat(e.getMessage()).contains("not sent, no time left in this invocation");
+            assertThat(transport.requests).isEmpty();
+        } finally {
+            io.veryfikeys.support.InvocationDeadline.end();
+        }
+    }
+
+    @Test
+    void retriesStopAtTheInvocationsDeadlineRatherThanTheirOwnBudget() {
+        // 35 s left: 5 s for retries before the 30 s reserve, far less than the policy's 40 s
+        io.veryfikeys.support.InvocationDeadline.begin(io.veryfikeys.support.InvocationDeadlineTest.remaining(35_000));
+        try {
+            for (int i = 0; i < 20; i++) {
+                transport.reply(503, "{\"status\":\"fail\"}");
+            }
+            assertThatThrownBy(() -> client().listKeyIds(ACCOUNT, AUTH)).isInstanceOf(VeryfiUnavailableException.class);
+            Duration waited = sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+            assertThat(waited).isLessThanOrEqualTo(Duration.ofSeconds(5));
+            assertThat(transport.requests.size()).isLessThan(RetryPolicy.DEFAULT.maxAttempts() + 1);
+        } finally {
+            io.veryfikeys.support.InvocationDeadline.end();
+        }
+    }
+
     // ------------------------------------------------------------------ requests
 
     @Test

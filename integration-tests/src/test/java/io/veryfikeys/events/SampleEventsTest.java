@@ -3,7 +3,9 @@ package io.veryfikeys.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.reset.AccountReset;
 import io.veryfikeys.reset.ResetRequest;
+import io.veryfikeys.rotation.DeploySettings;
 import io.veryfikeys.rotation.PlanRequest;
+import io.veryfikeys.rotation.RotationSettings;
 import io.veryfikeys.rotation.RevertHandler;
 import io.veryfikeys.rotation.RotationReport;
 import io.veryfikeys.rotation.RotationState;
@@ -51,6 +53,17 @@ class SampleEventsTest {
                 }
             }
         }
+    }
+
+    /** The step samples carry the settings exactly as the state machines pass them (template defaults). */
+    @Test
+    void thePlanAndListAccountsSamplesCarryTheDeploySettings() throws IOException {
+        PlanRequest plan = Json.MAPPER.readValue(EVENTS.resolve("plan.json").toFile(), PlanRequest.class);
+        assertThat(DeploySettings.from(plan.deploySettings()))
+                .isEqualTo(new DeploySettings(new RotationSettings(120, 3, 86400, 3600), "/veryfi-key-rotation/consumers"));
+        JsonNode list = Json.MAPPER.readTree(EVENTS.resolve("list-accounts.json").toFile());
+        assertThat(list.path("input").isObject()).isTrue();
+        assertThat(list.path("deploySettings").path("maxConcurrency").asText()).isEqualTo("5");
     }
 
     @Test

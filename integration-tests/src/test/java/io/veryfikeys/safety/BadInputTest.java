@@ -131,18 +131,26 @@ class BadInputTest extends LocalStackTest {
     }
 
     static List<Bad> listAccountsInputs() {
-        List<Bad> bad = new ArrayList<>();
-        bad.add(new Bad("{\"accounts\":\"veryfi/a\"}", "accounts"));
-        bad.add(new Bad("{\"accounts\":[]}", "accounts"));
-        bad.add(new Bad("{\"accounts\":[1]}", "secretId"));
-        bad.add(new Bad("{\"accounts\":[null]}", "secretId"));
-        bad.add(new Bad("{\"settings\":[]}", "settings"));
-        bad.add(new Bad("{\"settings\":{\"evil\":1}}", "settings.evil"));
-        bad.add(new Bad("{\"settings\":{\"pollIntervalSeconds\":-1}}", "pollIntervalSeconds"));
-        bad.add(new Bad("{\"settings\":{\"gracePeriodSeconds\":99999999999}}", "gracePeriodSeconds"));
+        List<Bad> inputs = new ArrayList<>();
+        inputs.add(new Bad("{\"accounts\":\"veryfi/a\"}", "accounts"));
+        inputs.add(new Bad("{\"accounts\":[]}", "accounts"));
+        inputs.add(new Bad("{\"accounts\":[1]}", "secretId"));
+        inputs.add(new Bad("{\"accounts\":[null]}", "secretId"));
+        inputs.add(new Bad("{\"settings\":[]}", "settings"));
+        inputs.add(new Bad("{\"settings\":{\"evil\":1}}", "settings.evil"));
+        inputs.add(new Bad("{\"settings\":{\"pollIntervalSeconds\":-1}}", "pollIntervalSeconds"));
+        inputs.add(new Bad("{\"settings\":{\"gracePeriodSeconds\":99999999999}}", "gracePeriodSeconds"));
         for (String id : HOSTILE_IDS) {
-            bad.add(new Bad("{\"accounts\":[" + quote(id) + "]}", "secretId"));
+            inputs.add(new Bad("{\"accounts\":[" + quote(id) + "]}", "secretId"));
         }
+        // As the fleet state machine sends them: the fleet input beside the template's settings.
+        List<Bad> bad = new ArrayList<>();
+        inputs.forEach(b -> bad.add(new Bad("{\"input\":" + b.payload() + ",\"deploySettings\":"
+                + RotationHarness.FLEET_DEPLOY_SETTINGS + "}", b.names())));
+        bad.add(new Bad("{\"input\":{}}", "deploySettings"));
+        bad.add(new Bad("{\"input\":{},\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\"}}", "deploySettings."));
+        bad.add(new Bad("{\"input\":{},\"deploySettings\":" + RotationHarness.FLEET_DEPLOY_SETTINGS
+                .replace("\"5\"", "\"500\"") + "}", "maxConcurrency"));
         return bad;
     }
 

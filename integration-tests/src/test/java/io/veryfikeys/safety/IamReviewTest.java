@@ -151,6 +151,6 @@ class IamReviewTest extends LocalStackTest {
                 + "\",\"reason\":\"iam review\",\"confirm\":\"" + reset.secretId() + "\",\"idempotencyToken\":\"iam-review-1\"}");
         assertThat(invoked.functionError()).as(invoked.payload()).isNull();
 
-        harness.invoke("ListAccountsFunction", "{}");
+        harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT);
     }
 }

@@ -2,8 +2,6 @@ package io.veryfikeys.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.localstack.LambdaHost;
-import io.veryfikeys.simulator.Endpoint;
-import io.veryfikeys.simulator.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -77,8 +75,8 @@ class FaithfulRuntimeTest extends LocalStackTest {
         // Both arrive while the first sandbox still starts (seconds): neither finds an idle one.
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var first = pool.submit(() -> harness.invoke("ListAccountsFunction", "{}"));
-            var second = pool.submit(() -> harness.invoke("ListAccountsFunction", "{}"));
+            var first = pool.submit(() -> harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT));
+            var second = pool.submit(() -> harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT));
             assertThat(first.get().functionError()).as(first.get().payload()).isNull();
             assertThat(second.get().functionError()).as(second.get().payload()).isNull();
         } finally {
@@ -88,7 +86,7 @@ class FaithfulRuntimeTest extends LocalStackTest {
         List<Long> pids = stack.lambdaHost().sandboxProcesses().get("ListAccountsFunction");
         assertThat(pids).hasSize(2);
 
-        assertThat(harness.invoke("ListAccountsFunction", "{}").functionError()).isNull();
+        assertThat(harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT).functionError()).isNull();
         assertThat(stack.lambdaHost().sandboxesStarted() - before).as("a warm one was reused").isEqualTo(2);
         assertThat(stack.lambdaHost().sandboxProcesses().get("ListAccountsFunction")).isEqualTo(pids);
     }
@@ -153,23 +151,39 @@ class FaithfulRuntimeTest extends LocalStackTest {
         assertThat(stack.lambdaHost().refusedAwsCalls()).as("calls signed with expired or unknown keys").isEmpty();
     }
 
+    /**
+     * Every AWS and Veryfi call stops in time by itself (see InvocationDeadline), so what outlives
+     * the timeout here is a consumer's health endpoint that answers after 3 s, inside the health
+     * check's own 5 s but beyond PollConsumers' 1 s.
+     */
     @Test
-    void aFunctionThatOutlivesItsTimeoutIsStoppedAndTheRotationReportsIt() {
-        RotationHarness.Account account = harness.account(1, Duration.ZERO);
-        int timeout = stack.lambdaHost().overrideTimeout("PlanFunction", 1);
+    void aFunctionThatOutlivesItsTimeoutIsStoppedAndTheRotationReportsIt() throws IOException {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        slow.createContext("/health", exchange -> {
+            RotationHarness.sleep(3000);
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.start();
+        harness.ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + account.secretId()).type("String")
+                .overwrite(true).value("{\"consumers\":[{\"name\":\"slow\",\"healthUrl\":\"http://127.0.0.1:"
+                        + slow.getAddress().getPort() + "/health\"}]}"));
+        int timeout = stack.lambdaHost().overrideTimeout("PollConsumersFunction", 1);
         try {
-            // Listing keys takes 1.3 s: inside the Veryfi client's own timeout, beyond the function's.
-            harness.veryfi.inject(Fault.latency(Endpoint.LIST, Duration.ofMillis(1300)).times(1).forAccount(account.clientId()));
-
             RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
 
             assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
             assertThat(failedWith(execution, "Sandbox.Timedout")).as(execution.historyText()).isEqualTo(1);
             JsonNode alert = harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
             assertThat(alert.toString()).contains("Sandbox.Timedout");
-            assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(account.initialKeyId());
+            // nothing was deleted: the old key is live beside the new one
+            assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(2).contains(account.initialKeyId());
         } finally {
-            stack.lambdaHost().overrideTimeout("PlanFunction", timeout);
+            stack.lambdaHost().overrideTimeout("PollConsumersFunction", timeout);
+            slow.stop(0);
         }
     }
 

@@ -156,6 +156,37 @@ class ResetTest extends LocalStackTest {
         // The leak scan in cleanUp covers the lost value: it is in no log, message or payload.
     }
 
+    /**
+     * The store loop stops while there is still time to raise the alert. With the production
+     * retry delays (500 ms doubling; here 2 s doubling, so that the test reaches the deadline
+     * sooner) the loop would run for minutes; Lambda would stop the function at its timeout, and nobody would hear
+     * that the account is locked out. Before the loop asked the invocation's deadline, this test
+     * saw a timeout and no alert.
+     */
+    @Test
+    void theStoreLoopStopsInTimeToRaiseTheLockOutAlertBeforeTheTimeout() {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        harness.stateMachine("RotationStateMachine"); // the reset stops its running executions first
+        var host = harness.stack.lambdaHost();
+        host.environmentOverride("STORE_RETRY_BASE_MILLIS", "2000");
+        int timeout = host.overrideTimeout("ResetFunction", 45); // 15 s for retries before the 30 s reserve
+        try {
+            host.injectAwsFault("secretsmanager.PutSecretValue", 500, "InternalServiceError", -1);
+            RotationHarness.Invoked result = harness.invoke("ResetFunction",
+                    request(account.secretId(), "drill", account.secretId(), "deadline-" + UUID.randomUUID()));
+
+            assertThat(result.errorType()).as(result.payload()).isEqualTo("io.veryfikeys.reset.SecretWriteFailedException");
+            assertThat(result.millis()).isLessThan(45_000 - 2_000);
+            JsonNode alert = harness.awaitAlert(account.secretId(), "LOCKED_OUT", Duration.ofSeconds(10));
+            // 2 s, 4 s, 8 s... between attempts: the deadline leaves room for one to three of the eight
+            assertThat(alert.path("summary").asText()).containsPattern("after [1-3] attempts");
+        } finally {
+            host.clearAwsFaults();
+            host.overrideTimeout("ResetFunction", timeout);
+            host.environmentOverride("STORE_RETRY_BASE_MILLIS", RotationHarness.TUNING.get("STORE_RETRY_BASE_MILLIS"));
+        }
+    }
+
     @Test
     void resetLatencyFigures() {
         List<Long> millis = new ArrayList<>();

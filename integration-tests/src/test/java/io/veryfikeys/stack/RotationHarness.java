@@ -61,6 +61,12 @@ public final class RotationHarness implements AutoCloseable {
         TUNING.forEach(System::setProperty);
     }
 
+    /** What the fleet state machine sends ListAccounts beside its input: the template's defaults. */
+    public static final String FLEET_DEPLOY_SETTINGS = "{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":"
+            + "\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}";
+    /** A ListAccounts invocation as the fleet state machine makes it for the input {@code {}}. */
+    public static final String LIST_ACCOUNTS_EVENT = "{\"input\":{},\"deploySettings\":" + FLEET_DEPLOY_SETTINGS + "}";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();

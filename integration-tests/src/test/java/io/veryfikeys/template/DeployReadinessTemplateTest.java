@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,6 +123,123 @@ class DeployReadinessTemplateTest {
             if (secretActions.contains("secretsmanager:GetSecretValue")) expected.add("kms:Decrypt");
             if (secretActions.contains("secretsmanager:PutSecretValue")) expected.addAll(List.of("kms:Decrypt", "kms:GenerateDataKey"));
             assertThat(kmsActions).as(r.getKey()).isEqualTo(expected);
+        });
+    }
+
+    /**
+     * For every parameter, a value it allows other than its default: a new parameter fails the
+     * tests below until it has one here.
+     */
+    private static final Map<String, String> CHANGED = Map.ofEntries(
+            Map.entry("SecretNamePrefix", "payroll/"),
+            Map.entry("RotationTagKey", "rotate-me"),
+            Map.entry("RotationTagValue", "yes"),
+            Map.entry("ConsumerRegistryPrefix", "/other/consumers"),
+            Map.entry("RotationSchedule", "rate(7 days)"),
+            Map.entry("ScheduleState", "DISABLED"),
+            Map.entry("MaxConcurrency", "17"),
+            Map.entry("PollIntervalSeconds", "60"),
+            Map.entry("RequiredHealthyPolls", "5"),
+            Map.entry("PollTimeoutSeconds", "3600"),
+            Map.entry("GracePeriodSeconds", "0"),
+            Map.entry("AlertEmail", "oncall@example.com"),
+            Map.entry("KeysToKeepAfterReset", "2"),
+            Map.entry("SecretsKmsKeyArn", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+            Map.entry("LogRetentionDays", "30"));
+
+    /**
+     * No template parameter reaches a function's own properties (its Environment above all):
+     * SAM's AutoPublishAlias publishes a new version, and moves the live alias, only when the
+     * version hash changes, and that hash takes Environment as written, references unresolved
+     * (see the next test). A parameter there would reach $LATEST and never the code that runs.
+     * Policies are exempt: they build the function's role, which changes in place on a deploy.
+     */
+    @Test
+    void noTemplateParameterReachesAFunctionsOwnProperties() {
+        Set<String> parameters = new HashSet<>();
+        TEMPLATE.path("Parameters").fieldNames().forEachRemaining(parameters::add);
+        assertThat(CHANGED.keySet()).as("every parameter has a changed value for these tests").isEqualTo(parameters);
+        Map<String, Set<String>> found = new java.util.TreeMap<>();
+        JsonNode globals = TEMPLATE.path("Globals").path("Function");
+        RESOURCES.fields().forEachRemaining(r -> {
+            if (!"AWS::Serverless::Function".equals(r.getValue().path("Type").asText())) return;
+            for (JsonNode properties : List.of(globals, r.getValue().path("Properties"))) {
+                properties.fields().forEachRemaining(p -> {
+                    if (p.getKey().equals("Policies") || p.getKey().equals("Events")) return;
+                    Set<String> used = new java.util.TreeSet<>();
+                    collectParameterReferences(p.getValue(), parameters, used);
+                    used.forEach(name -> found.computeIfAbsent(r.getKey() + "." + p.getKey(), k -> new java.util.TreeSet<>()).add(name));
+                });
+            }
+        });
+        assertThat(found).as("function properties that reference template parameters").isEmpty();
+    }
+
+    private static void collectParameterReferences(JsonNode node, Set<String> parameters, Set<String> used) {
+        if (node.isObject()) {
+            JsonNode ref = node.get("Ref");
+            if (ref != null && ref.isTextual() && parameters.contains(ref.asText())) used.add(ref.asText());
+            JsonNode sub = node.get("Fn::Sub");
+            if (sub != null) {
+                String text = sub.isArray() ? sub.path(0).asText() : sub.asText();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(text);
+                while (m.find()) if (parameters.contains(m.group(1))) used.add(m.group(1));
+            }
+            node.forEach(child -> collectParameterReferences(child, parameters, used));
+        } else if (node.isArray()) {
+            node.forEach(child -> collectParameterReferences(child, parameters, used));
+        }
+    }
+
+    /**
+     * What the test above guards against, shown by SAM's own translator (installed with cfn-lint):
+     * for every parameter, a deploy with another value publishes no new version of any function.
+     * It also checks the local stack's model of a deploy: {@code LocalAwsStack.redeploy} leaves the
+     * functions as they were, which SettingsReachTheRunningCodeTest relies on. (SAM issue #1640:
+     * "Change in Ref'd Parameter Values do not trigger Function Alias update via AutoPublishAlias".)
+     */
+    @Test
+    void aChangedParameterPublishesNoFunctionVersion() throws Exception {
+        List<Map<String, String>> sets = new ArrayList<>();
+        sets.add(Map.of());
+        List<String> names = new ArrayList<>(CHANGED.keySet());
+        names.forEach(name -> sets.add(Map.of(name, CHANGED.get(name))));
+        java.nio.file.Path script = java.nio.file.Path.of(DeployReadinessTemplateTest.class.getResource("/sam-versions.py").toURI());
+        ProcessBuilder pb = new ProcessBuilder("python3", script.toString(),
+                LocalAwsStackExtension.findTemplate().toString(), io.veryfikeys.support.Json.MAPPER.writeValueAsString(sets));
+        pb.environment().putIfAbsent("AWS_DEFAULT_REGION", "us-east-1");
+        pb.redirectErrorStream(false);
+        Process process = pb.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("SAM translator (pip install cfn-lint): " + err).isZero();
+        JsonNode versions = io.veryfikeys.support.Json.MAPPER.readTree(out);
+        assertThat(versions.size()).isEqualTo(sets.size());
+        assertThat(versions.get(0).size()).as("one published version per function").isEqualTo(10);
+        for (int i = 1; i < sets.size(); i++) {
+            assertThat(versions.get(i)).as("versions after a deploy that changes " + names.get(i - 1)).isEqualTo(versions.get(0));
+        }
+    }
+
+    /**
+     * Where the settings go instead, each where a deploy changes it: the rotation's into the
+     * rotation definition, the fleet's into the fleet definition, the reset's into its SSM
+     * parameter (SettingsReachTheRunningCodeTest shows each arriving).
+     */
+    @Test
+    void everySettingTravelsInADefinitionOrTheResetSettingsParameter() {
+        Map<String, String> where = Map.of(
+                "PollIntervalSeconds", "RotationStateMachine", "RequiredHealthyPolls", "RotationStateMachine",
+                "PollTimeoutSeconds", "RotationStateMachine", "GracePeriodSeconds", "RotationStateMachine",
+                "ConsumerRegistryPrefix", "RotationStateMachine", "SecretNamePrefix", "FleetStateMachine",
+                "RotationTagKey", "FleetStateMachine", "RotationTagValue", "FleetStateMachine",
+                "MaxConcurrency", "FleetStateMachine", "KeysToKeepAfterReset", "ResetSettingsParameter");
+        where.forEach((parameter, resource) -> {
+            JsonNode properties = RESOURCES.path(resource).path("Properties");
+            JsonNode carrier = resource.endsWith("StateMachine")
+                    ? properties.path("DefinitionSubstitutions").path(parameter).path("Ref")
+                    : properties.path("Value").path("Fn::Sub");
+            assertThat(carrier.asText()).as(parameter + " in " + resource).contains(parameter);
         });
     }
 }

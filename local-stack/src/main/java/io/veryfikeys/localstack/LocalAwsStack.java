@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 import java.io.IOException;
 import java.net.URI;
@@ -52,7 +54,7 @@ public final class LocalAwsStack implements AutoCloseable {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
 
     private final SamTemplate template;
-    private final SamTemplate.Resolver resolver;
+    private volatile SamTemplate.Resolver resolver;
     private final LambdaHost lambdaHost;
     private MotoServer moto;
     private final Map<String, String> previousProperties = new LinkedHashMap<>();
@@ -63,6 +65,8 @@ public final class LocalAwsStack implements AutoCloseable {
     private SnsClient sns;
     private SqsClient sqs;
     private SfnClient sfn;
+    private SsmClient ssm;
+    private final java.util.Set<String> deployedStateMachines = new java.util.LinkedHashSet<>();
     private volatile boolean closed;
 
     /**
@@ -151,6 +155,8 @@ public final class LocalAwsStack implements AutoCloseable {
             topicArns.put(id, arn);
         }
 
+        putSsmParameters();
+
         for (SamTemplate.FunctionDef f : template.functions().values()) {
             Map<String, String> env = resolver.resolveAll(f.environment(), f.logicalId() + ".Environment.Variables");
             env.forEach((k, v) -> {
@@ -170,6 +176,30 @@ public final class LocalAwsStack implements AutoCloseable {
                         f.memoryMb(), f.snapStart(), codeRoot, lambdaEnvironment(f, env, codeRoot)));
             }
         }
+    }
+
+    /** The template's {@code AWS::SSM::Parameter}s with their values resolved against the current parameters. */
+    private void putSsmParameters() {
+        template.ssmParameters().values().forEach(p -> ssm().putParameter(r -> r
+                .name(resolver.resolve(p.name(), p.logicalId() + ".Name"))
+                .value(resolver.resolve(p.value(), p.logicalId() + ".Value"))
+                .type(ParameterType.STRING).overwrite(true)));
+    }
+
+    /**
+     * A stack update with new parameter values, as CloudFormation applies it to this template: the
+     * SSM parameters get their new values and the state machines deployed so far their new
+     * definitions (DefinitionSubstitutions are resolved on every deploy). The functions keep
+     * running what they were first deployed with, as the {@code live} alias does: SAM publishes a
+     * new version only when a function's code, MemorySize, SnapStart or the <em>text</em> of its
+     * Environment changes, and it hashes Environment without resolving parameter references
+     * (samtranslator's {@code SamFunction._construct_version}), so a changed parameter that only
+     * feeds a function's environment reaches {@code $LATEST}, never the version that runs.
+     */
+    public synchronized void redeploy(Map<String, String> parameterOverrides) {
+        resolver = template.resolver(REGION, ACCOUNT_ID, parameterOverrides);
+        putSsmParameters();
+        for (String logicalId : List.copyOf(deployedStateMachines)) deployStateMachine(logicalId);
     }
 
     /** The deployable a function runs from: {@code <CodeUri>/target/lambda}, as {@code sam build} lays out a Maven CodeUri. */
@@ -252,6 +282,7 @@ public final class LocalAwsStack implements AutoCloseable {
             throw new SamTemplate.TemplateException("state machine " + logicalId + " has no literal DefinitionUri "
                     + "(inline Definition is not supported locally)");
         Map<String, String> subs = resolver.resolveAll(sm.substitutions(), logicalId + ".DefinitionSubstitutions");
+        deployedStateMachines.add(logicalId);
         return create(resolver.stateMachineName(logicalId), template.directory().resolve(sm.definitionUri()), subs);
     }
 
@@ -333,6 +364,11 @@ public final class LocalAwsStack implements AutoCloseable {
     public synchronized SfnClient sfn() {
         if (sfn == null) sfn = client(SfnClient::builder);
         return sfn;
+    }
+
+    public synchronized SsmClient ssm() {
+        if (ssm == null) ssm = client(SsmClient::builder);
+        return ssm;
     }
 
     /** What a raw Lambda Invoke answered: HTTP status, payload, X-Amz-Function-Error, x-amzn-ErrorType, X-Amz-Executed-Version. */

@@ -64,6 +64,9 @@ public final class SamTemplate {
     /** An {@code AWS::SNS::Topic}; {@code topicName} is the raw {@code TopicName} property, if any. */
     public record TopicDef(String logicalId, JsonNode topicName) { }
 
+    /** An {@code AWS::SSM::Parameter}: its {@code Name} (required here: Ref yields it) and {@code Value}, unresolved. */
+    public record SsmParameterDef(String logicalId, JsonNode name, JsonNode value) { }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path path;
@@ -72,6 +75,7 @@ public final class SamTemplate {
     private final Map<String, StateMachineDef> stateMachines = new LinkedHashMap<>();
     private final Map<String, ParameterDef> parameters = new LinkedHashMap<>();
     private final Map<String, TopicDef> topics = new LinkedHashMap<>();
+    private final Map<String, SsmParameterDef> ssmParameters = new LinkedHashMap<>();
 
     private SamTemplate(Path path, JsonNode root) {
         this.path = path;
@@ -101,6 +105,7 @@ public final class SamTemplate {
     public Map<String, StateMachineDef> stateMachines() { return Collections.unmodifiableMap(stateMachines); }
     public Map<String, ParameterDef> parameters() { return Collections.unmodifiableMap(parameters); }
     public Map<String, TopicDef> topics() { return Collections.unmodifiableMap(topics); }
+    public Map<String, SsmParameterDef> ssmParameters() { return Collections.unmodifiableMap(ssmParameters); }
 
     public FunctionDef function(String logicalId) {
         FunctionDef f = functions.get(logicalId);
@@ -166,6 +171,11 @@ public final class SamTemplate {
                             Collections.unmodifiableMap(subs)));
                 }
                 case "AWS::SNS::Topic" -> topics.put(id, new TopicDef(id, props.get("TopicName")));
+                case "AWS::SSM::Parameter" -> {
+                    if (props.get("Name") == null || props.get("Value") == null)
+                        throw new TemplateException("SSM parameter " + id + " needs a Name and a Value in " + path);
+                    ssmParameters.put(id, new SsmParameterDef(id, props.get("Name"), props.get("Value")));
+                }
                 default -> { }
             }
         });
@@ -366,8 +376,9 @@ public final class SamTemplate {
             if (functions.containsKey(name)) return functionArn(name);
             if (topics.containsKey(name)) return topicArn(name);
             if (stateMachines.containsKey(name)) return stateMachineArn(name);
+            if (ssmParameters.containsKey(name)) return resolve(ssmParameters.get(name).name(), name + ".Name");
             throw new TemplateException("unsupported Ref '" + name + "' in " + where + " of " + path
-                    + ": not a parameter, function, SNS topic, state machine or supported pseudo parameter");
+                    + ": not a parameter, function, SNS topic, state machine, SSM parameter or supported pseudo parameter");
         }
 
         private String getAtt(String id, String attr, JsonNode value, String where) {

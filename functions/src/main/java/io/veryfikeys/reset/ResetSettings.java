@@ -1,0 +1,66 @@
+package io.veryfikeys.reset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.support.Json;
+import io.veryfikeys.support.Log;
+import io.veryfikeys.support.SsmParameters;
+
+import java.util.function.Supplier;
+
+/**
+ * The reset's setting, read on every invocation from the SSM parameter that each deploy writes
+ * ({@code ResetSettingsParameter} in template.yaml). Not from the environment: SAM's
+ * AutoPublishAlias publishes no new version when only a parameter's value changes, so the live
+ * alias would keep the value of the first deploy.
+ *
+ * <p>A reset must not fail for want of its setting: if the parameter cannot be read or is
+ * malformed, one key is kept (the safer choice in an incident: nothing spare stays live) and
+ * the reason goes into the alert.
+ */
+public final class ResetSettings {
+    private static final Log LOG = Log.get(ResetSettings.class);
+
+    /** How many keys the reset leaves live, and why not the configured number if it could not be read. */
+    public record KeysToKeep(int count, String problem) {
+        static KeysToKeep fallback(String problem) {
+            return new KeysToKeep(1, problem + "; kept one key");
+        }
+    }
+
+    private final Supplier<SsmParameters> ssm;
+    private final String parameterName;
+
+    public ResetSettings(Supplier<SsmParameters> ssm, String parameterName) {
+        this.ssm = ssm;
+        this.parameterName = parameterName;
+    }
+
+    public KeysToKeep keysToKeep() {
+        if (parameterName == null || parameterName.isBlank()) {
+            return KeysToKeep.fallback("RESET_SETTINGS_PARAMETER is not set");
+        }
+        try {
+            return parse(parameterName, ssm.get().get(parameterName).orElse(null));
+        } catch (RuntimeException e) {
+            LOG.warn("reset.settings_unreadable", "parameter", parameterName, "error", e.getClass().getSimpleName());
+            return KeysToKeep.fallback("the settings parameter " + parameterName + " could not be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    static KeysToKeep parse(String parameterName, String document) {
+        if (document == null) {
+            return KeysToKeep.fallback("the settings parameter " + parameterName + " does not exist");
+        }
+        JsonNode count;
+        try {
+            count = Json.MAPPER.readTree(document).path("keysToKeep");
+        } catch (Exception e) {
+            return KeysToKeep.fallback("the settings parameter " + parameterName + " is not JSON");
+        }
+        if (!count.isInt() || count.intValue() < 1 || count.intValue() > 2) {
+            return KeysToKeep.fallback("the settings parameter " + parameterName + " has no keysToKeep of 1 or 2");
+        }
+        return new KeysToKeep(count.intValue(), null);
+    }
+}

@@ -1,0 +1,62 @@
+package io.veryfikeys.rotation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.support.InvalidInputException;
+
+import java.util.regex.Pattern;
+
+/**
+ * The template's rotation parameters as the rotation state machine passes them to Plan.
+ *
+ * <p>Why not environment variables: SAM's {@code AutoPublishAlias} publishes a new version only
+ * when a function's code or literal properties change, and it hashes {@code Environment} without
+ * resolving parameter references, so a changed parameter would reach {@code $LATEST} but never the
+ * {@code live} alias that runs. CloudFormation does resolve a state machine's
+ * {@code DefinitionSubstitutions} on every deploy, so values placed in the definition reach the
+ * next execution. Substitutions arrive as strings (the ASL must stay valid JSON before they are
+ * filled in); numbers are parsed here.
+ */
+public record DeploySettings(RotationSettings rotation, String consumerRegistryPrefix) {
+    private static final Pattern PREFIX = Pattern.compile("/[A-Za-z0-9/_.-]{0,200}[A-Za-z0-9_.-]");
+
+    public static DeploySettings from(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException("the Plan step's input has no deploySettings object: the rotation state "
+                    + "machine passes the template's settings to Plan (deploy statemachine/rotation.asl.json with template.yaml)");
+        }
+        String prefix = text(node, "consumerRegistryPrefix");
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new InvalidInputException("deploySettings.consumerRegistryPrefix must be an SSM path such as "
+                    + "/veryfi-key-rotation/consumers, got " + prefix);
+        }
+        return new DeploySettings(new RotationSettings(
+                number(node, "pollIntervalSeconds"),
+                number(node, "requiredHealthyPolls"),
+                number(node, "pollTimeoutSeconds"),
+                number(node, "gracePeriodSeconds")), prefix);
+    }
+
+    static int number(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        if (value != null && value.isIntegralNumber() && value.canConvertToInt()) {
+            return value.intValue();
+        }
+        if (value != null && value.isTextual()) {
+            try {
+                return Integer.parseInt(value.asText().trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new InvalidInputException("deploySettings." + name + " must be a whole number, got "
+                + (value == null ? "nothing" : value.toString()));
+    }
+
+    static String text(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new InvalidInputException("deploySettings." + name + " must be a non-empty string");
+        }
+        return value.asText();
+    }
+}
