@@ -222,11 +222,13 @@ class VeryfiKeysCliTest {
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
         assertThat(r.err().lines().count()).isEqualTo(1);
-        // A missing consumer registry fails the plan: nothing is rotated.
-        assertThat(r.err()).contains("ended FAILED");
-        assertThat(r.json().path("outcome").asText()).isEqualTo("FAILED");
-        assertThat(r.json().path("states").toString()).contains("Plan", "ReportFailure").doesNotContain("CreateKey");
-        assertThat(cli("history", orphan).out()).contains("FAILED");
+        // A missing consumer registry stops the plan: nothing is rotated, and since running it again
+        // unchanged would fail the same way, the outcome is BLOCKED (a configuration problem).
+        assertThat(r.err()).contains("ended BLOCKED");
+        assertThat(r.json().path("outcome").asText()).isEqualTo("BLOCKED");
+        assertThat(r.json().path("states").toString()).contains("Plan", "ReportFailure", "BlockedByConfiguration")
+                .doesNotContain("CreateKey");
+        assertThat(cli("history", orphan).out()).contains("BLOCKED");
     }
 
     @Test

@@ -12,8 +12,10 @@ import io.veryfikeys.support.Notifications;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.veryfi.ApiKey;
 import io.veryfikeys.veryfi.KeyNotFoundException;
+import io.veryfikeys.veryfi.MalformedResponseException;
 import io.veryfikeys.veryfi.VeryfiAuthException;
 import io.veryfikeys.veryfi.VeryfiException;
+import io.veryfikeys.veryfi.VeryfiForbiddenException;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
 
 import java.nio.charset.StandardCharsets;
@@ -106,7 +108,11 @@ public final class AccountReset {
         if (secrets.hasVersion(secretId, versionId)) {
             long keyId = secrets.read(secretId, versionId).apiKeyId();
             LOG.info("reset.already_done", "versionId", versionId, "keyId", keyId);
-            return result(secretId, keyId, versionId, List.of(), null, List.of(), true);
+            // The same request again: finish what that reset left pending.
+            List<Long> deleted = new ArrayList<>();
+            List<Long> pending = new ArrayList<>();
+            finishSurplusCleanup(secretId, deleted, pending);
+            return result(secretId, keyId, versionId, deleted, pending, null, List.of(), true);
         }
 
         List<String> stopped = new ArrayList<>();
@@ -134,26 +140,30 @@ public final class AccountReset {
         // Read only now: the new key is stored whatever the setting says, and with one key there is nothing to decide.
         ResetSettings.KeysToKeep keysToKeep = keys.size() > 1 ? settings.keysToKeep() : null;
         List<Long> deleted = new ArrayList<>();
+        List<Long> pending = new ArrayList<>();
         Long spareKeyId = null;
         for (ApiKey extra : keys.subList(1, keys.size())) {
             if (keysToKeep.count() == 2 && spareKeyId == null && storeSpare(secretId, versionId, stored, extra)) {
                 spareKeyId = extra.id();
                 continue;
             }
-            try {
-                veryfi.deleteKey(stored.account(), stored.apiKey(), extra.id());
-            } catch (KeyNotFoundException gone) {
-                // already gone: fine
+            if (deleteSurplus(secretId, versionId, stored, extra)) {
+                deleted.add(extra.id());
+            } else {
+                pending.add(extra.id());
             }
-            deleted.add(extra.id());
-            LOG.info("reset.extra_key_deleted", "keyId", extra.id());
         }
 
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", "RESET");
         alert.put("summary", "Every key of " + secretId + " was reset: all previous keys are rejected by Veryfi now."
-                + " Consumers must refetch AWSCURRENT of the secret.");
+                + " The new key is stored as AWSCURRENT; consumers must refetch it."
+                + (pending.isEmpty() ? "" : " Still to do: Veryfi refused to delete surplus key(s) " + pending
+                + ", which stay live, held by the secret's VERYFI_SURPLUS version. Invoke the reset again with the"
+                + " same idempotencyToken to finish, or the next rotation removes them."));
+        alert.put("newKeyStored", true);
+        alert.put("pendingCleanupKeyIds", pending);
         alert.put("reason", reason);
         alert.put("requestedBy", request.requestedBy());
         alert.put("invokedBy", invokedBy);
@@ -177,7 +187,7 @@ public final class AccountReset {
         event.put("time", clock.instant().toString());
         notifications.keyRotated(event);
         LOG.info("reset.done", "keyId", keep.id(), "deleted", deleted.size(), "stopped", stopped.size());
-        return result(secretId, keep.id(), versionId, deleted, spareKeyId, stopped, false);
+        return result(secretId, keep.id(), versionId, deleted, pending, spareKeyId, stopped, false);
     }
 
     /**
@@ -197,13 +207,30 @@ public final class AccountReset {
                     throw new ResetFailedException("Veryfi's reset returned no key", null);
                 }
                 return keys;
+            } catch (VeryfiForbiddenException e) {
+                // 403: the key is valid but may not reset; another stored key would be refused alike.
+                alertFailure(secretId, "RESET_FAILED", "Veryfi does not allow this account's key to reset keys (HTTP 403,"
+                        + " not allowed). Nothing changed and the stored keys still work. Reset the account from the"
+                        + " Veryfi portal and store the new key in the secret by hand, and ask Veryfi to grant the"
+                        + " key-management permission.");
+                throw new ResetFailedException("Veryfi does not allow the reset of " + secretId + " (HTTP 403)", e);
             } catch (VeryfiAuthException e) {
                 LOG.warn("reset.key_rejected", "keyId", candidate.apiKeyId());
                 last = e;
             } catch (VeryfiException e) {
+                if (e instanceof MalformedResponseException && e.status() >= 200 && e.status() < 300) {
+                    // Veryfi answered 2xx: the reset happened, every previous key is dead, and the new
+                    // values are in an answer we could not read. Nobody can call Veryfi until someone resets again.
+                    alertFailure(secretId, "LOCKED_OUT", "URGENT: Veryfi accepted the reset of " + secretId + " (HTTP "
+                            + e.status() + ") but its answer could not be read, so the new keys are unknown and every"
+                            + " previous key is already invalid: every consumer is locked out. Reset the account again"
+                            + " from the Veryfi portal and store the new key in the secret by hand.");
+                    throw new ResetFailedException("Veryfi reset " + secretId + " but its answer could not be read: "
+                            + e.getMessage(), e);
+                }
                 // No answer at all (status 0) is ambiguous: Veryfi may have reset and the new keys
                 // never reached us. Say so rather than promise that nothing changed.
-                alertFailure(secretId, e.status() == 0
+                alertFailure(secretId, "RESET_FAILED", e.status() == 0
                         ? "Veryfi did not answer the reset call (" + e.getClass().getSimpleName() + "). The reset MAY"
                         + " have happened without the new keys reaching us: if consumers now get 401, the stored keys"
                         + " are dead and the account must be reset from the Veryfi portal; otherwise invoke the reset again."
@@ -212,7 +239,7 @@ public final class AccountReset {
                 throw new ResetFailedException("reset of " + secretId + " failed at Veryfi: " + e.getMessage(), e);
             }
         }
-        alertFailure(secretId, "Veryfi rejects every key stored in " + secretId
+        alertFailure(secretId, "RESET_FAILED", "Veryfi rejects every key stored in " + secretId
                 + ": reset the account from the Veryfi portal and store the new key in the secret by hand.");
         throw new ResetFailedException("Veryfi rejects every stored key of " + secretId, last);
     }
@@ -251,6 +278,57 @@ public final class AccountReset {
                 + attempts + " attempts; the account is locked out (see the alert)", last);
     }
 
+    /**
+     * Deletes a surplus key of the reset. If Veryfi refuses, the key is recorded in the secret
+     * (VERYFI_SURPLUS) so that it is held by a version, a retry of the same request finishes the
+     * delete, and the next rotation's plan recognises it as the system's own. Returns whether it is gone.
+     */
+    private boolean deleteSurplus(String secretId, String versionId, AccountSecret stored, ApiKey surplus) {
+        try {
+            veryfi.deleteKey(stored.account(), stored.apiKey(), surplus.id());
+            LOG.info("reset.extra_key_deleted", "keyId", surplus.id());
+            return true;
+        } catch (KeyNotFoundException gone) {
+            return true;
+        } catch (VeryfiException e) {
+            LOG.warn("reset.extra_key_delete_failed", "keyId", surplus.id(), "errorType", e.getClass().getName());
+        }
+        String surplusVersion = UUID.nameUUIDFromBytes(("surplus|" + versionId).getBytes(StandardCharsets.UTF_8)).toString();
+        try {
+            secrets.putSurplus(secretId, surplusVersion, stored.withKey(surplus.id(), surplus.value()));
+            LOG.info("reset.surplus_recorded", "keyId", surplus.id(), "versionId", surplusVersion);
+        } catch (RuntimeException e) {
+            LOG.warn("reset.surplus_record_failed", "keyId", surplus.id(), "errorType", e.getClass().getName());
+        }
+        return false;
+    }
+
+    /** A retried reset request: deletes the surplus key an earlier attempt recorded, if Veryfi lets it now. */
+    private void finishSurplusCleanup(String secretId, List<Long> deleted, List<Long> pending) {
+        SecretVersions versions = secrets.versions(secretId);
+        if (versions.surplusVersionId().isEmpty()) {
+            return;
+        }
+        String surplusVersion = versions.surplusVersionId().get();
+        long surplusKeyId = secrets.read(secretId, surplusVersion).apiKeyId();
+        AccountSecret current = secrets.read(secretId, versions.currentVersionId());
+        if (surplusKeyId == current.apiKeyId()) {
+            return;
+        }
+        try {
+            veryfi.deleteKey(current.account(), current.apiKey(), surplusKeyId);
+        } catch (KeyNotFoundException gone) {
+            // deleted meanwhile: fine
+        } catch (VeryfiException e) {
+            LOG.warn("reset.extra_key_delete_failed", "keyId", surplusKeyId, "errorType", e.getClass().getName());
+            pending.add(surplusKeyId);
+            return;
+        }
+        secrets.removeLabel(secretId, SecretVersions.SURPLUS, surplusVersion);
+        deleted.add(surplusKeyId);
+        LOG.info("reset.extra_key_deleted", "keyId", surplusKeyId);
+    }
+
     private boolean storeSpare(String secretId, String versionId, AccountSecret stored, ApiKey spare) {
         String spareVersion = UUID.nameUUIDFromBytes(("spare|" + versionId).getBytes(StandardCharsets.UTF_8)).toString();
         try {
@@ -263,22 +341,31 @@ public final class AccountReset {
         }
     }
 
-    private void alertFailure(String secretId, String summary) {
+    private void alertFailure(String secretId, String result, String summary) {
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
-        alert.put("result", "RESET_FAILED");
+        alert.put("result", result);
         alert.put("summary", summary);
         alert.put("time", clock.instant().toString());
-        notifications.alert("Veryfi key reset FAILED: " + secretId, "RESET_FAILED", alert);
+        String subject = "LOCKED_OUT".equals(result) ? "URGENT Veryfi account LOCKED OUT: " : "Veryfi key reset FAILED: ";
+        notifications.alert(subject + secretId, result, alert);
     }
 
+    /**
+     * What the reset did and what it left to do: the new key is always stored by the time this is
+     * returned (otherwise the reset failed with LOCKED_OUT); {@code pendingCleanupKeyIds} are
+     * surplus keys still live because Veryfi refused their delete.
+     */
     private static Map<String, Object> result(String secretId, long keyId, String versionId, List<Long> deleted,
-                                              Long spareKeyId, List<String> stopped, boolean alreadyDone) {
+                                              List<Long> pending, Long spareKeyId, List<String> stopped,
+                                              boolean alreadyDone) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("secretId", secretId);
         result.put("newKeyId", keyId);
+        result.put("newKeyStored", true);
         result.put("versionId", versionId);
         result.put("deletedKeyIds", deleted);
+        result.put("pendingCleanupKeyIds", pending);
         result.put("spareKeyId", spareKeyId);
         result.put("stoppedExecutions", stopped);
         result.put("alreadyDone", alreadyDone);

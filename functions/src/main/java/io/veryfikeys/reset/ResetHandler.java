@@ -37,7 +37,7 @@ public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Ob
     }
 
     public ResetHandler() {
-        super(ResetRequest.class);
+        super(ResetRequest.class, true); // a person types it: a misspelt field is refused, not ignored
     }
 
     @Override

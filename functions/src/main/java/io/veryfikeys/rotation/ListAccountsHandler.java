@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.support.AwsClients;
+import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.support.Priming;
@@ -47,6 +48,7 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
         if (input == null || !input.isObject()) {
             throw new InvalidInputException("the fleet input must be a JSON object ({} rotates every tagged account)");
         }
+        Fields.requireKnown(input, "the fleet input", List.of("accounts", "settings"));
         Map<String, Object> settings = settings(input.get("settings"));
         List<String> names;
         if (input.has("accounts")) {

@@ -29,12 +29,17 @@ public final class RotationReport {
 
     public Map<String, Object> publish(Request request) {
         RotationState state = request.state() == null ? emptyState() : request.state();
-        String outcome = request.outcome() == null ? "FAILED" : request.outcome();
+        String requested = request.outcome() == null ? "FAILED" : request.outcome();
+        String errorName = state.error() == null ? null : state.error().path("Error").asText(null);
+        Verdict verdict = "FAILED".equals(requested) ? verdict(errorName) : null;
+        // A failure caused by configuration is BLOCKED (the state machine ends in BlockedByConfiguration).
+        String outcome = verdict == null ? requested : verdict.result();
         String account = state.plan() != null ? state.plan().secretId() : state.secretId();
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("account", account);
         message.put("result", outcome);
-        message.put("summary", summary(outcome, state));
+        message.put("summary", verdict == null ? summary(outcome, state)
+                : "Rotation stopped at step " + stepOf(state) + ". " + verdict.advice());
         message.put("step", stepOf(state));
         if (state.error() != null) {
             message.put("error", state.error().path("Error").asText(null));
@@ -68,6 +73,59 @@ public final class RotationReport {
         return Map.of("result", outcome, "messageId", messageId);
     }
 
+    /** What a failed step means for the person who reads the alert: the result, and what to do. */
+    record Verdict(String result, String advice) {
+    }
+
+    private static final String RERUN = "A transient failure outlasted the retries. Keys are left as the step found"
+            + " them; running the rotation again resumes safely.";
+
+    /**
+     * The verdict on a step that failed with {@code errorName} (the Java exception class or the
+     * Step Functions error). Configuration problems are BLOCKED: running again unchanged fails the
+     * same way, so the advice names what to fix; only transient failures promise that a re-run resumes.
+     */
+    static Verdict verdict(String errorName) {
+        if (errorName == null) {
+            return new Verdict("FAILED", RERUN);
+        }
+        return switch (errorName) {
+            case "io.veryfikeys.secrets.InvalidSecretException", "io.veryfikeys.secrets.SecretNotFoundException" ->
+                    new Verdict("BLOCKED", "The account's secret is missing or malformed (see cause: it names the"
+                            + " field). Fix the secret, then run the rotation again; run as it is, it fails the same way.");
+            case "io.veryfikeys.consumers.InvalidConsumerRegistryException" ->
+                    new Verdict("BLOCKED", "The consumer registry is missing or malformed (see cause: it names the"
+                            + " parameter and entry). Fix it, then run the rotation again.");
+            case "io.veryfikeys.support.InvalidInputException" ->
+                    new Verdict("BLOCKED", "The rotation's input or settings are invalid (see cause: it names the"
+                            + " field). Correct them, then start the rotation again.");
+            case "io.veryfikeys.rotation.UnknownKeyException" ->
+                    new Verdict("BLOCKED", "A key this rotation did not create holds Veryfi's second key slot, so no"
+                            + " new key can be made; nothing was deleted (see cause for its id). Store that key in the"
+                            + " secret or delete it at Veryfi, then run the rotation again.");
+            case "io.veryfikeys.veryfi.VeryfiForbiddenException" ->
+                    new Verdict("BLOCKED", "Veryfi answered 403 (not allowed): the key is valid but may not manage"
+                            + " keys. Do not reset; check the account's API access at Veryfi, then run the rotation again.");
+            case "io.veryfikeys.veryfi.VeryfiAuthException" ->
+                    new Verdict("FAILED", "Veryfi answered 401: a stored key is dead or revoked. Check the keys"
+                            + " (veryfi-keys status ACCOUNT); if AWSCURRENT's key is dead, reset the account (incident"
+                            + " runbook). Keys are left as the step found them.");
+            case "io.veryfikeys.veryfi.VeryfiAnswerLostException" ->
+                    new Verdict("FAILED", "A create was sent and its answer lost twice: Veryfi may hold a key whose"
+                            + " value nobody has. veryfi-keys status ACCOUNT lists the live keys: one that is in no"
+                            + " secret version is that key; delete it at Veryfi, then run the rotation again.");
+            case "io.veryfikeys.veryfi.MalformedResponseException" ->
+                    new Verdict("FAILED", "Veryfi's answer could not be read (see cause). Keys are left as the step"
+                            + " found them; run the rotation again once Veryfi answers normally.");
+            case "io.veryfikeys.veryfi.VeryfiUnavailableException", "io.veryfikeys.veryfi.VeryfiRateLimitedException",
+                 "io.veryfikeys.support.AwsUnavailableException", "States.Timeout", "States.TaskFailed",
+                 "Sandbox.Timedout" -> new Verdict("FAILED", RERUN);
+            default -> errorName.startsWith("Lambda.") ? new Verdict("FAILED", RERUN)
+                    : new Verdict("FAILED", "Keys are left as the step found them and every step is idempotent, so"
+                    + " a re-run is safe; read the error and cause first, since it may fail the same way.");
+        };
+    }
+
     private static String summary(String outcome, RotationState state) {
         return switch (outcome) {
             case "SUCCEEDED" -> "Key rotated: every consumer confirmed the new key and the old key was deleted.";
@@ -81,8 +139,7 @@ public final class RotationReport {
                     + " back in time: both keys stay live.";
             case "NEW_KEY_REJECTED" -> "Veryfi rejected the new key on verification: it was deleted, the old key is"
                     + " untouched and still AWSCURRENT.";
-            default -> "Rotation failed at step " + stepOf(state) + "; see error and cause. Keys are left as the"
-                    + " step found them; running the rotation again resumes safely.";
+            default -> "Rotation failed at step " + stepOf(state) + ". " + RERUN;
         };
     }
 
@@ -128,6 +185,6 @@ public final class RotationReport {
     }
 
     private static RotationState emptyState() {
-        return new RotationState(null, null, null, null, null, null, null, null, null, null, null);
+        return new RotationState(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

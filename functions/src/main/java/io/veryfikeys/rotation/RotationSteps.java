@@ -9,6 +9,7 @@ import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SecretVersions;
 import io.veryfikeys.support.AwsClients;
 import io.veryfikeys.support.Env;
+import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Notifications;
@@ -16,7 +17,10 @@ import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.veryfi.ApiKey;
 import io.veryfikeys.veryfi.KeyLimitReachedException;
 import io.veryfikeys.veryfi.KeyNotFoundException;
+import io.veryfikeys.veryfi.MalformedResponseException;
+import io.veryfikeys.veryfi.VeryfiAnswerLostException;
 import io.veryfikeys.veryfi.VeryfiAuthException;
+import io.veryfikeys.veryfi.VeryfiForbiddenException;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
 import io.veryfikeys.veryfi.VeryfiUnavailableException;
 
@@ -39,6 +43,9 @@ import java.util.UUID;
  */
 public final class RotationSteps {
     private static final Log LOG = Log.get(RotationSteps.class);
+    /** What a rotation's execution input may hold: the account and the settings it may override. */
+    static final List<String> INPUT_FIELDS = List.of("secretId", "pollIntervalSeconds", "requiredHealthyPolls",
+            "pollTimeoutSeconds", "gracePeriodSeconds");
 
     private final AccountSecrets secrets;
     private final VeryfiKeysClient veryfi;
@@ -81,6 +88,7 @@ public final class RotationSteps {
         if (request.input() == null || !request.input().isObject()) {
             throw new InvalidInputException("the execution input must be a JSON object with a secretId");
         }
+        Fields.requireKnown(request.input(), "the execution input", INPUT_FIELDS);
         String secretId = SecretIds.validate(request.input().path("secretId").isTextual()
                 ? request.input().get("secretId").asText() : null);
         DeploySettings deployed = DeploySettings.from(request.deploySettings());
@@ -101,9 +109,16 @@ public final class RotationSteps {
         List<Long> live;
         try {
             live = veryfi.listKeyIds(current.account(), current.apiKey());
+        } catch (VeryfiForbiddenException e) {
+            // 403 is not 401: the key works, the account may not manage keys with it. A reset would not help.
+            return blocked("Veryfi refuses the AWSCURRENT key " + current.apiKeyId() + " the key-management API"
+                    + " (HTTP 403, not allowed): the key is not dead, do not reset; check the account's API access"
+                    + " and permissions at Veryfi, then run the rotation again",
+                    secretId, versions, current, List.of(), consumers, settings, request.executionId());
         } catch (VeryfiAuthException e) {
             return blocked("Veryfi rejects the AWSCURRENT key " + current.apiKeyId()
-                    + " (status " + e.status() + "): reset the account (see the incident runbook)",
+                    + " (HTTP " + e.status() + ", not authenticated): the key is dead or revoked; reset the account"
+                    + " (see the incident runbook)",
                     secretId, versions, current, List.of(), consumers, settings, request.executionId());
         }
         if (!live.contains(current.apiKeyId())) {
@@ -143,6 +158,12 @@ public final class RotationSteps {
                 extra.clear();
             }
         }
+        if (staleKeyId == null && extra.size() == 1 && versions.surplusVersionId().isPresent()
+                && secrets.read(secretId, versions.surplusVersionId().get()).apiKeyId() == extra.first()) {
+            // An incident reset made this key, could not delete it and recorded it as surplus: ours to remove.
+            staleKeyId = extra.first();
+            extra.clear();
+        }
         if (!extra.isEmpty()) {
             return blocked("Veryfi has key(s) " + extra + " that no version of " + secretId
                     + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
@@ -150,7 +171,8 @@ public final class RotationSteps {
                     secretId, versions, current, live, consumers, settings, request.executionId());
         }
         return decision(Plan.ROTATE, staleKeyId == null ? "rotating key " + current.apiKeyId()
-                        : "rotating key " + current.apiKeyId() + " after removing unused previous key " + staleKeyId,
+                        : "rotating key " + current.apiKeyId() + " after removing unused key " + staleKeyId
+                        + " (AWSPREVIOUS, or a reset's surplus)",
                 secretId, versionId, versions.currentVersionId(), current.apiKeyId(), staleKeyId, live, consumers,
                 settings, null, request.executionId());
     }
@@ -199,18 +221,39 @@ public final class RotationSteps {
         ApiKey created;
         try {
             created = veryfi.createKey(current.account(), current.apiKey());
-        } catch (VeryfiUnavailableException e) {
-            removeKeysCreatedSincePlan(current, plan);
-            throw e;
-        } catch (KeyLimitReachedException e) {
-            // An earlier attempt whose answer was lost (a timeout) may have been performed by Veryfi
-            // after we gave up, too late for that attempt's orphan check: its key holds the slot and is
-            // stored nowhere. Remove it, then let the state machine retry the create.
-            if (removeKeysCreatedSincePlan(current, plan) > 0) {
-                throw new VeryfiUnavailableException("key limit reached because of a key created by a lost earlier"
-                        + " attempt; removed it, retry the create", e.status(), e);
+        } catch (VeryfiAnswerLostException | MalformedResponseException e) {
+            if (e instanceof MalformedResponseException && (e.status() < 200 || e.status() >= 300)) {
+                throw e;
             }
-            throw e;
+            // This attempt's create was sent and its answer is lost (or unreadable although Veryfi said
+            // 2xx): Veryfi may have made a key whose value nobody has. A key that appeared since the
+            // plan is taken to be that one: only this execution's own lost create justifies a delete.
+            if (removeOwnOrphan(current, plan) > 0) {
+                throw new VeryfiUnavailableException("the create's answer was lost; removed the key it made,"
+                        + " retry the create", e.status(), e);
+            }
+            // Veryfi may still perform it: the state machine records that this happened ($.lostCreate)
+            // and runs the create again, which may then remove the late orphan.
+            throw e instanceof VeryfiAnswerLostException lost ? lost
+                    : new VeryfiAnswerLostException("Veryfi answered the create with HTTP " + e.status()
+                    + " but the answer could not be read: a key was made whose id and value are unknown", e);
+        } catch (KeyLimitReachedException e) {
+            List<Long> unknown = keysCreatedSincePlan(current, plan);
+            if (unknown.isEmpty()) {
+                throw e;
+            }
+            if (state.lostCreate() != null && unknown.size() == 1) {
+                // An earlier attempt of this step lost its answer, and Veryfi performed it after that
+                // attempt's own check: the key holds the slot and is stored nowhere. Remove it, retry.
+                deleteIfPresent(current, unknown.get(0), "create.orphan_deleted_after_lost_answer");
+                throw new VeryfiUnavailableException("key limit reached because of the key " + unknown.get(0)
+                        + " made by an earlier create of this rotation whose answer was lost; removed it, retry the"
+                        + " create", e.status(), e);
+            }
+            throw new UnknownKeyException("Veryfi's key limit is reached because of key " + unknown
+                    + ", which appeared since this rotation planned and which it did not create: a person or another"
+                    + " system holds it, and deleting it could lock that holder out. Nothing was deleted. Store that"
+                    + " key in the secret or delete it at Veryfi, then run the rotation again.", unknown);
         }
         LOG.info("create.key_created", "keyId", created.id(), "versionId", plan.versionId());
         try {
@@ -224,24 +267,29 @@ public final class RotationSteps {
         return new Created(plan.versionId(), created.id());
     }
 
+    /** Keys live at Veryfi now that were not when the rotation planned (the list's answer, sorted). */
+    private List<Long> keysCreatedSincePlan(AccountSecret current, Plan plan) {
+        return veryfi.listKeyIds(current.account(), current.apiKey()).stream()
+                .filter(id -> !plan.knownKeyIds().contains(id)).toList();
+    }
+
     /**
-     * A create whose answer was lost may still have created a key, whose value we will never
-     * see. Any key that appeared since planning and is in no secret version is such an orphan.
+     * Right after this attempt's create lost its answer: a key that appeared since the plan is the
+     * one it made (at most one fits beside AWSCURRENT), stored nowhere. Returns how many it removed;
+     * a failed check removes nothing and the state machine's record of the lost answer takes over.
      */
-    private int removeKeysCreatedSincePlan(AccountSecret current, Plan plan) {
-        int removed = 0;
+    private int removeOwnOrphan(AccountSecret current, Plan plan) {
         try {
-            List<Long> live = veryfi.listKeyIds(current.account(), current.apiKey());
-            for (long id : live) {
-                if (!plan.knownKeyIds().contains(id)) {
-                    deleteIfPresent(current, id, "create.orphan_deleted_after_lost_answer");
-                    removed++;
-                }
+            List<Long> appeared = keysCreatedSincePlan(current, plan);
+            if (appeared.size() != 1) {
+                return 0;
             }
+            deleteIfPresent(current, appeared.get(0), "create.orphan_deleted_after_lost_answer");
+            return 1;
         } catch (RuntimeException e) {
             LOG.warn("create.orphan_check_failed", "errorType", e.getClass().getName());
+            return 0;
         }
-        return removed;
     }
 
     // ---------------------------------------------------------------- Verify
@@ -262,7 +310,12 @@ public final class RotationSteps {
                 return Map.of("keyId", created.newKeyId(), "verified", true);
             } catch (VeryfiAuthException e) {
                 // A new key can take a moment to propagate at Veryfi: retry a few times, then give up.
+                // A 403 is an answer, not a delay: the key exists but may not do what the old one does.
                 LOG.warn("verify.rejected", "keyId", created.newKeyId(), "attempt", attempt, "status", e.status());
+                if (e instanceof VeryfiForbiddenException) {
+                    throw new NewKeyRejectedException("Veryfi does not allow new key " + created.newKeyId()
+                            + " the key-management API (HTTP 403) although it allowed the old one");
+                }
                 if (attempt >= attempts) {
                     throw new NewKeyRejectedException("Veryfi rejected new key " + created.newKeyId() + " "
                             + attempts + " times (status " + e.status() + ")");

@@ -61,6 +61,15 @@ public final class AccountSecrets {
         put(secretId, versionId, secret, SecretVersions.CURRENT);
     }
 
+    /**
+     * Stores a surplus key that an incident reset could not delete under the VERYFI_SURPLUS label
+     * (moved from any other version): the key is then held by a version, and the next rotation's
+     * plan recognises it as the system's own and removes it instead of blocking on it.
+     */
+    public void putSurplus(String secretId, String versionId, AccountSecret secret) {
+        put(secretId, versionId, secret, SecretVersions.SURPLUS);
+    }
+
     /** Moves AWSCURRENT from {@code fromVersionId} to {@code toVersionId}; Secrets Manager labels the old one AWSPREVIOUS. */
     public void moveCurrent(String secretId, String fromVersionId, String toVersionId) {
         notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)

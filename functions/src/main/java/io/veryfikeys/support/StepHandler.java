@@ -3,7 +3,9 @@ package io.veryfikeys.support;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -21,10 +23,22 @@ import java.io.OutputStream;
 public abstract class StepHandler<I, O> implements RequestStreamHandler {
     private static final int MAX_INPUT_BYTES = 256 * 1024;
     private final Class<I> inputType;
+    private final boolean strictFields;
     private final Log log = Log.get(getClass());
 
     protected StepHandler(Class<I> inputType) {
+        this(inputType, false);
+    }
+
+    /**
+     * {@code strictFields}: an input that a person types (the reset request) is refused when it has
+     * a field the type does not know, a typo that would otherwise be silently ignored. Inputs that
+     * the state machine builds stay lenient, so that an execution started before an upgrade
+     * finishes after it.
+     */
+    protected StepHandler(Class<I> inputType, boolean strictFields) {
         this.inputType = inputType;
+        this.strictFields = strictFields;
     }
 
     protected abstract O handle(I input, Context context);
@@ -78,11 +92,16 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
             throw new InvalidInputException("input is empty: expected a JSON object");
         }
         try {
-            I input = Json.MAPPER.readValue(bytes, inputType);
+            I input = strictFields
+                    ? Json.MAPPER.readerFor(inputType).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(bytes)
+                    : Json.MAPPER.readValue(bytes, inputType);
             if (input == null) {
                 throw new InvalidInputException("input is null: expected a JSON object");
             }
             return input;
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidInputException(Fields.unknown(e.getPropertyName(), e.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().toList()));
         } catch (MismatchedInputException e) {
             // Say where, never echo what: the input could hold anything.
             throw new InvalidInputException("input does not match " + inputType.getSimpleName() + " at "

@@ -229,9 +229,9 @@ public final class VeryfiKeysClient {
                     // See the class comment: the request may have been performed; a retry could
                     // create a second key / reset twice. The caller reconciles.
                     throw fail(op, account, keyId, attempt, start, null, 0, "io",
-                            new VeryfiUnavailableException(describe(op, keyId, 0, null, null, attempt)
+                            new VeryfiAnswerLostException(describe(op, keyId, 0, null, null, attempt)
                                     + ": " + what + "; the request may have reached Veryfi, so it is not"
-                                    + " retried (list the keys to find out what happened)", 0, e));
+                                    + " retried (list the keys to find out what happened)", e));
                 }
                 Duration delay = retryDelay(attempt, Duration.ZERO, deadline);
                 if (delay == null) {
@@ -313,7 +313,10 @@ public final class VeryfiKeysClient {
             }
             return new VeryfiRequestException(message, status, null);
         }
-        if (status == 401 || status == 403) {
+        if (status == 403) {
+            return new VeryfiForbiddenException(message, status, null);
+        }
+        if (status == 401) {
             return new VeryfiAuthException(message, status, null);
         }
         if (status == 404) {

@@ -26,8 +26,9 @@ import java.util.TreeSet;
  *   <li>AWSCURRENT holds a live key;</li>
  *   <li>every consumer's key is live, and no consumer call was ever rejected (unless the scenario
  *       is an incident reset, which locks out by design);</li>
+ *   <li>no key that someone else made ({@link #foreignKey}) is ever deleted by the system;</li>
  *   <li>at the end: no orphan key (live at Veryfi, in no version of the secret, deprecated ones
- *       included), and no key value in the execution's history.</li>
+ *       included, and not someone else's), and no key value in the execution's history.</li>
  * </ul>
  * Violations are collected, not thrown, so a matrix can report all of them.
  */
@@ -38,6 +39,7 @@ final class InvariantChecker {
     private final RotationHarness.Account account;
     private final boolean lockOutAllowed;
     private final List<String> violations = new ArrayList<>();
+    private final Set<Long> foreign = new TreeSet<>();
     private int checks;
 
     InvariantChecker(RotationHarness harness, RotationHarness.Account account, boolean lockOutAllowed) {
@@ -52,6 +54,15 @@ final class InvariantChecker {
 
     synchronized int checks() {
         return checks;
+    }
+
+    /** A key that a person or another system made: the system must never delete it, nor count it as its orphan. */
+    synchronized void foreignKey(long keyId) {
+        foreign.add(keyId);
+    }
+
+    private synchronized Set<Long> foreignKeys() {
+        return Set.copyOf(foreign);
     }
 
     private synchronized void violation(String where, String what) {
@@ -94,6 +105,11 @@ final class InvariantChecker {
         }
         if (!live.contains(current)) {
             violation(where, "AWSCURRENT key " + current + " is not live at Veryfi (live " + live + ")");
+        }
+        for (long keyId : foreignKeys()) {
+            if (!live.contains(keyId)) {
+                violation(where, "key " + keyId + ", made by someone else, was deleted (live " + live + ")");
+            }
         }
         for (int i = 0; i < consumerKeys.size(); i++) {
             long keyId = consumerKeys.get(i)[0];
@@ -142,6 +158,7 @@ final class InvariantChecker {
         Set<Long> stored = keyIdsInAnyVersion();
         Set<Long> orphans = new TreeSet<>(harness.veryfi.liveKeyIds(account.clientId()));
         orphans.removeAll(stored);
+        orphans.removeAll(foreignKeys());
         if (!orphans.isEmpty()) {
             violation(where, "orphan key(s) " + orphans + ": live at Veryfi, in no version of the secret " + stored);
         }

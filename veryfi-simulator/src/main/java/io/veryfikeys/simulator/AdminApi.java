@@ -191,6 +191,8 @@ final class AdminApi {
                 }
                 case DROP -> Fault.drop(endpoint);
                 case DROP_AFTER_COMMIT -> Fault.dropAfterCommit(endpoint);
+                case FORBIDDEN -> Fault.forbidden(endpoint);
+                case GARBLED_AFTER_COMMIT -> Fault.garbledAfterCommit(endpoint);
             };
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new BadRequest(e.getMessage());

@@ -76,6 +76,16 @@ public final class Fault {
         return new Fault(e, FaultKind.DROP_AFTER_COMMIT, 0, null);
     }
 
+    /** 403 with a JSON error: the credentials are known but the call is not allowed; state unchanged. */
+    public static Fault forbidden(Endpoint e) {
+        return new Fault(e, FaultKind.FORBIDDEN, 403, null);
+    }
+
+    /** Perform the operation (state changes), then answer its 2xx status with a body that is not JSON. */
+    public static Fault garbledAfterCommit(Endpoint e) {
+        return new Fault(e, FaultKind.GARBLED_AFTER_COMMIT, 0, null);
+    }
+
     /** Applies to the next {@code n} matching calls. */
     public Fault times(int n) {
         if (n < 1) {

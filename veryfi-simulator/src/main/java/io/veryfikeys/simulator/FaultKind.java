@@ -11,5 +11,14 @@ public enum FaultKind {
     /** Close the connection without any response, before auth; state unchanged. */
     DROP,
     /** Process the request (state changes), then close the connection without a response. */
-    DROP_AFTER_COMMIT
+    DROP_AFTER_COMMIT,
+    /** 403 (not allowed) with a JSON error, before processing; state unchanged. */
+    FORBIDDEN,
+    /** Process the request (state changes), then answer its 2xx status with a body that is not JSON. */
+    GARBLED_AFTER_COMMIT;
+
+    /** Faults that act after the request was processed. */
+    boolean afterCommit() {
+        return this == DROP_AFTER_COMMIT || this == GARBLED_AFTER_COMMIT;
+    }
 }

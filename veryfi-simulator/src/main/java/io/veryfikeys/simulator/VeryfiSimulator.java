@@ -197,6 +197,19 @@ public final class VeryfiSimulator implements AutoCloseable {
         return clientId != null && accounts.containsKey(clientId);
     }
 
+    private record Received(Endpoint endpoint, String clientId) {
+    }
+
+    private final List<Received> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * How many key-management requests of {@code endpoint} for {@code clientId} have arrived, counted
+     * on arrival (before any fault or latency): a test can act while such a request is in flight.
+     */
+    public long received(Endpoint endpoint, String clientId) {
+        return received.stream().filter(r -> r.endpoint() == endpoint && java.util.Objects.equals(r.clientId(), clientId)).count();
+    }
+
     /** Snapshot of the recorded key-management requests, in arrival order (admin calls are not recorded). */
     public List<RecordedRequest> requests() {
         synchronized (requests) {
@@ -208,6 +221,7 @@ public final class VeryfiSimulator implements AutoCloseable {
         synchronized (requests) {
             requests.clear();
         }
+        received.clear();
     }
 
     /** Injects a snapshot of {@code fault}; faults are matched in injection order. */
@@ -343,6 +357,9 @@ public final class VeryfiSimulator implements AutoCloseable {
         String method = ex.getRequestMethod();
         String clientId = ex.getRequestHeaders().getFirst("CLIENT-ID");
         Route route = route(method, path);
+        if (route.endpoint != null) {
+            received.add(new Received(route.endpoint, clientId));
+        }
         if (route.endpoint == null) {
             String code = route.status == 405 ? "METHOD_NOT_ALLOWED" : "NOT_FOUND";
             String message = route.status == 405 ? "Method not allowed" : "No such resource";
@@ -387,7 +404,12 @@ public final class VeryfiSimulator implements AutoCloseable {
                         return;
                     }
                 }
-                case DROP_AFTER_COMMIT -> throw new IllegalStateException("not a pre-processing fault");
+                case FORBIDDEN -> {
+                    record(at, method, path, clientId, null, 403, faultName);
+                    sendJson(ex, 403, error("ACCESS_DENIED", "Not allowed"), Map.of());
+                    return;
+                }
+                case DROP_AFTER_COMMIT, GARBLED_AFTER_COMMIT -> throw new IllegalStateException("not a pre-processing fault");
             }
         }
 
@@ -401,8 +423,18 @@ public final class VeryfiSimulator implements AutoCloseable {
         if (outcome.status / 100 == 2) {
             ActiveFault post = pickFault(route.endpoint, clientId, true);
             if (post != null) {
-                faultName = faultName == null ? FaultKind.DROP_AFTER_COMMIT.name()
-                        : faultName + "+" + FaultKind.DROP_AFTER_COMMIT.name();
+                String kind = post.fault.kind().name();
+                faultName = faultName == null ? kind : faultName + "+" + kind;
+                if (post.fault.kind() == FaultKind.GARBLED_AFTER_COMMIT) {
+                    record(at, method, path, clientId, outcome.keyId, outcome.status, faultName);
+                    byte[] garbled = "<html>502 Bad Gateway</html>".getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().set("Content-Type", "text/html");
+                    ex.sendResponseHeaders(outcome.status, garbled.length);
+                    try (var out = ex.getResponseBody()) {
+                        out.write(garbled);
+                    }
+                    return;
+                }
                 record(at, method, path, clientId, outcome.keyId, 0, faultName);
                 drop(ex);
                 return;
@@ -625,7 +657,7 @@ public final class VeryfiSimulator implements AutoCloseable {
             while (it.hasNext()) {
                 ActiveFault active = it.next();
                 Fault f = active.fault;
-                if ((f.kind() == FaultKind.DROP_AFTER_COMMIT) != afterCommit
+                if (f.kind().afterCommit() != afterCommit
                         || !f.endpoint().matches(endpoint)
                         || (f.clientId() != null && !f.clientId().equals(clientId))) {
                     continue;

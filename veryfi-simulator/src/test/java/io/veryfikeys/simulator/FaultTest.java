@@ -126,6 +126,29 @@ class FaultTest extends SimulatorTestBase {
     }
 
     @Test
+    void forbiddenAnswers403AndChangesNothing() throws IOException {
+        Api.Creds c = account();
+        sim.inject(Fault.forbidden(Endpoint.CREATE));
+        Api.Resp resp = new Api(sim, Api.newClient()).create(c);
+        assertThat(resp.status()).isEqualTo(403);
+        assertThat(sim.liveKeyIds(c.clientId())).hasSize(1);
+        assertThat(sim.requests()).singleElement().satisfies(rec -> assertThat(rec.fault()).isEqualTo("FORBIDDEN"));
+    }
+
+    @Test
+    void garbledAfterCommitPerformsTheOperationThenAnswersItsStatusWithABodyThatIsNotJson() throws IOException {
+        Api.Creds c = account();
+        sim.inject(Fault.garbledAfterCommit(Endpoint.CREATE));
+        assertThatThrownBy(() -> new Api(sim, Api.newClient()).create(c))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("response is not JSON");
+        assertThat(sim.liveKeyIds(c.clientId())).hasSize(2);
+        assertThat(sim.requests()).singleElement().satisfies(rec -> {
+            assertThat(rec.fault()).isEqualTo("GARBLED_AFTER_COMMIT");
+            assertThat(rec.status()).isEqualTo(201);
+        });
+    }
+
+    @Test
     void dropAfterCommitPerformsTheOperationThenDrops() throws IOException {
         Api.Creds c = account();
         long original = sim.liveKeyIds(c.clientId()).get(0);

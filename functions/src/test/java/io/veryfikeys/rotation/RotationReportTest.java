@@ -1,0 +1,40 @@
+package io.veryfikeys.rotation;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RotationReportTest {
+    /**
+     * The error a step failed with -> what the alert reports and whether it promises that a re-run
+     * resumes. Configuration problems are BLOCKED and never promise it: run as they are, they fail
+     * the same way.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', nullValues = "NONE", value = {
+            "io.veryfikeys.secrets.InvalidSecretException                | BLOCKED | false | Fix the secret",
+            "io.veryfikeys.secrets.SecretNotFoundException               | BLOCKED | false | Fix the secret",
+            "io.veryfikeys.consumers.InvalidConsumerRegistryException    | BLOCKED | false | consumer registry",
+            "io.veryfikeys.support.InvalidInputException                 | BLOCKED | false | names the field",
+            "io.veryfikeys.rotation.UnknownKeyException                  | BLOCKED | false | nothing was deleted",
+            "io.veryfikeys.veryfi.VeryfiForbiddenException               | BLOCKED | false | Do not reset",
+            "io.veryfikeys.veryfi.VeryfiAuthException                    | FAILED  | false | reset the account",
+            "io.veryfikeys.veryfi.VeryfiAnswerLostException              | FAILED  | false | in no secret version",
+            "io.veryfikeys.veryfi.MalformedResponseException             | FAILED  | false | could not be read",
+            "io.veryfikeys.veryfi.VeryfiUnavailableException             | FAILED  | true  | resumes safely",
+            "io.veryfikeys.veryfi.VeryfiRateLimitedException             | FAILED  | true  | resumes safely",
+            "io.veryfikeys.support.AwsUnavailableException               | FAILED  | true  | resumes safely",
+            "Sandbox.Timedout                                            | FAILED  | true  | resumes safely",
+            "States.Timeout                                              | FAILED  | true  | resumes safely",
+            "Lambda.ServiceException                                     | FAILED  | true  | resumes safely",
+            "java.lang.IllegalStateException                             | FAILED  | false | a re-run is safe",
+            "NONE                                                        | FAILED  | true  | resumes safely",
+    })
+    void everyFailureGetsTheResultAndAdviceItDeserves(String error, String result, boolean promisesResume, String advice) {
+        RotationReport.Verdict verdict = RotationReport.verdict(error);
+        assertThat(verdict.result()).isEqualTo(result);
+        assertThat(verdict.advice()).contains(advice);
+        assertThat(verdict.advice().contains("resumes safely")).isEqualTo(promisesResume);
+    }
+}
