@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.SecretValue;
+import io.veryfikeys.veryfi.SigningScheme;
 import io.veryfikeys.veryfi.VeryfiAccount;
 
 import java.net.URI;
@@ -48,7 +49,12 @@ public final class AccountSecret {
         Optional<SecretValue> clientSecret = optionalText(secretId, json, "clientSecret").map(SecretValue::of);
         URI baseUrl = optionalText(secretId, json, "baseUrl").map(url -> parseBaseUrl(secretId, url))
                 .orElse(VeryfiAccount.PRODUCTION);
-        return new AccountSecret(json, new VeryfiAccount(baseUrl, clientId, username, clientSecret),
+        SigningScheme signing = optionalText(secretId, json, "requestSigning")
+                .map(name -> SigningScheme.fromConfig(name).orElseThrow(() -> new InvalidSecretException("secret "
+                        + secretId + ": requestSigning must be \"json\" (Veryfi's Java SDK) or \"pairs\" (Veryfi's"
+                        + " Python and Node.js clients and API docs)")))
+                .orElse(SigningScheme.JSON);
+        return new AccountSecret(json, new VeryfiAccount(baseUrl, clientId, username, clientSecret, signing),
                 SecretValue.of(apiKey), keyId.asLong());
     }
 

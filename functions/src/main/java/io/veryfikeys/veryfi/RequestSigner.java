@@ -14,10 +14,12 @@ import java.util.Base64;
 
 /**
  * Veryfi's request signature: {@code X-Veryfi-Request-Signature} is
- * Base64(HMAC-SHA256(clientSecret, canonicalPayload)), where the canonical payload is the request
- * body as a JSON object ({@code {}} when there is none) with a {@code "timestamp"} member (the
- * same millisecond value as {@code X-Veryfi-Request-Timestamp}, as a string) appended last,
- * serialized as compact JSON by Jackson: e.g. {@code {"timestamp":"1700000000000"}}.
+ * Base64(HMAC-SHA256(clientSecret, payload)), where the payload depends on the account's
+ * {@link SigningScheme}: for {@code json}, the request body as a JSON object ({@code {}} when
+ * there is none) with a {@code "timestamp"} member (the same millisecond value as
+ * {@code X-Veryfi-Request-Timestamp}, as a string) appended last, serialized as compact JSON:
+ * {@code {"timestamp":"1700000000000"}}; for {@code pairs}, {@code timestamp:<ms>} and then
+ * {@code ,key:value} per top-level body member: {@code timestamp:1700000000000}.
  */
 final class RequestSigner {
     static final String ALGORITHM = "HmacSHA256";
@@ -63,7 +65,40 @@ final class RequestSigner {
         }
     }
 
+    /**
+     * The {@code pairs} payload. A string member is signed as its text, any other value as its
+     * compact JSON (Veryfi's Python client would write a nested value as Python's repr; none of
+     * the key-management requests has a body, so none is signed here).
+     */
+    static String pairsPayload(String body, long timestampMillis) {
+        StringBuilder payload = new StringBuilder("timestamp:").append(timestampMillis);
+        if (body != null && !body.isBlank()) {
+            JsonNode parsed;
+            try {
+                parsed = Json.MAPPER.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("request body to sign is not JSON");
+            }
+            if (parsed == null || !parsed.isObject()) {
+                throw new IllegalArgumentException("request body to sign is not a JSON object");
+            }
+            parsed.fields().forEachRemaining(field -> {
+                if (!field.getKey().equals("timestamp")) {
+                    JsonNode value = field.getValue();
+                    payload.append(',').append(field.getKey()).append(':')
+                            .append(value.isTextual() ? value.asText() : value.toString());
+                }
+            });
+        }
+        return payload.toString();
+    }
+
     static String sign(SecretValue clientSecret, String body, long timestampMillis) {
-        return signature(clientSecret, canonicalPayload(body, timestampMillis));
+        return sign(SigningScheme.JSON, clientSecret, body, timestampMillis);
+    }
+
+    static String sign(SigningScheme scheme, SecretValue clientSecret, String body, long timestampMillis) {
+        return signature(clientSecret, scheme == SigningScheme.PAIRS ? pairsPayload(body, timestampMillis)
+                : canonicalPayload(body, timestampMillis));
     }
 }

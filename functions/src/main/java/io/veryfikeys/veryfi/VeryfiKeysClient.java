@@ -421,7 +421,7 @@ public final class VeryfiKeysClient {
         headers.put("User-Agent", USER_AGENT);
         headers.put("X-Veryfi-Request-Timestamp", Long.toString(timestamp));
         account.clientSecret().ifPresent(secret ->
-                headers.put("X-Veryfi-Request-Signature", RequestSigner.sign(secret, body, timestamp)));
+                headers.put("X-Veryfi-Request-Signature", RequestSigner.sign(account.signing(), secret, body, timestamp)));
         return new Transport.Request(op.method, uri, headers, body, timeout);
     }
 

@@ -44,11 +44,22 @@ class AccountSecretTest {
             "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"k\",\"apiKeyId\":-1}",
             "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"k\",\"apiKeyId\":\"x\"}",
             "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"k\",\"apiKeyId\":1,\"baseUrl\":\"file:///etc\"}",
-            "{\"clientId\":7,\"username\":\"u\",\"apiKey\":\"k\",\"apiKeyId\":1}"})
+            "{\"clientId\":7,\"username\":\"u\",\"apiKey\":\"k\",\"apiKeyId\":1}",
+            "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"k\",\"apiKeyId\":1,\"requestSigning\":\"sdk\"}"})
     void rejectsMalformedSecretsWithoutEchoingValues(String document) {
         assertThatThrownBy(() -> AccountSecret.parse("veryfi/x", document))
                 .isInstanceOf(InvalidSecretException.class)
                 .hasMessageStartingWith("secret veryfi/x")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\"k\""));
+    }
+
+    /** requestSigning: absent means json (what was always sent); "pairs" and "json" are the two Veryfi's clients use. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(nullValues = "NONE", value = {"NONE, JSON", "json, JSON", "pairs, PAIRS"})
+    void theSigningSchemeIsChosenPerAccount(String configured, io.veryfikeys.veryfi.SigningScheme expected) {
+        String member = configured == null ? "" : ",\"requestSigning\":\"" + configured + "\"";
+        AccountSecret secret = AccountSecret.parse("veryfi/x",
+                "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"k\",\"apiKeyId\":1" + member + "}");
+        assertThat(secret.account().signing()).isEqualTo(expected);
     }
 }

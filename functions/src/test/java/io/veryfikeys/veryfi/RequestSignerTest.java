@@ -59,4 +59,30 @@ class RequestSignerTest {
         assertThatThrownBy(() -> RequestSigner.canonicalPayload("[1]", 1L)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RequestSigner.canonicalPayload("not json", 1L)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * The {@code pairs} scheme (Veryfi's Python and Node.js clients, the API docs) against vectors
+     * computed outside this code base, with Python's standard library:
+     * {@code base64.b64encode(hmac.new(b"test-client-secret", p.encode(), hashlib.sha256).digest())}
+     * for p = "timestamp:1700000000000" and "timestamp:1700000000123,name:x".
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', nullValues = "NONE", value = {
+            "NONE              | 1700000000000 | timestamp:1700000000000        | SiHWDVbk3nCes2QveJXSiP6P3VXQfrmMrL8qmOLkKVo=",
+            "{}                | 1700000000000 | timestamp:1700000000000        | SiHWDVbk3nCes2QveJXSiP6P3VXQfrmMrL8qmOLkKVo=",
+            "{\"name\":\"x\"}  | 1700000000123 | timestamp:1700000000123,name:x | f50x+lJuyWzc9ORzoxJ1odUAa6jRi+xAOjlKtTo+7jE=",
+    })
+    void pairsSignsTimestampThenEachMemberAsKeyColonValue(String body, long timestamp, String payload, String vector) {
+        assertThat(RequestSigner.pairsPayload(body, timestamp)).isEqualTo(payload);
+        assertThat(RequestSigner.sign(SigningScheme.PAIRS, SECRET, body, timestamp)).isEqualTo(vector);
+    }
+
+    @org.junit.jupiter.api.Test
+    void jsonIsTheJavaSdksSchemeAndTheDefault() {
+        // the same vector as signatureMatchesAKnownVector: {"timestamp":"1700000000000"}
+        assertThat(RequestSigner.sign(SigningScheme.JSON, SECRET, null, 1_700_000_000_000L))
+                .isEqualTo("3B1VcfnsQ1+VxhngvhFVu21LjRALZoB7BGla+AeRKWY=");
+        assertThat(new VeryfiAccount(java.net.URI.create("https://veryfi.test"), "c", "u", java.util.Optional.empty()).signing())
+                .isEqualTo(SigningScheme.JSON);
+    }
 }

@@ -126,6 +126,30 @@ class VeryfiKeysClientContractTest {
             assertThat(fresh).hasSize(1);
             assertThat(sim.requests()).extracting(RecordedRequest::status).containsExactly(200, 201, 204, 201);
         }
+
+        /**
+         * The account's secret chooses how requests are signed; against an account that accepts
+         * only one scheme, the chosen one works for every operation and the other is refused.
+         */
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.EnumSource(io.veryfikeys.simulator.RequestSignature.Scheme.class)
+        void eachSigningSchemeWorksForEveryOperationWhereVeryfiExpectsIt(io.veryfikeys.simulator.RequestSignature.Scheme scheme) {
+            String clientId = "client-" + scheme.name().toLowerCase();
+            SimulatedKey k1 = sim.createAccount(clientId, "sam", "signing-key", scheme);
+            SigningScheme chosen = scheme == io.veryfikeys.simulator.RequestSignature.Scheme.PAIRS
+                    ? SigningScheme.PAIRS : SigningScheme.JSON;
+            SigningScheme other = chosen == SigningScheme.PAIRS ? SigningScheme.JSON : SigningScheme.PAIRS;
+            VeryfiAccount right = new VeryfiAccount(sim.baseUrl(), clientId, "sam",
+                    java.util.Optional.of(io.veryfikeys.support.SecretValue.of("signing-key")), chosen);
+            VeryfiAccount wrong = new VeryfiAccount(sim.baseUrl(), clientId, "sam",
+                    java.util.Optional.of(io.veryfikeys.support.SecretValue.of("signing-key")), other);
+
+            assertThatThrownBy(() -> bounded(() -> client.listKeyIds(wrong, key(k1)))).isInstanceOf(VeryfiAuthException.class);
+            assertThat(bounded(() -> client.listKeyIds(right, key(k1)))).containsExactly(k1.id());
+            ApiKey k2 = bounded(() -> client.createKey(right, key(k1)));
+            bounded(() -> client.deleteKey(right, k2.value(), k1.id()));
+            assertThat(bounded(() -> client.resetKeys(right, k2.value()))).hasSize(1);
+        }
     }
 
     // =====================================================================================

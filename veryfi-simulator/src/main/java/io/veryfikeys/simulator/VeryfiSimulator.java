@@ -115,12 +115,21 @@ public final class VeryfiSimulator implements AutoCloseable {
      * @throws IllegalStateException if the client id is already taken
      */
     public SimulatedKey createAccount(String clientId, String username, String clientSecret) {
+        return createAccount(clientId, username, clientSecret, null);
+    }
+
+    /**
+     * As {@link #createAccount(String, String, String)}, accepting only signatures made with
+     * {@code onlyScheme} (null: both, as Veryfi does).
+     */
+    public SimulatedKey createAccount(String clientId, String username, String clientSecret,
+                                      RequestSignature.Scheme onlyScheme) {
         requireText(clientId, "clientId");
         requireText(username, "username");
         if (clientSecret != null && clientSecret.isEmpty()) {
             throw new IllegalArgumentException("clientSecret must be null or non-empty");
         }
-        Account account = new Account(clientId, username, clientSecret);
+        Account account = new Account(clientId, username, clientSecret, onlyScheme);
         synchronized (account) {
             if (accounts.putIfAbsent(clientId, account) != null) {
                 throw new IllegalStateException("account already exists: " + clientId);
@@ -513,16 +522,26 @@ public final class VeryfiSimulator implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new ApiError(401, "INVALID_SIGNATURE", "X-Veryfi-Request-Timestamp must be Unix milliseconds", null);
         }
-        String expected;
-        try {
-            expected = RequestSignature.sign(account.clientSecret, body, timestamp);
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(401, "INVALID_SIGNATURE", "Cannot verify the signature: " + e.getMessage(), null);
+        if (Math.abs(System.currentTimeMillis() - timestamp) > RequestSignature.VALIDITY.toMillis()) {
+            throw new ApiError(401, "INVALID_SIGNATURE", "X-Veryfi-Request-Timestamp is more than "
+                    + RequestSignature.VALIDITY.toMinutes() + " minutes away: the signature has expired", null);
         }
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                signature.strip().getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiError(401, "INVALID_SIGNATURE", "Request signature does not match", null);
+        byte[] given = signature.strip().getBytes(StandardCharsets.UTF_8);
+        for (RequestSignature.Scheme scheme : RequestSignature.Scheme.values()) {
+            if (account.onlyScheme != null && account.onlyScheme != scheme) {
+                continue;
+            }
+            String expected;
+            try {
+                expected = RequestSignature.sign(scheme, account.clientSecret, body, timestamp);
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(401, "INVALID_SIGNATURE", "Cannot verify the signature: " + e.getMessage(), null);
+            }
+            if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given)) {
+                return;
+            }
         }
+        throw new ApiError(401, "INVALID_SIGNATURE", "Request signature does not match", null);
     }
 
     private Outcome process(Account account, Route route, long keyId) throws ApiError {
@@ -699,15 +718,18 @@ public final class VeryfiSimulator implements AutoCloseable {
         final String clientId;
         final String username;
         final String clientSecret;
+        /** null: signatures of either scheme are accepted. */
+        final RequestSignature.Scheme onlyScheme;
         final TreeMap<Long, String> live = new TreeMap<>();
         /** Live keys that authenticate nothing: a new key Veryfi never activated. */
         final Set<Long> unusable = new HashSet<>();
         boolean rejectNewKeys;
 
-        Account(String clientId, String username, String clientSecret) {
+        Account(String clientId, String username, String clientSecret, RequestSignature.Scheme onlyScheme) {
             this.clientId = clientId;
             this.username = username;
             this.clientSecret = clientSecret;
+            this.onlyScheme = onlyScheme;
         }
 
         /** Caller holds the lock. */

@@ -109,6 +109,39 @@ class AuthTest extends SimulatorTestBase {
         assertThat(sim.requests()).allSatisfy(r -> assertThat(r.keyId()).isNull());
     }
 
+    /** Veryfi's Java SDK signs the JSON payload, its Python and Node.js clients key:value pairs: Veryfi takes both. */
+    @Test
+    void bothSchemesVeryfisClientsUseAreAccepted() throws IOException {
+        Api.Creds c = signedAccount();
+        for (RequestSignature.Scheme scheme : RequestSignature.Scheme.values()) {
+            long now = System.currentTimeMillis();
+            Map<String, String> headers = Api.authHeaders(c, null, now);
+            headers.put("X-Veryfi-Request-Signature", RequestSignature.sign(scheme, c.secret(), null, now));
+            assertThat(api.send("GET", Api.KEYS, headers, null).status()).as(scheme.name()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anAccountMadeToAcceptOneSchemeRefusesTheOther() throws IOException {
+        sim.createAccount("pairs-only", "bot", "pairs-secret", RequestSignature.Scheme.PAIRS);
+        long now = System.currentTimeMillis();
+        Api.Creds c = new Api.Creds("pairs-only", "bot", sim.addKey("pairs-only").value(), "pairs-secret");
+        Map<String, String> pairs = Api.authHeaders(c, null, now);
+        pairs.put("X-Veryfi-Request-Signature", RequestSignature.sign(RequestSignature.Scheme.PAIRS, "pairs-secret", null, now));
+        assertThat(api.send("GET", Api.KEYS, pairs, null).status()).isEqualTo(200);
+        assertUnauthorized(api.send("GET", Api.KEYS, Api.authHeaders(c, null, now), null), "INVALID_SIGNATURE", c);
+    }
+
+    /** "Signatures are valid for 30 minutes from the time of generation" (Veryfi, Signature & Timestamp Headers). */
+    @Test
+    void aSignatureOlderThanThirtyMinutesIsRefused() throws IOException {
+        Api.Creds c = signedAccount();
+        long stale = System.currentTimeMillis() - RequestSignature.VALIDITY.toMillis() - 60_000;
+        assertUnauthorized(api.send("GET", Api.KEYS, Api.authHeaders(c, null, stale), null), "INVALID_SIGNATURE", c);
+        long fresh = System.currentTimeMillis() - RequestSignature.VALIDITY.toMillis() + 60_000;
+        assertThat(api.send("GET", Api.KEYS, Api.authHeaders(c, null, fresh), null).status()).isEqualTo(200);
+    }
+
     @Test
     void accountWithoutSecretIgnoresSignatureHeaders() throws IOException {
         Api.Creds c = account();

@@ -31,4 +31,16 @@ class RequestSignatureTest {
         assertThatThrownBy(() -> RequestSignature.sign("s", "[1,2]", 1L)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RequestSignature.sign("s", "{not json", 1L)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void pairsSignsTimestampThenEachMember() {
+        assertThat(RequestSignature.pairsPayload("", 1700000000000L)).isEqualTo("timestamp:1700000000000");
+        assertThat(RequestSignature.pairsPayload("{\"description\": \"x\", \"n\": 1}", 1700000000000L))
+                .isEqualTo("timestamp:1700000000000,description:x,n:1");
+        // Independent vectors (Python hmac/hashlib/base64 over the strings above, key "s3cr3t").
+        assertThat(RequestSignature.sign(RequestSignature.Scheme.PAIRS, "s3cr3t", "", 1700000000000L))
+                .isEqualTo("hE3Ugycy1JMXqvVtz0keL49soq4Z/KZR1kjC9eC9vrw=");
+        assertThat(RequestSignature.sign(RequestSignature.Scheme.PAIRS, "s3cr3t", "{\"description\": \"x\", \"n\": 1}",
+                1700000000000L)).isEqualTo("q0YCGsVkdaYUBQwkbF0tTlw9tKoar1M4/ouI0bqG7fM=");
+    }
 }
