@@ -415,6 +415,8 @@ public final class VeryfiKeysCli implements Callable<Integer> {
             m.put("account", account);
             m.put("newKeyId", result.path("newKeyId").isNumber() ? result.get("newKeyId").asLong() : null);
             m.put("deletedKeyIds", Target.JSON.convertValue(result.path("deletedKeyIds"), List.class));
+            m.put("pendingCleanupKeyIds", result.has("pendingCleanupKeyIds")
+                    ? Target.JSON.convertValue(result.path("pendingCleanupKeyIds"), List.class) : List.of());
             m.put("stoppedExecutions", Target.JSON.convertValue(result.path("stoppedExecutions"), List.class));
             m.put("alreadyDone", result.path("alreadyDone").asBoolean(false));
             m.put("idempotencyToken", payload.get("idempotencyToken").asText());
@@ -424,6 +426,10 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                 out().println("Reset " + account + ": new key " + m.get("newKeyId") + " is AWSCURRENT"
                         + (Boolean.TRUE.equals(m.get("alreadyDone")) ? " (this token had already reset it)" : ""));
                 out().println("  deleted key ids     " + m.get("deletedKeyIds"));
+                if (!((List<?>) m.get("pendingCleanupKeyIds")).isEmpty()) {
+                    out().println("  STILL LIVE          " + m.get("pendingCleanupKeyIds") + " (Veryfi refused the delete:"
+                            + " run this command again with the same --idempotency-token to finish)");
+                }
                 out().println("  stopped executions  " + m.get("stoppedExecutions"));
                 out().println("  retry safely with   --idempotency-token " + m.get("idempotencyToken"));
                 out().println("Consumers are rejected by Veryfi until they refetch AWSCURRENT.");

@@ -27,6 +27,8 @@ import java.util.TreeSet;
  *   <li>every consumer's key is live, and no consumer call was ever rejected (unless the scenario
  *       is an incident reset, which locks out by design);</li>
  *   <li>no key that someone else made ({@link #foreignKey}) is ever deleted by the system;</li>
+ *   <li>after a reset returns, every live key is held by a version or listed as pending clean-up
+ *       in the response and the alert ({@link #checkAfterReset});</li>
  *   <li>at the end: no orphan key (live at Veryfi, in no version of the secret, deprecated ones
  *       included, and not someone else's), and no key value in the execution's history.</li>
  * </ul>
@@ -161,6 +163,33 @@ final class InvariantChecker {
         orphans.removeAll(foreignKeys());
         if (!orphans.isEmpty()) {
             violation(where, "orphan key(s) " + orphans + ": live at Veryfi, in no version of the secret " + stored);
+        }
+    }
+
+    /**
+     * After a reset invocation returned: every live key is held by a version of the secret or
+     * listed as pending clean-up, in the response and in the alert alike ({@code alert} null: the
+     * invocation sent none, as a retry of a finished reset does not).
+     */
+    void checkAfterReset(String where, com.fasterxml.jackson.databind.JsonNode response,
+                         com.fasterxml.jackson.databind.JsonNode alert) {
+        synchronized (this) {
+            checks++;
+        }
+        Set<Long> pending = new TreeSet<>();
+        response.path("pendingCleanupKeyIds").forEach(id -> pending.add(id.asLong()));
+        Set<Long> alerted = new TreeSet<>();
+        if (alert != null) {
+            alert.path("pendingCleanupKeyIds").forEach(id -> alerted.add(id.asLong()));
+        }
+        if (alert != null && !pending.equals(alerted)) {
+            violation(where, "the response lists pending clean-up " + pending + ", the alert " + alerted);
+        }
+        Set<Long> unaccounted = new TreeSet<>(harness.veryfi.liveKeyIds(account.clientId()));
+        unaccounted.removeAll(keyIdsInAnyVersion());
+        unaccounted.removeAll(pending);
+        if (!unaccounted.isEmpty()) {
+            violation(where, "live key(s) " + unaccounted + " after the reset are in no version and not listed as pending");
         }
     }
 
