@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -115,6 +116,7 @@ public final class AccountReset {
             return result(secretId, keyId, versionId, deleted, pending, null, List.of(), true);
         }
 
+        java.time.Instant started = clock.instant();
         List<String> stopped = new ArrayList<>();
         for (var execution : running.of(rotationStateMachineArn, secretId)) {
             running.stop(execution.executionArn(), "Incident reset of " + secretId + ": " + reason);
@@ -124,12 +126,29 @@ public final class AccountReset {
 
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
-        List<ApiKey> keys = callReset(secretId, versions, current);
+        List<ApiKey> keys;
+        try {
+            keys = callReset(secretId, versions, current);
+        } catch (AlreadyResetByAnother done) {
+            // Another reset got there first and its key is stored and live: that is the outcome
+            // the responder wanted. Advising a reset from the portal now would kill that key.
+            LOG.info("reset.already_reset_by_another", "keyId", done.secret.apiKeyId());
+            Map<String, Object> result = result(secretId, done.secret.apiKeyId(), done.versionId, List.of(), List.of(),
+                    null, stopped, true);
+            Optional<com.fasterxml.jackson.databind.JsonNode> byReset = done.secret.lastReset()
+                    .filter(r -> storedSince(r.path("at").asText(""), started));
+            result.put("alreadyResetBy", byReset.orElse(null));
+            if (byReset.isEmpty()) {
+                result.put("currentChangedBy", "not a reset recorded since this one started: a rotation or a person");
+            }
+            return result;
+        }
         keys = keys.stream().sorted(Comparator.comparingLong(ApiKey::id)).toList();
         ApiKey keep = keys.get(0);
 
         // The one thing that must not fail: nothing else happens before the new key is stored.
-        AccountSecret stored = current.withKey(keep.id(), keep.value());
+        AccountSecret stored = current.withKey(keep.id(), keep.value())
+                .withLastReset(invocationId, request.requestedBy(), clock.instant().toString());
         storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
 
@@ -228,6 +247,10 @@ public final class AccountReset {
                     throw new ResetFailedException("Veryfi reset " + secretId + " but its answer could not be read: "
                             + e.getMessage(), e);
                 }
+                Optional<AlreadyResetByAnother> other = resetByAnother(secretId, versions.currentVersionId());
+                if (other.isPresent()) {
+                    throw other.get();
+                }
                 // No answer at all (status 0) is ambiguous: Veryfi may have reset and the new keys
                 // never reached us. Say so rather than promise that nothing changed.
                 alertFailure(secretId, "RESET_FAILED", e.status() == 0
@@ -239,9 +262,60 @@ public final class AccountReset {
                 throw new ResetFailedException("reset of " + secretId + " failed at Veryfi: " + e.getMessage(), e);
             }
         }
+        Optional<AlreadyResetByAnother> other = resetByAnother(secretId, versions.currentVersionId());
+        if (other.isPresent()) {
+            throw other.get();
+        }
         alertFailure(secretId, "RESET_FAILED", "Veryfi rejects every key stored in " + secretId
                 + ": reset the account from the Veryfi portal and store the new key in the secret by hand.");
         throw new ResetFailedException("Veryfi rejects every stored key of " + secretId, last);
+    }
+
+    private static boolean storedSince(String at, java.time.Instant started) {
+        try {
+            return !java.time.Instant.parse(at).isBefore(started);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** Another reset of the account stored a live key while this one was on its way. */
+    private static final class AlreadyResetByAnother extends RuntimeException {
+        final AccountSecret secret;
+        final String versionId;
+
+        AlreadyResetByAnother(AccountSecret secret, String versionId) {
+            super(null, null, false, false);
+            this.secret = secret;
+            this.versionId = versionId;
+        }
+    }
+
+    /**
+     * Before any failure verdict: has AWSCURRENT moved since this reset read it, to a key Veryfi
+     * accepts? Then a concurrent reset (or a person) already did the job. Looked at a few times,
+     * since the other reset stores its key just after Veryfi answered it.
+     */
+    private Optional<AlreadyResetByAnother> resetByAnother(String secretId, String currentVersionAtStart) {
+        for (int look = 0; look < 5; look++) {
+            try {
+                SecretVersions now = secrets.versions(secretId);
+                if (!now.isCurrent(currentVersionAtStart)) {
+                    AccountSecret newer = secrets.read(secretId, now.currentVersionId());
+                    veryfi.listKeyIds(newer.account(), newer.apiKey());
+                    return Optional.of(new AlreadyResetByAnother(newer, now.currentVersionId()));
+                }
+            } catch (VeryfiAuthException dead) {
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                LOG.warn("reset.recheck_failed", "errorType", e.getClass().getName());
+            }
+            if (!InvocationDeadline.allows(Duration.ofSeconds(1).plus(AwsCallTimeouts.SDK_CALL))) {
+                break;
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+        return Optional.empty();
     }
 
     private void storeOrAlert(String secretId, String versionId, AccountSecret secret, String reason, String invokedBy) {

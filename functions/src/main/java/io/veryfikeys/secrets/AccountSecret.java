@@ -78,6 +78,26 @@ public final class AccountSecret {
         return new AccountSecret(copy, account, key, keyId);
     }
 
+    /**
+     * The same secret, marked as stored by an incident reset: who asked (the Lambda request id,
+     * and the responder's note) and when. A concurrent reset that finds the account already reset
+     * answers with this instead of a failure.
+     */
+    public AccountSecret withLastReset(String requestId, String requestedBy, String at) {
+        ObjectNode copy = json.deepCopy();
+        ObjectNode reset = copy.putObject("lastReset");
+        reset.put("requestId", requestId);
+        reset.put("requestedBy", requestedBy);
+        reset.put("at", at);
+        return new AccountSecret(copy, account, apiKey, apiKeyId);
+    }
+
+    /** What {@link #withLastReset} recorded, if anything (ids and times only). */
+    public Optional<JsonNode> lastReset() {
+        JsonNode reset = json.get("lastReset");
+        return reset != null && reset.isObject() ? Optional.of(reset.deepCopy()) : Optional.empty();
+    }
+
     /** The JSON to store. Only ever handed to Secrets Manager. */
     public String toSecretString() {
         return json.toString();

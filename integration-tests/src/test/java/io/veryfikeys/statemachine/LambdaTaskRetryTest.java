@@ -62,6 +62,33 @@ class LambdaTaskRetryTest {
         return tasks.stream().map(task -> DynamicTest.dynamicTest(task.label(), () -> check(task)));
     }
 
+    /**
+     * Issue 21: once the Veryfi client gave up on 429s, the step's retry must not come back sooner
+     * than Veryfi asked. The client honours a Retry-After up to RetryPolicy.maxRetryAfter (30 s) and
+     * gives up at once on a longer one, so the state machine's first wait is at least that long,
+     * never shortened by jitter, and grows from there.
+     */
+    @TestFactory
+    Stream<DynamicTest> aRateLimitedStepWaitsAtLeastAsLongAsVeryfiAsks() throws IOException {
+        Path statemachines = repositoryRoot().resolve("statemachine");
+        List<LambdaTask> tasks = new ArrayList<>();
+        for (String file : ASL_FILES) {
+            collectLambdaTasks(file, "", MAPPER.readTree(statemachines.resolve(file).toFile()).path("States"), tasks);
+        }
+        long asked = io.veryfikeys.veryfi.RetryPolicy.DEFAULT.maxRetryAfter().toSeconds();
+        List<LambdaTask> veryfiTasks = tasks.stream()
+                .filter(t -> firstMatching(t.state().path("Retry"), "io.veryfikeys.veryfi.VeryfiUnavailableException").isPresent())
+                .toList();
+        assertThat(veryfiTasks).isNotEmpty();
+        return veryfiTasks.stream().map(task -> DynamicTest.dynamicTest(task.label(), () -> {
+            JsonNode r = firstMatching(task.state().path("Retry"), "io.veryfikeys.veryfi.VeryfiRateLimitedException")
+                    .orElseThrow(() -> new AssertionError(task.label() + " does not retry VeryfiRateLimitedException"));
+            assertThat(r.path("IntervalSeconds").asInt(1)).as(task.label()).isGreaterThanOrEqualTo((int) asked);
+            assertThat(r.path("JitterStrategy").asText("NONE")).as(task.label()).isEqualTo("NONE");
+            assertThat(r.path("BackoffRate").asDouble(2.0)).as(task.label()).isGreaterThanOrEqualTo(1.0);
+        }));
+    }
+
     private static void check(LambdaTask task) {
         JsonNode retry = task.state().path("Retry");
         SoftAssertions softly = new SoftAssertions();

@@ -1,0 +1,116 @@
+package io.veryfikeys.safety;
+
+import io.veryfikeys.simulator.Endpoint;
+import io.veryfikeys.simulator.Fault;
+import io.veryfikeys.simulator.RecordedRequest;
+import io.veryfikeys.stack.LocalStackTest;
+import io.veryfikeys.stack.RotationHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 21: operations on one Veryfi account that overlap in time, on the local stack with the
+ * invariant checker watching.
+ */
+class OverlappingOperationsTest extends LocalStackTest {
+    private final List<RotationHarness.Execution> executions = new ArrayList<>();
+
+    @AfterEach
+    void noLeaks() {
+        harness.veryfi.clearFaults();
+        harness.assertNoKeyLeaked(executions);
+    }
+
+    /**
+     * A 429 storm longer than the client's own retries: Veryfi asks for 2 s between calls six
+     * times; the client makes its four attempts and gives up, and the state machine's retry must
+     * not come back sooner than Veryfi asked. Before, it came back within a second.
+     */
+    @Test
+    void aRateLimitStormLongerThanTheClientsRetriesIsWaitedOutAsVeryfiAsks() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        InvariantChecker checker = new InvariantChecker(harness, account, false);
+        Duration retryAfter = Duration.ofSeconds(2);
+        harness.veryfi.inject(Fault.rateLimit(Endpoint.LIST, retryAfter).times(6).forAccount(account.clientId()));
+
+        RotationHarness.Execution execution = checker.watch(harness.start(account.secretId(), FaultMatrixTest.FAST),
+                Duration.ofSeconds(150));
+        checker.checkEnd("end", List.of(execution));
+        executions.add(execution);
+
+        assertThat(checker.violations()).isEmpty();
+        assertThat(execution.statesEntered()).contains("Rotated");
+        List<RecordedRequest> lists = harness.veryfi.requests().stream()
+                .filter(r -> account.clientId().equals(r.clientId()) && r.method().equals("GET")
+                        && r.path().endsWith("/client-keys")).toList();
+        assertThat(lists.stream().filter(r -> r.status() == 429)).hasSize(6);
+        for (int i = 1; i < lists.size(); i++) {
+            if (lists.get(i - 1).status() == 429) {
+                Duration gap = Duration.between(lists.get(i - 1).at(), lists.get(i).at());
+                assertThat(gap).as("wait after the 429 of request %d", i).isGreaterThanOrEqualTo(retryAfter.minusMillis(100));
+            }
+        }
+    }
+
+    private static String resetRequest(RotationHarness.Account account, String token) {
+        return "{\"secretId\":\"" + account.secretId() + "\",\"reason\":\"two responders\",\"confirm\":\""
+                + account.secretId() + "\",\"idempotencyToken\":\"" + token + "\"}";
+    }
+
+    /**
+     * Two responders reset one account with different tokens at once. The first call to reach
+     * Veryfi wins; the other's call, made with the key it read before, is refused. Before, that one
+     * raised RESET_FAILED and advised a reset from the Veryfi portal, which would kill the key the
+     * first reset had just stored and every consumer had started to fetch. Now it re-reads the
+     * secret first and answers that the account was already reset, by whom and when.
+     */
+    @Test
+    void twoResetsAtOnceEndWithOneNewKeyAndNoFalseFailure() throws Exception {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        harness.stateMachine("RotationStateMachine");
+        // two warm sandboxes, so that both resets start at once (a refused request touches nothing)
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var warm1 = pool.submit(() -> harness.invoke("ResetFunction", "{\"secretId\":\"" + account.secretId() + "\"}"));
+            var warm2 = pool.submit(() -> harness.invoke("ResetFunction", "{\"secretId\":\"" + account.secretId() + "\"}"));
+            warm1.get();
+            warm2.get();
+        }
+        // The first reset waits 1.2 s at Veryfi (inside the client's timeout): the second overtakes it.
+        harness.veryfi.inject(Fault.latency(Endpoint.RESET, Duration.ofMillis(1200)).times(1).forAccount(account.clientId()));
+        long resets = harness.veryfi.received(Endpoint.RESET, account.clientId());
+        RotationHarness.Invoked first;
+        RotationHarness.Invoked second;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(() -> harness.invoke("ResetFunction", resetRequest(account, "responder-a-" + System.nanoTime())));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (harness.veryfi.received(Endpoint.RESET, account.clientId()) <= resets && System.nanoTime() < deadline) {
+                RotationHarness.sleep(10);
+            }
+            var b = pool.submit(() -> harness.invoke("ResetFunction", resetRequest(account, "responder-b-" + System.nanoTime())));
+            first = a.get();
+            second = b.get();
+        }
+
+        assertThat(first.functionError()).as(first.payload()).isNull();
+        assertThat(second.functionError()).as(second.payload()).isNull();
+        assertThat(second.json().path("alreadyDone").asBoolean()).as(second.payload()).isFalse();
+        assertThat(first.json().path("alreadyDone").asBoolean()).as(first.payload()).isTrue();
+        assertThat(first.json().path("alreadyResetBy").path("at").asText()).isNotEmpty();
+        long stored = harness.credentials(account.secretId(), "AWSCURRENT").keyId();
+        assertThat(stored).isEqualTo(second.json().path("newKeyId").asLong()).isEqualTo(first.json().path("newKeyId").asLong());
+        assertThat(harness.veryfi.isLive(account.clientId(), harness.credentials(account.secretId(), "AWSCURRENT").apiKey())).isTrue();
+        RotationHarness.sleep(1000);
+        assertThat(harness.alertsFor(account.secretId())).extracting(a -> a.path("result").asText())
+                .containsExactly("RESET").doesNotContain("RESET_FAILED", "LOCKED_OUT");
+        InvariantChecker checker = new InvariantChecker(harness, account, true);
+        checker.checkAfterReset("after both resets", second.json(), harness.alertsFor(account.secretId()).get(0));
+        checker.checkAfterReset("after both resets", first.json(), null);
+        assertThat(checker.violations()).isEmpty();
+    }
+}
