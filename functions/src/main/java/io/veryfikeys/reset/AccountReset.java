@@ -118,14 +118,46 @@ public final class AccountReset {
 
         java.time.Instant started = clock.instant();
         List<String> stopped = new ArrayList<>();
+        SecretVersions versions = secrets.versions(secretId);
+        AccountSecret current = secrets.read(secretId, versions.currentVersionId());
+        // Mark the account before calling Veryfi, so that a rotation planned meanwhile refuses it.
+        String mark = SecretVersions.RESETTING_PREFIX + started.getEpochSecond() + "_" + versionId.substring(0, 8);
+        boolean marked = markResetting(secretId, mark, versions.currentVersionId());
+        try {
+            return resetMarked(request, secretId, reason, versionId, invokedBy, invocationId, started, stopped,
+                    versions, current);
+        } finally {
+            if (marked) {
+                try {
+                    secrets.removeLabel(secretId, mark, versions.currentVersionId());
+                } catch (RuntimeException e) {
+                    // the mark's lease ends it in a few minutes
+                    LOG.warn("reset.unmark_failed", "errorType", e.getClass().getName());
+                }
+            }
+        }
+    }
+
+    private boolean markResetting(String secretId, String mark, String versionId) {
+        try {
+            secrets.addLabel(secretId, mark, versionId);
+            return true;
+        } catch (RuntimeException e) {
+            // An incident reset does not wait for a courtesy to rotations.
+            LOG.warn("reset.mark_failed", "errorType", e.getClass().getName());
+            return false;
+        }
+    }
+
+    private Map<String, Object> resetMarked(ResetRequest request, String secretId, String reason, String versionId,
+                                            String invokedBy, String invocationId, java.time.Instant started,
+                                            List<String> stopped, SecretVersions versions, AccountSecret current) {
+        // After the mark: a rotation planned from now on refuses the account; stop those already running.
         for (var execution : running.of(rotationStateMachineArn, secretId)) {
             running.stop(execution.executionArn(), "Incident reset of " + secretId + ": " + reason);
             stopped.add(execution.executionArn());
             LOG.info("reset.rotation_stopped", "executionArn", execution.executionArn());
         }
-
-        SecretVersions versions = secrets.versions(secretId);
-        AccountSecret current = secrets.read(secretId, versions.currentVersionId());
         List<ApiKey> keys;
         try {
             keys = callReset(secretId, versions, current);
@@ -151,6 +183,16 @@ public final class AccountReset {
                 .withLastReset(invocationId, request.requestedBy(), clock.instant().toString());
         storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
+        // A rotation that started after the first look (its plan ran before the mark) dies now too.
+        try {
+            for (var execution : running.of(rotationStateMachineArn, secretId)) {
+                running.stop(execution.executionArn(), "Incident reset of " + secretId + ": " + reason);
+                stopped.add(execution.executionArn());
+                LOG.info("reset.rotation_stopped", "executionArn", execution.executionArn());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("reset.second_stop_failed", "errorType", e.getClass().getName());
+        }
 
         versions.pendingVersionId().ifPresent(pending -> {
             // A pending key from an interrupted rotation died with the reset.

@@ -105,6 +105,12 @@ public final class RotationSteps {
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
         List<Consumer> consumers = registry.consumersOf(deployed.consumerRegistryPrefix(), secretId);
+        Optional<java.time.Instant> resetSince = versions.resetInProgressSince(clock.instant());
+        if (resetSince.isPresent()) {
+            return blocked("an incident reset of " + secretId + " is in progress (started " + resetSince.get()
+                    + "): it invalidates every key, so nothing is rotated now; run the rotation again after it",
+                    secretId, versions, current, List.of(), consumers, settings, request.executionId());
+        }
 
         List<Long> live;
         try {

@@ -76,6 +76,12 @@ public final class AccountSecrets {
                 .versionStage(SecretVersions.CURRENT).removeFromVersionId(fromVersionId).moveToVersionId(toVersionId)));
     }
 
+    /** Attaches {@code label} (one that no other version carries) to {@code versionId}. */
+    public void addLabel(String secretId, String label, String versionId) {
+        notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
+                .versionStage(label).moveToVersionId(versionId)));
+    }
+
     public void removeLabel(String secretId, String label, String versionId) {
         notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
                 .versionStage(label).removeFromVersionId(versionId)));

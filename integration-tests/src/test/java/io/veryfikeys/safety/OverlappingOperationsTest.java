@@ -113,4 +113,45 @@ class OverlappingOperationsTest extends LocalStackTest {
         checker.checkAfterReset("after both resets", first.json(), null);
         assertThat(checker.violations()).isEmpty();
     }
+
+    /**
+     * A rotation started while a slow reset is in flight (Veryfi takes 1.2 s to answer the reset):
+     * the reset has marked the account, so the plan refuses it, BLOCKED with the reason. Before,
+     * the rotation went on with keys the reset was about to kill and, a day later, reported
+     * CONSUMERS_LAGGING with "both keys stay live" while Veryfi had invalidated both.
+     */
+    @Test
+    void aRotationStartedDuringAResetIsRefused() throws Exception {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        String machine = harness.stateMachine("RotationStateMachine");
+        harness.invoke("PlanFunction", "{}"); // a warm Plan: the rotation must plan while the reset is in flight
+        harness.veryfi.inject(Fault.latency(Endpoint.RESET, Duration.ofMillis(1200)).times(1).forAccount(account.clientId()));
+        long resets = harness.veryfi.received(Endpoint.RESET, account.clientId());
+        RotationHarness.Invoked reset;
+        String rotation;
+        try (var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            var inFlight = pool.submit(() -> harness.invoke("ResetFunction", resetRequest(account, "slow-" + System.nanoTime())));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (harness.veryfi.received(Endpoint.RESET, account.clientId()) <= resets && System.nanoTime() < deadline) {
+                RotationHarness.sleep(10);
+            }
+            rotation = harness.start(account.secretId(), FaultMatrixTest.FAST);
+            reset = inFlight.get();
+        }
+        RotationHarness.Execution execution = harness.await(rotation, Duration.ofSeconds(60));
+        executions.add(execution);
+
+        assertThat(reset.functionError()).as(reset.payload()).isNull();
+        // The plan refused; the execution then ends Blocked, or is stopped by the reset's second look.
+        assertThat(execution.statesEntered()).contains("ReportBlocked").doesNotContain("CreateKey");
+        assertThat(execution.historyText()).contains("BLOCKED").contains("is in progress (started");
+        long stored = harness.credentials(account.secretId(), "AWSCURRENT").keyId();
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(stored);
+        assertThat(harness.stack.secretsManager().describeSecret(b -> b.secretId(account.secretId()))
+                .versionIdsToStages().values().stream().flatMap(java.util.List::stream))
+                .as("the reset removed its mark").noneMatch(label -> label.startsWith("VERYFI_RESETTING_"));
+        InvariantChecker checker = new InvariantChecker(harness, account, true);
+        checker.checkAfterReset("after the reset", reset.json(), null);
+        assertThat(checker.violations()).isEmpty();
+    }
 }
