@@ -138,6 +138,17 @@ public final class AccountReset {
         }
     }
 
+    private void stopRotations(String secretId, String reason, List<String> stopped) {
+        for (var execution : running.of(rotationStateMachineArn, secretId)) {
+            if (stopped.contains(execution.executionArn())) {
+                continue;
+            }
+            running.stop(execution.executionArn(), "Incident reset of " + secretId + ": " + reason);
+            stopped.add(execution.executionArn());
+            LOG.info("reset.rotation_stopped", "executionArn", execution.executionArn());
+        }
+    }
+
     private boolean markResetting(String secretId, String mark, String versionId) {
         try {
             secrets.addLabel(secretId, mark, versionId);
@@ -153,11 +164,7 @@ public final class AccountReset {
                                             String invokedBy, String invocationId, java.time.Instant started,
                                             List<String> stopped, SecretVersions versions, AccountSecret current) {
         // After the mark: a rotation planned from now on refuses the account; stop those already running.
-        for (var execution : running.of(rotationStateMachineArn, secretId)) {
-            running.stop(execution.executionArn(), "Incident reset of " + secretId + ": " + reason);
-            stopped.add(execution.executionArn());
-            LOG.info("reset.rotation_stopped", "executionArn", execution.executionArn());
-        }
+        stopRotations(secretId, reason, stopped);
         List<ApiKey> keys;
         try {
             keys = callReset(secretId, versions, current);
@@ -185,11 +192,7 @@ public final class AccountReset {
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
         // A rotation that started after the first look (its plan ran before the mark) dies now too.
         try {
-            for (var execution : running.of(rotationStateMachineArn, secretId)) {
-                running.stop(execution.executionArn(), "Incident reset of " + secretId + ": " + reason);
-                stopped.add(execution.executionArn());
-                LOG.info("reset.rotation_stopped", "executionArn", execution.executionArn());
-            }
+            stopRotations(secretId, reason, stopped);
         } catch (RuntimeException e) {
             LOG.warn("reset.second_stop_failed", "errorType", e.getClass().getName());
         }

@@ -29,21 +29,7 @@ final class RequestSigner {
 
     /** @param body the request body (a JSON object), or null/blank when there is none */
     static String canonicalPayload(String body, long timestampMillis) {
-        ObjectNode payload;
-        if (body == null || body.isBlank()) {
-            payload = Json.MAPPER.createObjectNode();
-        } else {
-            JsonNode parsed;
-            try {
-                parsed = Json.MAPPER.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("request body to sign is not JSON");
-            }
-            if (parsed == null || !parsed.isObject()) {
-                throw new IllegalArgumentException("request body to sign is not a JSON object");
-            }
-            payload = ((ObjectNode) parsed).deepCopy();
-        }
+        ObjectNode payload = bodyObject(body);
         payload.remove("timestamp");    // so that it is always the last member
         payload.put("timestamp", Long.toString(timestampMillis));
         try {
@@ -51,6 +37,23 @@ final class RequestSigner {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize the payload to sign", e);
         }
+    }
+
+    /** The body as a JSON object of its own ({@code {}} without one). */
+    private static ObjectNode bodyObject(String body) {
+        if (body == null || body.isBlank()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        JsonNode parsed;
+        try {
+            parsed = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("request body to sign is not JSON");
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw new IllegalArgumentException("request body to sign is not a JSON object");
+        }
+        return ((ObjectNode) parsed).deepCopy();
     }
 
     static String signature(SecretValue clientSecret, String canonicalPayload) {
@@ -72,24 +75,13 @@ final class RequestSigner {
      */
     static String pairsPayload(String body, long timestampMillis) {
         StringBuilder payload = new StringBuilder("timestamp:").append(timestampMillis);
-        if (body != null && !body.isBlank()) {
-            JsonNode parsed;
-            try {
-                parsed = Json.MAPPER.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("request body to sign is not JSON");
+        bodyObject(body).fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("timestamp")) {
+                JsonNode value = field.getValue();
+                payload.append(',').append(field.getKey()).append(':')
+                        .append(value.isTextual() ? value.asText() : value.toString());
             }
-            if (parsed == null || !parsed.isObject()) {
-                throw new IllegalArgumentException("request body to sign is not a JSON object");
-            }
-            parsed.fields().forEachRemaining(field -> {
-                if (!field.getKey().equals("timestamp")) {
-                    JsonNode value = field.getValue();
-                    payload.append(',').append(field.getKey()).append(':')
-                            .append(value.isTextual() ? value.asText() : value.toString());
-                }
-            });
-        }
+        });
         return payload.toString();
     }
 

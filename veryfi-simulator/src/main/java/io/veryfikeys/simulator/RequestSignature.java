@@ -72,21 +72,7 @@ public final class RequestSignature {
      * @throws IllegalArgumentException if the body is not empty and not a JSON object
      */
     public static String canonicalPayload(String bodyJsonOrEmpty, long timestampMillis) {
-        ObjectNode node;
-        if (bodyJsonOrEmpty == null || bodyJsonOrEmpty.isBlank()) {
-            node = MAPPER.createObjectNode();
-        } else {
-            JsonNode parsed;
-            try {
-                parsed = MAPPER.readTree(bodyJsonOrEmpty);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("request body is not valid JSON");
-            }
-            if (!(parsed instanceof ObjectNode object)) {
-                throw new IllegalArgumentException("request body is not a JSON object");
-            }
-            node = object;
-        }
+        ObjectNode node = bodyObject(bodyJsonOrEmpty);
         node.remove("timestamp");
         node.put("timestamp", Long.toString(timestampMillis));
         try {
@@ -99,8 +85,18 @@ public final class RequestSignature {
     /** The {@link Scheme#PAIRS} payload, e.g. {@code timestamp:1700000000000,name:x}. */
     public static String pairsPayload(String bodyJsonOrEmpty, long timestampMillis) {
         StringBuilder payload = new StringBuilder("timestamp:").append(timestampMillis);
+        bodyObject(bodyJsonOrEmpty).fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("timestamp")) {
+                payload.append(',').append(f.getKey()).append(':')
+                        .append(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
+            }
+        });
+        return payload.toString();
+    }
+
+    private static ObjectNode bodyObject(String bodyJsonOrEmpty) {
         if (bodyJsonOrEmpty == null || bodyJsonOrEmpty.isBlank()) {
-            return payload.toString();
+            return MAPPER.createObjectNode();
         }
         JsonNode parsed;
         try {
@@ -111,12 +107,6 @@ public final class RequestSignature {
         if (!(parsed instanceof ObjectNode object)) {
             throw new IllegalArgumentException("request body is not a JSON object");
         }
-        object.fields().forEachRemaining(f -> {
-            if (!f.getKey().equals("timestamp")) {
-                payload.append(',').append(f.getKey()).append(':')
-                        .append(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
-            }
-        });
-        return payload.toString();
+        return object;
     }
 }
