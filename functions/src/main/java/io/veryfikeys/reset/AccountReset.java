@@ -121,21 +121,68 @@ public final class AccountReset {
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
         // Mark the account before calling Veryfi, so that a rotation planned meanwhile refuses it.
-        String mark = SecretVersions.RESETTING_PREFIX + started.getEpochSecond() + "_" + versionId.substring(0, 8);
-        boolean marked = markResetting(secretId, mark, versions.currentVersionId());
+        String mark = SecretVersions.RESETTING_PREFIX + started.toEpochMilli() + "_" + versionId.substring(0, 8);
+        String markedVersion = versions.currentVersionId();
+        boolean marked = markResetting(secretId, mark, markedVersion);
         try {
+            if (marked && earlierReset(secretId, mark).isPresent()) {
+                // Two responders: wait for the reset that came first, then see whether it did the job.
+                LOG.info("reset.waiting_for_earlier_reset");
+                while (earlierReset(secretId, mark).isPresent()) {
+                    if (!InvocationDeadline.allows(Duration.ofSeconds(1).plus(AwsCallTimeouts.SDK_CALL))) {
+                        throw new ResetFailedException("another reset of " + secretId + " is still in progress; its alert"
+                                + " says what it did (nothing was done here)", null);
+                    }
+                    sleep(Duration.ofMillis(500));
+                }
+                Optional<AlreadyResetByAnother> done = resetByAnother(secretId, versions.currentVersionId());
+                if (done.isPresent()) {
+                    return alreadyReset(secretId, done.get(), started, stopped);
+                }
+                versions = secrets.versions(secretId);
+                current = secrets.read(secretId, versions.currentVersionId());
+            }
             return resetMarked(request, secretId, reason, versionId, invokedBy, invocationId, started, stopped,
                     versions, current);
         } finally {
             if (marked) {
                 try {
-                    secrets.removeLabel(secretId, mark, versions.currentVersionId());
+                    secrets.removeLabel(secretId, mark, markedVersion);
                 } catch (RuntimeException e) {
                     // the mark's lease ends it in a few minutes
                     LOG.warn("reset.unmark_failed", "errorType", e.getClass().getName());
                 }
             }
         }
+    }
+
+    private Map<String, Object> alreadyReset(String secretId, AlreadyResetByAnother done, java.time.Instant started,
+                                             List<String> stopped) {
+        LOG.info("reset.already_reset_by_another", "keyId", done.secret.apiKeyId());
+        Map<String, Object> result = result(secretId, done.secret.apiKeyId(), done.versionId, List.of(), List.of(),
+                null, stopped, true);
+        Optional<com.fasterxml.jackson.databind.JsonNode> byReset = done.secret.lastReset()
+                .filter(r -> storedSince(r.path("at").asText(""), started));
+        result.put("alreadyResetBy", byReset.orElse(null));
+        if (byReset.isEmpty()) {
+            result.put("currentChangedBy", "not a reset recorded since this one started: a rotation or a person");
+        }
+        return result;
+    }
+
+    /**
+     * The mark of another reset of the account that is in flight and came first (marks compare
+     * by their start second, then their id), if any. Resets exclude each other through these
+     * marks: the later one waits for the earlier to finish, then looks at what it did.
+     */
+    private Optional<String> earlierReset(String secretId, String mine) {
+        SecretVersions now = secrets.versions(secretId);
+        java.time.Instant at = clock.instant();
+        return now.resetMarks().stream()
+                .filter(other -> other.compareTo(mine) < 0)
+                .filter(other -> SecretVersions.markTime(other)
+                        .filter(t -> !t.plus(SecretVersions.RESET_LEASE).isBefore(at)).isPresent())
+                .min(java.util.Comparator.naturalOrder());
     }
 
     private void stopRotations(String secretId, String reason, List<String> stopped) {
@@ -171,16 +218,7 @@ public final class AccountReset {
         } catch (AlreadyResetByAnother done) {
             // Another reset got there first and its key is stored and live: that is the outcome
             // the responder wanted. Advising a reset from the portal now would kill that key.
-            LOG.info("reset.already_reset_by_another", "keyId", done.secret.apiKeyId());
-            Map<String, Object> result = result(secretId, done.secret.apiKeyId(), done.versionId, List.of(), List.of(),
-                    null, stopped, true);
-            Optional<com.fasterxml.jackson.databind.JsonNode> byReset = done.secret.lastReset()
-                    .filter(r -> storedSince(r.path("at").asText(""), started));
-            result.put("alreadyResetBy", byReset.orElse(null));
-            if (byReset.isEmpty()) {
-                result.put("currentChangedBy", "not a reset recorded since this one started: a rotation or a person");
-            }
-            return result;
+            return alreadyReset(secretId, done, started, stopped);
         }
         keys = keys.stream().sorted(Comparator.comparingLong(ApiKey::id)).toList();
         ApiKey keep = keys.get(0);

@@ -17,7 +17,7 @@ public record SecretVersions(String secretId, String currentVersionId, Optional<
     public static final String PREVIOUS = "AWSPREVIOUS";
     public static final String SURPLUS = "VERYFI_SURPLUS";
     /**
-     * An incident reset in flight labels AWSCURRENT {@code VERYFI_RESETTING_<epoch second>_<id>}
+     * An incident reset in flight labels AWSCURRENT {@code VERYFI_RESETTING_<epoch millisecond>_<id>}
      * before it calls Veryfi and removes the label when done; a plan refuses the account meanwhile.
      * The time in the name is the lease: a mark older than {@link #RESET_LEASE} is from a reset
      * that crashed and is ignored.
@@ -68,11 +68,11 @@ public record SecretVersions(String secretId, String currentVersionId, Optional<
                 .max(java.util.Comparator.naturalOrder());
     }
 
-    static Optional<java.time.Instant> markTime(String label) {
+    public static Optional<java.time.Instant> markTime(String label) {
         String rest = label.substring(RESETTING_PREFIX.length());
         int end = rest.indexOf('_');
         try {
-            return Optional.of(java.time.Instant.ofEpochSecond(Long.parseLong(end < 0 ? rest : rest.substring(0, end))));
+            return Optional.of(java.time.Instant.ofEpochMilli(Long.parseLong(end < 0 ? rest : rest.substring(0, end))));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
