@@ -21,6 +21,7 @@ class RotationReportTest {
             "io.veryfikeys.veryfi.VeryfiForbiddenException               | BLOCKED | false | Do not reset",
             "io.veryfikeys.veryfi.VeryfiAuthException                    | FAILED  | false | reset the account",
             "io.veryfikeys.veryfi.VeryfiAnswerLostException              | FAILED  | false | in no secret version",
+            "io.veryfikeys.rotation.RotationConflictException            | FAILED  | false | deleted nothing",
             "io.veryfikeys.veryfi.MalformedResponseException             | FAILED  | false | could not be read",
             "io.veryfikeys.veryfi.VeryfiUnavailableException             | FAILED  | true  | resumes safely",
             "io.veryfikeys.veryfi.VeryfiRateLimitedException             | FAILED  | true  | resumes safely",
