@@ -172,7 +172,7 @@ public final class AccountReset {
 
     /**
      * The mark of another reset of the account that is in flight and came first (marks compare
-     * by their start second, then their id), if any. Resets exclude each other through these
+     * by their start millisecond, then their id), if any. Resets exclude each other through these
      * marks: the later one waits for the earlier to finish, then looks at what it did.
      */
     private Optional<String> earlierReset(String secretId, String mine) {
