@@ -81,6 +81,7 @@ public final class HandlerPriming {
         Priming.common();
         Priming.json(RotationState.class, STATE);
         Priming.json(PollState.class, POLL);
+        Priming.sdkCall(AwsClients::secretsManager, c -> c.describeSecret(b -> b.secretId(SECRET)));
     }
 
     static void deleteOldKey() {

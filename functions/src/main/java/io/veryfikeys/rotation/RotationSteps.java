@@ -379,6 +379,17 @@ public final class RotationSteps {
         long startedAt = previous == null ? now : previous.startedAtMillis();
         int polls = previous == null ? 1 : previous.polls() + 1;
 
+        // Consumers follow AWSCURRENT: if someone else moved it, waiting for them is waiting for nothing.
+        String expected = reverting ? rollout.oldVersionId() : rollout.newVersionId();
+        SecretVersions versions = secrets.versions(state.plan().secretId());
+        if (!versions.isCurrent(expected)) {
+            throw new RotationConflictException("AWSCURRENT of " + state.plan().secretId() + " is version "
+                    + versions.currentVersionId() + ", not version " + expected + " (key " + target + ") that this "
+                    + "rotation set: " + (versions.resetMarks().isEmpty() ? "another rotation, a reset or a person"
+                    : "an incident reset") + " changed it; stopping, nothing deleted (old key " + rollout.oldKeyId()
+                    + ", new key " + rollout.newKeyId() + ")");
+        }
+
         List<ConsumerReport> reports = health.check(state.plan().consumers());
         List<String> lagging = new ArrayList<>();
         List<String> unhealthy = new ArrayList<>();

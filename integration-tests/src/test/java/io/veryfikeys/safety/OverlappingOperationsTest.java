@@ -156,4 +156,37 @@ class OverlappingOperationsTest extends LocalStackTest {
         checker.checkAfterReset("after the reset", reset.json(), null);
         assertThat(checker.violations()).isEmpty();
     }
+
+    /**
+     * A person moves AWSCURRENT back to the old version while the rotation waits for its
+     * consumers. Consumers follow AWSCURRENT, so they will never move: before, the rotation polled
+     * on until its timeout and reported CONSUMERS_LAGGING. Now the next poll sees the change and
+     * stops at once, saying so and deleting nothing.
+     */
+    @Test
+    void aRotationWhoseCurrentKeySomeoneElseMovedStopsAtTheNextPoll() {
+        RotationHarness.Account account = harness.account(1, Duration.ofSeconds(60));
+        InvariantChecker checker = new InvariantChecker(harness, account, false);
+        String arn = harness.start(account.secretId(), java.util.Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 1,
+                "pollTimeoutSeconds", 60, "gracePeriodSeconds", 0));
+        harness.awaitState(arn, "WaitBeforeNextPoll");
+        var stages = harness.secrets.describeSecret(b -> b.secretId(account.secretId())).versionIdsToStages();
+        String current = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT")).findFirst().orElseThrow().getKey();
+        String previous = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSPREVIOUS")).findFirst().orElseThrow().getKey();
+        harness.secrets.updateSecretVersionStage(b -> b.secretId(account.secretId()).versionStage("AWSCURRENT")
+                .removeFromVersionId(current).moveToVersionId(previous));
+        long started = System.nanoTime();
+
+        RotationHarness.Execution execution = checker.watch(arn, Duration.ofSeconds(60));
+        checker.checkEnd("end", List.of(execution));
+        executions.add(execution);
+
+        assertThat(checker.violations()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        assertThat(execution.statesEntered()).contains("RotationFailed").doesNotContain("ReportConsumersLagging", "DeleteOldKey");
+        com.fasterxml.jackson.databind.JsonNode alert = harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
+        assertThat(alert.path("error").asText()).isEqualTo("io.veryfikeys.rotation.RotationConflictException");
+        assertThat(alert.path("summary").asText()).contains("deleted nothing");
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(2).contains(account.initialKeyId());
+    }
 }
