@@ -152,26 +152,16 @@ class FaithfulRuntimeTest extends LocalStackTest {
     }
 
     /**
-     * Every AWS and Veryfi call stops in time by itself (see InvocationDeadline), so what outlives
-     * the timeout here is a consumer's health endpoint that answers after 3 s, inside the health
-     * check's own 5 s but beyond PollConsumers' 1 s.
+     * Every AWS and Veryfi call stops in time by itself (see InvocationDeadline), and no call
+     * starts that could not end before the timeout. What outlives it here is VerifyNewKey's wait
+     * between two tries of a key Veryfi rejects: 40 s instead of 2 s, against a 32 s Timeout.
      */
     @Test
-    void aFunctionThatOutlivesItsTimeoutIsStoppedAndTheRotationReportsIt() throws IOException {
-        RotationHarness.Account account = harness.account(0, Duration.ZERO);
-        com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        slow.createContext("/health", exchange -> {
-            RotationHarness.sleep(3000);
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-        });
-        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        slow.start();
-        harness.ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + account.secretId()).type("String")
-                .overwrite(true).value("{\"consumers\":[{\"name\":\"slow\",\"healthUrl\":\"http://127.0.0.1:"
-                        + slow.getAddress().getPort() + "/health\"}]}"));
-        int timeout = stack.lambdaHost().overrideTimeout("PollConsumersFunction", 1);
+    void aFunctionThatOutlivesItsTimeoutIsStoppedAndTheRotationReportsIt() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        harness.veryfi.rejectNewKeys(account.clientId(), true);
+        stack.lambdaHost().environmentOverride("VERIFY_RETRY_DELAY_MILLIS", "40000");
+        int timeout = stack.lambdaHost().overrideTimeout("VerifyNewKeyFunction", 32);
         try {
             RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
 
@@ -179,11 +169,13 @@ class FaithfulRuntimeTest extends LocalStackTest {
             assertThat(failedWith(execution, "Sandbox.Timedout")).as(execution.historyText()).isEqualTo(1);
             JsonNode alert = harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
             assertThat(alert.toString()).contains("Sandbox.Timedout");
-            // nothing was deleted: the old key is live beside the new one
-            assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(2).contains(account.initialKeyId());
+            // the old key is untouched and still AWSCURRENT
+            assertThat(harness.veryfi.liveKeyIds(account.clientId())).contains(account.initialKeyId());
+            assertThat(harness.credentials(account.secretId(), "AWSCURRENT").keyId()).isEqualTo(account.initialKeyId());
         } finally {
-            stack.lambdaHost().overrideTimeout("PollConsumersFunction", timeout);
-            slow.stop(0);
+            stack.lambdaHost().overrideTimeout("VerifyNewKeyFunction", timeout);
+            stack.lambdaHost().environmentOverride("VERIFY_RETRY_DELAY_MILLIS", RotationHarness.TUNING.get("VERIFY_RETRY_DELAY_MILLIS"));
+            harness.veryfi.rejectNewKeys(account.clientId(), false);
         }
     }
 
