@@ -176,12 +176,8 @@ public final class AccountReset {
      * marks: the later one waits for the earlier to finish, then looks at what it did.
      */
     private Optional<String> earlierReset(String secretId, String mine) {
-        SecretVersions now = secrets.versions(secretId);
-        java.time.Instant at = clock.instant();
-        return now.resetMarks().stream()
+        return secrets.versions(secretId).freshResetMarks(clock.instant()).stream()
                 .filter(other -> other.compareTo(mine) < 0)
-                .filter(other -> SecretVersions.markTime(other)
-                        .filter(t -> !t.plus(SecretVersions.RESET_LEASE).isBefore(at)).isPresent())
                 .min(java.util.Comparator.naturalOrder());
     }
 

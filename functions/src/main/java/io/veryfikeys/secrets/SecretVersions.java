@@ -63,12 +63,19 @@ public record SecretVersions(String secretId, String currentVersionId, Optional<
 
     /** The start of the latest reset still within its lease, if one is in flight. */
     public Optional<java.time.Instant> resetInProgressSince(java.time.Instant now) {
-        return resetMarks.stream().map(SecretVersions::markTime).flatMap(Optional::stream)
-                .filter(t -> !t.plus(RESET_LEASE).isBefore(now) && !t.isAfter(now.plus(RESET_LEASE)))
+        return freshResetMarks(now).stream().map(SecretVersions::markTime).flatMap(Optional::stream)
                 .max(java.util.Comparator.naturalOrder());
     }
 
-    public static Optional<java.time.Instant> markTime(String label) {
+    /** The marks of resets in flight: within their lease, and not implausibly far ahead of {@code now}. */
+    public java.util.List<String> freshResetMarks(java.time.Instant now) {
+        return resetMarks.stream()
+                .filter(mark -> markTime(mark)
+                        .filter(t -> !t.plus(RESET_LEASE).isBefore(now) && !t.isAfter(now.plus(RESET_LEASE))).isPresent())
+                .toList();
+    }
+
+    static Optional<java.time.Instant> markTime(String label) {
         String rest = label.substring(RESETTING_PREFIX.length());
         int end = rest.indexOf('_');
         try {
