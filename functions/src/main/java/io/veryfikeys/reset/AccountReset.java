@@ -308,9 +308,9 @@ public final class AccountReset {
             } catch (VeryfiForbiddenException e) {
                 // 403: the key is valid but may not reset; another stored key would be refused alike.
                 alertFailure(secretId, "RESET_FAILED", "Veryfi does not allow this account's key to reset keys (HTTP 403,"
-                        + " not allowed). Nothing changed and the stored keys still work. Reset the account from the"
-                        + " Veryfi portal and store the new key in the secret by hand, and ask Veryfi to grant the"
-                        + " key-management permission.");
+                        + " not allowed). Nothing changed and the stored keys still work. If the key must still die"
+                        + " (it leaked), reset from the Veryfi portal and store the new key in the secret by hand;"
+                        + " either way, ask Veryfi to grant the key-management permission.");
                 throw new ResetFailedException("Veryfi does not allow the reset of " + secretId + " (HTTP 403)", e);
             } catch (VeryfiAuthException e) {
                 LOG.warn("reset.key_rejected", "keyId", candidate.apiKeyId());
@@ -322,7 +322,8 @@ public final class AccountReset {
                     alertFailure(secretId, "LOCKED_OUT", "URGENT: Veryfi accepted the reset of " + secretId + " (HTTP "
                             + e.status() + ") but its answer could not be read, so the new keys are unknown and every"
                             + " previous key is already invalid: every consumer is locked out. Reset the account again"
-                            + " from the Veryfi portal and store the new key in the secret by hand.");
+                            + " from the Veryfi portal and store the new key in the secret by hand.",
+                            Notifications.ADVICE_RESET_ACCOUNT);
                     throw new ResetFailedException("Veryfi reset " + secretId + " but its answer could not be read: "
                             + e.getMessage(), e);
                 }
@@ -346,7 +347,8 @@ public final class AccountReset {
             throw other.get();
         }
         alertFailure(secretId, "RESET_FAILED", "Veryfi rejects every key stored in " + secretId
-                + ": reset the account from the Veryfi portal and store the new key in the secret by hand.");
+                + ": reset the account from the Veryfi portal and store the new key in the secret by hand.",
+                Notifications.ADVICE_RESET_ACCOUNT);
         throw new ResetFailedException("Veryfi rejects every stored key of " + secretId, last);
     }
 
@@ -422,6 +424,7 @@ public final class AccountReset {
         alert.put("summary", "URGENT: the keys of " + secretId + " were reset at Veryfi but the new key could not be"
                 + " stored in Secrets Manager after " + attempts + " attempts. Every consumer is locked out."
                 + " Reset the account again from the Veryfi portal and store the new key in the secret by hand.");
+        alert.put("advice", Notifications.ADVICE_RESET_ACCOUNT);
         alert.put("reason", reason);
         alert.put("invokedBy", invokedBy);
         alert.put("error", last.getClass().getName());
@@ -495,10 +498,21 @@ public final class AccountReset {
     }
 
     private void alertFailure(String secretId, String result, String summary) {
+        alertFailure(secretId, result, summary, null);
+    }
+
+    /**
+     * {@code advice} is {@link Notifications#ADVICE_RESET_ACCOUNT} when the alert tells the responder to
+     * reset by hand: only when no stored key works, since a reset kills the key in AWSCURRENT.
+     */
+    private void alertFailure(String secretId, String result, String summary, String advice) {
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", result);
         alert.put("summary", summary);
+        if (advice != null) {
+            alert.put("advice", advice);
+        }
         alert.put("time", clock.instant().toString());
         String subject = "LOCKED_OUT".equals(result) ? "URGENT Veryfi account LOCKED OUT: " : "Veryfi key reset FAILED: ";
         notifications.alert(subject + secretId, result, alert);

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * next execution. Substitutions arrive as strings (the ASL must stay valid JSON before they are
  * filled in); numbers are parsed here.
  */
-public record DeploySettings(RotationSettings rotation, String consumerRegistryPrefix) {
+public record DeploySettings(RotationSettings rotation, String consumerRegistryPrefix, String secretNamePrefix) {
     private static final Pattern PREFIX = Pattern.compile("/[A-Za-z0-9/_.-]{0,200}[A-Za-z0-9_.-]");
+    /** The template's SecretNamePrefix pattern. */
+    private static final Pattern SECRET_PREFIX = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,200}");
 
     public static DeploySettings from(JsonNode node) {
         if (node == null || !node.isObject()) {
@@ -29,11 +31,16 @@ public record DeploySettings(RotationSettings rotation, String consumerRegistryP
             throw new InvalidInputException("deploySettings.consumerRegistryPrefix must be an SSM path such as "
                     + "/veryfi-key-rotation/consumers, got " + prefix);
         }
+        String secretPrefix = text(node, "secretNamePrefix");
+        if (!SECRET_PREFIX.matcher(secretPrefix).matches()) {
+            throw new InvalidInputException("deploySettings.secretNamePrefix must be a secret name prefix such as"
+                    + " veryfi/, got " + secretPrefix);
+        }
         return new DeploySettings(new RotationSettings(
                 number(node, "pollIntervalSeconds"),
                 number(node, "requiredHealthyPolls"),
                 number(node, "pollTimeoutSeconds"),
-                number(node, "gracePeriodSeconds")), prefix);
+                number(node, "gracePeriodSeconds")), prefix, secretPrefix);
     }
 
     static int number(JsonNode node, String name) {

@@ -44,7 +44,7 @@ public final class HandlerPriming {
                 + "\"executionId\":\"" + EXECUTION + "\",\"stateMachineArn\":\"" + STATE_MACHINE + "\","
                 + "\"deploySettings\":{\"pollIntervalSeconds\":\"120\",\"requiredHealthyPolls\":\"3\","
                 + "\"pollTimeoutSeconds\":\"86400\",\"gracePeriodSeconds\":\"3600\","
-                + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\"}}");
+                + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\"}}");
         Priming.json(Plan.class, PLAN);
         readSecret();
         Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));

@@ -15,10 +15,16 @@ import java.util.List;
  * @param knownKeyIds  the live key ids at Veryfi when planning
  * @param rollout      for FINISH_PREVIOUS: the rollout to complete
  * @param executionId  the execution that planned, for every later step's log lines
+ * @param linkedCopies the other secrets of this account that get each new key too (their consumers
+ *                     are in {@code consumers}, named {@code <secret>:<consumer>})
  */
 public record Plan(String action, String reason, String secretId, String versionId, String currentVersionId,
                    long currentKeyId, Long staleKeyId, List<Long> knownKeyIds, List<Consumer> consumers,
-                   RotationSettings settings, Rollout rollout, String executionId) {
+                   RotationSettings settings, Rollout rollout, String executionId, List<LinkedCopy> linkedCopies) {
+    public Plan {
+        linkedCopies = linkedCopies == null ? List.of() : List.copyOf(linkedCopies);
+    }
+
     public static final String ROTATE = "ROTATE";
     public static final String FINISH_PREVIOUS = "FINISH_PREVIOUS";
     public static final String BLOCKED = "BLOCKED";

@@ -49,6 +49,10 @@ public final class RotationReport {
         if (state.plan() != null) {
             message.put("plan", state.plan().action());
             message.put("reason", state.plan().reason());
+            if (Plan.BLOCKED.equals(state.plan().action()) && state.plan().reason() != null
+                    && state.plan().reason().startsWith(RotationSteps.DEAD_CURRENT_KEY)) {
+                message.put("advice", Notifications.ADVICE_RESET_ACCOUNT);
+            }
             message.put("oldKeyId", state.plan().currentKeyId());
         }
         if (state.created() != null) {

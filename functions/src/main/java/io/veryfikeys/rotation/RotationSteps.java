@@ -6,6 +6,7 @@ import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.consumers.ConsumerReport;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.secrets.SameAccountSecrets;
 import io.veryfikeys.secrets.SecretVersions;
 import io.veryfikeys.support.AwsClients;
 import io.veryfikeys.support.Env;
@@ -44,6 +45,8 @@ import java.util.UUID;
 public final class RotationSteps {
     private static final Log LOG = Log.get(RotationSteps.class);
     /** What a rotation's execution input may hold: the account and the settings it may override. */
+    /** How a plan refused because AWSCURRENT's key is dead begins: its report advises a reset. */
+    static final String DEAD_CURRENT_KEY = "Veryfi rejects the AWSCURRENT key ";
     static final List<String> INPUT_FIELDS = List.of("secretId", "pollIntervalSeconds", "requiredHealthyPolls",
             "pollTimeoutSeconds", "gracePeriodSeconds");
 
@@ -99,7 +102,7 @@ public final class RotationSteps {
         Optional<String> owner = running.ownerOtherThan(request.stateMachineArn(), secretId, request.executionId());
         if (owner.isPresent()) {
             return decision(Plan.ALREADY_RUNNING, "a rotation of " + secretId + " is already running: " + owner.get(),
-                    secretId, null, null, 0, null, List.of(), List.of(), settings, null, request.executionId());
+                    secretId, null, null, 0, null, List.of(), List.of(), settings, null, request.executionId(), List.of());
         }
 
         SecretVersions versions = secrets.versions(secretId);
@@ -111,6 +114,26 @@ public final class RotationSteps {
                     + "): it invalidates every key, so nothing is rotated now; run the rotation again after it",
                     secretId, versions, current, List.of(), consumers, settings, request.executionId());
         }
+        // Another secret holding this account would keep the old key, which this rotation deletes.
+        SameAccountSecrets.Scan scan = secrets.sameAccountScan(deployed.secretNamePrefix());
+        SameAccountSecrets.Verdict sameAccount = SameAccountSecrets.judge(secretId, current,
+                deployed.secretNamePrefix(), scan);
+        if (sameAccount.refusal() != null) {
+            return blocked(sameAccount.refusal(), secretId, versions, current, List.of(), consumers, settings,
+                    request.executionId());
+        }
+        if (!scan.unreadable().isEmpty()) {
+            LOG.warn("plan.unreadable_secrets", "secrets", String.join(",", scan.unreadable()));
+        }
+        List<LinkedCopy> linked = new ArrayList<>();
+        List<Consumer> allConsumers = new ArrayList<>(consumers);
+        for (String copy : sameAccount.linked()) {
+            linked.add(new LinkedCopy(copy, secrets.versions(copy).currentVersionId()));
+            for (Consumer consumer : registry.consumersOf(deployed.consumerRegistryPrefix(), copy)) {
+                allConsumers.add(new Consumer(copy + ":" + consumer.name(), consumer.healthUrl()));
+            }
+        }
+        consumers = List.copyOf(allConsumers);
 
         List<Long> live;
         try {
@@ -122,7 +145,7 @@ public final class RotationSteps {
                     + " and permissions at Veryfi, then run the rotation again",
                     secretId, versions, current, List.of(), consumers, settings, request.executionId());
         } catch (VeryfiAuthException e) {
-            return blocked("Veryfi rejects the AWSCURRENT key " + current.apiKeyId()
+            return blocked(DEAD_CURRENT_KEY + current.apiKeyId()
                     + " (HTTP " + e.status() + ", not authenticated): the key is dead or revoked; reset the account"
                     + " (see the incident runbook)",
                     secretId, versions, current, List.of(), consumers, settings, request.executionId());
@@ -158,7 +181,7 @@ public final class RotationSteps {
                     return decision(Plan.FINISH_PREVIOUS, "key " + previousKeyId + " (AWSPREVIOUS) is still live and "
                                     + String.join(", ", onPrevious) + " may still use it: finishing that rotation first",
                             secretId, versionId, versions.currentVersionId(), current.apiKeyId(), null, live, consumers,
-                            settings, rollout, request.executionId());
+                            settings, rollout, request.executionId(), linked);
                 }
                 staleKeyId = previousKeyId;
                 extra.clear();
@@ -180,7 +203,7 @@ public final class RotationSteps {
                         : "rotating key " + current.apiKeyId() + " after removing unused key " + staleKeyId
                         + " (AWSPREVIOUS, or a reset's surplus)",
                 secretId, versionId, versions.currentVersionId(), current.apiKeyId(), staleKeyId, live, consumers,
-                settings, null, request.executionId());
+                settings, null, request.executionId(), linked);
     }
 
     /** The version id of this execution's new key: the same on every retry of the same execution. */
@@ -192,15 +215,16 @@ public final class RotationSteps {
                          List<Long> live, List<Consumer> consumers, RotationSettings settings, String executionId) {
         LOG.warn("plan.blocked", "reason", reason);
         return decision(Plan.BLOCKED, reason, secretId, null, versions.currentVersionId(), current.apiKeyId(), null,
-                live, consumers, settings, null, executionId);
+                live, consumers, settings, null, executionId, List.of());
     }
 
     private Plan decision(String action, String reason, String secretId, String versionId, String currentVersionId,
                           long currentKeyId, Long staleKeyId, List<Long> live, List<Consumer> consumers,
-                          RotationSettings settings, Rollout rollout, String executionId) {
-        LOG.info("plan.decided", "action", action, "reason", reason, "keyId", currentKeyId);
+                          RotationSettings settings, Rollout rollout, String executionId, List<LinkedCopy> linked) {
+        LOG.info("plan.decided", "action", action, "reason", reason, "keyId", currentKeyId,
+                "linkedCopies", linked.stream().map(LinkedCopy::secretId).toList().toString());
         return new Plan(action, reason, secretId, versionId, currentVersionId, currentKeyId, staleKeyId,
-                List.copyOf(live), consumers, settings, rollout, executionId);
+                List.copyOf(live), consumers, settings, rollout, executionId, linked);
     }
 
     // ---------------------------------------------------------------- Create
@@ -263,7 +287,8 @@ public final class RotationSteps {
         }
         LOG.info("create.key_created", "keyId", created.id(), "versionId", plan.versionId());
         try {
-            secrets.putPending(secretId, plan.versionId(), current.withKey(created.id(), created.value()));
+            secrets.putPending(secretId, plan.versionId(), current.withKey(created.id(), created.value())
+                    .withStoredBy("rotation", plan.executionId(), plan.versionId(), clock.instant().toString()));
         } catch (RuntimeException storeFailure) {
             // A key whose value is stored nowhere is an orphan: take it back before failing.
             deleteIfPresent(current, created.id(), "create.orphan_deleted_after_store_failure");
@@ -340,8 +365,10 @@ public final class RotationSteps {
         SecretVersions versions = secrets.versions(secretId);
         if (!versions.isCurrent(created.versionId())) {
             if (!versions.isCurrent(plan.currentVersionId())) {
-                throw new RotationConflictException("AWSCURRENT of " + secretId + " moved since planning; not promoting");
+                throw new RotationConflictException("AWSCURRENT of " + secretId + " moved since planning; not promoting: "
+                        + whoChanged(secretId, versions, plan.currentVersionId()));
             }
+            storeInLinkedCopies(plan, created);
             secrets.moveCurrent(secretId, plan.currentVersionId(), created.versionId());
             LOG.info("promote.moved_current", "keyId", created.newKeyId(), "versionId", created.versionId());
         }
@@ -350,7 +377,65 @@ public final class RotationSteps {
         }
         Rollout rollout = new Rollout(created.newKeyId(), plan.currentKeyId(), created.versionId(), plan.currentVersionId());
         publishKeyRotated(secretId, rollout.newKeyId(), rollout.oldKeyId(), rollout.newVersionId(), "rotation");
+        for (LinkedCopy copy : plan.linkedCopies()) {
+            publishKeyRotated(copy.secretId(), rollout.newKeyId(), rollout.oldKeyId(), rollout.newVersionId(), "rotation");
+        }
         return rollout;
+    }
+
+    /**
+     * Before the rotated secret's own AWSCURRENT moves: each linked copy gets the new key as its
+     * AWSCURRENT, under this rotation's version id (so a retry finds it stored), keeping the copy's
+     * own other members. A copy whose AWSCURRENT someone else moved since the plan stops the rotation.
+     */
+    private void storeInLinkedCopies(Plan plan, Created created) {
+        if (plan.linkedCopies().isEmpty()) {
+            return;
+        }
+        AccountSecret pending = secrets.read(plan.secretId(), created.versionId());
+        for (LinkedCopy copy : plan.linkedCopies()) {
+            SecretVersions copyVersions = secrets.versions(copy.secretId());
+            if (copyVersions.isCurrent(created.versionId())) {
+                continue;
+            }
+            if (!copyVersions.isCurrent(copy.currentVersionId())) {
+                throw new RotationConflictException("AWSCURRENT of linked secret " + copy.secretId() + " moved since"
+                        + " planning; not promoting: " + whoChanged(copy.secretId(), copyVersions, copy.currentVersionId()));
+            }
+            AccountSecret copyCurrent = secrets.read(copy.secretId(), copy.currentVersionId());
+            secrets.putCurrent(copy.secretId(), created.versionId(), copyCurrent.withKey(created.newKeyId(), pending.apiKey())
+                    .withStoredBy("rotation", plan.executionId(), created.versionId(), clock.instant().toString()));
+            LOG.info("promote.stored_in_linked_copy", "linkedSecret", copy.secretId(), "keyId", created.newKeyId());
+        }
+    }
+
+    /**
+     * Who put the version now AWSCURRENT there, for a conflict's message: the operation recorded in
+     * the version ({@code storedBy}, trusted only for the version it names), or a person, and the
+     * keys as they are now. Best effort: a conflict is reported whatever this can find out.
+     */
+    private String whoChanged(String secretId, SecretVersions versions, String oldVersionId) {
+        String version = versions.currentVersionId();
+        if (version == null) {
+            return "no version of " + secretId + " is AWSCURRENT now";
+        }
+        try {
+            AccountSecret now = secrets.read(secretId, version);
+            String who = version.equals(oldVersionId)
+                    ? "a person or another tool moved AWSCURRENT back to the old version " + version
+                    : "AWSCURRENT is now version " + version + ", stored by " + now.storedBy(version)
+                    .orElse(versions.resetMarks().isEmpty() ? "hand or another tool (it has no storedBy record)"
+                            : "an incident reset still in progress");
+            String keys;
+            try {
+                keys = "live keys at Veryfi " + veryfi.listKeyIds(now.account(), now.apiKey());
+            } catch (RuntimeException e) {
+                keys = "Veryfi does not accept that key (" + e.getClass().getSimpleName() + ")";
+            }
+            return who + "; it holds key " + now.apiKeyId() + ", " + keys;
+        } catch (RuntimeException e) {
+            return "AWSCURRENT is now version " + version + " (not readable: " + e.getClass().getSimpleName() + ")";
+        }
     }
 
     private void publishKeyRotated(String secretId, long keyId, long previousKeyId, String versionId, String reason) {
@@ -380,15 +465,7 @@ public final class RotationSteps {
         int polls = previous == null ? 1 : previous.polls() + 1;
 
         // Consumers follow AWSCURRENT: if someone else moved it, waiting for them is waiting for nothing.
-        String expected = reverting ? rollout.oldVersionId() : rollout.newVersionId();
-        SecretVersions versions = secrets.versions(state.plan().secretId());
-        if (!versions.isCurrent(expected)) {
-            throw new RotationConflictException("AWSCURRENT of " + state.plan().secretId() + " is version "
-                    + versions.currentVersionId() + ", not version " + expected + " (key " + target + ") that this "
-                    + "rotation set: " + (versions.resetMarks().isEmpty() ? "another rotation, a reset or a person"
-                    : "an incident reset") + " changed it; stopping, nothing deleted (old key " + rollout.oldKeyId()
-                    + ", new key " + rollout.newKeyId() + ")");
-        }
+        requireCurrentAsSet(state.plan(), rollout, reverting, "stopping, nothing deleted");
 
         List<ConsumerReport> reports = health.check(state.plan().consumers());
         List<String> lagging = new ArrayList<>();
@@ -421,16 +498,51 @@ public final class RotationSteps {
                 List.copyOf(unhealthy));
     }
 
+    /**
+     * Consumers follow AWSCURRENT: the rotated secret's and each linked copy's must still be the
+     * version this rotation (or its revert) set, else someone else changed it and waiting or
+     * deleting acts on keys nobody reads any more. The error says who changed it and the keys now.
+     */
+    private void requireCurrentAsSet(Plan plan, Rollout rollout, boolean reverting, String consequence) {
+        List<String[]> expected = new ArrayList<>();
+        expected.add(new String[]{plan.secretId(), reverting ? rollout.oldVersionId() : rollout.newVersionId(),
+                reverting ? rollout.newVersionId() : rollout.oldVersionId()});
+        // Finishing an interrupted rotation changes no copy: each keeps the version it had when planned.
+        boolean copiesUnchanged = Plan.FINISH_PREVIOUS.equals(plan.action());
+        for (LinkedCopy copy : plan.linkedCopies()) {
+            expected.add(new String[]{copy.secretId(),
+                    reverting || copiesUnchanged ? copy.currentVersionId() : rollout.newVersionId(),
+                    reverting ? rollout.newVersionId() : copy.currentVersionId()});
+        }
+        for (String[] secret : expected) {
+            SecretVersions versions = secrets.versions(secret[0]);
+            if (!versions.isCurrent(secret[1])) {
+                throw new RotationConflictException("AWSCURRENT of " + secret[0] + " is not version " + secret[1]
+                        + " (key " + (reverting ? rollout.oldKeyId() : rollout.newKeyId()) + ") that this rotation set: "
+                        + whoChanged(secret[0], versions, secret[2]) + ". " + consequence + " (old key "
+                        + rollout.oldKeyId() + ", new key " + rollout.newKeyId() + ")");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- Delete the old key
 
     public Map<String, Object> deleteOldKey(RotationState state) {
         Rollout rollout = state.currentRollout();
         requirePlanAndRollout(state, rollout, "deleteOldKey");
         String secretId = state.plan().secretId();
+        requireCurrentAsSet(state.plan(), rollout, false, "Old key " + rollout.oldKeyId() + " left live");
         AccountSecret current = secrets.readCurrent(secretId);
         if (current.apiKeyId() != rollout.newKeyId()) {
             throw new RotationConflictException("AWSCURRENT of " + secretId + " holds key " + current.apiKeyId()
                     + ", not the promoted key " + rollout.newKeyId() + ": old key " + rollout.oldKeyId() + " left live");
+        }
+        for (LinkedCopy copy : state.plan().linkedCopies()) {
+            long held = secrets.readCurrent(copy.secretId()).apiKeyId();
+            if (held != rollout.newKeyId()) {
+                throw new RotationConflictException("linked secret " + copy.secretId() + " holds key " + held
+                        + ", not the promoted key " + rollout.newKeyId() + ": old key " + rollout.oldKeyId() + " left live");
+            }
         }
         // Last look before the only irreversible step: a consumer seen on the old key, or one
         // that cannot answer, keeps the old key alive.
@@ -452,6 +564,13 @@ public final class RotationSteps {
         Rollout rollout = state.currentRollout();
         requirePlanAndRollout(state, rollout, "revert");
         String secretId = state.plan().secretId();
+        for (LinkedCopy copy : state.plan().linkedCopies()) {
+            if (secrets.versions(copy.secretId()).isCurrent(rollout.newVersionId())) {
+                secrets.moveCurrent(copy.secretId(), rollout.newVersionId(), copy.currentVersionId());
+                LOG.info("revert.linked_copy_old_key_again", "linkedSecret", copy.secretId(), "keyId", rollout.oldKeyId());
+            }
+            publishKeyRotated(copy.secretId(), rollout.oldKeyId(), rollout.newKeyId(), copy.currentVersionId(), "revert");
+        }
         SecretVersions versions = secrets.versions(secretId);
         if (versions.isCurrent(rollout.newVersionId())) {
             secrets.moveCurrent(secretId, rollout.newVersionId(), rollout.oldVersionId());
@@ -470,6 +589,12 @@ public final class RotationSteps {
         SecretVersions versions = secrets.versions(secretId);
         if (versions.isCurrent(created.versionId())) {
             throw new RotationConflictException("new key " + created.newKeyId() + " is AWSCURRENT: not deleting it");
+        }
+        for (LinkedCopy copy : state.plan().linkedCopies()) {
+            if (secrets.versions(copy.secretId()).isCurrent(created.versionId())) {
+                throw new RotationConflictException("new key " + created.newKeyId() + " is AWSCURRENT of linked secret "
+                        + copy.secretId() + ": not deleting it");
+            }
         }
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
         if (state.revert() != null) {

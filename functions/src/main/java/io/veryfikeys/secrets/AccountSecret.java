@@ -7,8 +7,14 @@ import io.veryfikeys.support.SecretValue;
 import io.veryfikeys.veryfi.SigningScheme;
 import io.veryfikeys.veryfi.VeryfiAccount;
 
+import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.SecretIds;
+
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One version of an account's secret: {@code {"clientId","username","apiKey","apiKeyId",
@@ -20,12 +26,18 @@ public final class AccountSecret {
     private final VeryfiAccount account;
     private final SecretValue apiKey;
     private final long apiKeyId;
+    private final List<String> linkedSecrets;
 
-    private AccountSecret(ObjectNode json, VeryfiAccount account, SecretValue apiKey, long apiKeyId) {
+    /** At most this many copies per account: each one is another write and another registry per rotation. */
+    public static final int MAX_LINKED_SECRETS = 10;
+
+    private AccountSecret(ObjectNode json, VeryfiAccount account, SecretValue apiKey, long apiKeyId,
+                          List<String> linkedSecrets) {
         this.json = json;
         this.account = account;
         this.apiKey = apiKey;
         this.apiKeyId = apiKeyId;
+        this.linkedSecrets = linkedSecrets;
     }
 
     /** @throws InvalidSecretException naming the member that is wrong, never its value */
@@ -55,7 +67,40 @@ public final class AccountSecret {
                         + " Python and Node.js clients and API docs)")))
                 .orElse(SigningScheme.JSON);
         return new AccountSecret(json, new VeryfiAccount(baseUrl, clientId, username, clientSecret, signing),
-                SecretValue.of(apiKey), keyId.asLong());
+                SecretValue.of(apiKey), keyId.asLong(), linkedSecrets(secretId, json.get("linkedSecrets")));
+    }
+
+    /**
+     * The other secrets that hold this same Veryfi account on purpose ({@code "linkedSecrets"}):
+     * a rotation or reset of this secret stores each new key in them too, and polls their
+     * consumers before deleting the old key. Declared here, in the secret whose keys are copied,
+     * and not on the copies: whoever may write this secret already decides where its key goes,
+     * whereas a tag on another secret could send the key to whoever wrote that tag.
+     */
+    private static List<String> linkedSecrets(String secretId, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        String problem = "secret " + secretId + ": linkedSecrets must be a list of at most " + MAX_LINKED_SECRETS
+                + " other secret names";
+        if (!node.isArray() || node.size() > MAX_LINKED_SECRETS) {
+            throw new InvalidSecretException(problem);
+        }
+        Set<String> names = new TreeSet<>();
+        for (JsonNode entry : node) {
+            if (!entry.isTextual()) {
+                throw new InvalidSecretException(problem);
+            }
+            try {
+                SecretIds.validate(entry.asText());
+            } catch (InvalidInputException e) {
+                throw new InvalidSecretException(problem + " (" + entry.asText() + ": " + e.getMessage() + ")");
+            }
+            if (entry.asText().equals(secretId) || !names.add(entry.asText())) {
+                throw new InvalidSecretException(problem + " (" + entry.asText() + " is this secret or listed twice)");
+            }
+        }
+        return List.copyOf(names);
     }
 
     public VeryfiAccount account() {
@@ -75,7 +120,7 @@ public final class AccountSecret {
         ObjectNode copy = json.deepCopy();
         copy.put("apiKey", key.reveal());
         copy.put("apiKeyId", keyId);
-        return new AccountSecret(copy, account, key, keyId);
+        return new AccountSecret(copy, account, key, keyId, linkedSecrets);
     }
 
     /**
@@ -89,7 +134,41 @@ public final class AccountSecret {
         reset.put("requestId", requestId);
         reset.put("requestedBy", requestedBy);
         reset.put("at", at);
-        return new AccountSecret(copy, account, apiKey, apiKeyId);
+        return new AccountSecret(copy, account, apiKey, apiKeyId, linkedSecrets);
+    }
+
+    /**
+     * The same secret, saying which operation stores it under which version: {@code kind} is
+     * "rotation" or "reset", {@code id} the execution or request. The version id inside is what
+     * makes it trustworthy: a person who edits the secret by hand copies this member along, but
+     * stores the copy under another version id, so {@link #storedBy(String)} then answers empty.
+     */
+    public AccountSecret withStoredBy(String kind, String id, String versionId, String at) {
+        ObjectNode copy = json.deepCopy();
+        ObjectNode by = copy.putObject("storedBy");
+        by.put("kind", kind);
+        by.put("id", id);
+        by.put("versionId", versionId);
+        by.put("at", at);
+        return new AccountSecret(copy, account, apiKey, apiKeyId, linkedSecrets);
+    }
+
+    /** Who stored this version, if it is the version {@link #withStoredBy} named: "rotation <id> at <time>". */
+    public Optional<String> storedBy(String versionId) {
+        JsonNode by = json.get("storedBy");
+        if (by == null || !by.isObject() || !versionId.equals(by.path("versionId").asText())) {
+            return Optional.empty();
+        }
+        return Optional.of(by.path("kind").asText("?") + " " + by.path("id").asText("?") + " at " + by.path("at").asText("?"));
+    }
+
+    public List<String> linkedSecrets() {
+        return linkedSecrets;
+    }
+
+    /** The same Veryfi account: the same client id and username (the key-management API's identity). */
+    public boolean sameAccountAs(String clientId, String username) {
+        return account.clientId().equals(clientId) && account.username().equals(username);
     }
 
     /** What {@link #withLastReset} recorded, if anything (ids and times only). */

@@ -1,6 +1,9 @@
 package io.veryfikeys.secrets;
 
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.APIErrorType;
+import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
@@ -104,6 +107,63 @@ public final class AccountSecrets {
         }
         names.sort(String::compareTo);
         return names;
+    }
+
+    /**
+     * The current version of every secret under {@code prefix}, reduced to the account it holds
+     * (client id, username, linkedSecrets; key values are dropped here and never leave). One
+     * BatchGetSecretValue per 20 secrets: it needs secretsmanager:BatchGetSecretValue and
+     * ListSecrets (filters), and GetSecretValue on each secret, which the prefix-scoped policy gives
+     * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_BatchGetSecretValue.html).
+     * A secret it may not read (another KMS key, a narrower policy) comes back in the answer's
+     * Errors and is named in {@link SameAccountSecrets.Scan#unreadable()}. Secrets Manager's name
+     * filter is a prefix match that ignores case, so the prefix is checked again here.
+     */
+    public SameAccountSecrets.Scan sameAccountScan(String prefix) {
+        List<SameAccountSecrets.Holder> holders = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        BatchGetSecretValueRequest request = BatchGetSecretValueRequest.builder()
+                .filters(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build())
+                .maxResults(20)
+                .build();
+        clients.get().batchGetSecretValuePaginator(request).forEach(page -> {
+            for (SecretValueEntry entry : page.secretValues()) {
+                if (entry.name() != null && entry.name().startsWith(prefix)) {
+                    holder(entry.name(), entry.secretString()).ifPresent(holders::add);
+                }
+            }
+            for (APIErrorType error : page.errors()) {
+                String name = error.secretId() == null ? "?" : error.secretId();
+                if (name.startsWith(prefix) || name.startsWith("arn:")) {
+                    unreadable.add(name + " " + error.errorCode());
+                }
+            }
+        });
+        holders.sort(java.util.Comparator.comparing(SameAccountSecrets.Holder::secretId));
+        return new SameAccountSecrets.Scan(List.copyOf(holders), List.copyOf(unreadable));
+    }
+
+    /** Lenient on purpose: a secret under the prefix that is no account secret holds no account. */
+    private static java.util.Optional<SameAccountSecrets.Holder> holder(String name, String secretString) {
+        if (secretString == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = io.veryfikeys.support.Json.MAPPER.readTree(secretString);
+            if (json == null || !json.path("clientId").isTextual() || !json.path("username").isTextual()) {
+                return java.util.Optional.empty();
+            }
+            List<String> linked = new ArrayList<>();
+            json.path("linkedSecrets").forEach(n -> {
+                if (n.isTextual()) {
+                    linked.add(n.asText());
+                }
+            });
+            return java.util.Optional.of(new SameAccountSecrets.Holder(name, json.get("clientId").asText(),
+                    json.get("username").asText(), List.copyOf(linked)));
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private void put(String secretId, String versionId, AccountSecret secret, String label) {

@@ -26,6 +26,13 @@ public final class Notifications {
         return new Notifications(AwsClients::sns, Env.require("ALERTS_TOPIC_ARN"), Env.require("KEY_ROTATED_TOPIC_ARN"));
     }
 
+    /**
+     * The {@code advice} member of an alert that tells the responder to reset the account by hand.
+     * Set only where no stored key works: a reset kills the key in AWSCURRENT, so this advice on a
+     * live key would lock its consumers out (the safety suite checks every alert for it).
+     */
+    public static final String ADVICE_RESET_ACCOUNT = "RESET_ACCOUNT";
+
     /** An alert or report: {@code result} is also a message attribute, so subscriptions can filter on it. */
     public String alert(String subject, String result, Map<String, Object> message) {
         return publish(alertsTopicArn, subject, result, message);

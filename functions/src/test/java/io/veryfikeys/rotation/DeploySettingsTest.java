@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DeploySettingsTest {
     private static final String DEFAULTS = "{\"pollIntervalSeconds\":\"120\",\"requiredHealthyPolls\":\"3\","
             + "\"pollTimeoutSeconds\":\"86400\",\"gracePeriodSeconds\":\"3600\","
-            + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\"}";
+            + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\"}";
 
     @Test
     void readsTheSubstitutedStringsAsTheStateMachinePassesThem() throws Exception {
         DeploySettings settings = DeploySettings.from(Json.MAPPER.readTree(DEFAULTS));
         assertThat(settings).isEqualTo(new DeploySettings(new RotationSettings(120, 3, 86400, 3600),
-                "/veryfi-key-rotation/consumers"));
+                "/veryfi-key-rotation/consumers", "veryfi/"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -33,6 +33,8 @@ class DeploySettingsTest {
             "{\"consumerRegistryPrefix\":\"\"}                          | deploySettings.consumerRegistryPrefix must be a non-empty string",
             "{\"consumerRegistryPrefix\":\"relative/path\"}             | consumerRegistryPrefix must be an SSM path",
             "{\"consumerRegistryPrefix\":\"/a/../b?x\"}                 | consumerRegistryPrefix must be an SSM path",
+            "{\"secretNamePrefix\":\"\"}                                | deploySettings.secretNamePrefix must be a non-empty string",
+            "{\"secretNamePrefix\":\"veryfi/*\"}                        | deploySettings.secretNamePrefix must be a secret name prefix",
     })
     void refusesWhatTheTemplateCouldNotHaveSent(String change, String message) throws Exception {
         var node = change.equals("null") || change.equals("[]") ? Json.MAPPER.readTree(change)

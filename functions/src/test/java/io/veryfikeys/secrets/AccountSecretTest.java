@@ -62,4 +62,33 @@ class AccountSecretTest {
                 "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"k\",\"apiKeyId\":1" + member + "}");
         assertThat(secret.account().signing()).isEqualTo(expected);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\"linkedSecrets\":\"veryfi/copy\"",
+            "\"linkedSecrets\":[1]",
+            "\"linkedSecrets\":[\"veryfi/../x\"]",
+            "\"linkedSecrets\":[\"s\"]",
+            "\"linkedSecrets\":[\"veryfi/a\",\"veryfi/a\"]",
+            "\"linkedSecrets\":[\"a1\",\"a2\",\"a3\",\"a4\",\"a5\",\"a6\",\"a7\",\"a8\",\"a9\",\"a10\",\"a11\"]",
+    })
+    void refusesLinkedSecretsThatAreNotAShortListOfOtherSecretNames(String member) {
+        assertThatThrownBy(() -> AccountSecret.parse("s",
+                "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"" + KEY + "\",\"apiKeyId\":1," + member + "}"))
+                .isInstanceOf(InvalidSecretException.class)
+                .hasMessageContaining("linkedSecrets must be a list of at most 10 other secret names")
+                .hasMessageNotContaining(KEY);
+    }
+
+    @Test
+    void storedByIsBelievedOnlyForTheVersionItNames() {
+        AccountSecret secret = AccountSecret.parse("s",
+                "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"" + KEY + "\",\"apiKeyId\":1,"
+                        + "\"linkedSecrets\":[\"veryfi/b\",\"veryfi/a\"]}")
+                .withStoredBy("reset", "req-1", "v-1", "2026-12-01T00:00:00Z");
+        assertThat(secret.storedBy("v-1")).contains("reset req-1 at 2026-12-01T00:00:00Z");
+        assertThat(secret.storedBy("v-2")).as("copied by hand into another version").isEmpty();
+        assertThat(secret.linkedSecrets()).containsExactly("veryfi/a", "veryfi/b");
+        assertThat(secret.withKey(2, SecretValue.of("x")).linkedSecrets()).containsExactly("veryfi/a", "veryfi/b");
+    }
 }

@@ -60,7 +60,7 @@ class SampleEventsTest {
     void thePlanAndListAccountsSamplesCarryTheDeploySettings() throws IOException {
         PlanRequest plan = Json.MAPPER.readValue(EVENTS.resolve("plan.json").toFile(), PlanRequest.class);
         assertThat(DeploySettings.from(plan.deploySettings()))
-                .isEqualTo(new DeploySettings(new RotationSettings(120, 3, 86400, 3600), "/veryfi-key-rotation/consumers"));
+                .isEqualTo(new DeploySettings(new RotationSettings(120, 3, 86400, 3600), "/veryfi-key-rotation/consumers", "veryfi/"));
         JsonNode list = Json.MAPPER.readTree(EVENTS.resolve("list-accounts.json").toFile());
         assertThat(list.path("input").isObject()).isTrue();
         assertThat(list.path("deploySettings").path("maxConcurrency").asText()).isEqualTo("5");

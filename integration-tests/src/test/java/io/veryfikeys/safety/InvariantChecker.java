@@ -30,7 +30,14 @@ import java.util.TreeSet;
  *   <li>after a reset returns, every live key is held by a version or listed as pending clean-up
  *       in the response and the alert ({@link #checkAfterReset});</li>
  *   <li>at the end: no orphan key (live at Veryfi, in no version of the secret, deprecated ones
- *       included, and not someone else's), and no key value in the execution's history.</li>
+ *       included, and not someone else's), and no key value in the execution's history;</li>
+ *   <li>no key held by any secret under the prefix is deleted unless that secret's consumers moved
+ *       to a new key: every other secret holding the account ({@link #alsoHeldBy}, and at the end
+ *       every secret under {@code veryfi/} with the account's client id) holds a live key in
+ *       AWSCURRENT, and its consumers are never rejected (issue 21);</li>
+ *   <li>no alert's advice, if followed, would invalidate the key in AWSCURRENT: an alert that
+ *       advises a reset by hand ({@code "advice": "RESET_ACCOUNT"}) is only sent while Veryfi
+ *       rejects the AWSCURRENT key (issue 21).</li>
  * </ul>
  * Violations are collected, not thrown, so a matrix can report all of them.
  */
@@ -42,6 +49,8 @@ final class InvariantChecker {
     private final boolean lockOutAllowed;
     private final List<String> violations = new ArrayList<>();
     private final Set<Long> foreign = new TreeSet<>();
+    private final List<RotationHarness.Account> copies = new ArrayList<>();
+    private final Set<String> alertsJudged = new HashSet<>();
     private int checks;
 
     InvariantChecker(RotationHarness harness, RotationHarness.Account account, boolean lockOutAllowed) {
@@ -63,6 +72,16 @@ final class InvariantChecker {
         foreign.add(keyId);
     }
 
+    /** Another secret that holds this same account (a copy): its key and consumers are watched too. */
+    synchronized InvariantChecker alsoHeldBy(RotationHarness.Account copy) {
+        copies.add(copy);
+        return this;
+    }
+
+    private synchronized List<RotationHarness.Account> copies() {
+        return List.copyOf(copies);
+    }
+
     private synchronized Set<Long> foreignKeys() {
         return Set.copyOf(foreign);
     }
@@ -79,17 +98,24 @@ final class InvariantChecker {
         List<Long> live = null;
         long current = -1;
         List<long[]> consumerKeys = new ArrayList<>();
+        List<SimulatedConsumer> consumers = new ArrayList<>(account.consumers());
+        List<RotationHarness.Account> others = copies();
+        others.forEach(copy -> consumers.addAll(copy.consumers()));
+        long[] copyKeys = new long[others.size()];
         for (int attempt = 0; attempt < 5; attempt++) {
             List<Long> before = harness.veryfi.liveKeyIds(account.clientId());
             try {
-                current = currentKeyId();
+                current = currentKeyId(account.secretId());
+                for (int i = 0; i < others.size(); i++) {
+                    copyKeys[i] = currentKeyId(others.get(i).secretId());
+                }
             } catch (RuntimeException e) {
                 // an injected Secrets Manager fault may hit this read too: try again
                 RotationHarness.sleep(50);
                 continue;
             }
             consumerKeys.clear();
-            for (SimulatedConsumer c : account.consumers()) {
+            for (SimulatedConsumer c : consumers) {
                 consumerKeys.add(new long[]{c.keyIdInUse(), c.rejectedCalls()});
             }
             List<Long> after = harness.veryfi.liveKeyIds(account.clientId());
@@ -113,10 +139,17 @@ final class InvariantChecker {
                 violation(where, "key " + keyId + ", made by someone else, was deleted (live " + live + ")");
             }
         }
+        for (int i = 0; i < others.size(); i++) {
+            if (!lockOutAllowed && !live.contains(copyKeys[i])) {
+                violation(where, "key " + copyKeys[i] + ", held by " + others.get(i).secretId() + " (same account), is not"
+                        + " live (live " + live + "): deleted without that secret's consumers confirming a new key");
+            }
+        }
+        judgeAlerts(where, live.contains(current) ? current : null);
         for (int i = 0; i < consumerKeys.size(); i++) {
             long keyId = consumerKeys.get(i)[0];
             long rejected = consumerKeys.get(i)[1];
-            String name = account.consumers().get(i).name();
+            String name = consumers.get(i).name();
             if (!lockOutAllowed && !live.contains(keyId)) {
                 violation(where, "consumer " + name + " uses key " + keyId + ", which is not live (live " + live + ")");
             }
@@ -126,8 +159,56 @@ final class InvariantChecker {
         }
     }
 
-    private long currentKeyId() {
-        String text = harness.secrets.getSecretValue(b -> b.secretId(account.secretId()).versionStage("AWSCURRENT"))
+    /**
+     * Each new alert about this account or its copies, judged once: one that advises a reset by hand
+     * must not be sent while the AWSCURRENT key is live ({@code liveCurrent} non-null), since
+     * following it would kill that key.
+     */
+    private void judgeAlerts(String where, Long liveCurrent) {
+        List<String> accounts = new ArrayList<>();
+        accounts.add(account.secretId());
+        copies().forEach(copy -> accounts.add(copy.secretId()));
+        for (String secretId : accounts) {
+            for (com.fasterxml.jackson.databind.JsonNode alert : harness.alertsFor(secretId)) {
+                synchronized (this) {
+                    if (!alertsJudged.add(alert.toString())) {
+                        continue;
+                    }
+                }
+                if ("RESET_ACCOUNT".equals(alert.path("advice").asText()) && liveCurrent != null) {
+                    violation(where, "the " + alert.path("result").asText() + " alert advises a reset by hand while"
+                            + " AWSCURRENT key " + liveCurrent + " is live: following it would kill that key");
+                }
+            }
+        }
+    }
+
+    /**
+     * End of a run: every secret under veryfi/ that holds this account (same client id), copies
+     * nobody told the checker about included, holds a live key in AWSCURRENT.
+     */
+    private void everySecretOfTheAccountHoldsALiveKey(String where) {
+        if (lockOutAllowed) {
+            return;
+        }
+        List<Long> live = harness.veryfi.liveKeyIds(account.clientId());
+        harness.secrets.batchGetSecretValuePaginator(b -> b.maxResults(20).filters(f -> f.key("name").values("veryfi/")))
+                .forEach(page -> page.secretValues().forEach(entry -> {
+                    try {
+                        com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(entry.secretString());
+                        long keyId = json.path("apiKeyId").asLong();
+                        if (account.clientId().equals(json.path("clientId").asText()) && !live.contains(keyId)) {
+                            violation(where, "key " + keyId + ", held by " + entry.name() + " (same account), is not"
+                                    + " live (live " + live + "): deleted without that secret's consumers confirming a new key");
+                        }
+                    } catch (Exception e) {
+                        // not an account secret
+                    }
+                }));
+    }
+
+    private long currentKeyId(String secretId) {
+        String text = harness.secrets.getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT"))
                 .secretString();
         try {
             return JSON.readTree(text).get("apiKeyId").asLong();
@@ -157,6 +238,7 @@ final class InvariantChecker {
     /** End of a run: the snapshot invariants, no orphan key, no key value in the history. */
     void checkEnd(String where, Collection<RotationHarness.Execution> executions) {
         check(where);
+        everySecretOfTheAccountHoldsALiveKey(where);
         Set<Long> stored = keyIdsInAnyVersion();
         Set<Long> orphans = new TreeSet<>(harness.veryfi.liveKeyIds(account.clientId()));
         orphans.removeAll(stored);
@@ -191,6 +273,9 @@ final class InvariantChecker {
         if (!unaccounted.isEmpty()) {
             violation(where, "live key(s) " + unaccounted + " after the reset are in no version and not listed as pending");
         }
+        List<Long> live = harness.veryfi.liveKeyIds(account.clientId());
+        long current = currentKeyId(account.secretId());
+        judgeAlerts(where, live.contains(current) ? current : null);
     }
 
     /**

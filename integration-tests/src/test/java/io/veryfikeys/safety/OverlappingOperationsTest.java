@@ -189,4 +189,57 @@ class OverlappingOperationsTest extends LocalStackTest {
         assertThat(alert.path("summary").asText()).contains("deleted nothing");
         assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(2).contains(account.initialKeyId());
     }
+
+    /**
+     * A second secret holds the same Veryfi account (copied by hand for another team), with its own
+     * consumer. Before, the rotation never looked at it: it deleted the key the copy holds, and the
+     * copy's consumer was rejected from then on. Now the plan finds the copy and refuses, naming it;
+     * nothing changes, and the checker watches the copy's key and consumer too.
+     */
+    @Test
+    void aCopiedSecretIsFoundAndTheRotationRefusedNamingIt() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        RotationHarness.Account copy = harness.copyOf(account, "copy", 1, Duration.ZERO);
+        InvariantChecker checker = new InvariantChecker(harness, account, false).alsoHeldBy(copy);
+
+        RotationHarness.Execution execution = checker.watch(harness.start(account.secretId(), FaultMatrixTest.FAST),
+                Duration.ofSeconds(60));
+        checker.checkEnd("end", List.of(execution));
+        executions.add(execution);
+
+        assertThat(checker.violations()).isEmpty();
+        assertThat(execution.statesEntered()).contains("ReportBlocked").doesNotContain("CreateKey");
+        com.fasterxml.jackson.databind.JsonNode alert = harness.awaitAlert(account.secretId(), "BLOCKED", Duration.ofSeconds(20));
+        assertThat(alert.path("reason").asText()).contains("[" + copy.secretId() + "] hold the same Veryfi account")
+                .contains("linkedSecrets");
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(account.initialKeyId());
+    }
+
+    /**
+     * The same copy, declared in the primary's linkedSecrets: the rotation stores the new key in
+     * the copy too (before the primary's AWSCURRENT moves), waits for the copy's consumer, which
+     * lags 3 s behind, and only then deletes the old key. Nobody is rejected at any step.
+     */
+    @Test
+    void aLinkedCopyGetsEachNewKeyAndItsConsumersAreWaitedFor() {
+        RotationHarness.Account account = harness.account(1, Duration.ZERO);
+        RotationHarness.Account copy = harness.copyOf(account, "linked", 1, Duration.ofSeconds(3));
+        harness.link(account, copy);
+        InvariantChecker checker = new InvariantChecker(harness, account, false).alsoHeldBy(copy);
+
+        RotationHarness.Execution execution = checker.watch(harness.start(account.secretId(), FaultMatrixTest.FAST),
+                Duration.ofSeconds(90));
+        checker.checkEnd("end", List.of(execution));
+        executions.add(execution);
+
+        assertThat(checker.violations()).isEmpty();
+        assertThat(execution.statesEntered()).contains("DeleteOldKey", "Rotated");
+        long newKey = harness.credentials(account.secretId(), "AWSCURRENT").keyId();
+        assertThat(newKey).isNotEqualTo(account.initialKeyId());
+        assertThat(harness.credentials(copy.secretId(), "AWSCURRENT").keyId()).isEqualTo(newKey);
+        assertThat(copy.consumer(0).keyIdInUse()).isEqualTo(newKey);
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(newKey);
+        assertThat(harness.keyRotatedFor(copy.secretId())).extracting(e -> e.path("keyId").asLong()).contains(newKey);
+        assertThat(execution.historyText()).contains(copy.secretId() + ":consumer-linked-0");
+    }
 }

@@ -202,6 +202,38 @@ public final class RotationHarness implements AutoCloseable {
         return new Account(secretId, clientId, username, key.id(), started);
     }
 
+    /**
+     * A second secret holding the same Veryfi account as {@code primary} (its AWSCURRENT copied as it
+     * is, as a person copies a secret for another team), not tagged for rotation, with its own
+     * registry of {@code consumerCount} consumers following the copy's AWSCURRENT after {@code lag}.
+     */
+    public Account copyOf(Account primary, String suffix, int consumerCount, Duration lag) {
+        String copyId = primary.secretId() + "-" + suffix;
+        String value = secrets.getSecretValue(b -> b.secretId(primary.secretId()).versionStage("AWSCURRENT")).secretString();
+        secrets.createSecret(b -> b.name(copyId).secretString(value));
+        List<SimulatedConsumer> started = new ArrayList<>();
+        for (int i = 0; i < consumerCount; i++) {
+            SimulatedConsumer consumer = SimulatedConsumer.start("consumer-" + suffix + "-" + i,
+                    () -> currentCredentials(copyId), lag, Duration.ofMillis(100));
+            started.add(consumer);
+            consumers.add(consumer);
+        }
+        registry(copyId, started);
+        return new Account(copyId, primary.clientId(), primary.username(), primary.initialKeyId(), started);
+    }
+
+    /** Declares {@code copies} linked in the primary's secret ({@code "linkedSecrets"}), as a new AWSCURRENT version. */
+    public void link(Account primary, Account... copies) {
+        String value = secrets.getSecretValue(b -> b.secretId(primary.secretId()).versionStage("AWSCURRENT")).secretString();
+        try {
+            ObjectNode json = (ObjectNode) JSON.readTree(value);
+            json.set("linkedSecrets", JSON.valueToTree(java.util.Arrays.stream(copies).map(Account::secretId).toList()));
+            secrets.putSecretValue(b -> b.secretId(primary.secretId()).secretString(json.toString()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void registry(String secretId, List<SimulatedConsumer> list) {
         String document = JSON.createObjectNode().set("consumers", JSON.valueToTree(list.stream()
                 .map(c -> Map.of("name", c.name(), "healthUrl", c.healthUrl().toString())).toList())).toString();
