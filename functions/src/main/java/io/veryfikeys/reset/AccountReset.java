@@ -165,7 +165,8 @@ public final class AccountReset {
                 .filter(r -> storedSince(r.path("at").asText(""), started));
         result.put("alreadyResetBy", byReset.orElse(null));
         if (byReset.isEmpty()) {
-            result.put("currentChangedBy", "not a reset recorded since this one started: a rotation or a person");
+            result.put("currentChangedBy", done.secret.storedBy(done.versionId).map(by -> "stored by " + by)
+                    .orElse("not a reset recorded since this one started: stored by hand or another tool"));
         }
         return result;
     }
@@ -221,7 +222,8 @@ public final class AccountReset {
 
         // The one thing that must not fail: nothing else happens before the new key is stored.
         AccountSecret stored = current.withKey(keep.id(), keep.value())
-                .withLastReset(invocationId, request.requestedBy(), clock.instant().toString());
+                .withLastReset(invocationId, request.requestedBy(), clock.instant().toString())
+                .withStoredBy("reset", invocationId, versionId, clock.instant().toString());
         storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
         // A rotation that started after the first look (its plan ran before the mark) dies now too.
@@ -230,6 +232,10 @@ public final class AccountReset {
         } catch (RuntimeException e) {
             LOG.warn("reset.second_stop_failed", "errorType", e.getClass().getName());
         }
+
+        // The copies that hold this account on purpose get the new key too; they hold a dead key otherwise.
+        List<String> linkedNotUpdated = new ArrayList<>();
+        List<String> linkedUpdated = storeInLinkedCopies(current, keep, versionId, invocationId, linkedNotUpdated);
 
         versions.pendingVersionId().ifPresent(pending -> {
             // A pending key from an interrupted rotation died with the reset.
@@ -252,11 +258,17 @@ public final class AccountReset {
             }
         }
 
+        List<String> unlinked = unlinkedCopies(secretId, current);
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", "RESET");
         alert.put("summary", "Every key of " + secretId + " was reset: all previous keys are rejected by Veryfi now."
-                + " The new key is stored as AWSCURRENT; consumers must refetch it."
+                + " The new key is stored as AWSCURRENT" + (linkedUpdated.isEmpty() ? "" : " of " + secretId
+                + " and of its linked secrets " + linkedUpdated) + "; consumers must refetch it."
+                + (linkedNotUpdated.isEmpty() ? "" : " NOT updated, holding a dead key: linked secret(s) "
+                + linkedNotUpdated + "; copy the new version of " + secretId + " into them by hand.")
+                + (unlinked.isEmpty() ? "" : " Also holding this account, not linked, and so holding a dead key now: "
+                + unlinked + "; copy the new key into them by hand, or add them to linkedSecrets of " + secretId + ".")
                 + (pending.isEmpty() ? "" : " Still to do: Veryfi refused to delete surplus key(s) " + pending
                 + ", which stay live, held by the secret's VERYFI_SURPLUS version. Invoke the reset again with the"
                 + " same idempotencyToken to finish, or the next rotation removes them."));
@@ -271,6 +283,9 @@ public final class AccountReset {
         alert.put("deletedKeyIds", deleted);
         alert.put("spareKeyId", spareKeyId);
         alert.put("stoppedExecutions", stopped);
+        alert.put("linkedSecretsUpdated", linkedUpdated);
+        alert.put("linkedSecretsNotUpdated", linkedNotUpdated);
+        alert.put("sameAccountNotLinked", unlinked);
         if (keysToKeep != null && keysToKeep.problem() != null) {
             alert.put("settingsProblem", keysToKeep.problem());
         }
@@ -284,8 +299,68 @@ public final class AccountReset {
         event.put("reason", "reset");
         event.put("time", clock.instant().toString());
         notifications.keyRotated(event);
+        for (String copy : linkedUpdated) {
+            Map<String, Object> copyEvent = new LinkedHashMap<>(event);
+            copyEvent.put("secretId", copy);
+            notifications.keyRotated(copyEvent);
+        }
         LOG.info("reset.done", "keyId", keep.id(), "deleted", deleted.size(), "stopped", stopped.size());
         return result(secretId, keep.id(), versionId, deleted, pending, spareKeyId, stopped, false);
+    }
+
+    /**
+     * Stores the reset's new key as AWSCURRENT of each secret the account's secret lists in
+     * linkedSecrets, under the reset's version id. After the account's own secret, and never
+     * failing the reset: a copy that cannot be written is named in the alert instead.
+     */
+    private List<String> storeInLinkedCopies(AccountSecret current, ApiKey keep, String versionId, String invocationId,
+                                             List<String> notUpdated) {
+        List<String> updated = new ArrayList<>();
+        for (String copy : current.linkedSecrets()) {
+            try {
+                if (!InvocationDeadline.allows(AwsCallTimeouts.SDK_CALL.multipliedBy(3))) {
+                    notUpdated.add(copy + " (no time left)");
+                    continue;
+                }
+                AccountSecret copyCurrent = secrets.readCurrent(copy);
+                if (!copyCurrent.sameAccountAs(current.account().clientId(), current.account().username())) {
+                    notUpdated.add(copy + " (holds another Veryfi account)");
+                    continue;
+                }
+                if (!secrets.versions(copy).isCurrent(versionId)) {
+                    secrets.putCurrent(copy, versionId, copyCurrent.withKey(keep.id(), keep.value())
+                            .withStoredBy("reset", invocationId, versionId, clock.instant().toString()));
+                }
+                updated.add(copy);
+                LOG.info("reset.stored_in_linked_copy", "linkedSecret", copy, "keyId", keep.id());
+            } catch (RuntimeException e) {
+                LOG.warn("reset.linked_copy_not_updated", "linkedSecret", copy, "errorType", e.getClass().getName());
+                notUpdated.add(copy + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return updated;
+    }
+
+    /**
+     * Secrets under the stack's prefix that hold this account without being linked: the reset
+     * killed their key too, and the responder must hear of them. Best effort, after everything else.
+     */
+    private List<String> unlinkedCopies(String secretId, AccountSecret current) {
+        try {
+            Optional<String> prefix = settings.secretNamePrefix();
+            if (prefix.isEmpty() || !InvocationDeadline.allows(AwsCallTimeouts.SDK_CALL.multipliedBy(2))) {
+                return List.of();
+            }
+            String clientId = current.account().clientId();
+            String username = current.account().username();
+            return secrets.sameAccountScan(prefix.get()).holders().stream()
+                    .filter(h -> !h.secretId().equals(secretId) && !current.linkedSecrets().contains(h.secretId())
+                            && clientId.equals(h.clientId()) && username.equals(h.username()))
+                    .map(io.veryfikeys.secrets.SameAccountSecrets.Holder::secretId).toList();
+        } catch (RuntimeException e) {
+            LOG.warn("reset.same_account_scan_failed", "errorType", e.getClass().getName());
+            return List.of();
+        }
     }
 
     /**

@@ -48,6 +48,32 @@ public final class ResetSettings {
         }
     }
 
+    /**
+     * The stack's secret name prefix, under which the reset looks for other secrets holding the
+     * account to name them in its alert; empty if the parameter cannot be read (the reset goes on).
+     */
+    public java.util.Optional<String> secretNamePrefix() {
+        if (parameterName == null || parameterName.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return ssm.get().get(parameterName).flatMap(ResetSettings::prefixIn);
+        } catch (RuntimeException e) {
+            LOG.warn("reset.settings_unreadable", "parameter", parameterName, "error", e.getClass().getSimpleName());
+            return java.util.Optional.empty();
+        }
+    }
+
+    static java.util.Optional<String> prefixIn(String document) {
+        try {
+            JsonNode prefix = Json.MAPPER.readTree(document).path("secretNamePrefix");
+            return prefix.isTextual() && !prefix.asText().isBlank() ? java.util.Optional.of(prefix.asText())
+                    : java.util.Optional.empty();
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     static KeysToKeep parse(String parameterName, String document) {
         if (document == null) {
             return KeysToKeep.fallback("the settings parameter " + parameterName + " does not exist");

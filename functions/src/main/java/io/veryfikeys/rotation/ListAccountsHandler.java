@@ -3,6 +3,8 @@ package io.veryfikeys.rotation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.secrets.SameAccountSecrets;
+import io.veryfikeys.support.Log;
 import io.veryfikeys.support.AwsClients;
 import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
@@ -28,6 +30,7 @@ import java.util.stream.StreamSupport;
  * {@link DeploySettings} for why).
  */
 public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String, Object>> {
+    private static final Log LOG = Log.get(ListAccountsHandler.class);
     private static final AccountSecrets SECRETS = new AccountSecrets(AwsClients::secretsManager);
     private static final Set<String> SETTINGS = Set.of("pollIntervalSeconds", "requiredHealthyPolls",
             "pollTimeoutSeconds", "gracePeriodSeconds");
@@ -60,12 +63,22 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
         } else {
             names = SECRETS.listTagged(fleet.secretNamePrefix(), fleet.tagKey(), fleet.tagValue());
         }
+        // Secrets holding one account: linked copies rotate with the secret that lists them, and
+        // unlinked groups are flagged here (each of their rotations is refused, naming the others).
+        SameAccountSecrets.FleetView sameAccount = SameAccountSecrets.fleetView(
+                SECRETS.sameAccountScan(fleet.secretNamePrefix()));
+        List<String> skipped = names.stream().filter(sameAccount.linkedCopies()::contains).toList();
+        names = names.stream().filter(name -> !sameAccount.linkedCopies().contains(name)).toList();
+        if (!sameAccount.unlinkedGroups().isEmpty()) {
+            LOG.warn("fleet.same_account_not_linked", "groups", sameAccount.unlinkedGroups().toString());
+        }
         List<Map<String, Object>> accounts = names.stream().map(name -> {
             Map<String, Object> rotationInput = new LinkedHashMap<>(settings);
             rotationInput.put("secretId", name);
             return rotationInput;
         }).toList();
-        return Map.of("accounts", accounts, "maxConcurrency", fleet.maxConcurrency(), "count", accounts.size());
+        return Map.of("accounts", accounts, "maxConcurrency", fleet.maxConcurrency(), "count", accounts.size(),
+                "linkedCopiesSkipped", skipped, "sameAccountNotLinked", sameAccount.unlinkedGroups());
     }
 
     private static Map<String, Object> settings(JsonNode node) {

@@ -119,10 +119,10 @@ public final class RotationReport {
                             + " value nobody has. veryfi-keys status ACCOUNT lists the live keys: one that is in no"
                             + " secret version is that key; delete it at Veryfi, then run the rotation again.");
             case "io.veryfikeys.rotation.RotationConflictException" ->
-                    new Verdict("FAILED", "Someone else changed the account's secret while this rotation ran (an"
-                            + " incident reset, another rotation or a person; see cause for the keys): this rotation"
-                            + " stopped and deleted nothing. Check the keys (veryfi-keys status ACCOUNT) before running"
-                            + " it again.");
+                    new Verdict("FAILED", "Someone else changed the account's secret while this rotation ran: the"
+                            + " cause says who (an incident reset, another rotation, or a person or tool by hand) and"
+                            + " which keys are stored and live now. This rotation stopped and deleted nothing. Check"
+                            + " the keys (veryfi-keys status ACCOUNT) before running it again.");
             case "io.veryfikeys.veryfi.MalformedResponseException" ->
                     new Verdict("FAILED", "Veryfi's answer could not be read (see cause). Keys are left as the step"
                             + " found them; run the rotation again once Veryfi answers normally.");

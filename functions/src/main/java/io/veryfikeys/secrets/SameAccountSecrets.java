@@ -79,6 +79,39 @@ public final class SameAccountSecrets {
         return new Verdict(secret.linkedSecrets(), null);
     }
 
+    /**
+     * The fleet's view of the prefix: groups of secrets that hold one account and are not all
+     * linked from one of them (each such group's rotations are refused until someone links or
+     * removes the copies), and the linked copies, which are rotated with the secret that lists
+     * them and so are not rotated on their own.
+     */
+    public record FleetView(List<List<String>> unlinkedGroups, java.util.Set<String> linkedCopies) {
+    }
+
+    public static FleetView fleetView(Scan scan) {
+        java.util.Map<String, List<Holder>> byAccount = new java.util.TreeMap<>();
+        for (Holder holder : scan.holders()) {
+            byAccount.computeIfAbsent(holder.clientId() + "\n" + holder.username(), k -> new ArrayList<>()).add(holder);
+        }
+        List<List<String>> unlinked = new ArrayList<>();
+        java.util.Set<String> copies = new java.util.TreeSet<>();
+        for (List<Holder> group : byAccount.values()) {
+            if (group.size() < 2) {
+                continue;
+            }
+            List<String> names = group.stream().map(Holder::secretId).sorted().toList();
+            Optional<Holder> primary = group.stream()
+                    .filter(h -> names.stream().allMatch(n -> n.equals(h.secretId()) || h.linkedSecrets().contains(n)))
+                    .findFirst();
+            if (primary.isPresent()) {
+                names.stream().filter(n -> !n.equals(primary.get().secretId())).forEach(copies::add);
+            } else {
+                unlinked.add(names);
+            }
+        }
+        return new FleetView(List.copyOf(unlinked), java.util.Collections.unmodifiableSet(copies));
+    }
+
     private static String quoted(List<String> names) {
         return names.stream().map(n -> "\"" + n + "\"").toList().toString();
     }

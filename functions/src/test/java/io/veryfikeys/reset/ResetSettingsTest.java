@@ -27,4 +27,13 @@ class ResetSettingsTest {
             assertThat(keep.problem()).contains("/veryfi-key-rotation/s/reset-settings").endsWith(problem);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void thePrefixIsReadWhenPresentAndOtherwiseAbsent() {
+        org.assertj.core.api.Assertions.assertThat(ResetSettings.prefixIn("{\"keysToKeep\":1,\"secretNamePrefix\":\"veryfi/\"}"))
+                .contains("veryfi/");
+        org.assertj.core.api.Assertions.assertThat(ResetSettings.prefixIn("{\"keysToKeep\":1}")).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(ResetSettings.prefixIn("{\"secretNamePrefix\":\"\"}")).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(ResetSettings.prefixIn("not json")).isEmpty();
+    }
 }

@@ -60,4 +60,27 @@ class SameAccountSecretsTest {
             assertThat(verdict.linked()).isEmpty();
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // why                                   | found under the prefix                                              | unlinked groups                 | linked copies
+            "one secret per account                  | veryfi/a=c1/bot; veryfi/b=c2/bot                                     | []                              | []",
+            "a copy nobody linked                    | veryfi/a=c1/bot; veryfi/a-copy=c1/bot; veryfi/b=c2/bot               | [[veryfi/a, veryfi/a-copy]]     | []",
+            "a copy linked by the primary            | veryfi/a=c1/bot>veryfi/a-copy; veryfi/a-copy=c1/bot                  | []                              | [veryfi/a-copy]",
+            "two copies, one linked: the group flags | veryfi/a=c1/bot>veryfi/x; veryfi/x=c1/bot; veryfi/y=c1/bot           | [[veryfi/a, veryfi/x, veryfi/y]] | []",
+            "same client id, other username          | veryfi/a=c1/bot; veryfi/b=c1/other                                   | []                              | []",
+    })
+    void theFleetSeesGroupsOfOneAccount(String why, String found, String groups, String copies) {
+        List<SameAccountSecrets.Holder> holders = new ArrayList<>();
+        for (String entry : found.split(";")) {
+            String[] nameAndRest = entry.trim().split("=");
+            String[] accountAndLinks = nameAndRest[1].split(">");
+            String[] account = accountAndLinks[0].split("/");
+            holders.add(new SameAccountSecrets.Holder(nameAndRest[0], account[0], account[1],
+                    accountAndLinks.length > 1 ? List.of(accountAndLinks[1].split("\\+")) : List.of()));
+        }
+        SameAccountSecrets.FleetView view = SameAccountSecrets.fleetView(new SameAccountSecrets.Scan(holders, List.of()));
+        assertThat(view.unlinkedGroups().toString()).as(why).isEqualTo(groups);
+        assertThat(view.linkedCopies().toString()).as(why).isEqualTo(copies);
+    }
 }

@@ -187,6 +187,9 @@ class OverlappingOperationsTest extends LocalStackTest {
         com.fasterxml.jackson.databind.JsonNode alert = harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
         assertThat(alert.path("error").asText()).isEqualTo("io.veryfikeys.rotation.RotationConflictException");
         assertThat(alert.path("summary").asText()).contains("deleted nothing");
+        // who changed it, and the keys now
+        assertThat(alert.path("cause").asText()).contains("a person or another tool moved AWSCURRENT back to the old version")
+                .contains("it holds key " + account.initialKeyId()).containsPattern("live keys at Veryfi \\[\\d+, \\d+\\]");
         assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(2).contains(account.initialKeyId());
     }
 
@@ -241,5 +244,58 @@ class OverlappingOperationsTest extends LocalStackTest {
         assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(newKey);
         assertThat(harness.keyRotatedFor(copy.secretId())).extracting(e -> e.path("keyId").asLong()).contains(newKey);
         assertThat(execution.historyText()).contains(copy.secretId() + ":consumer-linked-0");
+    }
+
+    /**
+     * An incident reset of an account with a linked copy and an unlinked one: the linked copy gets
+     * the new key too (it would hold a dead key otherwise), and the alert names the unlinked copy,
+     * which now holds a dead key, so the responder can fix it by hand.
+     */
+    @Test
+    void aResetStoresTheNewKeyInLinkedCopiesAndNamesTheUnlinkedOnes() {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        RotationHarness.Account linked = harness.copyOf(account, "linked", 0, Duration.ZERO);
+        RotationHarness.Account unlinked = harness.copyOf(account, "unlinked", 0, Duration.ZERO);
+        harness.link(account, linked);
+
+        RotationHarness.Invoked reset = harness.invoke("ResetFunction", resetRequest(account, "linked-" + System.nanoTime()));
+
+        assertThat(reset.functionError()).as(reset.payload()).isNull();
+        long newKey = reset.json().path("newKeyId").asLong();
+        assertThat(harness.credentials(account.secretId(), "AWSCURRENT").keyId()).isEqualTo(newKey);
+        assertThat(harness.credentials(linked.secretId(), "AWSCURRENT").keyId()).isEqualTo(newKey);
+        assertThat(harness.veryfi.isLive(account.clientId(), harness.credentials(linked.secretId(), "AWSCURRENT").apiKey())).isTrue();
+        assertThat(harness.credentials(unlinked.secretId(), "AWSCURRENT").keyId()).isEqualTo(account.initialKeyId());
+        com.fasterxml.jackson.databind.JsonNode alert = harness.awaitAlert(account.secretId(), "RESET", Duration.ofSeconds(20));
+        assertThat(alert.path("linkedSecretsUpdated").toString()).isEqualTo("[\"" + linked.secretId() + "\"]");
+        assertThat(alert.path("sameAccountNotLinked").toString()).isEqualTo("[\"" + unlinked.secretId() + "\"]");
+        assertThat(alert.path("summary").asText()).contains(unlinked.secretId()).contains("dead key");
+        assertThat(harness.keyRotatedFor(linked.secretId())).extracting(e -> e.path("keyId").asLong()).contains(newKey);
+    }
+
+    /**
+     * The fleet's discovery flags an account held by two secrets that are not linked, and does not
+     * rotate a linked copy on its own (even one tagged for rotation): the secret that lists it
+     * rotates it. Both go into the fleet execution's output.
+     */
+    @Test
+    void theFleetFlagsUnlinkedCopiesAndSkipsLinkedOnes() {
+        RotationHarness.Account copied = harness.account(0, Duration.ZERO);
+        RotationHarness.Account copy = harness.copyOf(copied, "copy", 0, Duration.ZERO);
+        RotationHarness.Account primary = harness.account(0, Duration.ZERO);
+        RotationHarness.Account linked = harness.copyOf(primary, "linked", 0, Duration.ZERO);
+        harness.link(primary, linked);
+        harness.secrets.tagResource(b -> b.secretId(linked.secretId())
+                .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder()
+                        .key("veryfi-key-rotation").value("enabled").build()));
+
+        RotationHarness.Invoked listed = harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT);
+
+        assertThat(listed.functionError()).as(listed.payload()).isNull();
+        assertThat(listed.json().path("sameAccountNotLinked").toString())
+                .contains("[\"" + copied.secretId() + "\",\"" + copy.secretId() + "\"]");
+        assertThat(listed.json().path("linkedCopiesSkipped").toString()).contains("\"" + linked.secretId() + "\"");
+        assertThat(listed.json().path("accounts").toString()).contains("\"" + primary.secretId() + "\"")
+                .doesNotContain("\"" + linked.secretId() + "\"");
     }
 }
