@@ -142,6 +142,7 @@ public final class Benchmark {
                 LocalAwsStack.Options.defaults().mode(LambdaHost.Mode.SANDBOX).codeRoot(deployable));
              VeryfiSimulator veryfi = VeryfiSimulator.start(0);
              Accounts accounts = new Accounts(stack, veryfi)) {
+            stack.trustVeryfiSimulator(veryfi.baseUrl());
             templateJavaToolOptions = stack.environment().getOrDefault("JAVA_TOOL_OPTIONS", "");
             hello = hello.withOptions("hello", templateJavaToolOptions);
             optimized = optimized.withOptions("optimized", templateJavaToolOptions);

@@ -203,15 +203,18 @@ public final class AccountSecret {
         return value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText());
     }
 
+    /** Pinned to Veryfi's hosts (see VeryfiHosts): whatever writes the secret must not choose where its key goes. */
     private static URI parseBaseUrl(String secretId, String url) {
+        String problem;
         try {
             URI uri = URI.create(url);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+            problem = io.veryfikeys.veryfi.VeryfiHosts.problemWith(uri);
+            if (problem == null) {
                 return uri;
             }
         } catch (IllegalArgumentException e) {
-            // reported below
+            problem = "must be an absolute https URL";
         }
-        throw new InvalidSecretException("secret " + secretId + ": baseUrl must be an absolute http(s) URL");
+        throw new InvalidSecretException("secret " + secretId + ": baseUrl " + problem + "; nothing was sent");
     }
 }

@@ -15,12 +15,12 @@ class AccountSecretTest {
     void parsesTheDocumentedLayoutAndKeepsUnknownMembers() {
         AccountSecret secret = AccountSecret.parse("veryfi/payroll",
                 "{\"clientId\":\"vf_1\",\"username\":\"bot\",\"apiKey\":\"" + KEY + "\",\"apiKeyId\":7,"
-                        + "\"clientSecret\":\"cs\",\"baseUrl\":\"http://127.0.0.1:9\",\"team\":\"payroll\"}");
+                        + "\"clientSecret\":\"cs\",\"baseUrl\":\"https://api.veryfi.com/api/v8/\",\"team\":\"payroll\"}");
 
         assertThat(secret.apiKeyId()).isEqualTo(7);
         assertThat(secret.apiKey().reveal()).isEqualTo(KEY);
         assertThat(secret.account().clientSecret()).contains(SecretValue.of("cs"));
-        assertThat(secret.account().baseUrl().toString()).isEqualTo("http://127.0.0.1:9");
+        assertThat(secret.account().baseUrl().toString()).isEqualTo("https://api.veryfi.com/api/v8/");
 
         AccountSecret rotated = secret.withKey(8, SecretValue.of("new-value"));
         assertThat(rotated.toSecretString()).contains("\"apiKeyId\":8", "\"apiKey\":\"new-value\"", "\"team\":\"payroll\"");

@@ -167,5 +167,22 @@ class IamReviewTest extends LocalStackTest {
         assertThat(invoked.functionError()).as(invoked.payload()).isNull();
 
         harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT);
+
+        // A secret with a linked copy: Promote stores the new key in the copy too.
+        RotationHarness.Account primary = harness.account(1, Duration.ZERO);
+        harness.link(primary, harness.copyOf(primary, "iam", 0, Duration.ZERO));
+        assertThat(harness.run(primary.secretId(), FAST, Duration.ofMinutes(2)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+        // Someone moves AWSCURRENT back while the consumers are polled: PollConsumers reads who stored it.
+        RotationHarness.Account moved = harness.account(1, Duration.ofSeconds(60));
+        String arn = harness.start(moved.secretId(), Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 1,
+                "pollTimeoutSeconds", 60, "gracePeriodSeconds", 0));
+        harness.awaitState(arn, "WaitBeforeNextPoll");
+        var stages = harness.secrets.describeSecret(b -> b.secretId(moved.secretId())).versionIdsToStages();
+        String current = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT")).findFirst().orElseThrow().getKey();
+        String previous = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSPREVIOUS")).findFirst().orElseThrow().getKey();
+        harness.secrets.updateSecretVersionStage(b -> b.secretId(moved.secretId()).versionStage("AWSCURRENT")
+                .removeFromVersionId(current).moveToVersionId(previous));
+        harness.await(arn, Duration.ofMinutes(1));
     }
 }

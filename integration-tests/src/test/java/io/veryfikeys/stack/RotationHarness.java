@@ -89,6 +89,7 @@ public final class RotationHarness implements AutoCloseable {
         TUNING.forEach((k, v) -> stack.lambdaHost().environmentOverride(k, v));
         captureFunctionLogs(stack);
         this.veryfi = VeryfiSimulator.start(0);
+        stack.trustVeryfiSimulator(veryfi.baseUrl());
         this.secrets = stack.secretsManager();
         this.sfn = stack.sfn();
         this.ssm = stack.client(SsmClient::builder);

@@ -256,6 +256,20 @@ public final class LocalAwsStack implements AutoCloseable {
     public SamTemplate template() { return template; }
     public SamTemplate.Resolver resolver() { return resolver; }
     public LambdaHost lambdaHost() { return lambdaHost; }
+
+    /**
+     * The local stack's test mode for Veryfi: the functions may send keys to the simulator at
+     * {@code baseUrl} (plain http on a loopback port), and to no other loopback port. In AWS only
+     * https to the hosts in template.yaml's VERYFI_API_HOSTS is allowed (see VeryfiHosts).
+     */
+    public void trustVeryfiSimulator(java.net.URI baseUrl) {
+        String hosts = baseUrl.getHost() + ":" + baseUrl.getPort();
+        lambdaHost.environmentOverride("VERYFI_API_HOSTS", hosts);
+        lambdaHost.environmentOverride("VERYFI_ALLOW_HTTP_LOOPBACK", "true");
+        // in-process functions (and this JVM's own tools) read the environment from system properties
+        System.setProperty("VERYFI_API_HOSTS", hosts);
+        System.setProperty("VERYFI_ALLOW_HTTP_LOOPBACK", "true");
+    }
     public MotoServer motoServer() { return moto; }
     public URI motoEndpoint() { return moto.endpoint(); }
     /** What SDK clients should use: the Lambda host, which forwards every non-Lambda call to moto. */

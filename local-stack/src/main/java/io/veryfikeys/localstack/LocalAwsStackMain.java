@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the local stack until Ctrl-C:
  * {@code java ... io.veryfikeys.localstack.LocalAwsStackMain [--template template.yaml] [--port 4566]
- * [--parameter Name=Value]... [--deploy StateMachineLogicalId]...}. The handler classes must be on
+ * [--parameter Name=Value]... [--deploy StateMachineLogicalId]... [--veryfi-simulator URL]}. The handler classes must be on
  * the classpath for {@code -Dlocalstack.mode=in-process}; by default each function runs in sandboxes
  * from its deployable ({@code <CodeUri>/target/lambda}).
  */
@@ -19,6 +19,7 @@ public final class LocalAwsStackMain {
         Path template = null;
         int port = 0;
         Map<String, String> params = new LinkedHashMap<>();
+        java.net.URI simulator = null;
         java.util.List<String> deploy = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -34,6 +35,7 @@ public final class LocalAwsStackMain {
                     i++;
                 }
                 case "--deploy" -> { deploy.add(require(a, v)); i++; }
+                case "--veryfi-simulator" -> { simulator = java.net.URI.create(require(a, v)); i++; }
                 case "-h", "--help" -> usage(null);
                 default -> usage("unknown argument " + a);
             }
@@ -46,6 +48,9 @@ public final class LocalAwsStackMain {
             System.err.println(e.getMessage());
             System.exit(1);
             return;
+        }
+        if (simulator != null) {
+            stack.trustVeryfiSimulator(simulator);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,7 +82,7 @@ public final class LocalAwsStackMain {
     private static void usage(String error) {
         if (error != null) System.err.println(error);
         System.err.println("usage: LocalAwsStackMain [--template path] [--port n] [--parameter Name=Value]... "
-                + "[--deploy StateMachineLogicalId]...");
+                + "[--deploy StateMachineLogicalId]... [--veryfi-simulator http://127.0.0.1:PORT]");
         System.exit(error == null ? 0 : 2);
     }
 }
