@@ -142,7 +142,7 @@ public final class Benchmark {
                 LocalAwsStack.Options.defaults().mode(LambdaHost.Mode.SANDBOX).codeRoot(deployable));
              VeryfiSimulator veryfi = VeryfiSimulator.start(0);
              Accounts accounts = new Accounts(stack, veryfi)) {
-            stack.trustVeryfiSimulator(veryfi.baseUrl());
+            stack.localTestMode(veryfi.baseUrl());
             templateJavaToolOptions = stack.environment().getOrDefault("JAVA_TOOL_OPTIONS", "");
             hello = hello.withOptions("hello", templateJavaToolOptions);
             optimized = optimized.withOptions("optimized", templateJavaToolOptions);
@@ -492,7 +492,9 @@ public final class Benchmark {
                 registry.add(Map.of("name", consumer.name(), "healthUrl", consumer.healthUrl().toString()));
             }
             try {
-                String document = JSON.writeValueAsString(Map.of("consumers", registry));
+                String document = JSON.writeValueAsString(registry.isEmpty()
+                        ? Map.of("consumers", registry, "noConsumers", "benchmark account: nothing holds its key")
+                        : Map.of("consumers", registry));
                 ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId).type("String")
                         .value(document).overwrite(true));
             } catch (IOException e) {

@@ -69,7 +69,7 @@ class VeryfiKeysCliTest {
         stack = localStack;
         Log.redirect(new PrintStream(HANDLER_LOGS, true, StandardCharsets.UTF_8));
         veryfi = VeryfiSimulator.start(0);
-        stack.trustVeryfiSimulator(veryfi.baseUrl());
+        stack.localTestMode(veryfi.baseUrl());
         SimulatedKey key = veryfi.createAccount(CLIENT, "cli-bot", null);
         firstKeyId = key.id();
         ObjectNode secret = JSON.createObjectNode().put("clientId", CLIENT).put("username", "cli-bot")

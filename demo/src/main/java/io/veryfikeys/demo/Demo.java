@@ -147,7 +147,7 @@ public final class Demo {
                 stack.endpoint(), stack.template().functions().size(), "", "", root.relativize(handlerLog));
 
         VeryfiSimulator veryfi = VeryfiSimulator.start(0);
-        stack.trustVeryfiSimulator(veryfi.baseUrl());
+        stack.localTestMode(veryfi.baseUrl());
         resources.add(0, veryfi);
         SimulatedKey firstKey = veryfi.createAccount("vf_demo", "demo-bot", "demo-client-secret");
         OUT.printf("  %-14s simulator %s, client vf_demo, live keys %s%n", "Veryfi", veryfi.baseUrl(),

@@ -48,6 +48,13 @@ public final class ConsumerHealth {
         long started = System.nanoTime();
         HttpURLConnection connection = null;
         try {
+            // Checked again at each call: a name may resolve elsewhere than when the registry was read
+            // (DNS rebinding). The connection below resolves through the JVM's address cache, which
+            // holds this answer (networkaddress.cache.ttl, 30 s by default), so it connects to what was checked.
+            var refused = ConsumerAddresses.problemWithHost(consumer.healthUrl().getHost(), ConsumerAddresses.loopbackAllowed());
+            if (refused.isPresent()) {
+                return new ConsumerReport(consumer.name(), null, false, "refused: " + refused.get());
+            }
             connection = UrlConnections.open(consumer.healthUrl(), CONNECT_TIMEOUT, TIMEOUT);
             connection.setRequestProperty("Accept", "application/json");
             int status = connection.getResponseCode();

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
 
 /**
  * Where each account's consumers are listed: an SSM parameter named {@code <prefix>/<secret name>}
- * holding {@code {"consumers":[{"name":"payroll-api","healthUrl":"https://..."}]}}. An empty list
- * is allowed (consumers that read the secret on every call); a missing parameter is not,
- * because a forgotten registry would let a rotation delete a key still in use.
+ * holding {@code {"consumers":[{"name":"payroll-api","healthUrl":"https://..."}]}}. The registry
+ * decides what is checked before an old key is deleted, so nothing in it is taken for granted: an
+ * empty list must say why ({@code "noConsumers": "<why>"}: an empty list alone may be a mistake),
+ * a missing parameter refuses the rotation (a forgotten registry would let it delete a key still
+ * in use), and a health URL may not point at the function's own surroundings (ConsumerAddresses).
  */
 public final class ConsumerRegistry {
     static final int MAX_CONSUMERS = 50;
@@ -38,7 +40,18 @@ public final class ConsumerRegistry {
         String document = ssm.get().get(parameter).orElseThrow(() -> new InvalidConsumerRegistryException(
                 "no consumer registry for " + secretName + ": create SSM parameter " + parameter
                         + " (an empty {\"consumers\":[]} is allowed)"));
-        return parse(parameter, document);
+        List<Consumer> consumers = parse(parameter, document);
+        // Names are resolved here, when the registry is read for a rotation, and again before each call.
+        boolean loopback = ConsumerAddresses.loopbackAllowed();
+        for (int i = 0; i < consumers.size(); i++) {
+            String host = consumers.get(i).healthUrl().getHost();
+            int index = i;
+            ConsumerAddresses.problemWithHost(host, loopback).ifPresent(problem -> {
+                throw new InvalidConsumerRegistryException(parameter + ": consumers[" + index + "].healthUrl: " + problem
+                        + "; refused");
+            });
+        }
+        return consumers;
     }
 
     /** Validates a registry document; every error names the parameter and the entry at fault. */
@@ -52,6 +65,21 @@ public final class ConsumerRegistry {
         JsonNode list = root == null ? null : root.get("consumers");
         if (list == null || !list.isArray()) {
             throw new InvalidConsumerRegistryException(where + ": expected {\"consumers\":[{\"name\":...,\"healthUrl\":...}]}");
+        }
+        root.fieldNames().forEachRemaining(field -> {
+            if (!field.equals("consumers") && !field.equals("noConsumers")) {
+                throw new InvalidConsumerRegistryException(where + ": unknown member " + field
+                        + " (known: consumers, noConsumers)");
+            }
+        });
+        JsonNode why = root.get("noConsumers");
+        if (list.isEmpty() && (why == null || !why.isTextual() || why.asText().isBlank() || why.asText().length() > 200)) {
+            throw new InvalidConsumerRegistryException(where + ": an empty consumer list must say why nobody needs"
+                    + " checking before an old key is deleted: add \"noConsumers\": \"<why>\" (up to 200 characters,"
+                    + " for instance \"every consumer reads the secret on each call\")");
+        }
+        if (!list.isEmpty() && why != null) {
+            throw new InvalidConsumerRegistryException(where + ": noConsumers is only for an empty consumer list");
         }
         if (list.size() > MAX_CONSUMERS) {
             throw new InvalidConsumerRegistryException(where + ": at most " + MAX_CONSUMERS + " consumers, found " + list.size());
@@ -74,16 +102,24 @@ public final class ConsumerRegistry {
     }
 
     private static URI healthUrl(String where, int index, String text) {
+        URI uri = null;
         try {
-            URI uri = new URI(text);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getUserInfo() == null) {
-                return uri;
-            }
+            uri = new URI(text);
         } catch (Exception e) {
             // reported below
         }
-        throw new InvalidConsumerRegistryException(where + ": consumers[" + index
-                + "].healthUrl must be an absolute http(s) URL without credentials");
+        if (uri == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getUserInfo() != null) {
+            throw new InvalidConsumerRegistryException(where + ": consumers[" + index
+                    + "].healthUrl must be an absolute http(s) URL without credentials");
+        }
+        URI checked = uri;
+        ConsumerAddresses.literal(uri.getHost())
+                .flatMap(address -> ConsumerAddresses.problemWith(address, ConsumerAddresses.loopbackAllowed()))
+                .ifPresent(problem -> {
+                    throw new InvalidConsumerRegistryException(where + ": consumers[" + index + "].healthUrl "
+                            + checked.getHost() + " is " + problem + "; refused");
+                });
+        return uri;
     }
 }

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  */
 public record DeploySettings(RotationSettings rotation, String consumerRegistryPrefix, String secretNamePrefix) {
     private static final Pattern PREFIX = Pattern.compile("/[A-Za-z0-9/_.-]{0,200}[A-Za-z0-9_.-]");
-    /** The template's SecretNamePrefix pattern. */
-    private static final Pattern SECRET_PREFIX = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,200}");
+    /** The template's SecretNamePrefix pattern: ends with '/', so that "veryfi" cannot also cover "veryfi-prod-db". */
+    static final Pattern SECRET_PREFIX = Pattern.compile("[A-Za-z0-9/_+=.@-]{0,199}/");
 
     public static DeploySettings from(JsonNode node) {
         if (node == null || !node.isObject()) {
@@ -33,8 +33,8 @@ public record DeploySettings(RotationSettings rotation, String consumerRegistryP
         }
         String secretPrefix = text(node, "secretNamePrefix");
         if (!SECRET_PREFIX.matcher(secretPrefix).matches()) {
-            throw new InvalidInputException("deploySettings.secretNamePrefix must be a secret name prefix such as"
-                    + " veryfi/, got " + secretPrefix);
+            throw new InvalidInputException("deploySettings.secretNamePrefix must be a secret name prefix ending"
+                    + " with '/', such as veryfi/, got " + secretPrefix);
         }
         return new DeploySettings(new RotationSettings(
                 number(node, "pollIntervalSeconds"),

@@ -77,8 +77,22 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             rotationInput.put("secretId", name);
             return rotationInput;
         }).toList();
-        return Map.of("accounts", accounts, "maxConcurrency", fleet.maxConcurrency(), "count", accounts.size(),
-                "linkedCopiesSkipped", skipped, "sameAccountNotLinked", sameAccount.unlinkedGroups());
+        // Removing the tag silently stops a secret's rotation: name those under the prefix without it
+        // (linked copies aside, which rotate with the secret that lists them), at most 100 of them.
+        List<String> untagged = SECRETS.listUntagged(fleet.secretNamePrefix(), fleet.tagKey(), fleet.tagValue())
+                .stream().filter(name -> !sameAccount.linkedCopies().contains(name)).toList();
+        if (!untagged.isEmpty()) {
+            LOG.warn("fleet.not_tagged_for_rotation", "count", untagged.size());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("accounts", accounts);
+        result.put("maxConcurrency", fleet.maxConcurrency());
+        result.put("count", accounts.size());
+        result.put("linkedCopiesSkipped", skipped);
+        result.put("sameAccountNotLinked", sameAccount.unlinkedGroups());
+        result.put("notTaggedForRotation", untagged.subList(0, Math.min(100, untagged.size())));
+        result.put("notTaggedForRotationCount", untagged.size());
+        return result;
     }
 
     private static Map<String, Object> settings(JsonNode node) {
@@ -110,7 +124,12 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             if (maxConcurrency < 1 || maxConcurrency > 40) {
                 throw new InvalidInputException("deploySettings.maxConcurrency must be between 1 and 40, got " + maxConcurrency);
             }
-            return new Fleet(DeploySettings.text(node, "secretNamePrefix"), DeploySettings.text(node, "rotationTagKey"),
+            String prefix = DeploySettings.text(node, "secretNamePrefix");
+            if (!DeploySettings.SECRET_PREFIX.matcher(prefix).matches()) {
+                throw new InvalidInputException("deploySettings.secretNamePrefix must be a secret name prefix ending"
+                        + " with '/', such as veryfi/, got " + prefix);
+            }
+            return new Fleet(prefix, DeploySettings.text(node, "rotationTagKey"),
                     DeploySettings.text(node, "rotationTagValue"), maxConcurrency);
         }
     }

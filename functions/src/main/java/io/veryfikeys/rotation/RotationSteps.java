@@ -58,10 +58,11 @@ public final class RotationSteps {
     private final Notifications notifications;
     private final Clock clock;
     private final Duration verifyRetryDelay;
+    private final ExecutionRecord record;
 
     public RotationSteps(AccountSecrets secrets, VeryfiKeysClient veryfi, ConsumerRegistry registry,
                          ConsumerHealth health, RunningRotations running, Notifications notifications,
-                         Clock clock, Duration verifyRetryDelay) {
+                         Clock clock, Duration verifyRetryDelay, ExecutionRecord record) {
         this.secrets = secrets;
         this.veryfi = veryfi;
         this.registry = registry;
@@ -70,6 +71,7 @@ public final class RotationSteps {
         this.notifications = notifications;
         this.clock = clock;
         this.verifyRetryDelay = verifyRetryDelay;
+        this.record = record;
     }
 
     /** Everything from the function's environment; SDK clients are built on first use only. */
@@ -82,7 +84,8 @@ public final class RotationSteps {
                 new RunningRotations(AwsClients::sfn),
                 Notifications.fromEnvironment(),
                 Clock.systemUTC(),
-                Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))));
+                Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))),
+                new ExecutionRecord(AwsClients::sfn, Env.get("ROTATION_STATE_MACHINE_ARN", null)));
     }
 
     // ---------------------------------------------------------------- Plan (reads only)
@@ -245,6 +248,15 @@ public final class RotationSteps {
         AccountSecret current = secrets.read(secretId, plan.currentVersionId());
 
         if (plan.staleKeyId() != null) {
+            confirm(state, "CreateKey");
+            // Only a key the secret itself holds as AWSPREVIOUS or VERYFI_SURPLUS is ever stale.
+            boolean heldAsStale = versions.previousVersionId().filter(v -> secrets.read(secretId, v).apiKeyId()
+                    == plan.staleKeyId()).isPresent() || versions.surplusVersionId().filter(v -> secrets.read(secretId, v)
+                    .apiKeyId() == plan.staleKeyId()).isPresent();
+            if (!heldAsStale || plan.staleKeyId() == current.apiKeyId()) {
+                throw new RotationConflictException("stale key " + plan.staleKeyId() + " is no longer held by the AWSPREVIOUS"
+                        + " or VERYFI_SURPLUS version of " + secretId + ": not deleting it; run the rotation again");
+            }
             deleteIfPresent(current, plan.staleKeyId(), "create.removed_stale_previous");
         }
 
@@ -258,7 +270,7 @@ public final class RotationSteps {
             // This attempt's create was sent and its answer is lost (or unreadable although Veryfi said
             // 2xx): Veryfi may have made a key whose value nobody has. A key that appeared since the
             // plan is taken to be that one: only this execution's own lost create justifies a delete.
-            if (removeOwnOrphan(current, plan) > 0) {
+            if (removeOwnOrphan(state, current, plan) > 0) {
                 throw new VeryfiUnavailableException("the create's answer was lost; removed the key it made,"
                         + " retry the create", e.status(), e);
             }
@@ -275,6 +287,7 @@ public final class RotationSteps {
             if (state.lostCreate() != null && unknown.size() == 1) {
                 // An earlier attempt of this step lost its answer, and Veryfi performed it after that
                 // attempt's own check: the key holds the slot and is stored nowhere. Remove it, retry.
+                confirm(state, "CreateKey");
                 deleteIfPresent(current, unknown.get(0), "create.orphan_deleted_after_lost_answer");
                 throw new VeryfiUnavailableException("key limit reached because of the key " + unknown.get(0)
                         + " made by an earlier create of this rotation whose answer was lost; removed it, retry the"
@@ -309,14 +322,17 @@ public final class RotationSteps {
      * one it made (at most one fits beside AWSCURRENT), stored nowhere. Returns how many it removed;
      * a failed check removes nothing and the state machine's record of the lost answer takes over.
      */
-    private int removeOwnOrphan(AccountSecret current, Plan plan) {
+    private int removeOwnOrphan(RotationState state, AccountSecret current, Plan plan) {
         try {
             List<Long> appeared = keysCreatedSincePlan(current, plan);
             if (appeared.size() != 1) {
                 return 0;
             }
+            confirm(state, "CreateKey");
             deleteIfPresent(current, appeared.get(0), "create.orphan_deleted_after_lost_answer");
             return 1;
+        } catch (ForgedStateException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.warn("create.orphan_check_failed", "errorType", e.getClass().getName());
             return 0;
@@ -368,6 +384,7 @@ public final class RotationSteps {
                 throw new RotationConflictException("AWSCURRENT of " + secretId + " moved since planning; not promoting: "
                         + whoChanged(secretId, versions, plan.currentVersionId()));
             }
+            confirm(state, "Promote");
             storeInLinkedCopies(plan, created);
             secrets.moveCurrent(secretId, plan.currentVersionId(), created.versionId());
             LOG.info("promote.moved_current", "keyId", created.newKeyId(), "versionId", created.versionId());
@@ -553,6 +570,7 @@ public final class RotationSteps {
         if (!blockers.isEmpty()) {
             throw new OldKeyStillInUseException("not deleting key " + rollout.oldKeyId() + ": " + String.join(", ", blockers));
         }
+        confirm(state, "DeleteOldKey");
         deleteIfPresent(current, rollout.oldKeyId(), "delete.old_key_deleted");
         return Map.of("deletedKeyId", rollout.oldKeyId());
     }
@@ -566,6 +584,7 @@ public final class RotationSteps {
         String secretId = state.plan().secretId();
         for (LinkedCopy copy : state.plan().linkedCopies()) {
             if (secrets.versions(copy.secretId()).isCurrent(rollout.newVersionId())) {
+                confirm(state, "Revert");
                 secrets.moveCurrent(copy.secretId(), rollout.newVersionId(), copy.currentVersionId());
                 LOG.info("revert.linked_copy_old_key_again", "linkedSecret", copy.secretId(), "keyId", rollout.oldKeyId());
             }
@@ -573,6 +592,7 @@ public final class RotationSteps {
         }
         SecretVersions versions = secrets.versions(secretId);
         if (versions.isCurrent(rollout.newVersionId())) {
+            confirm(state, "Revert");
             secrets.moveCurrent(secretId, rollout.newVersionId(), rollout.oldVersionId());
             LOG.info("revert.old_key_current_again", "keyId", rollout.oldKeyId());
         } else if (!versions.isCurrent(rollout.oldVersionId())) {
@@ -597,7 +617,10 @@ public final class RotationSteps {
             }
         }
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
-        if (state.revert() != null) {
+        confirm(state, "Revert");
+        // A key that was ever AWSCURRENT (now AWSPREVIOUS) may be in use whatever the state says.
+        boolean wasCurrent = versions.previousVersionId().filter(created.versionId()::equals).isPresent();
+        if (state.revert() != null || wasCurrent) {
             List<String> users = health.check(state.plan().consumers()).stream()
                     .filter(r -> r.uses(created.newKeyId()) || !r.reachable()).map(ConsumerReport::name).toList();
             if (!users.isEmpty()) {
@@ -613,6 +636,37 @@ public final class RotationSteps {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Before a key is deleted or AWSCURRENT moved: the state must be the one its execution recorded
+     * (see ExecutionRecord). A forged one is refused, and the alert says so: someone who may invoke
+     * this stack's functions tried to act on keys outside a rotation.
+     */
+    private void confirm(RotationState state, String step) {
+        try {
+            record.confirm(state, step);
+        } catch (ForgedStateException e) {
+            LOG.warn("step.forged_state_refused", "step", step, "problem", e.getMessage());
+            try {
+                Map<String, Object> alert = new LinkedHashMap<>();
+                alert.put("account", state.plan().secretId());
+                alert.put("result", "FORGED_STATE");
+                alert.put("summary", "A direct invocation of " + step + " handed it a state that no rotation execution"
+                        + " produced; it was refused and nothing changed. Someone who may invoke this stack's functions"
+                        + " tried to delete or move a key: find the caller in CloudTrail (lambda Invoke of the "
+                        + step + " function) and restrict lambda:InvokeFunction (README: who can do what).");
+                alert.put("step", step);
+                alert.put("cause", e.getMessage());
+                alert.put("executionId", state.plan().executionId());
+                alert.put("time", clock.instant().toString());
+                notifications.alert("Veryfi key rotation: forged state REFUSED: " + state.plan().secretId(),
+                        "FORGED_STATE", alert);
+            } catch (RuntimeException alertFailure) {
+                LOG.warn("step.forged_state_alert_failed", "errorType", alertFailure.getClass().getName());
+            }
+            throw e;
+        }
+    }
 
     /** A 404 means the key is already gone, which is what we wanted: a repeated delete succeeds. */
     private void deleteIfPresent(AccountSecret authenticateWith, long keyId, String event) {

@@ -2,7 +2,7 @@ package io.veryfikeys.secrets;
 
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.APIErrorType;
-import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.Filter;
@@ -112,33 +112,36 @@ public final class AccountSecrets {
     /**
      * The current version of every secret under {@code prefix}, reduced to the account it holds
      * (client id, username, linkedSecrets; key values are dropped here and never leave). One
-     * BatchGetSecretValue per 20 secrets: it needs secretsmanager:BatchGetSecretValue and
-     * ListSecrets (filters), and GetSecretValue on each secret, which the prefix-scoped policy gives
+     * BatchGetSecretValue per 20 secrets: it needs secretsmanager:BatchGetSecretValue, and
+     * GetSecretValue on each secret, which the prefix-scoped policy gives
      * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_BatchGetSecretValue.html).
      * A secret it may not read (another KMS key, a narrower policy) comes back in the answer's
      * Errors and is named in {@link SameAccountSecrets.Scan#unreadable()}. Secrets Manager's name
      * filter is a prefix match that ignores case, so the prefix is checked again here.
      */
     public SameAccountSecrets.Scan sameAccountScan(String prefix) {
+        // The names first (ListSecrets, 100 a page), then the values 20 at a time by name: a
+        // filtered BatchGetSecretValue would do both in one, but each of its pages makes the
+        // service (and moto, in the tests) read every matching secret again.
+        List<String> names = new ArrayList<>();
+        ListSecretsRequest list = ListSecretsRequest.builder()
+                .filters(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build())
+                .maxResults(100)
+                .build();
+        clients.get().listSecretsPaginator(list).forEach(page -> page.secretList().stream()
+                .map(SecretListEntry::name).filter(name -> name != null && name.startsWith(prefix)).forEach(names::add));
         List<SameAccountSecrets.Holder> holders = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
-        BatchGetSecretValueRequest request = BatchGetSecretValueRequest.builder()
-                .filters(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build())
-                .maxResults(20)
-                .build();
-        clients.get().batchGetSecretValuePaginator(request).forEach(page -> {
+        for (int from = 0; from < names.size(); from += 20) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + 20));
+            BatchGetSecretValueResponse page = clients.get().batchGetSecretValue(b -> b.secretIdList(chunk));
             for (SecretValueEntry entry : page.secretValues()) {
-                if (entry.name() != null && entry.name().startsWith(prefix)) {
-                    holder(entry.name(), entry.secretString()).ifPresent(holders::add);
-                }
+                holder(entry.name(), entry.secretString()).ifPresent(holders::add);
             }
             for (APIErrorType error : page.errors()) {
-                String name = error.secretId() == null ? "?" : error.secretId();
-                if (name.startsWith(prefix) || name.startsWith("arn:")) {
-                    unreadable.add(name + " " + error.errorCode());
-                }
+                unreadable.add((error.secretId() == null ? "?" : error.secretId()) + " " + error.errorCode());
             }
-        });
+        }
         holders.sort(java.util.Comparator.comparing(SameAccountSecrets.Holder::secretId));
         return new SameAccountSecrets.Scan(List.copyOf(holders), List.copyOf(unreadable));
     }
@@ -164,6 +167,26 @@ public final class AccountSecrets {
         } catch (Exception e) {
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * Names of the secrets under {@code prefix} that do not carry {@code tagKey}={@code tagValue}:
+     * removing the tag silently takes a secret out of the scheduled rotation, so the fleet lists them.
+     */
+    public List<String> listUntagged(String prefix, String tagKey, String tagValue) {
+        List<String> names = new ArrayList<>();
+        ListSecretsRequest request = ListSecretsRequest.builder()
+                .filters(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build())
+                .maxResults(100)
+                .build();
+        clients.get().listSecretsPaginator(request).forEach(page -> page.secretList().forEach(entry -> {
+            boolean tagged = entry.tags().stream().anyMatch(tag -> tag.key().equals(tagKey) && tag.value().equals(tagValue));
+            if (!tagged && entry.name() != null && entry.name().startsWith(prefix)) {
+                names.add(entry.name());
+            }
+        }));
+        names.sort(String::compareTo);
+        return names;
     }
 
     private void put(String secretId, String versionId, AccountSecret secret, String label) {

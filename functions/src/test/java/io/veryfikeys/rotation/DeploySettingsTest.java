@@ -35,6 +35,7 @@ class DeploySettingsTest {
             "{\"consumerRegistryPrefix\":\"/a/../b?x\"}                 | consumerRegistryPrefix must be an SSM path",
             "{\"secretNamePrefix\":\"\"}                                | deploySettings.secretNamePrefix must be a non-empty string",
             "{\"secretNamePrefix\":\"veryfi/*\"}                        | deploySettings.secretNamePrefix must be a secret name prefix",
+            "{\"secretNamePrefix\":\"veryfi\"}                          | must be a secret name prefix ending with '/'",
     })
     void refusesWhatTheTemplateCouldNotHaveSent(String change, String message) throws Exception {
         var node = change.equals("null") || change.equals("[]") ? Json.MAPPER.readTree(change)

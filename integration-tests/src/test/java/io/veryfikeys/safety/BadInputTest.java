@@ -81,6 +81,11 @@ class BadInputTest extends LocalStackTest {
         }
         bad.add(new Bad("{\"secretId\":" + quote(secretId) + ",\"pollIntervalSeconds\":0}", "pollIntervalSeconds"));
         bad.add(new Bad("{\"secretId\":" + quote(secretId) + ",\"requiredHealthyPolls\":0}", "requiredHealthyPolls"));
+        // Issue 20 item 3: the state the steps produce cannot be handed in with the input (a "revert" that
+        // turns auto-revert off, a "lostCreate" that licenses deleting a key the plan did not know...).
+        for (String internal : List.of("plan", "created", "rollout", "revert", "lostCreate", "poll", "deleted")) {
+            bad.add(new Bad("{\"secretId\":" + quote(secretId) + ",\"" + internal + "\":{}}", internal));
+        }
         // Each within its own bounds, together past Step Functions' history quota (the largest values allowed).
         bad.add(new Bad("{\"secretId\":" + quote(secretId) + ",\"pollIntervalSeconds\":1,\"pollTimeoutSeconds\":604800}",
                 "pollTimeoutSeconds"));

@@ -102,4 +102,104 @@ class HostileOperatorTest extends LocalStackTest {
         assertThat(reset.payload()).contains("baseUrl");
         assertThat(decoyRequests).as("requests that reached the decoy").isEmpty();
     }
+
+    /**
+     * Someone who may invoke the step functions, during a real rotation whose consumer is still on
+     * the old key, hands DeleteOldKey the real state with the consumer list emptied, Revert's
+     * discard a "new key" that is the old one, and Promote a plan that moves AWSCURRENT back. Before,
+     * the first two deleted the key the consumer uses. Now each is checked against the execution's
+     * own history, refused, and alerted; no key is touched. Then one forged state per step naming
+     * an execution that does not exist: refused alike.
+     */
+    @Test
+    void stepsInvokedDirectlyWithForgedStatesAreRefusedAndAlert() throws Exception {
+        RotationHarness.Account account = harness.account(1, Duration.ofSeconds(120));
+        InvariantChecker checker = new InvariantChecker(harness, account, false);
+        String arn = harness.start(account.secretId(), Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 1,
+                "pollTimeoutSeconds", 120, "gracePeriodSeconds", 0));
+        harness.awaitState(arn, "WaitBeforeNextPoll");
+        String genuine = null;
+        for (var event : harness.execution(arn, null).history()) {
+            if (event.stateExitedEventDetails() != null && "PollConsumers".equals(event.stateExitedEventDetails().name())) {
+                genuine = event.stateExitedEventDetails().output();
+            }
+        }
+        assertThat(genuine).isNotNull();
+        ObjectNode state = (ObjectNode) JSON.readTree(genuine);
+        long oldKey = state.path("rollout").path("oldKeyId").asLong();
+        long newKey = state.path("rollout").path("newKeyId").asLong();
+
+        ObjectNode noConsumers = state.deepCopy();
+        ((ObjectNode) noConsumers.get("plan")).putArray("consumers");
+        ObjectNode oldKeyAsNew = state.deepCopy();
+        ((ObjectNode) oldKeyAsNew.get("created")).put("versionId", "00000000-0000-3000-8000-00000000f04d").put("newKeyId", oldKey);
+        oldKeyAsNew.remove("rollout");
+        ObjectNode discard = JSON.createObjectNode().put("phase", "discard");
+        discard.set("state", oldKeyAsNew);
+        ObjectNode backwards = state.deepCopy();
+        ((ObjectNode) backwards.get("plan")).put("currentVersionId", state.path("rollout").path("newVersionId").asText());
+        ((ObjectNode) backwards.get("created")).put("versionId", state.path("rollout").path("oldVersionId").asText());
+
+        Map<String, String> forged = new LinkedHashMap<>();
+        forged.put("DeleteOldKeyFunction", noConsumers.toString());
+        forged.put("RevertFunction", discard.toString());
+        forged.put("PromoteFunction", backwards.toString());
+        for (var entry : forged.entrySet()) {
+            RotationHarness.Invoked refused = harness.invoke(entry.getKey(), entry.getValue());
+            assertThat(refused.functionError()).as(entry.getKey() + ": " + refused.payload()).isNotNull();
+            assertThat(refused.payload()).as(entry.getKey()).contains("ForgedStateException").contains("refused");
+            checker.check("after the forged " + entry.getKey());
+        }
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactlyInAnyOrder(oldKey, newKey);
+        assertThat(harness.credentials(account.secretId(), "AWSCURRENT").keyId()).isEqualTo(newKey);
+        assertThat(harness.alertsFor(account.secretId()).stream().filter(a -> "FORGED_STATE".equals(a.path("result").asText())))
+                .hasSize(3);
+
+        RotationHarness.Account other = harness.account(0, Duration.ZERO);
+        long otherKey = other.initialKeyId();
+        ForgedStates.against(harness, other).forEach((function, payload) -> {
+            RotationHarness.Invoked refused = harness.invoke(function, payload);
+            assertThat(refused.payload()).as(function).contains("ForgedStateException").contains("does not exist");
+        });
+        assertThat(harness.veryfi.liveKeyIds(other.clientId())).containsExactly(otherKey);
+
+        harness.sfn.stopExecution(b -> b.executionArn(arn).cause("test over"));
+        assertThat(checker.violations()).isEmpty();
+    }
+
+    /**
+     * Someone who may write a consumer registry points a health URL at the function's own
+     * surroundings (instance metadata, container credentials, the unspecified address, a number
+     * that is the metadata address), or empties the list without saying why. Before, each was
+     * accepted: the poller would read those endpoints, and an empty list let the old key go with
+     * no check. Now each rotation is BLOCKED naming the entry, and nothing changes.
+     */
+    @Test
+    void aRegistryPointingIntoTheFunctionsSurroundingsOrEmptiedWithoutAReasonIsRefused() {
+        Map<String, String> hostile = new LinkedHashMap<>();
+        hostile.put("instance metadata", "{\"consumers\":[{\"name\":\"m\",\"healthUrl\":\"http://169.254.169.254/latest/meta-data/\"}]}");
+        hostile.put("container credentials", "{\"consumers\":[{\"name\":\"c\",\"healthUrl\":\"http://169.254.170.2/v2/credentials\"}]}");
+        hostile.put("metadata over IPv6", "{\"consumers\":[{\"name\":\"m6\",\"healthUrl\":\"http://[fd00:ec2::254]/latest/\"}]}");
+        hostile.put("unspecified address", "{\"consumers\":[{\"name\":\"z\",\"healthUrl\":\"http://0.0.0.0:9001/\"}]}");
+        hostile.put("metadata as one number", "{\"consumers\":[{\"name\":\"n\",\"healthUrl\":\"http://2852039166/latest/\"}]}");
+        hostile.put("empty without a reason", "{\"consumers\":[]}");
+        Map<String, RotationHarness.Account> accounts = new LinkedHashMap<>();
+        Map<String, String> arns = new LinkedHashMap<>();
+        for (var entry : hostile.entrySet()) {
+            RotationHarness.Account account = harness.account(0, Duration.ZERO);
+            harness.ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + account.secretId()).type("String")
+                    .value(entry.getValue()).overwrite(true));
+            accounts.put(entry.getKey(), account);
+            arns.put(entry.getKey(), harness.start(account.secretId(), FaultMatrixTest.FAST));
+        }
+        for (var entry : arns.entrySet()) {
+            RotationHarness.Execution execution = harness.await(entry.getValue(), Duration.ofSeconds(60));
+            executions.add(execution);
+            RotationHarness.Account account = accounts.get(entry.getKey());
+            assertThat(execution.statesEntered()).as(entry.getKey()).doesNotContain("CreateKey");
+            assertThat(harness.awaitAlert(account.secretId(), "BLOCKED", Duration.ofSeconds(20)).path("cause").asText())
+                    .as(entry.getKey()).containsAnyOf("refused", "must say why");
+            assertThat(harness.veryfi.liveKeyIds(account.clientId())).as(entry.getKey()).containsExactly(account.initialKeyId());
+        }
+    }
 }

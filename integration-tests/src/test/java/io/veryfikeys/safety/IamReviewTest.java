@@ -184,5 +184,10 @@ class IamReviewTest extends LocalStackTest {
         harness.secrets.updateSecretVersionStage(b -> b.secretId(moved.secretId()).versionStage("AWSCURRENT")
                 .removeFromVersionId(current).moveToVersionId(previous));
         harness.await(arn, Duration.ofMinutes(1));
+
+        // Direct invocations with forged states: each step reads its execution's history and alerts.
+        RotationHarness.Account forged = harness.account(0, Duration.ZERO);
+        ForgedStates.against(harness, forged).forEach((function, payload) ->
+                assertThat(harness.invoke(function, payload).functionError()).as(function).isNotNull());
     }
 }

@@ -196,8 +196,15 @@ final class InvariantChecker {
             return;
         }
         List<Long> live = harness.veryfi.liveKeyIds(account.clientId());
-        harness.secrets.batchGetSecretValuePaginator(b -> b.maxResults(20).filters(f -> f.key("name").values("veryfi/")))
-                .forEach(page -> page.secretValues().forEach(entry -> {
+        List<String> names = new ArrayList<>();
+        harness.secrets.listSecretsPaginator(b -> b.maxResults(100).filters(f -> f.key("name").values("veryfi/")))
+                .forEach(page -> page.secretList().forEach(entry -> names.add(entry.name())));
+        List<software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry> values = new ArrayList<>();
+        for (int from = 0; from < names.size(); from += 20) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + 20));
+            values.addAll(harness.secrets.batchGetSecretValue(b -> b.secretIdList(chunk)).secretValues());
+        }
+        values.forEach(entry -> {
                     try {
                         com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(entry.secretString());
                         long keyId = json.path("apiKeyId").asLong();
@@ -208,7 +215,7 @@ final class InvariantChecker {
                     } catch (Exception e) {
                         // not an account secret
                     }
-                }));
+                });
     }
 
     private long currentKeyId(String secretId) {
@@ -242,7 +249,10 @@ final class InvariantChecker {
     /** End of a run: the snapshot invariants, no orphan key, no key value in the history. */
     void checkEnd(String where, Collection<RotationHarness.Execution> executions) {
         check(where);
-        everySecretOfTheAccountHoldsALiveKey(where);
+        if (!where.contains("faulty run") && !where.contains("first re-run")) {
+            // once per scenario, at its very end: it reads every secret under the prefix
+            everySecretOfTheAccountHoldsALiveKey(where);
+        }
         Set<Long> stored = keyIdsInAnyVersion();
         Set<Long> orphans = new TreeSet<>(harness.veryfi.liveKeyIds(account.clientId()));
         orphans.removeAll(stored);

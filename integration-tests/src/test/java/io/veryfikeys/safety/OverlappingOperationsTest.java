@@ -297,5 +297,8 @@ class OverlappingOperationsTest extends LocalStackTest {
         assertThat(listed.json().path("linkedCopiesSkipped").toString()).contains("\"" + linked.secretId() + "\"");
         assertThat(listed.json().path("accounts").toString()).contains("\"" + primary.secretId() + "\"")
                 .doesNotContain("\"" + linked.secretId() + "\"");
+        // issue 20 item 6: an untagged secret is not rotated, and the fleet says so; a linked copy is not named
+        assertThat(listed.json().path("notTaggedForRotation").toString()).contains("\"" + copy.secretId() + "\"")
+                .doesNotContain("\"" + linked.secretId() + "\"").doesNotContain("\"" + primary.secretId() + "\"");
     }
 }

@@ -80,6 +80,7 @@ public final class RotationHarness implements AutoCloseable {
     public final SfnClient sfn;
     public final SnsCapture alerts;
     public final SnsCapture keyRotated;
+    private final List<String> createdSecrets = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<SimulatedConsumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, String> stateMachines = new LinkedHashMap<>();
 
@@ -89,7 +90,7 @@ public final class RotationHarness implements AutoCloseable {
         TUNING.forEach((k, v) -> stack.lambdaHost().environmentOverride(k, v));
         captureFunctionLogs(stack);
         this.veryfi = VeryfiSimulator.start(0);
-        stack.trustVeryfiSimulator(veryfi.baseUrl());
+        stack.localTestMode(veryfi.baseUrl());
         this.secrets = stack.secretsManager();
         this.sfn = stack.sfn();
         this.ssm = stack.client(SsmClient::builder);
@@ -178,8 +179,13 @@ public final class RotationHarness implements AutoCloseable {
 
     /** An account with one key, its secret, a registry of {@code consumerCount} consumers following AWSCURRENT after {@code lag}. */
     public Account account(int consumerCount, Duration lag) {
+        return accountUnder("veryfi/", consumerCount, lag);
+    }
+
+    /** {@link #account} with its secret named {@code <prefix>it-<n>}. */
+    public Account accountUnder(String prefix, int consumerCount, Duration lag) {
         int n = ACCOUNTS.incrementAndGet();
-        String secretId = "veryfi/it-" + n;
+        String secretId = prefix + "it-" + n;
         String clientId = "vf_client_" + n;
         String username = "bot" + n;
         SimulatedKey key = veryfi.createAccount(clientId, username, n % 2 == 0 ? "client-secret-" + n : null);
@@ -192,6 +198,7 @@ public final class RotationHarness implements AutoCloseable {
         }
         secrets.createSecret(b -> b.name(secretId).secretString(secret.toString())
                 .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+        createdSecrets.add(secretId);
         List<SimulatedConsumer> started = new ArrayList<>();
         for (int i = 0; i < consumerCount; i++) {
             SimulatedConsumer consumer = SimulatedConsumer.start("consumer-" + n + "-" + i,
@@ -212,6 +219,7 @@ public final class RotationHarness implements AutoCloseable {
         String copyId = primary.secretId() + "-" + suffix;
         String value = secrets.getSecretValue(b -> b.secretId(primary.secretId()).versionStage("AWSCURRENT")).secretString();
         secrets.createSecret(b -> b.name(copyId).secretString(value));
+        createdSecrets.add(copyId);
         List<SimulatedConsumer> started = new ArrayList<>();
         for (int i = 0; i < consumerCount; i++) {
             SimulatedConsumer consumer = SimulatedConsumer.start("consumer-" + suffix + "-" + i,
@@ -236,8 +244,13 @@ public final class RotationHarness implements AutoCloseable {
     }
 
     public void registry(String secretId, List<SimulatedConsumer> list) {
-        String document = JSON.createObjectNode().set("consumers", JSON.valueToTree(list.stream()
-                .map(c -> Map.of("name", c.name(), "healthUrl", c.healthUrl().toString())).toList())).toString();
+        ObjectNode registry = JSON.createObjectNode();
+        registry.set("consumers", JSON.valueToTree(list.stream()
+                .map(c -> Map.of("name", c.name(), "healthUrl", c.healthUrl().toString())).toList()));
+        if (list.isEmpty()) {
+            registry.put("noConsumers", "test account: nothing holds its key");
+        }
+        String document = registry.toString();
         ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId).type("String")
                 .value(document).overwrite(true));
     }
@@ -474,5 +487,15 @@ public final class RotationHarness implements AutoCloseable {
     public void close() {
         consumers.forEach(SimulatedConsumer::close);
         veryfi.close();
+        // The stack (moto) outlives this harness: every plan reads all the secrets under the prefix,
+        // so leaving each test class's accounts behind would make later classes slower and slower.
+        for (String secretId : createdSecrets) {
+            try {
+                secrets.deleteSecret(b -> b.secretId(secretId).forceDeleteWithoutRecovery(true));
+                ssm.deleteParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId));
+            } catch (RuntimeException e) {
+                // already gone, or never registered
+            }
+        }
     }
 }

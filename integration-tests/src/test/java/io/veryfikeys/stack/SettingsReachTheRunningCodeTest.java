@@ -36,7 +36,7 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
 
     @BeforeAll
     static void redeployWithEveryRotationSettingChanged() {
-        fleetAccount = harness.account(1, Duration.ZERO);
+        fleetAccount = harness.accountUnder("veryfi/settings-test/", 1, Duration.ZERO);
         outsidePrefix = harness.account(0, Duration.ZERO);
         for (RotationHarness.Account a : List.of(fleetAccount, outsidePrefix)) {
             harness.secrets.tagResource(b -> b.secretId(a.secretId()).tags(Tag.builder().key("settings-test").value("on").build()));
@@ -47,8 +47,8 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
         changed.put("PollTimeoutSeconds", "91");          // default 86400
         changed.put("GracePeriodSeconds", "1");           // default 3600
         changed.put("ConsumerRegistryPrefix", REGISTRY_PREFIX);
-        // the fleet account's name is the prefix; the other account, tagged alike, is outside it
-        changed.put("SecretNamePrefix", fleetAccount.secretId());
+        // the fleet account is under the new prefix; the other account, tagged alike, is outside it
+        changed.put("SecretNamePrefix", "veryfi/settings-test/");
         changed.put("RotationTagKey", "settings-test");
         changed.put("RotationTagValue", "on");
         changed.put("MaxConcurrency", "3");

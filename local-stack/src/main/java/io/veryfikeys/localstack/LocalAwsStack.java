@@ -258,17 +258,18 @@ public final class LocalAwsStack implements AutoCloseable {
     public LambdaHost lambdaHost() { return lambdaHost; }
 
     /**
-     * The local stack's test mode for Veryfi: the functions may send keys to the simulator at
-     * {@code baseUrl} (plain http on a loopback port), and to no other loopback port. In AWS only
-     * https to the hosts in template.yaml's VERYFI_API_HOSTS is allowed (see VeryfiHosts).
+     * The local stack's test mode, where everything runs on loopback: the functions may send keys
+     * to the Veryfi simulator at {@code baseUrl} (plain http, that port only), and poll consumer
+     * health endpoints on loopback. In AWS neither is allowed: keys go over https to the hosts in
+     * template.yaml's VERYFI_API_HOSTS only (VeryfiHosts), and health checks never reach loopback,
+     * where the Lambda runtime API listens (ConsumerAddresses).
      */
-    public void trustVeryfiSimulator(java.net.URI baseUrl) {
-        String hosts = baseUrl.getHost() + ":" + baseUrl.getPort();
-        lambdaHost.environmentOverride("VERYFI_API_HOSTS", hosts);
-        lambdaHost.environmentOverride("VERYFI_ALLOW_HTTP_LOOPBACK", "true");
+    public void localTestMode(java.net.URI baseUrl) {
+        Map<String, String> mode = Map.of("VERYFI_API_HOSTS", baseUrl.getHost() + ":" + baseUrl.getPort(),
+                "VERYFI_ALLOW_HTTP_LOOPBACK", "true", "CONSUMER_ALLOW_LOOPBACK", "true");
+        mode.forEach(lambdaHost::environmentOverride);
         // in-process functions (and this JVM's own tools) read the environment from system properties
-        System.setProperty("VERYFI_API_HOSTS", hosts);
-        System.setProperty("VERYFI_ALLOW_HTTP_LOOPBACK", "true");
+        mode.forEach(System::setProperty);
     }
     public MotoServer motoServer() { return moto; }
     public URI motoEndpoint() { return moto.endpoint(); }

@@ -50,7 +50,7 @@ public final class LocalAwsStackMain {
             return;
         }
         if (simulator != null) {
-            stack.trustVeryfiSimulator(simulator);
+            stack.localTestMode(simulator);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
