@@ -80,6 +80,7 @@ public final class RotationHarness implements AutoCloseable {
     public final SfnClient sfn;
     public final SnsCapture alerts;
     public final SnsCapture keyRotated;
+    private static final AtomicInteger SIMULATOR_PORT = new AtomicInteger(0);
     private final List<String> createdSecrets = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<SimulatedConsumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, String> stateMachines = new LinkedHashMap<>();
@@ -89,7 +90,10 @@ public final class RotationHarness implements AutoCloseable {
         this.stack = stack;
         TUNING.forEach((k, v) -> stack.lambdaHost().environmentOverride(k, v));
         captureFunctionLogs(stack);
-        this.veryfi = VeryfiSimulator.start(0);
+        // One port for every test class in this JVM: the test mode's allow-list names it, and a new
+        // value would restart every function's sandboxes (cold starts in each class).
+        this.veryfi = VeryfiSimulator.start(SIMULATOR_PORT.get());
+        SIMULATOR_PORT.set(veryfi.port());
         stack.localTestMode(veryfi.baseUrl());
         this.secrets = stack.secretsManager();
         this.sfn = stack.sfn();
