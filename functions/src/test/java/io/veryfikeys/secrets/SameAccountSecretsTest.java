@@ -39,15 +39,7 @@ class SameAccountSecretsTest {
                 .map(n -> "\"" + n.trim() + "\"").toList();
         AccountSecret self = AccountSecret.parse(SELF,
                 "{\"clientId\":\"c1\",\"username\":\"bot\",\"apiKey\":\"k\",\"apiKeyId\":1" + links + "}");
-        List<SameAccountSecrets.Holder> holders = new ArrayList<>();
-        for (String entry : found.split(";")) {
-            String[] nameAndRest = entry.trim().split("=");
-            String[] accountAndLinks = nameAndRest[1].split(">");
-            String[] account = accountAndLinks[0].split("/");
-            List<String> linked = accountAndLinks.length > 1 ? List.of(accountAndLinks[1].split("\\+")) : List.of();
-            holders.add(new SameAccountSecrets.Holder(nameAndRest[0], account[0], account[1], linked));
-        }
-        SameAccountSecrets.Scan scan = new SameAccountSecrets.Scan(holders,
+        SameAccountSecrets.Scan scan = new SameAccountSecrets.Scan(holders(found),
                 unreadable == null ? List.of() : List.of(unreadable.trim()));
 
         SameAccountSecrets.Verdict verdict = SameAccountSecrets.judge(SELF, self, "veryfi/", scan);
@@ -71,6 +63,13 @@ class SameAccountSecretsTest {
             "same client id, other username          | veryfi/a=c1/bot; veryfi/b=c1/other                                   | []                              | []",
     })
     void theFleetSeesGroupsOfOneAccount(String why, String found, String groups, String copies) {
+        SameAccountSecrets.FleetView view = SameAccountSecrets.fleetView(new SameAccountSecrets.Scan(holders(found), List.of()));
+        assertThat(view.unlinkedGroups().toString()).as(why).isEqualTo(groups);
+        assertThat(view.linkedCopies().toString()).as(why).isEqualTo(copies);
+    }
+
+    /** {@code name=clientId/username>link+link; ...}: the secrets found under the prefix. */
+    private static List<SameAccountSecrets.Holder> holders(String found) {
         List<SameAccountSecrets.Holder> holders = new ArrayList<>();
         for (String entry : found.split(";")) {
             String[] nameAndRest = entry.trim().split("=");
@@ -79,8 +78,6 @@ class SameAccountSecretsTest {
             holders.add(new SameAccountSecrets.Holder(nameAndRest[0], account[0], account[1],
                     accountAndLinks.length > 1 ? List.of(accountAndLinks[1].split("\\+")) : List.of()));
         }
-        SameAccountSecrets.FleetView view = SameAccountSecrets.fleetView(new SameAccountSecrets.Scan(holders, List.of()));
-        assertThat(view.unlinkedGroups().toString()).as(why).isEqualTo(groups);
-        assertThat(view.linkedCopies().toString()).as(why).isEqualTo(copies);
+        return holders;
     }
 }

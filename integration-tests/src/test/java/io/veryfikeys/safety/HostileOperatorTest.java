@@ -72,30 +72,23 @@ class HostileOperatorTest extends LocalStackTest {
         hostile.put("plain http to Veryfi's host", "http://api.veryfi.com");
         hostile.put("a look-alike host", "https://api.veryfi.com.example.invalid");
 
-        Map<String, RotationHarness.Account> accounts = new LinkedHashMap<>();
-        Map<String, String> arns = new LinkedHashMap<>();
-        for (var entry : hostile.entrySet()) {
-            RotationHarness.Account account = harness.account(0, Duration.ZERO);
-            ObjectNode secret = (ObjectNode) JSON.readTree(harness.secrets.getSecretValue(b -> b.secretId(account.secretId())
-                    .versionStage("AWSCURRENT")).secretString());
-            secret.put("baseUrl", entry.getValue());
-            harness.secrets.putSecretValue(b -> b.secretId(account.secretId()).secretString(secret.toString()));
-            accounts.put(entry.getKey(), account);
-            arns.put(entry.getKey(), harness.start(account.secretId(), FaultMatrixTest.FAST));
-        }
-        for (var entry : arns.entrySet()) {
-            RotationHarness.Execution execution = harness.await(entry.getValue(), Duration.ofSeconds(60));
-            executions.add(execution);
-            RotationHarness.Account account = accounts.get(entry.getKey());
-            assertThat(execution.statesEntered()).as(entry.getKey()).doesNotContain("CreateKey");
-            assertThat(execution.historyText()).as(entry.getKey()).contains("baseUrl");
-            assertThat(harness.veryfi.requests()).as(entry.getKey())
-                    .noneMatch(r -> account.clientId().equals(r.clientId()));
-            assertThat(harness.awaitAlert(account.secretId(), "BLOCKED", Duration.ofSeconds(20)).path("cause").asText())
-                    .as(entry.getKey()).contains("baseUrl").contains("nothing was sent");
-        }
+        Map<String, Refused> refused = rotateEachExpectingBlocked(hostile, (account, baseUrl) -> {
+            try {
+                ObjectNode secret = (ObjectNode) JSON.readTree(harness.secrets.getSecretValue(b -> b.secretId(account.secretId())
+                        .versionStage("AWSCURRENT")).secretString());
+                secret.put("baseUrl", baseUrl);
+                harness.secrets.putSecretValue(b -> b.secretId(account.secretId()).secretString(secret.toString()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        refused.forEach((why, r) -> {
+            assertThat(r.execution().historyText()).as(why).contains("baseUrl");
+            assertThat(harness.veryfi.requests()).as(why).noneMatch(q -> r.account().clientId().equals(q.clientId()));
+            assertThat(r.cause()).as(why).contains("baseUrl").contains("nothing was sent");
+        });
         // and the incident reset, which also tries the fallback keys, sends nothing either
-        RotationHarness.Account resetTarget = accounts.get("another loopback port");
+        RotationHarness.Account resetTarget = refused.get("another loopback port").account();
         RotationHarness.Invoked reset = harness.invoke("ResetFunction", "{\"secretId\":\"" + resetTarget.secretId()
                 + "\",\"reason\":\"hostile\",\"confirm\":\"" + resetTarget.secretId() + "\"}");
         assertThat(reset.functionError()).isNotNull();
@@ -183,23 +176,40 @@ class HostileOperatorTest extends LocalStackTest {
         hostile.put("unspecified address", "{\"consumers\":[{\"name\":\"z\",\"healthUrl\":\"http://0.0.0.0:9001/\"}]}");
         hostile.put("metadata as one number", "{\"consumers\":[{\"name\":\"n\",\"healthUrl\":\"http://2852039166/latest/\"}]}");
         hostile.put("empty without a reason", "{\"consumers\":[]}");
+        rotateEachExpectingBlocked(hostile, (account, registry) -> harness.ssm.putParameter(b -> b
+                .name("/veryfi-key-rotation/consumers/" + account.secretId()).type("String").value(registry).overwrite(true)))
+                .forEach((why, r) -> {
+                    assertThat(r.cause()).as(why).containsAnyOf("refused", "must say why");
+                    assertThat(harness.veryfi.liveKeyIds(r.account().clientId())).as(why).containsExactly(r.account().initialKeyId());
+                });
+    }
+
+    private record Refused(RotationHarness.Account account, RotationHarness.Execution execution, String cause) {
+    }
+
+    /**
+     * One account per hostile value, spoiled with it by {@code spoil}, all rotated at once: each must
+     * end BLOCKED before CreateKey. Returns each one's account, execution and its alert's cause.
+     */
+    private Map<String, Refused> rotateEachExpectingBlocked(Map<String, String> hostile,
+                                                           java.util.function.BiConsumer<RotationHarness.Account, String> spoil) {
         Map<String, RotationHarness.Account> accounts = new LinkedHashMap<>();
         Map<String, String> arns = new LinkedHashMap<>();
-        for (var entry : hostile.entrySet()) {
+        hostile.forEach((why, value) -> {
             RotationHarness.Account account = harness.account(0, Duration.ZERO);
-            harness.ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + account.secretId()).type("String")
-                    .value(entry.getValue()).overwrite(true));
-            accounts.put(entry.getKey(), account);
-            arns.put(entry.getKey(), harness.start(account.secretId(), FaultMatrixTest.FAST));
-        }
-        for (var entry : arns.entrySet()) {
-            RotationHarness.Execution execution = harness.await(entry.getValue(), Duration.ofSeconds(60));
+            spoil.accept(account, value);
+            accounts.put(why, account);
+            arns.put(why, harness.start(account.secretId(), FaultMatrixTest.FAST));
+        });
+        Map<String, Refused> refused = new LinkedHashMap<>();
+        arns.forEach((why, arn) -> {
+            RotationHarness.Execution execution = harness.await(arn, Duration.ofSeconds(60));
             executions.add(execution);
-            RotationHarness.Account account = accounts.get(entry.getKey());
-            assertThat(execution.statesEntered()).as(entry.getKey()).doesNotContain("CreateKey");
-            assertThat(harness.awaitAlert(account.secretId(), "BLOCKED", Duration.ofSeconds(20)).path("cause").asText())
-                    .as(entry.getKey()).containsAnyOf("refused", "must say why");
-            assertThat(harness.veryfi.liveKeyIds(account.clientId())).as(entry.getKey()).containsExactly(account.initialKeyId());
-        }
+            RotationHarness.Account account = accounts.get(why);
+            assertThat(execution.statesEntered()).as(why).doesNotContain("CreateKey");
+            refused.put(why, new Refused(account, execution,
+                    harness.awaitAlert(account.secretId(), "BLOCKED", Duration.ofSeconds(20)).path("cause").asText()));
+        });
+        return refused;
     }
 }

@@ -203,15 +203,20 @@ public final class RotationHarness implements AutoCloseable {
         secrets.createSecret(b -> b.name(secretId).secretString(secret.toString())
                 .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
         createdSecrets.add(secretId);
+        return new Account(secretId, clientId, username, key.id(), registeredConsumers(secretId, "consumer-" + n, consumerCount, lag));
+    }
+
+    /** {@code count} consumers named {@code <name>-<i>} following AWSCURRENT of {@code secretId} after {@code lag}, registered. */
+    private List<SimulatedConsumer> registeredConsumers(String secretId, String name, int count, Duration lag) {
         List<SimulatedConsumer> started = new ArrayList<>();
-        for (int i = 0; i < consumerCount; i++) {
-            SimulatedConsumer consumer = SimulatedConsumer.start("consumer-" + n + "-" + i,
-                    () -> currentCredentials(secretId), lag, Duration.ofMillis(100));
+        for (int i = 0; i < count; i++) {
+            SimulatedConsumer consumer = SimulatedConsumer.start(name + "-" + i, () -> currentCredentials(secretId), lag,
+                    Duration.ofMillis(100));
             started.add(consumer);
             consumers.add(consumer);
         }
         registry(secretId, started);
-        return new Account(secretId, clientId, username, key.id(), started);
+        return started;
     }
 
     /**
@@ -224,15 +229,8 @@ public final class RotationHarness implements AutoCloseable {
         String value = secrets.getSecretValue(b -> b.secretId(primary.secretId()).versionStage("AWSCURRENT")).secretString();
         secrets.createSecret(b -> b.name(copyId).secretString(value));
         createdSecrets.add(copyId);
-        List<SimulatedConsumer> started = new ArrayList<>();
-        for (int i = 0; i < consumerCount; i++) {
-            SimulatedConsumer consumer = SimulatedConsumer.start("consumer-" + suffix + "-" + i,
-                    () -> currentCredentials(copyId), lag, Duration.ofMillis(100));
-            started.add(consumer);
-            consumers.add(consumer);
-        }
-        registry(copyId, started);
-        return new Account(copyId, primary.clientId(), primary.username(), primary.initialKeyId(), started);
+        return new Account(copyId, primary.clientId(), primary.username(), primary.initialKeyId(),
+                registeredConsumers(copyId, "consumer-" + suffix, consumerCount, lag));
     }
 
     /** Declares {@code copies} linked in the primary's secret ({@code "linkedSecrets"}), as a new AWSCURRENT version. */
