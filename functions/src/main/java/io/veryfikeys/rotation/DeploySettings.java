@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public record DeploySettings(RotationSettings rotation, String consumerRegistryPrefix, String secretNamePrefix) {
     private static final Pattern PREFIX = Pattern.compile("/[A-Za-z0-9/_.-]{0,200}[A-Za-z0-9_.-]");
     /** The template's SecretNamePrefix pattern: ends with '/', so that "veryfi" cannot also cover "veryfi-prod-db". */
-    static final Pattern SECRET_PREFIX = Pattern.compile("[A-Za-z0-9/_+=.@-]{0,199}/");
+    private static final Pattern SECRET_PREFIX = Pattern.compile("[A-Za-z0-9/_+=.@-]{0,199}/");
 
     public static DeploySettings from(JsonNode node) {
         if (node == null || !node.isObject()) {
@@ -31,16 +31,22 @@ public record DeploySettings(RotationSettings rotation, String consumerRegistryP
             throw new InvalidInputException("deploySettings.consumerRegistryPrefix must be an SSM path such as "
                     + "/veryfi-key-rotation/consumers, got " + prefix);
         }
-        String secretPrefix = text(node, "secretNamePrefix");
-        if (!SECRET_PREFIX.matcher(secretPrefix).matches()) {
-            throw new InvalidInputException("deploySettings.secretNamePrefix must be a secret name prefix ending"
-                    + " with '/', such as veryfi/, got " + secretPrefix);
-        }
+        String secretPrefix = secretNamePrefix(node);
         return new DeploySettings(new RotationSettings(
                 number(node, "pollIntervalSeconds"),
                 number(node, "requiredHealthyPolls"),
                 number(node, "pollTimeoutSeconds"),
                 number(node, "gracePeriodSeconds")), prefix, secretPrefix);
+    }
+
+    /** deploySettings.secretNamePrefix, as both state machines pass it: the template's pattern, ending with '/'. */
+    static String secretNamePrefix(JsonNode node) {
+        String prefix = text(node, "secretNamePrefix");
+        if (!SECRET_PREFIX.matcher(prefix).matches()) {
+            throw new InvalidInputException("deploySettings.secretNamePrefix must be a secret name prefix ending"
+                    + " with '/', such as veryfi/, got " + prefix);
+        }
+        return prefix;
     }
 
     static int number(JsonNode node, String name) {

@@ -124,12 +124,7 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             if (maxConcurrency < 1 || maxConcurrency > 40) {
                 throw new InvalidInputException("deploySettings.maxConcurrency must be between 1 and 40, got " + maxConcurrency);
             }
-            String prefix = DeploySettings.text(node, "secretNamePrefix");
-            if (!DeploySettings.SECRET_PREFIX.matcher(prefix).matches()) {
-                throw new InvalidInputException("deploySettings.secretNamePrefix must be a secret name prefix ending"
-                        + " with '/', such as veryfi/, got " + prefix);
-            }
-            return new Fleet(prefix, DeploySettings.text(node, "rotationTagKey"),
+            return new Fleet(DeploySettings.secretNamePrefix(node), DeploySettings.text(node, "rotationTagKey"),
                     DeploySettings.text(node, "rotationTagValue"), maxConcurrency);
         }
     }

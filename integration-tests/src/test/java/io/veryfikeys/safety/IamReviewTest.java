@@ -178,11 +178,7 @@ class IamReviewTest extends LocalStackTest {
         String arn = harness.start(moved.secretId(), Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 1,
                 "pollTimeoutSeconds", 60, "gracePeriodSeconds", 0));
         harness.awaitState(arn, "WaitBeforeNextPoll");
-        var stages = harness.secrets.describeSecret(b -> b.secretId(moved.secretId())).versionIdsToStages();
-        String current = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT")).findFirst().orElseThrow().getKey();
-        String previous = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSPREVIOUS")).findFirst().orElseThrow().getKey();
-        harness.secrets.updateSecretVersionStage(b -> b.secretId(moved.secretId()).versionStage("AWSCURRENT")
-                .removeFromVersionId(current).moveToVersionId(previous));
+        harness.moveCurrentBack(moved.secretId());
         harness.await(arn, Duration.ofMinutes(1));
 
         // Direct invocations with forged states: each step reads its execution's history and alerts.

@@ -170,11 +170,7 @@ class OverlappingOperationsTest extends LocalStackTest {
         String arn = harness.start(account.secretId(), java.util.Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 1,
                 "pollTimeoutSeconds", 60, "gracePeriodSeconds", 0));
         harness.awaitState(arn, "WaitBeforeNextPoll");
-        var stages = harness.secrets.describeSecret(b -> b.secretId(account.secretId())).versionIdsToStages();
-        String current = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT")).findFirst().orElseThrow().getKey();
-        String previous = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSPREVIOUS")).findFirst().orElseThrow().getKey();
-        harness.secrets.updateSecretVersionStage(b -> b.secretId(account.secretId()).versionStage("AWSCURRENT")
-                .removeFromVersionId(current).moveToVersionId(previous));
+        harness.moveCurrentBack(account.secretId());
         long started = System.nanoTime();
 
         RotationHarness.Execution execution = checker.watch(arn, Duration.ofSeconds(60));

@@ -245,6 +245,15 @@ public final class RotationHarness implements AutoCloseable {
         }
     }
 
+    /** What a person does by hand: moves AWSCURRENT of {@code secretId} back to its AWSPREVIOUS version. */
+    public void moveCurrentBack(String secretId) {
+        var stages = secrets.describeSecret(b -> b.secretId(secretId)).versionIdsToStages();
+        String current = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT")).findFirst().orElseThrow().getKey();
+        String previous = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSPREVIOUS")).findFirst().orElseThrow().getKey();
+        secrets.updateSecretVersionStage(b -> b.secretId(secretId).versionStage("AWSCURRENT")
+                .removeFromVersionId(current).moveToVersionId(previous));
+    }
+
     public void registry(String secretId, List<SimulatedConsumer> list) {
         ObjectNode registry = JSON.createObjectNode();
         registry.set("consumers", JSON.valueToTree(list.stream()
