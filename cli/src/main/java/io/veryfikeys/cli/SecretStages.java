@@ -37,7 +37,12 @@ public final class SecretStages {
 
     public static List<Stage> read(SecretsManagerClient secrets, String secretId) {
         List<SecretVersionsListEntry> versions = new ArrayList<>();
-        secrets.listSecretVersionIdsPaginator(r -> r.secretId(secretId)).forEach(p -> versions.addAll(p.versions()));
+        try {
+            secrets.listSecretVersionIdsPaginator(r -> r.secretId(secretId)).forEach(p -> versions.addAll(p.versions()));
+        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException e) {
+            throw new CliException(ExitCodes.AWS_ERROR, "no secret " + secretId + " here: check the name (without an"
+                    + " ACCOUNT, 'veryfi-keys status' lists the secrets tagged for rotation) and --region");
+        }
         List<Stage> stages = new ArrayList<>();
         for (String stage : STAGES) {
             for (SecretVersionsListEntry v : versions) {

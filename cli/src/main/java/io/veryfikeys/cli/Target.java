@@ -3,6 +3,8 @@ package io.veryfikeys.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -53,7 +55,7 @@ public final class Target implements AutoCloseable {
     private SecretsManagerClient secrets;
     private LambdaClient lambda;
 
-    private AwsBasicCredentials localCredentials;
+    private AwsCredentials localCredentials;
 
     public Target(Settings s) {
         this.settings = s;
@@ -65,7 +67,10 @@ public final class Target implements AutoCloseable {
             this.region = Region.of(s.region() != null ? s.region()
                     : file != null && file.hasNonNull("region") ? file.get("region").asText() : "us-east-1");
             if (file != null && file.hasNonNull("accessKeyId")) {
-                localCredentials = AwsBasicCredentials.create(file.get("accessKeyId").asText(),
+                localCredentials = file.hasNonNull("sessionToken")
+                        ? AwsSessionCredentials.create(file.get("accessKeyId").asText(),
+                        file.path("secretAccessKey").asText(), file.get("sessionToken").asText())
+                        : AwsBasicCredentials.create(file.get("accessKeyId").asText(),
                         file.path("secretAccessKey").asText());
             }
             if (file != null) {

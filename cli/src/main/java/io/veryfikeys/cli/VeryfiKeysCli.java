@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +14,6 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
 /** {@code veryfi-keys}: the operator's command line for Veryfi key rotation, against AWS or the local stack. */
 @Command(name = "veryfi-keys", mixinStandardHelpOptions = true, version = "veryfi-keys 0.1.0",
         subcommands = {VeryfiKeysCli.Status.class, VeryfiKeysCli.Rotate.class, VeryfiKeysCli.Reset.class,
-                VeryfiKeysCli.History.class, CommandLine.HelpCommand.class},
+                VeryfiKeysCli.History.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
         description = "Status, rotation, incident reset and history of the Veryfi API keys rotated by the "
                 + "veryfi-key-rotation stack. Against AWS by default (default credential chain), or the local stack "
                 + "with --local. Prints key ids, never a key value.",
@@ -46,7 +46,8 @@ import java.util.concurrent.Callable;
                 "  veryfi-keys rotate veryfi/payroll --region eu-west-1 --profile ops",
                 "  veryfi-keys reset veryfi/payroll --reason \"leaked in OPS-1234\" --confirm veryfi/payroll",
                 "  veryfi-keys history veryfi/payroll --json",
-                "  veryfi-keys --local status veryfi/demo    (after ./run-demo --keep-running)"},
+                "  veryfi-keys --local status veryfi/demo    (after ./run-demo --keep-running)",
+                "  source <(veryfi-keys generate-completion)  (tab completion in bash and zsh)"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success (for rotate and reset: the rotation or reset succeeded)",
@@ -97,6 +98,10 @@ public final class VeryfiKeysCli implements Callable<Integer> {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Machine-readable JSON on stdout.")
     boolean json;
 
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On failure, print the whole cause (stack trace) instead of the one-line error.")
+    boolean debug;
+
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
@@ -114,26 +119,20 @@ public final class VeryfiKeysCli implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             VeryfiKeysCli root = commandLine.getCommandSpec().root().commandLine().getCommand();
-            int code;
-            String message;
-            if (ex instanceof CliException c) {
-                code = c.exitCode();
-                message = c.getMessage();
-            } else if (ex instanceof SdkException s) {
-                code = ExitCodes.AWS_ERROR;
-                message = "AWS call failed: " + s.getMessage();
+            CliErrors.Explained explained = CliErrors.explain(ex, root.errorContext());
+            if (root.debug) {
+                ex.printStackTrace(e);
+                e.println("error: " + oneLine(ex instanceof CliException ? ex.getMessage() : String.valueOf(ex)));
             } else {
-                code = ExitCodes.NOT_SUCCEEDED;
-                message = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+                e.println("error: " + explained.message());
             }
-            e.println("error: " + oneLine(message));
             if (root.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("error", oneLine(message));
-                m.put("exitCode", code);
+                m.put("error", explained.message());
+                m.put("exitCode", explained.exitCode());
                 o.println(toJson(m));
             }
-            return code;
+            return explained.exitCode();
         });
         return cl.execute(args);
     }
@@ -157,6 +156,11 @@ public final class VeryfiKeysCli implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--endpoint must be an http(s) URL");
         return new Target(new Target.Settings(local, endpoint, localFile, region, profile, stackName,
                 stateMachineArn, resetFunction));
+    }
+
+    CliErrors.Context errorContext() {
+        String where = endpoint != null ? endpoint.toString() : local ? "the local stack (" + localFile + ")" : null;
+        return new CliErrors.Context(local, where, region, profile, stackName);
     }
 
     static String toJson(Object value) {

@@ -16,16 +16,19 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -232,17 +235,93 @@ class VeryfiKeysCliTest {
         assertThat(cli("history", orphan).out()).contains("BLOCKED");
     }
 
+    /** Issue 19: each common failure, caused for real, is one line (at most 200 characters) naming the fix. */
     @Test
-    void awsErrorsExitThreeWithOneLine() {
-        Result unknown = cli("status", "veryfi/does-not-exist");
-        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
-        assertThat(unknown.err().lines().count()).isEqualTo(1);
+    void awsFailuresAreOneLineThatNamesTheFix(@TempDir Path dir) throws Exception {
+        assertFix(cli("status", "veryfi/does-not-exist"), "no secret veryfi/does-not-exist", "check the name");
+        assertFix(run("history", ACCOUNT, "--local", "--endpoint", "http://127.0.0.1:1"),
+                "cannot reach http://127.0.0.1:1", "./run-demo --keep-running");
+        // As against AWS (no --local): the stack's outputs through CloudFormation, which does not know it.
+        assertFix(run("--endpoint", stack.endpoint().toString(), "--region", "us-east-1", "--stack-name", "no-such-stack",
+                "history", ACCOUNT), "stack no-such-stack not found in us-east-1", "--stack-name");
 
+        // An operator whose identity policy lets them read executions and no secret (the local stack's IAM).
+        var operator = stack.lambdaHost().credentials().issueLongLived("operator-list-only");
+        stack.lambdaHost().identityPolicy("operator-list-only", Set.of("states:ListExecutions",
+                "states:DescribeExecution", "states:GetExecutionHistory"));
+        Path listOnly = localFile(dir.resolve("list-only.json"), operator.accessKeyId(), operator.secretAccessKey(), null);
+        assertFix(run("--local", "--local-file", listOnly.toString(), "status", ACCOUNT),
+                "access denied: secretsmanager:", "on " + ACCOUNT, CliErrors.POLICIES);
+        Result debug = run("--local", "--local-file", listOnly.toString(), "--debug", "status", ACCOUNT);
+        assertThat(debug.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
+        assertThat(debug.err()).contains("is not authorized to perform: secretsmanager:", "at software.amazon.awssdk");
+        assertThat(debug.err().lines().count()).isGreaterThan(5);
+
+        var expired = stack.lambdaHost().credentials().issueTemporary("operator-expired", "cli-session", Duration.ZERO);
+        Path stale = localFile(dir.resolve("expired.json"), expired.accessKeyId(), expired.secretAccessKey(),
+                expired.sessionToken());
+        assertFix(run("--local", "--local-file", stale.toString(), "history", ACCOUNT), "expired", "sign in again");
+    }
+
+    /**
+     * No region, then no credentials, as on a laptop with no AWS configuration: a JVM of its own with
+     * an empty environment (the SDK reads both from the environment and ~/.aws).
+     */
+    @Test
+    void withoutRegionOrCredentialsTheCliSaysWhatToDo(@TempDir Path home) throws Exception {
+        Map<String, String> bare = new java.util.HashMap<>(Map.of("HOME", home.toString(),
+                "AWS_CONFIG_FILE", home.resolve("none").toString(),
+                "AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString(), "AWS_EC2_METADATA_DISABLED", "true"));
+        assertFix(fork(bare, "status", "veryfi/demo"), "no AWS region", "--region", "AWS_REGION");
+        bare.put("AWS_REGION", "eu-west-1");
+        assertFix(fork(bare, "status", "veryfi/demo"), "no AWS credentials", "--profile", "aws configure", "aws sso login");
+    }
+
+    private static void assertFix(Result r, String... mustSay) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.AWS_ERROR);
+        assertThat(r.err().lines().toList()).as(r.err()).hasSize(1);
+        assertThat(r.err()).startsWith("error: ").contains(mustSay);
+        assertThat(r.err().strip().length()).as(r.err()).isLessThanOrEqualTo(CliErrors.MAX_LINE);
+    }
+
+    private static Path localFile(Path file, String accessKeyId, String secretAccessKey, String sessionToken)
+            throws java.io.IOException {
+        ObjectNode f = JSON.createObjectNode().put("endpoint", stack.endpoint().toString()).put("region", "us-east-1")
+                .put("accessKeyId", accessKeyId).put("secretAccessKey", secretAccessKey)
+                .put("stateMachineArn", rotationArn());
+        if (sessionToken != null) f.put("sessionToken", sessionToken);
+        return java.nio.file.Files.writeString(file, f.toString());
+    }
+
+    private static String rotationArn() {
+        return stack.sfn().listStateMachines().stateMachines().stream().map(m -> m.stateMachineArn())
+                .filter(a -> a.endsWith("-rotation")).findFirst().orElseThrow();
+    }
+
+    private static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VeryfiKeysCli.run(new String[]{"history", ACCOUNT, "--local", "--endpoint", "http://127.0.0.1:1"},
-                new PrintStream(out), new PrintStream(err));
-        assertThat(code).isEqualTo(ExitCodes.AWS_ERROR);
-        assertThat(err.toString()).startsWith("error: AWS call failed").hasLineCount(1);
+        int code = VeryfiKeysCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        PRINTED.add(r.out());
+        PRINTED.add(r.err());
+        return r;
+    }
+
+    /** The CLI in a JVM of its own with exactly this environment. */
+    private static Result fork(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                VeryfiKeysCli.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }

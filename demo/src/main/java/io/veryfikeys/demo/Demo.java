@@ -280,7 +280,7 @@ public final class Demo {
         OUT.println();
         OUT.println("The local stack keeps running (Ctrl-C stops it). Its endpoint and ARNs are in "
                 + root.relativize(localFile) + ", which --local reads. In another terminal, from " + root + ":");
-        OUT.println("  alias veryfi-keys='" + root.resolve("cli/veryfi-keys") + "'");
+        OUT.println("  alias veryfi-keys='" + root.resolve("bin/veryfi-keys") + "'");
         OUT.println("  veryfi-keys --local status " + ACCOUNT);
         OUT.println("  veryfi-keys --local rotate " + ACCOUNT + " --poll-interval 1 --healthy-polls 2 --poll-timeout 60 --grace-period 0");
         OUT.println("  veryfi-keys --local history " + ACCOUNT);

@@ -378,11 +378,15 @@ public final class LambdaHost implements AutoCloseable {
             }
             if ("POST".equals(ex.getRequestMethod()) && path.startsWith(INVOKE_PREFIX)
                     && path.endsWith("/invocations")) {
-                record(check, "lambda:InvokeFunction");
                 String raw = path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length());
-                invoke(ex, URLDecoder.decode(raw, StandardCharsets.UTF_8), body);
+                String function = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+                if (denied(ex, check, "lambda:InvokeFunction", "arn:aws:lambda:" + LocalAwsStack.REGION + ":"
+                        + LocalAwsStack.ACCOUNT_ID + ":function:" + withoutArnPrefix(function))) return;
+                record(check, "lambda:InvokeFunction");
+                invoke(ex, function, body);
             } else {
                 String operation = operation(ex, body);
+                if (operation != null && denied(ex, check, iamAction(operation), resourceOf(body))) return;
                 if (operation != null) record(check, iamAction(operation));
                 AwsFault fault = takeAwsFault(operation, check.issued().principal(), body);
                 if (fault != null) {
@@ -434,6 +438,56 @@ public final class LambdaHost implements AutoCloseable {
             send(ex, 403, ("{\"__type\":\"" + r.jsonCode + "\",\"message\":\"" + r.message + "\"}")
                     .getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * Gives the principal an identity policy that allows only these IAM actions ({@code prefix:Action});
+     * its other calls are refused with AccessDenied as IAM words it. Null removes the policy. Principals
+     * without one (the functions, the tests' client, the engine) may call anything here; what they call
+     * is recorded for the IAM review instead.
+     */
+    public void identityPolicy(String principal, Set<String> allowedActions) {
+        if (allowedActions == null) identityPolicies.remove(principal);
+        else identityPolicies.put(principal, Set.copyOf(allowedActions));
+    }
+
+    private final Map<String, Set<String>> identityPolicies = new ConcurrentHashMap<>();
+    private static final Pattern RESOURCE_FIELD = Pattern.compile(
+            "\"(?:SecretId|stateMachineArn|executionArn|resourceArn)\"\\s*:\\s*\"([^\"]+)\"");
+
+    /** The resource a JSON request names, in the words of the denial message; {@code *} if none. */
+    private static String resourceOf(byte[] body) {
+        Matcher m = RESOURCE_FIELD.matcher(new String(body, StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : "*";
+    }
+
+    /**
+     * Refuses a call outside the principal's identity policy, in AWS's words: "User: ARN is not
+     * authorized to perform: ACTION on resource: RESOURCE because no identity-based policy allows the
+     * ACTION action" (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+     */
+    private boolean denied(HttpExchange ex, CredentialsAuthority.Check check, String action, String resource)
+            throws IOException {
+        Set<String> allowed = identityPolicies.get(check.issued().principal());
+        if (allowed == null || allowed.contains(action)) return false;
+        String message = "User: arn:aws:sts::" + LocalAwsStack.ACCOUNT_ID + ":assumed-role/" + check.issued().principal()
+                + "/session is not authorized to perform: " + action + " on resource: " + resource
+                + " because no identity-based policy allows the " + action + " action";
+        refusedAwsCalls.computeIfAbsent("ACCESS_DENIED " + check.issued().principal() + " " + action,
+                k -> new AtomicInteger()).incrementAndGet();
+        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+        if (contentType.startsWith("application/x-www-form-urlencoded")) {
+            ex.getResponseHeaders().set("Content-Type", "text/xml");
+            send(ex, 403, ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>" + message
+                    + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>")
+                    .getBytes(StandardCharsets.UTF_8));
+        } else {
+            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+            ex.getResponseHeaders().set("x-amzn-ErrorType", "AccessDeniedException");
+            send(ex, 403, ("{\"__type\":\"AccessDeniedException\",\"message\":\"" + message + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return true;
     }
 
     private void record(CredentialsAuthority.Check check, String action) {

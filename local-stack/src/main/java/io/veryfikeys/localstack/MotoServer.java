@@ -24,7 +24,7 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Starts {@code moto.server} after working around five moto 5.2.x bugs in its ASL engine
+     * Starts {@code moto.server} after working around six moto 5.2.x bugs in its ASL engine
      * (stepfunctions/parser/models.py):
      * <ol>
      * <li>StartExecution deep-copies the state machine, which references the backend and its past
@@ -50,6 +50,10 @@ public final class MotoServer implements AutoCloseable {
      *     {@code Lambda.<error code>} ("Lambda errors are reported as Lambda.ErrorName",
      *     https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), as moto's
      *     own {@code arn:aws:states:::lambda:invoke} integration already does; so does the patch.</li>
+     * <li>Secrets Manager: ListSecretVersionIds of an unknown secret fails with HTTP 500 (a KeyError)
+     *     where AWS answers ResourceNotFoundException, and gives every version the CreatedDate "now",
+     *     where AWS gives the date the version was created (the CLI shows key ages from it). The patch
+     *     answers as AWS does.</li>
      * </ol>
      * And two for speed, since every AWS call of the tests goes through this one process: moto looks up
      * the service of each request by listing its own package directory (one {@code isdir} per module,
@@ -109,6 +113,16 @@ public final class MotoServer implements AutoCloseable {
                         self.secrets[secret_id].default_version_id = move_to_version_id
                     return result
                 SecretsManagerBackend.update_secret_version_stage = _update_secret_version_stage
+                import json
+                from moto.secretsmanager.exceptions import SecretNotFoundException
+                def _list_secret_version_ids(self, secret_id):
+                    if not self._is_valid_identifier(secret_id):
+                        raise SecretNotFoundException()
+                    secret = self.secrets[secret_id]
+                    versions = [{"CreatedDate": v.get("createdate"), "VersionId": vid,
+                                 "VersionStages": v["version_stages"]} for vid, v in secret.versions.items()]
+                    return json.dumps({"ARN": secret.arn, "Name": secret.name, "Versions": versions})
+                SecretsManagerBackend.list_secret_version_ids = _list_secret_version_ids
                 import moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda as stl
                 _lambda_from_error = stl.StateTaskLambda._from_error
                 def _lambda_error_name(self, env, ex):
