@@ -29,9 +29,13 @@ public final class Executions {
             "RotationFailed", "FAILED",
             "ReportingFailed", "REPORTING_FAILED");
 
-    /** One execution, ids only. */
+    /**
+     * One execution, ids only. {@code consumers}: those its plan polled ("name healthUrl"), null when
+     * the execution's output does not say (it failed or is running).
+     */
     public record Run(String account, String executionArn, String name, String status, String outcome,
-                      Instant start, Instant stop, Long oldKeyId, Long newKeyId, String error, String cause) {
+                      Instant start, Instant stop, Long oldKeyId, Long newKeyId, String error, String cause,
+                      List<String> consumers) {
         public boolean succeeded() {
             return "SUCCEEDED".equals(outcome);
         }
@@ -117,8 +121,15 @@ public final class Executions {
         } else if (output.path("plan").hasNonNull("currentKeyId")) {
             oldKeyId = output.path("plan").path("currentKeyId").asLong();
         }
+        List<String> consumers = null;
+        if (output.path("plan").path("consumers").isArray()) {
+            consumers = new ArrayList<>();
+            for (JsonNode c : output.path("plan").path("consumers")) {
+                consumers.add(c.path("name").asText() + " " + c.path("healthUrl").asText());
+            }
+        }
         return new Run(account, d.executionArn(), d.name(), d.statusAsString(), outcome, d.startDate(), d.stopDate(),
-                oldKeyId, newKeyId, error, cause);
+                oldKeyId, newKeyId, error, cause, consumers);
     }
 
     private HistoryEvent lastEvent(String executionArn) {

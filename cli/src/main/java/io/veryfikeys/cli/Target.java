@@ -12,9 +12,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 
 import java.io.IOException;
@@ -54,6 +56,9 @@ public final class Target implements AutoCloseable {
     private SfnClient sfn;
     private SecretsManagerClient secrets;
     private LambdaClient lambda;
+    private SnsClient sns;
+    private EventBridgeClient events;
+    private JsonNode localFileFields;
 
     private AwsCredentials localCredentials;
 
@@ -63,6 +68,7 @@ public final class Target implements AutoCloseable {
         this.resetFunction = s.resetFunction();
         if (s.local()) {
             JsonNode file = s.endpoint() == null ? readLocalFile(s.localFile()) : null;
+            this.localFileFields = file;
             this.endpoint = s.endpoint() != null ? s.endpoint() : URI.create(file.path("endpoint").asText());
             this.region = Region.of(s.region() != null ? s.region()
                     : file != null && file.hasNonNull("region") ? file.get("region").asText() : "us-east-1");
@@ -157,6 +163,56 @@ public final class Target implements AutoCloseable {
         if (resetFunction != null) return resetFunction;
         resetFunction = settings.local() ? LOCAL_RESET_FUNCTION : stackOutput("ResetFunctionName");
         return resetFunction;
+    }
+
+    public synchronized SnsClient sns() {
+        if (sns == null) sns = client(SnsClient::builder, Duration.ofSeconds(30));
+        return sns;
+    }
+
+    public synchronized EventBridgeClient events() {
+        if (events == null) events = client(EventBridgeClient::builder, Duration.ofSeconds(30));
+        return events;
+    }
+
+    /**
+     * A stack output the doctor reads; locally (no CloudFormation stack) the demo's file, else the
+     * resource found by the name the template gives it. Null when there is none.
+     */
+    public String output(String key) {
+        if (settings.local()) {
+            String field = Character.toLowerCase(key.charAt(0)) + key.substring(1);
+            if (localFileFields != null && localFileFields.hasNonNull(field)) return localFileFields.get(field).asText();
+            return switch (key) {
+                case "RotationStateMachineArn" -> stateMachineArn();
+                case "ResetFunctionName" -> resetFunction();
+                case "FleetStateMachineArn" -> sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
+                        .map(StateMachineListItem::stateMachineArn).filter(a -> a.endsWith("-fleet")).findFirst().orElse(null);
+                case "AlertsTopicArn" -> sns().listTopicsPaginator(r -> { }).topics().stream()
+                        .map(t -> t.topicArn()).filter(a -> a.endsWith(":AlertsTopic")).findFirst().orElse(null);
+                default -> null;
+            };
+        }
+        stackOutput("RotationStateMachineArn"); // reads them all, or fails with the fix
+        return stackOutputs.get(key);
+    }
+
+    /**
+     * The stack's Lambda functions, logical id to physical name (locally: the Lambda host's, which
+     * names them after the logical id).
+     */
+    public Map<String, String> functions() {
+        Map<String, String> byLogicalId = new java.util.TreeMap<>();
+        if (settings.local()) {
+            lambda().listFunctionsPaginator().functions().forEach(f -> byLogicalId.put(f.functionName(), f.functionName()));
+            return byLogicalId;
+        }
+        try (CloudFormationClient cfn = client(CloudFormationClient::builder, Duration.ofSeconds(30))) {
+            cfn.listStackResourcesPaginator(r -> r.stackName(settings.stackName())).stackResourceSummaries().stream()
+                    .filter(r -> "AWS::Lambda::Function".equals(r.resourceType()))
+                    .forEach(r -> byLogicalId.put(r.logicalResourceId(), r.physicalResourceId()));
+        }
+        return byLogicalId;
     }
 
     private String stackOutput(String key) {

@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
 /** {@code veryfi-keys}: the operator's command line for Veryfi key rotation, against AWS or the local stack. */
 @Command(name = "veryfi-keys", mixinStandardHelpOptions = true, version = "veryfi-keys 0.1.0",
         subcommands = {VeryfiKeysCli.Status.class, VeryfiKeysCli.Rotate.class, VeryfiKeysCli.Reset.class,
-                VeryfiKeysCli.History.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
+                VeryfiKeysCli.History.class, Doctor.class, CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class},
         description = "Status, rotation, incident reset and history of the Veryfi API keys rotated by the "
                 + "veryfi-key-rotation stack. Against AWS by default (default credential chain), or the local stack "
                 + "with --local. Prints key ids, never a key value.",
@@ -46,6 +47,7 @@ import java.util.concurrent.Callable;
                 "  veryfi-keys rotate veryfi/payroll --region eu-west-1 --profile ops",
                 "  veryfi-keys reset veryfi/payroll --reason \"leaked in OPS-1234\" --confirm veryfi/payroll",
                 "  veryfi-keys history veryfi/payroll --json",
+                "  veryfi-keys doctor                        (is the deployment ready? before the first run)",
                 "  veryfi-keys --local status veryfi/demo    (after ./run-demo --keep-running)",
                 "  source <(veryfi-keys generate-completion)  (tab completion in bash and zsh)"},
         exitCodeListHeading = "%nExit codes:%n",

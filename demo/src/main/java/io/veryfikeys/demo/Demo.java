@@ -175,8 +175,12 @@ public final class Demo {
         OUT.printf("  %-14s %s in SSM %s%n", "consumers", describeConsumers(), parameter);
 
         String stateMachineArn = stack.deployStateMachine("RotationStateMachine");
-        OUT.printf("  %-14s %s from statemachine/rotation.asl.json with template.yaml's substitutions%n",
-                "state machine", stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1));
+        String fleetArn = stack.deployStateMachine("FleetStateMachine"); // with its schedule rule (not fired here)
+        OUT.printf("  %-14s %s and %s from statemachine/*.asl.json with template.yaml's substitutions%n",
+                "state machines", stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1),
+                fleetArn.substring(fleetArn.lastIndexOf(':') + 1));
+        // The demo's on-call inbox: a queue subscribed to the alerts topic (confirmed at once, as SQS is).
+        stack.subscribeQueue(stack.topicArn("AlertsTopic"));
         OUT.printf("  %-14s %.1f s%n", "ready in", (System.nanoTime() - begin) / 1e9);
         OUT.println();
 
@@ -273,6 +277,8 @@ public final class Demo {
         ObjectNode file = JSON.createObjectNode().put("endpoint", stack.endpoint().toString())
                 .put("region", stack.region().id()).put("stateMachineArn", stateMachineArn)
                 .put("resetFunctionName", "ResetFunction")
+                .put("fleetStateMachineArn", stack.resolver().stateMachineArn("FleetStateMachine"))
+                .put("alertsTopicArn", stack.topicArn("AlertsTopic"))
                 .put("accessKeyId", stack.clientCredentials().accessKeyId())
                 .put("secretAccessKey", stack.clientCredentials().secretAccessKey());
         file.putArray("accounts").add(ACCOUNT);
@@ -281,6 +287,7 @@ public final class Demo {
         OUT.println("The local stack keeps running (Ctrl-C stops it). Its endpoint and ARNs are in "
                 + root.relativize(localFile) + ", which --local reads. In another terminal, from " + root + ":");
         OUT.println("  alias veryfi-keys='" + root.resolve("bin/veryfi-keys") + "'");
+        OUT.println("  veryfi-keys --local doctor");
         OUT.println("  veryfi-keys --local status " + ACCOUNT);
         OUT.println("  veryfi-keys --local rotate " + ACCOUNT + " --poll-interval 1 --healthy-polls 2 --poll-timeout 60 --grace-period 0");
         OUT.println("  veryfi-keys --local history " + ACCOUNT);

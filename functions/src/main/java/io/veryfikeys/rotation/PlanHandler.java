@@ -5,7 +5,7 @@ import io.veryfikeys.support.Priming;
 import io.veryfikeys.support.StepHandler;
 
 /** Lambda entry point of the rotation's Plan state; the protocol lives in {@link RotationSteps#plan}. */
-public final class PlanHandler extends StepHandler<PlanRequest, Plan> {
+public final class PlanHandler extends StepHandler<PlanRequest, Object> {
     private static final RotationSteps STEPS = RotationSteps.fromEnvironment();
 
     static {
@@ -18,7 +18,7 @@ public final class PlanHandler extends StepHandler<PlanRequest, Plan> {
     }
 
     @Override
-    protected Plan handle(PlanRequest input, Context context) {
-        return STEPS.plan(input);
+    protected Object handle(PlanRequest input, Context context) {
+        return input.checkOnly() ? STEPS.checkup(input) : STEPS.plan(input);
     }
 }

@@ -209,6 +209,15 @@ public final class RotationSteps {
                 settings, null, request.executionId(), linked);
     }
 
+    /**
+     * The doctor's question: what would the next run decide, and does every consumer answer with
+     * the AWSCURRENT key? Plan reads only, so this is Plan itself, plus one round of health checks.
+     */
+    public Checkup checkup(PlanRequest request) {
+        Plan plan = plan(request);
+        return new Checkup(plan, plan.consumers().isEmpty() ? List.of() : health.check(plan.consumers()));
+    }
+
     /** The version id of this execution's new key: the same on every retry of the same execution. */
     static String tokenFor(String executionId, String secretId) {
         return UUID.nameUUIDFromBytes((executionId + "|" + secretId).getBytes(StandardCharsets.UTF_8)).toString();

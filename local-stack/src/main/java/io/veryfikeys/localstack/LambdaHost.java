@@ -380,10 +380,17 @@ public final class LambdaHost implements AutoCloseable {
                     && path.endsWith("/invocations")) {
                 String raw = path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length());
                 String function = URLDecoder.decode(raw, StandardCharsets.UTF_8);
-                if (denied(ex, check, "lambda:InvokeFunction", "arn:aws:lambda:" + LocalAwsStack.REGION + ":"
-                        + LocalAwsStack.ACCOUNT_ID + ":function:" + withoutArnPrefix(function))) return;
+                if (denied(ex, check, "lambda:InvokeFunction", functionArn(withoutArnPrefix(function)))) return;
                 record(check, "lambda:InvokeFunction");
                 invoke(ex, function, body);
+            } else if ("GET".equals(ex.getRequestMethod()) && path.startsWith("/2015-03-31/functions")) {
+                Matcher configuration = CONFIGURATION.matcher(path);
+                String raw = configuration.matches() ? URLDecoder.decode(configuration.group(1), StandardCharsets.UTF_8) : null;
+                String action = raw == null ? "lambda:ListFunctions" : "lambda:GetFunctionConfiguration";
+                if (denied(ex, check, action, raw == null ? "*" : functionArn(withoutArnPrefix(raw)))) return;
+                record(check, action);
+                if (raw != null) configuration(ex, raw);
+                else listFunctions(ex);
             } else {
                 String operation = operation(ex, body);
                 if (operation != null && denied(ex, check, iamAction(operation), resourceOf(body))) return;
@@ -503,8 +510,70 @@ public final class LambdaHost implements AutoCloseable {
                 : service.equals("awsstepfunctions") || service.equals("states") ? "states"
                 : service.equals("amazonssm") ? "ssm"
                 : service.equals("amazonsqs") ? "sqs"
+                : service.equals("awsevents") ? "events"
                 : service;
         return prefix + ":" + action;
+    }
+
+    private static final Pattern CONFIGURATION = Pattern.compile("^/2015-03-31/functions/([^/]+)/configuration/?$");
+
+    private static String functionArn(String nameAndQualifier) {
+        return "arn:aws:lambda:" + LocalAwsStack.REGION + ":" + LocalAwsStack.ACCOUNT_ID + ":function:" + nameAndQualifier;
+    }
+
+    /**
+     * GetFunctionConfiguration, as Lambda answers it for the template's deployment: {@code $LATEST}
+     * (no SnapStart optimization: it applies to published versions) or the {@code live} alias's
+     * version 1. A SnapStart version marked idle for 14 days is {@code Inactive} until the first invoke,
+     * then {@code Pending} while the snapshot is re-created, then {@code Active}
+     * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html, "Lambda SnapStart and
+     * function states"; https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
+     */
+    private void configuration(HttpExchange ex, String raw) throws IOException {
+        String name = functionName(raw);
+        String qualifier = qualifier(raw, ex.getRequestURI().getRawQuery());
+        FunctionConfig cfg = functions.get(name);
+        boolean published = qualifier != null && (qualifier.equals("live") || qualifier.equals("1"));
+        if (cfg == null || !(qualifier == null || qualifier.equals("$LATEST") || published)) {
+            ex.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            send(ex, 404, json.writeValueAsBytes(json.createObjectNode().put("Type", "User")
+                    .put("Message", "Function not found: " + functionArn(name + (qualifier == null ? "" : ":" + qualifier)))));
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        send(ex, 200, json.writeValueAsBytes(configurationOf(cfg, published)));
+    }
+
+    private void listFunctions(HttpExchange ex) throws IOException {
+        ObjectNode out = json.createObjectNode();
+        var list = out.putArray("Functions");
+        new java.util.TreeMap<>(functions).values().forEach(cfg -> list.add(configurationOf(cfg, false)));
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        send(ex, 200, json.writeValueAsBytes(out));
+    }
+
+    private ObjectNode configurationOf(FunctionConfig cfg, boolean published) {
+        String version = published ? "1" : "$LATEST";
+        ObjectNode c = json.createObjectNode().put("FunctionName", cfg.name())
+                .put("FunctionArn", functionArn(cfg.name() + (published ? ":1" : "")))
+                .put("Runtime", "java21").put("Handler", cfg.handler()).put("Timeout", cfg.timeoutSeconds())
+                .put("MemorySize", cfg.memoryMb()).put("Version", version).put("LastUpdateStatus", "Successful");
+        c.putObject("SnapStart").put("ApplyOn", cfg.snapStart() ? "PublishedVersions" : "None")
+                .put("OptimizationStatus", cfg.snapStart() && published ? "On" : "Off");
+        String state = "Active";
+        if (published && idleReadyAfter.containsKey(cfg.name())) {
+            Long readyAt = idleUntilReady.get(cfg.name());
+            if (readyAt == null) {
+                state = "Inactive";
+                c.put("StateReasonCode", "Idle").put("StateReason", "The function version has not been invoked for"
+                        + " 14 days; its snapshot is re-created on the next invocation");
+            } else if (System.nanoTime() < readyAt) {
+                state = "Pending";
+                c.put("StateReasonCode", "Restoring").put("StateReason", "The snapshot is being re-created");
+            }
+        }
+        return c.put("State", state);
     }
 
     private void invoke(HttpExchange ex, String rawName, byte[] body) throws IOException {

@@ -6,6 +6,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
@@ -156,6 +158,7 @@ public final class LocalAwsStack implements AutoCloseable {
         }
 
         putSsmParameters();
+        subscribeAsTheTemplateSays();
 
         for (SamTemplate.FunctionDef f : template.functions().values()) {
             Map<String, String> env = resolver.resolveAll(f.environment(), f.logicalId() + ".Environment.Variables");
@@ -175,6 +178,40 @@ public final class LocalAwsStack implements AutoCloseable {
                 lambdaHost.register(new LambdaHost.FunctionConfig(f.logicalId(), f.handler(), f.timeoutSeconds(),
                         f.memoryMb(), f.snapStart(), codeRoot, lambdaEnvironment(f, env, codeRoot)));
             }
+        }
+    }
+
+    /**
+     * The template's {@code AWS::SNS::Subscription}s whose Condition holds (AlertEmailSubscription when
+     * AlertEmail is set). An email subscription stays pending until its owner confirms it, as in AWS.
+     */
+    private void subscribeAsTheTemplateSays() {
+        for (SamTemplate.SubscriptionDef sub : template.subscriptions().values()) {
+            if (sub.condition() != null && !resolver.condition(sub.condition(), sub.logicalId())) continue;
+            String topic = resolver.resolve(sub.topicArn(), sub.logicalId() + ".TopicArn");
+            String protocol = resolver.resolve(sub.protocol(), sub.logicalId() + ".Protocol");
+            String endpoint = resolver.resolve(sub.endpoint(), sub.logicalId() + ".Endpoint");
+            sns().subscribe(r -> r.topicArn(topic).protocol(protocol).endpoint(endpoint));
+        }
+    }
+
+    /**
+     * The EventBridge rule SAM makes of a state machine's {@code Type: Schedule} event: schedule
+     * expression, state (ENABLED or DISABLED) and the machine as target with the event's Input. The
+     * rule only exists here: nothing fires it (start executions by hand, as the fleet tests do).
+     */
+    private void putScheduleRules(SamTemplate.StateMachineDef sm, String stateMachineArn) {
+        for (SamTemplate.ScheduleDef schedule : sm.schedules()) {
+            String where = sm.logicalId() + ".Events." + schedule.eventId();
+            String rule = SamTemplate.Resolver.STACK_NAME + "-" + sm.logicalId() + schedule.eventId();
+            String expression = resolver.resolve(schedule.schedule(), where + ".Schedule");
+            String state = schedule.state() == null ? "ENABLED" : resolver.resolve(schedule.state(), where + ".State");
+            String input = schedule.input() == null ? null : resolver.resolve(schedule.input(), where + ".Input");
+            EventBridgeClient events = events();
+            events.putRule(r -> r.name(rule).scheduleExpression(expression).state(state)
+                    .description(sm.logicalId() + " " + schedule.eventId()));
+            events.putTargets(r -> r.rule(rule).targets(Target.builder().id(sm.logicalId() + "Target")
+                    .arn(stateMachineArn).roleArn(ROLE_ARN).input(input).build()));
         }
     }
 
@@ -298,7 +335,9 @@ public final class LocalAwsStack implements AutoCloseable {
                     + "(inline Definition is not supported locally)");
         Map<String, String> subs = resolver.resolveAll(sm.substitutions(), logicalId + ".DefinitionSubstitutions");
         deployedStateMachines.add(logicalId);
-        return create(resolver.stateMachineName(logicalId), template.directory().resolve(sm.definitionUri()), subs);
+        String arn = create(resolver.stateMachineName(logicalId), template.directory().resolve(sm.definitionUri()), subs);
+        putScheduleRules(sm, arn);
+        return arn;
     }
 
     /**
@@ -434,6 +473,13 @@ public final class LocalAwsStack implements AutoCloseable {
     public CredentialsAuthority.Issued clientCredentials() { return clientKey; }
 
     public Options options() { return options; }
+
+    private EventBridgeClient events;
+
+    public synchronized EventBridgeClient events() {
+        if (events == null) events = client(EventBridgeClient::builder);
+        return events;
+    }
 
     /** Builds any SDK v2 client pointed at this stack, e.g. {@code stack.client(LambdaClient::builder)}. */
     public synchronized <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C extends AutoCloseable>

@@ -24,7 +24,7 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Starts {@code moto.server} after working around six moto 5.2.x bugs in its ASL engine
+     * Starts {@code moto.server} after working around seven moto 5.2.x bugs in its ASL engine
      * (stepfunctions/parser/models.py):
      * <ol>
      * <li>StartExecution deep-copies the state machine, which references the backend and its past
@@ -54,6 +54,11 @@ public final class MotoServer implements AutoCloseable {
      *     where AWS answers ResourceNotFoundException, and gives every version the CreatedDate "now",
      *     where AWS gives the date the version was created (the CLI shows key ages from it). The patch
      *     answers as AWS does.</li>
+     * <li>SNS: an email subscription is confirmed at once, where AWS keeps it pending until its owner
+     *     follows the link in the confirmation email: ListSubscriptionsByTopic shows its ARN as
+     *     {@code PendingConfirmation} (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)
+     *     and nothing is delivered to it. The patch keeps it pending, so {@code veryfi-keys doctor}
+     *     sees what it would see in AWS.</li>
      * </ol>
      * And two for speed, since every AWS call of the tests goes through this one process: moto looks up
      * the service of each request by listing its own package directory (one {@code isdir} per module,
@@ -123,6 +128,25 @@ public final class MotoServer implements AutoCloseable {
                                  "VersionStages": v["version_stages"]} for vid, v in secret.versions.items()]
                     return json.dumps({"ARN": secret.arn, "Name": secret.name, "Versions": versions})
                 SecretsManagerBackend.list_secret_version_ids = _list_secret_version_ids
+                from moto.sns.models import SNSBackend
+                _subscribe = SNSBackend.subscribe
+                def _subscribe_pending(self, topic_arn, endpoint, protocol):
+                    subscription = _subscribe(self, topic_arn, endpoint, protocol)
+                    if protocol in ("email", "email-json") and not subscription.confirmed:
+                        subscription.attributes["PendingConfirmation"] = "true"
+                    return subscription
+                SNSBackend.subscribe = _subscribe_pending
+                _by_topic = SNSBackend.list_subscriptions_by_topic
+                def _list_subscriptions_by_topic(self, topic_arn, next_token=None):
+                    subscriptions, token = _by_topic(self, topic_arn, next_token)
+                    shown = []
+                    for sub in subscriptions:
+                        if str(sub.attributes.get("PendingConfirmation")).lower() == "true":
+                            sub = copy.copy(sub)
+                            sub.arn = "PendingConfirmation"
+                        shown.append(sub)
+                    return shown, token
+                SNSBackend.list_subscriptions_by_topic = _list_subscriptions_by_topic
                 import moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda as stl
                 _lambda_from_error = stl.StateTaskLambda._from_error
                 def _lambda_error_name(self, env, ex):

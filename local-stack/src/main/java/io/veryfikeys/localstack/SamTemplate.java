@@ -54,9 +54,19 @@ public final class SamTemplate {
         }
     }
 
-    /** An {@code AWS::Serverless::StateMachine}. {@code name} is the raw {@code Name} property, if any. */
+    /**
+     * An {@code AWS::Serverless::StateMachine}. {@code name} is the raw {@code Name} property, if any;
+     * {@code schedules} its {@code Type: Schedule} events.
+     */
     public record StateMachineDef(String logicalId, JsonNode name, String definitionUri,
-                                  Map<String, JsonNode> substitutions) { }
+                                  Map<String, JsonNode> substitutions, List<ScheduleDef> schedules) { }
+
+    /** A state machine's {@code Type: Schedule} event: an EventBridge rule with the machine as its target (raw values). */
+    public record ScheduleDef(String eventId, JsonNode schedule, JsonNode state, JsonNode input) { }
+
+    /** An {@code AWS::SNS::Subscription}, raw, with its {@code Condition} (null: always created). */
+    public record SubscriptionDef(String logicalId, String condition, JsonNode topicArn, JsonNode protocol,
+                                  JsonNode endpoint) { }
 
     /** A template parameter; {@code defaultValue} is null when it has no Default. */
     public record ParameterDef(String name, String type, String defaultValue) { }
@@ -76,6 +86,7 @@ public final class SamTemplate {
     private final Map<String, ParameterDef> parameters = new LinkedHashMap<>();
     private final Map<String, TopicDef> topics = new LinkedHashMap<>();
     private final Map<String, SsmParameterDef> ssmParameters = new LinkedHashMap<>();
+    private final Map<String, SubscriptionDef> subscriptions = new LinkedHashMap<>();
 
     private SamTemplate(Path path, JsonNode root) {
         this.path = path;
@@ -106,6 +117,7 @@ public final class SamTemplate {
     public Map<String, ParameterDef> parameters() { return Collections.unmodifiableMap(parameters); }
     public Map<String, TopicDef> topics() { return Collections.unmodifiableMap(topics); }
     public Map<String, SsmParameterDef> ssmParameters() { return Collections.unmodifiableMap(ssmParameters); }
+    public Map<String, SubscriptionDef> subscriptions() { return Collections.unmodifiableMap(subscriptions); }
 
     public FunctionDef function(String logicalId) {
         FunctionDef f = functions.get(logicalId);
@@ -166,10 +178,20 @@ public final class SamTemplate {
                     Map<String, JsonNode> subs = new LinkedHashMap<>();
                     props.path("DefinitionSubstitutions").fields()
                             .forEachRemaining(v -> subs.put(v.getKey(), v.getValue()));
+                    List<ScheduleDef> schedules = new ArrayList<>();
+                    props.path("Events").fields().forEachRemaining(ev -> {
+                        if ("Schedule".equals(ev.getValue().path("Type").asText())) {
+                            JsonNode p = ev.getValue().path("Properties");
+                            schedules.add(new ScheduleDef(ev.getKey(), p.get("Schedule"), p.get("State"), p.get("Input")));
+                        }
+                    });
                     stateMachines.put(id, new StateMachineDef(id, props.get("Name"),
                             uri != null && uri.isTextual() ? uri.asText() : null,
-                            Collections.unmodifiableMap(subs)));
+                            Collections.unmodifiableMap(subs), List.copyOf(schedules)));
                 }
+                case "AWS::SNS::Subscription" -> subscriptions.put(id, new SubscriptionDef(id,
+                        res.hasNonNull("Condition") ? res.get("Condition").asText() : null, props.get("TopicArn"),
+                        props.get("Protocol"), props.get("Endpoint")));
                 case "AWS::SNS::Topic" -> topics.put(id, new TopicDef(id, props.get("TopicName")));
                 case "AWS::SSM::Parameter" -> {
                     if (props.get("Name") == null || props.get("Value") == null)
