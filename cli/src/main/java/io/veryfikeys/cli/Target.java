@@ -98,10 +98,13 @@ public final class Target implements AutoCloseable {
                     + " that './run-demo --keep-running' writes; neither was found");
         try {
             JsonNode node = JSON.readTree(Files.readString(file));
-            if (!node.hasNonNull("endpoint")) throw new CliException(ExitCodes.USAGE, file + " has no endpoint");
+            if (!node.hasNonNull("endpoint"))
+                throw new CliException(ExitCodes.USAGE, file + " has no endpoint: restart './run-demo --keep-running',"
+                        + " or pass --endpoint URL");
             return node;
         } catch (IOException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getMessage());
+            throw new CliException(ExitCodes.USAGE, "cannot read " + file + " (restart './run-demo --keep-running',"
+                    + " or pass --endpoint URL): " + e.getMessage());
         }
     }
 
@@ -150,8 +153,8 @@ public final class Target implements AutoCloseable {
             List<String> found = sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
                     .map(StateMachineListItem::stateMachineArn).filter(a -> a.endsWith("-rotation")).toList();
             if (found.size() != 1)
-                throw new CliException(ExitCodes.AWS_ERROR, "cannot tell the rotation state machine at " + endpoint
-                        + " (found " + found + "); pass --state-machine-arn");
+                throw new CliException(ExitCodes.AWS_ERROR, "pass --state-machine-arn: cannot tell the rotation state"
+                        + " machine at " + endpoint + " (" + found.size() + " named *-rotation: " + found + ")");
             stateMachineArn = found.get(0);
         } else {
             stateMachineArn = stackOutput("RotationStateMachineArn");

@@ -346,8 +346,9 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                     });
             double seconds = (System.nanoTime() - started) / 1e9;
             if (status == ExecutionStatus.RUNNING) {
-                throw new CliException(ExitCodes.STILL_RUNNING, "still running after " + timeout + " s: "
-                        + executionArn + " (follow it with 'veryfi-keys history " + account + "')");
+                throw new CliException(ExitCodes.STILL_RUNNING, "still running after " + timeout + " s, and it goes on:"
+                        + " follow it with 'veryfi-keys history " + account + "' (execution "
+                        + executionArn.substring(executionArn.lastIndexOf(':') + 1) + ")");
             }
             Executions.Run run = new Executions(target.sfn(), arn).describe(executionArn);
             if (json()) {
@@ -360,6 +361,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
             }
             if (!run.succeeded())
                 throw new CliException(ExitCodes.NOT_SUCCEEDED, "rotation of " + account + " ended " + run.outcome()
+                        + " (what to do: the alert, and README 'What each outcome means')"
                         + (run.cause() == null ? "" : ": " + run.cause()));
             return ExitCodes.OK;
         }
@@ -414,7 +416,8 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                     .payload(SdkBytes.fromUtf8String(payload.toString())));
             JsonNode result = Executions.readJson(response.payload() == null ? null : response.payload().asUtf8String());
             if (response.functionError() != null) {
-                throw new CliException(ExitCodes.NOT_SUCCEEDED, "reset of " + account + " refused or failed: "
+                throw new CliException(ExitCodes.NOT_SUCCEEDED, "reset of " + account + " refused or failed (retry with"
+                        + " the same --idempotency-token " + payload.get("idempotencyToken").asText() + "): "
                         + result.path("errorMessage").asText(result.toString()));
             }
             Map<String, Object> m = new LinkedHashMap<>();

@@ -50,6 +50,8 @@ class VeryfiKeysCliTest {
     private static final String CLIENT = "vf_cli";
     private static final ByteArrayOutputStream HANDLER_LOGS = new ByteArrayOutputStream();
     private static final List<String> PRINTED = new ArrayList<>();
+    /** Every stderr line of every command run here without --debug. */
+    private static final List<String> ERROR_LINES = new ArrayList<>();
 
     private static LocalAwsStack stack;
     private static VeryfiSimulator veryfi;
@@ -91,6 +93,9 @@ class VeryfiKeysCliTest {
 
     @AfterAll
     static void stop() {
+        // Issue 19's acceptance: no error line longer than 200 characters without --debug.
+        assertThat(ERROR_LINES).isNotEmpty().allSatisfy(line -> assertThat(line.length()).as(line)
+                .isLessThanOrEqualTo(CliErrors.MAX_LINE));
         consumers.forEach(SimulatedConsumer::close);
         Log.redirect(null);
         if (veryfi != null) {
@@ -116,6 +121,7 @@ class VeryfiKeysCliTest {
         Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         PRINTED.add(r.out());
         PRINTED.add(r.err());
+        if (!List.of(all).contains("--debug")) ERROR_LINES.addAll(r.err().lines().toList());
         return r;
     }
 
@@ -306,6 +312,7 @@ class VeryfiKeysCliTest {
         Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         PRINTED.add(r.out());
         PRINTED.add(r.err());
+        if (!List.of(args).contains("--debug")) ERROR_LINES.addAll(r.err().lines().toList());
         return r;
     }
 
