@@ -5,15 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.cli.DoctorChecks.Check;
 import io.veryfikeys.cli.DoctorChecks.Status;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.secretsmanager.model.Filter;
-import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,16 +32,8 @@ import java.util.Map;
                 + "not held twice), each consumer's answer with the current key id, registry changes since the last "
                 + "rotation, the last outcome and the key's age."})
 final class Doctor extends VeryfiKeysCli.Base {
-    @Parameters(arity = "0..*", paramLabel = "ACCOUNT", description = "Secret name(s); default: every tagged secret.")
-    List<String> accounts = new ArrayList<>();
-
-    @Option(names = "--tag-key", defaultValue = "veryfi-key-rotation", paramLabel = "KEY",
-            description = "Without ACCOUNT: check the secrets carrying this tag (default: ${DEFAULT-VALUE}).")
-    String tagKey;
-
-    @Option(names = "--scan", defaultValue = "100", paramLabel = "N",
-            description = "How many recent executions to look through for the last rotation (default: ${DEFAULT-VALUE}).")
-    int scan;
+    @picocli.CommandLine.Mixin
+    AccountsOption accounts;
 
     @Override
     int run(Target target) {
@@ -146,15 +134,11 @@ final class Doctor extends VeryfiKeysCli.Base {
 
     private void accounts(Target target, String rotationArn, String planFunction, Duration period, Instant now,
                           List<Check> checks) {
-        List<String> names = new ArrayList<>(accounts);
+        List<String> names = accounts.names(target);
         if (names.isEmpty()) {
-            target.secrets().listSecretsPaginator(r -> r.filters(Filter.builder().key(FilterNameStringType.TAG_KEY)
-                    .values(tagKey).build())).forEach(page -> page.secretList().forEach(s -> names.add(s.name())));
-            if (names.isEmpty()) {
-                checks.add(new Check("accounts", tagKey, Status.WARN, "no secret is tagged " + tagKey
-                        + ": the schedule rotates nothing", "tag each account's secret: README 'Configure an account'"));
-                return;
-            }
+            checks.add(new Check("accounts", accounts.tagKey, Status.WARN, "no secret is tagged " + accounts.tagKey
+                    + ": the schedule rotates nothing", "tag each account's secret: README 'Configure an account'"));
+            return;
         }
         if (planFunction == null) {
             checks.add(new Check("accounts", "PlanFunction", Status.FAIL, "the stack has no Plan function to ask",
@@ -162,7 +146,7 @@ final class Doctor extends VeryfiKeysCli.Base {
             return;
         }
         JsonNode deploySettings = deploySettings(target, rotationArn);
-        List<Executions.Run> runs = new Executions(target.sfn(), rotationArn).list(names, null, scan);
+        List<Executions.Run> runs = new Executions(target.sfn(), rotationArn).list(names, null, accounts.scan);
         for (String account : names) {
             JsonNode checkup = null;
             String error = null;

@@ -15,8 +15,6 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.awssdk.services.secretsmanager.model.Filter;
-import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.io.PrintStream;
@@ -227,30 +225,17 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                     + "version's creation date), the last rotation's outcome and time, and the running rotations.",
             "Without ACCOUNT: every secret tagged for rotation."})
     static final class Status extends Base {
-        @Parameters(arity = "0..*", paramLabel = "ACCOUNT", description = "Secret name(s), e.g. veryfi/payroll.")
-        List<String> accounts = new ArrayList<>();
-
-        @Option(names = "--tag-key", defaultValue = "veryfi-key-rotation", paramLabel = "KEY",
-                description = "Without ACCOUNT: list the secrets carrying this tag (default: ${DEFAULT-VALUE}).")
-        String tagKey;
-
-        @Option(names = "--scan", defaultValue = "100", paramLabel = "N",
-                description = "How many recent executions to look through (default: ${DEFAULT-VALUE}).")
-        int scan;
+        @picocli.CommandLine.Mixin
+        AccountsOption accounts;
 
         @Override
         int run(Target target) {
-            List<String> names = new ArrayList<>(accounts);
-            if (names.isEmpty()) {
-                target.secrets().listSecretsPaginator(r -> r.filters(Filter.builder()
-                                .key(FilterNameStringType.TAG_KEY).values(tagKey).build()))
-                        .forEach(page -> page.secretList().forEach(s -> names.add(s.name())));
-                if (names.isEmpty())
-                    throw new CliException(ExitCodes.NOT_SUCCEEDED, "no secret tagged " + tagKey + " in " + target.describe()
-                            + "; name the account");
-            }
+            List<String> names = accounts.names(target);
+            if (names.isEmpty())
+                throw new CliException(ExitCodes.NOT_SUCCEEDED, "no secret tagged " + accounts.tagKey + " in "
+                        + target.describe() + "; name the account");
             Executions executions = new Executions(target.sfn(), target.stateMachineArn());
-            List<Executions.Run> runs = executions.list(names, null, scan);
+            List<Executions.Run> runs = executions.list(names, null, accounts.scan);
             Instant now = Instant.now();
             List<Map<String, Object>> report = new ArrayList<>();
             for (String account : names) {
@@ -277,7 +262,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                                 s.keyId() == null ? "key ?" : "key " + s.keyId(), age(s.created(), now), s.versionId(),
                                 s.note() == null ? "" : "  (" + s.note() + ")");
                 }
-                out().printf("  %-12s %s%n", "last run", last == null ? "none among the " + scan + " most recent executions"
+                out().printf("  %-12s %s%n", "last run", last == null ? "none among the " + accounts.scan + " most recent executions"
                         : last.outcome() + " at " + time(last.stop()) + " (" + age(last.stop(), now) + " ago), keys "
                         + keys(last) + ", execution " + last.name());
                 if (running.isEmpty()) out().printf("  %-12s none%n", "running");

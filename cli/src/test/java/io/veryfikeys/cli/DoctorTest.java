@@ -1,5 +1,6 @@
 package io.veryfikeys.cli;
 
+import io.veryfikeys.cli.CliRunner.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +46,7 @@ class DoctorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OK = "veryfi/doctor-ok";
-    private static final List<String> PRINTED = new ArrayList<>();
+    private static final CliRunner CLI = new CliRunner();
     private static final List<SimulatedConsumer> consumers = new ArrayList<>();
     private static final ByteArrayOutputStream HANDLER_LOGS = new ByteArrayOutputStream();
 
@@ -53,26 +54,16 @@ class DoctorTest {
     private static VeryfiSimulator veryfi;
     private static String alertsTopic;
 
-    record Result(int exitCode, String out, String err) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(out);
-            } catch (Exception e) {
-                throw new AssertionError("not JSON: " + out + err, e);
+    /** The checks of a --json doctor run with this status, as "area subject: detail | fix". */
+    static List<String> with(Result r, String status) {
+        List<String> found = new ArrayList<>();
+        r.json().path("checks").forEach(c -> {
+            if (status.equals(c.path("status").asText())) {
+                found.add(c.path("area").asText() + " " + c.path("subject").asText() + ": " + c.path("detail").asText()
+                        + " | " + c.path("fix").asText(""));
             }
-        }
-
-        /** The checks with this status, as "area subject: detail | fix". */
-        List<String> with(String status) {
-            List<String> found = new ArrayList<>();
-            json().path("checks").forEach(c -> {
-                if (status.equals(c.path("status").asText())) {
-                    found.add(c.path("area").asText() + " " + c.path("subject").asText() + ": " + c.path("detail").asText()
-                            + " | " + c.path("fix").asText(""));
-                }
-            });
-            return found;
-        }
+        });
+        return found;
     }
 
     @BeforeAll
@@ -94,7 +85,7 @@ class DoctorTest {
         consumers.forEach(SimulatedConsumer::close);
         Log.redirect(null);
         if (veryfi != null) {
-            String printed = String.join("\n", PRINTED) + HANDLER_LOGS.toString(StandardCharsets.UTF_8);
+            String printed = String.join("\n", CLI.printed) + HANDLER_LOGS.toString(StandardCharsets.UTF_8);
             for (String value : veryfi.issuedKeyValues()) assertThat(printed).as("doctor output and logs").doesNotContain(value);
             veryfi.close();
         }
@@ -109,7 +100,7 @@ class DoctorTest {
         try {
             Result r = doctor(OK);
             assertThat(r.exitCode()).as(r.out()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
-            assertThat(r.with("FAIL")).singleElement().asString().startsWith("alerts " + alertsTopic)
+            assertThat(with(r, "FAIL")).singleElement().asString().startsWith("alerts " + alertsTopic)
                     .contains("no confirmed subscription", "pending confirmation: [email oncall@example.com]",
                             "confirm the subscription");
         } finally {
@@ -127,9 +118,9 @@ class DoctorTest {
 
         Result r = doctor(OK);
         assertThat(r.exitCode()).as(r.out()).isZero();
-        assertThat(r.with("WARN")).isEmpty();
-        assertThat(r.with("FAIL")).isEmpty();
-        assertThat(r.with("OK")).anyMatch(c -> c.startsWith("schedule") && c.contains("cron(0 3 1 * ? *) ENABLED, next run"))
+        assertThat(with(r, "WARN")).isEmpty();
+        assertThat(with(r, "FAIL")).isEmpty();
+        assertThat(with(r, "OK")).anyMatch(c -> c.startsWith("schedule") && c.contains("cron(0 3 1 * ? *) ENABLED, next run"))
                 .anyMatch(c -> c.startsWith("alerts") && c.contains("1 confirmed (sqs)"))
                 .anyMatch(c -> c.startsWith("function PlanFunction: live = version 1, Active"))
                 .anyMatch(c -> c.startsWith("account " + OK) && c.contains("Veryfi accepts AWSCURRENT"))
@@ -149,7 +140,7 @@ class DoctorTest {
                 .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
         Result r = doctor("veryfi/doctor-bad");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
-        assertThat(r.with("FAIL")).anyMatch(c -> c.startsWith("account veryfi/doctor-bad: the check failed in the Plan"
+        assertThat(with(r, "FAIL")).anyMatch(c -> c.startsWith("account veryfi/doctor-bad: the check failed in the Plan"
                 + " function: io.veryfikeys.secrets.InvalidSecretException") && c.contains("fix the secret's JSON"));
     }
 
@@ -161,7 +152,7 @@ class DoctorTest {
         long stray = veryfi.addKey("vf_doc_unknown").id();
         Result r = doctor("veryfi/doctor-unknown");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
-        assertThat(r.with("FAIL")).anyMatch(c -> c.startsWith("account veryfi/doctor-unknown: the next run would be"
+        assertThat(with(r, "FAIL")).anyMatch(c -> c.startsWith("account veryfi/doctor-unknown: the next run would be"
                 + " BLOCKED: Veryfi has key(s) [" + stray + "]"));
     }
 
@@ -179,7 +170,7 @@ class DoctorTest {
                 .type("String").value(registry).overwrite(true));
         Result r = doctor("veryfi/doctor-unreachable");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
-        assertThat(r.with("FAIL")).singleElement().asString()
+        assertThat(with(r, "FAIL")).singleElement().asString()
                 .startsWith("consumer veryfi/doctor-unreachable:gone: not reachable from the functions")
                 .contains("security group");
     }
@@ -190,10 +181,10 @@ class DoctorTest {
         stack.lambdaHost().markIdleFor14Days("PlanFunction", Duration.ofMinutes(5));
         try {
             Result r = doctor(OK);
-            assertThat(r.with("WARN")).anyMatch(c -> c.startsWith("function PlanFunction: live = version 1, Inactive (Idle)")
+            assertThat(with(r, "WARN")).anyMatch(c -> c.startsWith("function PlanFunction: live = version 1, Inactive (Idle)")
                     && c.contains("nothing needed"));
             // The check-only invoke met the not-ready version: the account cannot be checked now.
-            assertThat(r.with("FAIL")).anyMatch(c -> c.startsWith("account " + OK) && c.contains("run doctor again"));
+            assertThat(with(r, "FAIL")).anyMatch(c -> c.startsWith("account " + OK) && c.contains("run doctor again"));
             assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
         } finally {
             stack.lambdaHost().clearInvokeFaults();
@@ -211,7 +202,7 @@ class DoctorTest {
         try {
             Result r = doctor(OK);
             assertThat(r.exitCode()).as("warnings only").isZero();
-            assertThat(r.with("WARN")).anyMatch(c -> c.startsWith("schedule") && c.contains("DISABLED")
+            assertThat(with(r, "WARN")).anyMatch(c -> c.startsWith("schedule") && c.contains("DISABLED")
                             && c.contains("ScheduleState=ENABLED"))
                     .anyMatch(c -> c.startsWith("registry " + OK + ": the consumer registry changed since the last rotation:"
                             + " added [doc-new " + extra.healthUrl() + "], removed []"));
@@ -251,14 +242,9 @@ class DoctorTest {
         for (String[] command : List.of(new String[]{"doctor", OK}, new String[]{"status", OK}, new String[]{"history", OK})) {
             List<String> args = new ArrayList<>(List.of("--local", "--local-file", file.toString()));
             args.addAll(List.of(command));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = VeryfiKeysCli.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            PRINTED.add(out.toString(StandardCharsets.UTF_8));
-            assertThat(out.toString(StandardCharsets.UTF_8) + err).as(String.join(" ", command))
-                    .doesNotContain("access denied", "not authorized");
-            assertThat(code).as(String.join(" ", command) + ": " + out + err).isZero();
+            Result r = CLI.run(args.toArray(String[]::new));
+            assertThat(r.out() + r.err()).as(String.join(" ", command)).doesNotContain("access denied", "not authorized");
+            assertThat(r.exitCode()).as(String.join(" ", command) + ": " + r.out() + r.err()).isZero();
         }
         assertThat(stack.lambdaHost().refusedAwsCalls().keySet()).noneMatch(k -> k.contains("operator-readme"));
     }
@@ -293,15 +279,6 @@ class DoctorTest {
     }
 
     private static Result cli(String... args) {
-        String[] all = Stream.concat(Stream.of("--local", "--endpoint", stack.endpoint().toString()), Stream.of(args))
-                .toArray(String[]::new);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VeryfiKeysCli.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        PRINTED.add(r.out());
-        PRINTED.add(r.err());
-        return r;
+        return CLI.local(stack.endpoint(), args);
     }
 }

@@ -1,5 +1,6 @@
 package io.veryfikeys.cli;
 
+import io.veryfikeys.cli.CliRunner.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,25 +49,13 @@ class VeryfiKeysCliTest {
     private static final String ACCOUNT = "veryfi/cli-test";
     private static final String CLIENT = "vf_cli";
     private static final ByteArrayOutputStream HANDLER_LOGS = new ByteArrayOutputStream();
-    private static final List<String> PRINTED = new ArrayList<>();
-    /** Every stderr line of every command run here without --debug. */
-    private static final List<String> ERROR_LINES = new ArrayList<>();
+    private static final CliRunner CLI = new CliRunner();
 
     private static LocalAwsStack stack;
     private static VeryfiSimulator veryfi;
     private static final List<SimulatedConsumer> consumers = new ArrayList<>();
     private static long firstKeyId;
     private static String rotationArn;
-
-    record Result(int exitCode, String out, String err) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(out);
-            } catch (Exception e) {
-                throw new AssertionError("not JSON: " + out, e);
-            }
-        }
-    }
 
     @BeforeAll
     static void start(LocalAwsStack localStack) {
@@ -94,14 +82,14 @@ class VeryfiKeysCliTest {
     @AfterAll
     static void stop() {
         // Issue 19's acceptance: no error line longer than 200 characters without --debug.
-        assertThat(ERROR_LINES).isNotEmpty().allSatisfy(line -> assertThat(line.length()).as(line)
+        assertThat(CLI.errorLines).isNotEmpty().allSatisfy(line -> assertThat(line.length()).as(line)
                 .isLessThanOrEqualTo(CliErrors.MAX_LINE));
         consumers.forEach(SimulatedConsumer::close);
         Log.redirect(null);
         if (veryfi != null) {
             // No key value the simulator ever issued was printed by the CLI.
             for (String value : veryfi.issuedKeyValues())
-                assertThat(String.join("\n", PRINTED)).as("CLI output").doesNotContain(value);
+                assertThat(String.join("\n", CLI.printed)).as("CLI output").doesNotContain(value);
             veryfi.close();
         }
     }
@@ -112,17 +100,7 @@ class VeryfiKeysCliTest {
     }
 
     private static Result cli(String... args) {
-        String[] all = Stream.concat(Stream.of("--local", "--endpoint", stack.endpoint().toString()), Stream.of(args))
-                .toArray(String[]::new);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VeryfiKeysCli.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        PRINTED.add(r.out());
-        PRINTED.add(r.err());
-        if (!List.of(all).contains("--debug")) ERROR_LINES.addAll(r.err().lines().toList());
-        return r;
+        return CLI.local(stack.endpoint(), args);
     }
 
     @Test
@@ -305,15 +283,7 @@ class VeryfiKeysCliTest {
     }
 
     private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VeryfiKeysCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        PRINTED.add(r.out());
-        PRINTED.add(r.err());
-        if (!List.of(args).contains("--debug")) ERROR_LINES.addAll(r.err().lines().toList());
-        return r;
+        return CLI.run(args);
     }
 
     /** The CLI in a JVM of its own with exactly this environment. */
