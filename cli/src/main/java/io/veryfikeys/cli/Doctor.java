@@ -24,7 +24,7 @@ import java.util.Map;
  * run in the deployment's own Plan function (check-only), so the secret, Veryfi and the consumers
  * are asked from the functions' network with their rights, never from the operator's laptop.
  */
-@Command(name = "doctor", description = {
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = {
         "Read-only checks of a deployment, each OK / WARN / FAIL with the fix (exit code 1 on any FAIL): the stack's "
                 + "outputs; the schedule and its next run; a confirmed subscriber on the alerts topic; every function's "
                 + "live version Active with SnapStart; and per account (named, or every secret tagged for rotation): "

@@ -220,7 +220,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     // ------------------------------------------------------------------ status
 
-    @Command(name = "status", description = {
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {
             "Per account: the key ids behind AWSCURRENT, AWSPREVIOUS and AWSPENDING with their age (the secret "
                     + "version's creation date), the last rotation's outcome and time, and the running rotations.",
             "Without ACCOUNT: every secret tagged for rotation."})
@@ -276,7 +276,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     // ------------------------------------------------------------------ rotate
 
-    @Command(name = "rotate", description = {
+    @Command(name = "rotate", mixinStandardHelpOptions = true, description = {
             "Starts a rotation of one account (an execution of the rotation state machine with "
                     + "{\"secretId\": ACCOUNT}) and follows it to its end, printing each state as it is entered. "
                     + "Exit code 0 only if the key was rotated."})
@@ -358,7 +358,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     // ------------------------------------------------------------------ reset
 
-    @Command(name = "reset", description = {
+    @Command(name = "reset", mixinStandardHelpOptions = true, description = {
             "INCIDENT: regenerates every key of the account at Veryfi (all previous keys stop working at once), "
                     + "stores the new key as AWSCURRENT, stops running rotations of the account and alerts. Invokes "
                     + "the stack's reset function; --confirm must repeat ACCOUNT exactly."})
@@ -434,7 +434,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     // ------------------------------------------------------------------ history
 
-    @Command(name = "history", description = "Past and running rotations of one account, newest first.")
+    @Command(name = "history", mixinStandardHelpOptions = true, description = "Past and running rotations of one account, newest first.")
     static final class History extends Base {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "Secret name, e.g. veryfi/payroll.")
         String account;

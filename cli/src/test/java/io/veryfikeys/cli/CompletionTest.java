@@ -23,6 +23,7 @@ class CompletionTest {
         assertThat(complete(script, "veryfi-keys", "st")).contains("status").doesNotContain("rotate");
         assertThat(complete(script, "veryfi-keys", "")).contains("status", "rotate", "reset", "history");
         assertThat(complete(script, "veryfi-keys rotate veryfi/x", "--grace")).contains("--grace-period");
+        assertThat(complete(script, "veryfi-keys", "do")).isEqualTo("doctor");
     }
 
     /** What bash offers for the last word after the given words, with the generated completion loaded. */
@@ -34,7 +35,7 @@ class CompletionTest {
         String bash = script + "\nCOMP_WORDS=(" + array + ")\nCOMP_CWORD=" + (parts.length - 1)
                 + "\nCOMP_LINE='" + line + "'\nCOMP_POINT=${#COMP_LINE}\n_complete_veryfi-keys veryfi-keys '" + current
                 + "' '" + parts[Math.max(0, parts.length - 2)] + "'\necho \"${COMPREPLY[@]}\"\n";
-        Process p = new ProcessBuilder("bash", "-c", bash).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", bash).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
