@@ -213,6 +213,40 @@ class DoctorTest {
         }
     }
 
+    /** Issue 21's duplicate: a second, unlinked secret for the same Veryfi account would keep a deleted key. */
+    @Test
+    @Order(9)
+    void theSameAccountInTwoUnlinkedSecretsFails() {
+        account("veryfi/doctor-dup-a", "vf_doc_dup");
+        registryWithoutConsumers("veryfi/doctor-dup-a");
+        String copy = stack.secretsManager().getSecretValue(b -> b.secretId("veryfi/doctor-dup-a")).secretString();
+        stack.secretsManager().createSecret(b -> b.name("veryfi/doctor-dup-b").secretString(copy));
+        Result r = doctor("veryfi/doctor-dup-a");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
+        assertThat(with(r, "FAIL")).anyMatch(c -> c.startsWith("account veryfi/doctor-dup-a: the next run would be BLOCKED:"
+                + " secret(s) [veryfi/doctor-dup-b] hold the same Veryfi account"));
+    }
+
+    /** Not the local stack: a CloudFormation stack (in the local stack's CloudFormation) without this stack's outputs. */
+    @Test
+    @Order(10)
+    void aStackWithoutTheOutputsSaysWhichAndWhatToDo() {
+        try (var cfn = stack.client(software.amazon.awssdk.services.cloudformation.CloudFormationClient::builder)) {
+            cfn.createStack(b -> b.stackName("not-the-rotation-stack").templateBody(
+                    "{\"Resources\":{\"Topic\":{\"Type\":\"AWS::SNS::Topic\"}}}"));
+        }
+        Result r = CLI.run("--endpoint", stack.endpoint().toString(), "--region", "us-east-1", "--stack-name",
+                "not-the-rotation-stack", "--json", "doctor", OK);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
+        assertThat(with(r, "FAIL")).singleElement().asString().contains("stack not-the-rotation-stack has no output"
+                + " RotationStateMachineArn", "--stack-name");
+        Result history = CLI.run("--endpoint", stack.endpoint().toString(), "--region", "us-east-1", "--stack-name",
+                "not-the-rotation-stack", "history", OK);
+        assertThat(history.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
+        assertThat(history.err()).startsWith("error: stack not-the-rotation-stack has no output RotationStateMachineArn;"
+                + " pass --stack-name");
+    }
+
     /** The README's operator policy is enough for doctor, status and history: run as a principal holding exactly it. */
     @Test
     @Order(8)
