@@ -8,8 +8,7 @@ import java.util.List;
  * What the Plan step decided, and everything later steps need to act on it without deciding
  * again. Ids only: no key value ever travels between states.
  *
- * @param action       ROTATE, FINISH_PREVIOUS (an interrupted rotation left the old key live and
- *                     some consumer on it: confirm and delete it, no new key), BLOCKED, ALREADY_RUNNING
+ * @param action       what to do ({@link PlanAction})
  * @param versionId    the secret version id the new key will be stored under (the idempotency token)
  * @param staleKeyId   an AWSPREVIOUS key no consumer uses, to delete before creating (two-key limit)
  * @param knownKeyIds  the live key ids at Veryfi when planning
@@ -18,15 +17,11 @@ import java.util.List;
  * @param linkedCopies the other secrets of this account that get each new key too (their consumers
  *                     are in {@code consumers}, named {@code <secret>:<consumer>})
  */
-public record Plan(String action, String reason, String secretId, String versionId, String currentVersionId,
+public record Plan(PlanAction action, String reason, String secretId, String versionId, String currentVersionId,
                    long currentKeyId, Long staleKeyId, List<Long> knownKeyIds, List<Consumer> consumers,
                    RotationSettings settings, Rollout rollout, String executionId, List<LinkedCopy> linkedCopies) {
     public Plan {
         linkedCopies = linkedCopies == null ? List.of() : List.copyOf(linkedCopies);
     }
 
-    public static final String ROTATE = "ROTATE";
-    public static final String FINISH_PREVIOUS = "FINISH_PREVIOUS";
-    public static final String BLOCKED = "BLOCKED";
-    public static final String ALREADY_RUNNING = "ALREADY_RUNNING";
 }

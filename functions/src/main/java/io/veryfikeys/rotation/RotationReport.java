@@ -24,16 +24,16 @@ public final class RotationReport {
         this.clock = clock;
     }
 
-    public record Request(String outcome, String executionId, RotationState state) {
+    public record Request(Outcome outcome, String executionId, RotationState state) {
     }
 
     public Map<String, Object> publish(Request request) {
         RotationState state = request.state() == null ? emptyState() : request.state();
-        String requested = request.outcome() == null ? "FAILED" : request.outcome();
+        Outcome requested = request.outcome() == null ? Outcome.FAILED : request.outcome();
         String errorName = state.error() == null ? null : state.error().path("Error").asText(null);
-        Verdict verdict = "FAILED".equals(requested) ? verdict(errorName) : null;
+        Verdict verdict = requested == Outcome.FAILED ? verdict(errorName) : null;
         // A failure caused by configuration is BLOCKED (the state machine ends in BlockedByConfiguration).
-        String outcome = verdict == null ? requested : verdict.result();
+        Outcome outcome = verdict == null ? requested : verdict.result();
         String account = state.plan() != null ? state.plan().secretId() : state.secretId();
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("account", account);
@@ -49,7 +49,7 @@ public final class RotationReport {
         if (state.plan() != null) {
             message.put("plan", state.plan().action());
             message.put("reason", state.plan().reason());
-            if (Plan.BLOCKED.equals(state.plan().action()) && state.plan().reason() != null
+            if (state.plan().action() == PlanAction.BLOCKED && state.plan().reason() != null
                     && state.plan().reason().startsWith(RotationSteps.DEAD_CURRENT_KEY)) {
                 message.put("advice", Notifications.ADVICE_RESET_ACCOUNT);
             }
@@ -72,13 +72,13 @@ public final class RotationReport {
         }
         message.put("time", clock.instant().toString());
         String subject = "Veryfi key rotation " + outcome + ": " + account;
-        String messageId = notifications.alert(subject, outcome, message);
+        String messageId = notifications.alert(subject, outcome.name(), message);
         LOG.info("report.published", "result", outcome, "account", account, "messageId", messageId);
         return Map.of("result", outcome, "messageId", messageId);
     }
 
     /** What a failed step means for the person who reads the alert: the result, and what to do. */
-    record Verdict(String result, String advice) {
+    record Verdict(Outcome result, String advice) {
     }
 
     private static final String RERUN = "A transient failure outlasted the retries. Keys are left as the step found"
@@ -91,64 +91,64 @@ public final class RotationReport {
      */
     static Verdict verdict(String errorName) {
         if (errorName == null) {
-            return new Verdict("FAILED", RERUN);
+            return new Verdict(Outcome.FAILED, RERUN);
         }
         return switch (errorName) {
             case "io.veryfikeys.secrets.InvalidSecretException", "io.veryfikeys.secrets.SecretNotFoundException" ->
-                    new Verdict("BLOCKED", "The account's secret is missing or malformed (see cause: it names the"
+                    new Verdict(Outcome.BLOCKED, "The account's secret is missing or malformed (see cause: it names the"
                             + " field). Fix the secret, then run the rotation again; run as it is, it fails the same way.");
             case "io.veryfikeys.consumers.InvalidConsumerRegistryException" ->
-                    new Verdict("BLOCKED", "The consumer registry is missing or malformed (see cause: it names the"
+                    new Verdict(Outcome.BLOCKED, "The consumer registry is missing or malformed (see cause: it names the"
                             + " parameter and entry). Fix it, then run the rotation again.");
             case "io.veryfikeys.support.InvalidInputException" ->
-                    new Verdict("BLOCKED", "The rotation's input or settings are invalid (see cause: it names the"
+                    new Verdict(Outcome.BLOCKED, "The rotation's input or settings are invalid (see cause: it names the"
                             + " field). Correct them, then start the rotation again.");
             case "io.veryfikeys.rotation.UnknownKeyException" ->
-                    new Verdict("BLOCKED", "A key this rotation did not create holds Veryfi's second key slot, so no"
+                    new Verdict(Outcome.BLOCKED, "A key this rotation did not create holds Veryfi's second key slot, so no"
                             + " new key can be made; nothing was deleted (see cause for its id). Store that key in the"
                             + " secret or delete it at Veryfi, then run the rotation again.");
             case "io.veryfikeys.veryfi.VeryfiForbiddenException" ->
-                    new Verdict("BLOCKED", "Veryfi answered 403 (not allowed): the key is valid but may not manage"
+                    new Verdict(Outcome.BLOCKED, "Veryfi answered 403 (not allowed): the key is valid but may not manage"
                             + " keys. Do not reset; check the account's API access at Veryfi, then run the rotation again.");
             case "io.veryfikeys.veryfi.VeryfiAuthException" ->
-                    new Verdict("FAILED", "Veryfi answered 401: a stored key is dead or revoked. Check the keys"
+                    new Verdict(Outcome.FAILED, "Veryfi answered 401: a stored key is dead or revoked. Check the keys"
                             + " (veryfi-keys status ACCOUNT); if AWSCURRENT's key is dead, reset the account (incident"
                             + " runbook). Keys are left as the step found them.");
             case "io.veryfikeys.veryfi.VeryfiAnswerLostException" ->
-                    new Verdict("FAILED", "A create was sent and its answer lost twice: Veryfi may hold a key whose"
+                    new Verdict(Outcome.FAILED, "A create was sent and its answer lost twice: Veryfi may hold a key whose"
                             + " value nobody has. veryfi-keys status ACCOUNT lists the live keys: one that is in no"
                             + " secret version is that key; delete it at Veryfi, then run the rotation again.");
             case "io.veryfikeys.rotation.RotationConflictException" ->
-                    new Verdict("FAILED", "Someone else changed the account's secret while this rotation ran: the"
+                    new Verdict(Outcome.FAILED, "Someone else changed the account's secret while this rotation ran: the"
                             + " cause says who (an incident reset, another rotation, or a person or tool by hand) and"
                             + " which keys are stored and live now. This rotation stopped and deleted nothing. Check"
                             + " the keys (veryfi-keys status ACCOUNT) before running it again.");
             case "io.veryfikeys.veryfi.MalformedResponseException" ->
-                    new Verdict("FAILED", "Veryfi's answer could not be read (see cause). Keys are left as the step"
+                    new Verdict(Outcome.FAILED, "Veryfi's answer could not be read (see cause). Keys are left as the step"
                             + " found them; run the rotation again once Veryfi answers normally.");
             case "io.veryfikeys.veryfi.VeryfiUnavailableException", "io.veryfikeys.veryfi.VeryfiRateLimitedException",
                  "io.veryfikeys.support.AwsUnavailableException", "States.Timeout", "States.TaskFailed",
-                 "Sandbox.Timedout" -> new Verdict("FAILED", RERUN);
-            default -> errorName.startsWith("Lambda.") ? new Verdict("FAILED", RERUN)
-                    : new Verdict("FAILED", "Keys are left as the step found them and every step is idempotent, so"
+                 "Sandbox.Timedout" -> new Verdict(Outcome.FAILED, RERUN);
+            default -> errorName.startsWith("Lambda.") ? new Verdict(Outcome.FAILED, RERUN)
+                    : new Verdict(Outcome.FAILED, "Keys are left as the step found them and every step is idempotent, so"
                     + " a re-run is safe; read the error and cause first, since it may fail the same way.");
         };
     }
 
-    private static String summary(String outcome, RotationState state) {
+    private static String summary(Outcome outcome, RotationState state) {
         return switch (outcome) {
-            case "SUCCEEDED" -> "Key rotated: every consumer confirmed the new key and the old key was deleted.";
-            case "BLOCKED" -> "Rotation refused, nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
-            case "ALREADY_RUNNING" -> "Nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
-            case "CONSUMERS_LAGGING" -> "Consumers did not all move to the new key in time. The old key was NOT deleted:"
+            case SUCCEEDED -> "Key rotated: every consumer confirmed the new key and the old key was deleted.";
+            case BLOCKED -> "Rotation refused, nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
+            case ALREADY_RUNNING -> "Nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
+            case CONSUMERS_LAGGING -> "Consumers did not all move to the new key in time. The old key was NOT deleted:"
                     + " both keys stay live. Fix the lagging consumers, then run the rotation again.";
-            case "REVERTED" -> "A consumer was unhealthy on the new key: the old key is AWSCURRENT again and the new key"
+            case REVERTED -> "A consumer was unhealthy on the new key: the old key is AWSCURRENT again and the new key"
                     + " was deleted once no consumer used it.";
-            case "REVERT_INCOMPLETE" -> "Revert started (old key is AWSCURRENT again) but consumers did not all move"
+            case REVERT_INCOMPLETE -> "Revert started (old key is AWSCURRENT again) but consumers did not all move"
                     + " back in time: both keys stay live.";
-            case "NEW_KEY_REJECTED" -> "Veryfi rejected the new key on verification: it was deleted, the old key is"
+            case NEW_KEY_REJECTED -> "Veryfi rejected the new key on verification: it was deleted, the old key is"
                     + " untouched and still AWSCURRENT.";
-            default -> "Rotation failed at step " + stepOf(state) + ". " + RERUN;
+            case FAILED -> "Rotation failed at step " + stepOf(state) + ". " + RERUN;
         };
     }
 
@@ -157,10 +157,10 @@ public final class RotationReport {
         if (state.plan() == null) {
             return "Plan";
         }
-        if (!Plan.ROTATE.equals(state.plan().action()) && !Plan.FINISH_PREVIOUS.equals(state.plan().action())) {
+        if (state.plan().action() != PlanAction.ROTATE && state.plan().action() != PlanAction.FINISH_PREVIOUS) {
             return "Plan";
         }
-        if (Plan.ROTATE.equals(state.plan().action())) {
+        if (state.plan().action() == PlanAction.ROTATE) {
             if (state.created() == null) {
                 return "CreateKey";
             }
@@ -174,7 +174,7 @@ public final class RotationReport {
         if (state.revert() != null) {
             return state.discarded() == null ? "Revert" : "Report";
         }
-        if (state.poll() == null || !PollState.DONE.equals(state.poll().status())) {
+        if (state.poll() == null || state.poll().status() != PollStatus.DONE) {
             return "PollConsumers";
         }
         return state.deleted() == null ? "DeleteOldKey" : "Report";

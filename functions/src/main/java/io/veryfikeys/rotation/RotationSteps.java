@@ -104,7 +104,7 @@ public final class RotationSteps {
 
         Optional<String> owner = running.ownerOtherThan(request.stateMachineArn(), secretId, request.executionId());
         if (owner.isPresent()) {
-            return decision(Plan.ALREADY_RUNNING, "a rotation of " + secretId + " is already running: " + owner.get(),
+            return decision(PlanAction.ALREADY_RUNNING, "a rotation of " + secretId + " is already running: " + owner.get(),
                     secretId, null, null, 0, null, List.of(), List.of(), settings, null, request.executionId(), List.of());
         }
 
@@ -181,7 +181,7 @@ public final class RotationSteps {
                         .filter(r -> r.uses(previousKeyId) || !r.reachable()).map(ConsumerReport::name).toList();
                 if (!onPrevious.isEmpty()) {
                     Rollout rollout = new Rollout(current.apiKeyId(), previousKeyId, versions.currentVersionId(), previousVersion);
-                    return decision(Plan.FINISH_PREVIOUS, "key " + previousKeyId + " (AWSPREVIOUS) is still live and "
+                    return decision(PlanAction.FINISH_PREVIOUS, "key " + previousKeyId + " (AWSPREVIOUS) is still live and "
                                     + String.join(", ", onPrevious) + " may still use it: finishing that rotation first",
                             secretId, versionId, versions.currentVersionId(), current.apiKeyId(), null, live, consumers,
                             settings, rollout, request.executionId(), linked);
@@ -202,7 +202,7 @@ public final class RotationSteps {
                     + " or store it in the secret, then run again",
                     secretId, versions, current, live, consumers, settings, request.executionId());
         }
-        return decision(Plan.ROTATE, staleKeyId == null ? "rotating key " + current.apiKeyId()
+        return decision(PlanAction.ROTATE, staleKeyId == null ? "rotating key " + current.apiKeyId()
                         : "rotating key " + current.apiKeyId() + " after removing unused key " + staleKeyId
                         + " (AWSPREVIOUS, or a reset's surplus)",
                 secretId, versionId, versions.currentVersionId(), current.apiKeyId(), staleKeyId, live, consumers,
@@ -226,11 +226,11 @@ public final class RotationSteps {
     private Plan blocked(String reason, String secretId, SecretVersions versions, AccountSecret current,
                          List<Long> live, List<Consumer> consumers, RotationSettings settings, String executionId) {
         LOG.warn("plan.blocked", "reason", reason);
-        return decision(Plan.BLOCKED, reason, secretId, null, versions.currentVersionId(), current.apiKeyId(), null,
+        return decision(PlanAction.BLOCKED, reason, secretId, null, versions.currentVersionId(), current.apiKeyId(), null,
                 live, consumers, settings, null, executionId, List.of());
     }
 
-    private Plan decision(String action, String reason, String secretId, String versionId, String currentVersionId,
+    private Plan decision(PlanAction action, String reason, String secretId, String versionId, String currentVersionId,
                           long currentKeyId, Long staleKeyId, List<Long> live, List<Consumer> consumers,
                           RotationSettings settings, Rollout rollout, String executionId, List<LinkedCopy> linked) {
         LOG.info("plan.decided", "action", action, "reason", reason, "keyId", currentKeyId,
@@ -506,17 +506,17 @@ public final class RotationSteps {
                     "healthy", report.healthy(), "problem", report.problem(), "targetKeyId", target);
         }
 
-        String status;
+        PollStatus status;
         int consecutive = previous == null ? 0 : previous.consecutiveHealthy();
         if (!reverting && !unhealthy.isEmpty()) {
-            status = PollState.REVERT;
+            status = PollStatus.REVERT;
         } else if (lagging.isEmpty() && (unhealthy.isEmpty() || reverting)) {
             // In a revert we only need every consumer off the new key before deleting it.
             consecutive++;
-            status = consecutive >= settings.requiredHealthyPolls() ? PollState.DONE : PollState.WAIT;
+            status = consecutive >= settings.requiredHealthyPolls() ? PollStatus.DONE : PollStatus.WAIT;
         } else {
             consecutive = 0;
-            status = now - startedAt >= settings.pollTimeoutSeconds() * 1000L ? PollState.TIMEOUT : PollState.WAIT;
+            status = now - startedAt >= settings.pollTimeoutSeconds() * 1000L ? PollStatus.TIMEOUT : PollStatus.WAIT;
         }
         LOG.info("poll.result", "status", status, "targetKeyId", target, "awayKeyId", away, "polls", polls,
                 "consecutiveHealthy", consecutive, "lagging", String.join(",", lagging));
@@ -534,7 +534,7 @@ public final class RotationSteps {
         expected.add(new String[]{plan.secretId(), reverting ? rollout.oldVersionId() : rollout.newVersionId(),
                 reverting ? rollout.newVersionId() : rollout.oldVersionId()});
         // Finishing an interrupted rotation changes no copy: each keeps the version it had when planned.
-        boolean copiesUnchanged = Plan.FINISH_PREVIOUS.equals(plan.action());
+        boolean copiesUnchanged = plan.action() == PlanAction.FINISH_PREVIOUS;
         for (LinkedCopy copy : plan.linkedCopies()) {
             expected.add(new String[]{copy.secretId(),
                     reverting || copiesUnchanged ? copy.currentVersionId() : rollout.newVersionId(),

@@ -32,7 +32,7 @@ class RotationReportTest {
             "java.lang.IllegalStateException                             | FAILED  | false | a re-run is safe",
             "NONE                                                        | FAILED  | true  | resumes safely",
     })
-    void everyFailureGetsTheResultAndAdviceItDeserves(String error, String result, boolean promisesResume, String advice) {
+    void everyFailureGetsTheResultAndAdviceItDeserves(String error, Outcome result, boolean promisesResume, String advice) {
         RotationReport.Verdict verdict = RotationReport.verdict(error);
         assertThat(verdict.result()).isEqualTo(result);
         assertThat(verdict.advice()).contains(advice);

@@ -197,7 +197,7 @@ class LambdaTaskRetryTest {
         return node.hasNonNull(field) ? node.get(field).asDouble() : null;
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve("template.yaml"))) {
                 return dir;
