@@ -33,7 +33,7 @@ public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Ob
 
     static {
         // SnapStart: runs once before the snapshot, never per invocation (see Priming).
-        Priming.register(ResetHandler.class, io.veryfikeys.rotation.HandlerPriming::reset);
+        Priming.register(ResetHandler.class, ResetPriming::prime);
     }
 
     public ResetHandler() {

@@ -1,6 +1,5 @@
 package io.veryfikeys.rotation;
 
-import io.veryfikeys.reset.ResetRequest;
 import io.veryfikeys.support.AwsClients;
 import io.veryfikeys.support.Priming;
 import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
@@ -14,11 +13,11 @@ import java.util.Map;
  * made-up ids only; the secret names are under {@code priming/}, which no policy grants anyway.
  */
 public final class HandlerPriming {
-    private static final String SECRET = "veryfi/priming";
-    private static final String VERSION = "00000000-0000-4000-8000-000000000001";
+    public static final String SECRET = "veryfi/priming";
+    public static final String VERSION = "00000000-0000-4000-8000-000000000001";
     private static final String OLD_VERSION = "00000000-0000-4000-8000-000000000002";
-    private static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:priming-rotation:priming";
-    private static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:priming-rotation";
+    public static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:priming-rotation:priming";
+    public static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:priming-rotation";
     private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:priming";
 
     static final String PLAN = "{\"action\":\"ROTATE\",\"reason\":\"priming\",\"secretId\":\"" + SECRET + "\","
@@ -114,33 +113,17 @@ public final class HandlerPriming {
                 .filters(f -> f.key("name").values("veryfi/")).maxResults(100).build()));
     }
 
-    /** The incident reset: it is the one whose first invocation matters most. */
-    public static void reset() {
-        Priming.common();
-        Priming.json(ResetRequest.class, "{\"secretId\":\"" + SECRET + "\",\"reason\":\"priming\",\"confirm\":\""
-                + SECRET + "\",\"idempotencyToken\":\"priming\",\"requestedBy\":\"priming\"}");
-        readSecret();
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.putSecretValue(b -> b.secretId(SECRET)
-                .clientRequestToken(VERSION).secretString("{}").versionStages("AWSCURRENT")));
-        moveStage();
-        Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/priming/reset-settings"));
-        Priming.sdkCall(AwsClients::sfn, c -> c.listExecutions(b -> b.stateMachineArn(STATE_MACHINE)
-                .statusFilter("RUNNING").maxResults(100)));
-        Priming.sdkCall(AwsClients::sfn, c -> c.stopExecution(b -> b.executionArn(EXECUTION).cause("priming")));
-        publish();
-    }
-
-    private static void readSecret() {
+    public static void readSecret() {
         Priming.sdkCall(AwsClients::secretsManager, c -> c.getSecretValue(b -> b.secretId(SECRET).versionStage("AWSCURRENT")));
         Priming.sdkCall(AwsClients::secretsManager, c -> c.describeSecret(b -> b.secretId(SECRET)));
     }
 
-    private static void moveStage() {
+    public static void moveStage() {
         Priming.sdkCall(AwsClients::secretsManager, c -> c.updateSecretVersionStage(b -> b.secretId(SECRET)
                 .versionStage("AWSCURRENT").moveToVersionId(VERSION).removeFromVersionId(OLD_VERSION)));
     }
 
-    private static void publish() {
+    public static void publish() {
         Priming.sdkCall(AwsClients::sns, c -> c.publish(b -> b.topicArn(TOPIC).subject("priming").message("{}")
                 .messageAttributes(Map.of("result", MessageAttributeValue.builder()
                         .dataType("String").stringValue("PRIMING").build()))));

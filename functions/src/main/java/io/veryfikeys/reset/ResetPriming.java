@@ -1,0 +1,37 @@
+package io.veryfikeys.reset;
+
+import io.veryfikeys.support.AwsClients;
+import io.veryfikeys.support.Priming;
+
+import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
+import static io.veryfikeys.rotation.HandlerPriming.SECRET;
+import static io.veryfikeys.rotation.HandlerPriming.STATE_MACHINE;
+import static io.veryfikeys.rotation.HandlerPriming.VERSION;
+import static io.veryfikeys.rotation.HandlerPriming.moveStage;
+import static io.veryfikeys.rotation.HandlerPriming.publish;
+import static io.veryfikeys.rotation.HandlerPriming.readSecret;
+
+/**
+ * The reset's SnapStart priming hook (see {@link Priming}): the reset knows the rotation (it stops
+ * running rotations and shares their priming samples), never the other way round.
+ */
+final class ResetPriming {
+    private ResetPriming() {
+    }
+
+    /** The incident reset: it is the one whose first invocation matters most. */
+    static void prime() {
+        Priming.common();
+        Priming.json(ResetRequest.class, "{\"secretId\":\"" + SECRET + "\",\"reason\":\"priming\",\"confirm\":\""
+                + SECRET + "\",\"idempotencyToken\":\"priming\",\"requestedBy\":\"priming\"}");
+        readSecret();
+        Priming.sdkCall(AwsClients::secretsManager, c -> c.putSecretValue(b -> b.secretId(SECRET)
+                .clientRequestToken(VERSION).secretString("{}").versionStages("AWSCURRENT")));
+        moveStage();
+        Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/priming/reset-settings"));
+        Priming.sdkCall(AwsClients::sfn, c -> c.listExecutions(b -> b.stateMachineArn(STATE_MACHINE)
+                .statusFilter("RUNNING").maxResults(100)));
+        Priming.sdkCall(AwsClients::sfn, c -> c.stopExecution(b -> b.executionArn(EXECUTION).cause("priming")));
+        publish();
+    }
+}
