@@ -23,6 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every file in events/ is what its function (or state machine) accepts, so the samples cannot rot. */
 class SampleEventsTest {
     private static final Path EVENTS = Path.of("..", "events");
+    /** As strict as a reader can be: a sample with a misspelled or stale field fails here instead of rotting. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = Json.MAPPER.copy()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Map<String, Class<?>> INPUT_TYPES = Map.ofEntries(
             Map.entry("plan.json", PlanRequest.class),
             Map.entry("create-key.json", RotationState.class),
@@ -46,13 +49,32 @@ class SampleEventsTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 String name = file.getFileName().toString();
                 assertThat(INPUT_TYPES).as("events/%s has no known target", name).containsKey(name);
-                Object event = Json.MAPPER.readValue(file.toFile(), INPUT_TYPES.get(name));
+                Object event = STRICT.readValue(file.toFile(), INPUT_TYPES.get(name));
                 assertThat(event).as(name).isNotNull();
                 if (event instanceof RotationState state) {
                     assertThat(state.plan()).as("%s has a plan", name).isNotNull();
                 }
             }
         }
+    }
+
+    /** The check above can fail: the same samples with one field misspelled are refused, each naming the field. */
+    @Test
+    void aSampleWithAMisspelledFieldIsRefused() throws IOException {
+        int typed = 0;
+        for (Map.Entry<String, Class<?>> e : INPUT_TYPES.entrySet()) {
+            if (e.getValue() == JsonNode.class) continue;
+            com.fasterxml.jackson.databind.node.ObjectNode sample =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(EVENTS.resolve(e.getKey()).toFile());
+            String field = sample.fieldNames().next();
+            sample.set(field + "x", sample.remove(field));
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> STRICT.treeToValue(sample, e.getValue())))
+                    .as("%s with %sx", e.getKey(), field)
+                    .isInstanceOf(com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException.class)
+                    .hasMessageContaining(field + "x");
+            typed++;
+        }
+        assertThat(typed).isGreaterThanOrEqualTo(10);
     }
 
     /** The step samples carry the settings exactly as the state machines pass them (template defaults). */

@@ -7,7 +7,8 @@ import io.veryfikeys.stack.LocalStackTest;
 import io.veryfikeys.stack.RotationHarness;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.net.URLEncoder;
@@ -22,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,8 +119,13 @@ class FaultMatrixTest extends LocalStackTest {
                    List<String> violations, List<String> leaks, int checks, long millis) {
     }
 
-    @Test
-    void everyFaultAtEveryStepCompletesOrStopsSafelyAndReRunsConverge() throws Exception {
+    /**
+     * One named test per scenario in the reports ("CreateKey × Veryfi 429"), all running concurrently
+     * from the start (each dynamic test waits for its own), then one that checks what no single
+     * scenario can: no key value in any SNS message or log line, and the summary table.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyFaultAtEveryStepCompletesOrStopsSafelyAndReRunsConverge() {
         long started = System.nanoTime();
         List<Scenario> scenarios = new ArrayList<>();
         for (Step step : STEPS) {
@@ -131,24 +138,36 @@ class FaultMatrixTest extends LocalStackTest {
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
-        List<Future<Outcome>> futures = new ArrayList<>();
+        Map<Scenario, Future<Outcome>> futures = new java.util.LinkedHashMap<>();
         for (Scenario s : scenarios) {
-            futures.add(pool.submit(() -> run(s)));
+            futures.put(s, pool.submit(() -> run(s)));
         }
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Future<Outcome> f : futures) {
-            outcomes.add(f.get());
-        }
-        pool.shutdown();
+        Stream<DynamicTest> each = scenarios.stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
+            Outcome o = futures.get(s).get();
+            assertThat(o.violations()).as("invariant violations of " + s.name()).isEmpty();
+            assertThat(o.leaks()).as("key values leaked by " + s.name()).isEmpty();
+            assertThat(o.completed() || o.safeStop()).as(s.name() + " completed or stopped safely: " + o.first())
+                    .isTrue();
+        }));
+        DynamicTest whole = DynamicTest.dynamicTest("no key leaked anywhere, and the summary", () -> {
+            pool.shutdown();
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> f : futures.values()) {
+                outcomes.add(f.get());
+            }
+            List<String> globalLeaks = new ArrayList<>();
+            try {
+                harness.assertNoKeyLeaked(List.of()); // SNS messages and every captured log line
+            } catch (AssertionError e) {
+                globalLeaks.add(e.getMessage());
+            }
+            System.out.print(table(outcomes, globalLeaks, started));
+            assertThat(globalLeaks).as("key values leaked").isEmpty();
+        });
+        return Stream.concat(each, Stream.of(whole));
+    }
 
-        List<RotationHarness.Execution> none = List.of();
-        List<String> globalLeaks = new ArrayList<>();
-        try {
-            harness.assertNoKeyLeaked(none); // SNS messages and every captured log line
-        } catch (AssertionError e) {
-            globalLeaks.add(e.getMessage());
-        }
-
+    private static String table(List<Outcome> outcomes, List<String> globalLeaks, long started) {
         int completed = 0, safe = 0, violations = 0, leaks = globalLeaks.size(), checks = 0;
         StringBuilder table = new StringBuilder("\nSAFETY FAULT MATRIX (" + (EXHAUSTIVE ? "exhaustive" : "default") + ")\n");
         table.append(String.format("%-22s %-20s %-34s %-22s %6s %4s %4s %6s%n", "step", "fault", "first run",
@@ -171,11 +190,7 @@ class FaultMatrixTest extends LocalStackTest {
         outcomes.forEach(o -> o.leaks().forEach(v -> table.append("LEAK ").append(o.scenario().name()).append(": ")
                 .append(v).append('\n')));
         globalLeaks.forEach(v -> table.append("LEAK ").append(v).append('\n'));
-        System.out.print(table);
-
-        assertThat(violations).as("invariant violations").isZero();
-        assertThat(leaks).as("key values leaked").isZero();
-        assertThat(completed + safe).as("scenarios that completed or stopped safely").isEqualTo(outcomes.size());
+        return table.toString();
     }
 
     private Outcome run(Scenario s) {

@@ -647,7 +647,30 @@ public final class LambdaHost implements AutoCloseable {
 
     public void removeInvocationListener(InvocationListener listener) { listeners.remove(listener); }
 
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostInFlight = new ConcurrentHashMap<>();
+
+    /** The most invocations of the function that ran at the same moment since the last reset (a Map state's fan-out). */
+    public int mostConcurrentInvocations(String function) {
+        AtomicInteger most = mostInFlight.get(function);
+        return most == null ? 0 : most.get();
+    }
+
+    public void resetMostConcurrentInvocations(String function) {
+        mostInFlight.remove(function);
+    }
+
     private Result run(FunctionConfig cfg, byte[] body, String requestId) {
+        int now = inFlight.computeIfAbsent(cfg.name(), k -> new AtomicInteger()).incrementAndGet();
+        mostInFlight.computeIfAbsent(cfg.name(), k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        try {
+            return runCounted(cfg, body, requestId);
+        } finally {
+            inFlight.get(cfg.name()).decrementAndGet();
+        }
+    }
+
+    private Result runCounted(FunctionConfig cfg, byte[] body, String requestId) {
         try {
             for (InvocationListener listener : listeners) listener.beforeInvoke(cfg.name(), body);
             if (cfg.codeRoot() != null) {

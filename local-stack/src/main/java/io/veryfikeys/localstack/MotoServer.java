@@ -66,111 +66,22 @@ public final class MotoServer implements AutoCloseable {
      * request) is off: the handlers' JSON logs name every AWS call already. Profiled on the fault matrix
      * (13 scenarios), requests queued on that lock were 80% of moto's thread samples; the subset went
      * from 111 s to 91 s.
-     * If moto's internals move, the patches are skipped with a warning in the log.
+     * If moto's internals move, the patches are skipped with a warning in the log; and since they are
+     * written for moto 5.2, the launcher (the resource {@code moto_launcher.py} beside this class)
+     * refuses any other version with one line saying which to install.
      */
-    static final String LAUNCHER = """
-            import copy, sys, uuid
-            try:
-                from moto.stepfunctions.models import StateMachine
-                def _deepcopy(self, memo):
-                    clone = self.__class__.__new__(self.__class__)
-                    memo[id(self)] = clone
-                    for k, v in self.__dict__.items():
-                        if k in ("backend", "executions"):
-                            setattr(clone, k, v)
-                            continue
-                        try:
-                            setattr(clone, k, copy.deepcopy(v, memo))
-                        except TypeError:
-                            setattr(clone, k, v)
-                    return clone
-                StateMachine.__deepcopy__ = _deepcopy
-                from moto.stepfunctions.parser.models import StepFunctionsParserBackend
-                _start = StepFunctionsParserBackend.start_execution
-                def _start_execution(self, state_machine_arn, name=None, *args, **kwargs):
-                    return _start(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
-                StepFunctionsParserBackend.start_execution = _start_execution
-                from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import StateTaskServiceSfn
-                _normalise = StateTaskServiceSfn._normalise_parameters
-                def _normalise_parameters(self, parameters, boto_service_name=None, service_action_name=None):
-                    _normalise(self, parameters, boto_service_name, service_action_name)
-                    for key in [k for k in parameters if k[:1].isupper()]:
-                        parameters[key[0].lower() + key[1:]] = parameters.pop(key)
-                StateTaskServiceSfn._normalise_parameters = _normalise_parameters
-                _eval = StateTaskServiceSfn._eval_service_task
-                def _eval_service_task(self, env, *args, **kwargs):
-                    _eval(self, env, *args, **kwargs)
-                    if env.stack and isinstance(env.stack[-1], dict):
-                        env.stack[-1] = {k[:1].upper() + k[1:]: v for k, v in env.stack[-1].items()}
-                StateTaskServiceSfn._eval_service_task = _eval_service_task
-                _normalise_response = StateTaskServiceSfn._normalise_response
-                def _capitalised_response(self, response, *args, **kwargs):
-                    _normalise_response(self, response, *args, **kwargs)
-                    if isinstance(response, dict):
-                        for key in [k for k in response if k[:1].islower()]:
-                            response[key[:1].upper() + key[1:]] = response.pop(key)
-                StateTaskServiceSfn._normalise_response = _capitalised_response
-                from moto.secretsmanager.models import SecretsManagerBackend
-                _update_stage = SecretsManagerBackend.update_secret_version_stage
-                def _update_secret_version_stage(self, secret_id, version_stage, remove_from_version_id, move_to_version_id):
-                    result = _update_stage(self, secret_id, version_stage, remove_from_version_id, move_to_version_id)
-                    if version_stage == "AWSCURRENT" and move_to_version_id:
-                        self.secrets[secret_id].default_version_id = move_to_version_id
-                    return result
-                SecretsManagerBackend.update_secret_version_stage = _update_secret_version_stage
-                import json
-                from moto.secretsmanager.exceptions import SecretNotFoundException
-                def _list_secret_version_ids(self, secret_id):
-                    if not self._is_valid_identifier(secret_id):
-                        raise SecretNotFoundException()
-                    secret = self.secrets[secret_id]
-                    versions = [{"CreatedDate": v.get("createdate"), "VersionId": vid,
-                                 "VersionStages": v["version_stages"]} for vid, v in secret.versions.items()]
-                    return json.dumps({"ARN": secret.arn, "Name": secret.name, "Versions": versions})
-                SecretsManagerBackend.list_secret_version_ids = _list_secret_version_ids
-                from moto.sns.models import SNSBackend
-                _subscribe = SNSBackend.subscribe
-                def _subscribe_pending(self, topic_arn, endpoint, protocol):
-                    subscription = _subscribe(self, topic_arn, endpoint, protocol)
-                    if protocol in ("email", "email-json") and not subscription.confirmed:
-                        subscription.attributes["PendingConfirmation"] = "true"
-                    return subscription
-                SNSBackend.subscribe = _subscribe_pending
-                _by_topic = SNSBackend.list_subscriptions_by_topic
-                def _list_subscriptions_by_topic(self, topic_arn, next_token=None):
-                    subscriptions, token = _by_topic(self, topic_arn, next_token)
-                    shown = []
-                    for sub in subscriptions:
-                        if str(sub.attributes.get("PendingConfirmation")).lower() == "true":
-                            sub = copy.copy(sub)
-                            sub.arn = "PendingConfirmation"
-                        shown.append(sub)
-                    return shown, token
-                SNSBackend.list_subscriptions_by_topic = _list_subscriptions_by_topic
-                import moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda as stl
-                _lambda_from_error = stl.StateTaskLambda._from_error
-                def _lambda_error_name(self, env, ex):
-                    if isinstance(ex, stl.ClientError):
-                        error = "Lambda." + ex.response["Error"]["Code"]
-                        return stl.FailureEvent(env=env, error_name=stl.CustomErrorName(error),
-                            event_type=stl.HistoryEventType.LambdaFunctionFailed,
-                            event_details=stl.EventDetails(lambdaFunctionFailedEventDetails=stl.LambdaFunctionFailedEventDetails(
-                                error=error, cause=ex.response["Error"].get("Message", ""))))
-                    return _lambda_from_error(self, env, ex)
-                stl.StateTaskLambda._from_error = _lambda_error_name
-            except (ImportError, AttributeError) as e:
-                print("local-stack: moto patches not applied:", e, file=sys.stderr)
-            try:
-                import moto.backends as _backends
-                _modules = tuple(_backends.list_of_moto_modules())
-                _backends.list_of_moto_modules = lambda: _modules
-            except (ImportError, AttributeError) as e:
-                print("local-stack: moto module list not cached:", e, file=sys.stderr)
-            import logging
-            logging.getLogger("werkzeug").setLevel(logging.WARNING)
-            from moto.server import main
-            main(sys.argv[1:])
-            """;
+    static final String LAUNCHER = launcher();
+    /** What the launcher prints when the installed moto is not the version its patches are for. */
+    static final String WRONG_VERSION = "local-stack: moto ";
+
+    private static String launcher() {
+        try (var in = MotoServer.class.getResourceAsStream("moto_launcher.py")) {
+            if (in == null) throw new IllegalStateException("moto_launcher.py is missing from the local-stack jar");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read moto_launcher.py: " + e.getMessage(), e);
+        }
+    }
 
     private final Process process;
     private final int port;
@@ -227,6 +138,8 @@ public final class MotoServer implements AutoCloseable {
                 String out = readQuietly(log);
                 if (out.contains("No module named") || out.contains("ModuleNotFoundError"))
                     throw new IllegalStateException(NOT_INSTALLED);
+                int wrong = out.indexOf(WRONG_VERSION);
+                if (wrong >= 0) throw new IllegalStateException(out.substring(wrong).lines().findFirst().orElse(out));
                 if (!out.contains("Address already in use")) throw e;
                 last = e;
             }

@@ -104,6 +104,7 @@ class StepFunctionsTest {
         String arn = stack.deployStateMachine("probe-map", SM.resolve("probe-map.asl.json"),
                 Map.of("EchoArn", "${EchoFunction.Alias}"));
         int echo = stack.lambdaHost().invocationCount("EchoFunction");
+        stack.lambdaHost().resetMostConcurrentInvocations("EchoFunction");
         long t0 = System.nanoTime();
         String exec = stack.sfn().startExecution(r -> r.stateMachineArn(arn)
                 .input("{\"items\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"]}")).executionArn();
@@ -115,6 +116,9 @@ class StepFunctionsTest {
         assertThat(out).hasSize(6);
         assertThat(out.get(5).at("/input/item").asText()).isEqualTo("f");
         assertThat(stack.lambdaHost().invocationCount("EchoFunction")).isEqualTo(echo + 6);
+        // Concurrently: at some moment at least two of the six ran at once (not a timing guess: the
+        // Lambda host counts the invocations in flight). One at a time, this fails.
+        assertThat(stack.lambdaHost().mostConcurrentInvocations("EchoFunction")).isGreaterThanOrEqualTo(2);
     }
 
     @Test
