@@ -485,43 +485,19 @@ public final class RotationSteps {
         long target = reverting ? rollout.oldKeyId() : rollout.newKeyId();
         long away = reverting ? rollout.newKeyId() : rollout.oldKeyId();
         PollState previous = reverting ? state.revertPoll() : state.poll();
-        RotationSettings settings = state.plan().settings();
-        long now = clock.millis();
-        long startedAt = previous == null ? now : previous.startedAtMillis();
-        int polls = previous == null ? 1 : previous.polls() + 1;
 
         // Consumers follow AWSCURRENT: if someone else moved it, waiting for them is waiting for nothing.
         requireCurrentAsSet(state.plan(), rollout, reverting, "stopping, nothing deleted");
 
         List<ConsumerReport> reports = health.check(state.plan().consumers());
-        List<String> lagging = new ArrayList<>();
-        List<String> unhealthy = new ArrayList<>();
         for (ConsumerReport report : reports) {
-            if (!report.uses(target)) {
-                lagging.add(report.name());
-            } else if (!report.healthy()) {
-                unhealthy.add(report.name());
-            }
             LOG.info("poll.consumer", "consumer", report.name(), "reportedKeyId", report.keyId(),
                     "healthy", report.healthy(), "problem", report.problem(), "targetKeyId", target);
         }
-
-        PollStatus status;
-        int consecutive = previous == null ? 0 : previous.consecutiveHealthy();
-        if (!reverting && !unhealthy.isEmpty()) {
-            status = PollStatus.REVERT;
-        } else if (lagging.isEmpty() && (unhealthy.isEmpty() || reverting)) {
-            // In a revert we only need every consumer off the new key before deleting it.
-            consecutive++;
-            status = consecutive >= settings.requiredHealthyPolls() ? PollStatus.DONE : PollStatus.WAIT;
-        } else {
-            consecutive = 0;
-            status = now - startedAt >= settings.pollTimeoutSeconds() * 1000L ? PollStatus.TIMEOUT : PollStatus.WAIT;
-        }
-        LOG.info("poll.result", "status", status, "targetKeyId", target, "awayKeyId", away, "polls", polls,
-                "consecutiveHealthy", consecutive, "lagging", String.join(",", lagging));
-        return new PollState(status, startedAt, consecutive, polls, (now - startedAt) / 1000, List.copyOf(lagging),
-                List.copyOf(unhealthy));
+        PollState next = PollDecision.next(previous, reports, target, reverting, state.plan().settings(), clock.millis());
+        LOG.info("poll.result", "status", next.status(), "targetKeyId", target, "awayKeyId", away, "polls", next.polls(),
+                "consecutiveHealthy", next.consecutiveHealthy(), "lagging", String.join(",", next.lagging()));
+        return next;
     }
 
     /**

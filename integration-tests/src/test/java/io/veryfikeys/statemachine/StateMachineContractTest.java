@@ -139,6 +139,30 @@ class StateMachineContractTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * Issue 14: the retry policy of the functions' Task states is written out in each (Step Functions
+     * has no shared retrier), so this test is what keeps it one policy: every Lambda Task of both
+     * definitions retries exactly as the rotation's Plan does. A change to the policy is made in all
+     * of them or this fails, naming the states that differ.
+     */
+    @Test
+    void everyLambdaTaskHasTheOneRetryPolicy() throws IOException {
+        Path dir = LambdaTaskRetryTest.repositoryRoot().resolve("statemachine");
+        JsonNode policy = MAPPER.readTree(Files.readString(dir.resolve("rotation.asl.json"))).at("/States/Plan/Retry");
+        assertThat(policy.size()).as("the Plan state's retriers").isGreaterThanOrEqualTo(4);
+        List<String> lambdaTasks = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        eachState((file, state) -> {
+            if (!"Task".equals(state.path("Type").asText()) || !state.path("Resource").asText().matches("\\$\\{\\w+FunctionArn}")) {
+                return;
+            }
+            lambdaTasks.add(file);
+            if (!state.path("Retry").equals(policy)) different.add(file);
+        });
+        assertThat(lambdaTasks).as("Lambda Task states").hasSizeGreaterThan(15);
+        assertThat(different).as("Lambda Task states whose Retry differs from Plan's").isEmpty();
+    }
+
     private static Set<String> names(Enum<?>[] values) {
         return new TreeSet<>(Arrays.stream(values).map(Enum::name).toList());
     }
@@ -153,7 +177,7 @@ class StateMachineContractTest {
     private static void walk(String file, JsonNode states, BiConsumer<String, JsonNode> visit) {
         states.fields().forEachRemaining(e -> {
             JsonNode state = e.getValue();
-            visit.accept(file, state);
+            visit.accept(file + " / " + e.getKey(), state);
             state.path("Branches").forEach(b -> walk(file, b.path("States"), visit));
             walk(file, state.path("Iterator").path("States"), visit);
             walk(file, state.path("ItemProcessor").path("States"), visit);
