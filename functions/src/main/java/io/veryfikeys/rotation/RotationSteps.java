@@ -158,55 +158,51 @@ public final class RotationSteps {
                     secretId, versions, current, live, consumers, settings, request.executionId());
         }
 
+        List<Consumer> checked = consumers;
+        KeyPlan.Verdict keys = KeyPlan.decide(current.apiKeyId(), live, new KeyPlan.Facts() {
+            @Override
+            public Long pendingKeyId() {
+                return versions.pendingVersionId().map(v -> secrets.read(secretId, v).apiKeyId()).orElse(null);
+            }
+
+            @Override
+            public Long previousKeyId() {
+                return versions.previousVersionId().map(v -> secrets.read(secretId, v).apiKeyId()).orElse(null);
+            }
+
+            @Override
+            public List<String> mayUse(long keyId) {
+                return health.check(checked).stream().filter(r -> r.uses(keyId) || !r.reachable())
+                        .map(ConsumerReport::name).toList();
+            }
+
+            @Override
+            public Long surplusKeyId() {
+                return versions.surplusVersionId().map(v -> secrets.read(secretId, v).apiKeyId()).orElse(null);
+            }
+        });
         String versionId = tokenFor(request.executionId(), secretId);
-        TreeSet<Long> extra = new TreeSet<>(live);
-        extra.remove(current.apiKeyId());
-
-        if (versions.pendingVersionId().isPresent()) {
-            AccountSecret pending = secrets.read(secretId, versions.pendingVersionId().get());
-            if (extra.remove(pending.apiKeyId())) {
-                // An interrupted run created and stored this key: carry on with it, never make another.
-                versionId = versions.pendingVersionId().get();
-                LOG.info("plan.resume_pending", "versionId", versionId, "keyId", pending.apiKeyId());
-            }
+        if (keys.resumePending()) {
+            versionId = versions.pendingVersionId().orElseThrow();
+            LOG.info("plan.resume_pending", "versionId", versionId);
         }
-
-        Long staleKeyId = null;
-        if (extra.size() == 1 && versions.previousVersionId().isPresent()) {
-            String previousVersion = versions.previousVersionId().get();
-            long previousKeyId = secrets.read(secretId, previousVersion).apiKeyId();
-            if (extra.first() == previousKeyId) {
-                List<ConsumerReport> reports = health.check(consumers);
-                List<String> onPrevious = reports.stream()
-                        .filter(r -> r.uses(previousKeyId) || !r.reachable()).map(ConsumerReport::name).toList();
-                if (!onPrevious.isEmpty()) {
-                    Rollout rollout = new Rollout(current.apiKeyId(), previousKeyId, versions.currentVersionId(), previousVersion);
-                    return decision(PlanAction.FINISH_PREVIOUS, "key " + previousKeyId + " (AWSPREVIOUS) is still live and "
-                                    + String.join(", ", onPrevious) + " may still use it: finishing that rotation first",
-                            secretId, versionId, versions.currentVersionId(), current.apiKeyId(), null, live, consumers,
-                            settings, rollout, request.executionId(), linked);
-                }
-                staleKeyId = previousKeyId;
-                extra.clear();
-            }
-        }
-        if (staleKeyId == null && extra.size() == 1 && versions.surplusVersionId().isPresent()
-                && secrets.read(secretId, versions.surplusVersionId().get()).apiKeyId() == extra.first()) {
-            // An incident reset made this key, could not delete it and recorded it as surplus: ours to remove.
-            staleKeyId = extra.first();
-            extra.clear();
-        }
-        if (!extra.isEmpty()) {
-            return blocked("Veryfi has key(s) " + extra + " that no version of " + secretId
-                    + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
-                    + " or store it in the secret, then run again",
+        return switch (keys.action()) {
+            case FINISH_PREVIOUS -> decision(PlanAction.FINISH_PREVIOUS, "key " + keys.previousKeyId() + " (AWSPREVIOUS) is"
+                            + " still live and " + String.join(", ", keys.onPrevious()) + " may still use it: finishing"
+                            + " that rotation first", secretId, versionId, versions.currentVersionId(), current.apiKeyId(),
+                    null, live, consumers, settings, new Rollout(current.apiKeyId(), keys.previousKeyId(),
+                            versions.currentVersionId(), versions.previousVersionId().orElseThrow()),
+                    request.executionId(), linked);
+            case BLOCKED -> blocked("Veryfi has key(s) " + keys.unknown() + " that no version of " + secretId
+                            + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
+                            + " or store it in the secret, then run again",
                     secretId, versions, current, live, consumers, settings, request.executionId());
-        }
-        return decision(PlanAction.ROTATE, staleKeyId == null ? "rotating key " + current.apiKeyId()
-                        : "rotating key " + current.apiKeyId() + " after removing unused key " + staleKeyId
-                        + " (AWSPREVIOUS, or a reset's surplus)",
-                secretId, versionId, versions.currentVersionId(), current.apiKeyId(), staleKeyId, live, consumers,
-                settings, null, request.executionId(), linked);
+            default -> decision(PlanAction.ROTATE, keys.staleKeyId() == null ? "rotating key " + current.apiKeyId()
+                            : "rotating key " + current.apiKeyId() + " after removing unused key " + keys.staleKeyId()
+                            + " (AWSPREVIOUS, or a reset's surplus)",
+                    secretId, versionId, versions.currentVersionId(), current.apiKeyId(), keys.staleKeyId(), live,
+                    consumers, settings, null, request.executionId(), linked);
+        };
     }
 
     /**
