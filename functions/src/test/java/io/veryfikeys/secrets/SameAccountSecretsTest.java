@@ -31,6 +31,7 @@ class SameAccountSecretsTest {
             "a declared copy must exist             | veryfi/gone                     | veryfi/payroll=c1/bot                                                     |                                | refused: names veryfi/gone, which does not exist",
             "a declared copy must be readable       | veryfi/sealed                   | veryfi/payroll=c1/bot                                                     | veryfi/sealed AccessDeniedException | refused: names veryfi/sealed, which cannot be read (AccessDeniedException)",
             "a declared copy must hold this account | veryfi/hr                       | veryfi/payroll=c1/bot; veryfi/hr=c2/bot                                    |                                | refused: names veryfi/hr, which holds another Veryfi account",
+            "same client id, another username       | veryfi/ops                      | veryfi/payroll=c1/bot; veryfi/ops=c1/other                                 |                                | refused: names veryfi/ops, which holds another Veryfi account",
             "a declared copy must be under prefix   | other/payroll                   | veryfi/payroll=c1/bot                                                     |                                | refused: names other/payroll, which is not under the prefix veryfi/",
             "an unreadable stranger does not block  |                                 | veryfi/payroll=c1/bot                                                     | veryfi/sealed AccessDeniedException | linked: []",
     })
