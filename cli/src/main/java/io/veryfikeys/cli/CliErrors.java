@@ -96,7 +96,8 @@ final class CliErrors {
             }
             return head + " on " + resource + fix;
         }
-        return service + " refused the call (" + code + ", HTTP " + s.statusCode() + "): " + message;
+        return service + " refused the call (" + code + ", HTTP " + s.statusCode() + "; --debug shows the whole cause): "
+                + message;
     }
 
     private static String client(SdkClientException c, Context where) {
@@ -119,7 +120,7 @@ final class CliErrors {
                     + (where.local() ? "is the local stack running? start it with './run-demo --keep-running'"
                     : "check the network or proxy, --region, and --endpoint if set");
         }
-        return "AWS call failed: " + message;
+        return "AWS call failed (--debug shows the whole cause): " + message;
     }
 
     private static Throwable networkCause(Throwable t) {

@@ -73,6 +73,9 @@ class CliErrorsTest {
                 new Row("unreachable, local", SdkClientException.create("Unable to execute HTTP request",
                         new ConnectException("Connection refused")), LOCAL, ExitCodes.AWS_ERROR,
                         List.of("cannot reach http://127.0.0.1:4566", "./run-demo --keep-running")),
+                new Row("anything else names --debug", aws("Sfn", "InvalidArn", 400, "Invalid Arn: 'x'"), AWS,
+                        ExitCodes.AWS_ERROR, List.of("Sfn refused the call (InvalidArn, HTTP 400; --debug shows the whole"
+                        + " cause): Invalid Arn")),
                 new Row("ours", new CliException(ExitCodes.USAGE, "refused: repeat the account with --confirm veryfi/x"),
                         AWS, ExitCodes.USAGE, List.of("--confirm veryfi/x")),
                 new Row("long", new CliException(ExitCodes.NOT_SUCCEEDED, "x".repeat(500)), AWS, ExitCodes.NOT_SUCCEEDED,
