@@ -141,9 +141,14 @@ final class CliErrors {
         return where.region() == null ? "the default region" : where.region();
     }
 
+    /** The message with its line breaks folded into spaces. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
     /** One line, at most {@link #MAX_LINE} characters with the "error: " prefix. */
     static String line(String message) {
-        String one = message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+        String one = oneLine(message);
         int room = MAX_LINE - "error: ".length();
         if (one.length() <= room) {
             return one;

@@ -170,17 +170,14 @@ final class Doctor extends VeryfiKeysCli.Base {
             Executions.Run lastSucceeded = runs.stream().filter(r -> r.account().equals(account) && r.succeeded())
                     .findFirst().orElse(null);
             if (checkup != null && lastSucceeded != null) {
-                List<String> now2 = new ArrayList<>();
-                checkup.path("plan").path("consumers").forEach(c -> now2.add(c.path("name").asText() + " "
-                        + c.path("healthUrl").asText()));
-                DoctorChecks.registryChanged(account, lastSucceeded.consumers(), now2).ifPresent(checks::add);
+                DoctorChecks.registryChanged(account, lastSucceeded.consumers(),
+                        Executions.consumersOf(checkup.path("plan"))).ifPresent(checks::add);
             }
             Executions.Run last = runs.stream().filter(r -> r.account().equals(account) && !"RUNNING".equals(r.status()))
                     .findFirst().orElse(null);
             Instant created = null;
             try {
-                created = SecretStages.read(target.secrets(), account).stream()
-                        .filter(s -> s.stage().equals("AWSCURRENT")).map(SecretStages.Stage::created).findFirst().orElse(null);
+                created = SecretStages.created(target.secrets(), account, "AWSCURRENT");
             } catch (RuntimeException e) {
                 // the account check above already says why the secret cannot be read
             }

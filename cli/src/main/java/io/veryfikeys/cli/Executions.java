@@ -121,15 +121,16 @@ public final class Executions {
         } else if (output.path("plan").hasNonNull("currentKeyId")) {
             oldKeyId = output.path("plan").path("currentKeyId").asLong();
         }
-        List<String> consumers = null;
-        if (output.path("plan").path("consumers").isArray()) {
-            consumers = new ArrayList<>();
-            for (JsonNode c : output.path("plan").path("consumers")) {
-                consumers.add(c.path("name").asText() + " " + c.path("healthUrl").asText());
-            }
-        }
         return new Run(account, d.executionArn(), d.name(), d.statusAsString(), outcome, d.startDate(), d.stopDate(),
-                oldKeyId, newKeyId, error, cause, consumers);
+                oldKeyId, newKeyId, error, cause, consumersOf(output.path("plan")));
+    }
+
+    /** The consumers a plan polls, each as "name healthUrl"; null when the JSON has no plan. */
+    static List<String> consumersOf(JsonNode plan) {
+        if (!plan.path("consumers").isArray()) return null;
+        List<String> consumers = new ArrayList<>();
+        plan.path("consumers").forEach(c -> consumers.add(c.path("name").asText() + " " + c.path("healthUrl").asText()));
+        return consumers;
     }
 
     private HistoryEvent lastEvent(String executionArn) {

@@ -36,13 +36,7 @@ public final class SecretStages {
     private SecretStages() { }
 
     public static List<Stage> read(SecretsManagerClient secrets, String secretId) {
-        List<SecretVersionsListEntry> versions = new ArrayList<>();
-        try {
-            secrets.listSecretVersionIdsPaginator(r -> r.secretId(secretId)).forEach(p -> versions.addAll(p.versions()));
-        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException e) {
-            throw new CliException(ExitCodes.AWS_ERROR, "no secret " + secretId + " here: check the name (without an"
-                    + " ACCOUNT, 'veryfi-keys status' lists the secrets tagged for rotation) and --region");
-        }
+        List<SecretVersionsListEntry> versions = versions(secrets, secretId);
         List<Stage> stages = new ArrayList<>();
         for (String stage : STAGES) {
             for (SecretVersionsListEntry v : versions) {
@@ -60,6 +54,23 @@ public final class SecretStages {
             }
         }
         return stages;
+    }
+
+    /** When the version holding {@code stage} was created, from the version list alone (no secret value is read). */
+    public static Instant created(SecretsManagerClient secrets, String secretId, String stage) {
+        return versions(secrets, secretId).stream().filter(v -> v.versionStages().contains(stage))
+                .map(SecretVersionsListEntry::createdDate).findFirst().orElse(null);
+    }
+
+    private static List<SecretVersionsListEntry> versions(SecretsManagerClient secrets, String secretId) {
+        List<SecretVersionsListEntry> versions = new ArrayList<>();
+        try {
+            secrets.listSecretVersionIdsPaginator(r -> r.secretId(secretId)).forEach(p -> versions.addAll(p.versions()));
+        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException e) {
+            throw new CliException(ExitCodes.AWS_ERROR, "no secret " + secretId + " here: check the name (without an"
+                    + " ACCOUNT, 'veryfi-keys status' lists the secrets tagged for rotation) and --region");
+        }
+        return versions;
     }
 
     private static Long keyId(SecretsManagerClient secrets, String secretId, String versionId) {

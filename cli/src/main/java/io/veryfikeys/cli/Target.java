@@ -150,8 +150,7 @@ public final class Target implements AutoCloseable {
     public String stateMachineArn() {
         if (stateMachineArn != null) return stateMachineArn;
         if (settings.local()) {
-            List<String> found = sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
-                    .map(StateMachineListItem::stateMachineArn).filter(a -> a.endsWith("-rotation")).toList();
+            List<String> found = stateMachinesNamed("-rotation");
             if (found.size() != 1)
                 throw new CliException(ExitCodes.AWS_ERROR, "pass --state-machine-arn: cannot tell the rotation state"
                         + " machine at " + endpoint + " (" + found.size() + " named *-rotation: " + found + ")");
@@ -189,8 +188,7 @@ public final class Target implements AutoCloseable {
             return switch (key) {
                 case "RotationStateMachineArn" -> stateMachineArn();
                 case "ResetFunctionName" -> resetFunction();
-                case "FleetStateMachineArn" -> sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
-                        .map(StateMachineListItem::stateMachineArn).filter(a -> a.endsWith("-fleet")).findFirst().orElse(null);
+                case "FleetStateMachineArn" -> stateMachinesNamed("-fleet").stream().findFirst().orElse(null);
                 case "AlertsTopicArn" -> sns().listTopicsPaginator(r -> { }).topics().stream()
                         .map(t -> t.topicArn()).filter(a -> a.endsWith(":AlertsTopic")).findFirst().orElse(null);
                 default -> null;
@@ -198,6 +196,12 @@ public final class Target implements AutoCloseable {
         }
         stackOutput("RotationStateMachineArn"); // reads them all, or fails with the fix
         return stackOutputs.get(key);
+    }
+
+    /** Locally, where no stack output names them: the state machines whose name ends with the template's suffix. */
+    private List<String> stateMachinesNamed(String suffix) {
+        return sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
+                .map(StateMachineListItem::stateMachineArn).filter(a -> a.endsWith(suffix)).toList();
     }
 
     /**

@@ -114,7 +114,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
         cl.setOut(o);
         cl.setErr(e);
         cl.setParameterExceptionHandler((ex, a) -> {
-            e.println("error: " + oneLine(ex.getMessage()) + " (see '" + qualifiedName(ex.getCommandLine()) + " --help')");
+            e.println("error: " + CliErrors.oneLine(ex.getMessage()) + " (see '" + qualifiedName(ex.getCommandLine()) + " --help')");
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -122,7 +122,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
             CliErrors.Explained explained = CliErrors.explain(ex, root.errorContext());
             if (root.debug) {
                 ex.printStackTrace(e);
-                e.println("error: " + oneLine(ex instanceof CliException ? ex.getMessage() : String.valueOf(ex)));
+                e.println("error: " + CliErrors.oneLine(ex instanceof CliException ? ex.getMessage() : String.valueOf(ex)));
             } else {
                 e.println("error: " + explained.message());
             }
@@ -139,10 +139,6 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     private static String qualifiedName(CommandLine cl) {
         return cl.getCommandSpec().qualifiedName();
-    }
-
-    static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
     @Override

@@ -284,18 +284,11 @@ class DoctorTest {
     }
 
     private static void account(String secretId, String clientId) {
-        SimulatedKey key = veryfi.createAccount(clientId, "doctor-bot", null);
-        ObjectNode secret = JSON.createObjectNode().put("clientId", clientId).put("username", "doctor-bot")
-                .put("apiKey", key.value()).put("apiKeyId", key.id()).put("baseUrl", veryfi.baseUrl().toString());
-        stack.secretsManager().createSecret(b -> b.name(secretId).secretString(secret.toString())
-                .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+        LocalAccounts.create(stack, veryfi, secretId, clientId, "doctor-bot");
     }
 
     private static void registry(String secretId, List<SimulatedConsumer> list) {
-        String registry = JSON.createObjectNode().set("consumers", JSON.valueToTree(list.stream()
-                .map(c -> Map.of("name", c.name(), "healthUrl", c.healthUrl().toString())).toList())).toString();
-        stack.client(SsmClient::builder).putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId)
-                .type("String").value(registry).overwrite(true));
+        LocalAccounts.registry(stack, secretId, list);
     }
 
     private static void registryWithoutConsumers(String secretId) {
@@ -304,8 +297,7 @@ class DoctorTest {
     }
 
     private static SimulatedConsumer.Credentials current(String secretId) {
-        return SimulatedConsumer.Credentials.fromSecretString(secretId, stack.secretsManager()
-                .getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT")).secretString());
+        return LocalAccounts.current(stack, secretId);
     }
 
     private static Result doctor(String... accounts) {

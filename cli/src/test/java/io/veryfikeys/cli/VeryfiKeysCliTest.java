@@ -63,19 +63,11 @@ class VeryfiKeysCliTest {
         Log.redirect(new PrintStream(HANDLER_LOGS, true, StandardCharsets.UTF_8));
         veryfi = VeryfiSimulator.start(0);
         stack.localTestMode(veryfi.baseUrl());
-        SimulatedKey key = veryfi.createAccount(CLIENT, "cli-bot", null);
-        firstKeyId = key.id();
-        ObjectNode secret = JSON.createObjectNode().put("clientId", CLIENT).put("username", "cli-bot")
-                .put("apiKey", key.value()).put("apiKeyId", key.id()).put("baseUrl", veryfi.baseUrl().toString());
-        stack.secretsManager().createSecret(b -> b.name(ACCOUNT).secretString(secret.toString())
-                .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+        firstKeyId = LocalAccounts.create(stack, veryfi, ACCOUNT, CLIENT, "cli-bot").id();
         for (int i = 0; i < 2; i++)
             consumers.add(SimulatedConsumer.start("cli-consumer-" + i, VeryfiKeysCliTest::current,
                     Duration.ofMillis(300 * i), Duration.ofMillis(100)));
-        String registry = JSON.createObjectNode().set("consumers", JSON.valueToTree(consumers.stream()
-                .map(c -> Map.of("name", c.name(), "healthUrl", c.healthUrl().toString())).toList())).toString();
-        stack.client(SsmClient::builder).putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + ACCOUNT)
-                .type("String").value(registry).overwrite(true));
+        LocalAccounts.registry(stack, ACCOUNT, consumers);
         stack.deployStateMachine("RotationStateMachine");
     }
 
@@ -95,8 +87,7 @@ class VeryfiKeysCliTest {
     }
 
     private static SimulatedConsumer.Credentials current() {
-        return SimulatedConsumer.Credentials.fromSecretString(ACCOUNT, stack.secretsManager()
-                .getSecretValue(b -> b.secretId(ACCOUNT).versionStage("AWSCURRENT")).secretString());
+        return LocalAccounts.current(stack, ACCOUNT);
     }
 
     private static Result cli(String... args) {

@@ -161,12 +161,12 @@ public final class RotationSteps {
         KeyPlan.Verdict keys = KeyPlan.decide(current.apiKeyId(), live, new KeyPlan.Facts() {
             @Override
             public Long pendingKeyId() {
-                return versions.pendingVersionId().map(v -> secrets.read(secretId, v).apiKeyId()).orElse(null);
+                return keyIdOf(secretId, versions.pendingVersionId());
             }
 
             @Override
             public Long previousKeyId() {
-                return versions.previousVersionId().map(v -> secrets.read(secretId, v).apiKeyId()).orElse(null);
+                return keyIdOf(secretId, versions.previousVersionId());
             }
 
             @Override
@@ -177,7 +177,7 @@ public final class RotationSteps {
 
             @Override
             public Long surplusKeyId() {
-                return versions.surplusVersionId().map(v -> secrets.read(secretId, v).apiKeyId()).orElse(null);
+                return keyIdOf(secretId, versions.surplusVersionId());
             }
         });
         String versionId = tokenFor(request.executionId(), secretId);
@@ -202,6 +202,11 @@ public final class RotationSteps {
                     secretId, versionId, versions.currentVersionId(), current.apiKeyId(), keys.staleKeyId(), live,
                     consumers, settings, null, request.executionId(), linked);
         };
+    }
+
+    /** The key id a version of the secret holds; null when there is no such version. */
+    private Long keyIdOf(String secretId, Optional<String> versionId) {
+        return versionId.map(v -> secrets.read(secretId, v).apiKeyId()).orElse(null);
     }
 
     /**

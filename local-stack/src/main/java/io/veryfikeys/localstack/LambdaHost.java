@@ -432,17 +432,21 @@ public final class LambdaHost implements AutoCloseable {
         CredentialsAuthority.Refusal r = check.refusal();
         String who = check.issued() == null ? "unknown" : check.issued().principal();
         refusedAwsCalls.computeIfAbsent(r.name() + " " + who, k -> new AtomicInteger()).incrementAndGet();
+        forbidden(ex, r.queryCode, r.jsonCode, r.message);
+    }
+
+    /** 403 in the protocol of the request: query services (form body) in XML, JSON services by x-amzn-ErrorType. */
+    private static void forbidden(HttpExchange ex, String queryCode, String jsonCode, String message) throws IOException {
         String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
-        boolean query = contentType.startsWith("application/x-www-form-urlencoded");
-        if (query) {
+        if (contentType.startsWith("application/x-www-form-urlencoded")) {
             ex.getResponseHeaders().set("Content-Type", "text/xml");
-            send(ex, 403, ("<ErrorResponse><Error><Type>Sender</Type><Code>" + r.queryCode + "</Code><Message>" + r.message
+            send(ex, 403, ("<ErrorResponse><Error><Type>Sender</Type><Code>" + queryCode + "</Code><Message>" + message
                     + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>")
                     .getBytes(StandardCharsets.UTF_8));
         } else {
             ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            ex.getResponseHeaders().set("x-amzn-ErrorType", r.jsonCode);
-            send(ex, 403, ("{\"__type\":\"" + r.jsonCode + "\",\"message\":\"" + r.message + "\"}")
+            ex.getResponseHeaders().set("x-amzn-ErrorType", jsonCode);
+            send(ex, 403, ("{\"__type\":\"" + jsonCode + "\",\"message\":\"" + message + "\"}")
                     .getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -482,18 +486,7 @@ public final class LambdaHost implements AutoCloseable {
                 + " because no identity-based policy allows the " + action + " action";
         refusedAwsCalls.computeIfAbsent("ACCESS_DENIED " + check.issued().principal() + " " + action,
                 k -> new AtomicInteger()).incrementAndGet();
-        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
-        if (contentType.startsWith("application/x-www-form-urlencoded")) {
-            ex.getResponseHeaders().set("Content-Type", "text/xml");
-            send(ex, 403, ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>" + message
-                    + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>")
-                    .getBytes(StandardCharsets.UTF_8));
-        } else {
-            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            ex.getResponseHeaders().set("x-amzn-ErrorType", "AccessDeniedException");
-            send(ex, 403, ("{\"__type\":\"AccessDeniedException\",\"message\":\"" + message + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
+        forbidden(ex, "AccessDenied", "AccessDeniedException", message);
         return true;
     }
 
@@ -533,12 +526,9 @@ public final class LambdaHost implements AutoCloseable {
         String name = functionName(raw);
         String qualifier = qualifier(raw, ex.getRequestURI().getRawQuery());
         FunctionConfig cfg = functions.get(name);
-        boolean published = qualifier != null && (qualifier.equals("live") || qualifier.equals("1"));
-        if (cfg == null || !(qualifier == null || qualifier.equals("$LATEST") || published)) {
-            ex.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            send(ex, 404, json.writeValueAsBytes(json.createObjectNode().put("Type", "User")
-                    .put("Message", "Function not found: " + functionArn(name + (qualifier == null ? "" : ":" + qualifier)))));
+        boolean published = qualifier.equals("live") || qualifier.equals("1");
+        if (cfg == null || !(qualifier.equals("$LATEST") || published)) {
+            functionNotFound(ex, functionArn(name + ":" + qualifier));
             return;
         }
         ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -576,14 +566,19 @@ public final class LambdaHost implements AutoCloseable {
         return c.put("State", state);
     }
 
+    /** Lambda's 404 for a function (or qualifier) it does not have. */
+    private void functionNotFound(HttpExchange ex, String what) throws IOException {
+        ex.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        send(ex, 404, json.writeValueAsBytes(json.createObjectNode().put("Type", "User")
+                .put("Message", "Function not found: " + what)));
+    }
+
     private void invoke(HttpExchange ex, String rawName, byte[] body) throws IOException {
         String name = functionName(rawName);
         FunctionConfig cfg = functions.get(name);
         if (cfg == null) {
-            ObjectNode err = json.createObjectNode().put("Type", "User")
-                    .put("Message", "Function not found: " + rawName);
-            ex.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
-            send(ex, 404, json.writeValueAsBytes(err));
+            functionNotFound(ex, rawName);
             return;
         }
         invocations.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
