@@ -640,7 +640,7 @@ public final class Benchmark {
                 .split(java.io.File.pathSeparator)).map(Path::of).filter(p -> p.getFileName().toString().startsWith("apache5-client-")).toList());
         int rc = javac.run(null, null, null, "--release", "21", "-nowarn", "-cp",
                 classpath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)),
-                "-d", out.toString(), module.resolve("src/defaults/java/io/veryfikeys/support/AwsClients.java").toString());
+                "-d", out.toString(), module.resolve("src/defaults/java/io/veryfikeys/aws/AwsClients.java").toString());
         if (rc != 0) {
             throw new IllegalStateException("compiling the SDK-defaults variant failed");
         }

@@ -20,11 +20,12 @@ import java.util.concurrent.Future;
  *
  * <p>Over {@link UrlConnections}, one virtual thread per consumer.
  */
-public final class ConsumerHealth {
+public final class ConsumerHealth implements ConsumerChecks {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
+    @Override
     public List<ConsumerReport> check(List<Consumer> consumers) {
         try (ExecutorService perConsumer = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<ConsumerReport>> pending = consumers.stream()

@@ -2,7 +2,7 @@ package io.veryfikeys.consumers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.Json;
-import io.veryfikeys.support.SsmParameters;
+import io.veryfikeys.support.Parameters;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -24,9 +24,9 @@ public final class ConsumerRegistry {
     static final int MAX_CONSUMERS = 50;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private final Supplier<SsmParameters> ssm;
+    private final Supplier<? extends Parameters> ssm;
 
-    public ConsumerRegistry(Supplier<SsmParameters> ssm) {
+    public ConsumerRegistry(Supplier<? extends Parameters> ssm) {
         this.ssm = ssm;
     }
 

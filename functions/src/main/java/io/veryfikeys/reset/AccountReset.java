@@ -2,13 +2,14 @@ package io.veryfikeys.reset;
 
 import io.veryfikeys.rotation.RunningRotations;
 import io.veryfikeys.secrets.AccountSecret;
-import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.secrets.SecretStore;
 import io.veryfikeys.secrets.SecretVersions;
 import io.veryfikeys.support.AwsCallTimeouts;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.support.InvocationDeadline;
+import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.support.Log;
-import io.veryfikeys.support.Notifications;
+import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.veryfi.ApiKey;
 import io.veryfikeys.veryfi.KeyNotFoundException;
@@ -16,7 +17,7 @@ import io.veryfikeys.veryfi.MalformedResponseException;
 import io.veryfikeys.veryfi.VeryfiAuthException;
 import io.veryfikeys.veryfi.VeryfiException;
 import io.veryfikeys.veryfi.VeryfiForbiddenException;
-import io.veryfikeys.veryfi.VeryfiKeysClient;
+import io.veryfikeys.veryfi.VeryfiKeys;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,18 +42,18 @@ public final class AccountReset {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{8,64}");
     private static final int MAX_REASON = 500;
 
-    private final AccountSecrets secrets;
-    private final VeryfiKeysClient veryfi;
+    private final SecretStore secrets;
+    private final VeryfiKeys veryfi;
     private final RunningRotations running;
-    private final Notifications notifications;
+    private final Notifier notifications;
     private final String rotationStateMachineArn;
     private final ResetSettings settings;
     private final Duration storeRetryBase;
     private final int storeAttempts;
     private final Clock clock;
 
-    public AccountReset(AccountSecrets secrets, VeryfiKeysClient veryfi, RunningRotations running,
-                        Notifications notifications, String rotationStateMachineArn, ResetSettings settings,
+    public AccountReset(SecretStore secrets, VeryfiKeys veryfi, RunningRotations running,
+                        Notifier notifications, String rotationStateMachineArn, ResetSettings settings,
                         Duration storeRetryBase, int storeAttempts, Clock clock) {
         this.secrets = secrets;
         this.veryfi = veryfi;
@@ -183,13 +184,13 @@ public final class AccountReset {
     }
 
     private void stopRotations(String secretId, String reason, List<String> stopped) {
-        for (var execution : running.of(rotationStateMachineArn, secretId)) {
-            if (stopped.contains(execution.executionArn())) {
+        for (String execution : running.of(rotationStateMachineArn, secretId)) {
+            if (stopped.contains(execution)) {
                 continue;
             }
-            running.stop(execution.executionArn(), "Incident reset of " + secretId + ": " + reason);
-            stopped.add(execution.executionArn());
-            LOG.info("reset.rotation_stopped", "executionArn", execution.executionArn());
+            running.stop(execution, "Incident reset of " + secretId + ": " + reason);
+            stopped.add(execution);
+            LOG.info("reset.rotation_stopped", "executionArn", execution);
         }
     }
 
@@ -291,18 +292,11 @@ public final class AccountReset {
         }
         notifications.alert("Veryfi keys RESET: " + secretId, "RESET", alert);
 
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("secretId", secretId);
-        event.put("keyId", keep.id());
-        event.put("previousKeyId", current.apiKeyId());
-        event.put("versionId", versionId);
-        event.put("reason", "reset");
-        event.put("time", clock.instant().toString());
+        KeyRotated event = new KeyRotated(secretId, keep.id(), current.apiKeyId(), versionId, "reset",
+                clock.instant().toString());
         notifications.keyRotated(event);
         for (String copy : linkedUpdated) {
-            Map<String, Object> copyEvent = new LinkedHashMap<>(event);
-            copyEvent.put("secretId", copy);
-            notifications.keyRotated(copyEvent);
+            notifications.keyRotated(event.forSecret(copy));
         }
         LOG.info("reset.done", "keyId", keep.id(), "deleted", deleted.size(), "stopped", stopped.size());
         return result(secretId, keep.id(), versionId, deleted, pending, spareKeyId, stopped, false);
@@ -398,7 +392,7 @@ public final class AccountReset {
                             + e.status() + ") but its answer could not be read, so the new keys are unknown and every"
                             + " previous key is already invalid: every consumer is locked out. Reset the account again"
                             + " from the Veryfi portal and store the new key in the secret by hand.",
-                            Notifications.ADVICE_RESET_ACCOUNT);
+                            Notifier.ADVICE_RESET_ACCOUNT);
                     throw new ResetFailedException("Veryfi reset " + secretId + " but its answer could not be read: "
                             + e.getMessage(), e);
                 }
@@ -423,7 +417,7 @@ public final class AccountReset {
         }
         alertFailure(secretId, "RESET_FAILED", "Veryfi rejects every key stored in " + secretId
                 + ": reset the account from the Veryfi portal and store the new key in the secret by hand.",
-                Notifications.ADVICE_RESET_ACCOUNT);
+                Notifier.ADVICE_RESET_ACCOUNT);
         throw new ResetFailedException("Veryfi rejects every stored key of " + secretId, last);
     }
 
@@ -499,7 +493,7 @@ public final class AccountReset {
         alert.put("summary", "URGENT: the keys of " + secretId + " were reset at Veryfi but the new key could not be"
                 + " stored in Secrets Manager after " + attempts + " attempts. Every consumer is locked out."
                 + " Reset the account again from the Veryfi portal and store the new key in the secret by hand.");
-        alert.put("advice", Notifications.ADVICE_RESET_ACCOUNT);
+        alert.put("advice", Notifier.ADVICE_RESET_ACCOUNT);
         alert.put("reason", reason);
         alert.put("invokedBy", invokedBy);
         alert.put("error", last.getClass().getName());
@@ -577,7 +571,7 @@ public final class AccountReset {
     }
 
     /**
-     * {@code advice} is {@link Notifications#ADVICE_RESET_ACCOUNT} when the alert tells the responder to
+     * {@code advice} is {@link Notifier#ADVICE_RESET_ACCOUNT} when the alert tells the responder to
      * reset by hand: only when no stored key works, since a reset kills the key in AWSCURRENT.
      */
     private void alertFailure(String secretId, String result, String summary, String advice) {

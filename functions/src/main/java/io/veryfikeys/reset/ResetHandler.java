@@ -1,14 +1,13 @@
 package io.veryfikeys.reset;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.veryfikeys.rotation.RunningRotations;
+import io.veryfikeys.rotation.StepFunctionsRotations;
 import io.veryfikeys.secrets.AccountSecrets;
-import io.veryfikeys.support.AwsClients;
+import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.support.Notifications;
-import io.veryfikeys.support.Priming;
-import io.veryfikeys.support.StepHandler;
+import io.veryfikeys.aws.SnsNotifier;
+import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
 
 import java.time.Clock;
@@ -23,21 +22,16 @@ public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Ob
     private static final AccountReset RESET = new AccountReset(
             new AccountSecrets(AwsClients::secretsManager),
             VeryfiKeysClient.create(),
-            new RunningRotations(AwsClients::sfn),
-            Notifications.fromEnvironment(),
+            new StepFunctionsRotations(AwsClients::sfn),
+            SnsNotifier.fromEnvironment(),
             Env.require("ROTATION_STATE_MACHINE_ARN"),
             new ResetSettings(AwsClients::ssmParameters, Env.get("RESET_SETTINGS_PARAMETER", null)),
             Duration.ofMillis(Long.parseLong(Env.get("STORE_RETRY_BASE_MILLIS", "500"))),
             Integer.parseInt(Env.get("STORE_ATTEMPTS", "8")),
             Clock.systemUTC());
 
-    static {
-        // SnapStart: runs once before the snapshot, never per invocation (see Priming).
-        Priming.register(ResetHandler.class, ResetPriming::prime);
-    }
-
     public ResetHandler() {
-        super(ResetRequest.class, true); // a person types it: a misspelt field is refused, not ignored
+        super(ResetRequest.class, true, ResetPriming::prime); // a person types it: a misspelt field is refused
     }
 
     @Override

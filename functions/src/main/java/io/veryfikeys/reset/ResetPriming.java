@@ -1,7 +1,7 @@
 package io.veryfikeys.reset;
 
-import io.veryfikeys.support.AwsClients;
-import io.veryfikeys.support.Priming;
+import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.lambda.Priming;
 
 import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
 import static io.veryfikeys.rotation.HandlerPriming.SECRET;

@@ -3,7 +3,7 @@ package io.veryfikeys.reset;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
-import io.veryfikeys.support.SsmParameters;
+import io.veryfikeys.support.Parameters;
 
 import java.util.function.Supplier;
 
@@ -27,10 +27,10 @@ public final class ResetSettings {
         }
     }
 
-    private final Supplier<SsmParameters> ssm;
+    private final Supplier<? extends Parameters> ssm;
     private final String parameterName;
 
-    public ResetSettings(Supplier<SsmParameters> ssm, String parameterName) {
+    public ResetSettings(Supplier<? extends Parameters> ssm, String parameterName) {
         this.ssm = ssm;
         this.parameterName = parameterName;
     }

@@ -1,7 +1,7 @@
 package io.veryfikeys.rotation;
 
-import io.veryfikeys.support.AwsClients;
-import io.veryfikeys.support.Priming;
+import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.lambda.Priming;
 import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SameAccountSecrets;
 import io.veryfikeys.support.Log;
-import io.veryfikeys.support.AwsClients;
+import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.SecretIds;
-import io.veryfikeys.support.Priming;
-import io.veryfikeys.support.StepHandler;
+import io.veryfikeys.lambda.StepHandler;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,13 +34,8 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
     private static final Set<String> SETTINGS = Set.of("pollIntervalSeconds", "requiredHealthyPolls",
             "pollTimeoutSeconds", "gracePeriodSeconds");
 
-    static {
-        // SnapStart: runs once before the snapshot, never per invocation (see Priming).
-        Priming.register(ListAccountsHandler.class, HandlerPriming::listAccounts);
-    }
-
     public ListAccountsHandler() {
-        super(JsonNode.class);
+        super(JsonNode.class, false, HandlerPriming::listAccounts);
     }
 
     @Override

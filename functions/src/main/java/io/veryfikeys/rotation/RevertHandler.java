@@ -2,26 +2,20 @@ package io.veryfikeys.rotation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.support.Priming;
-import io.veryfikeys.support.StepHandler;
+import io.veryfikeys.lambda.StepHandler;
 
 /**
  * Lambda entry point of the two undo steps: {@code demote} puts the old key back as AWSCURRENT,
  * {@code discard} deletes a new key that must not stay (see {@link RotationSteps}).
  */
 public final class RevertHandler extends StepHandler<RevertHandler.Request, Object> {
-    private static final RotationSteps STEPS = RotationSteps.fromEnvironment();
-
-    static {
-        // SnapStart: runs once before the snapshot, never per invocation (see Priming).
-        Priming.register(RevertHandler.class, HandlerPriming::revert);
-    }
+    private final RotationSteps steps = DeployedRotation.steps();
 
     public record Request(String phase, RotationState state) {
     }
 
     public RevertHandler() {
-        super(Request.class);
+        super(Request.class, false, HandlerPriming::revert);
     }
 
     @Override
@@ -30,10 +24,10 @@ public final class RevertHandler extends StepHandler<RevertHandler.Request, Obje
             throw new InvalidInputException("state is required");
         }
         if ("demote".equals(input.phase())) {
-            return STEPS.demoteNewKey(input.state());
+            return steps.demoteNewKey(input.state());
         }
         if ("discard".equals(input.phase())) {
-            return STEPS.discardNewKey(input.state());
+            return steps.discardNewKey(input.state());
         }
         throw new InvalidInputException("phase must be \"demote\" or \"discard\"");
     }

@@ -3,7 +3,7 @@ package io.veryfikeys.rotation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
-import io.veryfikeys.support.Notifications;
+import io.veryfikeys.notifications.Notifier;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -16,10 +16,10 @@ import java.util.Map;
 public final class RotationReport {
     private static final Log LOG = Log.get(RotationReport.class);
 
-    private final Notifications notifications;
+    private final Notifier notifications;
     private final Clock clock;
 
-    public RotationReport(Notifications notifications, Clock clock) {
+    public RotationReport(Notifier notifications, Clock clock) {
         this.notifications = notifications;
         this.clock = clock;
     }
@@ -51,7 +51,7 @@ public final class RotationReport {
             message.put("reason", state.plan().reason());
             if (state.plan().action() == PlanAction.BLOCKED && state.plan().reason() != null
                     && state.plan().reason().startsWith(RotationSteps.DEAD_CURRENT_KEY)) {
-                message.put("advice", Notifications.ADVICE_RESET_ACCOUNT);
+                message.put("advice", Notifier.ADVICE_RESET_ACCOUNT);
             }
             message.put("oldKeyId", state.plan().currentKeyId());
         }

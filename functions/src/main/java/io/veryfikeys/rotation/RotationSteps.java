@@ -1,19 +1,23 @@
 package io.veryfikeys.rotation;
 
 import io.veryfikeys.consumers.Consumer;
-import io.veryfikeys.consumers.ConsumerHealth;
+import io.veryfikeys.consumers.ConsumerChecks;
 import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.consumers.ConsumerReport;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.secrets.SecretStore;
 import io.veryfikeys.secrets.SameAccountSecrets;
 import io.veryfikeys.secrets.SecretVersions;
-import io.veryfikeys.support.AwsClients;
+import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.Log;
-import io.veryfikeys.support.Notifications;
+import io.veryfikeys.aws.SnsNotifier;
+import io.veryfikeys.consumers.ConsumerHealth;
+import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.veryfi.ApiKey;
 import io.veryfikeys.veryfi.KeyLimitReachedException;
@@ -22,6 +26,7 @@ import io.veryfikeys.veryfi.MalformedResponseException;
 import io.veryfikeys.veryfi.VeryfiAnswerLostException;
 import io.veryfikeys.veryfi.VeryfiAuthException;
 import io.veryfikeys.veryfi.VeryfiForbiddenException;
+import io.veryfikeys.veryfi.VeryfiKeys;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
 import io.veryfikeys.veryfi.VeryfiUnavailableException;
 
@@ -49,18 +54,18 @@ public final class RotationSteps {
     static final List<String> INPUT_FIELDS = List.of("secretId", "pollIntervalSeconds", "requiredHealthyPolls",
             "pollTimeoutSeconds", "gracePeriodSeconds");
 
-    private final AccountSecrets secrets;
-    private final VeryfiKeysClient veryfi;
+    private final SecretStore secrets;
+    private final VeryfiKeys veryfi;
     private final ConsumerRegistry registry;
-    private final ConsumerHealth health;
+    private final ConsumerChecks health;
     private final RunningRotations running;
-    private final Notifications notifications;
+    private final Notifier notifications;
     private final Clock clock;
     private final Duration verifyRetryDelay;
     private final ExecutionRecord record;
 
-    public RotationSteps(AccountSecrets secrets, VeryfiKeysClient veryfi, ConsumerRegistry registry,
-                         ConsumerHealth health, RunningRotations running, Notifications notifications,
+    public RotationSteps(SecretStore secrets, VeryfiKeys veryfi, ConsumerRegistry registry,
+                         ConsumerChecks health, RunningRotations running, Notifier notifications,
                          Clock clock, Duration verifyRetryDelay, ExecutionRecord record) {
         this.secrets = secrets;
         this.veryfi = veryfi;
@@ -71,20 +76,6 @@ public final class RotationSteps {
         this.clock = clock;
         this.verifyRetryDelay = verifyRetryDelay;
         this.record = record;
-    }
-
-    /** Everything from the function's environment; SDK clients are built on first use only. */
-    public static RotationSteps fromEnvironment() {
-        return new RotationSteps(
-                new AccountSecrets(AwsClients::secretsManager),
-                VeryfiKeysClient.create(),
-                new ConsumerRegistry(AwsClients::ssmParameters),
-                new ConsumerHealth(),
-                new RunningRotations(AwsClients::sfn),
-                Notifications.fromEnvironment(),
-                Clock.systemUTC(),
-                Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))),
-                new ExecutionRecord(AwsClients::sfn, Env.get("ROTATION_STATE_MACHINE_ARN", null)));
     }
 
     // ---------------------------------------------------------------- Plan (reads only)
@@ -465,14 +456,8 @@ public final class RotationSteps {
     }
 
     private void publishKeyRotated(String secretId, long keyId, long previousKeyId, String versionId, String reason) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("secretId", secretId);
-        event.put("keyId", keyId);
-        event.put("previousKeyId", previousKeyId);
-        event.put("versionId", versionId);
-        event.put("reason", reason);
-        event.put("time", clock.instant().toString());
-        notifications.keyRotated(event);
+        notifications.keyRotated(new KeyRotated(secretId, keyId, previousKeyId, versionId, reason,
+                clock.instant().toString()));
     }
 
     // ---------------------------------------------------------------- Poll consumers

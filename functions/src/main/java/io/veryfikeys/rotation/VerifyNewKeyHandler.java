@@ -1,25 +1,10 @@
 package io.veryfikeys.rotation;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import io.veryfikeys.support.Priming;
-import io.veryfikeys.support.StepHandler;
-
 import java.util.Map;
+
 /** Lambda entry point of the rotation's VerifyNewKey state; the protocol lives in {@link RotationSteps#verifyNewKey}. */
-public final class VerifyNewKeyHandler extends StepHandler<RotationState, Map<String, Object>> {
-    private static final RotationSteps STEPS = RotationSteps.fromEnvironment();
-
-    static {
-        // SnapStart: runs once before the snapshot, never per invocation (see Priming).
-        Priming.register(VerifyNewKeyHandler.class, HandlerPriming::verifyNewKey);
-    }
-
+public final class VerifyNewKeyHandler extends RotationStateHandler<Map<String, Object>> {
     public VerifyNewKeyHandler() {
-        super(RotationState.class);
-    }
-
-    @Override
-    protected Map<String, Object> handle(RotationState input, Context context) {
-        return STEPS.verifyNewKey(input);
+        super(RotationSteps::verifyNewKey, HandlerPriming::verifyNewKey);
     }
 }

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * ClientRequestToken) so that repeating it is harmless, and every move of a staging label
  * names the version it moves from, so a stale caller cannot move a label it does not hold.
  */
-public final class AccountSecrets {
+public final class AccountSecrets implements SecretStore {
     private final Supplier<SecretsManagerClient> clients;
 
     /** Takes a supplier so that a step which never touches Secrets Manager never builds its client. */
@@ -28,25 +28,28 @@ public final class AccountSecrets {
         this.clients = clients;
     }
 
+    @Override
     public SecretVersions versions(String secretId) {
         DescribeSecretResponse description = notFoundAsTyped(secretId,
                 () -> clients.get().describeSecret(b -> b.secretId(secretId)));
         return SecretVersions.of(secretId, description.versionIdsToStages());
     }
 
+    @Override
     public AccountSecret read(String secretId, String versionId) {
         String secretString = notFoundAsTyped(secretId,
                 () -> clients.get().getSecretValue(b -> b.secretId(secretId).versionId(versionId)).secretString());
         return AccountSecret.parse(secretId, secretString);
     }
 
+    @Override
     public AccountSecret readCurrent(String secretId) {
         String secretString = notFoundAsTyped(secretId,
                 () -> clients.get().getSecretValue(b -> b.secretId(secretId).versionStage(SecretVersions.CURRENT)).secretString());
         return AccountSecret.parse(secretId, secretString);
     }
 
-    /** Whether a version with this id exists, labelled or not: how a repeated request finds its own work. */
+    @Override
     public boolean hasVersion(String secretId, String versionId) {
         return notFoundAsTyped(secretId, () -> clients.get().listSecretVersionIdsPaginator(b -> b.secretId(secretId)
                         .includeDeprecated(true)).stream()
@@ -54,43 +57,40 @@ public final class AccountSecrets {
                 .anyMatch(version -> version.versionId().equals(versionId)));
     }
 
-    /** Stores a new version under {@code versionId} with the AWSPENDING label (moved from any other version). */
+    @Override
     public void putPending(String secretId, String versionId, AccountSecret secret) {
         put(secretId, versionId, secret, SecretVersions.PENDING);
     }
 
-    /** Stores a new version under {@code versionId} as AWSCURRENT; the old one becomes AWSPREVIOUS. */
+    @Override
     public void putCurrent(String secretId, String versionId, AccountSecret secret) {
         put(secretId, versionId, secret, SecretVersions.CURRENT);
     }
 
-    /**
-     * Stores a surplus key that an incident reset could not delete under the VERYFI_SURPLUS label
-     * (moved from any other version): the key is then held by a version, and the next rotation's
-     * plan recognises it as the system's own and removes it instead of blocking on it.
-     */
+    @Override
     public void putSurplus(String secretId, String versionId, AccountSecret secret) {
         put(secretId, versionId, secret, SecretVersions.SURPLUS);
     }
 
-    /** Moves AWSCURRENT from {@code fromVersionId} to {@code toVersionId}; Secrets Manager labels the old one AWSPREVIOUS. */
+    @Override
     public void moveCurrent(String secretId, String fromVersionId, String toVersionId) {
         notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
                 .versionStage(SecretVersions.CURRENT).removeFromVersionId(fromVersionId).moveToVersionId(toVersionId)));
     }
 
-    /** Attaches {@code label} (one that no other version carries) to {@code versionId}. */
+    @Override
     public void addLabel(String secretId, String label, String versionId) {
         notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
                 .versionStage(label).moveToVersionId(versionId)));
     }
 
+    @Override
     public void removeLabel(String secretId, String label, String versionId) {
         notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
                 .versionStage(label).removeFromVersionId(versionId)));
     }
 
-    /** Names of the secrets whose name starts with {@code prefix} and that carry tag {@code tagKey}={@code tagValue}. */
+    @Override
     public List<String> listTagged(String prefix, String tagKey, String tagValue) {
         List<String> names = new ArrayList<>();
         ListSecretsRequest request = ListSecretsRequest.builder()
@@ -119,6 +119,7 @@ public final class AccountSecrets {
      * Errors and is named in {@link SameAccountSecrets.Scan#unreadable()}. Secrets Manager's name
      * filter is a prefix match that ignores case, so the prefix is checked again here.
      */
+    @Override
     public SameAccountSecrets.Scan sameAccountScan(String prefix) {
         // The names first (ListSecrets, 100 a page), then the values 20 at a time by name: a
         // filtered BatchGetSecretValue would do both in one, but each of its pages makes the
@@ -169,10 +170,7 @@ public final class AccountSecrets {
         }
     }
 
-    /**
-     * Names of the secrets under {@code prefix} that do not carry {@code tagKey}={@code tagValue}:
-     * removing the tag silently takes a secret out of the scheduled rotation, so the fleet lists them.
-     */
+    @Override
     public List<String> listUntagged(String prefix, String tagKey, String tagValue) {
         List<String> names = new ArrayList<>();
         ListSecretsRequest request = ListSecretsRequest.builder()

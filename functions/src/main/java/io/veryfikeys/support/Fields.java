@@ -29,7 +29,7 @@ public final class Fields {
         });
     }
 
-    static String unknown(String name, List<String> accepted) {
+    public static String unknown(String name, List<String> accepted) {
         String field = name != null && NAME.matcher(name).matches() ? "\"" + name + "\"" : "a field";
         return "unknown field " + field + "; accepted: " + String.join(", ", accepted);
     }

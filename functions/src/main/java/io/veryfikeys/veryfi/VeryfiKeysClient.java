@@ -1,7 +1,7 @@
 package io.veryfikeys.veryfi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.support.InvocationDeadline;
+import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.SecretValue;
@@ -51,7 +51,7 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Build one instance per JVM ({@link #create()}) and share it: it is thread-safe.
  */
-public final class VeryfiKeysClient {
+public final class VeryfiKeysClient implements VeryfiKeys {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** Less than this left in the invocation: a call is not sent at all. */
@@ -164,21 +164,22 @@ public final class VeryfiKeysClient {
         return requestTimeout;
     }
 
-    /** The ids of the account's live keys. Also the low-risk call used to verify a new key. */
+    @Override
     public List<Long> listKeyIds(VeryfiAccount account, SecretValue authKey) {
         return execute(Operation.LIST, account, authKey, null, (reply, trace) -> parseKeyIds(reply.body(), trace));
     }
 
+    @Override
     public ApiKey createKey(VeryfiAccount account, SecretValue authKey) {
         return execute(Operation.CREATE, account, authKey, null, (reply, trace) -> parseCreatedKey(reply.body(), trace));
     }
 
-    /** @throws KeyNotFoundException on 404: the key is already gone. */
+    @Override
     public void deleteKey(VeryfiAccount account, SecretValue authKey, long keyId) {
         execute(Operation.DELETE, account, authKey, keyId, (reply, trace) -> null);
     }
 
-    /** Regenerates every key; all previous keys stop working at once. */
+    @Override
     public List<ApiKey> resetKeys(VeryfiAccount account, SecretValue authKey) {
         return execute(Operation.RESET, account, authKey, null, (reply, trace) -> parseResetKeys(reply.body(), trace));
     }

@@ -70,21 +70,21 @@ class VeryfiKeysClientTest {
 
     @Test
     void aCallIsNotSentWhenTheInvocationHasNoTimeLeftForIt() {
-        io.veryfikeys.support.InvocationDeadline.begin(io.veryfikeys.support.InvocationDeadlineTest.remaining(30_500));
+        io.veryfikeys.lambda.InvocationDeadline.begin(io.veryfikeys.lambda.InvocationDeadlineTest.remaining(30_500));
         try {
             VeryfiUnavailableException e = catchThrowableOfType(VeryfiUnavailableException.class,
                     () -> client().createKey(ACCOUNT, AUTH));
             assertThat(e.getMessage()).contains("not sent, no time left in this invocation");
             assertThat(transport.requests).isEmpty();
         } finally {
-            io.veryfikeys.support.InvocationDeadline.end();
+            io.veryfikeys.lambda.InvocationDeadline.end();
         }
     }
 
     @Test
     void retriesStopAtTheInvocationsDeadlineRatherThanTheirOwnBudget() {
         // 35 s left: 5 s for retries before the 30 s reserve, far less than the policy's 40 s
-        io.veryfikeys.support.InvocationDeadline.begin(io.veryfikeys.support.InvocationDeadlineTest.remaining(35_000));
+        io.veryfikeys.lambda.InvocationDeadline.begin(io.veryfikeys.lambda.InvocationDeadlineTest.remaining(35_000));
         try {
             for (int i = 0; i < 20; i++) {
                 transport.reply(503, "{\"status\":\"fail\"}");
@@ -94,7 +94,7 @@ class VeryfiKeysClientTest {
             assertThat(waited).isLessThanOrEqualTo(Duration.ofSeconds(5));
             assertThat(transport.requests.size()).isLessThan(RetryPolicy.DEFAULT.maxAttempts() + 1);
         } finally {
-            io.veryfikeys.support.InvocationDeadline.end();
+            io.veryfikeys.lambda.InvocationDeadline.end();
         }
     }
 

@@ -71,7 +71,7 @@ public final class ColdStartProbe {
                     .getDeclaredConstructor().newInstance();
             t1 = System.nanoTime();
             if (prime) {
-                Class.forName("io.veryfikeys.support.Priming").getMethod("primeNow").invoke(null);
+                Class.forName("io.veryfikeys.lambda.Priming").getMethod("primeNow").invoke(null);
             }
             t2 = System.nanoTime();
             invokeLogFrom = logged.size();

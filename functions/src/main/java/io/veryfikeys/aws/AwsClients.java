@@ -1,4 +1,10 @@
-package io.veryfikeys.support;
+package io.veryfikeys.aws;
+
+import io.veryfikeys.support.AwsCallTimeouts;
+
+import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.lambda.InvocationDeadline;
+import io.veryfikeys.support.Log;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -21,7 +27,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
-import java.time.Duration;
 
 /**
  * The AWS SDK clients, built once per JVM (per Lambda execution environment) with an explicit

@@ -1,4 +1,8 @@
-package io.veryfikeys.support;
+package io.veryfikeys.aws;
+
+import io.veryfikeys.support.AwsCallFailedException;
+import io.veryfikeys.support.AwsUnavailableException;
+import io.veryfikeys.support.Log;
 
 import io.veryfikeys.localstack.LocalAwsStack;
 import io.veryfikeys.localstack.LocalAwsStackExtension;

@@ -1,4 +1,4 @@
-package io.veryfikeys.support;
+package io.veryfikeys.aws;
 
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;

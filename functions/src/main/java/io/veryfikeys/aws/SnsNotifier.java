@@ -1,4 +1,9 @@
-package io.veryfikeys.support;
+package io.veryfikeys.aws;
+
+import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.Notifier;
+import io.veryfikeys.support.Env;
+import io.veryfikeys.support.Json;
 
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -7,42 +12,35 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The two SNS topics: alerts (reports for people) and key-rotated events (for consumers that
- * refetch on push). Messages are built from ids and plain facts; nothing here ever sees a
- * {@link SecretValue}.
+ * The {@link Notifier} as deployed: the two SNS topics, alerts (reports for people) and
+ * key-rotated events (for consumers that refetch on push).
  */
-public final class Notifications {
+public final class SnsNotifier implements Notifier {
     private final Supplier<SnsClient> sns;
     private final String alertsTopicArn;
     private final String keyRotatedTopicArn;
 
-    public Notifications(Supplier<SnsClient> sns, String alertsTopicArn, String keyRotatedTopicArn) {
+    public SnsNotifier(Supplier<SnsClient> sns, String alertsTopicArn, String keyRotatedTopicArn) {
         this.sns = sns;
         this.alertsTopicArn = alertsTopicArn;
         this.keyRotatedTopicArn = keyRotatedTopicArn;
     }
 
-    public static Notifications fromEnvironment() {
-        return new Notifications(AwsClients::sns, Env.require("ALERTS_TOPIC_ARN"), Env.require("KEY_ROTATED_TOPIC_ARN"));
+    public static SnsNotifier fromEnvironment() {
+        return new SnsNotifier(AwsClients::sns, Env.require("ALERTS_TOPIC_ARN"), Env.require("KEY_ROTATED_TOPIC_ARN"));
     }
 
-    /**
-     * The {@code advice} member of an alert that tells the responder to reset the account by hand.
-     * Set only where no stored key works: a reset kills the key in AWSCURRENT, so this advice on a
-     * live key would lock its consumers out (the safety suite checks every alert for it).
-     */
-    public static final String ADVICE_RESET_ACCOUNT = "RESET_ACCOUNT";
-
-    /** An alert or report: {@code result} is also a message attribute, so subscriptions can filter on it. */
+    @Override
     public String alert(String subject, String result, Map<String, Object> message) {
         return publish(alertsTopicArn, subject, result, message);
     }
 
-    public String keyRotated(Map<String, Object> event) {
+    @Override
+    public String keyRotated(KeyRotated event) {
         return publish(keyRotatedTopicArn, "Veryfi key rotated", "KEY_ROTATED", event);
     }
 
-    private String publish(String topicArn, String subject, String result, Map<String, Object> message) {
+    private String publish(String topicArn, String subject, String result, Object message) {
         String body;
         try {
             body = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(message);

@@ -1,5 +1,6 @@
-package io.veryfikeys.support;
+package io.veryfikeys.lambda;
 
+import io.veryfikeys.aws.PrimingHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,9 @@ class PrimingTest {
     @Test
     void everyHandlerRegistersAHookThatPrimesWithoutCallingOut() throws Exception {
         for (String handler : HANDLERS) {
-            Class.forName(handler, true, getClass().getClassLoader());
+            // as Lambda does during init: load and construct the handler, which registers its hook
+            Class.forName(handler, true, getClass().getClassLoader()).getDeclaredConstructor().newInstance();
+            Class.forName(handler).getDeclaredConstructor().newInstance(); // a second construction registers nothing more
         }
         assertThat(Priming.registered()).isEqualTo(HANDLERS.size());
 

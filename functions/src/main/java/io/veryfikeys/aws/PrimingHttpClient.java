@@ -1,4 +1,6 @@
-package io.veryfikeys.support;
+package io.veryfikeys.aws;
+
+import io.veryfikeys.lambda.Priming;
 
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
  * pipeline, response unmarshalling included, without a byte on the network. Outside priming it
  * passes every request to the real client.
  */
-final class PrimingHttpClient implements SdkHttpClient {
+public final class PrimingHttpClient implements SdkHttpClient {
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
     private static final AtomicInteger ANSWERED = new AtomicInteger();
 
@@ -86,7 +88,7 @@ final class PrimingHttpClient implements SdkHttpClient {
     }
 
     /** How many requests were answered locally (tests). */
-    static int answered() {
+    public static int answered() {
         return ANSWERED.get();
     }
 

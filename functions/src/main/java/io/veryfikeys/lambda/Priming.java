@@ -1,5 +1,6 @@
-package io.veryfikeys.support;
+package io.veryfikeys.lambda;
 
+import io.veryfikeys.support.Json;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -31,12 +32,19 @@ public final class Priming {
     private static final List<Resource> RESOURCES = new CopyOnWriteArrayList<>();
     private static final List<Runnable> WORK = new CopyOnWriteArrayList<>();
     private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
+    private static final java.util.Set<Class<?>> HANDLERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Priming() {
     }
 
-    /** Registers {@code work} to run before a SnapStart snapshot. Never throws. */
+    /**
+     * Registers {@code work} to run before a SnapStart snapshot, once per handler class however
+     * often it is constructed (Lambda constructs it once, during init, before the snapshot). Never throws.
+     */
     public static void register(Class<?> handler, Runnable work) {
+        if (!HANDLERS.add(handler)) {
+            return;
+        }
         Resource resource = new Resource() {
             @Override
             public void beforeCheckpoint(Context<? extends Resource> context) {
@@ -92,7 +100,7 @@ public final class Priming {
     }
 
     /** True while a priming hook runs on this thread: {@link PrimingHttpClient} then answers instead of AWS. */
-    static boolean active() {
+    public static boolean active() {
         return ACTIVE.get();
     }
 

@@ -1,4 +1,4 @@
-package io.veryfikeys.support;
+package io.veryfikeys.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 

@@ -1,4 +1,7 @@
-package io.veryfikeys.support;
+package io.veryfikeys.aws;
+
+import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.support.Log;
 
 import java.util.function.Supplier;
 

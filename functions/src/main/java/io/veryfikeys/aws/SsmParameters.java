@@ -1,4 +1,13 @@
-package io.veryfikeys.support;
+package io.veryfikeys.aws;
+
+import io.veryfikeys.lambda.InvocationDeadline;
+import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.support.AwsUnavailableException;
+import io.veryfikeys.support.AwsCallFailedException;
+import io.veryfikeys.support.AwsCallTimeouts;
+import io.veryfikeys.support.Json;
+import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Parameters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -37,7 +46,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * system properties, FIPS and dual-stack), retries with jitter on throttling, 5xx and I/O errors,
  * and errors that say which parameter and what AWS answered.
  */
-public final class SsmParameters {
+public final class SsmParameters implements Parameters {
     static final int MAX_ATTEMPTS = 3;
     private static final String TARGET = "AmazonSSM.GetParameter";
     private static final Set<String> THROTTLING = Set.of("ThrottlingException", "Throttling", "TooManyRequestsException",
@@ -65,6 +74,7 @@ public final class SsmParameters {
     }
 
     /** The parameter's value, or empty if it does not exist. */
+    @Override
     public Optional<String> get(String name) {
         // WithDecryption: a registry kept as a SecureString reads as its plaintext (a String ignores it).
         byte[] body = Json.MAPPER.createObjectNode().put("Name", name).put("WithDecryption", true).toString()

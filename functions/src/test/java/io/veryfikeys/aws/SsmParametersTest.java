@@ -1,4 +1,4 @@
-package io.veryfikeys.support;
+package io.veryfikeys.aws;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,10 @@
-package io.veryfikeys.support;
+package io.veryfikeys.lambda;
+
+import io.veryfikeys.support.AwsUnavailableException;
+import io.veryfikeys.support.Fields;
+import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Json;
+import io.veryfikeys.support.Log;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -39,6 +45,15 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
     protected StepHandler(Class<I> inputType, boolean strictFields) {
         this.inputType = inputType;
         this.strictFields = strictFields;
+    }
+
+    /**
+     * {@code priming}: what this function's SnapStart hook runs (see {@link Priming}). Lambda
+     * constructs the handler during init, before the snapshot, so registering here is in time.
+     */
+    protected StepHandler(Class<I> inputType, boolean strictFields, Runnable priming) {
+        this(inputType, strictFields);
+        Priming.register(getClass(), priming);
     }
 
     protected abstract O handle(I input, Context context);

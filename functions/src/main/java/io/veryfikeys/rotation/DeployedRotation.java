@@ -1,0 +1,45 @@
+package io.veryfikeys.rotation;
+
+import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.aws.SnsNotifier;
+import io.veryfikeys.consumers.ConsumerHealth;
+import io.veryfikeys.consumers.ConsumerRegistry;
+import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.support.Env;
+import io.veryfikeys.veryfi.VeryfiKeysClient;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The rotation as deployed: {@link RotationSteps} on Secrets Manager, Veryfi over HTTPS, the
+ * consumers' health endpoints, SSM, SNS and Step Functions, set from the function's environment.
+ * The one place that knows the adapters; the steps know only their ports. SDK clients are built
+ * on first use only.
+ */
+final class DeployedRotation {
+    private DeployedRotation() {
+    }
+
+    /** Built once per sandbox, when Lambda constructs the handler (before a SnapStart snapshot). */
+    private static final class Holder {
+        static final RotationSteps STEPS = build();
+    }
+
+    static RotationSteps steps() {
+        return Holder.STEPS;
+    }
+
+    private static RotationSteps build() {
+        return new RotationSteps(
+                new AccountSecrets(AwsClients::secretsManager),
+                VeryfiKeysClient.create(),
+                new ConsumerRegistry(AwsClients::ssmParameters),
+                new ConsumerHealth(),
+                new StepFunctionsRotations(AwsClients::sfn),
+                SnsNotifier.fromEnvironment(),
+                Clock.systemUTC(),
+                Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))),
+                new StepFunctionsExecutionRecord(AwsClients::sfn, Env.get("ROTATION_STATE_MACHINE_ARN", null)));
+    }
+}

@@ -1,0 +1,25 @@
+package io.veryfikeys.rotation;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.veryfikeys.lambda.StepHandler;
+
+import java.util.function.BiFunction;
+
+/**
+ * The entry point of a rotation state that the state machine hands its whole {@link RotationState}:
+ * one method of {@link RotationSteps}, and that step's SnapStart priming ({@link HandlerPriming}).
+ */
+abstract class RotationStateHandler<O> extends StepHandler<RotationState, O> {
+    private final RotationSteps steps = DeployedRotation.steps();
+    private final BiFunction<RotationSteps, RotationState, O> step;
+
+    RotationStateHandler(BiFunction<RotationSteps, RotationState, O> step, Runnable priming) {
+        super(RotationState.class, false, priming);
+        this.step = step;
+    }
+
+    @Override
+    protected final O handle(RotationState input, Context context) {
+        return step.apply(steps, input);
+    }
+}
