@@ -180,7 +180,7 @@ public final class AccountReset {
     private Optional<String> earlierReset(String secretId, String mine) {
         return secrets.versions(secretId).freshResetMarks(clock.instant()).stream()
                 .filter(other -> other.compareTo(mine) < 0)
-                .min(java.util.Comparator.naturalOrder());
+                .min(Comparator.naturalOrder());
     }
 
     private void stopRotations(String secretId, String reason, List<String> stopped) {
@@ -218,8 +218,8 @@ public final class AccountReset {
             // the responder wanted. Advising a reset from the portal now would kill that key.
             return alreadyReset(secretId, done, started, stopped);
         }
-        keys = keys.stream().sorted(Comparator.comparingLong(ApiKey::id)).toList();
-        ApiKey keep = keys.get(0);
+        ResetDecision.Split split = ResetDecision.split(keys);
+        ApiKey keep = split.keep();
 
         // The one thing that must not fail: nothing else happens before the new key is stored.
         AccountSecret stored = current.withKey(keep.id(), keep.value())
@@ -247,7 +247,7 @@ public final class AccountReset {
         List<Long> deleted = new ArrayList<>();
         List<Long> pending = new ArrayList<>();
         Long spareKeyId = null;
-        for (ApiKey extra : keys.subList(1, keys.size())) {
+        for (ApiKey extra : split.extras()) {
             if (keysToKeep.count() == 2 && spareKeyId == null && storeSpare(secretId, versionId, stored, extra)) {
                 spareKeyId = extra.id();
                 continue;
@@ -263,16 +263,7 @@ public final class AccountReset {
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", "RESET");
-        alert.put("summary", "Every key of " + secretId + " was reset: all previous keys are rejected by Veryfi now."
-                + " The new key is stored as AWSCURRENT" + (linkedUpdated.isEmpty() ? "" : " of " + secretId
-                + " and of its linked secrets " + linkedUpdated) + "; consumers must refetch it."
-                + (linkedNotUpdated.isEmpty() ? "" : " NOT updated, holding a dead key: linked secret(s) "
-                + linkedNotUpdated + "; copy the new version of " + secretId + " into them by hand.")
-                + (unlinked.isEmpty() ? "" : " Also holding this account, not linked, and so holding a dead key now: "
-                + unlinked + "; copy the new key into them by hand, or add them to linkedSecrets of " + secretId + ".")
-                + (pending.isEmpty() ? "" : " Still to do: Veryfi refused to delete surplus key(s) " + pending
-                + ", which stay live, held by the secret's VERYFI_SURPLUS version. Invoke the reset again with the"
-                + " same idempotencyToken to finish, or the next rotation removes them."));
+        alert.put("summary", ResetDecision.summary(secretId, linkedUpdated, linkedNotUpdated, unlinked, pending));
         alert.put("newKeyStored", true);
         alert.put("pendingCleanupKeyIds", pending);
         alert.put("reason", reason);
@@ -374,51 +365,40 @@ public final class AccountReset {
                     throw new ResetFailedException("Veryfi's reset returned no key", null);
                 }
                 return keys;
-            } catch (VeryfiForbiddenException e) {
-                // 403: the key is valid but may not reset; another stored key would be refused alike.
-                alertFailure(secretId, "RESET_FAILED", "Veryfi does not allow this account's key to reset keys (HTTP 403,"
-                        + " not allowed). Nothing changed and the stored keys still work. If the key must still die"
-                        + " (it leaked), reset from the Veryfi portal and store the new key in the secret by hand;"
-                        + " either way, ask Veryfi to grant the key-management permission.");
-                throw new ResetFailedException("Veryfi does not allow the reset of " + secretId + " (HTTP 403)", e);
-            } catch (VeryfiAuthException e) {
-                LOG.warn("reset.key_rejected", "keyId", candidate.apiKeyId());
-                last = e;
             } catch (VeryfiException e) {
-                if (e instanceof MalformedResponseException && e.status() >= 200 && e.status() < 300) {
-                    // Veryfi answered 2xx: the reset happened, every previous key is dead, and the new
-                    // values are in an answer we could not read. Nobody can call Veryfi until someone resets again.
-                    alertFailure(secretId, "LOCKED_OUT", "URGENT: Veryfi accepted the reset of " + secretId + " (HTTP "
-                            + e.status() + ") but its answer could not be read, so the new keys are unknown and every"
-                            + " previous key is already invalid: every consumer is locked out. Reset the account again"
-                            + " from the Veryfi portal and store the new key in the secret by hand.",
-                            Notifier.ADVICE_RESET_ACCOUNT);
-                    throw new ResetFailedException("Veryfi reset " + secretId + " but its answer could not be read: "
-                            + e.getMessage(), e);
+                ResetDecision.Verdict verdict = ResetDecision.onFailure(failureOf(e), e.status(), secretId,
+                        e.getClass().getSimpleName());
+                if (verdict.next() == ResetDecision.Next.TRY_NEXT_KEY) {
+                    LOG.warn("reset.key_rejected", "keyId", candidate.apiKeyId());
+                    last = e;
+                    continue;
                 }
-                Optional<AlreadyResetByAnother> other = resetByAnother(secretId, versions.currentVersionId());
-                if (other.isPresent()) {
-                    throw other.get();
-                }
-                // No answer at all (status 0) is ambiguous: Veryfi may have reset and the new keys
-                // never reached us. Say so rather than promise that nothing changed.
-                alertFailure(secretId, "RESET_FAILED", e.status() == 0
-                        ? "Veryfi did not answer the reset call (" + e.getClass().getSimpleName() + "). The reset MAY"
-                        + " have happened without the new keys reaching us: if consumers now get 401, the stored keys"
-                        + " are dead and the account must be reset from the Veryfi portal; otherwise invoke the reset again."
-                        : "Veryfi refused the reset (" + e.getClass().getSimpleName() + ", status " + e.status()
-                        + "). Nothing changed; invoke the reset again.");
-                throw new ResetFailedException("reset of " + secretId + " failed at Veryfi: " + e.getMessage(), e);
+                failed(secretId, verdict, versions, "reset of " + secretId + " failed at Veryfi: " + e.getMessage(), e);
             }
         }
-        Optional<AlreadyResetByAnother> other = resetByAnother(secretId, versions.currentVersionId());
-        if (other.isPresent()) {
-            throw other.get();
+        failed(secretId, ResetDecision.everyKeyRejected(secretId), versions, "Veryfi rejects every stored key of "
+                + secretId, last);
+        throw new IllegalStateException("unreachable");
+    }
+
+    private static ResetDecision.Failure failureOf(VeryfiException e) {
+        return e instanceof VeryfiForbiddenException ? ResetDecision.Failure.FORBIDDEN
+                : e instanceof VeryfiAuthException ? ResetDecision.Failure.UNAUTHENTICATED
+                : e instanceof MalformedResponseException ? ResetDecision.Failure.UNREADABLE_ANSWER
+                : ResetDecision.Failure.OTHER;
+    }
+
+    /** Alerts and throws, unless the verdict lets another reset's stored key stand for this one. */
+    private void failed(String secretId, ResetDecision.Verdict verdict, SecretVersions versions, String message,
+                        VeryfiException cause) {
+        if (verdict.next() == ResetDecision.Next.FAIL_UNLESS_RESET_BY_ANOTHER) {
+            Optional<AlreadyResetByAnother> other = resetByAnother(secretId, versions.currentVersionId());
+            if (other.isPresent()) {
+                throw other.get();
+            }
         }
-        alertFailure(secretId, "RESET_FAILED", "Veryfi rejects every key stored in " + secretId
-                + ": reset the account from the Veryfi portal and store the new key in the secret by hand.",
-                Notifier.ADVICE_RESET_ACCOUNT);
-        throw new ResetFailedException("Veryfi rejects every stored key of " + secretId, last);
+        alertFailure(secretId, verdict.result(), verdict.summary(), verdict.advice());
+        throw new ResetFailedException(message, cause);
     }
 
     private static boolean storedSince(String at, java.time.Instant started) {

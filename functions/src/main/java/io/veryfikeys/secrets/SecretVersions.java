@@ -25,7 +25,7 @@ public record SecretVersions(String secretId, String currentVersionId, Optional<
     public static final String RESETTING_PREFIX = "VERYFI_RESETTING_";
     public static final java.time.Duration RESET_LEASE = java.time.Duration.ofMinutes(5);
 
-    static SecretVersions of(String secretId, Map<String, ? extends java.util.Collection<String>> stagesByVersion) {
+    public static SecretVersions of(String secretId, Map<String, ? extends java.util.Collection<String>> stagesByVersion) {
         String current = null;
         String pending = null;
         String previous = null;

@@ -1,0 +1,191 @@
+package io.veryfikeys.fakes;
+
+import io.veryfikeys.secrets.AccountSecret;
+import io.veryfikeys.secrets.SameAccountSecrets;
+import io.veryfikeys.secrets.SecretNotFoundException;
+import io.veryfikeys.secrets.SecretStore;
+import io.veryfikeys.secrets.SecretVersions;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Secrets Manager's versions and staging labels in memory, for unit tests of the steps: a label
+ * is on at most one version; storing or moving AWSCURRENT labels the version it leaves
+ * AWSPREVIOUS; a version id is written once (a repeat with the same content is a no-op, as with
+ * ClientRequestToken); removing a label from a version that does not carry it fails. The SDK side
+ * is proved against moto in {@code AccountSecretsContract}.
+ */
+public final class InMemorySecrets implements SecretStore {
+    private final Map<String, Map<String, String>> values = new TreeMap<>();
+    private final Map<String, Map<String, String>> labels = new HashMap<>();
+    private final Map<String, Deque<RuntimeException>> failures = new HashMap<>();
+    private int versionCounter;
+
+    /** A new secret whose first version is AWSCURRENT. */
+    public void create(String secretId, AccountSecret secret) {
+        values.put(secretId, new LinkedHashMap<>());
+        labels.put(secretId, new HashMap<>());
+        putCurrent(secretId, "initial-" + ++versionCounter, secret);
+    }
+
+    /** The next call of {@code operation} (a method name of SecretStore) fails with {@code failure}, changing nothing. */
+    public void failNext(String operation, RuntimeException failure) {
+        failures.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
+    }
+
+    /** Which version carries {@code label}, or null. */
+    public String labelled(String secretId, String label) {
+        return labels.get(secretId).get(label);
+    }
+
+    @Override
+    public SecretVersions versions(String secretId) {
+        fail("versions");
+        Map<String, List<String>> stages = new TreeMap<>();
+        labels(secretId).forEach((label, version) -> stages.computeIfAbsent(version, v -> new ArrayList<>()).add(label));
+        return SecretVersions.of(secretId, stages);
+    }
+
+    @Override
+    public AccountSecret read(String secretId, String versionId) {
+        fail("read");
+        String value = secret(secretId).get(versionId);
+        if (value == null) {
+            throw new SecretNotFoundException("secret " + secretId + " has no version " + versionId);
+        }
+        return AccountSecret.parse(secretId, value);
+    }
+
+    @Override
+    public AccountSecret readCurrent(String secretId) {
+        fail("readCurrent");
+        return read(secretId, labels(secretId).get(SecretVersions.CURRENT));
+    }
+
+    @Override
+    public boolean hasVersion(String secretId, String versionId) {
+        fail("hasVersion");
+        return secret(secretId).containsKey(versionId);
+    }
+
+    @Override
+    public void putPending(String secretId, String versionId, AccountSecret secret) {
+        fail("putPending");
+        put(secretId, versionId, secret, SecretVersions.PENDING);
+    }
+
+    @Override
+    public void putCurrent(String secretId, String versionId, AccountSecret secret) {
+        fail("putCurrent");
+        put(secretId, versionId, secret, SecretVersions.CURRENT);
+    }
+
+    @Override
+    public void putSurplus(String secretId, String versionId, AccountSecret secret) {
+        fail("putSurplus");
+        put(secretId, versionId, secret, SecretVersions.SURPLUS);
+    }
+
+    @Override
+    public void moveCurrent(String secretId, String fromVersionId, String toVersionId) {
+        fail("moveCurrent");
+        if (!fromVersionId.equals(labels(secretId).get(SecretVersions.CURRENT))) {
+            throw new IllegalStateException("AWSCURRENT is not on " + fromVersionId);
+        }
+        label(secretId, SecretVersions.CURRENT, toVersionId);
+    }
+
+    @Override
+    public void addLabel(String secretId, String label, String versionId) {
+        fail("addLabel");
+        label(secretId, label, versionId);
+    }
+
+    @Override
+    public void removeLabel(String secretId, String label, String versionId) {
+        fail("removeLabel");
+        if (!versionId.equals(labels(secretId).get(label))) {
+            throw new IllegalStateException(label + " is not on " + versionId);
+        }
+        labels(secretId).remove(label);
+    }
+
+    @Override
+    public List<String> listTagged(String prefix, String tagKey, String tagValue) {
+        return values.keySet().stream().filter(name -> name.startsWith(prefix)).toList();
+    }
+
+    @Override
+    public List<String> listUntagged(String prefix, String tagKey, String tagValue) {
+        return List.of();
+    }
+
+    @Override
+    public SameAccountSecrets.Scan sameAccountScan(String prefix) {
+        fail("sameAccountScan");
+        List<SameAccountSecrets.Holder> holders = new ArrayList<>();
+        for (String name : values.keySet()) {
+            if (name.startsWith(prefix)) {
+                AccountSecret current = readCurrent(name);
+                holders.add(new SameAccountSecrets.Holder(name, current.account().clientId(),
+                        current.account().username(), current.linkedSecrets()));
+            }
+        }
+        return new SameAccountSecrets.Scan(holders, List.of());
+    }
+
+    private void put(String secretId, String versionId, AccountSecret secret, String label) {
+        Map<String, String> versions = secret(secretId);
+        String existing = versions.get(versionId);
+        if (existing != null && !existing.equals(secret.toSecretString())) {
+            throw new IllegalStateException("version " + versionId + " of " + secretId + " exists with other content");
+        }
+        versions.put(versionId, secret.toSecretString());
+        label(secretId, label, versionId);
+    }
+
+    private void label(String secretId, String label, String versionId) {
+        if (!secret(secretId).containsKey(versionId)) {
+            throw new IllegalStateException(secretId + " has no version " + versionId);
+        }
+        Map<String, String> byLabel = labels(secretId);
+        String old = byLabel.put(label, versionId);
+        if (label.equals(SecretVersions.CURRENT) && old != null && !old.equals(versionId)) {
+            byLabel.put(SecretVersions.PREVIOUS, old);
+        }
+    }
+
+    private Map<String, String> secret(String secretId) {
+        Map<String, String> versions = values.get(secretId);
+        if (versions == null) {
+            throw new SecretNotFoundException("secret " + secretId + " not found");
+        }
+        return versions;
+    }
+
+    private Map<String, String> labels(String secretId) {
+        secret(secretId);
+        return labels.get(secretId);
+    }
+
+    private void fail(String operation) {
+        Deque<RuntimeException> queued = failures.get(operation);
+        if (queued != null && !queued.isEmpty()) {
+            throw queued.poll();
+        }
+    }
+
+    /** The secret names, for assertions. */
+    public Set<String> names() {
+        return new TreeSet<>(values.keySet());
+    }
+}

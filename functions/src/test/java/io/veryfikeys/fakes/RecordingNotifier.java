@@ -1,0 +1,29 @@
+package io.veryfikeys.fakes;
+
+import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.Notifier;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Keeps what would have been published, for assertions (and for scanning for key values). */
+public final class RecordingNotifier implements Notifier {
+    public record Alert(String subject, String result, Map<String, Object> message) {
+    }
+
+    public final List<Alert> alerts = new ArrayList<>();
+    public final List<KeyRotated> keyRotated = new ArrayList<>();
+
+    @Override
+    public String alert(String subject, String result, Map<String, Object> message) {
+        alerts.add(new Alert(subject, result, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(message))));
+        return "alert-" + alerts.size();
+    }
+
+    @Override
+    public String keyRotated(KeyRotated event) {
+        keyRotated.add(event);
+        return "event-" + keyRotated.size();
+    }
+}

@@ -1,0 +1,186 @@
+package io.veryfikeys.rotation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.fakes.FakeConsumers;
+import io.veryfikeys.fakes.FakeVeryfi;
+import io.veryfikeys.fakes.InMemorySecrets;
+import io.veryfikeys.fakes.RecordingNotifier;
+import io.veryfikeys.consumers.ConsumerRegistry;
+import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.secrets.AccountSecret;
+import io.veryfikeys.secrets.SecretVersions;
+import io.veryfikeys.support.Json;
+import io.veryfikeys.veryfi.ApiKey;
+import io.veryfikeys.veryfi.VeryfiAuthException;
+import io.veryfikeys.veryfi.VeryfiForbiddenException;
+import io.veryfikeys.veryfi.VeryfiUnavailableException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The rotation's steps one by one on in-memory ports (issue 14): Veryfi's rules, Secrets Manager's
+ * labels and the consumers' answers without HTTP, moto or a state machine, in milliseconds. The
+ * same steps against the simulator, moto and the real ASL are the scenario and safety suites.
+ */
+class RotationStepsTest {
+    private static final String SECRET = "veryfi/payroll";
+    private static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:rotation";
+    private static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:rotation:run-1";
+    private static final String DEPLOY = "{\"consumerRegistryPrefix\":\"/vkr/consumers\",\"secretNamePrefix\":\"veryfi/\","
+            + "\"pollIntervalSeconds\":60,\"requiredHealthyPolls\":1,\"pollTimeoutSeconds\":600,\"gracePeriodSeconds\":0}";
+
+    private final FakeVeryfi veryfi = new FakeVeryfi();
+    private final InMemorySecrets secrets = new InMemorySecrets();
+    private final FakeConsumers consumers = new FakeConsumers();
+    private final RecordingNotifier notifier = new RecordingNotifier();
+    private final List<String> running = new ArrayList<>();
+    private final List<String> confirmed = new ArrayList<>();
+    private ApiKey first;
+    private RotationSteps steps;
+
+    @BeforeEach
+    void account() {
+        first = veryfi.newAccount("client-1");
+        secrets.create(SECRET, secret(first));
+        String registry = "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
+        steps = new RotationSteps(secrets, veryfi, new ConsumerRegistry(() -> name -> Optional.of(registry)), consumers,
+                new RunningRotations() {
+                    @Override
+                    public List<String> of(String stateMachineArn, String secretId) {
+                        return List.copyOf(running);
+                    }
+
+                    @Override
+                    public void stop(String executionArn, String cause) {
+                        running.remove(executionArn);
+                    }
+                }, notifier, Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC), Duration.ZERO,
+                (state, step) -> confirmed.add(step));
+    }
+
+    @Test
+    void aWholeRotationStepByStepMovesTheConsumerFirstAndDeletesTheOldKeyLast() {
+        consumers.uses("payroll-api", first.id());
+        Plan plan = steps.plan(request());
+        assertThat(plan.action()).isEqualTo(PlanAction.ROTATE);
+        assertThat(plan.currentKeyId()).isEqualTo(first.id());
+
+        RotationState planned = state(plan, null, null);
+        Created created = steps.createKey(planned);
+        assertThat(steps.createKey(planned)).as("a retry finds its own key and makes no other").isEqualTo(created);
+        assertThat(veryfi.liveKeyIds("client-1")).containsExactly(first.id(), created.newKeyId());
+        assertThat(secrets.labelled(SECRET, SecretVersions.PENDING)).isEqualTo(created.versionId());
+
+        RotationState withKey = state(plan, created, null);
+        assertThat(steps.verifyNewKey(withKey)).containsEntry("verified", true);
+        Rollout rollout = steps.promote(withKey);
+        assertThat(secrets.readCurrent(SECRET).apiKeyId()).isEqualTo(created.newKeyId());
+        assertThat(secrets.labelled(SECRET, SecretVersions.PENDING)).isNull();
+        assertThat(notifier.keyRotated).containsExactly(new KeyRotated(SECRET, created.newKeyId(), first.id(),
+                created.versionId(), "rotation", "2026-12-01T10:00:00Z"));
+
+        RotationState promoted = state(plan, created, rollout);
+        assertThat(steps.pollConsumers(promoted).status()).as("the consumer is still on the old key").isEqualTo(PollStatus.WAIT);
+        assertThatThrownBy(() -> steps.deleteOldKey(promoted)).isInstanceOf(OldKeyStillInUseException.class)
+                .hasMessageContaining("payroll-api (on key " + first.id() + ")");
+        assertThat(veryfi.liveKeyIds("client-1")).contains(first.id());
+
+        consumers.uses("payroll-api", created.newKeyId());
+        assertThat(steps.pollConsumers(promoted).status()).isEqualTo(PollStatus.DONE);
+        assertThat(steps.deleteOldKey(promoted)).containsEntry("deletedKeyId", first.id());
+        assertThat(steps.deleteOldKey(promoted)).as("a repeated delete succeeds: the key is already gone")
+                .containsEntry("deletedKeyId", first.id());
+        assertThat(veryfi.liveKeyIds("client-1")).containsExactly(created.newKeyId());
+        assertThat(confirmed).as("every step that moves AWSCURRENT or deletes a key checks its state first")
+                .contains("Promote", "DeleteOldKey");
+    }
+
+    @Test
+    void aKeyNoVersionHoldsBlocksThePlanAndNothingIsCreated() {
+        ApiKey byHand = veryfi.addKey("client-1");
+        Plan plan = steps.plan(request());
+        assertThat(plan.action()).isEqualTo(PlanAction.BLOCKED);
+        assertThat(plan.reason()).contains("[" + byHand.id() + "]");
+        assertThat(veryfi.calls()).containsExactly("list");
+    }
+
+    @Test
+    void anotherRunningRotationOfTheAccountWinsAndThisOneReadsNothingElse() {
+        running.add(EXECUTION.replace("run-1", "run-0"));
+        running.add(EXECUTION);
+        Plan plan = steps.plan(request());
+        assertThat(plan.action()).isEqualTo(PlanAction.ALREADY_RUNNING);
+        assertThat(veryfi.calls()).isEmpty();
+    }
+
+    @Test
+    void aNewKeyThatCannotBeStoredIsDeletedBeforeTheStepFails() {
+        Plan plan = steps.plan(request());
+        secrets.failNext("putPending", new IllegalStateException("Secrets Manager is down"));
+        assertThatThrownBy(() -> steps.createKey(state(plan, null, null))).hasMessageContaining("Secrets Manager is down");
+        assertThat(veryfi.liveKeyIds("client-1")).as("no orphan key: stored nowhere, so taken back").containsExactly(first.id());
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostRemovesTheKeyItMadeAndAsksForARetry() {
+        Plan plan = steps.plan(request());
+        veryfi.loseNextCreateAnswer();
+        assertThatThrownBy(() -> steps.createKey(state(plan, null, null))).isInstanceOf(VeryfiUnavailableException.class);
+        assertThat(veryfi.liveKeyIds("client-1")).containsExactly(first.id());
+    }
+
+    @Test
+    void aResetInProgressBlocksThePlanBeforeVeryfiIsAsked() {
+        String mark = SecretVersions.RESETTING_PREFIX + Instant.parse("2026-12-01T09:59:00Z").toEpochMilli() + "_abcdef12";
+        secrets.addLabel(SECRET, mark, secrets.labelled(SECRET, SecretVersions.CURRENT));
+        Plan plan = steps.plan(request());
+        assertThat(plan.action()).isEqualTo(PlanAction.BLOCKED);
+        assertThat(plan.reason()).contains("an incident reset of " + SECRET + " is in progress");
+        assertThat(veryfi.calls()).isEmpty();
+    }
+
+    @Test
+    void aDeadCurrentKeyBlocksThePlanAndAdvisesAReset() {
+        veryfi.failNext("list", new VeryfiAuthException("not authenticated", 401, null));
+        Plan plan = steps.plan(request());
+        assertThat(plan.action()).isEqualTo(PlanAction.BLOCKED);
+        assertThat(plan.reason()).startsWith(RotationSteps.DEAD_CURRENT_KEY + first.id()).contains("reset the account");
+    }
+
+    @Test
+    void aKeyThatMayNotManageKeysBlocksThePlanAndSaysNotToReset() {
+        veryfi.failNext("list", new VeryfiForbiddenException("not allowed", 403, null));
+        Plan plan = steps.plan(request());
+        assertThat(plan.action()).isEqualTo(PlanAction.BLOCKED);
+        assertThat(plan.reason()).contains("HTTP 403").contains("do not reset");
+    }
+
+    private static AccountSecret secret(ApiKey key) {
+        return AccountSecret.parse(SECRET, "{\"clientId\":\"client-1\",\"username\":\"payroll\",\"apiKey\":\""
+                + key.value().reveal() + "\",\"apiKeyId\":" + key.id() + "}");
+    }
+
+    private static PlanRequest request() {
+        try {
+            JsonNode input = Json.MAPPER.readTree("{\"secretId\":\"" + SECRET + "\"}");
+            return new PlanRequest(input, EXECUTION, STATE_MACHINE, Json.MAPPER.readTree(DEPLOY), false);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RotationState state(Plan plan, Created created, Rollout rollout) {
+        return new RotationState(SECRET, plan, created, null, rollout, null, null, null, null, null, null, null);
+    }
+}
