@@ -1,9 +1,6 @@
 package io.veryfikeys.veryfi;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.lambda.InvocationDeadline;
-import io.veryfikeys.support.Json;
-import io.veryfikeys.support.Log;
 import io.veryfikeys.support.SecretValue;
 
 import java.io.IOException;
@@ -15,8 +12,6 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,7 +54,6 @@ public final class VeryfiKeysClient implements VeryfiKeys {
 
     static final String KEYS_PATH = "api/v8/partner/client-keys";
     private static final String USER_AGENT = "veryfi-key-rotation/0.1";
-    private static final Log LOG = Log.get(VeryfiKeysClient.class);
 
     /** One HTTP client per JVM (per Lambda execution environment), built on first use. */
     private static final class Shared {
@@ -119,17 +113,6 @@ public final class VeryfiKeysClient implements VeryfiKeys {
         return Shared.DEFAULT;
     }
 
-    /** Defaults (3 s connect, 10 s per request, {@link RetryPolicy#DEFAULT}) on the shared HTTP client. */
-    public VeryfiKeysClient() {
-        this(RetryPolicy.DEFAULT);
-    }
-
-    /** The given retry policy, default timeouts, on the shared HTTP client. */
-    public VeryfiKeysClient(RetryPolicy policy) {
-        this(Shared.HTTP, policy, DEFAULT_REQUEST_TIMEOUT, Sleeper.REAL,
-                () -> ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
-    }
-
     /**
      * Custom retries and timeouts (tests shorten them). A connect timeout other than the
      * default needs an HTTP client of its own, so build such an instance once and keep it.
@@ -166,12 +149,12 @@ public final class VeryfiKeysClient implements VeryfiKeys {
 
     @Override
     public List<Long> listKeyIds(VeryfiAccount account, SecretValue authKey) {
-        return execute(Operation.LIST, account, authKey, null, (reply, trace) -> parseKeyIds(reply.body(), trace));
+        return execute(Operation.LIST, account, authKey, null, (reply, trace) -> VeryfiAnswers.parseKeyIds(reply.body(), trace));
     }
 
     @Override
     public ApiKey createKey(VeryfiAccount account, SecretValue authKey) {
-        return execute(Operation.CREATE, account, authKey, null, (reply, trace) -> parseCreatedKey(reply.body(), trace));
+        return execute(Operation.CREATE, account, authKey, null, (reply, trace) -> VeryfiAnswers.parseCreatedKey(reply.body(), trace));
     }
 
     @Override
@@ -181,7 +164,7 @@ public final class VeryfiKeysClient implements VeryfiKeys {
 
     @Override
     public List<ApiKey> resetKeys(VeryfiAccount account, SecretValue authKey) {
-        return execute(Operation.RESET, account, authKey, null, (reply, trace) -> parseResetKeys(reply.body(), trace));
+        return execute(Operation.RESET, account, authKey, null, (reply, trace) -> VeryfiAnswers.parseResetKeys(reply.body(), trace));
     }
 
     // ---------------------------------------------------------------------------------------
@@ -196,15 +179,16 @@ public final class VeryfiKeysClient implements VeryfiKeys {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(authKey, "authKey");
         URI uri = uri(account.baseUrl(), op, keyId);
-        Instant start = clock.instant();
+        VeryfiCall call = new VeryfiCall(op, account, authKey, keyId, clock);
+        Instant start = call.start();
         // The call's own budget, cut short by the invocation's (see InvocationDeadline): a retry that
         // would outlast the function's timeout is not started, the state machine retries the step.
         Duration invocationLeft = InvocationDeadline.remaining();
         Instant deadline = invocationLeft.compareTo(policy.maxTotalTime()) < 0
                 ? start.plus(invocationLeft) : start.plus(policy.maxTotalTime());
         if (invocationLeft.compareTo(MIN_ATTEMPT_TIME) < 0) {
-            throw fail(op, account, keyId, 0, start, null, 0, "deadline",
-                    new VeryfiUnavailableException(describe(op, keyId, 0, null, null, 0)
+            throw call.failWithoutAnswer(0, "deadline",
+                    new VeryfiUnavailableException(call.describe(0, null, null, 0)
                             + ": not sent, no time left in this invocation (the step is retried)", 0, null));
         }
         int attempt = 0;
@@ -220,8 +204,8 @@ public final class VeryfiKeysClient implements VeryfiKeys {
                 reply = transport.send(request(op, uri, account, authKey, timeout));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw fail(op, account, keyId, attempt, start, null, 0, "io",
-                        new VeryfiUnavailableException(describe(op, keyId, 0, null, null, attempt)
+                throw call.failWithoutAnswer(attempt, "io",
+                        new VeryfiUnavailableException(call.describe(0, null, null, attempt)
                                 + ": interrupted", 0, null));
             } catch (IOException e) {
                 boolean notSent = surelyNotSent(e);
@@ -229,19 +213,19 @@ public final class VeryfiKeysClient implements VeryfiKeys {
                 if (!op.idempotent && !notSent) {
                     // See the class comment: the request may have been performed; a retry could
                     // create a second key / reset twice. The caller reconciles.
-                    throw fail(op, account, keyId, attempt, start, null, 0, "io",
-                            new VeryfiAnswerLostException(describe(op, keyId, 0, null, null, attempt)
+                    throw call.failWithoutAnswer(attempt, "io",
+                            new VeryfiAnswerLostException(call.describe(0, null, null, attempt)
                                     + ": " + what + "; the request may have reached Veryfi, so it is not"
                                     + " retried (list the keys to find out what happened)", e));
                 }
                 Duration delay = retryDelay(attempt, Duration.ZERO, deadline);
                 if (delay == null) {
-                    throw fail(op, account, keyId, attempt, start, null, 0, "io",
-                            new VeryfiUnavailableException(describe(op, keyId, 0, null, null, attempt)
+                    throw call.failWithoutAnswer(attempt, "io",
+                            new VeryfiUnavailableException(call.describe(0, null, null, attempt)
                                     + ": " + what + giveUpReason(attempt), 0, e));
                 }
-                warnRetry(op, account, keyId, attempt, 0, null, what, delay);
-                sleep(op, account, keyId, attempt, start, delay);
+                call.retrying(attempt, 0, null, what, delay);
+                sleep(call, attempt, delay);
                 continue;
             }
 
@@ -252,82 +236,46 @@ public final class VeryfiKeysClient implements VeryfiKeys {
                 try {
                     result = reader.read(reply, trace);
                 } catch (MalformedResponseException e) {
-                    throw fail(op, account, keyId, attempt, start, trace, status, "malformed",
-                            new MalformedResponseException(describe(op, keyId, status, null, trace, attempt)
+                    throw call.fail(attempt, trace, status, "malformed",
+                            new MalformedResponseException(call.describe(status, null, trace, attempt)
                                     + ": " + e.getMessage(), status, null));
                 }
-                logSuccess(op, account, keyId, attempt, start, trace, status, result);
+                call.succeeded(attempt, trace, status, result);
                 return result;
             }
 
             ErrorBody error = ErrorBody.parse(reply.body());
             String code = error.code().orElse(null);
-            String message = describe(op, keyId, status, code, trace, attempt)
-                    + error.message().map(m -> ": " + scrub(m, account, authKey)).orElse("");
+            String message = call.describe(status, code, trace, attempt)
+                    + error.message().map(m -> ": " + call.scrub(m)).orElse("");
             if (status == 429) {
                 Optional<Duration> retryAfter = RetryAfter.parse(reply.retryAfter(), clock.instant());
                 Duration minimum = retryAfter.orElse(Duration.ZERO);
                 Duration delay = retryAfter.isPresent() && minimum.compareTo(policy.maxRetryAfter()) > 0
                         ? null : retryDelay(attempt, minimum, deadline);
                 if (delay == null) {
-                    throw fail(op, account, keyId, attempt, start, trace, status, code,
+                    throw call.fail(attempt, trace, status, code,
                             new VeryfiRateLimitedException(message
                                     + retryAfter.map(d -> "; Retry-After " + d.toMillis() + " ms").orElse("")
                                     + giveUpReason(attempt), retryAfter.orElse(null), null));
                 }
-                warnRetry(op, account, keyId, attempt, status, trace, code, delay);
-                sleep(op, account, keyId, attempt, start, delay);
+                call.retrying(attempt, status, trace, code, delay);
+                sleep(call, attempt, delay);
                 continue;
             }
             if (status == 499 || (status >= 500 && status < 600)) {
                 // Veryfi answered, so it did not perform the operation: safe to retry even create/reset.
                 Duration delay = retryDelay(attempt, Duration.ZERO, deadline);
                 if (delay == null) {
-                    throw fail(op, account, keyId, attempt, start, trace, status, code,
+                    throw call.fail(attempt, trace, status, code,
                             new VeryfiUnavailableException(message + giveUpReason(attempt), status, null));
                 }
-                warnRetry(op, account, keyId, attempt, status, trace, code, delay);
-                sleep(op, account, keyId, attempt, start, delay);
+                call.retrying(attempt, status, trace, code, delay);
+                sleep(call, attempt, delay);
                 continue;
             }
-            throw fail(op, account, keyId, attempt, start, trace, status, code, classify(op, status, error, message));
+            throw call.fail(attempt, trace, status, code, VeryfiAnswers.classify(op, status, error, message));
         }
-    }
-
-    /** A non-retryable, non-2xx status: the typed exception for it. */
-    static VeryfiException classify(Operation op, int status, ErrorBody error, String message) {
-        if (status == 400) {
-            if (error.codeContains("LIMIT")) {
-                return new KeyLimitReachedException(message, status, null);
-            }
-            if (error.codeContains("LAST")) {
-                return new LastKeyException(message, status, null);
-            }
-            if (error.code().isEmpty()) {
-                // Veryfi's documented 400s for these two operations; the status is the primary signal.
-                if (op == Operation.CREATE) {
-                    return new KeyLimitReachedException(message, status, null);
-                }
-                if (op == Operation.DELETE) {
-                    return new LastKeyException(message, status, null);
-                }
-            }
-            return new VeryfiRequestException(message, status, null);
-        }
-        if (status == 403) {
-            return new VeryfiForbiddenException(message, status, null);
-        }
-        if (status == 401) {
-            return new VeryfiAuthException(message, status, null);
-        }
-        if (status == 404) {
-            return new KeyNotFoundException(message, status, null);
-        }
-        if (status >= 400 && status < 500) {
-            return new VeryfiRequestException(message, status, null);
-        }
-        // 1xx/3xx (redirects are not followed) or anything else unexpected.
-        return new MalformedResponseException(message + ": unexpected HTTP status", status, null);
     }
 
     /**
@@ -355,13 +303,13 @@ public final class VeryfiKeysClient implements VeryfiKeys {
                 + policy.maxTotalTime().toMillis() + " ms";
     }
 
-    private void sleep(Operation op, VeryfiAccount account, Long keyId, int attempt, Instant start, Duration delay) {
+    private void sleep(VeryfiCall call, int attempt, Duration delay) {
         try {
             sleeper.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw fail(op, account, keyId, attempt, start, null, 0, "interrupted",
-                    new VeryfiUnavailableException(describe(op, keyId, 0, null, null, attempt)
+            throw call.failWithoutAnswer(attempt, "interrupted",
+                    new VeryfiUnavailableException(call.describe(0, null, null, attempt)
                             + ": interrupted while waiting to retry", 0, null));
         }
     }
@@ -424,158 +372,6 @@ public final class VeryfiKeysClient implements VeryfiKeys {
         account.clientSecret().ifPresent(secret ->
                 headers.put("X-Veryfi-Request-Signature", RequestSigner.sign(account.signing(), secret, body, timestamp)));
         return new Transport.Request(op.method, uri, headers, body, timeout);
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Responses. Parse errors never carry the body or Jackson's message (which quotes the
-    // offending token): on create/reset that text is key material.
-
-    static List<Long> parseKeyIds(String body, String trace) {
-        JsonNode root = readJson(body);
-        JsonNode keys = root.isArray() ? root : root.get("api_keys");
-        if (keys == null || !keys.isArray()) {
-            throw malformed("no \"api_keys\" array");
-        }
-        List<Long> ids = new ArrayList<>(keys.size());
-        for (JsonNode key : keys) {
-            Long id = key.isObject() ? id(key.get("id")) : id(key);
-            if (id == null) {
-                throw malformed("an entry of \"api_keys\" has no readable \"id\"");
-            }
-            ids.add(id);
-        }
-        Collections.sort(ids);
-        return List.copyOf(ids);
-    }
-
-    static ApiKey parseCreatedKey(String body, String trace) {
-        JsonNode root = readJson(body);
-        if (root.isObject() && root.get("id") == null && root.path("api_key").isObject()) {
-            root = root.get("api_key");
-        }
-        return apiKey(root);
-    }
-
-    static List<ApiKey> parseResetKeys(String body, String trace) {
-        JsonNode root = readJson(body);
-        JsonNode keys = root.isArray() ? root : root.get("api_keys");
-        if (keys == null || !keys.isArray() || keys.isEmpty()) {
-            throw malformed("no non-empty \"api_keys\" array");
-        }
-        List<ApiKey> result = new ArrayList<>(keys.size());
-        for (JsonNode key : keys) {
-            result.add(apiKey(key));
-        }
-        return List.copyOf(result);
-    }
-
-    private static ApiKey apiKey(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            throw malformed("a key is not a JSON object");
-        }
-        Long id = id(node.get("id"));
-        if (id == null) {
-            throw malformed("a key has no readable \"id\"");
-        }
-        JsonNode value = node.get("value");
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw malformed("key " + id + " has no \"value\"");
-        }
-        return new ApiKey(id, SecretValue.of(value.asText()));
-    }
-
-    private static Long id(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-            return node.asLong();
-        }
-        if (node.isTextual() && node.asText().matches("\\d{1,18}")) {
-            return Long.parseLong(node.asText());
-        }
-        return null;
-    }
-
-    private static JsonNode readJson(String body) {
-        if (body == null || body.isBlank()) {
-            throw malformed("empty body");
-        }
-        try {
-            JsonNode root = Json.MAPPER.readTree(body);
-            if (root == null || !root.isContainerNode()) {
-                throw malformed("body is not a JSON object");
-            }
-            return root;
-        } catch (IOException e) {
-            throw malformed("body is not JSON");
-        }
-    }
-
-    private static MalformedResponseException malformed(String why) {
-        return new MalformedResponseException(why, 0, null);
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Messages and logs: ids, statuses, codes, trace ids. Never a key value.
-
-    private static String describe(Operation op, Long keyId, int status, String code, String trace, int attempts) {
-        StringBuilder b = new StringBuilder("Veryfi ").append(op.label);
-        if (keyId != null) {
-            b.append(' ').append(keyId);
-        }
-        b.append(" failed: ").append(status == 0 ? "no response" : "HTTP " + status);
-        if (code != null) {
-            b.append(", code ").append(code);
-        }
-        if (trace != null) {
-            b.append(", trace id ").append(trace);
-        }
-        b.append(", attempts ").append(attempts);
-        return b.toString();
-    }
-
-    /** Veryfi's error message is shown, but never with a credential we sent echoed back in it. */
-    private static String scrub(String text, VeryfiAccount account, SecretValue authKey) {
-        String result = text.replace(authKey.reveal(), "****");
-        if (account.clientSecret().isPresent()) {
-            result = result.replace(account.clientSecret().get().reveal(), "****");
-        }
-        return result;
-    }
-
-    private VeryfiException fail(Operation op, VeryfiAccount account, Long keyId, int attempts, Instant start,
-                                 String trace, int status, String code, VeryfiException error) {
-        LOG.warn("veryfi.call",
-                "operation", op.logName(), "clientId", account.clientId(), "keyId", keyId,
-                "status", status, "code", code, "outcome", error.getClass().getSimpleName(),
-                "attempts", attempts, "durationMs", Duration.between(start, clock.instant()).toMillis(),
-                "traceId", trace);
-        return error;
-    }
-
-    private void logSuccess(Operation op, VeryfiAccount account, Long keyId, int attempts, Instant start,
-                            String trace, int status, Object result) {
-        Object ids = keyId;
-        if (result instanceof ApiKey key) {
-            ids = key.id();
-        } else if (result instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof ApiKey) {
-            ids = list.stream().map(k -> String.valueOf(((ApiKey) k).id())).toList().toString();
-        }
-        LOG.info("veryfi.call",
-                "operation", op.logName(), "clientId", account.clientId(), "keyId", ids,
-                "status", status, "outcome", "ok",
-                "keyCount", result instanceof List<?> list ? list.size() : null,
-                "attempts", attempts, "durationMs", Duration.between(start, clock.instant()).toMillis(),
-                "traceId", trace);
-    }
-
-    private void warnRetry(Operation op, VeryfiAccount account, Long keyId, int attempt, int status, String trace,
-                           String reason, Duration delay) {
-        LOG.warn("veryfi.retry",
-                "operation", op.logName(), "clientId", account.clientId(), "keyId", keyId,
-                "attempt", attempt, "status", status, "reason", reason, "delayMs", delay.toMillis(),
-                "traceId", trace);
     }
 
     @Override

@@ -18,9 +18,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * fails here with the offending class and line, not in a review.
  */
 class ArchitectureTest {
-    /** The deployed implementations of the ports. */
-    static final String ADAPTERS = named("AccountSecrets", "VeryfiKeysClient", "ConsumerHealth", "StepFunctionsRotations",
-            "StepFunctionsExecutionRecord", "SnsNotifier", "SsmParameters", "AwsClients");
+    /** The deployed implementations of the ports (and the parts of the Veryfi client). */
+    static final String ADAPTERS = named("AccountSecrets", "VeryfiKeysClient", "VeryfiAnswers", "VeryfiCall", "ConsumerHealth",
+            "StepFunctionsRotations", "StepFunctionsExecutionRecord", "SnsNotifier", "SsmParameters", "AwsClients");
     /** The pure decisions (their table-driven tests are in the same packages). */
     static final String DECISIONS = named("KeyPlan", "PollDecision", "SameAccountSecrets", "ResetDecision");
     static final String PORTS = named("SecretStore", "VeryfiKeys", "ConsumerChecks", "RunningRotations",

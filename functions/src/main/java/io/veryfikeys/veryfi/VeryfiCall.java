@@ -1,0 +1,100 @@
+package io.veryfikeys.veryfi;
+
+import io.veryfikeys.support.Log;
+import io.veryfikeys.support.SecretValue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One call to Veryfi as its messages and logs report it: ids, statuses, codes and trace ids,
+ * never a key value. Holds what every report of the call names, so that the retry loop in
+ * {@link VeryfiKeysClient} says only what changed (the attempt, the status).
+ */
+final class VeryfiCall {
+    private static final Log LOG = Log.get(VeryfiKeysClient.class);
+
+    private final VeryfiKeysClient.Operation op;
+    private final VeryfiAccount account;
+    private final SecretValue authKey;
+    private final Long keyId;
+    private final Clock clock;
+    private final Instant start;
+
+    VeryfiCall(VeryfiKeysClient.Operation op, VeryfiAccount account, SecretValue authKey, Long keyId, Clock clock) {
+        this.op = op;
+        this.account = account;
+        this.authKey = authKey;
+        this.keyId = keyId;
+        this.clock = clock;
+        this.start = clock.instant();
+    }
+
+    Instant start() {
+        return start;
+    }
+
+    String describe(int status, String code, String trace, int attempts) {
+        StringBuilder b = new StringBuilder("Veryfi ").append(op.label);
+        if (keyId != null) {
+            b.append(' ').append(keyId);
+        }
+        b.append(" failed: ").append(status == 0 ? "no response" : "HTTP " + status);
+        if (code != null) {
+            b.append(", code ").append(code);
+        }
+        if (trace != null) {
+            b.append(", trace id ").append(trace);
+        }
+        b.append(", attempts ").append(attempts);
+        return b.toString();
+    }
+
+    /** Veryfi's error message is shown, but never with a credential we sent echoed back in it. */
+    String scrub(String text) {
+        String result = text.replace(authKey.reveal(), "****");
+        if (account.clientSecret().isPresent()) {
+            result = result.replace(account.clientSecret().get().reveal(), "****");
+        }
+        return result;
+    }
+
+    /** Logs the call's failure and returns {@code error}, for the caller to throw. */
+    VeryfiException fail(int attempts, String trace, int status, String code, VeryfiException error) {
+        LOG.warn("veryfi.call",
+                "operation", op.logName(), "clientId", account.clientId(), "keyId", keyId,
+                "status", status, "code", code, "outcome", error.getClass().getSimpleName(),
+                "attempts", attempts, "durationMs", Duration.between(start, clock.instant()).toMillis(),
+                "traceId", trace);
+        return error;
+    }
+
+    /** A failure before any answer: no status, no trace id. */
+    VeryfiException failWithoutAnswer(int attempts, String reason, VeryfiException error) {
+        return fail(attempts, null, 0, reason, error);
+    }
+
+    void succeeded(int attempts, String trace, int status, Object result) {
+        Object ids = keyId;
+        if (result instanceof ApiKey key) {
+            ids = key.id();
+        } else if (result instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof ApiKey) {
+            ids = list.stream().map(k -> String.valueOf(((ApiKey) k).id())).toList().toString();
+        }
+        LOG.info("veryfi.call",
+                "operation", op.logName(), "clientId", account.clientId(), "keyId", ids,
+                "status", status, "outcome", "ok",
+                "keyCount", result instanceof List<?> list ? list.size() : null,
+                "attempts", attempts, "durationMs", Duration.between(start, clock.instant()).toMillis(),
+                "traceId", trace);
+    }
+
+    void retrying(int attempt, int status, String trace, String reason, Duration delay) {
+        LOG.warn("veryfi.retry",
+                "operation", op.logName(), "clientId", account.clientId(), "keyId", keyId,
+                "attempt", attempt, "status", status, "reason", reason, "delayMs", delay.toMillis(),
+                "traceId", trace);
+    }
+}
