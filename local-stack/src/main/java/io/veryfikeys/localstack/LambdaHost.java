@@ -114,7 +114,7 @@ public final class LambdaHost implements AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private final Map<String, FunctionConfig> functions = new ConcurrentHashMap<>();
+    private final FunctionRegistry functions = new FunctionRegistry();
     private final Map<String, Instance> warm = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     private final ClassLoader classLoader;
@@ -205,7 +205,7 @@ public final class LambdaHost implements AutoCloseable {
     }
 
     public LambdaHost register(FunctionConfig config) {
-        functions.put(config.name(), config);
+        functions.register(config);
         return this;
     }
 
@@ -213,19 +213,16 @@ public final class LambdaHost implements AutoCloseable {
         return register(name, handlerClass.getName(), 30);
     }
 
-    public Map<String, FunctionConfig> functions() { return Map.copyOf(functions); }
+    public Map<String, FunctionConfig> functions() { return functions.all(); }
 
     /**
      * Gives the function another timeout (tests of what a timeout does, without waiting for the
      * template's); its sandboxes are stopped so that new ones run with it. Returns the previous one.
      */
     public int overrideTimeout(String function, int timeoutSeconds) {
-        FunctionConfig c = functions.get(function);
-        if (c == null) throw new IllegalArgumentException("no function " + function);
-        functions.put(function, new FunctionConfig(c.name(), c.handler(), timeoutSeconds, c.memoryMb(), c.snapStart(),
-                c.codeRoot(), c.environment()));
+        FunctionConfig previous = functions.retime(function, timeoutSeconds);
         coldStart(function);
-        return c.timeoutSeconds();
+        return previous.timeoutSeconds();
     }
 
     /** Drops the function's warm instances (sandboxes, or the in-process handler): the next invocation is a cold start. */
@@ -298,19 +295,6 @@ public final class LambdaHost implements AutoCloseable {
         return List.copyOf(qualifiers.getOrDefault(function, List.of()));
     }
 
-    /** The qualifier of an Invoke: {@code name:qualifier} in the path, else the {@code Qualifier} query parameter. */
-    static String qualifier(String rawName, String rawQuery) {
-        String s = withoutArnPrefix(rawName);
-        int colon = s.indexOf(':');
-        if (colon >= 0) return s.substring(colon + 1);
-        if (rawQuery != null) {
-            for (String kv : rawQuery.split("&")) {
-                if (kv.startsWith("Qualifier=")) return URLDecoder.decode(kv.substring("Qualifier=".length()), StandardCharsets.UTF_8);
-            }
-        }
-        return "$LATEST";
-    }
-
     /**
      * The AWS actions ({@code service:Operation}, IAM's names) each principal called through this
      * endpoint: a function's sandboxes sign with keys issued to the function's logical id, so this
@@ -351,17 +335,7 @@ public final class LambdaHost implements AutoCloseable {
      * Reduces what callers pass as FunctionName to the registered name: a plain name, name:qualifier,
      * a partial ARN (account:function:name[:qualifier]) or a full ARN (with or without a qualifier).
      */
-    public static String functionName(String raw) {
-        String s = withoutArnPrefix(raw);
-        int colon = s.indexOf(':');
-        return colon < 0 ? s : s.substring(0, colon);
-    }
-
-    /** {@code name[:qualifier]}: what follows {@code :function:} in an ARN, or the name as given. */
-    private static String withoutArnPrefix(String raw) {
-        int fn = raw.indexOf(":function:");
-        return fn < 0 ? raw : raw.substring(fn + ":function:".length());
-    }
+    public static String functionName(String raw) { return FunctionNames.name(raw); }
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
@@ -380,14 +354,14 @@ public final class LambdaHost implements AutoCloseable {
                     && path.endsWith("/invocations")) {
                 String raw = path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length());
                 String function = URLDecoder.decode(raw, StandardCharsets.UTF_8);
-                if (denied(ex, check, "lambda:InvokeFunction", functionArn(withoutArnPrefix(function)))) return;
+                if (denied(ex, check, "lambda:InvokeFunction", FunctionNames.arn(FunctionNames.withoutArnPrefix(function)))) return;
                 record(check, "lambda:InvokeFunction");
                 invoke(ex, function, body);
             } else if ("GET".equals(ex.getRequestMethod()) && path.startsWith("/2015-03-31/functions")) {
                 Matcher configuration = CONFIGURATION.matcher(path);
                 String raw = configuration.matches() ? URLDecoder.decode(configuration.group(1), StandardCharsets.UTF_8) : null;
                 String action = raw == null ? "lambda:ListFunctions" : "lambda:GetFunctionConfiguration";
-                if (denied(ex, check, action, raw == null ? "*" : functionArn(withoutArnPrefix(raw)))) return;
+                if (denied(ex, check, action, raw == null ? "*" : FunctionNames.arn(FunctionNames.withoutArnPrefix(raw)))) return;
                 record(check, action);
                 if (raw != null) configuration(ex, raw);
                 else listFunctions(ex);
@@ -432,23 +406,7 @@ public final class LambdaHost implements AutoCloseable {
         CredentialsAuthority.Refusal r = check.refusal();
         String who = check.issued() == null ? "unknown" : check.issued().principal();
         refusedAwsCalls.computeIfAbsent(r.name() + " " + who, k -> new AtomicInteger()).incrementAndGet();
-        forbidden(ex, r.queryCode, r.jsonCode, r.message);
-    }
-
-    /** 403 in the protocol of the request: query services (form body) in XML, JSON services by x-amzn-ErrorType. */
-    private static void forbidden(HttpExchange ex, String queryCode, String jsonCode, String message) throws IOException {
-        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
-        if (contentType.startsWith("application/x-www-form-urlencoded")) {
-            ex.getResponseHeaders().set("Content-Type", "text/xml");
-            send(ex, 403, ("<ErrorResponse><Error><Type>Sender</Type><Code>" + queryCode + "</Code><Message>" + message
-                    + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>")
-                    .getBytes(StandardCharsets.UTF_8));
-        } else {
-            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            ex.getResponseHeaders().set("x-amzn-ErrorType", jsonCode);
-            send(ex, 403, ("{\"__type\":\"" + jsonCode + "\",\"message\":\"" + message + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
+        HttpReplies.forbidden(ex, r.queryCode, r.jsonCode, r.message);
     }
 
     /**
@@ -486,7 +444,7 @@ public final class LambdaHost implements AutoCloseable {
                 + " because no identity-based policy allows the " + action + " action";
         refusedAwsCalls.computeIfAbsent("ACCESS_DENIED " + check.issued().principal() + " " + action,
                 k -> new AtomicInteger()).incrementAndGet();
-        forbidden(ex, "AccessDenied", "AccessDeniedException", message);
+        HttpReplies.forbidden(ex, "AccessDenied", "AccessDeniedException", message);
         return true;
     }
 
@@ -510,10 +468,6 @@ public final class LambdaHost implements AutoCloseable {
 
     private static final Pattern CONFIGURATION = Pattern.compile("^/2015-03-31/functions/([^/]+)/configuration/?$");
 
-    private static String functionArn(String nameAndQualifier) {
-        return "arn:aws:lambda:" + LocalAwsStack.REGION + ":" + LocalAwsStack.ACCOUNT_ID + ":function:" + nameAndQualifier;
-    }
-
     /**
      * GetFunctionConfiguration, as Lambda answers it for the template's deployment: {@code $LATEST}
      * (no SnapStart optimization: it applies to published versions) or the {@code live} alias's
@@ -524,29 +478,27 @@ public final class LambdaHost implements AutoCloseable {
      */
     private void configuration(HttpExchange ex, String raw) throws IOException {
         String name = functionName(raw);
-        String qualifier = qualifier(raw, ex.getRequestURI().getRawQuery());
+        String qualifier = FunctionNames.qualifier(raw, ex.getRequestURI().getRawQuery());
         FunctionConfig cfg = functions.get(name);
         boolean published = qualifier.equals("live") || qualifier.equals("1");
         if (cfg == null || !(qualifier.equals("$LATEST") || published)) {
-            functionNotFound(ex, functionArn(name + ":" + qualifier));
+            functionNotFound(ex, FunctionNames.arn(name + ":" + qualifier));
             return;
         }
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        send(ex, 200, json.writeValueAsBytes(configurationOf(cfg, published)));
+        HttpReplies.sendJson(ex, 200, json.writeValueAsBytes(configurationOf(cfg, published)));
     }
 
     private void listFunctions(HttpExchange ex) throws IOException {
         ObjectNode out = json.createObjectNode();
         var list = out.putArray("Functions");
-        new java.util.TreeMap<>(functions).values().forEach(cfg -> list.add(configurationOf(cfg, false)));
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        send(ex, 200, json.writeValueAsBytes(out));
+        functions.byName().forEach(cfg -> list.add(configurationOf(cfg, false)));
+        HttpReplies.sendJson(ex, 200, json.writeValueAsBytes(out));
     }
 
     private ObjectNode configurationOf(FunctionConfig cfg, boolean published) {
         String version = published ? "1" : "$LATEST";
         ObjectNode c = json.createObjectNode().put("FunctionName", cfg.name())
-                .put("FunctionArn", functionArn(cfg.name() + (published ? ":1" : "")))
+                .put("FunctionArn", FunctionNames.arn(cfg.name() + (published ? ":1" : "")))
                 .put("Runtime", "java21").put("Handler", cfg.handler()).put("Timeout", cfg.timeoutSeconds())
                 .put("MemorySize", cfg.memoryMb()).put("Version", version).put("LastUpdateStatus", "Successful");
         c.putObject("SnapStart").put("ApplyOn", cfg.snapStart() ? "PublishedVersions" : "None")
@@ -568,10 +520,8 @@ public final class LambdaHost implements AutoCloseable {
 
     /** Lambda's 404 for a function (or qualifier) it does not have. */
     private void functionNotFound(HttpExchange ex, String what) throws IOException {
-        ex.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        send(ex, 404, json.writeValueAsBytes(json.createObjectNode().put("Type", "User")
-                .put("Message", "Function not found: " + what)));
+        HttpReplies.sendLambdaError(ex, 404, "ResourceNotFoundException", json.writeValueAsBytes(
+                json.createObjectNode().put("Type", "User").put("Message", "Function not found: " + what)));
     }
 
     private void invoke(HttpExchange ex, String rawName, byte[] body) throws IOException {
@@ -583,28 +533,25 @@ public final class LambdaHost implements AutoCloseable {
         }
         invocations.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
         qualifiers.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                .add(qualifier(rawName, ex.getRequestURI().getRawQuery()));
+                .add(FunctionNames.qualifier(rawName, ex.getRequestURI().getRawQuery()));
         String requestId = UUID.randomUUID().toString();
         ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
         InvokeFault fault = takeInvokeFault(name);
         if (fault != null) {
             ObjectNode err = json.createObjectNode().put("Type", "User").put("message", fault.message);
             if (fault == InvokeFault.TOO_MANY_REQUESTS) err.put("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
-            ex.getResponseHeaders().set("x-amzn-ErrorType", fault.type);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            send(ex, fault.status, json.writeValueAsBytes(err));
+            HttpReplies.sendLambdaError(ex, fault.status, fault.type, json.writeValueAsBytes(err));
             return;
         }
         if ("Event".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))) {
             pool.submit(() -> run(cfg, body, requestId));
-            send(ex, 202, new byte[0]);
+            HttpReplies.send(ex, 202, new byte[0]);
             return;
         }
         Result r = run(cfg, body, requestId);
         ex.getResponseHeaders().set("X-Amz-Executed-Version", cfg.snapStart() ? "1" : "$LATEST");
-        ex.getResponseHeaders().set("Content-Type", "application/json");
         if (r.error) ex.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
-        send(ex, 200, r.payload);
+        HttpReplies.sendJson(ex, 200, r.payload);
     }
 
     /** An injected fault, or the not-ready answer of a version idle for 14 days. */
@@ -879,16 +826,13 @@ public final class LambdaHost implements AutoCloseable {
     }
 
     private static void sendAwsFault(HttpExchange ex, AwsFault fault) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        ex.getResponseHeaders().set("x-amzn-ErrorType", fault.errorCode);
-        send(ex, fault.status, ("{\"__type\":\"" + fault.errorCode + "\",\"message\":\"injected by the local stack\"}")
-                .getBytes(StandardCharsets.UTF_8));
+        HttpReplies.sendAwsJsonError(ex, fault.status, fault.errorCode, "injected by the local stack");
     }
 
     private void forward(HttpExchange ex, byte[] body) throws IOException {
         URI target = forwardTo;
         if (target == null) {
-            send(ex, 502, "no forward target (moto) configured".getBytes(StandardCharsets.UTF_8));
+            HttpReplies.sendText(ex, 502, "no forward target (moto) configured");
             return;
         }
         String rawQuery = ex.getRequestURI().getRawQuery();
@@ -912,10 +856,10 @@ public final class LambdaHost implements AutoCloseable {
             resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            send(ex, 502, "interrupted".getBytes(StandardCharsets.UTF_8));
+            HttpReplies.sendText(ex, 502, "interrupted");
             return;
         } catch (IOException e) {
-            send(ex, 502, ("moto unreachable: " + e).getBytes(StandardCharsets.UTF_8));
+            HttpReplies.sendText(ex, 502, "moto unreachable: " + e);
             return;
         }
         Headers out = ex.getResponseHeaders();
@@ -925,17 +869,7 @@ public final class LambdaHost implements AutoCloseable {
         if ("HEAD".equals(ex.getRequestMethod())) {
             ex.sendResponseHeaders(resp.statusCode(), -1);
         } else {
-            send(ex, resp.statusCode(), resp.body());
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
-        boolean noBody = body.length == 0 || status == 204 || status == 304;
-        ex.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(body);
-            }
+            HttpReplies.send(ex, resp.statusCode(), resp.body());
         }
     }
 
