@@ -1,27 +1,13 @@
 package io.veryfikeys.localstack;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -115,9 +101,10 @@ public final class LambdaHost implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final FunctionRegistry functions = new FunctionRegistry();
-    private final Map<String, Instance> warm = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
-    private final ClassLoader classLoader;
+    private final InProcessHandlers inProcess;
+    private final Invocations invocations = new Invocations();
+    private final InvokeFaults invokeFaults = new InvokeFaults();
+    private final FunctionRunner runner;
     private final HttpServer server;
     private final ExecutorService pool;
     private final HttpClient http;
@@ -130,14 +117,11 @@ public final class LambdaHost implements AutoCloseable {
     private final List<LogListener> logListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Set<String>> awsCalls = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> refusedAwsCalls = new ConcurrentHashMap<>();
-    private final Map<String, java.util.Deque<InvokeFault>> invokeFaults = new ConcurrentHashMap<>();
-    private final Map<String, Long> idleUntilReady = new ConcurrentHashMap<>();
-    private final Map<String, Duration> idleReadyAfter = new ConcurrentHashMap<>();
     private volatile URI forwardTo;
     private volatile boolean closed;
 
     private LambdaHost(int port, ClassLoader classLoader, Mode mode, int maxSandboxesPerFunction) throws IOException {
-        this.classLoader = classLoader;
+        this.inProcess = new InProcessHandlers(classLoader, json);
         this.mode = mode;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         AtomicLong n = new AtomicLong();
@@ -149,6 +133,7 @@ public final class LambdaHost implements AutoCloseable {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(pool).build();
         this.sandboxes = new Sandboxes(containerCredentials, this::sandboxLog, environmentOverrides, maxSandboxesPerFunction);
+        this.runner = new FunctionRunner(sandboxes, inProcess, invocations, invokeFaults, containerCredentialsUri(), json);
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.createContext(ContainerCredentialsEndpoint.PATH, containerCredentials::handle);
@@ -227,13 +212,13 @@ public final class LambdaHost implements AutoCloseable {
 
     /** Drops the function's warm instances (sandboxes, or the in-process handler): the next invocation is a cold start. */
     public void coldStart(String name) {
-        warm.remove(name);
+        inProcess.coldStart(name);
         sandboxes.retire(name);
     }
 
     /** Cold-starts every function. */
     public void coldStartAll() {
-        warm.clear();
+        inProcess.coldStartAll();
         sandboxes.retireAll();
     }
 
@@ -252,12 +237,11 @@ public final class LambdaHost implements AutoCloseable {
      * {@code times} sandboxes started crash during init).
      */
     public void injectInvokeFault(String function, InvokeFault fault, int times) {
-        java.util.Deque<InvokeFault> q = invokeFaults.computeIfAbsent(function, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
-        for (int i = 0; i < times; i++) q.add(fault);
+        invokeFaults.inject(function, fault, times);
         if (fault == InvokeFault.INIT_CRASH) coldStart(function);
     }
 
-    public void clearInvokeFaults() { invokeFaults.clear(); idleUntilReady.clear(); idleReadyAfter.clear(); }
+    public void clearInvokeFaults() { invokeFaults.clear(); }
 
     /**
      * Marks the function's published version as not invoked for 14 days: Lambda has made it
@@ -267,33 +251,21 @@ public final class LambdaHost implements AutoCloseable {
      */
     public void markIdleFor14Days(String function, Duration readyAfter) {
         coldStart(function);
-        idleReadyAfter.put(function, readyAfter);
-        idleUntilReady.remove(function);
+        invokeFaults.markIdle(function, readyAfter);
     }
 
     /** How many times the function was invoked (successful or not) since start or the last reset. */
-    public int invocationCount(String name) {
-        AtomicInteger c = invocations.get(name);
-        return c == null ? 0 : c.get();
-    }
+    public int invocationCount(String name) { return invocations.count(name); }
 
-    public Map<String, Integer> invocationCounts() {
-        Map<String, Integer> m = new java.util.TreeMap<>();
-        invocations.forEach((k, v) -> m.put(k, v.get()));
-        return m;
-    }
+    public Map<String, Integer> invocationCounts() { return invocations.counts(); }
 
-    public void resetInvocationCounts() { invocations.clear(); }
-
-    private final Map<String, List<String>> qualifiers = new ConcurrentHashMap<>();
+    public void resetInvocationCounts() { invocations.resetCounts(); }
 
     /**
      * The qualifiers the function was invoked with, in order ({@code $LATEST} when none): in AWS only a
      * published version (the {@code live} alias) runs with SnapStart; {@code $LATEST} does not.
      */
-    public List<String> invokedQualifiers(String function) {
-        return List.copyOf(qualifiers.getOrDefault(function, List.of()));
-    }
+    public List<String> invokedQualifiers(String function) { return invocations.qualifiers(function); }
 
     /**
      * The AWS actions ({@code service:Operation}, IAM's names) each principal called through this
@@ -503,19 +475,10 @@ public final class LambdaHost implements AutoCloseable {
                 .put("MemorySize", cfg.memoryMb()).put("Version", version).put("LastUpdateStatus", "Successful");
         c.putObject("SnapStart").put("ApplyOn", cfg.snapStart() ? "PublishedVersions" : "None")
                 .put("OptimizationStatus", cfg.snapStart() && published ? "On" : "Off");
-        String state = "Active";
-        if (published && idleReadyAfter.containsKey(cfg.name())) {
-            Long readyAt = idleUntilReady.get(cfg.name());
-            if (readyAt == null) {
-                state = "Inactive";
-                c.put("StateReasonCode", "Idle").put("StateReason", "The function version has not been invoked for"
-                        + " 14 days; its snapshot is re-created on the next invocation");
-            } else if (System.nanoTime() < readyAt) {
-                state = "Pending";
-                c.put("StateReasonCode", "Restoring").put("StateReason", "The snapshot is being re-created");
-            }
-        }
-        return c.put("State", state);
+        InvokeFaults.VersionState state = published ? invokeFaults.publishedVersionState(cfg.name())
+                : InvokeFaults.VersionState.ACTIVE;
+        if (state.reasonCode() != null) c.put("StateReasonCode", state.reasonCode()).put("StateReason", state.reason());
+        return c.put("State", state.state());
     }
 
     /** Lambda's 404 for a function (or qualifier) it does not have. */
@@ -531,12 +494,10 @@ public final class LambdaHost implements AutoCloseable {
             functionNotFound(ex, rawName);
             return;
         }
-        invocations.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
-        qualifiers.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                .add(FunctionNames.qualifier(rawName, ex.getRequestURI().getRawQuery()));
+        invocations.received(name, FunctionNames.qualifier(rawName, ex.getRequestURI().getRawQuery()));
         String requestId = UUID.randomUUID().toString();
         ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
-        InvokeFault fault = takeInvokeFault(name);
+        InvokeFault fault = invokeFaults.take(name);
         if (fault != null) {
             ObjectNode err = json.createObjectNode().put("Type", "User").put("message", fault.message);
             if (fault == InvokeFault.TOO_MANY_REQUESTS) err.put("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
@@ -544,34 +505,15 @@ public final class LambdaHost implements AutoCloseable {
             return;
         }
         if ("Event".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))) {
-            pool.submit(() -> run(cfg, body, requestId));
+            pool.submit(() -> runner.run(cfg, body, requestId));
             HttpReplies.send(ex, 202, new byte[0]);
             return;
         }
-        Result r = run(cfg, body, requestId);
+        FunctionRunner.Result r = runner.run(cfg, body, requestId);
         ex.getResponseHeaders().set("X-Amz-Executed-Version", cfg.snapStart() ? "1" : "$LATEST");
-        if (r.error) ex.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
-        HttpReplies.sendJson(ex, 200, r.payload);
+        if (r.error()) ex.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
+        HttpReplies.sendJson(ex, 200, r.payload());
     }
-
-    /** An injected fault, or the not-ready answer of a version idle for 14 days. */
-    private InvokeFault takeInvokeFault(String function) {
-        Duration readyAfter = idleReadyAfter.get(function);
-        if (readyAfter != null) {
-            long now = System.nanoTime();
-            Long readyAt = idleUntilReady.computeIfAbsent(function, k -> now + readyAfter.toNanos());
-            if (now < readyAt) return InvokeFault.SNAP_START_NOT_READY;
-            idleReadyAfter.remove(function);
-            idleUntilReady.remove(function);
-        }
-        java.util.Deque<InvokeFault> q = invokeFaults.get(function);
-        if (q == null) return null;
-        InvokeFault f = q.peek();
-        if (f == null || f == InvokeFault.INIT_CRASH) return null;
-        return q.poll();
-    }
-
-    private record Result(byte[] payload, boolean error) { }
 
     /**
      * Called before every invocation, on the invocation's thread, with the function's name and its
@@ -583,158 +525,14 @@ public final class LambdaHost implements AutoCloseable {
         void beforeInvoke(String function, byte[] payload) throws Exception;
     }
 
-    private final List<InvocationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public void addInvocationListener(InvocationListener listener) { invocations.addListener(listener); }
 
-    public void addInvocationListener(InvocationListener listener) { listeners.add(listener); }
-
-    public void removeInvocationListener(InvocationListener listener) { listeners.remove(listener); }
-
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> mostInFlight = new ConcurrentHashMap<>();
+    public void removeInvocationListener(InvocationListener listener) { invocations.removeListener(listener); }
 
     /** The most invocations of the function that ran at the same moment since the last reset (a Map state's fan-out). */
-    public int mostConcurrentInvocations(String function) {
-        AtomicInteger most = mostInFlight.get(function);
-        return most == null ? 0 : most.get();
-    }
+    public int mostConcurrentInvocations(String function) { return invocations.mostConcurrent(function); }
 
-    public void resetMostConcurrentInvocations(String function) {
-        mostInFlight.remove(function);
-    }
-
-    private Result run(FunctionConfig cfg, byte[] body, String requestId) {
-        int now = inFlight.computeIfAbsent(cfg.name(), k -> new AtomicInteger()).incrementAndGet();
-        mostInFlight.computeIfAbsent(cfg.name(), k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-        try {
-            return runCounted(cfg, body, requestId);
-        } finally {
-            inFlight.get(cfg.name()).decrementAndGet();
-        }
-    }
-
-    private Result runCounted(FunctionConfig cfg, byte[] body, String requestId) {
-        try {
-            for (InvocationListener listener : listeners) listener.beforeInvoke(cfg.name(), body);
-            if (cfg.codeRoot() != null) {
-                Sandbox.Outcome o = sandboxes.invoke(spec(cfg), requestId, body);
-                if (o.functionError())
-                    System.out.println("[lambda-host] " + cfg.name() + " " + requestId + " failed: " + o.errorType());
-                return new Result(o.payload(), o.functionError());
-            }
-            Instance inst = warm.computeIfAbsent(cfg.name(), k -> instantiate(cfg));
-            return new Result(inst.call(body, new LocalContext(cfg, requestId)), false);
-        } catch (Throwable t) {
-            Throwable e = t;
-            while ((e instanceof InvocationTargetException || e instanceof HandlerInitException)
-                    && e.getCause() != null) e = e.getCause();
-            // The real AWS Lambda Java runtime reports the exception's FULLY-QUALIFIED class name as
-            // errorType, and Step Functions matches Retry/Catch ErrorEquals against that string. An ASL
-            // Catch written against the simple name would never match in AWS, so we must not be nicer here.
-            ObjectNode err = json.createObjectNode()
-                    .put("errorType", e.getClass().getName())
-                    .put("errorMessage", e.getMessage());
-            System.out.println("[lambda-host] " + cfg.name() + " " + requestId + " failed: " + e.getClass().getName()
-                    + ": " + e.getMessage());
-            try {
-                return new Result(json.writeValueAsBytes(err), true);
-            } catch (IOException io) {
-                throw new IllegalStateException(io);
-            }
-        }
-    }
-
-    /** The sandbox of a function: the template's environment plus the credentials endpoint and overrides. */
-    private Sandbox.Spec spec(FunctionConfig cfg) {
-        Map<String, String> env = new java.util.LinkedHashMap<>(cfg.environment());
-        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", containerCredentialsUri().toString());
-        String handler = cfg.handler();
-        java.nio.file.Path extraClassPath = null;
-        java.util.Deque<InvokeFault> q = invokeFaults.get(cfg.name());
-        if (q != null && q.peek() == InvokeFault.INIT_CRASH && q.remove(InvokeFault.INIT_CRASH)) {
-            handler = CrashingInit.class.getName();
-            extraClassPath = CrashingInit.classDirectory();
-        }
-        return new Sandbox.Spec(cfg.name(), handler, cfg.timeoutSeconds(), cfg.memoryMb(), cfg.codeRoot(), env,
-                extraClassPath);
-    }
-
-    private static final class HandlerInitException extends RuntimeException {
-        HandlerInitException(Throwable cause) { super(cause); }
-    }
-
-    /** A warm handler instance and the way to call it. */
-    private interface Instance {
-        byte[] call(byte[] input, Context ctx) throws Exception;
-    }
-
-    private Instance instantiate(FunctionConfig cfg) {
-        String handler = cfg.handler();
-        int sep = handler.indexOf("::");
-        String className = sep < 0 ? handler : handler.substring(0, sep);
-        String methodName = sep < 0 ? null : handler.substring(sep + 2);
-        Object target;
-        Class<?> cls;
-        try {
-            cls = Class.forName(className, true, classLoader);
-            target = cls.getDeclaredConstructor().newInstance();
-        } catch (InvocationTargetException e) {
-            throw new HandlerInitException(e.getCause());
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new HandlerInitException(e);
-        }
-        if (methodName == null || methodName.equals("handleRequest")) {
-            if (target instanceof RequestStreamHandler h) {
-                return (in, ctx) -> {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    h.handleRequest(new ByteArrayInputStream(in), out, ctx);
-                    return out.toByteArray();
-                };
-            }
-        }
-        Method m = findMethod(cls, methodName == null ? "handleRequest" : methodName,
-                target instanceof RequestHandler<?, ?>);
-        m.setAccessible(true);
-        Class<?>[] p = m.getParameterTypes();
-        if (p.length >= 2 && InputStream.class.isAssignableFrom(p[0]) && OutputStream.class.isAssignableFrom(p[1])) {
-            return (in, ctx) -> {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                Object[] args = p.length == 3 ? new Object[]{new ByteArrayInputStream(in), out, ctx}
-                        : new Object[]{new ByteArrayInputStream(in), out};
-                m.invoke(target, args);
-                return out.toByteArray();
-            };
-        }
-        JavaType inType = p.length == 0 ? null : json.getTypeFactory().constructType(m.getGenericParameterTypes()[0]);
-        boolean isVoid = m.getReturnType() == void.class;
-        return (in, ctx) -> {
-            Object[] args = new Object[p.length];
-            if (p.length >= 1) {
-                args[0] = in.length == 0 ? null
-                        : inType.getRawClass() == Object.class ? json.readValue(in, Object.class)
-                        : json.readValue(in, inType);
-            }
-            if (p.length >= 2) args[1] = ctx;
-            Object result = m.invoke(target, args);
-            return isVoid ? "null".getBytes(StandardCharsets.UTF_8) : json.writeValueAsBytes(result);
-        };
-    }
-
-    /** The most specific non-bridge public method with that name taking (I) or (I, Context). */
-    private static Method findMethod(Class<?> cls, String name, boolean requestHandler) {
-        Method best = null;
-        for (Method m : cls.getMethods()) {
-            if (!m.getName().equals(name) || m.isBridge() || Modifier.isStatic(m.getModifiers())) continue;
-            Class<?>[] p = m.getParameterTypes();
-            boolean ok = p.length == 1 || p.length == 2 && Context.class.isAssignableFrom(p[1])
-                    || p.length == 3 && InputStream.class.isAssignableFrom(p[0]);
-            if (!ok) continue;
-            if (best == null || best.getParameterTypes()[0].isAssignableFrom(p[0])) best = m;
-        }
-        if (best == null)
-            throw new HandlerInitException(new NoSuchMethodException(cls.getName() + "::" + name
-                    + (requestHandler ? "" : " (the class implements neither RequestHandler nor RequestStreamHandler)")));
-        return best;
-    }
+    public void resetMostConcurrentInvocations(String function) { invocations.resetMostConcurrent(function); }
 
     /** An injected AWS failure: the next {@code remaining} calls of {@code operation} get an error instead of moto's answer. */
     private static final class AwsFault {
@@ -885,40 +683,6 @@ public final class LambdaHost implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        warm.clear();
-    }
-
-    /** A Context like the Lambda runtime's, with the template's timeout. */
-    static final class LocalContext implements Context {
-        private final FunctionConfig cfg;
-        private final String requestId;
-        private final long deadline;
-
-        LocalContext(FunctionConfig cfg, String requestId) {
-            this.cfg = cfg;
-            this.requestId = requestId;
-            this.deadline = System.currentTimeMillis() + cfg.timeoutSeconds() * 1000L;
-        }
-
-        @Override public String getAwsRequestId() { return requestId; }
-        @Override public String getLogGroupName() { return "/aws/lambda/" + cfg.name(); }
-        @Override public String getLogStreamName() { return "local"; }
-        @Override public String getFunctionName() { return cfg.name(); }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:" + cfg.name();
-        }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, deadline - System.currentTimeMillis());
-        }
-        @Override public int getMemoryLimitInMB() { return 512; }
-        @Override public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override public void log(String message) { System.out.println("[" + cfg.name() + "] " + message); }
-                @Override public void log(byte[] message) { log(new String(message, StandardCharsets.UTF_8)); }
-            };
-        }
+        inProcess.coldStartAll();
     }
 }
