@@ -2,7 +2,6 @@ package io.veryfikeys.localstack;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,7 +90,6 @@ public final class LambdaHost implements AutoCloseable {
         }
     }
 
-    private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
             "content-length", "expect");
@@ -104,7 +100,7 @@ public final class LambdaHost implements AutoCloseable {
     private final InProcessHandlers inProcess;
     private final Invocations invocations = new Invocations();
     private final InvokeFaults invokeFaults = new InvokeFaults();
-    private final FunctionRunner runner;
+    private final LambdaApi lambdaApi;
     private final HttpServer server;
     private final ExecutorService pool;
     private final HttpClient http;
@@ -133,7 +129,9 @@ public final class LambdaHost implements AutoCloseable {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(pool).build();
         this.sandboxes = new Sandboxes(containerCredentials, this::sandboxLog, environmentOverrides, maxSandboxesPerFunction);
-        this.runner = new FunctionRunner(sandboxes, inProcess, invocations, invokeFaults, containerCredentialsUri(), json);
+        FunctionRunner runner = new FunctionRunner(sandboxes, inProcess, invocations, invokeFaults,
+                containerCredentialsUri(), json);
+        this.lambdaApi = new LambdaApi(functions, invocations, invokeFaults, runner, pool, json);
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.createContext(ContainerCredentialsEndpoint.PATH, containerCredentials::handle);
@@ -322,21 +320,11 @@ public final class LambdaHost implements AutoCloseable {
                 refuse(ex, check);
                 return;
             }
-            if ("POST".equals(ex.getRequestMethod()) && path.startsWith(INVOKE_PREFIX)
-                    && path.endsWith("/invocations")) {
-                String raw = path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length());
-                String function = URLDecoder.decode(raw, StandardCharsets.UTF_8);
-                if (denied(ex, check, "lambda:InvokeFunction", FunctionNames.arn(FunctionNames.withoutArnPrefix(function)))) return;
-                record(check, "lambda:InvokeFunction");
-                invoke(ex, function, body);
-            } else if ("GET".equals(ex.getRequestMethod()) && path.startsWith("/2015-03-31/functions")) {
-                Matcher configuration = CONFIGURATION.matcher(path);
-                String raw = configuration.matches() ? URLDecoder.decode(configuration.group(1), StandardCharsets.UTF_8) : null;
-                String action = raw == null ? "lambda:ListFunctions" : "lambda:GetFunctionConfiguration";
-                if (denied(ex, check, action, raw == null ? "*" : FunctionNames.arn(FunctionNames.withoutArnPrefix(raw)))) return;
-                record(check, action);
-                if (raw != null) configuration(ex, raw);
-                else listFunctions(ex);
+            LambdaApi.Request lambda = LambdaApi.request(ex.getRequestMethod(), path);
+            if (lambda != null) {
+                if (denied(ex, check, lambda.action(), lambda.resource())) return;
+                record(check, lambda.action());
+                lambdaApi.serve(ex, lambda, body);
             } else {
                 String operation = operation(ex, body);
                 if (operation != null && denied(ex, check, iamAction(operation), resourceOf(body))) return;
@@ -438,82 +426,6 @@ public final class LambdaHost implements AutoCloseable {
         return prefix + ":" + action;
     }
 
-    private static final Pattern CONFIGURATION = Pattern.compile("^/2015-03-31/functions/([^/]+)/configuration/?$");
-
-    /**
-     * GetFunctionConfiguration, as Lambda answers it for the template's deployment: {@code $LATEST}
-     * (no SnapStart optimization: it applies to published versions) or the {@code live} alias's
-     * version 1. A SnapStart version marked idle for 14 days is {@code Inactive} until the first invoke,
-     * then {@code Pending} while the snapshot is re-created, then {@code Active}
-     * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html, "Lambda SnapStart and
-     * function states"; https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
-     */
-    private void configuration(HttpExchange ex, String raw) throws IOException {
-        String name = functionName(raw);
-        String qualifier = FunctionNames.qualifier(raw, ex.getRequestURI().getRawQuery());
-        FunctionConfig cfg = functions.get(name);
-        boolean published = qualifier.equals("live") || qualifier.equals("1");
-        if (cfg == null || !(qualifier.equals("$LATEST") || published)) {
-            functionNotFound(ex, FunctionNames.arn(name + ":" + qualifier));
-            return;
-        }
-        HttpReplies.sendJson(ex, 200, json.writeValueAsBytes(configurationOf(cfg, published)));
-    }
-
-    private void listFunctions(HttpExchange ex) throws IOException {
-        ObjectNode out = json.createObjectNode();
-        var list = out.putArray("Functions");
-        functions.byName().forEach(cfg -> list.add(configurationOf(cfg, false)));
-        HttpReplies.sendJson(ex, 200, json.writeValueAsBytes(out));
-    }
-
-    private ObjectNode configurationOf(FunctionConfig cfg, boolean published) {
-        String version = published ? "1" : "$LATEST";
-        ObjectNode c = json.createObjectNode().put("FunctionName", cfg.name())
-                .put("FunctionArn", FunctionNames.arn(cfg.name() + (published ? ":1" : "")))
-                .put("Runtime", "java21").put("Handler", cfg.handler()).put("Timeout", cfg.timeoutSeconds())
-                .put("MemorySize", cfg.memoryMb()).put("Version", version).put("LastUpdateStatus", "Successful");
-        c.putObject("SnapStart").put("ApplyOn", cfg.snapStart() ? "PublishedVersions" : "None")
-                .put("OptimizationStatus", cfg.snapStart() && published ? "On" : "Off");
-        InvokeFaults.VersionState state = published ? invokeFaults.publishedVersionState(cfg.name())
-                : InvokeFaults.VersionState.ACTIVE;
-        if (state.reasonCode() != null) c.put("StateReasonCode", state.reasonCode()).put("StateReason", state.reason());
-        return c.put("State", state.state());
-    }
-
-    /** Lambda's 404 for a function (or qualifier) it does not have. */
-    private void functionNotFound(HttpExchange ex, String what) throws IOException {
-        HttpReplies.sendLambdaError(ex, 404, "ResourceNotFoundException", json.writeValueAsBytes(
-                json.createObjectNode().put("Type", "User").put("Message", "Function not found: " + what)));
-    }
-
-    private void invoke(HttpExchange ex, String rawName, byte[] body) throws IOException {
-        String name = functionName(rawName);
-        FunctionConfig cfg = functions.get(name);
-        if (cfg == null) {
-            functionNotFound(ex, rawName);
-            return;
-        }
-        invocations.received(name, FunctionNames.qualifier(rawName, ex.getRequestURI().getRawQuery()));
-        String requestId = UUID.randomUUID().toString();
-        ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
-        InvokeFault fault = invokeFaults.take(name);
-        if (fault != null) {
-            ObjectNode err = json.createObjectNode().put("Type", "User").put("message", fault.message);
-            if (fault == InvokeFault.TOO_MANY_REQUESTS) err.put("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
-            HttpReplies.sendLambdaError(ex, fault.status, fault.type, json.writeValueAsBytes(err));
-            return;
-        }
-        if ("Event".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))) {
-            pool.submit(() -> runner.run(cfg, body, requestId));
-            HttpReplies.send(ex, 202, new byte[0]);
-            return;
-        }
-        FunctionRunner.Result r = runner.run(cfg, body, requestId);
-        ex.getResponseHeaders().set("X-Amz-Executed-Version", cfg.snapStart() ? "1" : "$LATEST");
-        if (r.error()) ex.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
-        HttpReplies.sendJson(ex, 200, r.payload());
-    }
 
     /**
      * Called before every invocation, on the invocation's thread, with the function's name and its
