@@ -1,0 +1,83 @@
+package io.veryfikeys.localstack;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.veryfikeys.localstack.LambdaHost.AwsFault;
+
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * The stack's one AWS endpoint. A request (but one of moto's own admin API) must be signed with a
+ * key the stack issued and be allowed by its principal's identity policy, as in AWS; then Lambda's
+ * API is answered here, and any other call gets the fault a test injected for it or moto's answer.
+ */
+final class AwsEndpoint {
+    private final CredentialsAuthority authority;
+    private final IdentityPolicies policies;
+    private final AwsCallLog calls;
+    private final LambdaApi lambdaApi;
+    private final AwsFaults faults;
+    private final AwsProxy proxy;
+
+    AwsEndpoint(CredentialsAuthority authority, IdentityPolicies policies, AwsCallLog calls, LambdaApi lambdaApi,
+                AwsFaults faults, AwsProxy proxy) {
+        this.authority = authority;
+        this.policies = policies;
+        this.calls = calls;
+        this.lambdaApi = lambdaApi;
+        this.faults = faults;
+        this.proxy = proxy;
+    }
+
+    void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getRawPath();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (path.startsWith("/moto-api/")) {
+                proxy.forward(ex, body); // moto's own admin API, not an AWS one
+                return;
+            }
+            CredentialsAuthority.Check check = authority.check(AwsRequests.accessKey(ex), AwsRequests.sessionToken(ex));
+            if (!check.accepted()) {
+                refuse(ex, check);
+                return;
+            }
+            String principal = check.issued().principal();
+            LambdaApi.Request lambda = LambdaApi.request(ex.getRequestMethod(), path);
+            if (lambda != null) {
+                if (denied(ex, principal, lambda.action(), lambda::resource)) return;
+                calls.allowed(principal, lambda.action());
+                lambdaApi.serve(ex, lambda, body);
+                return;
+            }
+            String operation = AwsRequests.operation(ex, body);
+            if (operation != null) {
+                String action = AwsRequests.iamAction(operation);
+                if (denied(ex, principal, action, () -> AwsRequests.resourceOf(body))) return;
+                calls.allowed(principal, action);
+            }
+            AwsFault fault = faults.take(operation, principal, body);
+            if (fault != null) AwsFaults.reply(ex, fault);
+            else proxy.forward(ex, body);
+        } catch (RuntimeException | Error e) {
+            e.printStackTrace();
+            throw e;
+        }
+    }
+
+    private void refuse(HttpExchange ex, CredentialsAuthority.Check check) throws IOException {
+        CredentialsAuthority.Refusal r = check.refusal();
+        String who = check.issued() == null ? "unknown" : check.issued().principal();
+        calls.refused(r.name() + " " + who);
+        HttpReplies.forbidden(ex, r.queryCode, r.jsonCode, r.message);
+    }
+
+    private boolean denied(HttpExchange ex, String principal, String action, Supplier<String> resource)
+            throws IOException {
+        if (policies.allows(principal, action)) return false;
+        calls.refused("ACCESS_DENIED " + principal + " " + action);
+        HttpReplies.forbidden(ex, "AccessDenied", "AccessDeniedException",
+                IdentityPolicies.denial(principal, action, resource.get()));
+        return true;
+    }
+}
