@@ -355,12 +355,6 @@ public final class LambdaHost implements AutoCloseable {
         injectAwsFault(AwsFault.of(operation, status, errorCode).times(times));
     }
 
-    /** {@code injectAwsFault(AwsFault.of(operation, status, errorCode).times(times).forFunction(function).whenBodyContains(bodyContains))}. */
-    public void injectAwsFault(String operation, int status, String errorCode, int times, String function,
-                               String bodyContains) {
-        injectAwsFault(new AwsFault(operation, status, errorCode, times, function, bodyContains));
-    }
-
     public void clearAwsFaults() { awsFaults.clear(); }
 
     /** Removes the faults injected with this {@code bodyContains} (e.g. one account's secret name). */
