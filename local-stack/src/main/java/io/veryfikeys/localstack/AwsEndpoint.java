@@ -10,6 +10,7 @@ import java.util.function.Supplier;
  * The stack's one AWS endpoint. A request (but one of moto's own admin API) must be signed with a
  * key the stack issued and be allowed by its principal's identity policy, as in AWS; then Lambda's
  * API is answered here, and any other call gets the fault a test injected for it or moto's answer.
+ * Whatever the answer, the {@link AwsCallLog}'s listeners hear of it just before it goes out.
  */
 final class AwsEndpoint {
     private final CredentialsAuthority authority;
@@ -38,31 +39,37 @@ final class AwsEndpoint {
                 return;
             }
             CredentialsAuthority.Check check = authority.check(AwsRequests.accessKey(ex), AwsRequests.sessionToken(ex));
-            if (!check.accepted()) {
-                refuse(ex, check);
-                return;
-            }
-            String principal = check.issued().principal();
             LambdaApi.Request lambda = LambdaApi.request(ex.getRequestMethod(), path);
-            if (lambda != null) {
-                if (denied(ex, principal, lambda.action(), lambda::resource)) return;
-                calls.allowed(principal, lambda.action());
-                lambdaApi.serve(ex, lambda, body);
-                return;
-            }
-            String operation = AwsRequests.operation(ex, body);
-            if (operation != null) {
-                String action = AwsRequests.iamAction(operation);
-                if (denied(ex, principal, action, () -> AwsRequests.resourceOf(body))) return;
-                calls.allowed(principal, action);
-            }
-            AwsFault fault = faults.take(operation, principal, body);
-            if (fault != null) AwsFaults.reply(ex, fault);
-            else proxy.forward(ex, body);
+            String operation = lambda == null ? AwsRequests.operation(ex, body) : null;
+            String action = lambda != null ? lambda.action() : operation == null ? null : AwsRequests.iamAction(operation);
+            String principal = check.issued() == null ? null : check.issued().principal();
+            answer(new StatusHookExchange(ex, status -> calls.answered(principal, action, status)),
+                    check, lambda, operation, action, body);
         } catch (RuntimeException | Error e) {
             e.printStackTrace();
             throw e;
         }
+    }
+
+    private void answer(HttpExchange ex, CredentialsAuthority.Check check, LambdaApi.Request lambda, String operation,
+                        String action, byte[] body) throws IOException {
+        if (!check.accepted()) {
+            refuse(ex, check);
+            return;
+        }
+        String principal = check.issued().principal();
+        if (action != null) {
+            Supplier<String> resource = lambda != null ? lambda::resource : () -> AwsRequests.resourceOf(body);
+            if (denied(ex, principal, action, resource)) return;
+            calls.allowed(principal, action);
+        }
+        if (lambda != null) {
+            lambdaApi.serve(ex, lambda, body);
+            return;
+        }
+        AwsFault fault = faults.take(operation, principal, body);
+        if (fault != null) AwsFaults.reply(ex, fault);
+        else proxy.forward(ex, body);
     }
 
     private void refuse(HttpExchange ex, CredentialsAuthority.Check check) throws IOException {

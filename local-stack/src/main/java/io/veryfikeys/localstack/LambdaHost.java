@@ -131,6 +131,27 @@ public final class LambdaHost implements AutoCloseable {
         void beforeInvoke(String function, byte[] payload) throws Exception;
     }
 
+    /**
+     * One AWS call the endpoint answered: who signed it ({@code principal}, null when the key was not
+     * one the stack issued), IAM's name of it ({@code service} as IAM's prefix and {@code operation}
+     * as IAM's action, e.g. {@code secretsmanager} and {@code PutSecretValue}, {@code lambda} and
+     * {@code InvokeFunction}; both null when the request names no operation the endpoint reads), and
+     * the HTTP status it was answered with. Never a request or response body: those can hold key values.
+     */
+    public record AwsCall(String principal, String service, String operation, int status) { }
+
+    /**
+     * Hears of every AWS call the endpoint answers (forwarded to moto, answered by its Lambda API,
+     * refused for its credentials or by an identity policy, or given an injected fault; not moto's
+     * admin API), on the thread that answers it, just before the answer goes out: by the time the
+     * caller has its response, listeners have been told. What a listener throws is printed and does
+     * not change the answer.
+     */
+    @FunctionalInterface
+    public interface AwsCallListener {
+        void called(AwsCall call);
+    }
+
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final Mode mode;
@@ -347,6 +368,10 @@ public final class LambdaHost implements AutoCloseable {
     public void identityPolicy(String principal, Set<String> allowedActions) {
         identityPolicies.set(principal, allowedActions);
     }
+
+    public void addAwsCallListener(AwsCallListener listener) { awsCalls.addListener(listener); }
+
+    public void removeAwsCallListener(AwsCallListener listener) { awsCalls.removeListener(listener); }
 
     public void injectAwsFault(AwsFault fault) { awsFaults.inject(fault); }
 
