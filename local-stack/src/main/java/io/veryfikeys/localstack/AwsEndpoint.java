@@ -12,23 +12,8 @@ import java.util.function.Supplier;
  * API is answered here, and any other call gets the fault a test injected for it or moto's answer.
  * Whatever the answer, the {@link AwsCallLog}'s listeners hear of it just before it goes out.
  */
-final class AwsEndpoint {
-    private final CredentialsAuthority authority;
-    private final IdentityPolicies policies;
-    private final AwsCallLog calls;
-    private final LambdaApi lambdaApi;
-    private final AwsFaults faults;
-    private final AwsProxy proxy;
-
-    AwsEndpoint(CredentialsAuthority authority, IdentityPolicies policies, AwsCallLog calls, LambdaApi lambdaApi,
-                AwsFaults faults, AwsProxy proxy) {
-        this.authority = authority;
-        this.policies = policies;
-        this.calls = calls;
-        this.lambdaApi = lambdaApi;
-        this.faults = faults;
-        this.proxy = proxy;
-    }
+record AwsEndpoint(CredentialsAuthority authority, IdentityPolicies policies, AwsCallLog calls, LambdaApi lambdaApi,
+                   AwsFaults faults, AwsProxy proxy) {
 
     void handle(HttpExchange ex) throws IOException {
         try (ex) {

@@ -14,26 +14,10 @@ import java.util.Map;
  * Runs one invocation of a function: in its sandboxes when it has a code root, else its handler in
  * this JVM. A failure becomes the error payload Lambda returns with {@code X-Amz-Function-Error}.
  */
-final class FunctionRunner {
+record FunctionRunner(Sandboxes sandboxes, InProcessHandlers inProcess, Invocations invocations, InvokeFaults invokeFaults,
+                      URI containerCredentialsUri, ObjectMapper json) {
 
     record Result(byte[] payload, boolean error) { }
-
-    private final Sandboxes sandboxes;
-    private final InProcessHandlers inProcess;
-    private final Invocations invocations;
-    private final InvokeFaults invokeFaults;
-    private final URI containerCredentialsUri;
-    private final ObjectMapper json;
-
-    FunctionRunner(Sandboxes sandboxes, InProcessHandlers inProcess, Invocations invocations, InvokeFaults invokeFaults,
-                   URI containerCredentialsUri, ObjectMapper json) {
-        this.sandboxes = sandboxes;
-        this.inProcess = inProcess;
-        this.invocations = invocations;
-        this.invokeFaults = invokeFaults;
-        this.containerCredentialsUri = containerCredentialsUri;
-        this.json = json;
-    }
 
     Result run(FunctionConfig cfg, byte[] body, String requestId) {
         return invocations.inFlight(cfg.name(), () -> runNow(cfg, body, requestId));

@@ -15,7 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The part of Lambda's API the stack serves itself: Invoke, GetFunctionConfiguration and ListFunctions. */
-final class LambdaApi {
+record LambdaApi(FunctionRegistry functions, Invocations invocations, InvokeFaults invokeFaults, FunctionRunner runner,
+                 ExecutorService pool, ObjectMapper json) {
 
     /** A request of Lambda's API: the IAM action it needs and the function it names (null: all of them). */
     record Request(String action, String function) {
@@ -25,23 +26,6 @@ final class LambdaApi {
     private static final String FUNCTIONS = "/2015-03-31/functions";
     private static final Pattern INVOKE = Pattern.compile("^/2015-03-31/functions/(.*)/invocations$");
     private static final Pattern CONFIGURATION = Pattern.compile("^/2015-03-31/functions/([^/]+)/configuration/?$");
-
-    private final FunctionRegistry functions;
-    private final Invocations invocations;
-    private final InvokeFaults invokeFaults;
-    private final FunctionRunner runner;
-    private final ExecutorService pool;
-    private final ObjectMapper json;
-
-    LambdaApi(FunctionRegistry functions, Invocations invocations, InvokeFaults invokeFaults, FunctionRunner runner,
-              ExecutorService pool, ObjectMapper json) {
-        this.functions = functions;
-        this.invocations = invocations;
-        this.invokeFaults = invokeFaults;
-        this.runner = runner;
-        this.pool = pool;
-        this.json = json;
-    }
 
     /** The Lambda request this is, or null when it is some other service's (moto answers those). */
     static Request request(String method, String rawPath) {
