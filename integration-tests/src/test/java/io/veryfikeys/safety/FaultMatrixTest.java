@@ -1,6 +1,7 @@
 package io.veryfikeys.safety;
 
 import io.veryfikeys.localstack.LambdaHost;
+import io.veryfikeys.localstack.LambdaHost.AwsFault;
 import io.veryfikeys.simulator.Endpoint;
 import io.veryfikeys.simulator.Fault;
 import io.veryfikeys.stack.LocalStackTest;
@@ -322,16 +323,16 @@ class FaultMatrixTest extends LocalStackTest {
             case VERYFI_DROP -> harness.veryfi.inject(Fault.drop(ep).times(2).forAccount(clientId));
             case VERYFI_DROP_AFTER_COMMIT -> harness.veryfi.inject(Fault.dropAfterCommit(ep).times(1).forAccount(clientId));
             // 4 in a row: more than the SDK's own 3 attempts
-            case AWS_5XX -> host.injectAwsFault(op, 500, sns ? "InternalError" : "InternalServiceError", 4,
-                    s.step().function(), marker);
-            case AWS_5XX_PERSISTENT -> host.injectAwsFault(op, 500, sns ? "InternalError" : "InternalServiceError", -1,
-                    s.step().function(), marker);
+            case AWS_5XX -> host.injectAwsFault(AwsFault.of(op, 500, sns ? "InternalError" : "InternalServiceError")
+                    .times(4).forFunction(s.step().function()).whenBodyContains(marker));
+            case AWS_5XX_PERSISTENT -> host.injectAwsFault(AwsFault.of(op, 500, sns ? "InternalError" : "InternalServiceError")
+                    .always().forFunction(s.step().function()).whenBodyContains(marker));
             case HANDLER_THROWS -> {
                 if (op == null) {
                     throw new IllegalStateException("injected: the handler of " + s.step().state() + " throws");
                 }
-                host.injectAwsFault(op, 400, sns ? "InvalidParameter" : "InvalidRequestException", 1,
-                        s.step().function(), marker);
+                host.injectAwsFault(AwsFault.of(op, 400, sns ? "InvalidParameter" : "InvalidRequestException")
+                        .forFunction(s.step().function()).whenBodyContains(marker));
             }
             case STOP_AND_RERUN -> {
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

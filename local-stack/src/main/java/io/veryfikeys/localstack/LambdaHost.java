@@ -1,50 +1,22 @@
 package io.veryfikeys.localstack;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,6 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * API ({@code POST /2015-03-31/functions/{name}/invocations}) and forwards every other request to
  * moto after checking the key it was signed with (see {@link CredentialsAuthority}). Moto's Step
  * Functions engine is started with {@code MOTO_PORT} pointing here, so its Lambda tasks land here.
+ *
+ * <p>This class is what tests and tools hold; the work is done by its parts: {@link AwsEndpoint}
+ * (who may call what) in front of {@link LambdaApi} and {@link AwsProxy} (moto), with
+ * {@link AwsFaults}, {@link IdentityPolicies} and {@link AwsCallLog}; {@link FunctionRunner} runs an
+ * invocation in {@link Sandboxes} or {@link InProcessHandlers}, with {@link InvokeFaults} and
+ * {@link Invocations} around it.
  *
  * <p>Two ways to run a function:
  * <ul>
@@ -107,37 +85,95 @@ public final class LambdaHost implements AutoCloseable {
         }
     }
 
-    private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
-            "content-length", "expect");
+    /**
+     * An AWS failure to inject: calls of {@code operation} get {@code status} and {@code errorCode}
+     * instead of moto's answer, the next {@code times} of them ({@code < 0}: until cleared). The
+     * operation is {@code <service>.<Action>}: the X-Amz-Target of JSON services (e.g.
+     * {@code "secretsmanager.PutSecretValue"}), or the signing service plus the {@code Action} of query
+     * ones ({@code "sns.Publish"}). {@code function} (null: any caller) limits it to calls signed with
+     * the credentials of that function's sandboxes, {@code bodyContains} (null: any) to requests whose
+     * body contains it, so that concurrent tests on other accounts and callers do not take the fault.
+     */
+    public record AwsFault(String operation, int status, String errorCode, int times, String function,
+                           String bodyContains) {
+        /** The next call of the operation, by any caller. */
+        public static AwsFault of(String operation, int status, String errorCode) {
+            return new AwsFault(operation, status, errorCode, 1, null, null);
+        }
+
+        public AwsFault times(int n) { return new AwsFault(operation, status, errorCode, n, function, bodyContains); }
+
+        /** Every matching call until cleared. */
+        public AwsFault always() { return times(-1); }
+
+        public AwsFault forFunction(String function) {
+            return new AwsFault(operation, status, errorCode, times, function, bodyContains);
+        }
+
+        public AwsFault whenBodyContains(String text) {
+            return new AwsFault(operation, status, errorCode, times, function, text);
+        }
+    }
+
+    /** Receives every line a sandbox prints (its stdout and stderr: the function's log). */
+    @FunctionalInterface
+    public interface LogListener {
+        void line(String function, String line);
+    }
+
+    /**
+     * Called before every invocation, on the invocation's thread, with the function's name and its
+     * payload. A listener that throws makes the invocation fail exactly as if the handler had thrown
+     * that exception (tests use this to inject a failing step or to act at a precise moment).
+     */
+    @FunctionalInterface
+    public interface InvocationListener {
+        void beforeInvoke(String function, byte[] payload) throws Exception;
+    }
+
+    /**
+     * One AWS call the endpoint answered: who signed it ({@code principal}, null when the key was not
+     * one the stack issued), IAM's name of it ({@code service} as IAM's prefix and {@code operation}
+     * as IAM's action, e.g. {@code secretsmanager} and {@code PutSecretValue}, {@code lambda} and
+     * {@code InvokeFunction}; both null when the request names no operation the endpoint reads), and
+     * the HTTP status it was answered with. Never a request or response body: those can hold key values.
+     */
+    public record AwsCall(String principal, String service, String operation, int status) { }
+
+    /**
+     * Hears of every AWS call the endpoint answers (forwarded to moto, answered by its Lambda API,
+     * refused for its credentials or by an identity policy, or given an injected fault; not moto's
+     * admin API), on the thread that answers it, just before the answer goes out: by the time the
+     * caller has its response, listeners have been told. What a listener throws is printed and does
+     * not change the answer.
+     */
+    @FunctionalInterface
+    public interface AwsCallListener {
+        void called(AwsCall call);
+    }
 
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private final Map<String, FunctionConfig> functions = new ConcurrentHashMap<>();
-    private final Map<String, Instance> warm = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
-    private final ClassLoader classLoader;
+    private final Mode mode;
     private final HttpServer server;
     private final ExecutorService pool;
-    private final HttpClient http;
-    private final Mode mode;
     private final CredentialsAuthority authority = new CredentialsAuthority();
     private final ContainerCredentialsEndpoint containerCredentials =
             new ContainerCredentialsEndpoint(authority, Duration.ofMinutes(60));
     private final Map<String, String> environmentOverrides = new ConcurrentHashMap<>();
+    private final FunctionRegistry functions = new FunctionRegistry();
+    private final InProcessHandlers inProcess;
     private final Sandboxes sandboxes;
-    private final List<LogListener> logListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Map<String, Set<String>> awsCalls = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> refusedAwsCalls = new ConcurrentHashMap<>();
-    private final Map<String, java.util.Deque<InvokeFault>> invokeFaults = new ConcurrentHashMap<>();
-    private final Map<String, Long> idleUntilReady = new ConcurrentHashMap<>();
-    private final Map<String, Duration> idleReadyAfter = new ConcurrentHashMap<>();
-    private volatile URI forwardTo;
+    private final SandboxLogs sandboxLogs = new SandboxLogs();
+    private final Invocations invocations = new Invocations();
+    private final InvokeFaults invokeFaults = new InvokeFaults();
+    private final AwsProxy proxy;
+    private final AwsFaults awsFaults = new AwsFaults();
+    private final IdentityPolicies identityPolicies = new IdentityPolicies();
+    private final AwsCallLog awsCalls = new AwsCallLog();
     private volatile boolean closed;
 
     private LambdaHost(int port, ClassLoader classLoader, Mode mode, int maxSandboxesPerFunction) throws IOException {
-        this.classLoader = classLoader;
         this.mode = mode;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         AtomicLong n = new AtomicLong();
@@ -146,11 +182,15 @@ public final class LambdaHost implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(pool).build();
-        this.sandboxes = new Sandboxes(containerCredentials, this::sandboxLog, environmentOverrides, maxSandboxesPerFunction);
+        this.proxy = new AwsProxy(pool);
+        this.inProcess = new InProcessHandlers(classLoader, json);
+        this.sandboxes = new Sandboxes(containerCredentials, sandboxLogs::line, environmentOverrides, maxSandboxesPerFunction);
+        FunctionRunner runner = new FunctionRunner(sandboxes, inProcess, invocations, invokeFaults,
+                containerCredentialsUri(), json);
+        LambdaApi lambdaApi = new LambdaApi(functions, invocations, invokeFaults, runner, pool, json);
+        AwsEndpoint awsEndpoint = new AwsEndpoint(authority, identityPolicies, awsCalls, lambdaApi, awsFaults, proxy);
         server.setExecutor(pool);
-        server.createContext("/", this::handle);
+        server.createContext("/", awsEndpoint::handle);
         server.createContext(ContainerCredentialsEndpoint.PATH, containerCredentials::handle);
     }
 
@@ -194,18 +234,19 @@ public final class LambdaHost implements AutoCloseable {
      */
     public void environmentOverride(String name, String value) {
         String old = value == null ? environmentOverrides.remove(name) : environmentOverrides.put(name, value);
-        if (!java.util.Objects.equals(old, value)) sandboxes.retireAll();
+        if (!Objects.equals(old, value)) sandboxes.retireAll();
     }
 
-    /** Where non-Invoke requests go (moto). Until set, they are answered with 502. */
-    public LambdaHost forwardTo(URI target) { this.forwardTo = target; return this; }
+    /** Where non-Lambda requests go (moto). Until set, they are answered with 502. */
+    public LambdaHost forwardTo(URI target) { proxy.target(target); return this; }
+
 
     public LambdaHost register(String name, String handler, int timeoutSeconds) {
         return register(new FunctionConfig(name, handler, timeoutSeconds));
     }
 
     public LambdaHost register(FunctionConfig config) {
-        functions.put(config.name(), config);
+        functions.register(config);
         return this;
     }
 
@@ -213,30 +254,34 @@ public final class LambdaHost implements AutoCloseable {
         return register(name, handlerClass.getName(), 30);
     }
 
-    public Map<String, FunctionConfig> functions() { return Map.copyOf(functions); }
+    public Map<String, FunctionConfig> functions() { return functions.all(); }
+
+    /**
+     * Reduces what callers pass as FunctionName to the registered name: a plain name, name:qualifier,
+     * a partial ARN (account:function:name[:qualifier]) or a full ARN (with or without a qualifier).
+     */
+    public static String functionName(String raw) { return FunctionNames.name(raw); }
 
     /**
      * Gives the function another timeout (tests of what a timeout does, without waiting for the
      * template's); its sandboxes are stopped so that new ones run with it. Returns the previous one.
      */
     public int overrideTimeout(String function, int timeoutSeconds) {
-        FunctionConfig c = functions.get(function);
-        if (c == null) throw new IllegalArgumentException("no function " + function);
-        functions.put(function, new FunctionConfig(c.name(), c.handler(), timeoutSeconds, c.memoryMb(), c.snapStart(),
-                c.codeRoot(), c.environment()));
+        FunctionConfig previous = functions.retime(function, timeoutSeconds);
         coldStart(function);
-        return c.timeoutSeconds();
+        return previous.timeoutSeconds();
     }
+
 
     /** Drops the function's warm instances (sandboxes, or the in-process handler): the next invocation is a cold start. */
     public void coldStart(String name) {
-        warm.remove(name);
+        inProcess.coldStart(name);
         sandboxes.retire(name);
     }
 
     /** Cold-starts every function. */
     public void coldStartAll() {
-        warm.clear();
+        inProcess.coldStartAll();
         sandboxes.retireAll();
     }
 
@@ -249,18 +294,22 @@ public final class LambdaHost implements AutoCloseable {
     /** How many sandboxes (cold starts) were started since the host started. */
     public int sandboxesStarted() { return sandboxes.started(); }
 
+    public void addLogListener(LogListener listener) { sandboxLogs.add(listener); }
+
+    public void removeLogListener(LogListener listener) { sandboxLogs.remove(listener); }
+
+
     /**
      * Makes the next {@code times} invocations of the function fail as the Invoke API fails them
      * (for {@link InvokeFault#INIT_CRASH}: the function's warm sandboxes are stopped and the next
      * {@code times} sandboxes started crash during init).
      */
     public void injectInvokeFault(String function, InvokeFault fault, int times) {
-        java.util.Deque<InvokeFault> q = invokeFaults.computeIfAbsent(function, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
-        for (int i = 0; i < times; i++) q.add(fault);
+        invokeFaults.inject(function, fault, times);
         if (fault == InvokeFault.INIT_CRASH) coldStart(function);
     }
 
-    public void clearInvokeFaults() { invokeFaults.clear(); idleUntilReady.clear(); idleReadyAfter.clear(); }
+    public void clearInvokeFaults() { invokeFaults.clear(); }
 
     /**
      * Marks the function's published version as not invoked for 14 days: Lambda has made it
@@ -270,186 +319,45 @@ public final class LambdaHost implements AutoCloseable {
      */
     public void markIdleFor14Days(String function, Duration readyAfter) {
         coldStart(function);
-        idleReadyAfter.put(function, readyAfter);
-        idleUntilReady.remove(function);
+        invokeFaults.markIdle(function, readyAfter);
     }
+
 
     /** How many times the function was invoked (successful or not) since start or the last reset. */
-    public int invocationCount(String name) {
-        AtomicInteger c = invocations.get(name);
-        return c == null ? 0 : c.get();
-    }
+    public int invocationCount(String name) { return invocations.count(name); }
 
-    public Map<String, Integer> invocationCounts() {
-        Map<String, Integer> m = new java.util.TreeMap<>();
-        invocations.forEach((k, v) -> m.put(k, v.get()));
-        return m;
-    }
+    public Map<String, Integer> invocationCounts() { return invocations.counts(); }
 
-    public void resetInvocationCounts() { invocations.clear(); }
-
-    private final Map<String, List<String>> qualifiers = new ConcurrentHashMap<>();
+    public void resetInvocationCounts() { invocations.resetCounts(); }
 
     /**
      * The qualifiers the function was invoked with, in order ({@code $LATEST} when none): in AWS only a
      * published version (the {@code live} alias) runs with SnapStart; {@code $LATEST} does not.
      */
-    public List<String> invokedQualifiers(String function) {
-        return List.copyOf(qualifiers.getOrDefault(function, List.of()));
-    }
+    public List<String> invokedQualifiers(String function) { return invocations.qualifiers(function); }
 
-    /** The qualifier of an Invoke: {@code name:qualifier} in the path, else the {@code Qualifier} query parameter. */
-    static String qualifier(String rawName, String rawQuery) {
-        String s = withoutArnPrefix(rawName);
-        int colon = s.indexOf(':');
-        if (colon >= 0) return s.substring(colon + 1);
-        if (rawQuery != null) {
-            for (String kv : rawQuery.split("&")) {
-                if (kv.startsWith("Qualifier=")) return URLDecoder.decode(kv.substring("Qualifier=".length()), StandardCharsets.UTF_8);
-            }
-        }
-        return "$LATEST";
-    }
+    public void addInvocationListener(InvocationListener listener) { invocations.addListener(listener); }
+
+    public void removeInvocationListener(InvocationListener listener) { invocations.removeListener(listener); }
+
+    /** The most invocations of the function that ran at the same moment since the last reset (a Map state's fan-out). */
+    public int mostConcurrentInvocations(String function) { return invocations.mostConcurrent(function); }
+
+    public void resetMostConcurrentInvocations(String function) { invocations.resetMostConcurrent(function); }
+
 
     /**
      * The AWS actions ({@code service:Operation}, IAM's names) each principal called through this
      * endpoint: a function's sandboxes sign with keys issued to the function's logical id, so this
      * is what each function really calls (the IAM review reads it).
      */
-    public Map<String, Set<String>> awsCallsByPrincipal() {
-        Map<String, Set<String>> copy = new java.util.TreeMap<>();
-        awsCalls.forEach((k, v) -> copy.put(k, new java.util.TreeSet<>(v)));
-        return copy;
-    }
-
-    /** Requests refused for their credentials, by refusal and principal (when known). */
-    public Map<String, Integer> refusedAwsCalls() {
-        Map<String, Integer> m = new java.util.TreeMap<>();
-        refusedAwsCalls.forEach((k, v) -> m.put(k, v.get()));
-        return m;
-    }
-
-    /** Receives every line a sandbox prints (its stdout and stderr: the function's log). */
-    @FunctionalInterface
-    public interface LogListener {
-        void line(String function, String line);
-    }
-
-    public void addLogListener(LogListener listener) { logListeners.add(listener); }
-
-    public void removeLogListener(LogListener listener) { logListeners.remove(listener); }
-
-    private void sandboxLog(Sandbox sandbox, String line) {
-        if (logListeners.isEmpty()) {
-            System.out.println("[" + sandbox.id + "] " + line);
-            return;
-        }
-        for (LogListener l : logListeners) l.line(sandbox.spec.function(), line);
-    }
+    public Map<String, Set<String>> awsCallsByPrincipal() { return awsCalls.actionsByPrincipal(); }
 
     /**
-     * Reduces what callers pass as FunctionName to the registered name: a plain name, name:qualifier,
-     * a partial ARN (account:function:name[:qualifier]) or a full ARN (with or without a qualifier).
+     * Requests refused, by refusal and principal (when known): for their credentials, or by an
+     * identity policy ({@code ACCESS_DENIED}, with the action).
      */
-    public static String functionName(String raw) {
-        String s = withoutArnPrefix(raw);
-        int colon = s.indexOf(':');
-        return colon < 0 ? s : s.substring(0, colon);
-    }
-
-    /** {@code name[:qualifier]}: what follows {@code :function:} in an ARN, or the name as given. */
-    private static String withoutArnPrefix(String raw) {
-        int fn = raw.indexOf(":function:");
-        return fn < 0 ? raw : raw.substring(fn + ":function:".length());
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getRawPath();
-            byte[] body = ex.getRequestBody().readAllBytes();
-            if (path.startsWith("/moto-api/")) {
-                forward(ex, body); // moto's own admin API, not an AWS one
-                return;
-            }
-            CredentialsAuthority.Check check = authenticate(ex);
-            if (!check.accepted()) {
-                refuse(ex, check);
-                return;
-            }
-            if ("POST".equals(ex.getRequestMethod()) && path.startsWith(INVOKE_PREFIX)
-                    && path.endsWith("/invocations")) {
-                String raw = path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length());
-                String function = URLDecoder.decode(raw, StandardCharsets.UTF_8);
-                if (denied(ex, check, "lambda:InvokeFunction", functionArn(withoutArnPrefix(function)))) return;
-                record(check, "lambda:InvokeFunction");
-                invoke(ex, function, body);
-            } else if ("GET".equals(ex.getRequestMethod()) && path.startsWith("/2015-03-31/functions")) {
-                Matcher configuration = CONFIGURATION.matcher(path);
-                String raw = configuration.matches() ? URLDecoder.decode(configuration.group(1), StandardCharsets.UTF_8) : null;
-                String action = raw == null ? "lambda:ListFunctions" : "lambda:GetFunctionConfiguration";
-                if (denied(ex, check, action, raw == null ? "*" : functionArn(withoutArnPrefix(raw)))) return;
-                record(check, action);
-                if (raw != null) configuration(ex, raw);
-                else listFunctions(ex);
-            } else {
-                String operation = operation(ex, body);
-                if (operation != null && denied(ex, check, iamAction(operation), resourceOf(body))) return;
-                if (operation != null) record(check, iamAction(operation));
-                AwsFault fault = takeAwsFault(operation, check.issued().principal(), body);
-                if (fault != null) {
-                    sendAwsFault(ex, fault);
-                    return;
-                }
-                forward(ex, body);
-            }
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            throw e;
-        }
-    }
-
-    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
-    private static final Pattern PRESIGNED_CREDENTIAL = Pattern.compile("X-Amz-Credential=([^%/&]+)");
-
-    /** Reads the access key and session token a request was signed with (header or presigned query). */
-    private CredentialsAuthority.Check authenticate(HttpExchange ex) {
-        String authorization = ex.getRequestHeaders().getFirst("Authorization");
-        String accessKey = null;
-        if (authorization != null) {
-            Matcher m = CREDENTIAL.matcher(authorization);
-            if (m.find()) accessKey = m.group(1);
-        } else {
-            String q = String.valueOf(ex.getRequestURI().getRawQuery());
-            Matcher m = PRESIGNED_CREDENTIAL.matcher(q);
-            if (m.find()) accessKey = m.group(1);
-        }
-        String token = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
-        return authority.check(accessKey, token);
-    }
-
-    /** 403 in the protocol of the request: JSON services by x-amzn-ErrorType, query services in XML. */
-    private void refuse(HttpExchange ex, CredentialsAuthority.Check check) throws IOException {
-        CredentialsAuthority.Refusal r = check.refusal();
-        String who = check.issued() == null ? "unknown" : check.issued().principal();
-        refusedAwsCalls.computeIfAbsent(r.name() + " " + who, k -> new AtomicInteger()).incrementAndGet();
-        forbidden(ex, r.queryCode, r.jsonCode, r.message);
-    }
-
-    /** 403 in the protocol of the request: query services (form body) in XML, JSON services by x-amzn-ErrorType. */
-    private static void forbidden(HttpExchange ex, String queryCode, String jsonCode, String message) throws IOException {
-        String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
-        if (contentType.startsWith("application/x-www-form-urlencoded")) {
-            ex.getResponseHeaders().set("Content-Type", "text/xml");
-            send(ex, 403, ("<ErrorResponse><Error><Type>Sender</Type><Code>" + queryCode + "</Code><Message>" + message
-                    + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>")
-                    .getBytes(StandardCharsets.UTF_8));
-        } else {
-            ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            ex.getResponseHeaders().set("x-amzn-ErrorType", jsonCode);
-            send(ex, 403, ("{\"__type\":\"" + jsonCode + "\",\"message\":\"" + message + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-    }
+    public Map<String, Integer> refusedAwsCalls() { return awsCalls.refusals(); }
 
     /**
      * Gives the principal an identity policy that allows only these IAM actions ({@code prefix:Action});
@@ -458,486 +366,24 @@ public final class LambdaHost implements AutoCloseable {
      * is recorded for the IAM review instead.
      */
     public void identityPolicy(String principal, Set<String> allowedActions) {
-        if (allowedActions == null) identityPolicies.remove(principal);
-        else identityPolicies.put(principal, Set.copyOf(allowedActions));
+        identityPolicies.set(principal, allowedActions);
     }
 
-    private final Map<String, Set<String>> identityPolicies = new ConcurrentHashMap<>();
-    private static final Pattern RESOURCE_FIELD = Pattern.compile(
-            "\"(?:SecretId|stateMachineArn|executionArn|resourceArn)\"\\s*:\\s*\"([^\"]+)\"");
+    public void addAwsCallListener(AwsCallListener listener) { awsCalls.addListener(listener); }
 
-    /** The resource a JSON request names, in the words of the denial message; {@code *} if none. */
-    private static String resourceOf(byte[] body) {
-        Matcher m = RESOURCE_FIELD.matcher(new String(body, StandardCharsets.UTF_8));
-        return m.find() ? m.group(1) : "*";
-    }
+    public void removeAwsCallListener(AwsCallListener listener) { awsCalls.removeListener(listener); }
 
-    /**
-     * Refuses a call outside the principal's identity policy, in AWS's words: "User: ARN is not
-     * authorized to perform: ACTION on resource: RESOURCE because no identity-based policy allows the
-     * ACTION action" (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
-     */
-    private boolean denied(HttpExchange ex, CredentialsAuthority.Check check, String action, String resource)
-            throws IOException {
-        Set<String> allowed = identityPolicies.get(check.issued().principal());
-        if (allowed == null || allowed.contains(action)) return false;
-        String message = "User: arn:aws:sts::" + LocalAwsStack.ACCOUNT_ID + ":assumed-role/" + check.issued().principal()
-                + "/session is not authorized to perform: " + action + " on resource: " + resource
-                + " because no identity-based policy allows the " + action + " action";
-        refusedAwsCalls.computeIfAbsent("ACCESS_DENIED " + check.issued().principal() + " " + action,
-                k -> new AtomicInteger()).incrementAndGet();
-        forbidden(ex, "AccessDenied", "AccessDeniedException", message);
-        return true;
-    }
+    public void injectAwsFault(AwsFault fault) { awsFaults.inject(fault); }
 
-    private void record(CredentialsAuthority.Check check, String action) {
-        awsCalls.computeIfAbsent(check.issued().principal(), k -> ConcurrentHashMap.newKeySet()).add(action);
-    }
-
-    /** {@code service.Action} (signing service, action) to IAM's {@code prefix:Action}. */
-    static String iamAction(String operation) {
-        int dot = operation.indexOf('.');
-        String service = operation.substring(0, dot).toLowerCase(Locale.ROOT);
-        String action = operation.substring(dot + 1);
-        String prefix = service.contains("secretsmanager") ? "secretsmanager"
-                : service.equals("awsstepfunctions") || service.equals("states") ? "states"
-                : service.equals("amazonssm") ? "ssm"
-                : service.equals("amazonsqs") ? "sqs"
-                : service.equals("awsevents") ? "events"
-                : service;
-        return prefix + ":" + action;
-    }
-
-    private static final Pattern CONFIGURATION = Pattern.compile("^/2015-03-31/functions/([^/]+)/configuration/?$");
-
-    private static String functionArn(String nameAndQualifier) {
-        return "arn:aws:lambda:" + LocalAwsStack.REGION + ":" + LocalAwsStack.ACCOUNT_ID + ":function:" + nameAndQualifier;
-    }
-
-    /**
-     * GetFunctionConfiguration, as Lambda answers it for the template's deployment: {@code $LATEST}
-     * (no SnapStart optimization: it applies to published versions) or the {@code live} alias's
-     * version 1. A SnapStart version marked idle for 14 days is {@code Inactive} until the first invoke,
-     * then {@code Pending} while the snapshot is re-created, then {@code Active}
-     * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html, "Lambda SnapStart and
-     * function states"; https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
-     */
-    private void configuration(HttpExchange ex, String raw) throws IOException {
-        String name = functionName(raw);
-        String qualifier = qualifier(raw, ex.getRequestURI().getRawQuery());
-        FunctionConfig cfg = functions.get(name);
-        boolean published = qualifier.equals("live") || qualifier.equals("1");
-        if (cfg == null || !(qualifier.equals("$LATEST") || published)) {
-            functionNotFound(ex, functionArn(name + ":" + qualifier));
-            return;
-        }
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        send(ex, 200, json.writeValueAsBytes(configurationOf(cfg, published)));
-    }
-
-    private void listFunctions(HttpExchange ex) throws IOException {
-        ObjectNode out = json.createObjectNode();
-        var list = out.putArray("Functions");
-        new java.util.TreeMap<>(functions).values().forEach(cfg -> list.add(configurationOf(cfg, false)));
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        send(ex, 200, json.writeValueAsBytes(out));
-    }
-
-    private ObjectNode configurationOf(FunctionConfig cfg, boolean published) {
-        String version = published ? "1" : "$LATEST";
-        ObjectNode c = json.createObjectNode().put("FunctionName", cfg.name())
-                .put("FunctionArn", functionArn(cfg.name() + (published ? ":1" : "")))
-                .put("Runtime", "java21").put("Handler", cfg.handler()).put("Timeout", cfg.timeoutSeconds())
-                .put("MemorySize", cfg.memoryMb()).put("Version", version).put("LastUpdateStatus", "Successful");
-        c.putObject("SnapStart").put("ApplyOn", cfg.snapStart() ? "PublishedVersions" : "None")
-                .put("OptimizationStatus", cfg.snapStart() && published ? "On" : "Off");
-        String state = "Active";
-        if (published && idleReadyAfter.containsKey(cfg.name())) {
-            Long readyAt = idleUntilReady.get(cfg.name());
-            if (readyAt == null) {
-                state = "Inactive";
-                c.put("StateReasonCode", "Idle").put("StateReason", "The function version has not been invoked for"
-                        + " 14 days; its snapshot is re-created on the next invocation");
-            } else if (System.nanoTime() < readyAt) {
-                state = "Pending";
-                c.put("StateReasonCode", "Restoring").put("StateReason", "The snapshot is being re-created");
-            }
-        }
-        return c.put("State", state);
-    }
-
-    /** Lambda's 404 for a function (or qualifier) it does not have. */
-    private void functionNotFound(HttpExchange ex, String what) throws IOException {
-        ex.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        send(ex, 404, json.writeValueAsBytes(json.createObjectNode().put("Type", "User")
-                .put("Message", "Function not found: " + what)));
-    }
-
-    private void invoke(HttpExchange ex, String rawName, byte[] body) throws IOException {
-        String name = functionName(rawName);
-        FunctionConfig cfg = functions.get(name);
-        if (cfg == null) {
-            functionNotFound(ex, rawName);
-            return;
-        }
-        invocations.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
-        qualifiers.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                .add(qualifier(rawName, ex.getRequestURI().getRawQuery()));
-        String requestId = UUID.randomUUID().toString();
-        ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
-        InvokeFault fault = takeInvokeFault(name);
-        if (fault != null) {
-            ObjectNode err = json.createObjectNode().put("Type", "User").put("message", fault.message);
-            if (fault == InvokeFault.TOO_MANY_REQUESTS) err.put("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
-            ex.getResponseHeaders().set("x-amzn-ErrorType", fault.type);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            send(ex, fault.status, json.writeValueAsBytes(err));
-            return;
-        }
-        if ("Event".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))) {
-            pool.submit(() -> run(cfg, body, requestId));
-            send(ex, 202, new byte[0]);
-            return;
-        }
-        Result r = run(cfg, body, requestId);
-        ex.getResponseHeaders().set("X-Amz-Executed-Version", cfg.snapStart() ? "1" : "$LATEST");
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        if (r.error) ex.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
-        send(ex, 200, r.payload);
-    }
-
-    /** An injected fault, or the not-ready answer of a version idle for 14 days. */
-    private InvokeFault takeInvokeFault(String function) {
-        Duration readyAfter = idleReadyAfter.get(function);
-        if (readyAfter != null) {
-            long now = System.nanoTime();
-            Long readyAt = idleUntilReady.computeIfAbsent(function, k -> now + readyAfter.toNanos());
-            if (now < readyAt) return InvokeFault.SNAP_START_NOT_READY;
-            idleReadyAfter.remove(function);
-            idleUntilReady.remove(function);
-        }
-        java.util.Deque<InvokeFault> q = invokeFaults.get(function);
-        if (q == null) return null;
-        InvokeFault f = q.peek();
-        if (f == null || f == InvokeFault.INIT_CRASH) return null;
-        return q.poll();
-    }
-
-    private record Result(byte[] payload, boolean error) { }
-
-    /**
-     * Called before every invocation, on the invocation's thread, with the function's name and its
-     * payload. A listener that throws makes the invocation fail exactly as if the handler had thrown
-     * that exception (tests use this to inject a failing step or to act at a precise moment).
-     */
-    @FunctionalInterface
-    public interface InvocationListener {
-        void beforeInvoke(String function, byte[] payload) throws Exception;
-    }
-
-    private final List<InvocationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    public void addInvocationListener(InvocationListener listener) { listeners.add(listener); }
-
-    public void removeInvocationListener(InvocationListener listener) { listeners.remove(listener); }
-
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> mostInFlight = new ConcurrentHashMap<>();
-
-    /** The most invocations of the function that ran at the same moment since the last reset (a Map state's fan-out). */
-    public int mostConcurrentInvocations(String function) {
-        AtomicInteger most = mostInFlight.get(function);
-        return most == null ? 0 : most.get();
-    }
-
-    public void resetMostConcurrentInvocations(String function) {
-        mostInFlight.remove(function);
-    }
-
-    private Result run(FunctionConfig cfg, byte[] body, String requestId) {
-        int now = inFlight.computeIfAbsent(cfg.name(), k -> new AtomicInteger()).incrementAndGet();
-        mostInFlight.computeIfAbsent(cfg.name(), k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-        try {
-            return runCounted(cfg, body, requestId);
-        } finally {
-            inFlight.get(cfg.name()).decrementAndGet();
-        }
-    }
-
-    private Result runCounted(FunctionConfig cfg, byte[] body, String requestId) {
-        try {
-            for (InvocationListener listener : listeners) listener.beforeInvoke(cfg.name(), body);
-            if (cfg.codeRoot() != null) {
-                Sandbox.Outcome o = sandboxes.invoke(spec(cfg), requestId, body);
-                if (o.functionError())
-                    System.out.println("[lambda-host] " + cfg.name() + " " + requestId + " failed: " + o.errorType());
-                return new Result(o.payload(), o.functionError());
-            }
-            Instance inst = warm.computeIfAbsent(cfg.name(), k -> instantiate(cfg));
-            return new Result(inst.call(body, new LocalContext(cfg, requestId)), false);
-        } catch (Throwable t) {
-            Throwable e = t;
-            while ((e instanceof InvocationTargetException || e instanceof HandlerInitException)
-                    && e.getCause() != null) e = e.getCause();
-            // The real AWS Lambda Java runtime reports the exception's FULLY-QUALIFIED class name as
-            // errorType, and Step Functions matches Retry/Catch ErrorEquals against that string. An ASL
-            // Catch written against the simple name would never match in AWS, so we must not be nicer here.
-            ObjectNode err = json.createObjectNode()
-                    .put("errorType", e.getClass().getName())
-                    .put("errorMessage", e.getMessage());
-            System.out.println("[lambda-host] " + cfg.name() + " " + requestId + " failed: " + e.getClass().getName()
-                    + ": " + e.getMessage());
-            try {
-                return new Result(json.writeValueAsBytes(err), true);
-            } catch (IOException io) {
-                throw new IllegalStateException(io);
-            }
-        }
-    }
-
-    /** The sandbox of a function: the template's environment plus the credentials endpoint and overrides. */
-    private Sandbox.Spec spec(FunctionConfig cfg) {
-        Map<String, String> env = new java.util.LinkedHashMap<>(cfg.environment());
-        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", containerCredentialsUri().toString());
-        String handler = cfg.handler();
-        java.nio.file.Path extraClassPath = null;
-        java.util.Deque<InvokeFault> q = invokeFaults.get(cfg.name());
-        if (q != null && q.peek() == InvokeFault.INIT_CRASH && q.remove(InvokeFault.INIT_CRASH)) {
-            handler = CrashingInit.class.getName();
-            extraClassPath = CrashingInit.classDirectory();
-        }
-        return new Sandbox.Spec(cfg.name(), handler, cfg.timeoutSeconds(), cfg.memoryMb(), cfg.codeRoot(), env,
-                extraClassPath);
-    }
-
-    private static final class HandlerInitException extends RuntimeException {
-        HandlerInitException(Throwable cause) { super(cause); }
-    }
-
-    /** A warm handler instance and the way to call it. */
-    private interface Instance {
-        byte[] call(byte[] input, Context ctx) throws Exception;
-    }
-
-    private Instance instantiate(FunctionConfig cfg) {
-        String handler = cfg.handler();
-        int sep = handler.indexOf("::");
-        String className = sep < 0 ? handler : handler.substring(0, sep);
-        String methodName = sep < 0 ? null : handler.substring(sep + 2);
-        Object target;
-        Class<?> cls;
-        try {
-            cls = Class.forName(className, true, classLoader);
-            target = cls.getDeclaredConstructor().newInstance();
-        } catch (InvocationTargetException e) {
-            throw new HandlerInitException(e.getCause());
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new HandlerInitException(e);
-        }
-        if (methodName == null || methodName.equals("handleRequest")) {
-            if (target instanceof RequestStreamHandler h) {
-                return (in, ctx) -> {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    h.handleRequest(new ByteArrayInputStream(in), out, ctx);
-                    return out.toByteArray();
-                };
-            }
-        }
-        Method m = findMethod(cls, methodName == null ? "handleRequest" : methodName,
-                target instanceof RequestHandler<?, ?>);
-        m.setAccessible(true);
-        Class<?>[] p = m.getParameterTypes();
-        if (p.length >= 2 && InputStream.class.isAssignableFrom(p[0]) && OutputStream.class.isAssignableFrom(p[1])) {
-            return (in, ctx) -> {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                Object[] args = p.length == 3 ? new Object[]{new ByteArrayInputStream(in), out, ctx}
-                        : new Object[]{new ByteArrayInputStream(in), out};
-                m.invoke(target, args);
-                return out.toByteArray();
-            };
-        }
-        JavaType inType = p.length == 0 ? null : json.getTypeFactory().constructType(m.getGenericParameterTypes()[0]);
-        boolean isVoid = m.getReturnType() == void.class;
-        return (in, ctx) -> {
-            Object[] args = new Object[p.length];
-            if (p.length >= 1) {
-                args[0] = in.length == 0 ? null
-                        : inType.getRawClass() == Object.class ? json.readValue(in, Object.class)
-                        : json.readValue(in, inType);
-            }
-            if (p.length >= 2) args[1] = ctx;
-            Object result = m.invoke(target, args);
-            return isVoid ? "null".getBytes(StandardCharsets.UTF_8) : json.writeValueAsBytes(result);
-        };
-    }
-
-    /** The most specific non-bridge public method with that name taking (I) or (I, Context). */
-    private static Method findMethod(Class<?> cls, String name, boolean requestHandler) {
-        Method best = null;
-        for (Method m : cls.getMethods()) {
-            if (!m.getName().equals(name) || m.isBridge() || Modifier.isStatic(m.getModifiers())) continue;
-            Class<?>[] p = m.getParameterTypes();
-            boolean ok = p.length == 1 || p.length == 2 && Context.class.isAssignableFrom(p[1])
-                    || p.length == 3 && InputStream.class.isAssignableFrom(p[0]);
-            if (!ok) continue;
-            if (best == null || best.getParameterTypes()[0].isAssignableFrom(p[0])) best = m;
-        }
-        if (best == null)
-            throw new HandlerInitException(new NoSuchMethodException(cls.getName() + "::" + name
-                    + (requestHandler ? "" : " (the class implements neither RequestHandler nor RequestStreamHandler)")));
-        return best;
-    }
-
-    /** An injected AWS failure: the next {@code remaining} calls of {@code operation} get an error instead of moto's answer. */
-    private static final class AwsFault {
-        final String operation;
-        final int status;
-        final String errorCode;
-        final String function;
-        final String bodyContains;
-        int remaining;
-
-        AwsFault(String operation, int status, String errorCode, int remaining, String function, String bodyContains) {
-            this.operation = operation;
-            this.status = status;
-            this.errorCode = errorCode;
-            this.remaining = remaining;
-            this.function = function;
-            this.bodyContains = bodyContains;
-        }
-    }
-
-    private final List<AwsFault> awsFaults = new ArrayList<>();
-
-    /**
-     * Makes the next {@code times} calls of an AWS operation fail with {@code status} and error code
-     * {@code errorCode} (e.g. {@code "secretsmanager.PutSecretValue", 500, "InternalServiceError"};
-     * {@code times < 0}: until cleared). The operation is {@code <service>.<Action>}: the
-     * X-Amz-Target of JSON services, or the signing service plus the {@code Action} of query ones.
-     */
+    /** {@code injectAwsFault(AwsFault.of(operation, status, errorCode).times(times))}. */
     public void injectAwsFault(String operation, int status, String errorCode, int times) {
-        injectAwsFault(operation, status, errorCode, times, null, null);
+        injectAwsFault(AwsFault.of(operation, status, errorCode).times(times));
     }
 
-    /**
-     * As {@link #injectAwsFault(String, int, String, int)}, limited to calls signed with the
-     * credentials of {@code function}'s sandboxes (null = any caller) whose request body contains
-     * {@code bodyContains} (null = any), so that concurrent tests on other accounts and other callers
-     * do not take the fault.
-     */
-    public void injectAwsFault(String operation, int status, String errorCode, int times, String function,
-                               String bodyContains) {
-        synchronized (awsFaults) {
-            awsFaults.add(new AwsFault(operation, status, errorCode, times, function, bodyContains));
-        }
-    }
-
-    public void clearAwsFaults() {
-        synchronized (awsFaults) {
-            awsFaults.clear();
-        }
-    }
+    public void clearAwsFaults() { awsFaults.clear(); }
 
     /** Removes the faults injected with this {@code bodyContains} (e.g. one account's secret name). */
-    public void clearAwsFaults(String bodyContains) {
-        synchronized (awsFaults) {
-            awsFaults.removeIf(f -> java.util.Objects.equals(bodyContains, f.bodyContains));
-        }
-    }
-
-    private static final Pattern SIGNING_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/");
-    private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
-
-    /** {@code <service>.<Action>}: the X-Amz-Target of JSON services, the signing service and Action of query ones. */
-    private static String operation(HttpExchange ex, byte[] body) {
-        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
-        if (target != null) return target;
-        Matcher scope = SIGNING_SERVICE.matcher(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
-        Matcher action = QUERY_ACTION.matcher(new String(body, StandardCharsets.UTF_8));
-        return scope.find() && action.find() ? scope.group(1) + "." + action.group(1) : null;
-    }
-
-    private AwsFault takeAwsFault(String operation, String principal, byte[] body) {
-        if (operation == null) return null;
-        synchronized (awsFaults) {
-            if (awsFaults.isEmpty()) return null;
-            String text = null;
-            for (Iterator<AwsFault> it = awsFaults.iterator(); it.hasNext(); ) {
-                AwsFault fault = it.next();
-                if (!fault.operation.equalsIgnoreCase(operation)) continue;
-                if (fault.function != null && !fault.function.equals(principal)) continue;
-                if (fault.bodyContains != null) {
-                    if (text == null) text = new String(body, StandardCharsets.UTF_8);
-                    if (!text.contains(fault.bodyContains)) continue;
-                }
-                if (fault.remaining > 0 && --fault.remaining == 0) it.remove();
-                return fault;
-            }
-        }
-        return null;
-    }
-
-    private static void sendAwsFault(HttpExchange ex, AwsFault fault) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        ex.getResponseHeaders().set("x-amzn-ErrorType", fault.errorCode);
-        send(ex, fault.status, ("{\"__type\":\"" + fault.errorCode + "\",\"message\":\"injected by the local stack\"}")
-                .getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void forward(HttpExchange ex, byte[] body) throws IOException {
-        URI target = forwardTo;
-        if (target == null) {
-            send(ex, 502, "no forward target (moto) configured".getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        String rawQuery = ex.getRequestURI().getRawQuery();
-        URI uri = URI.create(target.toString().replaceAll("/$", "") + ex.getRequestURI().getRawPath()
-                + (rawQuery == null ? "" : "?" + rawQuery));
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
-            if (HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) continue;
-            for (String v : h.getValue()) {
-                try {
-                    rb.header(h.getKey(), v);
-                } catch (IllegalArgumentException restricted) {
-                    // the JDK client refuses a few headers it manages itself; moto does not need them
-                }
-            }
-        }
-        HttpResponse<byte[]> resp;
-        try {
-            resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            send(ex, 502, "interrupted".getBytes(StandardCharsets.UTF_8));
-            return;
-        } catch (IOException e) {
-            send(ex, 502, ("moto unreachable: " + e).getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        Headers out = ex.getResponseHeaders();
-        resp.headers().map().forEach((k, vs) -> {
-            if (!HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) out.put(k, vs);
-        });
-        if ("HEAD".equals(ex.getRequestMethod())) {
-            ex.sendResponseHeaders(resp.statusCode(), -1);
-        } else {
-            send(ex, resp.statusCode(), resp.body());
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
-        boolean noBody = body.length == 0 || status == 204 || status == 304;
-        ex.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(body);
-            }
-        }
-    }
+    public void clearAwsFaults(String bodyContains) { awsFaults.clear(bodyContains); }
 
     @Override
     public void close() {
@@ -951,40 +397,6 @@ public final class LambdaHost implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        warm.clear();
-    }
-
-    /** A Context like the Lambda runtime's, with the template's timeout. */
-    static final class LocalContext implements Context {
-        private final FunctionConfig cfg;
-        private final String requestId;
-        private final long deadline;
-
-        LocalContext(FunctionConfig cfg, String requestId) {
-            this.cfg = cfg;
-            this.requestId = requestId;
-            this.deadline = System.currentTimeMillis() + cfg.timeoutSeconds() * 1000L;
-        }
-
-        @Override public String getAwsRequestId() { return requestId; }
-        @Override public String getLogGroupName() { return "/aws/lambda/" + cfg.name(); }
-        @Override public String getLogStreamName() { return "local"; }
-        @Override public String getFunctionName() { return cfg.name(); }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:" + cfg.name();
-        }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, deadline - System.currentTimeMillis());
-        }
-        @Override public int getMemoryLimitInMB() { return 512; }
-        @Override public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override public void log(String message) { System.out.println("[" + cfg.name() + "] " + message); }
-                @Override public void log(byte[] message) { log(new String(message, StandardCharsets.UTF_8)); }
-            };
-        }
+        inProcess.coldStartAll();
     }
 }

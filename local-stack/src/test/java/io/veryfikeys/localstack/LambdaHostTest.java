@@ -17,6 +17,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -134,5 +136,40 @@ class LambdaHostTest {
         }
         assertThat(stack.sns().listTopics().topics()).extracting(t -> t.topicArn())
                 .contains(stack.topicArn("AlertTopic"), stack.topicArn("RotatedTopic"));
+    }
+
+    @Test
+    void awsCallListenersHearOfEachCallWithItsStatusBeforeTheCallerHasItsAnswer() {
+        List<LambdaHost.AwsCall> heard = new CopyOnWriteArrayList<>();
+        LambdaHost.AwsCallListener listener = heard::add;
+        stack.lambdaHost().addAwsCallListener(listener);
+        try {
+            stack.secretsManager().createSecret(r -> r.name("heard-by-listener").secretString("value-not-in-any-event"));
+            assertThat(heard).filteredOn(c -> "CreateSecret".equals(c.operation()))
+                    .containsExactly(new LambdaHost.AwsCall("client", "secretsmanager", "CreateSecret", 200));
+
+            stack.lambdaHost().injectAwsFault(LambdaHost.AwsFault.of("secretsmanager.GetSecretValue", 400,
+                    "InvalidRequestException").whenBodyContains("heard-by-listener"));
+            assertThatThrownBy(() -> stack.secretsManager().getSecretValue(g -> g.secretId("heard-by-listener")))
+                    .hasMessageContaining("injected by the local stack");
+            assertThat(heard).filteredOn(c -> "GetSecretValue".equals(c.operation()))
+                    .containsExactly(new LambdaHost.AwsCall("client", "secretsmanager", "GetSecretValue", 400));
+
+            try (SecretsManagerClient stranger = SecretsManagerClient.builder().endpointOverride(stack.endpoint())
+                    .region(stack.region()).httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .build()) {
+                assertThatThrownBy(stranger::listSecrets).hasMessageContaining("403");
+            }
+            assertThat(heard).filteredOn(c -> "ListSecrets".equals(c.operation())).isNotEmpty()
+                    .allSatisfy(c -> assertThat(c).isEqualTo(new LambdaHost.AwsCall(null, "secretsmanager", "ListSecrets", 403)));
+            invoke("EchoFunction", "{}");
+            assertThat(heard).filteredOn(c -> "lambda".equals(c.service()))
+                    .containsExactly(new LambdaHost.AwsCall("client", "lambda", "InvokeFunction", 200));
+            assertThat(heard.toString()).doesNotContain("value-not-in-any-event");
+        } finally {
+            stack.lambdaHost().removeAwsCallListener(listener);
+            stack.lambdaHost().clearAwsFaults("heard-by-listener");
+        }
     }
 }
