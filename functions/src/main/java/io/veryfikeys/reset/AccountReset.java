@@ -1,5 +1,6 @@
 package io.veryfikeys.reset;
 
+import io.veryfikeys.rotation.Ports;
 import io.veryfikeys.rotation.RunningRotations;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.SecretStore;
@@ -52,18 +53,23 @@ public final class AccountReset {
     private final int storeAttempts;
     private final Clock clock;
 
-    public AccountReset(SecretStore secrets, VeryfiKeys veryfi, RunningRotations running,
-                        Notifier notifications, String rotationStateMachineArn, ResetSettings settings,
-                        Duration storeRetryBase, int storeAttempts, Clock clock) {
-        this.secrets = secrets;
-        this.veryfi = veryfi;
-        this.running = running;
-        this.notifications = notifications;
+    /**
+     * How the new key's store is retried: the one write that must not fail, since every previous
+     * key is dead once Veryfi answered (the waits double from {@code base}).
+     */
+    public record StoreRetry(Duration base, int attempts) {
+    }
+
+    public AccountReset(Ports ports, String rotationStateMachineArn, ResetSettings settings, StoreRetry storeRetry) {
+        this.secrets = ports.secrets();
+        this.veryfi = ports.veryfi();
+        this.running = ports.running();
+        this.notifications = ports.notifier();
+        this.clock = ports.clock();
         this.rotationStateMachineArn = rotationStateMachineArn;
         this.settings = settings;
-        this.storeRetryBase = storeRetryBase;
-        this.storeAttempts = storeAttempts;
-        this.clock = clock;
+        this.storeRetryBase = storeRetry.base();
+        this.storeAttempts = storeRetry.attempts();
     }
 
     /** Checks everything a responder typed before anything is touched. */
@@ -260,21 +266,16 @@ public final class AccountReset {
         }
 
         List<String> unlinked = unlinkedCopies(secretId, current);
+        Map<String, Object> done = result(secretId, keep.id(), versionId, deleted, pending, spareKeyId, stopped, false);
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", "RESET");
         alert.put("summary", ResetDecision.summary(secretId, linkedUpdated, linkedNotUpdated, unlinked, pending));
-        alert.put("newKeyStored", true);
-        alert.put("pendingCleanupKeyIds", pending);
+        alert.putAll(done);
         alert.put("reason", reason);
         alert.put("requestedBy", request.requestedBy());
         alert.put("invokedBy", invokedBy);
         alert.put("time", clock.instant().toString());
-        alert.put("newKeyId", keep.id());
-        alert.put("versionId", versionId);
-        alert.put("deletedKeyIds", deleted);
-        alert.put("spareKeyId", spareKeyId);
-        alert.put("stoppedExecutions", stopped);
         alert.put("linkedSecretsUpdated", linkedUpdated);
         alert.put("linkedSecretsNotUpdated", linkedNotUpdated);
         alert.put("sameAccountNotLinked", unlinked);
@@ -290,7 +291,7 @@ public final class AccountReset {
             notifications.keyRotated(event.forSecret(copy));
         }
         LOG.info("reset.done", "keyId", keep.id(), "deleted", deleted.size(), "stopped", stopped.size());
-        return result(secretId, keep.id(), versionId, deleted, pending, spareKeyId, stopped, false);
+        return done;
     }
 
     /**
@@ -367,17 +368,16 @@ public final class AccountReset {
                 return keys;
             } catch (VeryfiException e) {
                 ResetDecision.Verdict verdict = ResetDecision.onFailure(failureOf(e), e.status(), secretId,
-                        e.getClass().getSimpleName());
+                        e.getClass().getSimpleName(), e.getMessage());
                 if (verdict.next() == ResetDecision.Next.TRY_NEXT_KEY) {
                     LOG.warn("reset.key_rejected", "keyId", candidate.apiKeyId());
                     last = e;
                     continue;
                 }
-                failed(secretId, verdict, versions, "reset of " + secretId + " failed at Veryfi: " + e.getMessage(), e);
+                failed(secretId, verdict, versions, e);
             }
         }
-        failed(secretId, ResetDecision.everyKeyRejected(secretId), versions, "Veryfi rejects every stored key of "
-                + secretId, last);
+        failed(secretId, ResetDecision.everyKeyRejected(secretId), versions, last);
         throw new IllegalStateException("unreachable");
     }
 
@@ -389,8 +389,7 @@ public final class AccountReset {
     }
 
     /** Alerts and throws, unless the verdict lets another reset's stored key stand for this one. */
-    private void failed(String secretId, ResetDecision.Verdict verdict, SecretVersions versions, String message,
-                        VeryfiException cause) {
+    private void failed(String secretId, ResetDecision.Verdict verdict, SecretVersions versions, VeryfiException cause) {
         if (verdict.next() == ResetDecision.Next.FAIL_UNLESS_RESET_BY_ANOTHER) {
             Optional<AlreadyResetByAnother> other = resetByAnother(secretId, versions.currentVersionId());
             if (other.isPresent()) {
@@ -398,7 +397,7 @@ public final class AccountReset {
             }
         }
         alertFailure(secretId, verdict.result(), verdict.summary(), verdict.advice());
-        throw new ResetFailedException(message, cause);
+        throw new ResetFailedException(verdict.error(), cause);
     }
 
     private static boolean storedSince(String at, java.time.Instant started) {
@@ -467,18 +466,14 @@ public final class AccountReset {
                 sleep(delay);
             }
         }
-        Map<String, Object> alert = new LinkedHashMap<>();
-        alert.put("account", secretId);
-        alert.put("result", "LOCKED_OUT");
-        alert.put("summary", "URGENT: the keys of " + secretId + " were reset at Veryfi but the new key could not be"
-                + " stored in Secrets Manager after " + attempts + " attempts. Every consumer is locked out."
-                + " Reset the account again from the Veryfi portal and store the new key in the secret by hand.");
-        alert.put("advice", Notifier.ADVICE_RESET_ACCOUNT);
-        alert.put("reason", reason);
-        alert.put("invokedBy", invokedBy);
-        alert.put("error", last.getClass().getName());
-        alert.put("time", clock.instant().toString());
-        notifications.alert("URGENT Veryfi account LOCKED OUT: " + secretId, "LOCKED_OUT", alert);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", reason);
+        details.put("invokedBy", invokedBy);
+        details.put("error", last.getClass().getName());
+        alertFailure(secretId, "LOCKED_OUT", "URGENT: the keys of " + secretId + " were reset at Veryfi but the new key"
+                + " could not be stored in Secrets Manager after " + attempts + " attempts. Every consumer is locked out."
+                + " Reset the account again from the Veryfi portal and store the new key in the secret by hand.",
+                Notifier.ADVICE_RESET_ACCOUNT, details);
         throw new SecretWriteFailedException("the new key of " + secretId + " could not be stored after "
                 + attempts + " attempts; the account is locked out (see the alert)", last);
     }
@@ -546,15 +541,16 @@ public final class AccountReset {
         }
     }
 
-    private void alertFailure(String secretId, String result, String summary) {
-        alertFailure(secretId, result, summary, null);
+    private void alertFailure(String secretId, String result, String summary, String advice) {
+        alertFailure(secretId, result, summary, advice, Map.of());
     }
 
     /**
      * {@code advice} is {@link Notifier#ADVICE_RESET_ACCOUNT} when the alert tells the responder to
      * reset by hand: only when no stored key works, since a reset kills the key in AWSCURRENT.
      */
-    private void alertFailure(String secretId, String result, String summary, String advice) {
+    private void alertFailure(String secretId, String result, String summary, String advice,
+                              Map<String, Object> details) {
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", result);
@@ -562,6 +558,7 @@ public final class AccountReset {
         if (advice != null) {
             alert.put("advice", advice);
         }
+        alert.putAll(details);
         alert.put("time", clock.instant().toString());
         String subject = "LOCKED_OUT".equals(result) ? "URGENT Veryfi account LOCKED OUT: " : "Veryfi key reset FAILED: ";
         notifications.alert(subject + secretId, result, alert);

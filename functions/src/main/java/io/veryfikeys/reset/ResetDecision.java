@@ -35,17 +35,22 @@ final class ResetDecision {
         FAIL_UNLESS_RESET_BY_ANOTHER
     }
 
-    /** {@code advice} is {@link Notifier#ADVICE_RESET_ACCOUNT} only where no stored key works any more. */
-    record Verdict(Next next, String result, String summary, String advice) {
+    /**
+     * {@code advice} is {@link Notifier#ADVICE_RESET_ACCOUNT} only where no stored key works any more;
+     * {@code error} is the message of the exception the reset fails with.
+     */
+    record Verdict(Next next, String result, String summary, String advice, String error) {
     }
 
-    static Verdict onFailure(Failure failure, int status, String secretId, String errorName) {
+    /** {@code errorName} and {@code errorMessage}: the Veryfi exception's simple class name and message. */
+    static Verdict onFailure(Failure failure, int status, String secretId, String errorName, String errorMessage) {
         return switch (failure) {
             case FORBIDDEN -> new Verdict(Next.FAIL, "RESET_FAILED", "Veryfi does not allow this account's key to reset"
                     + " keys (HTTP 403, not allowed). Nothing changed and the stored keys still work. If the key must"
                     + " still die (it leaked), reset from the Veryfi portal and store the new key in the secret by hand;"
-                    + " either way, ask Veryfi to grant the key-management permission.", null);
-            case UNAUTHENTICATED -> new Verdict(Next.TRY_NEXT_KEY, null, null, null);
+                    + " either way, ask Veryfi to grant the key-management permission.", null,
+                    "Veryfi does not allow the reset of " + secretId + " (HTTP 403)");
+            case UNAUTHENTICATED -> new Verdict(Next.TRY_NEXT_KEY, null, null, null, null);
             case UNREADABLE_ANSWER, OTHER -> {
                 if (failure == Failure.UNREADABLE_ANSWER && status >= 200 && status < 300) {
                     // The reset happened, every previous key is dead, and the new values are in an
@@ -54,7 +59,8 @@ final class ResetDecision {
                             + " (HTTP " + status + ") but its answer could not be read, so the new keys are unknown and"
                             + " every previous key is already invalid: every consumer is locked out. Reset the account"
                             + " again from the Veryfi portal and store the new key in the secret by hand.",
-                            Notifier.ADVICE_RESET_ACCOUNT);
+                            Notifier.ADVICE_RESET_ACCOUNT,
+                            "Veryfi reset " + secretId + " but its answer could not be read: " + errorMessage);
                 }
                 // No answer at all is ambiguous: Veryfi may have reset and the new keys never
                 // reached us. Say so rather than promise that nothing changed.
@@ -63,7 +69,7 @@ final class ResetDecision {
                         + " without the new keys reaching us: if consumers now get 401, the stored keys are dead and the"
                         + " account must be reset from the Veryfi portal; otherwise invoke the reset again."
                         : "Veryfi refused the reset (" + errorName + ", status " + status + "). Nothing changed;"
-                        + " invoke the reset again.", null);
+                        + " invoke the reset again.", null, "reset of " + secretId + " failed at Veryfi: " + errorMessage);
             }
         };
     }
@@ -72,7 +78,7 @@ final class ResetDecision {
     static Verdict everyKeyRejected(String secretId) {
         return new Verdict(Next.FAIL_UNLESS_RESET_BY_ANOTHER, "RESET_FAILED", "Veryfi rejects every key stored in "
                 + secretId + ": reset the account from the Veryfi portal and store the new key in the secret by hand.",
-                Notifier.ADVICE_RESET_ACCOUNT);
+                Notifier.ADVICE_RESET_ACCOUNT, "Veryfi rejects every stored key of " + secretId);
     }
 
     /**

@@ -1,16 +1,12 @@
 package io.veryfikeys.reset;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.veryfikeys.rotation.StepFunctionsRotations;
-import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.rotation.DeployedRotation;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.aws.SnsNotifier;
 import io.veryfikeys.lambda.StepHandler;
-import io.veryfikeys.veryfi.VeryfiKeysClient;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,15 +16,11 @@ import java.util.Map;
  */
 public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Object>> {
     private static final AccountReset RESET = new AccountReset(
-            new AccountSecrets(AwsClients::secretsManager),
-            VeryfiKeysClient.create(),
-            new StepFunctionsRotations(AwsClients::sfn),
-            SnsNotifier.fromEnvironment(),
+            DeployedRotation.ports(),
             Env.require("ROTATION_STATE_MACHINE_ARN"),
             new ResetSettings(AwsClients::ssmParameters, Env.get("RESET_SETTINGS_PARAMETER", null)),
-            Duration.ofMillis(Long.parseLong(Env.get("STORE_RETRY_BASE_MILLIS", "500"))),
-            Integer.parseInt(Env.get("STORE_ATTEMPTS", "8")),
-            Clock.systemUTC());
+            new AccountReset.StoreRetry(Duration.ofMillis(Long.parseLong(Env.get("STORE_RETRY_BASE_MILLIS", "500"))),
+                    Integer.parseInt(Env.get("STORE_ATTEMPTS", "8"))));
 
     public ResetHandler() {
         super(ResetRequest.class, true, ResetPriming::prime); // a person types it: a misspelt field is refused

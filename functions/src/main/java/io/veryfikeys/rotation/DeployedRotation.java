@@ -17,7 +17,7 @@ import java.time.Duration;
  * The one place that knows the adapters; the steps know only their ports. SDK clients are built
  * on first use only.
  */
-final class DeployedRotation {
+public final class DeployedRotation {
     private DeployedRotation() {
     }
 
@@ -30,16 +30,17 @@ final class DeployedRotation {
         return Holder.STEPS;
     }
 
+    /** Secrets Manager, Veryfi over HTTPS, Step Functions, SNS and the system clock: shared by the rotation and the reset. */
+    public static Ports ports() {
+        return new Ports(new AccountSecrets(AwsClients::secretsManager), VeryfiKeysClient.create(),
+                new StepFunctionsRotations(AwsClients::sfn), SnsNotifier.fromEnvironment(), Clock.systemUTC());
+    }
+
     private static RotationSteps build() {
-        return new RotationSteps(
-                new AccountSecrets(AwsClients::secretsManager),
-                VeryfiKeysClient.create(),
+        return new RotationSteps(ports(),
                 new ConsumerRegistry(AwsClients::ssmParameters),
                 new ConsumerHealth(),
-                new StepFunctionsRotations(AwsClients::sfn),
-                SnsNotifier.fromEnvironment(),
-                Clock.systemUTC(),
-                Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))),
-                new StepFunctionsExecutionRecord(AwsClients::sfn, Env.get("ROTATION_STATE_MACHINE_ARN", null)));
+                new StepFunctionsExecutionRecord(AwsClients::sfn, Env.get("ROTATION_STATE_MACHINE_ARN", null)),
+                Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))));
     }
 }

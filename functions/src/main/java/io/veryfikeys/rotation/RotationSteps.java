@@ -48,9 +48,9 @@ import java.util.UUID;
  */
 public final class RotationSteps {
     private static final Log LOG = Log.get(RotationSteps.class);
-    /** What a rotation's execution input may hold: the account and the settings it may override. */
     /** How a plan refused because AWSCURRENT's key is dead begins: its report advises a reset. */
     static final String DEAD_CURRENT_KEY = "Veryfi rejects the AWSCURRENT key ";
+    /** What a rotation's execution input may hold: the account and the settings it may override. */
     static final List<String> INPUT_FIELDS = List.of("secretId", "pollIntervalSeconds", "requiredHealthyPolls",
             "pollTimeoutSeconds", "gracePeriodSeconds");
 
@@ -64,18 +64,18 @@ public final class RotationSteps {
     private final Duration verifyRetryDelay;
     private final ExecutionRecord record;
 
-    public RotationSteps(SecretStore secrets, VeryfiKeys veryfi, ConsumerRegistry registry,
-                         ConsumerChecks health, RunningRotations running, Notifier notifications,
-                         Clock clock, Duration verifyRetryDelay, ExecutionRecord record) {
-        this.secrets = secrets;
-        this.veryfi = veryfi;
+    /** {@code verifyRetryDelay}: the wait before asking Veryfi again about a new key it did not accept yet. */
+    public RotationSteps(Ports ports, ConsumerRegistry registry, ConsumerChecks health, ExecutionRecord record,
+                         Duration verifyRetryDelay) {
+        this.secrets = ports.secrets();
+        this.veryfi = ports.veryfi();
+        this.running = ports.running();
+        this.notifications = ports.notifier();
+        this.clock = ports.clock();
         this.registry = registry;
         this.health = health;
-        this.running = running;
-        this.notifications = notifications;
-        this.clock = clock;
-        this.verifyRetryDelay = verifyRetryDelay;
         this.record = record;
+        this.verifyRetryDelay = verifyRetryDelay;
     }
 
     // ---------------------------------------------------------------- Plan (reads only)

@@ -46,6 +46,11 @@ public final class FakeVeryfi implements VeryfiKeys {
         return new ApiKey(id, value);
     }
 
+    /** A key revoked at Veryfi (in the portal): it is rejected from now on. */
+    public void revoke(String clientId, long keyId) {
+        accounts.get(clientId).remove(keyId);
+    }
+
     public List<Long> liveKeyIds(String clientId) {
         return List.copyOf(accounts.get(clientId).keySet());
     }

@@ -29,7 +29,8 @@ class ResetDecisionTest {
             "5xx after retries: refused, nothing changed        | OTHER             | 503 | FAIL_UNLESS_RESET_BY_ANOTHER | RESET_FAILED | -             | Nothing changed; invoke the reset again"})
     void onFailure(String why, ResetDecision.Failure failure, int status, ResetDecision.Next next, String result,
                    String advice, String summarySays) {
-        ResetDecision.Verdict verdict = ResetDecision.onFailure(failure, status, "veryfi/payroll", "VeryfiSomethingException");
+        ResetDecision.Verdict verdict = ResetDecision.onFailure(failure, status, "veryfi/payroll", "VeryfiSomethingException",
+                "the exception's message");
 
         assertThat(verdict.next()).as(why).isEqualTo(next);
         assertThat(verdict.result()).as(why + ": result").isEqualTo(dash(result));
@@ -37,8 +38,10 @@ class ResetDecisionTest {
                 .isEqualTo("RESET_ACCOUNT".equals(advice) ? Notifier.ADVICE_RESET_ACCOUNT : null);
         if (summarySays.equals("-")) {
             assertThat(verdict.summary()).as(why).isNull();
+            assertThat(verdict.error()).as(why).isNull();
         } else {
             assertThat(verdict.summary()).as(why + ": summary").contains(summarySays);
+            assertThat(verdict.error()).as(why + ": the error names the account").contains("veryfi/payroll");
         }
     }
 
@@ -48,6 +51,7 @@ class ResetDecisionTest {
         assertThat(verdict.next()).isEqualTo(ResetDecision.Next.FAIL_UNLESS_RESET_BY_ANOTHER);
         assertThat(verdict.advice()).isEqualTo(Notifier.ADVICE_RESET_ACCOUNT);
         assertThat(verdict.summary()).contains("rejects every key stored in veryfi/payroll");
+        assertThat(verdict.error()).isEqualTo("Veryfi rejects every stored key of veryfi/payroll");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -54,19 +54,20 @@ class RotationStepsTest {
         first = veryfi.newAccount("client-1");
         secrets.create(SECRET, secret(first));
         String registry = "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
-        steps = new RotationSteps(secrets, veryfi, new ConsumerRegistry(() -> name -> Optional.of(registry)), consumers,
-                new RunningRotations() {
-                    @Override
-                    public List<String> of(String stateMachineArn, String secretId) {
-                        return List.copyOf(running);
-                    }
+        RunningRotations runs = new RunningRotations() {
+            @Override
+            public List<String> of(String stateMachineArn, String secretId) {
+                return List.copyOf(running);
+            }
 
-                    @Override
-                    public void stop(String executionArn, String cause) {
-                        running.remove(executionArn);
-                    }
-                }, notifier, Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC), Duration.ZERO,
-                (state, step) -> confirmed.add(step));
+            @Override
+            public void stop(String executionArn, String cause) {
+                running.remove(executionArn);
+            }
+        };
+        Ports ports = new Ports(secrets, veryfi, runs, notifier, Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC));
+        steps = new RotationSteps(ports, new ConsumerRegistry(() -> name -> Optional.of(registry)), consumers,
+                (state, step) -> confirmed.add(step), Duration.ZERO);
     }
 
     @Test

@@ -1,0 +1,150 @@
+package io.veryfikeys.reset;
+
+import io.veryfikeys.fakes.FakeVeryfi;
+import io.veryfikeys.fakes.InMemorySecrets;
+import io.veryfikeys.fakes.RecordingNotifier;
+import io.veryfikeys.notifications.Notifier;
+import io.veryfikeys.rotation.Ports;
+import io.veryfikeys.rotation.RunningRotations;
+import io.veryfikeys.secrets.AccountSecret;
+import io.veryfikeys.veryfi.ApiKey;
+import io.veryfikeys.veryfi.VeryfiForbiddenException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The incident reset on in-memory ports (issue 14): what it stores, stops, deletes and says, and
+ * how it fails, in milliseconds. The same reset through the faithful runtime, the simulator and
+ * moto is {@code ResetTest}; its races with rotations are the safety suite's.
+ */
+class AccountResetTest {
+    private static final String SECRET = "veryfi/payroll";
+    private static final String ROTATIONS = "arn:aws:states:us-east-1:123456789012:stateMachine:rotation";
+
+    private final FakeVeryfi veryfi = new FakeVeryfi();
+    private final InMemorySecrets secrets = new InMemorySecrets();
+    private final RecordingNotifier notifier = new RecordingNotifier();
+    private final List<String> running = new ArrayList<>();
+    private ApiKey first;
+    private AccountReset reset;
+
+    @BeforeEach
+    void account() {
+        first = veryfi.newAccount("client-1");
+        secrets.create(SECRET, secret(first));
+        RunningRotations runs = new RunningRotations() {
+            @Override
+            public List<String> of(String stateMachineArn, String secretId) {
+                return List.copyOf(running);
+            }
+
+            @Override
+            public void stop(String executionArn, String cause) {
+                running.remove(executionArn);
+            }
+        };
+        reset = new AccountReset(new Ports(secrets, veryfi, runs, notifier,
+                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)), ROTATIONS,
+                new ResetSettings(() -> name -> Optional.empty(), null), new AccountReset.StoreRetry(Duration.ZERO, 2));
+    }
+
+    @Test
+    void aResetStoresTheNewKeyStopsTheRotationAndSaysSoWithoutAKeyValue() {
+        running.add(ROTATIONS.replace(":stateMachine:", ":execution:") + ":run-1");
+
+        Map<String, Object> result = reset.reset(request("tok-00000001"), "request-1", "tester");
+
+        long newKey = (Long) result.get("newKeyId");
+        assertThat(veryfi.liveKeyIds("client-1")).containsExactly(newKey);
+        assertThat(secrets.readCurrent(SECRET).apiKeyId()).isEqualTo(newKey);
+        assertThat(running).as("the running rotation was stopped").isEmpty();
+        assertThat(result).containsEntry("newKeyStored", true).containsEntry("alreadyDone", false);
+        assertThat(notifier.alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.result()).isEqualTo("RESET");
+            assertThat(alert.message()).containsEntry("newKeyId", newKey).doesNotContainKey("advice");
+        });
+        assertThat(notifier.keyRotated).singleElement().satisfies(event -> assertThat(event.reason()).isEqualTo("reset"));
+        String published = notifier.alerts + " " + notifier.keyRotated + " " + result;
+        assertThat(published).doesNotContain(first.value().reveal())
+                .doesNotContain(secrets.readCurrent(SECRET).apiKey().reveal());
+    }
+
+    @Test
+    void theSameRequestAgainFindsItsOwnWorkAndResetsNothingMore() {
+        Map<String, Object> once = reset.reset(request("tok-00000002"), "request-1", "tester");
+        Map<String, Object> again = reset.reset(request("tok-00000002"), "request-2", "tester");
+
+        assertThat(again).containsEntry("alreadyDone", true).containsEntry("newKeyId", once.get("newKeyId"));
+        assertThat(veryfi.calls().stream().filter("reset"::equals)).hasSize(1);
+    }
+
+    @Test
+    void aDeadCurrentKeyFallsBackToTheKeyBeforeIt() {
+        ApiKey second = veryfi.addKey("client-1");
+        secrets.putCurrent(SECRET, "v2", secret(second));
+        veryfi.revoke("client-1", second.id()); // AWSCURRENT's key is dead; AWSPREVIOUS's still works
+
+        Map<String, Object> result = reset.reset(request("tok-00000003"), "request-1", "tester");
+
+        assertThat(veryfi.liveKeyIds("client-1")).containsExactly((Long) result.get("newKeyId"));
+    }
+
+    @Test
+    void everyStoredKeyDeadAdvisesAResetByHand() {
+        veryfi.revoke("client-1", first.id());
+        veryfi.addKey("client-1"); // the account lives on, with a key nobody stored
+
+        assertThatThrownBy(() -> reset.reset(request("tok-00000004"), "request-1", "tester"))
+                .isInstanceOf(ResetFailedException.class).hasMessageContaining("rejects every stored key");
+        assertThat(notifier.alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.result()).isEqualTo("RESET_FAILED");
+            assertThat(alert.message()).containsEntry("advice", Notifier.ADVICE_RESET_ACCOUNT);
+        });
+    }
+
+    @Test
+    void aKeyThatMayNotResetChangesNothingAndIsNotAdvisedToBeReset() {
+        veryfi.failNext("reset", new VeryfiForbiddenException("not allowed", 403, null));
+
+        assertThatThrownBy(() -> reset.reset(request("tok-00000005"), "request-1", "tester"))
+                .isInstanceOf(ResetFailedException.class).hasMessageContaining("HTTP 403");
+        assertThat(veryfi.liveKeyIds("client-1")).containsExactly(first.id());
+        assertThat(notifier.alerts).singleElement().satisfies(alert ->
+                assertThat(alert.message()).containsEntry("result", "RESET_FAILED").doesNotContainKey("advice"));
+    }
+
+    @Test
+    void aNewKeyThatCannotBeStoredIsALockOutAndTheAlertSaysSo() {
+        secrets.failNext("putCurrent", new IllegalStateException("Secrets Manager is down"));
+        secrets.failNext("putCurrent", new IllegalStateException("Secrets Manager is down"));
+
+        assertThatThrownBy(() -> reset.reset(request("tok-00000006"), "request-1", "tester"))
+                .isInstanceOf(SecretWriteFailedException.class).hasMessageContaining("after 2 attempts");
+        assertThat(notifier.alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.result()).isEqualTo("LOCKED_OUT");
+            assertThat(alert.message()).containsEntry("advice", Notifier.ADVICE_RESET_ACCOUNT)
+                    .containsEntry("error", IllegalStateException.class.getName());
+        });
+    }
+
+    private static ResetRequest request(String token) {
+        return new ResetRequest(SECRET, null, "key leaked in a log", SECRET, token, "on-call");
+    }
+
+    private static AccountSecret secret(ApiKey key) {
+        return AccountSecret.parse(SECRET, "{\"clientId\":\"client-1\",\"username\":\"payroll\",\"apiKey\":\""
+                + key.value().reveal() + "\",\"apiKeyId\":" + key.id() + "}");
+    }
+}
