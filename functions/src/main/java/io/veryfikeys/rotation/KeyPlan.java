@@ -51,7 +51,7 @@ final class KeyPlan {
         }
         if (extra.size() == 1) {
             Long previous = facts.previousKeyId();
-            if (previous != null && extra.first().equals(previous)) {
+            if (extra.first().equals(previous)) {
                 List<String> onPrevious = facts.mayUse(previous);
                 if (!onPrevious.isEmpty()) {
                     return new Verdict(PlanAction.FINISH_PREVIOUS, resume, null, previous, List.copyOf(onPrevious), List.of());
@@ -59,7 +59,7 @@ final class KeyPlan {
                 return new Verdict(PlanAction.ROTATE, resume, previous, null, List.of(), List.of());
             }
             Long surplus = facts.surplusKeyId();
-            if (surplus != null && extra.first().equals(surplus)) {
+            if (extra.first().equals(surplus)) {
                 // An incident reset made this key, could not delete it and recorded it as surplus: ours to remove.
                 return new Verdict(PlanAction.ROTATE, resume, surplus, null, List.of(), List.of());
             }

@@ -96,9 +96,7 @@ public final class SameAccountSecrets {
         List<List<String>> unlinked = new ArrayList<>();
         java.util.Set<String> copies = new java.util.TreeSet<>();
         for (List<Holder> group : byAccount.values()) {
-            if (group.size() < 2) {
-                continue;
-            }
+            // A group of one is its own primary: no copy, nothing unlinked.
             List<String> names = group.stream().map(Holder::secretId).sorted().toList();
             Optional<Holder> primary = group.stream()
                     .filter(h -> names.stream().allMatch(n -> n.equals(h.secretId()) || h.linkedSecrets().contains(n)))

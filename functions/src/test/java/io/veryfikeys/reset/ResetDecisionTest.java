@@ -26,7 +26,8 @@ class ResetDecisionTest {
             "unreadable 3xx: not a 2xx, nothing is known done   | UNREADABLE_ANSWER | 300 | FAIL_UNLESS_RESET_BY_ANOTHER | RESET_FAILED | -             | Nothing changed",
             "unreadable 1xx: not a 2xx either                   | UNREADABLE_ANSWER | 199 | FAIL_UNLESS_RESET_BY_ANOTHER | RESET_FAILED | -             | status 199",
             "no answer at all: the reset MAY have happened      | OTHER             | 0   | FAIL_UNLESS_RESET_BY_ANOTHER | RESET_FAILED | -             | The reset MAY have happened",
-            "5xx after retries: refused, nothing changed        | OTHER             | 503 | FAIL_UNLESS_RESET_BY_ANOTHER | RESET_FAILED | -             | Nothing changed; invoke the reset again"})
+            "5xx after retries: refused, nothing changed        | OTHER             | 503 | FAIL_UNLESS_RESET_BY_ANOTHER | RESET_FAILED | -             | Nothing changed; invoke the reset again",
+            "a 2xx that is no unreadable answer: no lock-out    | OTHER             | 200 | FAIL_UNLESS_RESET_BY_ANOTHER | RESET_FAILED | -             | status 200"})
     void onFailure(String why, ResetDecision.Failure failure, int status, ResetDecision.Next next, String result,
                    String advice, String summarySays) {
         ResetDecision.Verdict verdict = ResetDecision.onFailure(failure, status, "veryfi/payroll", "VeryfiSomethingException",

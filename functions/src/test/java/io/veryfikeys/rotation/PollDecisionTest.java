@@ -55,6 +55,7 @@ class PollDecisionTest {
         assertThat(next.lagging()).as(why + ": lagging").isEqualTo(names(lagging));
         assertThat(next.unhealthy()).as(why + ": unhealthy").isEqualTo(names(unhealthy));
         assertThat(next.startedAtMillis()).as(why + ": started").isEqualTo(before == null ? now : before.startedAtMillis());
+        assertThat(next.waitedSeconds()).as(why + ": waited").isEqualTo(before == null ? 0 : Long.parseLong(previous.split(",")[3]));
     }
 
     /** Reports as written in the rows: the key id a consumer says it uses, its health, reachable or not. */
