@@ -1,7 +1,6 @@
 package io.veryfikeys.reset;
 
 import io.veryfikeys.rotation.Ports;
-import io.veryfikeys.rotation.RunningRotations;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.SecretStore;
 import io.veryfikeys.secrets.SecretVersions;
@@ -21,7 +20,6 @@ import io.veryfikeys.veryfi.VeryfiForbiddenException;
 import io.veryfikeys.veryfi.VeryfiKeys;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,15 +41,12 @@ public final class AccountReset {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{8,64}");
     private static final int MAX_REASON = 500;
 
+    private final Ports ports;
     private final SecretStore secrets;
     private final VeryfiKeys veryfi;
-    private final RunningRotations running;
-    private final Notifier notifications;
     private final String rotationStateMachineArn;
     private final ResetSettings settings;
-    private final Duration storeRetryBase;
-    private final int storeAttempts;
-    private final Clock clock;
+    private final StoreRetry storeRetry;
 
     /**
      * How the new key's store is retried: the one write that must not fail, since every previous
@@ -61,15 +56,12 @@ public final class AccountReset {
     }
 
     public AccountReset(Ports ports, String rotationStateMachineArn, ResetSettings settings, StoreRetry storeRetry) {
-        this.secrets = ports.secrets();
+        this.ports = ports;
+        this.secrets = ports.secrets(); // the two it uses on almost every line
         this.veryfi = ports.veryfi();
-        this.running = ports.running();
-        this.notifications = ports.notifier();
-        this.clock = ports.clock();
         this.rotationStateMachineArn = rotationStateMachineArn;
         this.settings = settings;
-        this.storeRetryBase = storeRetry.base();
-        this.storeAttempts = storeRetry.attempts();
+        this.storeRetry = storeRetry;
     }
 
     /** Checks everything a responder typed before anything is touched. */
@@ -123,7 +115,7 @@ public final class AccountReset {
             return result(secretId, keyId, versionId, deleted, pending, null, List.of(), true);
         }
 
-        java.time.Instant started = clock.instant();
+        java.time.Instant started = ports.clock().instant();
         List<String> stopped = new ArrayList<>();
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
@@ -184,17 +176,17 @@ public final class AccountReset {
      * marks: the later one waits for the earlier to finish, then looks at what it did.
      */
     private Optional<String> earlierReset(String secretId, String mine) {
-        return secrets.versions(secretId).freshResetMarks(clock.instant()).stream()
+        return secrets.versions(secretId).freshResetMarks(ports.clock().instant()).stream()
                 .filter(other -> other.compareTo(mine) < 0)
                 .min(Comparator.naturalOrder());
     }
 
     private void stopRotations(String secretId, String reason, List<String> stopped) {
-        for (String execution : running.of(rotationStateMachineArn, secretId)) {
+        for (String execution : ports.running().of(rotationStateMachineArn, secretId)) {
             if (stopped.contains(execution)) {
                 continue;
             }
-            running.stop(execution, "Incident reset of " + secretId + ": " + reason);
+            ports.running().stop(execution, "Incident reset of " + secretId + ": " + reason);
             stopped.add(execution);
             LOG.info("reset.rotation_stopped", "executionArn", execution);
         }
@@ -214,7 +206,7 @@ public final class AccountReset {
     private Map<String, Object> resetMarked(ResetRequest request, String secretId, String reason, String versionId,
                                             String invokedBy, String invocationId, java.time.Instant started,
                                             List<String> stopped, SecretVersions versions, AccountSecret current) {
-        // After the mark: a rotation planned from now on refuses the account; stop those already running.
+        // After the mark: a rotation planned from now on refuses the account; stop those already ports.running().
         stopRotations(secretId, reason, stopped);
         List<ApiKey> keys;
         try {
@@ -229,8 +221,8 @@ public final class AccountReset {
 
         // The one thing that must not fail: nothing else happens before the new key is stored.
         AccountSecret stored = current.withKey(keep.id(), keep.value())
-                .withLastReset(invocationId, request.requestedBy(), clock.instant().toString())
-                .withStoredBy("reset", invocationId, versionId, clock.instant().toString());
+                .withLastReset(invocationId, request.requestedBy(), ports.clock().instant().toString())
+                .withStoredBy("reset", invocationId, versionId, ports.clock().instant().toString());
         storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
         // A rotation that started after the first look (its plan ran before the mark) dies now too.
@@ -275,20 +267,20 @@ public final class AccountReset {
         alert.put("reason", reason);
         alert.put("requestedBy", request.requestedBy());
         alert.put("invokedBy", invokedBy);
-        alert.put("time", clock.instant().toString());
+        alert.put("time", ports.clock().instant().toString());
         alert.put("linkedSecretsUpdated", linkedUpdated);
         alert.put("linkedSecretsNotUpdated", linkedNotUpdated);
         alert.put("sameAccountNotLinked", unlinked);
         if (keysToKeep != null && keysToKeep.problem() != null) {
             alert.put("settingsProblem", keysToKeep.problem());
         }
-        notifications.alert("Veryfi keys RESET: " + secretId, "RESET", alert);
+        ports.notifier().alert("Veryfi keys RESET: " + secretId, "RESET", alert);
 
         KeyRotated event = new KeyRotated(secretId, keep.id(), current.apiKeyId(), versionId, "reset",
-                clock.instant().toString());
-        notifications.keyRotated(event);
+                ports.clock().instant().toString());
+        ports.notifier().keyRotated(event);
         for (String copy : linkedUpdated) {
-            notifications.keyRotated(event.forSecret(copy));
+            ports.notifier().keyRotated(event.forSecret(copy));
         }
         LOG.info("reset.done", "keyId", keep.id(), "deleted", deleted.size(), "stopped", stopped.size());
         return done;
@@ -315,7 +307,7 @@ public final class AccountReset {
                 }
                 if (!secrets.versions(copy).isCurrent(versionId)) {
                     secrets.putCurrent(copy, versionId, copyCurrent.withKey(keep.id(), keep.value())
-                            .withStoredBy("reset", invocationId, versionId, clock.instant().toString()));
+                            .withStoredBy("reset", invocationId, versionId, ports.clock().instant().toString()));
                 }
                 updated.add(copy);
                 LOG.info("reset.stored_in_linked_copy", "linkedSecret", copy, "keyId", keep.id());
@@ -450,7 +442,7 @@ public final class AccountReset {
     private void storeOrAlert(String secretId, String versionId, AccountSecret secret, String reason, String invokedBy) {
         RuntimeException last = null;
         int attempts = 0;
-        for (int attempt = 1; attempt <= storeAttempts; attempt++) {
+        for (int attempt = 1; attempt <= storeRetry.attempts(); attempt++) {
             attempts = attempt;
             try {
                 secrets.putCurrent(secretId, versionId, secret);
@@ -458,9 +450,9 @@ public final class AccountReset {
             } catch (RuntimeException e) {
                 last = e;
                 LOG.error("reset.store_failed", e, "attempt", attempt);
-                Duration delay = storeRetryBase.multipliedBy(1L << Math.min(attempt - 1, 5));
+                Duration delay = storeRetry.base().multipliedBy(1L << Math.min(attempt - 1, 5));
                 // Stop while the alert below can still be sent: past the function's timeout nobody would hear of this.
-                if (attempt == storeAttempts || !InvocationDeadline.allows(delay.plus(AwsCallTimeouts.SDK_CALL))) {
+                if (attempt == storeRetry.attempts() || !InvocationDeadline.allows(delay.plus(AwsCallTimeouts.SDK_CALL))) {
                     break;
                 }
                 sleep(delay);
@@ -559,9 +551,9 @@ public final class AccountReset {
             alert.put("advice", advice);
         }
         alert.putAll(details);
-        alert.put("time", clock.instant().toString());
+        alert.put("time", ports.clock().instant().toString());
         String subject = "LOCKED_OUT".equals(result) ? "URGENT Veryfi account LOCKED OUT: " : "Veryfi key reset FAILED: ";
-        notifications.alert(subject + secretId, result, alert);
+        ports.notifier().alert(subject + secretId, result, alert);
     }
 
     /**

@@ -85,6 +85,43 @@ public final class RotationReport {
             + " them; running the rotation again resumes safely.";
 
     /**
+     * What each known failure means, one row each: the exception classes or Step Functions errors,
+     * the outcome, and the advice ({@code RERUN}: a transient failure). A table of prose rather
+     * than a switch, so that a row reads as one line. StateMachineContractTest checks that every
+     * name here is a class that exists or an error the state machine can raise.
+     */
+    private static final Map<String, Verdict> VERDICTS = verdicts("""
+            io.veryfikeys.secrets.InvalidSecretException io.veryfikeys.secrets.SecretNotFoundException | BLOCKED | The account's secret is missing or malformed (see cause: it names the field). Fix the secret, then run the rotation again; run as it is, it fails the same way.
+            io.veryfikeys.consumers.InvalidConsumerRegistryException | BLOCKED | The consumer registry is missing or malformed (see cause: it names the parameter and entry). Fix it, then run the rotation again.
+            io.veryfikeys.support.InvalidInputException | BLOCKED | The rotation's input or settings are invalid (see cause: it names the field). Correct them, then start the rotation again.
+            io.veryfikeys.rotation.UnknownKeyException | BLOCKED | A key this rotation did not create holds Veryfi's second key slot, so no new key can be made; nothing was deleted (see cause for its id). Store that key in the secret or delete it at Veryfi, then run the rotation again.
+            io.veryfikeys.veryfi.VeryfiForbiddenException | BLOCKED | Veryfi answered 403 (not allowed): the key is valid but may not manage keys. Do not reset; check the account's API access at Veryfi, then run the rotation again.
+            io.veryfikeys.veryfi.VeryfiAuthException | FAILED | Veryfi answered 401: a stored key is dead or revoked. Check the keys (veryfi-keys status ACCOUNT); if AWSCURRENT's key is dead, reset the account (incident runbook). Keys are left as the step found them.
+            io.veryfikeys.veryfi.VeryfiAnswerLostException | FAILED | A create was sent and its answer lost twice: Veryfi may hold a key whose value nobody has. veryfi-keys status ACCOUNT lists the live keys: one that is in no secret version is that key; delete it at Veryfi, then run the rotation again.
+            io.veryfikeys.rotation.RotationConflictException | FAILED | Someone else changed the account's secret while this rotation ran: the cause says who (an incident reset, another rotation, or a person or tool by hand) and which keys are stored and live now. This rotation stopped and deleted nothing. Check the keys (veryfi-keys status ACCOUNT) before running it again.
+            io.veryfikeys.veryfi.MalformedResponseException | FAILED | Veryfi's answer could not be read (see cause). Keys are left as the step found them; run the rotation again once Veryfi answers normally.
+            io.veryfikeys.veryfi.VeryfiUnavailableException io.veryfikeys.veryfi.VeryfiRateLimitedException io.veryfikeys.support.AwsUnavailableException States.Timeout States.TaskFailed Sandbox.Timedout | FAILED | RERUN
+            """);
+
+    private static Map<String, Verdict> verdicts(String table) {
+        Map<String, Verdict> verdicts = new LinkedHashMap<>();
+        for (String row : table.strip().split("\n")) {
+            String[] cells = row.split(" \\| ", 3);
+            Verdict verdict = new Verdict(Outcome.valueOf(cells[1].strip()),
+                    cells[2].strip().equals("RERUN") ? RERUN : cells[2].strip());
+            for (String name : cells[0].strip().split(" +")) {
+                verdicts.put(name, verdict);
+            }
+        }
+        return Map.copyOf(verdicts);
+    }
+
+    /** The error names the table knows (the contract test checks them). */
+    static java.util.Set<String> knownErrors() {
+        return VERDICTS.keySet();
+    }
+
+    /**
      * The verdict on a step that failed with {@code errorName} (the Java exception class or the
      * Step Functions error). Configuration problems are BLOCKED: running again unchanged fails the
      * same way, so the advice names what to fix; only transient failures promise that a re-run resumes.
@@ -93,46 +130,13 @@ public final class RotationReport {
         if (errorName == null) {
             return new Verdict(Outcome.FAILED, RERUN);
         }
-        return switch (errorName) {
-            case "io.veryfikeys.secrets.InvalidSecretException", "io.veryfikeys.secrets.SecretNotFoundException" ->
-                    new Verdict(Outcome.BLOCKED, "The account's secret is missing or malformed (see cause: it names the"
-                            + " field). Fix the secret, then run the rotation again; run as it is, it fails the same way.");
-            case "io.veryfikeys.consumers.InvalidConsumerRegistryException" ->
-                    new Verdict(Outcome.BLOCKED, "The consumer registry is missing or malformed (see cause: it names the"
-                            + " parameter and entry). Fix it, then run the rotation again.");
-            case "io.veryfikeys.support.InvalidInputException" ->
-                    new Verdict(Outcome.BLOCKED, "The rotation's input or settings are invalid (see cause: it names the"
-                            + " field). Correct them, then start the rotation again.");
-            case "io.veryfikeys.rotation.UnknownKeyException" ->
-                    new Verdict(Outcome.BLOCKED, "A key this rotation did not create holds Veryfi's second key slot, so no"
-                            + " new key can be made; nothing was deleted (see cause for its id). Store that key in the"
-                            + " secret or delete it at Veryfi, then run the rotation again.");
-            case "io.veryfikeys.veryfi.VeryfiForbiddenException" ->
-                    new Verdict(Outcome.BLOCKED, "Veryfi answered 403 (not allowed): the key is valid but may not manage"
-                            + " keys. Do not reset; check the account's API access at Veryfi, then run the rotation again.");
-            case "io.veryfikeys.veryfi.VeryfiAuthException" ->
-                    new Verdict(Outcome.FAILED, "Veryfi answered 401: a stored key is dead or revoked. Check the keys"
-                            + " (veryfi-keys status ACCOUNT); if AWSCURRENT's key is dead, reset the account (incident"
-                            + " runbook). Keys are left as the step found them.");
-            case "io.veryfikeys.veryfi.VeryfiAnswerLostException" ->
-                    new Verdict(Outcome.FAILED, "A create was sent and its answer lost twice: Veryfi may hold a key whose"
-                            + " value nobody has. veryfi-keys status ACCOUNT lists the live keys: one that is in no"
-                            + " secret version is that key; delete it at Veryfi, then run the rotation again.");
-            case "io.veryfikeys.rotation.RotationConflictException" ->
-                    new Verdict(Outcome.FAILED, "Someone else changed the account's secret while this rotation ran: the"
-                            + " cause says who (an incident reset, another rotation, or a person or tool by hand) and"
-                            + " which keys are stored and live now. This rotation stopped and deleted nothing. Check"
-                            + " the keys (veryfi-keys status ACCOUNT) before running it again.");
-            case "io.veryfikeys.veryfi.MalformedResponseException" ->
-                    new Verdict(Outcome.FAILED, "Veryfi's answer could not be read (see cause). Keys are left as the step"
-                            + " found them; run the rotation again once Veryfi answers normally.");
-            case "io.veryfikeys.veryfi.VeryfiUnavailableException", "io.veryfikeys.veryfi.VeryfiRateLimitedException",
-                 "io.veryfikeys.support.AwsUnavailableException", "States.Timeout", "States.TaskFailed",
-                 "Sandbox.Timedout" -> new Verdict(Outcome.FAILED, RERUN);
-            default -> errorName.startsWith("Lambda.") ? new Verdict(Outcome.FAILED, RERUN)
-                    : new Verdict(Outcome.FAILED, "Keys are left as the step found them and every step is idempotent, so"
-                    + " a re-run is safe; read the error and cause first, since it may fail the same way.");
-        };
+        Verdict known = VERDICTS.get(errorName);
+        if (known != null) {
+            return known;
+        }
+        return errorName.startsWith("Lambda.") ? new Verdict(Outcome.FAILED, RERUN)
+                : new Verdict(Outcome.FAILED, "Keys are left as the step found them and every step is idempotent, so"
+                + " a re-run is safe; read the error and cause first, since it may fail the same way.");
     }
 
     private static String summary(Outcome outcome, RotationState state) {

@@ -6,6 +6,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RotationReportTest {
+    @org.junit.jupiter.api.Test
+    void everyErrorTheVerdictTableNamesExists() {
+        // a renamed exception class would otherwise silently fall to the default advice
+        assertThat(RotationReport.knownErrors()).hasSize(16).allSatisfy(name -> {
+            if (!name.startsWith("States.") && !name.startsWith("Sandbox.")) {
+                assertThat(Class.forName(name)).isNotNull();
+            }
+        });
+    }
+
     /**
      * The error a step failed with -> what the alert reports and whether it promises that a re-run
      * resumes. Configuration problems are BLOCKED and never promise it: run as they are, they fail
