@@ -49,7 +49,7 @@ import java.util.UUID;
 public final class RotationSteps {
     private static final Log LOG = Log.get(RotationSteps.class);
     /** How a plan refused because AWSCURRENT's key is dead begins: its report advises a reset. */
-    static final String DEAD_CURRENT_KEY = "Veryfi rejects the AWSCURRENT key ";
+    static final String DEAD_CURRENT_KEY = PlanGates.DEAD_CURRENT_KEY;
     /** What a rotation's execution input may hold: the account and the settings it may override. */
     static final List<String> INPUT_FIELDS = List.of("secretId", "pollIntervalSeconds", "requiredHealthyPolls",
             "pollTimeoutSeconds", "gracePeriodSeconds");
@@ -92,20 +92,20 @@ public final class RotationSteps {
         Log.context("account", secretId);
         Log.context("executionId", request.executionId());
 
-        Optional<String> owner = running.ownerOtherThan(request.stateMachineArn(), secretId, request.executionId());
-        if (owner.isPresent()) {
-            return decision(PlanAction.ALREADY_RUNNING, "a rotation of " + secretId + " is already running: " + owner.get(),
+        Optional<String> alreadyRunning = PlanGates.alreadyRunning(secretId,
+                running.ownerOtherThan(request.stateMachineArn(), secretId, request.executionId()));
+        if (alreadyRunning.isPresent()) {
+            return decision(PlanAction.ALREADY_RUNNING, alreadyRunning.get(),
                     secretId, null, null, 0, null, List.of(), List.of(), settings, null, request.executionId(), List.of());
         }
 
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
         List<Consumer> consumers = registry.consumersOf(deployed.consumerRegistryPrefix(), secretId);
-        Optional<java.time.Instant> resetSince = versions.resetInProgressSince(clock.instant());
-        if (resetSince.isPresent()) {
-            return blocked("an incident reset of " + secretId + " is in progress (started " + resetSince.get()
-                    + "): it invalidates every key, so nothing is rotated now; run the rotation again after it",
-                    secretId, versions, current, List.of(), consumers, settings, request.executionId());
+        Optional<String> resetting = PlanGates.resetInProgress(secretId, versions.resetInProgressSince(clock.instant()));
+        if (resetting.isPresent()) {
+            return blocked(resetting.get(), secretId, versions, current, List.of(), consumers, settings,
+                    request.executionId());
         }
         // Another secret holding this account would keep the old key, which this rotation deletes.
         SameAccountSecrets.Scan scan = secrets.sameAccountScan(deployed.secretNamePrefix());
@@ -128,24 +128,22 @@ public final class RotationSteps {
         }
         consumers = List.copyOf(allConsumers);
 
-        List<Long> live;
+        List<Long> live = List.of();
+        PlanGates.CurrentKeyAnswer answer = PlanGates.CurrentKeyAnswer.LISTED;
+        int status = 200;
         try {
             live = veryfi.listKeyIds(current.account(), current.apiKey());
         } catch (VeryfiForbiddenException e) {
-            // 403 is not 401: the key works, the account may not manage keys with it. A reset would not help.
-            return blocked("Veryfi refuses the AWSCURRENT key " + current.apiKeyId() + " the key-management API"
-                    + " (HTTP 403, not allowed): the key is not dead, do not reset; check the account's API access"
-                    + " and permissions at Veryfi, then run the rotation again",
-                    secretId, versions, current, List.of(), consumers, settings, request.executionId());
+            answer = PlanGates.CurrentKeyAnswer.FORBIDDEN;
+            status = e.status();
         } catch (VeryfiAuthException e) {
-            return blocked(DEAD_CURRENT_KEY + current.apiKeyId()
-                    + " (HTTP " + e.status() + ", not authenticated): the key is dead or revoked; reset the account"
-                    + " (see the incident runbook)",
-                    secretId, versions, current, List.of(), consumers, settings, request.executionId());
+            answer = PlanGates.CurrentKeyAnswer.UNAUTHENTICATED;
+            status = e.status();
         }
-        if (!live.contains(current.apiKeyId())) {
-            return blocked("Veryfi does not know the AWSCURRENT key " + current.apiKeyId() + " (live: " + live + ")",
-                    secretId, versions, current, live, consumers, settings, request.executionId());
+        Optional<String> keyRefused = PlanGates.currentKey(answer, status, current.apiKeyId(), live);
+        if (keyRefused.isPresent()) {
+            return blocked(keyRefused.get(), secretId, versions, current, live, consumers, settings,
+                    request.executionId());
         }
 
         List<Consumer> checked = consumers;

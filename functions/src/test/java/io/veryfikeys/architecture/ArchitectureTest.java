@@ -22,7 +22,7 @@ class ArchitectureTest {
     static final String ADAPTERS = named("AccountSecrets", "VeryfiKeysClient", "VeryfiAnswers", "VeryfiCall", "ConsumerHealth",
             "StepFunctionsRotations", "StepFunctionsExecutionRecord", "SnsNotifier", "SsmParameters", "AwsClients");
     /** The pure decisions (their table-driven tests are in the same packages). */
-    static final String DECISIONS = named("KeyPlan", "PollDecision", "SameAccountSecrets", "ResetDecision");
+    static final String DECISIONS = named("KeyPlan", "PlanGates", "PollDecision", "SameAccountSecrets", "ResetDecision");
     static final String PORTS = named("SecretStore", "VeryfiKeys", "ConsumerChecks", "RunningRotations",
             "ExecutionRecord", "Notifier", "Clock");
     private static JavaClasses code;
