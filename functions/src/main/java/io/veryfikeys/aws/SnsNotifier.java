@@ -31,7 +31,7 @@ public final class SnsNotifier implements Notifier {
     }
 
     @Override
-    public String alert(String subject, String result, Map<String, Object> message) {
+    public String alert(String subject, String result, Object message) {
         return publish(alertsTopicArn, subject, result, message);
     }
 

@@ -1,7 +1,5 @@
 package io.veryfikeys.notifications;
 
-import java.util.Map;
-
 /**
  * Where people and consumers hear of what happened: alerts and reports for people, key-rotated
  * events for consumers that refetch on push. Messages carry ids and plain facts, never a key value.
@@ -15,8 +13,11 @@ public interface Notifier {
      */
     String ADVICE_RESET_ACCOUNT = "RESET_ACCOUNT";
 
-    /** An alert or report: {@code result} is also a message attribute, so subscriptions can filter on it. Returns the message id. */
-    String alert(String subject, String result, Map<String, Object> message);
+    /**
+     * An alert or report, a record or a map serialized as JSON: {@code result} is also a message
+     * attribute, so subscriptions can filter on it. Returns the message id.
+     */
+    String alert(String subject, String result, Object message);
 
     /** Returns the message id. */
     String keyRotated(KeyRotated event);

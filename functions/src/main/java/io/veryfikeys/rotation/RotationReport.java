@@ -1,5 +1,6 @@
 package io.veryfikeys.rotation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
@@ -7,6 +8,7 @@ import io.veryfikeys.notifications.Notifier;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +29,18 @@ public final class RotationReport {
     public record Request(Outcome outcome, String executionId, RotationState state) {
     }
 
+    /**
+     * The report on the alerts topic: ids, outcomes and advice, never a key value. A member that
+     * does not apply (no error, no poll yet) is left out. {@code advice} is
+     * {@link Notifier#ADVICE_RESET_ACCOUNT} only when AWSCURRENT's key is dead.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Message(String account, Outcome result, String summary, String step, String error, String cause,
+                          String executionId, PlanAction plan, String reason, String advice, Long oldKeyId,
+                          Long newKeyId, List<String> consumersLagging, List<String> consumersUnhealthy, Integer polls,
+                          Long waitedSeconds, String time) {
+    }
+
     public Map<String, Object> publish(Request request) {
         RotationState state = request.state() == null ? emptyState() : request.state();
         Outcome requested = request.outcome() == null ? Outcome.FAILED : request.outcome();
@@ -35,42 +49,27 @@ public final class RotationReport {
         // A failure caused by configuration is BLOCKED (the state machine ends in BlockedByConfiguration).
         Outcome outcome = verdict == null ? requested : verdict.result();
         String account = state.plan() != null ? state.plan().secretId() : state.secretId();
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("account", account);
-        message.put("result", outcome);
-        message.put("summary", verdict == null ? summary(outcome, state)
-                : "Rotation stopped at step " + stepOf(state) + ". " + verdict.advice());
-        message.put("step", stepOf(state));
-        if (state.error() != null) {
-            message.put("error", state.error().path("Error").asText(null));
-            message.put("cause", causeOf(state.error()));
-        }
-        message.put("executionId", request.executionId());
-        if (state.plan() != null) {
-            message.put("plan", state.plan().action());
-            message.put("reason", state.plan().reason());
-            if (state.plan().action() == PlanAction.BLOCKED && state.plan().reason() != null
-                    && state.plan().reason().startsWith(RotationSteps.DEAD_CURRENT_KEY)) {
-                message.put("advice", Notifier.ADVICE_RESET_ACCOUNT);
-            }
-            message.put("oldKeyId", state.plan().currentKeyId());
-        }
-        if (state.created() != null) {
-            message.put("newKeyId", state.created().newKeyId());
-        }
+        Plan plan = state.plan();
         Rollout rollout = state.currentRollout();
-        if (rollout != null) {
-            message.put("oldKeyId", rollout.oldKeyId());
-            message.put("newKeyId", rollout.newKeyId());
-        }
         PollState poll = state.revert() != null && state.revertPoll() != null ? state.revertPoll() : state.poll();
-        if (poll != null) {
-            message.put("consumersLagging", poll.lagging());
-            message.put("consumersUnhealthy", poll.unhealthy());
-            message.put("polls", poll.polls());
-            message.put("waitedSeconds", poll.waitedSeconds());
-        }
-        message.put("time", clock.instant().toString());
+        boolean deadKey = plan != null && plan.action() == PlanAction.BLOCKED && plan.reason() != null
+                && plan.reason().startsWith(RotationSteps.DEAD_CURRENT_KEY);
+        Message message = new Message(account, outcome,
+                verdict == null ? summary(outcome, state) : "Rotation stopped at step " + stepOf(state) + ". " + verdict.advice(),
+                stepOf(state),
+                state.error() == null ? null : state.error().path("Error").asText(null),
+                state.error() == null ? null : causeOf(state.error()),
+                request.executionId(),
+                plan == null ? null : plan.action(),
+                plan == null ? null : plan.reason(),
+                deadKey ? Notifier.ADVICE_RESET_ACCOUNT : null,
+                rollout != null ? Long.valueOf(rollout.oldKeyId()) : plan == null ? null : plan.currentKeyId(),
+                rollout != null ? Long.valueOf(rollout.newKeyId()) : state.created() == null ? null : state.created().newKeyId(),
+                poll == null ? null : poll.lagging(),
+                poll == null ? null : poll.unhealthy(),
+                poll == null ? null : poll.polls(),
+                poll == null ? null : poll.waitedSeconds(),
+                clock.instant().toString());
         String subject = "Veryfi key rotation " + outcome + ": " + account;
         String messageId = notifications.alert(subject, outcome.name(), message);
         LOG.info("report.published", "result", outcome, "account", account, "messageId", messageId);

@@ -16,8 +16,11 @@ public final class RecordingNotifier implements Notifier {
     public final List<KeyRotated> keyRotated = new ArrayList<>();
 
     @Override
-    public String alert(String subject, String result, Map<String, Object> message) {
-        alerts.add(new Alert(subject, result, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(message))));
+    @SuppressWarnings("unchecked")
+    public String alert(String subject, String result, Object message) {
+        // as SNS would carry it: the JSON the deployed notifier publishes, read back as members
+        Map<String, Object> members = io.veryfikeys.support.Json.MAPPER.convertValue(message, Map.class);
+        alerts.add(new Alert(subject, result, java.util.Collections.unmodifiableMap(members)));
         return "alert-" + alerts.size();
     }
 

@@ -7,6 +7,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RotationReportTest {
     @org.junit.jupiter.api.Test
+    void theReportOfAFailedStepNamesTheStepTheErrorAndTheKeysAndLeavesOutWhatDoesNotApply() throws Exception {
+        var notifier = new io.veryfikeys.fakes.RecordingNotifier();
+        var report = new RotationReport(notifier, java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T10:00:00Z"),
+                java.time.ZoneOffset.UTC));
+        var json = io.veryfikeys.support.Json.MAPPER;
+        RotationState state = json.readValue("{\"secretId\":\"veryfi/a\",\"plan\":" + HandlerPriming.PLAN
+                + ",\"created\":" + HandlerPriming.CREATED + ",\"error\":{\"Error\":"
+                + "\"io.veryfikeys.veryfi.VeryfiUnavailableException\",\"Cause\":\"{}\"}}", RotationState.class);
+
+        report.publish(new RotationReport.Request(Outcome.FAILED, "exec-1", state));
+
+        assertThat(notifier.alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.result()).isEqualTo("FAILED");
+            assertThat(alert.message()).containsEntry("account", HandlerPriming.SECRET).containsEntry("step", "VerifyNewKey")
+                    .containsEntry("error", "io.veryfikeys.veryfi.VeryfiUnavailableException")
+                    .containsEntry("executionId", "exec-1").containsEntry("plan", "ROTATE")
+                    .containsEntry("oldKeyId", 1L).containsEntry("newKeyId", 2L)
+                    .doesNotContainKeys("advice", "consumersLagging", "polls");
+            assertThat((String) alert.message().get("summary")).contains("resumes safely");
+        });
+    }
+
+    @org.junit.jupiter.api.Test
     void everyErrorTheVerdictTableNamesExists() {
         // a renamed exception class would otherwise silently fall to the default advice
         assertThat(RotationReport.knownErrors()).hasSize(16).allSatisfy(name -> {
