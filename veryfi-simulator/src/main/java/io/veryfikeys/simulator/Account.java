@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * every key at once.
  *
  * <p>Every method takes the account's lock, and callers that must check and act as one step (the
- * key API authenticates and then processes a call) hold it across both.
+ * key API authenticates and then processes a call) hold it across both. Each change is told to the
+ * {@link ChangeListener}s before the lock is let go, so one account's events arrive in the order of
+ * its changes and a listener never hears of a change that a later one already undid.
  */
 final class Account {
     static final int MAX_LIVE_KEYS = 2;
@@ -45,14 +47,16 @@ final class Account {
 
     final Identity identity;
     private final KeyIssuer issuer;
+    private final ChangeListeners listeners;
     private final TreeMap<Long, String> live = new TreeMap<>();
     /** Live keys that authenticate nothing: new keys Veryfi never activated. */
     private final Set<Long> unusable = new HashSet<>();
     private boolean rejectNewKeys;
 
-    Account(Identity identity, KeyIssuer issuer) {
+    Account(Identity identity, KeyIssuer issuer, ChangeListeners listeners) {
         this.identity = identity;
         this.issuer = issuer;
+        this.listeners = listeners;
     }
 
     String clientId() {
@@ -61,7 +65,9 @@ final class Account {
 
     /** The key an account is born with. */
     synchronized SimulatedKey firstKey() {
-        return newLiveKey();
+        SimulatedKey key = newLiveKey();
+        listeners.fire(new ChangeEvent.AccountCreated(clientId(), key.id()));
+        return key;
     }
 
     /** A new live key, within the two-key limit. */
@@ -69,7 +75,9 @@ final class Account {
         if (live.size() >= MAX_LIVE_KEYS) {
             throw new ApiError(400, "KEY_LIMIT_REACHED", "The account already has " + MAX_LIVE_KEYS + " active API keys");
         }
-        return newLiveKey();
+        SimulatedKey key = newLiveKey();
+        listeners.fire(new ChangeEvent.KeyCreated(clientId(), key.id()));
+        return key;
     }
 
     /** Deletes a live key, but never the last one. */
@@ -81,17 +89,24 @@ final class Account {
             throw new ApiError(400, "LAST_KEY", "Cannot delete the last remaining API key");
         }
         live.remove(id);
+        listeners.fire(new ChangeEvent.KeyDeleted(clientId(), id));
     }
 
     /** Invalidates every live key and issues as many new ones, in one step. */
     synchronized List<SimulatedKey> reset() {
-        int count = live.size();
+        List<Long> invalidated = List.copyOf(live.keySet());
         live.clear();
         List<SimulatedKey> fresh = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < invalidated.size(); i++) {
             fresh.add(newLiveKey());
         }
+        listeners.fire(new ChangeEvent.AccountReset(clientId(), invalidated, fresh.stream().map(SimulatedKey::id).toList()));
         return fresh;
+    }
+
+    /** Told when {@link VeryfiSimulator#resetAll} drops the account; its keys die with it. */
+    synchronized void forgotten() {
+        listeners.fire(new ChangeEvent.AccountForgotten(clientId(), liveKeyIds()));
     }
 
     synchronized List<Long> liveKeyIds() {

@@ -7,10 +7,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Accounts {
     private final ConcurrentHashMap<String, Account> byClientId = new ConcurrentHashMap<>();
     private final KeyIssuer issuer = new KeyIssuer();
+    private final ChangeListeners listeners;
+
+    Accounts(ChangeListeners listeners) {
+        this.listeners = listeners;
+    }
 
     /** @throws IllegalStateException if the client id is taken */
     SimulatedKey create(Account.Identity identity) {
-        Account account = new Account(identity, issuer);
+        Account account = new Account(identity, issuer, listeners);
         // Locked before it is visible, so that no call can find the account without its first key.
         synchronized (account) {
             if (byClientId.putIfAbsent(identity.clientId(), account) != null) {
@@ -35,7 +40,13 @@ final class Accounts {
     }
 
     void forgetAll() {
-        byClientId.clear();
+        for (Account account : byClientId.values()) {
+            synchronized (account) {
+                if (byClientId.remove(account.clientId(), account)) {
+                    account.forgotten();
+                }
+            }
+        }
     }
 
     List<String> issuedKeyValues() {

@@ -36,7 +36,8 @@ public final class VeryfiSimulator implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Accounts accounts = new Accounts();
+    private final ChangeListeners listeners = new ChangeListeners();
+    private final Accounts accounts = new Accounts(listeners);
     private final Faults faults = new Faults();
     private final RequestLog requestLog = new RequestLog();
     private final KeyApi keyApi = new KeyApi(accounts, faults, requestLog);
@@ -155,6 +156,21 @@ public final class VeryfiSimulator implements AutoCloseable {
     /** True if the account exists. */
     public boolean hasAccount(String clientId) {
         return accounts.find(clientId) != null;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Change events
+
+    /**
+     * From now on, {@code listener} is told of every change to an account's keys, synchronously
+     * and right after it (see {@link ChangeListener} for the rules a listener must keep).
+     */
+    public void addChangeListener(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeChangeListener(ChangeListener listener) {
+        listeners.remove(listener);
     }
 
     // ------------------------------------------------------------------------------------------
