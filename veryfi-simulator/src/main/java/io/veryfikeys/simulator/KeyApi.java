@@ -96,7 +96,14 @@ final class KeyApi {
             return;
         }
         log.arrived(route.endpoint(), call.clientId());
+        try {
+            handle(ex, call, route);
+        } finally {
+            log.finished(route.endpoint(), call.clientId());
+        }
+    }
 
+    private void handle(HttpExchange ex, Call call, Route route) throws IOException {
         byte[] rawBody;
         try (InputStream in = ex.getRequestBody()) {
             rawBody = in.readNBytes(MAX_BODY_BYTES + 1);

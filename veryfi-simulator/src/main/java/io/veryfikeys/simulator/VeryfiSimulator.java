@@ -184,6 +184,16 @@ public final class VeryfiSimulator implements AutoCloseable {
         return requestLog.arrivals(endpoint, clientId);
     }
 
+    /**
+     * How many requests of {@code endpoint} ({@link Endpoint#ANY}: of the four key endpoints) for
+     * {@code clientId} have arrived and are not yet answered. A call whose client gave up may still
+     * be waiting out a LATENCY fault here, and change the account when it goes on: a test waits for
+     * 0 before it judges the account's final state.
+     */
+    public int inFlight(Endpoint endpoint, String clientId) {
+        return requestLog.inFlight(endpoint, clientId);
+    }
+
     /** Snapshot of the recorded key-management requests, in arrival order (admin calls are not recorded). */
     public List<RecordedRequest> requests() {
         return requestLog.answered();
