@@ -1,6 +1,8 @@
 package io.veryfikeys.safety;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veryfikeys.simulator.ChangeEvent;
+import io.veryfikeys.simulator.ChangeListener;
 import io.veryfikeys.simulator.SimulatedConsumer;
 import io.veryfikeys.stack.RotationHarness;
 import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
@@ -19,8 +21,10 @@ import java.util.TreeSet;
 
 /**
  * The "never locks anyone out" invariants of one account, checked on a consistent snapshot after
- * every state of an execution (the history is polled while it runs and each new
- * StateEntered/StateExited event triggers a check) and at the end:
+ * every change while a run is watched ({@link #watch}): every change the Veryfi simulator or a
+ * consumer of the account reports ({@link ChangeEvent}), every Secrets Manager write reported to
+ * {@link #onSecretWritten}, every StateEntered/StateExited event of the execution's history; and at
+ * the end ({@link #checkEnd}):
  * <ul>
  *   <li>the account has one or two live keys at Veryfi;</li>
  *   <li>AWSCURRENT holds a live key;</li>
@@ -52,6 +56,16 @@ final class InvariantChecker {
     private final List<RotationHarness.Account> copies = new ArrayList<>();
     private final Set<String> alertsJudged = new HashSet<>();
     private int checks;
+
+    /** What changed since the checker thread last began a check; guarded by itself, as are the fields below. */
+    private final List<String> due = new ArrayList<>();
+    /** A checker thread is running, and will take {@link #due} before it stops. */
+    private boolean checking;
+    /** Listening to the simulator and the consumers: from the first {@link #watch} to {@link #checkEnd}. */
+    private boolean listening;
+    private int watchesRunning;
+    private final List<SimulatedConsumer> heardConsumers = new ArrayList<>();
+    private final ChangeListener onChange = this::heard;
 
     InvariantChecker(RotationHarness harness, RotationHarness.Account account, boolean lockOutAllowed) {
         this.harness = harness;
@@ -246,8 +260,13 @@ final class InvariantChecker {
         return ids;
     }
 
-    /** End of a run: the snapshot invariants, no orphan key, no key value in the history. */
+    /**
+     * End of a run: the snapshot invariants, no orphan key, no key value in the history. Once no
+     * watch is running, this also stops the checks on changes; any change after that is covered by
+     * this very check, which begins after it.
+     */
     void checkEnd(String where, Collection<RotationHarness.Execution> executions) {
+        stopListeningUnlessWatching();
         check(where);
         if (!where.contains("faulty run") && !where.contains("first re-run")) {
             // once per scenario, at its very end: it reads every secret under the prefix
@@ -293,10 +312,23 @@ final class InvariantChecker {
     }
 
     /**
-     * Follows a running execution: polls its history and checks the invariants after every new
-     * StateEntered/StateExited event, then once more at the end. Returns the finished execution.
+     * Follows a running execution: checks the invariants after every change (see the class comment)
+     * and after every new StateEntered/StateExited event of its history. Returns the finished
+     * execution once every change until then has been checked.
      */
     RotationHarness.Execution watch(String executionArn, Duration timeout) {
+        startListening();
+        try {
+            return followHistory(executionArn, timeout);
+        } finally {
+            synchronized (due) {
+                watchesRunning--;
+            }
+            awaitDueChecks();
+        }
+    }
+
+    private RotationHarness.Execution followHistory(String executionArn, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<Long> seen = new HashSet<>();
         while (true) {
@@ -320,10 +352,135 @@ final class InvariantChecker {
                 harness.sfn.stopExecution(b -> b.executionArn(executionArn).cause("safety test timeout"));
                 return harness.execution(executionArn, ExecutionStatus.ABORTED);
             }
-            // Each look reads the whole history from moto, whose one Python process serves every
-            // scenario running in parallel: look often enough to see each state, not more.
+            // Moto tells nobody when a state is entered or the execution ends: the history is polled
+            // for that alone (changes are checked as they are reported, not here). Each look reads
+            // the whole history from moto, whose one Python process serves every scenario running in
+            // parallel: look often enough to see each state, not more.
             RotationHarness.sleep(400);
         }
+    }
+
+    // ------------------------------------------------------------------ checks on every change
+
+    /**
+     * The hook for the second source of changes: a Secrets Manager write by a function (made
+     * through the local stack's Lambda host proxy) that may concern this account. It queues a check
+     * as a simulator change does. Nothing calls it yet: the host's proxy is being reworked and will
+     * report its writes here.
+     */
+    void onSecretWritten(String where) {
+        changed("secret written: " + where);
+    }
+
+    private void heard(ChangeEvent event) {
+        // Simulator events of other accounts are not ours; a copy holds this same account (client id).
+        if (event.clientId().equals(account.clientId())) {
+            changed(event.toString());
+        }
+    }
+
+    /**
+     * Queues a check for a change, on whatever thread reported it. Simulator events arrive on its HTTP
+     * threads while they hold the account's lock, and a check reads the simulator: checking here
+     * could deadlock, and would hold up Veryfi's answer besides. So the check runs on a checker
+     * thread of its own, and this only appends to a list under a lock no check holds while it reads.
+     *
+     * <p>While a check runs, further changes pile up and the next check covers them all. That is as
+     * good as one check per change: (1) every change is followed by a check that begins after it, so
+     * that check reads a state at least as new as each change it covers; (2) one check per change
+     * would not read the state at the moment of its change either, since Veryfi, the functions and
+     * the consumers go on while the checker thread reads (a check takes Secrets Manager round trips),
+     * so it too could only pass over an intermediate state; (3) what an intermediate state breaks
+     * mostly leaves a lasting mark that the next check sees: a deleted key never comes back (key ids
+     * are never reused), and a consumer's rejected calls only add up. Coalescing also keeps the
+     * checker from falling ever further behind a burst of changes.
+     */
+    private void changed(String why) {
+        synchronized (due) {
+            if (!listening) {
+                return;
+            }
+            due.add(why);
+            if (checking) {
+                return;
+            }
+            checking = true;
+        }
+        Thread.ofVirtual().name("invariants-" + account.secretId()).start(this::checkWhatIsDue);
+    }
+
+    private void checkWhatIsDue() {
+        while (true) {
+            String why;
+            synchronized (due) {
+                if (due.isEmpty()) {
+                    checking = false;
+                    due.notifyAll();
+                    return;
+                }
+                why = due.size() == 1 ? due.get(0) : due.get(0) + " and " + (due.size() - 1) + " later change(s)";
+                due.clear();
+            }
+            try {
+                check("after " + why);
+            } catch (RuntimeException e) {
+                violation("after " + why, "the check itself failed: " + e);
+            }
+        }
+    }
+
+    /** Waits until every change reported so far has been checked. */
+    private void awaitDueChecks() {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        int unchecked = 0;
+        synchronized (due) {
+            while (checking) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    unchecked = Math.max(1, due.size());
+                    break;
+                }
+                try {
+                    due.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        if (unchecked > 0) {
+            violation("checks on changes", "still running after 2 minutes, " + unchecked + " change(s) unchecked");
+        }
+    }
+
+    private void startListening() {
+        List<SimulatedConsumer> consumers = new ArrayList<>(account.consumers());
+        copies().forEach(copy -> consumers.addAll(copy.consumers()));
+        synchronized (due) {
+            watchesRunning++;
+            if (listening) {
+                return;
+            }
+            listening = true;
+            heardConsumers.addAll(consumers);
+        }
+        harness.veryfi.addChangeListener(onChange);
+        consumers.forEach(c -> c.addChangeListener(onChange));
+    }
+
+    private void stopListeningUnlessWatching() {
+        List<SimulatedConsumer> consumers;
+        synchronized (due) {
+            if (!listening || watchesRunning > 0) {
+                return;
+            }
+            listening = false;
+            consumers = List.copyOf(heardConsumers);
+            heardConsumers.clear();
+        }
+        harness.veryfi.removeChangeListener(onChange);
+        consumers.forEach(c -> c.removeChangeListener(onChange));
+        awaitDueChecks();
     }
 
     /** Issued key values found in these histories (by index, never the value). */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 21: operations on one Veryfi account that overlap in time, on the local stack with the
@@ -58,6 +59,12 @@ class OverlappingOperationsTest extends LocalStackTest {
         }
     }
 
+    /** Waits until the reset call has reached Veryfi, where the injected latency holds it in flight. */
+    private static void awaitResetArrived(RotationHarness.Account account, long resetsBefore) {
+        await("the reset call at Veryfi").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .until(() -> harness.veryfi.received(Endpoint.RESET, account.clientId()) > resetsBefore);
+    }
+
     private static String resetRequest(RotationHarness.Account account, String token) {
         return "{\"secretId\":\"" + account.secretId() + "\",\"reason\":\"two responders\",\"confirm\":\""
                 + account.secretId() + "\",\"idempotencyToken\":\"" + token + "\"}";
@@ -89,10 +96,7 @@ class OverlappingOperationsTest extends LocalStackTest {
         RotationHarness.Invoked second;
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
             var a = pool.submit(() -> harness.invoke("ResetFunction", resetRequest(account, "responder-a-" + System.nanoTime())));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (harness.veryfi.received(Endpoint.RESET, account.clientId()) <= resets && System.nanoTime() < deadline) {
-                RotationHarness.sleep(10);
-            }
+            awaitResetArrived(account, resets);
             var b = pool.submit(() -> harness.invoke("ResetFunction", resetRequest(account, "responder-b-" + System.nanoTime())));
             first = a.get();
             second = b.get();
@@ -107,7 +111,8 @@ class OverlappingOperationsTest extends LocalStackTest {
         long stored = harness.credentials(account.secretId(), "AWSCURRENT").keyId();
         assertThat(stored).isEqualTo(second.json().path("newKeyId").asLong()).isEqualTo(first.json().path("newKeyId").asLong());
         assertThat(harness.veryfi.isLive(account.clientId(), harness.credentials(account.secretId(), "AWSCURRENT").apiKey())).isTrue();
-        RotationHarness.sleep(1000);
+        // Both invocations have returned, and an alert is in the queue once its Publish returns (moto
+        // delivers to the subscribed queue within the call): a false RESET_FAILED would be here now.
         assertThat(harness.alertsFor(account.secretId())).extracting(a -> a.path("result").asText())
                 .containsExactly("RESET").doesNotContain("RESET_FAILED", "LOCKED_OUT");
         InvariantChecker checker = new InvariantChecker(harness, account, true);
@@ -133,10 +138,7 @@ class OverlappingOperationsTest extends LocalStackTest {
         String rotation;
         try (var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
             var inFlight = pool.submit(() -> harness.invoke("ResetFunction", resetRequest(account, "slow-" + System.nanoTime())));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (harness.veryfi.received(Endpoint.RESET, account.clientId()) <= resets && System.nanoTime() < deadline) {
-                RotationHarness.sleep(10);
-            }
+            awaitResetArrived(account, resets);
             rotation = harness.start(account.secretId(), FaultMatrixTest.FAST);
             reset = inFlight.get();
         }

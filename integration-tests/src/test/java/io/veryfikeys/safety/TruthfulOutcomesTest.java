@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 13: the rotation never deletes a key it cannot prove it made, and every outcome says what
@@ -39,11 +40,8 @@ class TruthfulOutcomesTest extends LocalStackTest {
     }
 
     private static void awaitReceived(Endpoint endpoint, String clientId, long before) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (harness.veryfi.received(endpoint, clientId) <= before) {
-            assertThat(System.nanoTime()).as(endpoint + " never arrived").isLessThan(deadline);
-            RotationHarness.sleep(20);
-        }
+        await(endpoint + " of " + clientId + " at Veryfi").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> harness.veryfi.received(endpoint, clientId) > before);
     }
 
     /** Item 1: before, CreateKey met the key limit, deleted the hand-made key and carried on. */

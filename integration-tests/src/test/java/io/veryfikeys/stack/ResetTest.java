@@ -83,7 +83,7 @@ class ResetTest extends LocalStackTest {
         });
         // Consumers recover by refetching AWSCURRENT (as soon as they do: here, at once).
         account.consumers().forEach(c -> c.lag(Duration.ZERO));
-        RotationHarness.sleep(1000);
+        RotationHarness.awaitConsumersUsing(account.consumers(), newKeyId, Duration.ofSeconds(10));
         assertThat(account.consumers()).allSatisfy(c -> assertThat(c.keyIdInUse()).isEqualTo(newKeyId));
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.localstack.LocalAwsStack;
 import io.veryfikeys.localstack.SnsCapture;
+import io.veryfikeys.simulator.ChangeListener;
+import io.veryfikeys.simulator.Endpoint;
 import io.veryfikeys.simulator.SimulatedConsumer;
 import io.veryfikeys.simulator.SimulatedKey;
 import io.veryfikeys.simulator.VeryfiSimulator;
@@ -33,6 +35,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -268,6 +272,40 @@ public final class RotationHarness implements AutoCloseable {
 
     private SimulatedConsumer.Credentials currentCredentials(String secretId) {
         return credentials(secretId, "AWSCURRENT");
+    }
+
+    /**
+     * Waits until each of {@code consumers} uses key {@code keyId}, woken by their change events
+     * rather than by polling. It does not assert: the caller's assertion says what is wrong.
+     */
+    public static void awaitConsumersUsing(Collection<SimulatedConsumer> consumers, long keyId, Duration timeout) {
+        Semaphore changed = new Semaphore(0);
+        ChangeListener listener = event -> changed.release();
+        consumers.forEach(c -> c.addChangeListener(listener));
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            // Looked at after subscribing: a switch before is seen here, one after wakes the wait.
+            while (!consumers.stream().allMatch(c -> c.keyIdInUse() == keyId)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !changed.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            consumers.forEach(c -> c.removeChangeListener(listener));
+        }
+    }
+
+    /**
+     * Waits until no key-API call of the account is in flight at the simulator: a call whose client
+     * timed out goes on there and may still change the account.
+     */
+    public void awaitNoVeryfiCallInFlight(String clientId) {
+        org.awaitility.Awaitility.await("no Veryfi call of " + clientId + " in flight").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20)).until(() -> veryfi.inFlight(Endpoint.ANY, clientId) == 0);
     }
 
     public SimulatedConsumer.Credentials credentials(String secretId, String stage) {

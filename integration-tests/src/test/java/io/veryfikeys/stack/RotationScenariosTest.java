@@ -109,7 +109,7 @@ class RotationScenariosTest extends LocalStackTest {
                 .replaceAll("\"apiKey\":\"[^\"]+\"", "\"apiKey\":\"" + current.value() + "\"")
                 .replaceAll("\"apiKeyId\":\\d+", "\"apiKeyId\":" + current.id());
         harness.secrets.putSecretValue(b -> b.secretId(account.secretId()).secretString(secretString));
-        RotationHarness.sleep(500);
+        RotationHarness.awaitConsumersUsing(account.consumers(), current.id(), Duration.ofSeconds(10));
         assertThat(account.consumers()).allSatisfy(c -> assertThat(c.keyIdInUse()).isEqualTo(current.id()));
 
         RotationHarness.Execution execution = run(account, FAST);

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,27 +70,27 @@ final class AdminApi {
                         case "POST" -> {
                             Fault fault = parseFault(readObject(ex));
                             sim.inject(fault);
-                            sim.sendJson(ex, 201, sim.mapper.createObjectNode().put("fault", fault.toString()), Map.of());
+                            Replies.json(ex, 201, Replies.MAPPER.createObjectNode().put("fault", fault.toString()));
                         }
                         case "GET" -> {
-                            ObjectNode body = sim.mapper.createObjectNode();
+                            ObjectNode body = Replies.MAPPER.createObjectNode();
                             ArrayNode list = body.putArray("faults");
                             sim.faults().forEach(f -> list.add(f.toString()));
-                            sim.sendJson(ex, 200, body, Map.of());
+                            Replies.json(ex, 200, body);
                         }
                         case "DELETE" -> {
                             sim.clearFaults();
-                            sim.sendJson(ex, 204, null, Map.of());
+                            Replies.json(ex, 204, null);
                         }
                         default -> throw new BadRequest(405, "method not allowed: " + method);
                     }
                 }
                 case "/requests" -> {
                     switch (method) {
-                        case "GET" -> sim.sendJson(ex, 200, requestsJson(), Map.of());
+                        case "GET" -> Replies.json(ex, 200, requestsJson());
                         case "DELETE" -> {
                             sim.clearRequests();
-                            sim.sendJson(ex, 204, null, Map.of());
+                            Replies.json(ex, 204, null);
                         }
                         default -> throw new BadRequest(405, "method not allowed: " + method);
                     }
@@ -99,11 +98,11 @@ final class AdminApi {
                 case "/reset" -> {
                     requireMethod(method, "POST");
                     sim.resetAll();
-                    sim.sendJson(ex, 204, null, Map.of());
+                    Replies.json(ex, 204, null);
                 }
                 case "/health" -> {
                     requireMethod(method, "GET");
-                    sim.sendJson(ex, 200, sim.mapper.createObjectNode().put("status", "ok"), Map.of());
+                    Replies.json(ex, 200, Replies.MAPPER.createObjectNode().put("status", "ok"));
                 }
                 default -> {
                     if (path.startsWith("/accounts/") && path.endsWith("/keys")) {
@@ -112,10 +111,10 @@ final class AdminApi {
                         if (clientId.isEmpty() || !sim.hasAccount(clientId)) {
                             throw new BadRequest(404, "unknown account");
                         }
-                        ObjectNode body = sim.mapper.createObjectNode();
+                        ObjectNode body = Replies.MAPPER.createObjectNode();
                         ArrayNode ids = body.putArray("ids");
                         sim.liveKeyIds(clientId).forEach(ids::add);
-                        sim.sendJson(ex, 200, body, Map.of());
+                        Replies.json(ex, 200, body);
                     } else {
                         throw new BadRequest(404, "no such admin resource: " + path);
                     }
@@ -128,7 +127,7 @@ final class AdminApi {
                 case 409 -> "CONFLICT";
                 default -> "BAD_REQUEST";
             };
-            sim.sendJson(ex, e.status, sim.error(code, e.getMessage()), Map.of());
+            Replies.json(ex, e.status, Replies.error(code, e.getMessage()));
         }
     }
 
@@ -153,7 +152,7 @@ final class AdminApi {
         } catch (IllegalStateException e) {
             throw new BadRequest(409, "account already exists");
         }
-        sim.sendJson(ex, 201, sim.mapper.createObjectNode().put("id", key.id()).put("value", key.value()), Map.of());
+        Replies.json(ex, 201, Replies.MAPPER.createObjectNode().put("id", key.id()).put("value", key.value()));
     }
 
     /**
@@ -231,7 +230,7 @@ final class AdminApi {
     }
 
     private ObjectNode requestsJson() {
-        ObjectNode body = sim.mapper.createObjectNode();
+        ObjectNode body = Replies.MAPPER.createObjectNode();
         ArrayNode list = body.putArray("requests");
         for (RecordedRequest r : sim.requests()) {
             ObjectNode o = list.addObject();
@@ -252,9 +251,9 @@ final class AdminApi {
     private ObjectNode readObject(HttpExchange ex) throws IOException, BadRequest {
         byte[] raw;
         try (InputStream in = ex.getRequestBody()) {
-            raw = in.readNBytes(VeryfiSimulator.MAX_BODY_BYTES + 1);
+            raw = in.readNBytes(KeyApi.MAX_BODY_BYTES + 1);
         }
-        if (raw.length > VeryfiSimulator.MAX_BODY_BYTES) {
+        if (raw.length > KeyApi.MAX_BODY_BYTES) {
             throw new BadRequest(413, "request body too large");
         }
         String text = new String(raw, StandardCharsets.UTF_8);
@@ -263,7 +262,7 @@ final class AdminApi {
         }
         JsonNode node;
         try {
-            node = sim.mapper.readTree(text);
+            node = Replies.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw new BadRequest("body is not valid JSON");
         }

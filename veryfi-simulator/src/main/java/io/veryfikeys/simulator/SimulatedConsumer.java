@@ -64,6 +64,7 @@ public final class SimulatedConsumer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicLong acceptedCalls = new AtomicLong();
     private final AtomicLong rejectedCalls = new AtomicLong();
+    private final ChangeListeners listeners = new ChangeListeners();
 
     private volatile Duration lag;
     private volatile boolean frozen;
@@ -134,6 +135,19 @@ public final class SimulatedConsumer implements AutoCloseable {
         return rejectedCalls.get();
     }
 
+    /**
+     * From now on, {@code listener} hears when this consumer switches keys and when Veryfi rejects
+     * one of its calls, on the consumer's own thread, right after {@link #keyIdInUse()} or
+     * {@link #rejectedCalls()} changed.
+     */
+    public void addChangeListener(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeChangeListener(ChangeListener listener) {
+        listeners.remove(listener);
+    }
+
     /** Stops following the source: the consumer keeps its key forever (a consumer that never migrates). */
     public SimulatedConsumer freeze() {
         frozen = true;
@@ -171,7 +185,10 @@ public final class SimulatedConsumer implements AutoCloseable {
             seenAtMillis = now;
         }
         if (seen.keyId() != inUse.keyId() && now - seenAtMillis >= lag.toMillis()) {
-            inUse = seen;
+            Credentials from = inUse;
+            Credentials to = seen;
+            inUse = to;
+            listeners.fire(new ChangeEvent.ConsumerSwitchedKey(to.clientId(), name, from.keyId(), to.keyId()));
         }
     }
 
@@ -194,6 +211,7 @@ public final class SimulatedConsumer implements AutoCloseable {
             if (status == 401 || status == 403) {
                 rejectedCalls.incrementAndGet();
                 lastCallOk = false;
+                listeners.fire(new ChangeEvent.ConsumerCallRejected(credentials.clientId(), name, credentials.keyId(), status));
             } else if (status == 200) {
                 acceptedCalls.incrementAndGet();
                 lastCallOk = true;

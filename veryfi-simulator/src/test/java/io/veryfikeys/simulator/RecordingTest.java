@@ -3,8 +3,12 @@ package io.veryfikeys.simulator;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +57,42 @@ class RecordingTest extends SimulatorTestBase {
 
         sim.clearRequests();
         assertThat(sim.requests()).isEmpty();
+    }
+
+    @Test
+    void aCallIsInFlightFromItsArrivalUntilTheSimulatorIsDoneWithIt() throws Exception {
+        Api.Creds c = account();
+        sim.inject(Fault.latency(Endpoint.CREATE, Duration.ofMillis(500)).forAccount(c.clientId()));
+        CompletableFuture<Api.Resp> slow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Api(sim, Api.newClient()).create(c);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            awaitTrue(() -> sim.received(Endpoint.CREATE, c.clientId()) == 1);
+            assertThat(sim.inFlight(Endpoint.CREATE, c.clientId())).isEqualTo(1);
+            assertThat(sim.inFlight(Endpoint.ANY, c.clientId())).isEqualTo(1);
+            assertThat(sim.inFlight(Endpoint.LIST, c.clientId())).isZero();
+            assertThat(sim.inFlight(Endpoint.ANY, "another-account")).isZero();
+            sim.clearRequests(); // forgets the log, not what is being handled
+            assertThat(sim.inFlight(Endpoint.CREATE, c.clientId())).isEqualTo(1);
+        } finally {
+            // never leave the call to land in the next test's log
+            assertThat(slow.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
+        }
+        awaitTrue(() -> sim.inFlight(Endpoint.ANY, c.clientId()) == 0);
+        assertThat(sim.liveKeyIds(c.clientId())).hasSize(2);
+    }
+
+    /** The answer reaches the client a moment before the simulator's thread is done with the call. */
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition still false after 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     @Test
