@@ -1,6 +1,7 @@
 package io.veryfikeys.safety;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veryfikeys.localstack.LambdaHost;
 import io.veryfikeys.simulator.ChangeEvent;
 import io.veryfikeys.simulator.ChangeListener;
 import io.veryfikeys.simulator.SimulatedConsumer;
@@ -66,6 +67,7 @@ final class InvariantChecker {
     private int watchesRunning;
     private final List<SimulatedConsumer> heardConsumers = new ArrayList<>();
     private final ChangeListener onChange = this::heard;
+    private final LambdaHost.AwsCallListener onAwsCall = this::heard;
 
     InvariantChecker(RotationHarness harness, RotationHarness.Account account, boolean lockOutAllowed) {
         this.harness = harness;
@@ -363,14 +365,24 @@ final class InvariantChecker {
     // ------------------------------------------------------------------ checks on every change
 
     /**
-     * The hook for the second source of changes: a Secrets Manager write by a function (made
-     * through the local stack's Lambda host proxy) that may concern this account. It queues a check
-     * as a simulator change does. Nothing calls it yet: the host's proxy is being reworked and will
-     * report its writes here.
+     * The second source of changes: a Secrets Manager write that succeeded, reported by the local
+     * stack's AWS endpoint just before its answer leaves (so the check sees the written state). The
+     * call names no secret (the host never looks into bodies, which can hold key values), so every
+     * write queues a check; a write to another account's secret costs one check that finds nothing.
      */
     void onSecretWritten(String where) {
         changed("secret written: " + where);
     }
+
+    private void heard(LambdaHost.AwsCall call) {
+        if ("secretsmanager".equals(call.service()) && SECRET_WRITES.contains(call.operation())
+                && call.status() >= 200 && call.status() < 300) {
+            onSecretWritten(call.operation() + " by " + call.principal());
+        }
+    }
+
+    private static final Set<String> SECRET_WRITES = Set.of("CreateSecret", "PutSecretValue",
+            "UpdateSecretVersionStage", "DeleteSecret", "RestoreSecret", "UpdateSecret");
 
     private void heard(ChangeEvent event) {
         // Simulator events of other accounts are not ours; a copy holds this same account (client id).
@@ -466,6 +478,7 @@ final class InvariantChecker {
         }
         harness.veryfi.addChangeListener(onChange);
         consumers.forEach(c -> c.addChangeListener(onChange));
+        harness.stack.lambdaHost().addAwsCallListener(onAwsCall);
     }
 
     private void stopListeningUnlessWatching() {
@@ -480,6 +493,7 @@ final class InvariantChecker {
         }
         harness.veryfi.removeChangeListener(onChange);
         consumers.forEach(c -> c.removeChangeListener(onChange));
+        harness.stack.lambdaHost().removeAwsCallListener(onAwsCall);
         awaitDueChecks();
     }
 

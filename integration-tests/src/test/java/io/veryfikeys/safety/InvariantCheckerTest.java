@@ -41,7 +41,7 @@ class InvariantCheckerTest extends LocalStackTest {
         SimulatedConsumer.Credentials current = harness.credentials(account.secretId(), "AWSCURRENT");
         VeryfiAccount veryfi = new VeryfiAccount(current.baseUrl(), current.clientId(), current.username(),
                 Optional.ofNullable(current.clientSecret()).map(SecretValue::of));
-        new VeryfiKeysClient().deleteKey(veryfi, SecretValue.of(current.apiKey()), account.initialKeyId());
+        VeryfiKeysClient.create().deleteKey(veryfi, SecretValue.of(current.apiKey()), account.initialKeyId());
         String deleted = "after KeyDeleted[clientId=" + account.clientId() + ", keyId=" + account.initialKeyId() + "]";
         try {
             await("a violation found by the check after the deletion").atMost(Duration.ofSeconds(30))
