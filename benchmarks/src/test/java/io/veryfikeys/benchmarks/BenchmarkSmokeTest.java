@@ -2,8 +2,8 @@ package io.veryfikeys.benchmarks;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 

@@ -1,13 +1,11 @@
 package io.veryfikeys.cli;
 
-import io.veryfikeys.cli.CliRunner.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.cli.CliRunner.Result;
 import io.veryfikeys.localstack.LocalAwsStack;
 import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.simulator.SimulatedConsumer;
-import io.veryfikeys.simulator.SimulatedKey;
 import io.veryfikeys.simulator.VeryfiSimulator;
 import io.veryfikeys.support.Log;
 import org.junit.jupiter.api.AfterAll;

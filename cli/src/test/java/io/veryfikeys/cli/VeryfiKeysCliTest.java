@@ -1,13 +1,12 @@
 package io.veryfikeys.cli;
 
-import io.veryfikeys.cli.CliRunner.Result;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.cli.CliRunner.Result;
 import io.veryfikeys.localstack.LocalAwsStack;
 import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.simulator.SimulatedConsumer;
-import io.veryfikeys.simulator.SimulatedKey;
 import io.veryfikeys.simulator.VeryfiSimulator;
 import io.veryfikeys.support.Log;
 import org.junit.jupiter.api.AfterAll;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.secretsmanager.model.Tag;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,7 +1,6 @@
 package io.veryfikeys.aws;
 
 import io.veryfikeys.lambda.Priming;
-
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;

@@ -4,7 +4,6 @@ import io.veryfikeys.notifications.KeyRotated;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.Json;
-
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 

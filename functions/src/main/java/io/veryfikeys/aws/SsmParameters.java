@@ -1,15 +1,14 @@
 package io.veryfikeys.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.lambda.Priming;
-import io.veryfikeys.support.AwsUnavailableException;
 import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.AwsCallTimeouts;
+import io.veryfikeys.support.AwsUnavailableException;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Parameters;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;

@@ -1,17 +1,16 @@
 package io.veryfikeys.lambda;
 
-import io.veryfikeys.support.AwsUnavailableException;
-import io.veryfikeys.support.Fields;
-import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.support.Json;
-import io.veryfikeys.support.Log;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.veryfikeys.support.AwsUnavailableException;
+import io.veryfikeys.support.Fields;
+import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Json;
+import io.veryfikeys.support.Log;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;

@@ -1,15 +1,15 @@
 package io.veryfikeys.reset;
 
+import io.veryfikeys.lambda.InvocationDeadline;
+import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.rotation.Ports;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.SecretStore;
 import io.veryfikeys.secrets.SecretVersions;
 import io.veryfikeys.support.AwsCallTimeouts;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.support.Log;
-import io.veryfikeys.notifications.KeyRotated;
-import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.veryfi.ApiKey;
 import io.veryfikeys.veryfi.KeyNotFoundException;

@@ -2,10 +2,10 @@ package io.veryfikeys.reset;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.rotation.DeployedRotation;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.lambda.StepHandler;
 
 import java.time.Duration;
 import java.util.Map;

@@ -2,14 +2,14 @@ package io.veryfikeys.rotation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SameAccountSecrets;
-import io.veryfikeys.support.Log;
-import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Log;
 import io.veryfikeys.support.SecretIds;
-import io.veryfikeys.lambda.StepHandler;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.veryfikeys.rotation;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.lambda.StepHandler;
+import io.veryfikeys.support.InvalidInputException;
 
 /**
  * Lambda entry point of the two undo steps: {@code demote} puts the old key back as AWSCURRENT,

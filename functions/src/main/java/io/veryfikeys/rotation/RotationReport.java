@@ -2,9 +2,9 @@ package io.veryfikeys.rotation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
-import io.veryfikeys.notifications.Notifier;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;

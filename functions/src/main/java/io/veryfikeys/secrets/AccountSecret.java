@@ -2,13 +2,12 @@ package io.veryfikeys.secrets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.Json;
+import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.support.SecretValue;
 import io.veryfikeys.veryfi.SigningScheme;
 import io.veryfikeys.veryfi.VeryfiAccount;
-
-import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.support.SecretIds;
 
 import java.net.URI;
 import java.util.List;

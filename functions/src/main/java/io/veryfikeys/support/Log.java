@@ -1,6 +1,7 @@
 package io.veryfikeys.support;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;

@@ -5,7 +5,6 @@ import io.veryfikeys.support.Json;
 import io.veryfikeys.support.SecretValue;
 
 import java.io.IOException;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.veryfikeys.rotation;
 
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.Json;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,11 @@
 package io.veryfikeys.rotation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.fakes.FakeConsumers;
 import io.veryfikeys.fakes.FakeVeryfi;
 import io.veryfikeys.fakes.InMemorySecrets;
 import io.veryfikeys.fakes.RecordingNotifier;
-import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.notifications.KeyRotated;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.SecretVersions;

@@ -1,11 +1,10 @@
 package io.veryfikeys.aws;
 
+import io.veryfikeys.localstack.LocalAwsStack;
+import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.AwsUnavailableException;
 import io.veryfikeys.support.Log;
-
-import io.veryfikeys.localstack.LocalAwsStack;
-import io.veryfikeys.localstack.LocalAwsStackExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.veryfikeys.template;
 
+import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.localstack.SamTemplate;
 import io.veryfikeys.support.AwsCallTimeouts;
-import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.veryfi.RetryPolicy;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
 import org.junit.jupiter.api.Test;
