@@ -173,6 +173,9 @@ public final class Benchmark {
             stack.environment().forEach((k, v) -> {
                 if (!k.equals("JAVA_TOOL_OPTIONS")) System.setProperty(k, v);
             });
+            // The template's VERYFI_API_HOSTS (Veryfi's own hosts) just replaced the test mode's
+            // allow-list of the simulator: without this, every in-process Plan refuses the account.
+            stack.localTestMode(veryfi.baseUrl());
             Children children = new Children(module.resolve("target/benchmark-work"), childEnvironment(stack));
             ForkingHandler.children = children;
             host.functions().forEach((name, cfg) -> {

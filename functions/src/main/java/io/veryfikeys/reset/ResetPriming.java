@@ -6,9 +6,9 @@ import io.veryfikeys.lambda.Priming;
 import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
 import static io.veryfikeys.rotation.HandlerPriming.SECRET;
 import static io.veryfikeys.rotation.HandlerPriming.STATE_MACHINE;
-import static io.veryfikeys.rotation.HandlerPriming.VERSION;
 import static io.veryfikeys.rotation.HandlerPriming.moveStage;
 import static io.veryfikeys.rotation.HandlerPriming.publish;
+import static io.veryfikeys.rotation.HandlerPriming.putSecret;
 import static io.veryfikeys.rotation.HandlerPriming.readSecret;
 
 /**
@@ -25,8 +25,7 @@ final class ResetPriming {
         Priming.json(ResetRequest.class, "{\"secretId\":\"" + SECRET + "\",\"reason\":\"priming\",\"confirm\":\""
                 + SECRET + "\",\"idempotencyToken\":\"priming\",\"requestedBy\":\"priming\"}");
         readSecret();
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.putSecretValue(b -> b.secretId(SECRET)
-                .clientRequestToken(VERSION).secretString("{}").versionStages("AWSCURRENT")));
+        putSecret("AWSCURRENT");
         moveStage();
         Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/priming/reset-settings"));
         Priming.sdkCall(AwsClients::sfn, c -> c.listExecutions(b -> b.stateMachineArn(STATE_MACHINE)

@@ -36,16 +36,7 @@ public final class ResetSettings {
     }
 
     public KeysToKeep keysToKeep() {
-        if (parameterName == null || parameterName.isBlank()) {
-            return KeysToKeep.fallback("RESET_SETTINGS_PARAMETER is not set");
-        }
-        try {
-            return parse(parameterName, ssm.get().get(parameterName).orElse(null));
-        } catch (RuntimeException e) {
-            LOG.warn("reset.settings_unreadable", "parameter", parameterName, "error", e.getClass().getSimpleName());
-            return KeysToKeep.fallback("the settings parameter " + parameterName + " could not be read ("
-                    + e.getClass().getSimpleName() + ")");
-        }
+        return read(document -> parse(parameterName, document.orElse(null)), KeysToKeep::fallback);
     }
 
     /**
@@ -53,14 +44,21 @@ public final class ResetSettings {
      * account to name them in its alert; empty if the parameter cannot be read (the reset goes on).
      */
     public java.util.Optional<String> secretNamePrefix() {
+        return read(document -> document.flatMap(ResetSettings::prefixIn), problem -> java.util.Optional.empty());
+    }
+
+    /** Reads the settings document; a reset never fails on its settings, so a problem becomes the fallback. */
+    private <T> T read(java.util.function.Function<java.util.Optional<String>, T> use,
+                       java.util.function.Function<String, T> fallback) {
         if (parameterName == null || parameterName.isBlank()) {
-            return java.util.Optional.empty();
+            return fallback.apply("RESET_SETTINGS_PARAMETER is not set");
         }
         try {
-            return ssm.get().get(parameterName).flatMap(ResetSettings::prefixIn);
+            return use.apply(ssm.get().get(parameterName));
         } catch (RuntimeException e) {
             LOG.warn("reset.settings_unreadable", "parameter", parameterName, "error", e.getClass().getSimpleName());
-            return java.util.Optional.empty();
+            return fallback.apply("the settings parameter " + parameterName + " could not be read ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -57,8 +57,7 @@ public final class HandlerPriming {
         Priming.json(RotationState.class, STATE);
         Priming.json(Created.class, CREATED);
         readSecret();
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.putSecretValue(b -> b.secretId(SECRET)
-                .clientRequestToken(VERSION).secretString("{}").versionStages("AWSPENDING")));
+        putSecret("AWSPENDING");
     }
 
     static void verifyNewKey() {
@@ -111,6 +110,12 @@ public final class HandlerPriming {
                 + "\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}}");
         Priming.sdkCall(AwsClients::secretsManager, c -> c.listSecrets(ListSecretsRequest.builder()
                 .filters(f -> f.key("name").values("veryfi/")).maxResults(100).build()));
+    }
+
+    /** A PutSecretValue with {@code stage}, as CreateKey (AWSPENDING) and the reset (AWSCURRENT) make it. */
+    public static void putSecret(String stage) {
+        Priming.sdkCall(AwsClients::secretsManager, c -> c.putSecretValue(b -> b.secretId(SECRET)
+                .clientRequestToken(VERSION).secretString("{}").versionStages(stage)));
     }
 
     public static void readSecret() {

@@ -89,25 +89,24 @@ public final class RotationSteps {
         Optional<String> alreadyRunning = PlanGates.alreadyRunning(secretId,
                 running.ownerOtherThan(request.stateMachineArn(), secretId, request.executionId()));
         if (alreadyRunning.isPresent()) {
-            return decision(PlanAction.ALREADY_RUNNING, alreadyRunning.get(),
-                    secretId, null, null, 0, null, List.of(), List.of(), settings, null, request.executionId(), List.of());
+            return decided(new Plan(PlanAction.ALREADY_RUNNING, alreadyRunning.get(), secretId, null, null, 0, null,
+                    List.of(), List.of(), settings, null, request.executionId(), List.of()));
         }
 
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
         List<Consumer> consumers = registry.consumersOf(deployed.consumerRegistryPrefix(), secretId);
+        Found found = new Found(secretId, versions, current, consumers, settings, request.executionId());
         Optional<String> resetting = PlanGates.resetInProgress(secretId, versions.resetInProgressSince(clock.instant()));
         if (resetting.isPresent()) {
-            return blocked(resetting.get(), secretId, versions, current, List.of(), consumers, settings,
-                    request.executionId());
+            return blocked(resetting.get(), found, List.of());
         }
         // Another secret holding this account would keep the old key, which this rotation deletes.
         SameAccountSecrets.Scan scan = secrets.sameAccountScan(deployed.secretNamePrefix());
         SameAccountSecrets.Verdict sameAccount = SameAccountSecrets.judge(secretId, current,
                 deployed.secretNamePrefix(), scan);
         if (sameAccount.refusal() != null) {
-            return blocked(sameAccount.refusal(), secretId, versions, current, List.of(), consumers, settings,
-                    request.executionId());
+            return blocked(sameAccount.refusal(), found, List.of());
         }
         if (!scan.unreadable().isEmpty()) {
             LOG.warn("plan.unreadable_secrets", "secrets", String.join(",", scan.unreadable()));
@@ -121,6 +120,7 @@ public final class RotationSteps {
             }
         }
         consumers = List.copyOf(allConsumers);
+        found = new Found(secretId, versions, current, consumers, settings, request.executionId());
 
         List<Long> live = List.of();
         PlanGates.CurrentKeyAnswer answer = PlanGates.CurrentKeyAnswer.LISTED;
@@ -136,8 +136,7 @@ public final class RotationSteps {
         }
         Optional<String> keyRefused = PlanGates.currentKey(answer, status, current.apiKeyId(), live);
         if (keyRefused.isPresent()) {
-            return blocked(keyRefused.get(), secretId, versions, current, live, consumers, settings,
-                    request.executionId());
+            return blocked(keyRefused.get(), found, live);
         }
 
         List<Consumer> checked = consumers;
@@ -169,21 +168,18 @@ public final class RotationSteps {
             LOG.info("plan.resume_pending", "versionId", versionId);
         }
         return switch (keys.action()) {
-            case FINISH_PREVIOUS -> decision(PlanAction.FINISH_PREVIOUS, "key " + keys.previousKeyId() + " (AWSPREVIOUS) is"
-                            + " still live and " + String.join(", ", keys.onPrevious()) + " may still use it: finishing"
-                            + " that rotation first", secretId, versionId, versions.currentVersionId(), current.apiKeyId(),
-                    null, live, consumers, settings, new Rollout(current.apiKeyId(), keys.previousKeyId(),
-                            versions.currentVersionId(), versions.previousVersionId().orElseThrow()),
-                    request.executionId(), linked);
+            case FINISH_PREVIOUS -> proceed(PlanAction.FINISH_PREVIOUS, "key " + keys.previousKeyId() + " (AWSPREVIOUS)"
+                            + " is still live and " + String.join(", ", keys.onPrevious()) + " may still use it:"
+                            + " finishing that rotation first", found, versionId, null, live,
+                    new Rollout(current.apiKeyId(), keys.previousKeyId(), versions.currentVersionId(),
+                            versions.previousVersionId().orElseThrow()), linked);
             case BLOCKED -> blocked("Veryfi has key(s) " + keys.unknown() + " that no version of " + secretId
-                            + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
-                            + " or store it in the secret, then run again",
-                    secretId, versions, current, live, consumers, settings, request.executionId());
-            default -> decision(PlanAction.ROTATE, keys.staleKeyId() == null ? "rotating key " + current.apiKeyId()
+                    + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
+                    + " or store it in the secret, then run again", found, live);
+            default -> proceed(PlanAction.ROTATE, keys.staleKeyId() == null ? "rotating key " + current.apiKeyId()
                             : "rotating key " + current.apiKeyId() + " after removing unused key " + keys.staleKeyId()
-                            + " (AWSPREVIOUS, or a reset's surplus)",
-                    secretId, versionId, versions.currentVersionId(), current.apiKeyId(), keys.staleKeyId(), live,
-                    consumers, settings, null, request.executionId(), linked);
+                            + " (AWSPREVIOUS, or a reset's surplus)", found, versionId, keys.staleKeyId(), live,
+                    null, linked);
         };
     }
 
@@ -206,20 +202,30 @@ public final class RotationSteps {
         return UUID.nameUUIDFromBytes((executionId + "|" + secretId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private Plan blocked(String reason, String secretId, SecretVersions versions, AccountSecret current,
-                         List<Long> live, List<Consumer> consumers, RotationSettings settings, String executionId) {
-        LOG.warn("plan.blocked", "reason", reason);
-        return decision(PlanAction.BLOCKED, reason, secretId, null, versions.currentVersionId(), current.apiKeyId(), null,
-                live, consumers, settings, null, executionId, List.of());
+    /** What Plan read of the account before it decides: what every plan it returns names. */
+    private record Found(String secretId, SecretVersions versions, AccountSecret current, List<Consumer> consumers,
+                         RotationSettings settings, String executionId) {
     }
 
-    private Plan decision(PlanAction action, String reason, String secretId, String versionId, String currentVersionId,
-                          long currentKeyId, Long staleKeyId, List<Long> live, List<Consumer> consumers,
-                          RotationSettings settings, Rollout rollout, String executionId, List<LinkedCopy> linked) {
-        LOG.info("plan.decided", "action", action, "reason", reason, "keyId", currentKeyId,
-                "linkedCopies", linked.stream().map(LinkedCopy::secretId).toList().toString());
-        return new Plan(action, reason, secretId, versionId, currentVersionId, currentKeyId, staleKeyId,
-                List.copyOf(live), consumers, settings, rollout, executionId, linked);
+    private Plan blocked(String reason, Found found, List<Long> live) {
+        LOG.warn("plan.blocked", "reason", reason);
+        return decided(new Plan(PlanAction.BLOCKED, reason, found.secretId(), null, found.versions().currentVersionId(),
+                found.current().apiKeyId(), null, List.copyOf(live), found.consumers(), found.settings(), null,
+                found.executionId(), List.of()));
+    }
+
+    /** A plan that goes on: a rotation, or the finish of an interrupted one ({@code rollout}). */
+    private Plan proceed(PlanAction action, String reason, Found found, String versionId, Long staleKeyId,
+                         List<Long> live, Rollout rollout, List<LinkedCopy> linked) {
+        return decided(new Plan(action, reason, found.secretId(), versionId, found.versions().currentVersionId(),
+                found.current().apiKeyId(), staleKeyId, List.copyOf(live), found.consumers(), found.settings(),
+                rollout, found.executionId(), linked));
+    }
+
+    private static Plan decided(Plan plan) {
+        LOG.info("plan.decided", "action", plan.action(), "reason", plan.reason(), "keyId", plan.currentKeyId(),
+                "linkedCopies", plan.linkedCopies().stream().map(LinkedCopy::secretId).toList().toString());
+        return plan;
     }
 
     // ---------------------------------------------------------------- Create

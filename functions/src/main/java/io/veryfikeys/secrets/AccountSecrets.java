@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
+import software.amazon.awssdk.services.secretsmanager.model.UpdateSecretVersionStageRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,20 +75,24 @@ public final class AccountSecrets implements SecretStore {
 
     @Override
     public void moveCurrent(String secretId, String fromVersionId, String toVersionId) {
-        notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
-                .versionStage(SecretVersions.CURRENT).removeFromVersionId(fromVersionId).moveToVersionId(toVersionId)));
+        updateStage(secretId, b -> b.versionStage(SecretVersions.CURRENT).removeFromVersionId(fromVersionId)
+                .moveToVersionId(toVersionId));
     }
 
     @Override
     public void addLabel(String secretId, String label, String versionId) {
-        notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
-                .versionStage(label).moveToVersionId(versionId)));
+        updateStage(secretId, b -> b.versionStage(label).moveToVersionId(versionId));
     }
 
     @Override
     public void removeLabel(String secretId, String label, String versionId) {
-        notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> b.secretId(secretId)
-                .versionStage(label).removeFromVersionId(versionId)));
+        updateStage(secretId, b -> b.versionStage(label).removeFromVersionId(versionId));
+    }
+
+    /** One UpdateSecretVersionStage call on {@code secretId}: {@code change} names the label and the versions. */
+    private void updateStage(String secretId,
+                             java.util.function.Consumer<UpdateSecretVersionStageRequest.Builder> change) {
+        notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> change.accept(b.secretId(secretId))));
     }
 
     @Override

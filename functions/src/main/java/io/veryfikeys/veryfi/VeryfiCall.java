@@ -63,11 +63,8 @@ final class VeryfiCall {
 
     /** Logs the call's failure and returns {@code error}, for the caller to throw. */
     VeryfiException fail(int attempts, String trace, int status, String code, VeryfiException error) {
-        LOG.warn("veryfi.call",
-                "operation", op.logName(), "clientId", account.clientId(), "keyId", keyId,
-                "status", status, "code", code, "outcome", error.getClass().getSimpleName(),
-                "attempts", attempts, "durationMs", Duration.between(start, clock.instant()).toMillis(),
-                "traceId", trace);
+        LOG.warn("veryfi.call", about(keyId, "status", status, "code", code, "outcome", error.getClass().getSimpleName(),
+                "attempts", attempts, "durationMs", millisSoFar(), "traceId", trace));
         return error;
     }
 
@@ -83,18 +80,30 @@ final class VeryfiCall {
         } else if (result instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof ApiKey) {
             ids = list.stream().map(k -> String.valueOf(((ApiKey) k).id())).toList().toString();
         }
-        LOG.info("veryfi.call",
-                "operation", op.logName(), "clientId", account.clientId(), "keyId", ids,
-                "status", status, "outcome", "ok",
+        LOG.info("veryfi.call", about(ids, "status", status, "outcome", "ok",
                 "keyCount", result instanceof List<?> list ? list.size() : null,
-                "attempts", attempts, "durationMs", Duration.between(start, clock.instant()).toMillis(),
-                "traceId", trace);
+                "attempts", attempts, "durationMs", millisSoFar(), "traceId", trace));
     }
 
     void retrying(int attempt, int status, String trace, String reason, Duration delay) {
-        LOG.warn("veryfi.retry",
-                "operation", op.logName(), "clientId", account.clientId(), "keyId", keyId,
-                "attempt", attempt, "status", status, "reason", reason, "delayMs", delay.toMillis(),
-                "traceId", trace);
+        LOG.warn("veryfi.retry", about(keyId, "attempt", attempt, "status", status, "reason", reason,
+                "delayMs", delay.toMillis(), "traceId", trace));
+    }
+
+    /** What every log line of the call names first (the operation, the account, the key ids), then {@code more}. */
+    private Object[] about(Object keyIds, Object... more) {
+        Object[] fields = new Object[6 + more.length];
+        fields[0] = "operation";
+        fields[1] = op.logName();
+        fields[2] = "clientId";
+        fields[3] = account.clientId();
+        fields[4] = "keyId";
+        fields[5] = keyIds;
+        System.arraycopy(more, 0, fields, 6, more.length);
+        return fields;
+    }
+
+    private long millisSoFar() {
+        return Duration.between(start, clock.instant()).toMillis();
     }
 }

@@ -149,22 +149,22 @@ public final class VeryfiKeysClient implements VeryfiKeys {
 
     @Override
     public List<Long> listKeyIds(VeryfiAccount account, SecretValue authKey) {
-        return execute(Operation.LIST, account, authKey, null, (reply, trace) -> VeryfiAnswers.parseKeyIds(reply.body(), trace));
+        return execute(Operation.LIST, account, authKey, null, VeryfiAnswers::parseKeyIds);
     }
 
     @Override
     public ApiKey createKey(VeryfiAccount account, SecretValue authKey) {
-        return execute(Operation.CREATE, account, authKey, null, (reply, trace) -> VeryfiAnswers.parseCreatedKey(reply.body(), trace));
+        return execute(Operation.CREATE, account, authKey, null, VeryfiAnswers::parseCreatedKey);
     }
 
     @Override
     public void deleteKey(VeryfiAccount account, SecretValue authKey, long keyId) {
-        execute(Operation.DELETE, account, authKey, keyId, (reply, trace) -> null);
+        execute(Operation.DELETE, account, authKey, keyId, (body, trace) -> null);
     }
 
     @Override
     public List<ApiKey> resetKeys(VeryfiAccount account, SecretValue authKey) {
-        return execute(Operation.RESET, account, authKey, null, (reply, trace) -> VeryfiAnswers.parseResetKeys(reply.body(), trace));
+        return execute(Operation.RESET, account, authKey, null, VeryfiAnswers::parseResetKeys);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ public final class VeryfiKeysClient implements VeryfiKeys {
 
     @FunctionalInterface
     private interface Reader<T> {
-        T read(Transport.Reply reply, String trace);
+        T read(String body, String trace);
     }
 
     private <T> T execute(Operation op, VeryfiAccount account, SecretValue authKey, Long keyId, Reader<T> reader) {
@@ -234,7 +234,7 @@ public final class VeryfiKeysClient implements VeryfiKeys {
             if (status >= 200 && status < 300) {
                 T result;
                 try {
-                    result = reader.read(reply, trace);
+                    result = reader.read(reply.body(), trace);
                 } catch (MalformedResponseException e) {
                     throw call.fail(attempt, trace, status, "malformed",
                             new MalformedResponseException(call.describe(status, null, trace, attempt)
