@@ -163,6 +163,39 @@ class StateMachineContractTest {
         assertThat(different).as("Lambda Task states whose Retry differs from Plan's").isEmpty();
     }
 
+    /**
+     * Issue 14: the Catch blocks are written out in each Task too, so this keeps them to two shapes.
+     * Every Lambda Task of the rotation ends its Catch with the one catch-all: a step's failure goes
+     * to ReportFailure in {@code $.error}; a report's own failure goes to ReportingFailed in
+     * {@code $.reportError} (so it never loops into another report). The specific catches before it
+     * are checked by everyErrorNameInARetryOrCatchExists.
+     */
+    @Test
+    void everyRotationTaskEndsWithTheOneCatchAllOfItsKind() throws IOException {
+        Path dir = LambdaTaskRetryTest.repositoryRoot().resolve("statemachine");
+        JsonNode states = MAPPER.readTree(Files.readString(dir.resolve("rotation.asl.json"))).path("States");
+        JsonNode stepCatchAll = MAPPER.readTree(
+                "{\"ErrorEquals\":[\"States.ALL\"],\"ResultPath\":\"$.error\",\"Next\":\"ReportFailure\"}");
+        JsonNode reportCatchAll = MAPPER.readTree(
+                "{\"ErrorEquals\":[\"States.ALL\"],\"ResultPath\":\"$.reportError\",\"Next\":\"ReportingFailed\"}");
+        List<String> tasks = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        states.fields().forEachRemaining(entry -> {
+            JsonNode state = entry.getValue();
+            if (!"Task".equals(state.path("Type").asText()) || !state.path("Resource").asText().matches("\\$\\{\\w+FunctionArn}")) {
+                return;
+            }
+            tasks.add(entry.getKey());
+            JsonNode catches = state.path("Catch");
+            JsonNode expected = state.path("Resource").asText().equals("${ReportFunctionArn}") ? reportCatchAll : stepCatchAll;
+            if (catches.isEmpty() || !catches.get(catches.size() - 1).equals(expected)) {
+                different.add(entry.getKey() + " " + (catches.isEmpty() ? "has no Catch" : "ends with " + catches.get(catches.size() - 1)));
+            }
+        });
+        assertThat(tasks).as("the rotation's Lambda Task states").hasSizeGreaterThan(15);
+        assertThat(different).as("Lambda Task states whose last Catch is not the catch-all of their kind").isEmpty();
+    }
+
     private static Set<String> names(Enum<?>[] values) {
         return new TreeSet<>(Arrays.stream(values).map(Enum::name).toList());
     }
