@@ -538,6 +538,8 @@ public final class Benchmark {
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(MEMORY_MB));
         env.putAll(TUNING);
+        // the simulator's address on the Veryfi host allow-list, as the sandboxes have it
+        env.putAll(stack.testModeEnvironment());
         return env;
     }
 
