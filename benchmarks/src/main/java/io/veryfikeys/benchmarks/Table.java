@@ -232,7 +232,7 @@ final class Table {
         row("2 artifacts", "state machine definitions (DefinitionUri)", fmt("%.3f MB", definitions / 1e6), asl.toString());
         long together = code + definitions;
         row("2 artifacts", "all deployable artifacts together", fmt("%.2f MB", together / 1e6),
-                fmt("target ≤10 MB: %s; not shipped: the SDK's SsmClient (6 MB; SSM GetParameter is a signed call, support/SsmParameters)",
+                fmt("target ≤10 MB: %s; not shipped: the SDK's SsmClient (6 MB; SSM GetParameter is a signed call, aws/SsmParameters)",
                         together <= 10_000_000 ? "met" : "MISSED"));
 
         // 3 rotation
