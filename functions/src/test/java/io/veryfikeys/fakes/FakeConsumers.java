@@ -15,26 +15,14 @@ import java.util.Map;
  */
 public final class FakeConsumers implements ConsumerChecks {
     private final Map<String, Long> keyInUse = new HashMap<>();
-    private int rounds;
 
     public FakeConsumers uses(String name, long keyId) {
         keyInUse.put(name, keyId);
         return this;
     }
 
-    public FakeConsumers down(String name) {
-        keyInUse.remove(name);
-        return this;
-    }
-
-    /** How many rounds of checks were asked for. */
-    public int rounds() {
-        return rounds;
-    }
-
     @Override
     public List<ConsumerReport> check(List<Consumer> consumers) {
-        rounds++;
         return consumers.stream().map(c -> keyInUse.containsKey(c.name())
                 ? new ConsumerReport(c.name(), keyInUse.get(c.name()), true, null)
                 : new ConsumerReport(c.name(), null, false, "connection refused")).toList();

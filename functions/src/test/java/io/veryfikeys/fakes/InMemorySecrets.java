@@ -5,6 +5,7 @@ import io.veryfikeys.secrets.SameAccountSecrets;
 import io.veryfikeys.secrets.SecretNotFoundException;
 import io.veryfikeys.secrets.SecretStore;
 import io.veryfikeys.secrets.SecretVersions;
+import io.veryfikeys.veryfi.ApiKey;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,9 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Secrets Manager's versions and staging labels in memory, for unit tests of the steps: a label
@@ -184,8 +183,9 @@ public final class InMemorySecrets implements SecretStore {
         }
     }
 
-    /** The secret names, for assertions. */
-    public Set<String> names() {
-        return new TreeSet<>(values.keySet());
+    /** The account secret the tests store: client {@code client-1}, user {@code payroll}, and {@code key}. */
+    public static AccountSecret accountSecret(String secretId, ApiKey key) {
+        return AccountSecret.parse(secretId, "{\"clientId\":\"client-1\",\"username\":\"payroll\",\"apiKey\":\""
+                + key.value().reveal() + "\",\"apiKeyId\":" + key.id() + "}");
     }
 }

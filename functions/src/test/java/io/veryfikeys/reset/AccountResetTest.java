@@ -1,12 +1,11 @@
 package io.veryfikeys.reset;
 
+import io.veryfikeys.fakes.FakeRunningRotations;
 import io.veryfikeys.fakes.FakeVeryfi;
 import io.veryfikeys.fakes.InMemorySecrets;
 import io.veryfikeys.fakes.RecordingNotifier;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.rotation.Ports;
-import io.veryfikeys.rotation.RunningRotations;
-import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.veryfi.ApiKey;
 import io.veryfikeys.veryfi.VeryfiForbiddenException;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,8 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,26 +33,15 @@ class AccountResetTest {
     private final FakeVeryfi veryfi = new FakeVeryfi();
     private final InMemorySecrets secrets = new InMemorySecrets();
     private final RecordingNotifier notifier = new RecordingNotifier();
-    private final List<String> running = new ArrayList<>();
+    private final FakeRunningRotations running = new FakeRunningRotations();
     private ApiKey first;
     private AccountReset reset;
 
     @BeforeEach
     void account() {
         first = veryfi.newAccount("client-1");
-        secrets.create(SECRET, secret(first));
-        RunningRotations runs = new RunningRotations() {
-            @Override
-            public List<String> of(String stateMachineArn, String secretId) {
-                return List.copyOf(running);
-            }
-
-            @Override
-            public void stop(String executionArn, String cause) {
-                running.remove(executionArn);
-            }
-        };
-        reset = new AccountReset(new Ports(secrets, veryfi, runs, notifier,
+        secrets.create(SECRET, InMemorySecrets.accountSecret(SECRET, first));
+        reset = new AccountReset(new Ports(secrets, veryfi, running, notifier,
                 Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)), ROTATIONS,
                 new ResetSettings(() -> name -> Optional.empty(), null), new AccountReset.StoreRetry(Duration.ZERO, 2));
     }
@@ -69,7 +55,7 @@ class AccountResetTest {
         long newKey = (Long) result.get("newKeyId");
         assertThat(veryfi.liveKeyIds("client-1")).containsExactly(newKey);
         assertThat(secrets.readCurrent(SECRET).apiKeyId()).isEqualTo(newKey);
-        assertThat(running).as("the running rotation was stopped").isEmpty();
+        assertThat(running.running()).as("the running rotation was stopped").isEmpty();
         assertThat(result).containsEntry("newKeyStored", true).containsEntry("alreadyDone", false);
         assertThat(notifier.alerts).singleElement().satisfies(alert -> {
             assertThat(alert.result()).isEqualTo("RESET");
@@ -93,7 +79,7 @@ class AccountResetTest {
     @Test
     void aDeadCurrentKeyFallsBackToTheKeyBeforeIt() {
         ApiKey second = veryfi.addKey("client-1");
-        secrets.putCurrent(SECRET, "v2", secret(second));
+        secrets.putCurrent(SECRET, "v2", InMemorySecrets.accountSecret(SECRET, second));
         veryfi.revoke("client-1", second.id()); // AWSCURRENT's key is dead; AWSPREVIOUS's still works
 
         Map<String, Object> result = reset.reset(request("tok-00000003"), "request-1", "tester");
@@ -141,10 +127,5 @@ class AccountResetTest {
 
     private static ResetRequest request(String token) {
         return new ResetRequest(SECRET, null, "key leaked in a log", SECRET, token, "on-call");
-    }
-
-    private static AccountSecret secret(ApiKey key) {
-        return AccountSecret.parse(SECRET, "{\"clientId\":\"client-1\",\"username\":\"payroll\",\"apiKey\":\""
-                + key.value().reveal() + "\",\"apiKeyId\":" + key.id() + "}");
     }
 }

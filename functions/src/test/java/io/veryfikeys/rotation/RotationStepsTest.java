@@ -3,11 +3,11 @@ package io.veryfikeys.rotation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.fakes.FakeConsumers;
+import io.veryfikeys.fakes.FakeRunningRotations;
 import io.veryfikeys.fakes.FakeVeryfi;
 import io.veryfikeys.fakes.InMemorySecrets;
 import io.veryfikeys.fakes.RecordingNotifier;
 import io.veryfikeys.notifications.KeyRotated;
-import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.SecretVersions;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.veryfi.ApiKey;
@@ -44,7 +44,7 @@ class RotationStepsTest {
     private final InMemorySecrets secrets = new InMemorySecrets();
     private final FakeConsumers consumers = new FakeConsumers();
     private final RecordingNotifier notifier = new RecordingNotifier();
-    private final List<String> running = new ArrayList<>();
+    private final FakeRunningRotations running = new FakeRunningRotations();
     private final List<String> confirmed = new ArrayList<>();
     private ApiKey first;
     private RotationSteps steps;
@@ -52,20 +52,9 @@ class RotationStepsTest {
     @BeforeEach
     void account() {
         first = veryfi.newAccount("client-1");
-        secrets.create(SECRET, secret(first));
+        secrets.create(SECRET, InMemorySecrets.accountSecret(SECRET, first));
         String registry = "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
-        RunningRotations runs = new RunningRotations() {
-            @Override
-            public List<String> of(String stateMachineArn, String secretId) {
-                return List.copyOf(running);
-            }
-
-            @Override
-            public void stop(String executionArn, String cause) {
-                running.remove(executionArn);
-            }
-        };
-        Ports ports = new Ports(secrets, veryfi, runs, notifier, Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC));
+        Ports ports = new Ports(secrets, veryfi, running, notifier, Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC));
         steps = new RotationSteps(ports, new ConsumerRegistry(() -> name -> Optional.of(registry)), consumers,
                 (state, step) -> confirmed.add(step), Duration.ZERO);
     }
@@ -156,7 +145,7 @@ class RotationStepsTest {
         veryfi.failNext("list", new VeryfiAuthException("not authenticated", 401, null));
         Plan plan = steps.plan(request());
         assertThat(plan.action()).isEqualTo(PlanAction.BLOCKED);
-        assertThat(plan.reason()).startsWith(RotationSteps.DEAD_CURRENT_KEY + first.id()).contains("reset the account");
+        assertThat(plan.reason()).startsWith(PlanGates.DEAD_CURRENT_KEY + first.id()).contains("reset the account");
     }
 
     @Test
@@ -165,11 +154,6 @@ class RotationStepsTest {
         Plan plan = steps.plan(request());
         assertThat(plan.action()).isEqualTo(PlanAction.BLOCKED);
         assertThat(plan.reason()).contains("HTTP 403").contains("do not reset");
-    }
-
-    private static AccountSecret secret(ApiKey key) {
-        return AccountSecret.parse(SECRET, "{\"clientId\":\"client-1\",\"username\":\"payroll\",\"apiKey\":\""
-                + key.value().reveal() + "\",\"apiKeyId\":" + key.id() + "}");
     }
 
     private static PlanRequest request() {
