@@ -173,9 +173,6 @@ public final class Benchmark {
             stack.environment().forEach((k, v) -> {
                 if (!k.equals("JAVA_TOOL_OPTIONS")) System.setProperty(k, v);
             });
-            // The template's VERYFI_API_HOSTS (Veryfi's own hosts) just replaced the test mode's
-            // allow-list of the simulator: without this, every in-process Plan refuses the account.
-            stack.localTestMode(veryfi.baseUrl());
             Children children = new Children(module.resolve("target/benchmark-work"), childEnvironment(stack));
             ForkingHandler.children = children;
             host.functions().forEach((name, cfg) -> {
@@ -538,8 +535,6 @@ public final class Benchmark {
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(MEMORY_MB));
         env.putAll(TUNING);
-        // the simulator's address on the Veryfi host allow-list, as the sandboxes have it
-        env.putAll(stack.testModeEnvironment());
         return env;
     }
 

@@ -31,10 +31,6 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
     private final boolean strictFields;
     private final Log log = Log.get(getClass());
 
-    protected StepHandler(Class<I> inputType) {
-        this(inputType, false);
-    }
-
     /**
      * {@code strictFields}: an input that a person types (the reset request) is refused when it has
      * a field the type does not know, a typo that would otherwise be silently ignored. Inputs that

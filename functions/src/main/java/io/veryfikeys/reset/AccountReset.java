@@ -366,11 +366,10 @@ public final class AccountReset {
                     last = e;
                     continue;
                 }
-                failed(secretId, verdict, versions, e);
+                throw failed(secretId, verdict, versions, e);
             }
         }
-        failed(secretId, ResetDecision.everyKeyRejected(secretId), versions, last);
-        throw new IllegalStateException("unreachable");
+        throw failed(secretId, ResetDecision.everyKeyRejected(secretId), versions, last);
     }
 
     private static ResetDecision.Failure failureOf(VeryfiException e) {
@@ -380,16 +379,20 @@ public final class AccountReset {
                 : ResetDecision.Failure.OTHER;
     }
 
-    /** Alerts and throws, unless the verdict lets another reset's stored key stand for this one. */
-    private void failed(String secretId, ResetDecision.Verdict verdict, SecretVersions versions, VeryfiException cause) {
+    /**
+     * What the reset fails with: another reset's stored key, when the verdict lets it stand for
+     * this one and one is there; else the alert is sent and the failure returned.
+     */
+    private RuntimeException failed(String secretId, ResetDecision.Verdict verdict, SecretVersions versions,
+                                    VeryfiException cause) {
         if (verdict.next() == ResetDecision.Next.FAIL_UNLESS_RESET_BY_ANOTHER) {
             Optional<AlreadyResetByAnother> other = resetByAnother(secretId, versions.currentVersionId());
             if (other.isPresent()) {
-                throw other.get();
+                return other.get();
             }
         }
         alertFailure(secretId, verdict.result(), verdict.summary(), verdict.advice());
-        throw new ResetFailedException(verdict.error(), cause);
+        return new ResetFailedException(verdict.error(), cause);
     }
 
     private static boolean storedSince(String at, java.time.Instant started) {

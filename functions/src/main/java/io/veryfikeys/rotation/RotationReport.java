@@ -53,7 +53,7 @@ public final class RotationReport {
         Rollout rollout = state.currentRollout();
         PollState poll = state.revert() != null && state.revertPoll() != null ? state.revertPoll() : state.poll();
         boolean deadKey = plan != null && plan.action() == PlanAction.BLOCKED && plan.reason() != null
-                && plan.reason().startsWith(RotationSteps.DEAD_CURRENT_KEY);
+                && plan.reason().startsWith(PlanGates.DEAD_CURRENT_KEY);
         Message message = new Message(account, outcome,
                 verdict == null ? summary(outcome, state) : "Rotation stopped at step " + stepOf(state) + ". " + verdict.advice(),
                 stepOf(state),

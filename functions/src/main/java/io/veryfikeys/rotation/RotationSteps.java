@@ -42,8 +42,6 @@ import java.util.UUID;
  */
 public final class RotationSteps {
     private static final Log LOG = Log.get(RotationSteps.class);
-    /** How a plan refused because AWSCURRENT's key is dead begins: its report advises a reset. */
-    static final String DEAD_CURRENT_KEY = PlanGates.DEAD_CURRENT_KEY;
     /** What a rotation's execution input may hold: the account and the settings it may override. */
     static final List<String> INPUT_FIELDS = List.of("secretId", "pollIntervalSeconds", "requiredHealthyPolls",
             "pollTimeoutSeconds", "gracePeriodSeconds");

@@ -294,8 +294,6 @@ public final class LocalAwsStack implements AutoCloseable {
     public SamTemplate.Resolver resolver() { return resolver; }
     public LambdaHost lambdaHost() { return lambdaHost; }
 
-    private volatile Map<String, String> testMode = Map.of();
-
     /**
      * The local stack's test mode, where everything runs on loopback: the functions may send keys
      * to the Veryfi simulator at {@code baseUrl} (plain http, that port only), and poll consumer
@@ -306,20 +304,19 @@ public final class LocalAwsStack implements AutoCloseable {
     public void localTestMode(java.net.URI baseUrl) {
         Map<String, String> mode = Map.of("VERYFI_API_HOSTS", baseUrl.getHost() + ":" + baseUrl.getPort(),
                 "VERYFI_ALLOW_HTTP_LOOPBACK", "true", "CONSUMER_ALLOW_LOOPBACK", "true");
-        testMode = mode;
         mode.forEach(lambdaHost::environmentOverride);
         // in-process functions (and this JVM's own tools) read the environment from system properties
         mode.forEach(System::setProperty);
+        // and JVMs the stack does not start itself (benchmark probes) are given environment()
+        environment.putAll(mode);
     }
-    /** The variables {@link #localTestMode} set, for JVMs the stack does not start itself (benchmark probes). */
-    public Map<String, String> testModeEnvironment() { return testMode; }
     public MotoServer motoServer() { return moto; }
     public URI motoEndpoint() { return moto.endpoint(); }
     /** What SDK clients should use: the Lambda host, which forwards every non-Lambda call to moto. */
     public URI endpoint() { return lambdaHost.endpoint(); }
     public Region region() { return Region.of(REGION); }
     public String accountId() { return ACCOUNT_ID; }
-    /** The resolved environment variables of all functions (also set as system properties). */
+    /** The resolved environment variables of all functions, the test mode's included (also set as system properties). */
     public Map<String, String> environment() { return Map.copyOf(environment); }
     public String topicArn(String logicalId) {
         String arn = topicArns.get(logicalId);
