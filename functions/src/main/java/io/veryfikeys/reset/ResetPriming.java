@@ -2,6 +2,7 @@ package io.veryfikeys.reset;
 
 import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.rotation.StepFunctionsRotations;
 
 import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
 import static io.veryfikeys.rotation.HandlerPriming.SECRET;
@@ -16,21 +17,28 @@ import static io.veryfikeys.rotation.HandlerPriming.readSecret;
  * running rotations and shares their priming samples), never the other way round.
  */
 final class ResetPriming {
-    private ResetPriming() {
-    }
+    private ResetPriming() {}
 
     /** The incident reset: it is the one whose first invocation matters most. */
     static void prime() {
         Priming.common();
-        Priming.json(ResetRequest.class, "{\"secretId\":\"" + SECRET + "\",\"reason\":\"priming\",\"confirm\":\""
-                + SECRET + "\",\"idempotencyToken\":\"priming\",\"requestedBy\":\"priming\"}");
+        Priming.json(
+                ResetRequest.class,
+                "{\"secretId\":\""
+                        + SECRET
+                        + "\",\"reason\":\"priming\",\"confirm\":\""
+                        + SECRET
+                        + "\",\"idempotencyToken\":\"priming\",\"requestedBy\":\"priming\"}");
         readSecret();
         putSecret("AWSCURRENT");
         moveStage();
-        Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/priming/reset-settings"));
-        Priming.sdkCall(AwsClients::sfn, c -> c.listExecutions(b -> b.stateMachineArn(STATE_MACHINE)
-                .statusFilter("RUNNING").maxResults(100)));
-        Priming.sdkCall(AwsClients::sfn, c -> c.stopExecution(b -> b.executionArn(EXECUTION).cause("priming")));
+        Priming.sdkCall(
+                AwsClients::ssmParameters,
+                c -> c.get("/veryfi-key-rotation/priming/reset-settings"));
+        new StepFunctionsRotations(AwsClients::sfn).of(STATE_MACHINE, SECRET);
+        Priming.sdkCall(
+                AwsClients::sfn,
+                c -> c.stopExecution(b -> b.executionArn(EXECUTION).cause("priming")));
         publish();
     }
 }

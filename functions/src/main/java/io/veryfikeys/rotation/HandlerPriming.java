@@ -16,39 +16,72 @@ public final class HandlerPriming {
     public static final String SECRET = "veryfi/priming";
     public static final String VERSION = "00000000-0000-4000-8000-000000000001";
     private static final String OLD_VERSION = "00000000-0000-4000-8000-000000000002";
-    public static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:priming-rotation:priming";
-    public static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:priming-rotation";
+    public static final String EXECUTION =
+            "arn:aws:states:us-east-1:123456789012:execution:priming-rotation:priming";
+    public static final String STATE_MACHINE =
+            "arn:aws:states:us-east-1:123456789012:stateMachine:priming-rotation";
     private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:priming";
 
-    static final String PLAN = "{\"action\":\"ROTATE\",\"reason\":\"priming\",\"secretId\":\"" + SECRET + "\","
-            + "\"versionId\":\"" + VERSION + "\",\"currentVersionId\":\"" + OLD_VERSION + "\",\"currentKeyId\":1,"
-            + "\"staleKeyId\":null,\"knownKeyIds\":[1],\"consumers\":[{\"name\":\"priming\","
-            + "\"healthUrl\":\"https://priming.invalid/health\"}],\"settings\":{\"pollIntervalSeconds\":60,"
-            + "\"requiredHealthyPolls\":3,\"pollTimeoutSeconds\":86400,\"gracePeriodSeconds\":3600},"
-            + "\"rollout\":null,\"executionId\":\"" + EXECUTION + "\"}";
+    static final String PLAN =
+            "{\"action\":\"ROTATE\",\"reason\":\"priming\",\"secretId\":\""
+                    + SECRET
+                    + "\","
+                    + "\"versionId\":\""
+                    + VERSION
+                    + "\",\"currentVersionId\":\""
+                    + OLD_VERSION
+                    + "\",\"currentKeyId\":1,"
+                    + "\"staleKeyId\":null,\"knownKeyIds\":[1],\"consumers\":[{\"name\":\"priming\","
+                    + "\"healthUrl\":\"https://priming.invalid/health\"}],\"settings\":{\"pollIntervalSeconds\":60,"
+                    + "\"requiredHealthyPolls\":3,\"pollTimeoutSeconds\":86400,\"gracePeriodSeconds\":3600},"
+                    + "\"rollout\":null,\"executionId\":\""
+                    + EXECUTION
+                    + "\"}";
     static final String CREATED = "{\"versionId\":\"" + VERSION + "\",\"newKeyId\":2}";
-    static final String ROLLOUT = "{\"newKeyId\":2,\"oldKeyId\":1,\"newVersionId\":\"" + VERSION
-            + "\",\"oldVersionId\":\"" + OLD_VERSION + "\"}";
-    static final String POLL = "{\"status\":\"DONE\",\"startedAtMillis\":1767225600000,\"consecutiveHealthy\":1,"
-            + "\"polls\":1,\"waitedSeconds\":0,\"lagging\":[],\"unhealthy\":[]}";
-    static final String STATE = "{\"secretId\":\"" + SECRET + "\",\"plan\":" + PLAN + ",\"created\":" + CREATED
-            + ",\"verified\":{\"keyId\":2},\"rollout\":" + ROLLOUT + ",\"poll\":" + POLL + "}";
+    static final String ROLLOUT =
+            "{\"newKeyId\":2,\"oldKeyId\":1,\"newVersionId\":\""
+                    + VERSION
+                    + "\",\"oldVersionId\":\""
+                    + OLD_VERSION
+                    + "\"}";
+    static final String POLL =
+            "{\"status\":\"DONE\",\"startedAtMillis\":1767225600000,\"consecutiveHealthy\":1,"
+                    + "\"polls\":1,\"waitedSeconds\":0,\"lagging\":[],\"unhealthy\":[]}";
+    static final String STATE =
+            "{\"secretId\":\""
+                    + SECRET
+                    + "\",\"plan\":"
+                    + PLAN
+                    + ",\"created\":"
+                    + CREATED
+                    + ",\"verified\":{\"keyId\":2},\"rollout\":"
+                    + ROLLOUT
+                    + ",\"poll\":"
+                    + POLL
+                    + "}";
 
-    private HandlerPriming() {
-    }
+    private HandlerPriming() {}
 
     static void plan() {
         Priming.common();
-        Priming.json(PlanRequest.class, "{\"input\":{\"secretId\":\"" + SECRET + "\",\"requiredHealthyPolls\":1},"
-                + "\"executionId\":\"" + EXECUTION + "\",\"stateMachineArn\":\"" + STATE_MACHINE + "\","
-                + "\"deploySettings\":{\"pollIntervalSeconds\":\"120\",\"requiredHealthyPolls\":\"3\","
-                + "\"pollTimeoutSeconds\":\"86400\",\"gracePeriodSeconds\":\"3600\","
-                + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\"}}");
+        Priming.json(
+                PlanRequest.class,
+                "{\"input\":{\"secretId\":\""
+                        + SECRET
+                        + "\",\"requiredHealthyPolls\":1},"
+                        + "\"executionId\":\""
+                        + EXECUTION
+                        + "\",\"stateMachineArn\":\""
+                        + STATE_MACHINE
+                        + "\","
+                        + "\"deploySettings\":{\"pollIntervalSeconds\":\"120\",\"requiredHealthyPolls\":\"3\","
+                        + "\"pollTimeoutSeconds\":\"86400\",\"gracePeriodSeconds\":\"3600\","
+                        + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\"}}");
         Priming.json(Plan.class, PLAN);
         readSecret();
-        Priming.sdkCall(AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
-        Priming.sdkCall(AwsClients::sfn, c -> c.listExecutions(b -> b.stateMachineArn(STATE_MACHINE)
-                .statusFilter("RUNNING").maxResults(100)));
+        Priming.sdkCall(
+                AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
+        new StepFunctionsRotations(AwsClients::sfn).of(STATE_MACHINE, SECRET);
         Priming.sdkCall(AwsClients::sfn, c -> c.describeExecution(b -> b.executionArn(EXECUTION)));
     }
 
@@ -98,39 +131,83 @@ public final class HandlerPriming {
 
     static void report() {
         Priming.common();
-        Priming.json(RotationReport.Request.class, "{\"outcome\":\"SUCCEEDED\",\"executionId\":\"" + EXECUTION
-                + "\",\"state\":" + STATE + "}");
+        Priming.json(
+                RotationReport.Request.class,
+                "{\"outcome\":\"SUCCEEDED\",\"executionId\":\""
+                        + EXECUTION
+                        + "\",\"state\":"
+                        + STATE
+                        + "}");
         publish();
     }
 
     static void listAccounts() {
         Priming.common();
-        Priming.json(com.fasterxml.jackson.databind.JsonNode.class, "{\"input\":{\"settings\":{\"gracePeriodSeconds\":0}},"
-                + "\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":\"veryfi-key-rotation\","
-                + "\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}}");
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.listSecrets(ListSecretsRequest.builder()
-                .filters(f -> f.key("name").values("veryfi/")).maxResults(100).build()));
+        Priming.json(
+                com.fasterxml.jackson.databind.JsonNode.class,
+                "{\"input\":{\"settings\":{\"gracePeriodSeconds\":0}},"
+                        + "\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":\"veryfi-key-rotation\","
+                        + "\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}}");
+        Priming.sdkCall(
+                AwsClients::secretsManager,
+                c ->
+                        c.listSecrets(
+                                ListSecretsRequest.builder()
+                                        .filters(f -> f.key("name").values("veryfi/"))
+                                        .maxResults(100)
+                                        .build()));
     }
 
-    /** A PutSecretValue with {@code stage}, as CreateKey (AWSPENDING) and the reset (AWSCURRENT) make it. */
+    /**
+     * A PutSecretValue with {@code stage}, as CreateKey (AWSPENDING) and the reset (AWSCURRENT)
+     * make it.
+     */
     public static void putSecret(String stage) {
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.putSecretValue(b -> b.secretId(SECRET)
-                .clientRequestToken(VERSION).secretString("{}").versionStages(stage)));
+        Priming.sdkCall(
+                AwsClients::secretsManager,
+                c ->
+                        c.putSecretValue(
+                                b ->
+                                        b.secretId(SECRET)
+                                                .clientRequestToken(VERSION)
+                                                .secretString("{}")
+                                                .versionStages(stage)));
     }
 
     public static void readSecret() {
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.getSecretValue(b -> b.secretId(SECRET).versionStage("AWSCURRENT")));
+        Priming.sdkCall(
+                AwsClients::secretsManager,
+                c -> c.getSecretValue(b -> b.secretId(SECRET).versionStage("AWSCURRENT")));
         Priming.sdkCall(AwsClients::secretsManager, c -> c.describeSecret(b -> b.secretId(SECRET)));
     }
 
     public static void moveStage() {
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.updateSecretVersionStage(b -> b.secretId(SECRET)
-                .versionStage("AWSCURRENT").moveToVersionId(VERSION).removeFromVersionId(OLD_VERSION)));
+        Priming.sdkCall(
+                AwsClients::secretsManager,
+                c ->
+                        c.updateSecretVersionStage(
+                                b ->
+                                        b.secretId(SECRET)
+                                                .versionStage("AWSCURRENT")
+                                                .moveToVersionId(VERSION)
+                                                .removeFromVersionId(OLD_VERSION)));
     }
 
     public static void publish() {
-        Priming.sdkCall(AwsClients::sns, c -> c.publish(b -> b.topicArn(TOPIC).subject("priming").message("{}")
-                .messageAttributes(Map.of("result", MessageAttributeValue.builder()
-                        .dataType("String").stringValue("PRIMING").build()))));
+        Priming.sdkCall(
+                AwsClients::sns,
+                c ->
+                        c.publish(
+                                b ->
+                                        b.topicArn(TOPIC)
+                                                .subject("priming")
+                                                .message("{}")
+                                                .messageAttributes(
+                                                        Map.of(
+                                                                "result",
+                                                                MessageAttributeValue.builder()
+                                                                        .dataType("String")
+                                                                        .stringValue("PRIMING")
+                                                                        .build()))));
     }
 }

@@ -35,16 +35,22 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The rotation protocol, one method per state of {@code statemachine/rotation.asl.json}.
- * Every method is idempotent: the staging labels in Secrets Manager and the live keys at
- * Veryfi are the state, the version id (derived from the execution) is the token, and a
- * repeated call finds its own earlier work and returns the same answer.
+ * The rotation protocol, one method per state of {@code statemachine/rotation.asl.json}. Every
+ * method is idempotent: the staging labels in Secrets Manager and the live keys at Veryfi are the
+ * state, the version id (derived from the execution) is the token, and a repeated call finds its
+ * own earlier work and returns the same answer.
  */
 public final class RotationSteps {
     private static final Log LOG = Log.get(RotationSteps.class);
+
     /** What a rotation's execution input may hold: the account and the settings it may override. */
-    static final List<String> INPUT_FIELDS = List.of("secretId", "pollIntervalSeconds", "requiredHealthyPolls",
-            "pollTimeoutSeconds", "gracePeriodSeconds");
+    static final List<String> INPUT_FIELDS =
+            List.of(
+                    "secretId",
+                    "pollIntervalSeconds",
+                    "requiredHealthyPolls",
+                    "pollTimeoutSeconds",
+                    "gracePeriodSeconds");
 
     private final SecretStore secrets;
     private final VeryfiKeys veryfi;
@@ -56,9 +62,16 @@ public final class RotationSteps {
     private final Duration verifyRetryDelay;
     private final ExecutionRecord record;
 
-    /** {@code verifyRetryDelay}: the wait before asking Veryfi again about a new key it did not accept yet. */
-    public RotationSteps(Ports ports, ConsumerRegistry registry, ConsumerChecks health, ExecutionRecord record,
-                         Duration verifyRetryDelay) {
+    /**
+     * {@code verifyRetryDelay}: the wait before asking Veryfi again about a new key it did not
+     * accept yet.
+     */
+    public RotationSteps(
+            Ports ports,
+            ConsumerRegistry registry,
+            ConsumerChecks health,
+            ExecutionRecord record,
+            Duration verifyRetryDelay) {
         this.secrets = ports.secrets();
         this.veryfi = ports.veryfi();
         this.running = ports.running();
@@ -74,35 +87,59 @@ public final class RotationSteps {
 
     public Plan plan(PlanRequest request) {
         if (request.input() == null || !request.input().isObject()) {
-            throw new InvalidInputException("the execution input must be a JSON object with a secretId");
+            throw new InvalidInputException(
+                    "the execution input must be a JSON object with a secretId");
         }
         Fields.requireKnown(request.input(), "the execution input", INPUT_FIELDS);
-        String secretId = SecretIds.validate(request.input().path("secretId").isTextual()
-                ? request.input().get("secretId").asText() : null);
+        String secretId =
+                SecretIds.validate(
+                        request.input().path("secretId").isTextual()
+                                ? request.input().get("secretId").asText()
+                                : null);
         DeploySettings deployed = DeploySettings.from(request.deploySettings());
-        RotationSettings settings = deployed.rotation().withOverrides(request.input()).withinHistoryBudget();
+        RotationSettings settings =
+                deployed.rotation().withOverrides(request.input()).withinHistoryBudget();
         Log.context("account", secretId);
         Log.context("executionId", request.executionId());
 
-        Optional<String> alreadyRunning = PlanGates.alreadyRunning(secretId,
-                running.ownerOtherThan(request.stateMachineArn(), secretId, request.executionId()));
+        Optional<String> alreadyRunning =
+                PlanGates.alreadyRunning(
+                        secretId,
+                        running.ownerOtherThan(
+                                request.stateMachineArn(), secretId, request.executionId()));
         if (alreadyRunning.isPresent()) {
-            return decided(new Plan(PlanAction.ALREADY_RUNNING, alreadyRunning.get(), secretId, null, null, 0, null,
-                    List.of(), List.of(), settings, null, request.executionId(), List.of()));
+            return decided(
+                    new Plan(
+                            PlanAction.ALREADY_RUNNING,
+                            alreadyRunning.get(),
+                            secretId,
+                            null,
+                            null,
+                            0,
+                            null,
+                            List.of(),
+                            List.of(),
+                            settings,
+                            null,
+                            request.executionId(),
+                            List.of()));
         }
 
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
-        List<Consumer> consumers = registry.consumersOf(deployed.consumerRegistryPrefix(), secretId);
-        Found found = new Found(secretId, versions, current, consumers, settings, request.executionId());
-        Optional<String> resetting = PlanGates.resetInProgress(secretId, versions.resetInProgressSince(clock.instant()));
+        List<Consumer> consumers =
+                registry.consumersOf(deployed.consumerRegistryPrefix(), secretId);
+        Found found =
+                new Found(secretId, versions, current, consumers, settings, request.executionId());
+        Optional<String> resetting =
+                PlanGates.resetInProgress(secretId, versions.resetInProgressSince(clock.instant()));
         if (resetting.isPresent()) {
             return blocked(resetting.get(), found, List.of());
         }
         // Another secret holding this account would keep the old key, which this rotation deletes.
         SameAccountSecrets.Scan scan = secrets.sameAccountScan(deployed.secretNamePrefix());
-        SameAccountSecrets.Verdict sameAccount = SameAccountSecrets.judge(secretId, current,
-                deployed.secretNamePrefix(), scan);
+        SameAccountSecrets.Verdict sameAccount =
+                SameAccountSecrets.judge(secretId, current, deployed.secretNamePrefix(), scan);
         if (sameAccount.refusal() != null) {
             return blocked(sameAccount.refusal(), found, List.of());
         }
@@ -113,7 +150,8 @@ public final class RotationSteps {
         List<Consumer> allConsumers = new ArrayList<>(consumers);
         for (String copy : sameAccount.linked()) {
             linked.add(new LinkedCopy(copy, secrets.versions(copy).currentVersionId()));
-            for (Consumer consumer : registry.consumersOf(deployed.consumerRegistryPrefix(), copy)) {
+            for (Consumer consumer :
+                    registry.consumersOf(deployed.consumerRegistryPrefix(), copy)) {
                 allConsumers.add(new Consumer(copy + ":" + consumer.name(), consumer.healthUrl()));
             }
         }
@@ -132,52 +170,93 @@ public final class RotationSteps {
             answer = PlanGates.CurrentKeyAnswer.UNAUTHENTICATED;
             status = e.status();
         }
-        Optional<String> keyRefused = PlanGates.currentKey(answer, status, current.apiKeyId(), live);
+        Optional<String> keyRefused =
+                PlanGates.currentKey(answer, status, current.apiKeyId(), live);
         if (keyRefused.isPresent()) {
             return blocked(keyRefused.get(), found, live);
         }
 
         List<Consumer> checked = consumers;
-        KeyPlan.Verdict keys = KeyPlan.decide(current.apiKeyId(), live, new KeyPlan.Facts() {
-            @Override
-            public Long pendingKeyId() {
-                return keyIdOf(secretId, versions.pendingVersionId());
-            }
+        KeyPlan.Verdict keys =
+                KeyPlan.decide(
+                        current.apiKeyId(),
+                        live,
+                        new KeyPlan.Facts() {
+                            @Override
+                            public Long pendingKeyId() {
+                                return keyIdOf(secretId, versions.pendingVersionId());
+                            }
 
-            @Override
-            public Long previousKeyId() {
-                return keyIdOf(secretId, versions.previousVersionId());
-            }
+                            @Override
+                            public Long previousKeyId() {
+                                return keyIdOf(secretId, versions.previousVersionId());
+                            }
 
-            @Override
-            public List<String> mayUse(long keyId) {
-                return health.check(checked).stream().filter(r -> r.uses(keyId) || !r.reachable())
-                        .map(ConsumerReport::name).toList();
-            }
+                            @Override
+                            public List<String> mayUse(long keyId) {
+                                return health.check(checked).stream()
+                                        .filter(r -> r.uses(keyId) || !r.reachable())
+                                        .map(ConsumerReport::name)
+                                        .toList();
+                            }
 
-            @Override
-            public Long surplusKeyId() {
-                return keyIdOf(secretId, versions.surplusVersionId());
-            }
-        });
+                            @Override
+                            public Long surplusKeyId() {
+                                return keyIdOf(secretId, versions.surplusVersionId());
+                            }
+                        });
         String versionId = tokenFor(request.executionId(), secretId);
         if (keys.resumePending()) {
             versionId = versions.pendingVersionId().orElseThrow();
             LOG.info("plan.resume_pending", "versionId", versionId);
         }
         return switch (keys.action()) {
-            case FINISH_PREVIOUS -> proceed(PlanAction.FINISH_PREVIOUS, "key " + keys.previousKeyId() + " (AWSPREVIOUS)"
-                            + " is still live and " + String.join(", ", keys.onPrevious()) + " may still use it:"
-                            + " finishing that rotation first", found, versionId, null, live,
-                    new Rollout(current.apiKeyId(), keys.previousKeyId(), versions.currentVersionId(),
-                            versions.previousVersionId().orElseThrow()), linked);
-            case BLOCKED -> blocked("Veryfi has key(s) " + keys.unknown() + " that no version of " + secretId
-                    + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
-                    + " or store it in the secret, then run again", found, live);
-            default -> proceed(PlanAction.ROTATE, keys.staleKeyId() == null ? "rotating key " + current.apiKeyId()
-                            : "rotating key " + current.apiKeyId() + " after removing unused key " + keys.staleKeyId()
-                            + " (AWSPREVIOUS, or a reset's surplus)", found, versionId, keys.staleKeyId(), live,
-                    null, linked);
+            case FINISH_PREVIOUS ->
+                    answer(
+                            PlanAction.FINISH_PREVIOUS,
+                            "key "
+                                    + keys.previousKeyId()
+                                    + " (AWSPREVIOUS)"
+                                    + " is still live and "
+                                    + String.join(", ", keys.onPrevious())
+                                    + " may still use it:"
+                                    + " finishing that rotation first",
+                            found,
+                            versionId,
+                            null,
+                            live,
+                            new Rollout(
+                                    current.apiKeyId(),
+                                    keys.previousKeyId(),
+                                    versions.currentVersionId(),
+                                    versions.previousVersionId().orElseThrow()),
+                            linked);
+            case BLOCKED ->
+                    blocked(
+                            "Veryfi has key(s) "
+                                    + keys.unknown()
+                                    + " that no version of "
+                                    + secretId
+                                    + " holds: refusing to guess which key to delete; remove the unknown key in the Veryfi portal"
+                                    + " or store it in the secret, then run again",
+                            found,
+                            live);
+            default ->
+                    answer(
+                            PlanAction.ROTATE,
+                            keys.staleKeyId() == null
+                                    ? "rotating key " + current.apiKeyId()
+                                    : "rotating key "
+                                            + current.apiKeyId()
+                                            + " after removing unused key "
+                                            + keys.staleKeyId()
+                                            + " (AWSPREVIOUS, or a reset's surplus)",
+                            found,
+                            versionId,
+                            keys.staleKeyId(),
+                            live,
+                            null,
+                            linked);
         };
     }
 
@@ -192,37 +271,74 @@ public final class RotationSteps {
      */
     public Checkup checkup(PlanRequest request) {
         Plan plan = plan(request);
-        return new Checkup(plan, plan.consumers().isEmpty() ? List.of() : health.check(plan.consumers()));
+        return new Checkup(
+                plan, plan.consumers().isEmpty() ? List.of() : health.check(plan.consumers()));
     }
 
-    /** The version id of this execution's new key: the same on every retry of the same execution. */
+    /**
+     * The version id of this execution's new key: the same on every retry of the same execution.
+     */
     static String tokenFor(String executionId, String secretId) {
-        return UUID.nameUUIDFromBytes((executionId + "|" + secretId).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(
+                        (executionId + "|" + secretId).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** What Plan read of the account before it decides: what every plan it returns names. */
-    private record Found(String secretId, SecretVersions versions, AccountSecret current, List<Consumer> consumers,
-                         RotationSettings settings, String executionId) {
-    }
+    private record Found(
+            String secretId,
+            SecretVersions versions,
+            AccountSecret current,
+            List<Consumer> consumers,
+            RotationSettings settings,
+            String executionId) {}
 
     private Plan blocked(String reason, Found found, List<Long> live) {
         LOG.warn("plan.blocked", "reason", reason);
-        return decided(new Plan(PlanAction.BLOCKED, reason, found.secretId(), null, found.versions().currentVersionId(),
-                found.current().apiKeyId(), null, List.copyOf(live), found.consumers(), found.settings(), null,
-                found.executionId(), List.of()));
+        return answer(PlanAction.BLOCKED, reason, found, null, null, live, null, List.of());
     }
 
-    /** A plan that goes on: a rotation, or the finish of an interrupted one ({@code rollout}). */
-    private Plan proceed(PlanAction action, String reason, Found found, String versionId, Long staleKeyId,
-                         List<Long> live, Rollout rollout, List<LinkedCopy> linked) {
-        return decided(new Plan(action, reason, found.secretId(), versionId, found.versions().currentVersionId(),
-                found.current().apiKeyId(), staleKeyId, List.copyOf(live), found.consumers(), found.settings(),
-                rollout, found.executionId(), linked));
+    /**
+     * The Plan step's answer: a rotation, the finish of an interrupted one ({@code rollout}), or a
+     * refusal ({@link PlanAction#BLOCKED}, with nothing to roll out).
+     */
+    private Plan answer(
+            PlanAction action,
+            String reason,
+            Found found,
+            String versionId,
+            Long staleKeyId,
+            List<Long> live,
+            Rollout rollout,
+            List<LinkedCopy> linked) {
+        return decided(
+                new Plan(
+                        action,
+                        reason,
+                        found.secretId(),
+                        versionId,
+                        found.versions().currentVersionId(),
+                        found.current().apiKeyId(),
+                        staleKeyId,
+                        List.copyOf(live),
+                        found.consumers(),
+                        found.settings(),
+                        rollout,
+                        found.executionId(),
+                        linked));
     }
 
     private static Plan decided(Plan plan) {
-        LOG.info("plan.decided", "action", plan.action(), "reason", plan.reason(), "keyId", plan.currentKeyId(),
-                "linkedCopies", plan.linkedCopies().stream().map(LinkedCopy::secretId).toList().toString());
+        LOG.info(
+                "plan.decided",
+                "action",
+                plan.action(),
+                "reason",
+                plan.reason(),
+                "keyId",
+                plan.currentKeyId(),
+                "linkedCopies",
+                plan.linkedCopies().stream().map(LinkedCopy::secretId).toList().toString());
         return plan;
     }
 
@@ -239,19 +355,35 @@ public final class RotationSteps {
             return new Created(plan.versionId(), keyId);
         }
         if (!versions.isCurrent(plan.currentVersionId())) {
-            throw new RotationConflictException("AWSCURRENT of " + secretId + " moved since planning; run the rotation again");
+            throw new RotationConflictException(
+                    "AWSCURRENT of " + secretId + " moved since planning; run the rotation again");
         }
         AccountSecret current = secrets.read(secretId, plan.currentVersionId());
 
         if (plan.staleKeyId() != null) {
             confirm(state, "CreateKey");
             // Only a key the secret itself holds as AWSPREVIOUS or VERYFI_SURPLUS is ever stale.
-            boolean heldAsStale = versions.previousVersionId().filter(v -> secrets.read(secretId, v).apiKeyId()
-                    == plan.staleKeyId()).isPresent() || versions.surplusVersionId().filter(v -> secrets.read(secretId, v)
-                    .apiKeyId() == plan.staleKeyId()).isPresent();
+            boolean heldAsStale =
+                    versions.previousVersionId()
+                                    .filter(
+                                            v ->
+                                                    secrets.read(secretId, v).apiKeyId()
+                                                            == plan.staleKeyId())
+                                    .isPresent()
+                            || versions.surplusVersionId()
+                                    .filter(
+                                            v ->
+                                                    secrets.read(secretId, v).apiKeyId()
+                                                            == plan.staleKeyId())
+                                    .isPresent();
             if (!heldAsStale || plan.staleKeyId() == current.apiKeyId()) {
-                throw new RotationConflictException("stale key " + plan.staleKeyId() + " is no longer held by the AWSPREVIOUS"
-                        + " or VERYFI_SURPLUS version of " + secretId + ": not deleting it; run the rotation again");
+                throw new RotationConflictException(
+                        "stale key "
+                                + plan.staleKeyId()
+                                + " is no longer held by the AWSPREVIOUS"
+                                + " or VERYFI_SURPLUS version of "
+                                + secretId
+                                + ": not deleting it; run the rotation again");
             }
             deleteIfPresent(current, plan.staleKeyId(), "create.removed_stale_previous");
         }
@@ -260,44 +392,72 @@ public final class RotationSteps {
         try {
             created = veryfi.createKey(current.account(), current.apiKey());
         } catch (VeryfiAnswerLostException | MalformedResponseException e) {
-            if (e instanceof MalformedResponseException && (e.status() < 200 || e.status() >= 300)) {
+            if (e instanceof MalformedResponseException
+                    && (e.status() < 200 || e.status() >= 300)) {
                 throw e;
             }
-            // This attempt's create was sent and its answer is lost (or unreadable although Veryfi said
-            // 2xx): Veryfi may have made a key whose value nobody has. A key that appeared since the
-            // plan is taken to be that one: only this execution's own lost create justifies a delete.
+            // This attempt's create was sent and its answer is lost (or unreadable although Veryfi
+            // said
+            // 2xx): Veryfi may have made a key whose value nobody has. A key that appeared since
+            // the
+            // plan is taken to be that one: only this execution's own lost create justifies a
+            // delete.
             if (removeOwnOrphan(state, current, plan) > 0) {
-                throw new VeryfiUnavailableException("the create's answer was lost; removed the key it made,"
-                        + " retry the create", e.status(), e);
+                throw new VeryfiUnavailableException(
+                        "the create's answer was lost; removed the key it made,"
+                                + " retry the create",
+                        e.status(),
+                        e);
             }
-            // Veryfi may still perform it: the state machine records that this happened ($.lostCreate)
+            // Veryfi may still perform it: the state machine records that this happened
+            // ($.lostCreate)
             // and runs the create again, which may then remove the late orphan.
-            throw e instanceof VeryfiAnswerLostException lost ? lost
-                    : new VeryfiAnswerLostException("Veryfi answered the create with HTTP " + e.status()
-                    + " but the answer could not be read: a key was made whose id and value are unknown", e);
+            throw e instanceof VeryfiAnswerLostException lost
+                    ? lost
+                    : new VeryfiAnswerLostException(
+                            "Veryfi answered the create with HTTP "
+                                    + e.status()
+                                    + " but the answer could not be read: a key was made whose id and value are unknown",
+                            e);
         } catch (KeyLimitReachedException e) {
             List<Long> unknown = keysCreatedSincePlan(current, plan);
             if (unknown.isEmpty()) {
                 throw e;
             }
             if (state.lostCreate() != null && unknown.size() == 1) {
-                // An earlier attempt of this step lost its answer, and Veryfi performed it after that
-                // attempt's own check: the key holds the slot and is stored nowhere. Remove it, retry.
+                // An earlier attempt of this step lost its answer, and Veryfi performed it after
+                // that
+                // attempt's own check: the key holds the slot and is stored nowhere. Remove it,
+                // retry.
                 confirm(state, "CreateKey");
                 deleteIfPresent(current, unknown.get(0), "create.orphan_deleted_after_lost_answer");
-                throw new VeryfiUnavailableException("key limit reached because of the key " + unknown.get(0)
-                        + " made by an earlier create of this rotation whose answer was lost; removed it, retry the"
-                        + " create", e.status(), e);
+                throw new VeryfiUnavailableException(
+                        "key limit reached because of the key "
+                                + unknown.get(0)
+                                + " made by an earlier create of this rotation whose answer was lost; removed it, retry the"
+                                + " create",
+                        e.status(),
+                        e);
             }
-            throw new UnknownKeyException("Veryfi's key limit is reached because of key " + unknown
-                    + ", which appeared since this rotation planned and which it did not create: a person or another"
-                    + " system holds it, and deleting it could lock that holder out. Nothing was deleted. Store that"
-                    + " key in the secret or delete it at Veryfi, then run the rotation again.", unknown);
+            throw new UnknownKeyException(
+                    "Veryfi's key limit is reached because of key "
+                            + unknown
+                            + ", which appeared since this rotation planned and which it did not create: a person or another"
+                            + " system holds it, and deleting it could lock that holder out. Nothing was deleted. Store that"
+                            + " key in the secret or delete it at Veryfi, then run the rotation again.",
+                    unknown);
         }
         LOG.info("create.key_created", "keyId", created.id(), "versionId", plan.versionId());
         try {
-            secrets.putPending(secretId, plan.versionId(), current.withKey(created.id(), created.value())
-                    .withStoredBy("rotation", plan.executionId(), plan.versionId(), clock.instant().toString()));
+            secrets.putPending(
+                    secretId,
+                    plan.versionId(),
+                    current.withKey(created.id(), created.value())
+                            .withStoredBy(
+                                    "rotation",
+                                    plan.executionId(),
+                                    plan.versionId(),
+                                    clock.instant().toString()));
         } catch (RuntimeException storeFailure) {
             // A key whose value is stored nowhere is an orphan: take it back before failing.
             deleteIfPresent(current, created.id(), "create.orphan_deleted_after_store_failure");
@@ -307,16 +467,20 @@ public final class RotationSteps {
         return new Created(plan.versionId(), created.id());
     }
 
-    /** Keys live at Veryfi now that were not when the rotation planned (the list's answer, sorted). */
+    /**
+     * Keys live at Veryfi now that were not when the rotation planned (the list's answer, sorted).
+     */
     private List<Long> keysCreatedSincePlan(AccountSecret current, Plan plan) {
         return veryfi.listKeyIds(current.account(), current.apiKey()).stream()
-                .filter(id -> !plan.knownKeyIds().contains(id)).toList();
+                .filter(id -> !plan.knownKeyIds().contains(id))
+                .toList();
     }
 
     /**
      * Right after this attempt's create lost its answer: a key that appeared since the plan is the
-     * one it made (at most one fits beside AWSCURRENT), stored nowhere. Returns how many it removed;
-     * a failed check removes nothing and the state machine's record of the lost answer takes over.
+     * one it made (at most one fits beside AWSCURRENT), stored nowhere. Returns how many it
+     * removed; a failed check removes nothing and the state machine's record of the lost answer
+     * takes over.
      */
     private int removeOwnOrphan(RotationState state, AccountSecret current, Plan plan) {
         try {
@@ -342,26 +506,55 @@ public final class RotationSteps {
         String secretId = state.plan().secretId();
         AccountSecret pending = secrets.read(secretId, created.versionId());
         if (pending.apiKeyId() != created.newKeyId()) {
-            throw new RotationConflictException("version " + created.versionId() + " holds key " + pending.apiKeyId()
-                    + ", expected " + created.newKeyId());
+            throw new RotationConflictException(
+                    "version "
+                            + created.versionId()
+                            + " holds key "
+                            + pending.apiKeyId()
+                            + ", expected "
+                            + created.newKeyId());
         }
         int attempts = 4;
         for (int attempt = 1; ; attempt++) {
             try {
                 List<Long> live = veryfi.listKeyIds(pending.account(), pending.apiKey());
-                LOG.info("verify.accepted", "keyId", created.newKeyId(), "attempt", attempt, "liveKeyIds", live.toString());
+                LOG.info(
+                        "verify.accepted",
+                        "keyId",
+                        created.newKeyId(),
+                        "attempt",
+                        attempt,
+                        "liveKeyIds",
+                        live.toString());
                 return Map.of("keyId", created.newKeyId(), "verified", true);
             } catch (VeryfiAuthException e) {
-                // A new key can take a moment to propagate at Veryfi: retry a few times, then give up.
-                // A 403 is an answer, not a delay: the key exists but may not do what the old one does.
-                LOG.warn("verify.rejected", "keyId", created.newKeyId(), "attempt", attempt, "status", e.status());
+                // A new key can take a moment to propagate at Veryfi: retry a few times, then give
+                // up.
+                // A 403 is an answer, not a delay: the key exists but may not do what the old one
+                // does.
+                LOG.warn(
+                        "verify.rejected",
+                        "keyId",
+                        created.newKeyId(),
+                        "attempt",
+                        attempt,
+                        "status",
+                        e.status());
                 if (e instanceof VeryfiForbiddenException) {
-                    throw new NewKeyRejectedException("Veryfi does not allow new key " + created.newKeyId()
-                            + " the key-management API (HTTP 403) although it allowed the old one");
+                    throw new NewKeyRejectedException(
+                            "Veryfi does not allow new key "
+                                    + created.newKeyId()
+                                    + " the key-management API (HTTP 403) although it allowed the old one");
                 }
                 if (attempt >= attempts) {
-                    throw new NewKeyRejectedException("Veryfi rejected new key " + created.newKeyId() + " "
-                            + attempts + " times (status " + e.status() + ")");
+                    throw new NewKeyRejectedException(
+                            "Veryfi rejected new key "
+                                    + created.newKeyId()
+                                    + " "
+                                    + attempts
+                                    + " times (status "
+                                    + e.status()
+                                    + ")");
                 }
                 sleep(verifyRetryDelay);
             }
@@ -377,21 +570,44 @@ public final class RotationSteps {
         SecretVersions versions = secrets.versions(secretId);
         if (!versions.isCurrent(created.versionId())) {
             if (!versions.isCurrent(plan.currentVersionId())) {
-                throw new RotationConflictException("AWSCURRENT of " + secretId + " moved since planning; not promoting: "
-                        + whoChanged(secretId, versions, plan.currentVersionId()));
+                throw new RotationConflictException(
+                        "AWSCURRENT of "
+                                + secretId
+                                + " moved since planning; not promoting: "
+                                + whoChanged(secretId, versions, plan.currentVersionId()));
             }
             confirm(state, "Promote");
             storeInLinkedCopies(plan, created);
             secrets.moveCurrent(secretId, plan.currentVersionId(), created.versionId());
-            LOG.info("promote.moved_current", "keyId", created.newKeyId(), "versionId", created.versionId());
+            LOG.info(
+                    "promote.moved_current",
+                    "keyId",
+                    created.newKeyId(),
+                    "versionId",
+                    created.versionId());
         }
         if (versions.isPending(created.versionId())) {
             secrets.removeLabel(secretId, SecretVersions.PENDING, created.versionId());
         }
-        Rollout rollout = new Rollout(created.newKeyId(), plan.currentKeyId(), created.versionId(), plan.currentVersionId());
-        publishKeyRotated(secretId, rollout.newKeyId(), rollout.oldKeyId(), rollout.newVersionId(), "rotation");
+        Rollout rollout =
+                new Rollout(
+                        created.newKeyId(),
+                        plan.currentKeyId(),
+                        created.versionId(),
+                        plan.currentVersionId());
+        publishKeyRotated(
+                secretId,
+                rollout.newKeyId(),
+                rollout.oldKeyId(),
+                rollout.newVersionId(),
+                "rotation");
         for (LinkedCopy copy : plan.linkedCopies()) {
-            publishKeyRotated(copy.secretId(), rollout.newKeyId(), rollout.oldKeyId(), rollout.newVersionId(), "rotation");
+            publishKeyRotated(
+                    copy.secretId(),
+                    rollout.newKeyId(),
+                    rollout.oldKeyId(),
+                    rollout.newVersionId(),
+                    "rotation");
         }
         return rollout;
     }
@@ -399,7 +615,8 @@ public final class RotationSteps {
     /**
      * Before the rotated secret's own AWSCURRENT moves: each linked copy gets the new key as its
      * AWSCURRENT, under this rotation's version id (so a retry finds it stored), keeping the copy's
-     * own other members. A copy whose AWSCURRENT someone else moved since the plan stops the rotation.
+     * own other members. A copy whose AWSCURRENT someone else moved since the plan stops the
+     * rotation.
      */
     private void storeInLinkedCopies(Plan plan, Created created) {
         if (plan.linkedCopies().isEmpty()) {
@@ -412,13 +629,31 @@ public final class RotationSteps {
                 continue;
             }
             if (!copyVersions.isCurrent(copy.currentVersionId())) {
-                throw new RotationConflictException("AWSCURRENT of linked secret " + copy.secretId() + " moved since"
-                        + " planning; not promoting: " + whoChanged(copy.secretId(), copyVersions, copy.currentVersionId()));
+                throw new RotationConflictException(
+                        "AWSCURRENT of linked secret "
+                                + copy.secretId()
+                                + " moved since"
+                                + " planning; not promoting: "
+                                + whoChanged(
+                                        copy.secretId(), copyVersions, copy.currentVersionId()));
             }
             AccountSecret copyCurrent = secrets.read(copy.secretId(), copy.currentVersionId());
-            secrets.putCurrent(copy.secretId(), created.versionId(), copyCurrent.withKey(created.newKeyId(), pending.apiKey())
-                    .withStoredBy("rotation", plan.executionId(), created.versionId(), clock.instant().toString()));
-            LOG.info("promote.stored_in_linked_copy", "linkedSecret", copy.secretId(), "keyId", created.newKeyId());
+            secrets.putCurrent(
+                    copy.secretId(),
+                    created.versionId(),
+                    copyCurrent
+                            .withKey(created.newKeyId(), pending.apiKey())
+                            .withStoredBy(
+                                    "rotation",
+                                    plan.executionId(),
+                                    created.versionId(),
+                                    clock.instant().toString()));
+            LOG.info(
+                    "promote.stored_in_linked_copy",
+                    "linkedSecret",
+                    copy.secretId(),
+                    "keyId",
+                    created.newKeyId());
         }
     }
 
@@ -434,11 +669,18 @@ public final class RotationSteps {
         }
         try {
             AccountSecret now = secrets.read(secretId, version);
-            String who = version.equals(oldVersionId)
-                    ? "a person or another tool moved AWSCURRENT back to the old version " + version
-                    : "AWSCURRENT is now version " + version + ", stored by " + now.storedBy(version)
-                    .orElse(versions.resetMarks().isEmpty() ? "hand or another tool (it has no storedBy record)"
-                            : "an incident reset still in progress");
+            String who =
+                    version.equals(oldVersionId)
+                            ? "a person or another tool moved AWSCURRENT back to the old version "
+                                    + version
+                            : "AWSCURRENT is now version "
+                                    + version
+                                    + ", stored by "
+                                    + now.storedBy(version)
+                                            .orElse(
+                                                    versions.resetMarks().isEmpty()
+                                                            ? "hand or another tool (it has no storedBy record)"
+                                                            : "an incident reset still in progress");
             String keys;
             try {
                 keys = "live keys at Veryfi " + veryfi.listKeyIds(now.account(), now.apiKey());
@@ -447,13 +689,24 @@ public final class RotationSteps {
             }
             return who + "; it holds key " + now.apiKeyId() + ", " + keys;
         } catch (RuntimeException e) {
-            return "AWSCURRENT is now version " + version + " (not readable: " + e.getClass().getSimpleName() + ")";
+            return "AWSCURRENT is now version "
+                    + version
+                    + " (not readable: "
+                    + e.getClass().getSimpleName()
+                    + ")";
         }
     }
 
-    private void publishKeyRotated(String secretId, long keyId, long previousKeyId, String versionId, String reason) {
-        notifications.keyRotated(new KeyRotated(secretId, keyId, previousKeyId, versionId, reason,
-                clock.instant().toString()));
+    private void publishKeyRotated(
+            String secretId, long keyId, long previousKeyId, String versionId, String reason) {
+        notifications.keyRotated(
+                new KeyRotated(
+                        secretId,
+                        keyId,
+                        previousKeyId,
+                        versionId,
+                        reason,
+                        clock.instant().toString()));
     }
 
     // ---------------------------------------------------------------- Poll consumers
@@ -467,17 +720,47 @@ public final class RotationSteps {
         long away = reverting ? rollout.newKeyId() : rollout.oldKeyId();
         PollState previous = reverting ? state.revertPoll() : state.poll();
 
-        // Consumers follow AWSCURRENT: if someone else moved it, waiting for them is waiting for nothing.
+        // Consumers follow AWSCURRENT: if someone else moved it, waiting for them is waiting for
+        // nothing.
         requireCurrentAsSet(state.plan(), rollout, reverting, "stopping, nothing deleted");
 
         List<ConsumerReport> reports = health.check(state.plan().consumers());
         for (ConsumerReport report : reports) {
-            LOG.info("poll.consumer", "consumer", report.name(), "reportedKeyId", report.keyId(),
-                    "healthy", report.healthy(), "problem", report.problem(), "targetKeyId", target);
+            LOG.info(
+                    "poll.consumer",
+                    "consumer",
+                    report.name(),
+                    "reportedKeyId",
+                    report.keyId(),
+                    "healthy",
+                    report.healthy(),
+                    "problem",
+                    report.problem(),
+                    "targetKeyId",
+                    target);
         }
-        PollState next = PollDecision.next(previous, reports, target, reverting, state.plan().settings(), clock.millis());
-        LOG.info("poll.result", "status", next.status(), "targetKeyId", target, "awayKeyId", away, "polls", next.polls(),
-                "consecutiveHealthy", next.consecutiveHealthy(), "lagging", String.join(",", next.lagging()));
+        PollState next =
+                PollDecision.next(
+                        previous,
+                        reports,
+                        target,
+                        reverting,
+                        state.plan().settings(),
+                        clock.millis());
+        LOG.info(
+                "poll.result",
+                "status",
+                next.status(),
+                "targetKeyId",
+                target,
+                "awayKeyId",
+                away,
+                "polls",
+                next.polls(),
+                "consecutiveHealthy",
+                next.consecutiveHealthy(),
+                "lagging",
+                String.join(",", next.lagging()));
         return next;
     }
 
@@ -486,24 +769,47 @@ public final class RotationSteps {
      * version this rotation (or its revert) set, else someone else changed it and waiting or
      * deleting acts on keys nobody reads any more. The error says who changed it and the keys now.
      */
-    private void requireCurrentAsSet(Plan plan, Rollout rollout, boolean reverting, String consequence) {
+    private void requireCurrentAsSet(
+            Plan plan, Rollout rollout, boolean reverting, String consequence) {
         List<String[]> expected = new ArrayList<>();
-        expected.add(new String[]{plan.secretId(), reverting ? rollout.oldVersionId() : rollout.newVersionId(),
-                reverting ? rollout.newVersionId() : rollout.oldVersionId()});
-        // Finishing an interrupted rotation changes no copy: each keeps the version it had when planned.
+        expected.add(
+                new String[] {
+                    plan.secretId(),
+                    reverting ? rollout.oldVersionId() : rollout.newVersionId(),
+                    reverting ? rollout.newVersionId() : rollout.oldVersionId()
+                });
+        // Finishing an interrupted rotation changes no copy: each keeps the version it had when
+        // planned.
         boolean copiesUnchanged = plan.action() == PlanAction.FINISH_PREVIOUS;
         for (LinkedCopy copy : plan.linkedCopies()) {
-            expected.add(new String[]{copy.secretId(),
-                    reverting || copiesUnchanged ? copy.currentVersionId() : rollout.newVersionId(),
-                    reverting ? rollout.newVersionId() : copy.currentVersionId()});
+            expected.add(
+                    new String[] {
+                        copy.secretId(),
+                        reverting || copiesUnchanged
+                                ? copy.currentVersionId()
+                                : rollout.newVersionId(),
+                        reverting ? rollout.newVersionId() : copy.currentVersionId()
+                    });
         }
         for (String[] secret : expected) {
             SecretVersions versions = secrets.versions(secret[0]);
             if (!versions.isCurrent(secret[1])) {
-                throw new RotationConflictException("AWSCURRENT of " + secret[0] + " is not version " + secret[1]
-                        + " (key " + (reverting ? rollout.oldKeyId() : rollout.newKeyId()) + ") that this rotation set: "
-                        + whoChanged(secret[0], versions, secret[2]) + ". " + consequence + " (old key "
-                        + rollout.oldKeyId() + ", new key " + rollout.newKeyId() + ")");
+                throw new RotationConflictException(
+                        "AWSCURRENT of "
+                                + secret[0]
+                                + " is not version "
+                                + secret[1]
+                                + " (key "
+                                + (reverting ? rollout.oldKeyId() : rollout.newKeyId())
+                                + ") that this rotation set: "
+                                + whoChanged(secret[0], versions, secret[2])
+                                + ". "
+                                + consequence
+                                + " (old key "
+                                + rollout.oldKeyId()
+                                + ", new key "
+                                + rollout.newKeyId()
+                                + ")");
             }
         }
     }
@@ -514,27 +820,51 @@ public final class RotationSteps {
         Rollout rollout = state.currentRollout();
         requirePlanAndRollout(state, rollout, "deleteOldKey");
         String secretId = state.plan().secretId();
-        requireCurrentAsSet(state.plan(), rollout, false, "Old key " + rollout.oldKeyId() + " left live");
+        requireCurrentAsSet(
+                state.plan(), rollout, false, "Old key " + rollout.oldKeyId() + " left live");
         AccountSecret current = secrets.readCurrent(secretId);
         if (current.apiKeyId() != rollout.newKeyId()) {
-            throw new RotationConflictException("AWSCURRENT of " + secretId + " holds key " + current.apiKeyId()
-                    + ", not the promoted key " + rollout.newKeyId() + ": old key " + rollout.oldKeyId() + " left live");
+            throw new RotationConflictException(
+                    "AWSCURRENT of "
+                            + secretId
+                            + " holds key "
+                            + current.apiKeyId()
+                            + ", not the promoted key "
+                            + rollout.newKeyId()
+                            + ": old key "
+                            + rollout.oldKeyId()
+                            + " left live");
         }
         for (LinkedCopy copy : state.plan().linkedCopies()) {
             long held = secrets.readCurrent(copy.secretId()).apiKeyId();
             if (held != rollout.newKeyId()) {
-                throw new RotationConflictException("linked secret " + copy.secretId() + " holds key " + held
-                        + ", not the promoted key " + rollout.newKeyId() + ": old key " + rollout.oldKeyId() + " left live");
+                throw new RotationConflictException(
+                        "linked secret "
+                                + copy.secretId()
+                                + " holds key "
+                                + held
+                                + ", not the promoted key "
+                                + rollout.newKeyId()
+                                + ": old key "
+                                + rollout.oldKeyId()
+                                + " left live");
             }
         }
         // Last look before the only irreversible step: a consumer seen on the old key, or one
         // that cannot answer, keeps the old key alive.
-        List<String> blockers = health.check(state.plan().consumers()).stream()
-                .filter(r -> r.uses(rollout.oldKeyId()) || !r.reachable())
-                .map(r -> r.name() + (r.reachable() ? " (on key " + r.keyId() + ")" : " (" + r.problem() + ")"))
-                .toList();
+        List<String> blockers =
+                health.check(state.plan().consumers()).stream()
+                        .filter(r -> r.uses(rollout.oldKeyId()) || !r.reachable())
+                        .map(
+                                r ->
+                                        r.name()
+                                                + (r.reachable()
+                                                        ? " (on key " + r.keyId() + ")"
+                                                        : " (" + r.problem() + ")"))
+                        .toList();
         if (!blockers.isEmpty()) {
-            throw new OldKeyStillInUseException("not deleting key " + rollout.oldKeyId() + ": " + String.join(", ", blockers));
+            throw new OldKeyStillInUseException(
+                    "not deleting key " + rollout.oldKeyId() + ": " + String.join(", ", blockers));
         }
         confirm(state, "DeleteOldKey");
         deleteIfPresent(current, rollout.oldKeyId(), "delete.old_key_deleted");
@@ -551,10 +881,21 @@ public final class RotationSteps {
         for (LinkedCopy copy : state.plan().linkedCopies()) {
             if (secrets.versions(copy.secretId()).isCurrent(rollout.newVersionId())) {
                 confirm(state, "Revert");
-                secrets.moveCurrent(copy.secretId(), rollout.newVersionId(), copy.currentVersionId());
-                LOG.info("revert.linked_copy_old_key_again", "linkedSecret", copy.secretId(), "keyId", rollout.oldKeyId());
+                secrets.moveCurrent(
+                        copy.secretId(), rollout.newVersionId(), copy.currentVersionId());
+                LOG.info(
+                        "revert.linked_copy_old_key_again",
+                        "linkedSecret",
+                        copy.secretId(),
+                        "keyId",
+                        rollout.oldKeyId());
             }
-            publishKeyRotated(copy.secretId(), rollout.oldKeyId(), rollout.newKeyId(), copy.currentVersionId(), "revert");
+            publishKeyRotated(
+                    copy.secretId(),
+                    rollout.oldKeyId(),
+                    rollout.newKeyId(),
+                    copy.currentVersionId(),
+                    "revert");
         }
         SecretVersions versions = secrets.versions(secretId);
         if (versions.isCurrent(rollout.newVersionId())) {
@@ -562,36 +903,54 @@ public final class RotationSteps {
             secrets.moveCurrent(secretId, rollout.newVersionId(), rollout.oldVersionId());
             LOG.info("revert.old_key_current_again", "keyId", rollout.oldKeyId());
         } else if (!versions.isCurrent(rollout.oldVersionId())) {
-            throw new RotationConflictException("AWSCURRENT of " + secretId + " is neither the old nor the new version");
+            throw new RotationConflictException(
+                    "AWSCURRENT of " + secretId + " is neither the old nor the new version");
         }
-        publishKeyRotated(secretId, rollout.oldKeyId(), rollout.newKeyId(), rollout.oldVersionId(), "revert");
+        publishKeyRotated(
+                secretId, rollout.oldKeyId(), rollout.newKeyId(), rollout.oldVersionId(), "revert");
         return rollout;
     }
 
-    /** Deletes a new key that must not stay: rejected on verification, or reverted and no longer used. */
+    /**
+     * Deletes a new key that must not stay: rejected on verification, or reverted and no longer
+     * used.
+     */
     public Map<String, Object> discardNewKey(RotationState state) {
         Created created = requireCreated(state);
         String secretId = state.plan().secretId();
         SecretVersions versions = secrets.versions(secretId);
         if (versions.isCurrent(created.versionId())) {
-            throw new RotationConflictException("new key " + created.newKeyId() + " is AWSCURRENT: not deleting it");
+            throw new RotationConflictException(
+                    "new key " + created.newKeyId() + " is AWSCURRENT: not deleting it");
         }
         for (LinkedCopy copy : state.plan().linkedCopies()) {
             if (secrets.versions(copy.secretId()).isCurrent(created.versionId())) {
-                throw new RotationConflictException("new key " + created.newKeyId() + " is AWSCURRENT of linked secret "
-                        + copy.secretId() + ": not deleting it");
+                throw new RotationConflictException(
+                        "new key "
+                                + created.newKeyId()
+                                + " is AWSCURRENT of linked secret "
+                                + copy.secretId()
+                                + ": not deleting it");
             }
         }
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
         confirm(state, "Revert");
         // A key that was ever AWSCURRENT (now AWSPREVIOUS) may be in use whatever the state says.
-        boolean wasCurrent = versions.previousVersionId().filter(created.versionId()::equals).isPresent();
+        boolean wasCurrent =
+                versions.previousVersionId().filter(created.versionId()::equals).isPresent();
         if (state.revert() != null || wasCurrent) {
-            List<String> users = health.check(state.plan().consumers()).stream()
-                    .filter(r -> r.uses(created.newKeyId()) || !r.reachable()).map(ConsumerReport::name).toList();
+            List<String> users =
+                    health.check(state.plan().consumers()).stream()
+                            .filter(r -> r.uses(created.newKeyId()) || !r.reachable())
+                            .map(ConsumerReport::name)
+                            .toList();
             if (!users.isEmpty()) {
-                throw new OldKeyStillInUseException("not deleting reverted key " + created.newKeyId() + ": "
-                        + String.join(", ", users) + " may still use it");
+                throw new OldKeyStillInUseException(
+                        "not deleting reverted key "
+                                + created.newKeyId()
+                                + ": "
+                                + String.join(", ", users)
+                                + " may still use it");
             }
         }
         deleteIfPresent(current, created.newKeyId(), "discard.new_key_deleted");
@@ -617,18 +976,28 @@ public final class RotationSteps {
                 Map<String, Object> alert = new LinkedHashMap<>();
                 alert.put("account", state.plan().secretId());
                 alert.put("result", "FORGED_STATE");
-                alert.put("summary", "A direct invocation of " + step + " handed it a state that no rotation execution"
-                        + " produced; it was refused and nothing changed. Someone who may invoke this stack's functions"
-                        + " tried to delete or move a key: find the caller in CloudTrail (lambda Invoke of the "
-                        + step + " function) and restrict lambda:InvokeFunction (README: who can do what).");
+                alert.put(
+                        "summary",
+                        "A direct invocation of "
+                                + step
+                                + " handed it a state that no rotation execution"
+                                + " produced; it was refused and nothing changed. Someone who may invoke this stack's functions"
+                                + " tried to delete or move a key: find the caller in CloudTrail (lambda Invoke of the "
+                                + step
+                                + " function) and restrict lambda:InvokeFunction (README: who can do what).");
                 alert.put("step", step);
                 alert.put("cause", e.getMessage());
                 alert.put("executionId", state.plan().executionId());
                 alert.put("time", clock.instant().toString());
-                notifications.alert("Veryfi key rotation: forged state REFUSED: " + state.plan().secretId(),
-                        "FORGED_STATE", alert);
+                notifications.alert(
+                        "Veryfi key rotation: forged state REFUSED: " + state.plan().secretId(),
+                        "FORGED_STATE",
+                        alert);
             } catch (RuntimeException alertFailure) {
-                LOG.warn("step.forged_state_alert_failed", "errorType", alertFailure.getClass().getName());
+                LOG.warn(
+                        "step.forged_state_alert_failed",
+                        "errorType",
+                        alertFailure.getClass().getName());
             }
             throw e;
         }
@@ -646,13 +1015,16 @@ public final class RotationSteps {
 
     private static Plan requirePlan(RotationState state) {
         if (state == null || state.plan() == null || state.plan().versionId() == null) {
-            throw new InvalidInputException("this step needs the plan of a rotation (plan.versionId)");
+            throw new InvalidInputException(
+                    "this step needs the plan of a rotation (plan.versionId)");
         }
         logContext(state);
         return validPlan(state.plan());
     }
 
-    /** For the steps after Promote: the plan and the rollout they act on, both present and valid. */
+    /**
+     * For the steps after Promote: the plan and the rollout they act on, both present and valid.
+     */
     private static void requirePlanAndRollout(RotationState state, Rollout rollout, String step) {
         logContext(state);
         if (rollout == null || state.plan() == null) {
@@ -661,7 +1033,10 @@ public final class RotationSteps {
         validPlan(state.plan());
     }
 
-    /** The plan comes from the execution's state document: check what the steps act on before using it. */
+    /**
+     * The plan comes from the execution's state document: check what the steps act on before using
+     * it.
+     */
     private static Plan validPlan(Plan plan) {
         try {
             SecretIds.validate(plan.secretId());

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueR
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.Filter;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
@@ -14,48 +15,64 @@ import software.amazon.awssdk.services.secretsmanager.model.UpdateSecretVersionS
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * The account secrets in Secrets Manager. Every write is keyed by a version id (the
- * ClientRequestToken) so that repeating it is harmless, and every move of a staging label
- * names the version it moves from, so a stale caller cannot move a label it does not hold.
+ * ClientRequestToken) so that repeating it is harmless, and every move of a staging label names the
+ * version it moves from, so a stale caller cannot move a label it does not hold.
  */
 public final class AccountSecrets implements SecretStore {
     private final Supplier<SecretsManagerClient> clients;
 
-    /** Takes a supplier so that a step which never touches Secrets Manager never builds its client. */
+    /**
+     * Takes a supplier so that a step which never touches Secrets Manager never builds its client.
+     */
     public AccountSecrets(Supplier<SecretsManagerClient> clients) {
         this.clients = clients;
     }
 
     @Override
     public SecretVersions versions(String secretId) {
-        DescribeSecretResponse description = notFoundAsTyped(secretId,
-                () -> clients.get().describeSecret(b -> b.secretId(secretId)));
+        DescribeSecretResponse description =
+                notFoundAsTyped(
+                        secretId, () -> clients.get().describeSecret(b -> b.secretId(secretId)));
         return SecretVersions.of(secretId, description.versionIdsToStages());
     }
 
     @Override
     public AccountSecret read(String secretId, String versionId) {
-        String secretString = notFoundAsTyped(secretId,
-                () -> clients.get().getSecretValue(b -> b.secretId(secretId).versionId(versionId)).secretString());
-        return AccountSecret.parse(secretId, secretString);
+        return read(secretId, b -> b.versionId(versionId));
     }
 
     @Override
     public AccountSecret readCurrent(String secretId) {
-        String secretString = notFoundAsTyped(secretId,
-                () -> clients.get().getSecretValue(b -> b.secretId(secretId).versionStage(SecretVersions.CURRENT)).secretString());
+        return read(secretId, b -> b.versionStage(SecretVersions.CURRENT));
+    }
+
+    private AccountSecret read(String secretId, Consumer<GetSecretValueRequest.Builder> which) {
+        GetSecretValueRequest request =
+                GetSecretValueRequest.builder().secretId(secretId).applyMutation(which).build();
+        String secretString =
+                notFoundAsTyped(
+                        secretId, () -> clients.get().getSecretValue(request).secretString());
         return AccountSecret.parse(secretId, secretString);
     }
 
     @Override
     public boolean hasVersion(String secretId, String versionId) {
-        return notFoundAsTyped(secretId, () -> clients.get().listSecretVersionIdsPaginator(b -> b.secretId(secretId)
-                        .includeDeprecated(true)).stream()
-                .flatMap(page -> page.versions().stream())
-                .anyMatch(version -> version.versionId().equals(versionId)));
+        return notFoundAsTyped(
+                secretId,
+                () ->
+                        clients
+                                .get()
+                                .listSecretVersionIdsPaginator(
+                                        b -> b.secretId(secretId).includeDeprecated(true))
+                                .stream()
+                                .flatMap(page -> page.versions().stream())
+                                .anyMatch(version -> version.versionId().equals(versionId)));
     }
 
     @Override
@@ -75,8 +92,12 @@ public final class AccountSecrets implements SecretStore {
 
     @Override
     public void moveCurrent(String secretId, String fromVersionId, String toVersionId) {
-        updateStage(secretId, b -> b.versionStage(SecretVersions.CURRENT).removeFromVersionId(fromVersionId)
-                .moveToVersionId(toVersionId));
+        updateStage(
+                secretId,
+                b ->
+                        b.versionStage(SecretVersions.CURRENT)
+                                .removeFromVersionId(fromVersionId)
+                                .moveToVersionId(toVersionId));
     }
 
     @Override
@@ -89,29 +110,27 @@ public final class AccountSecrets implements SecretStore {
         updateStage(secretId, b -> b.versionStage(label).removeFromVersionId(versionId));
     }
 
-    /** One UpdateSecretVersionStage call on {@code secretId}: {@code change} names the label and the versions. */
-    private void updateStage(String secretId,
-                             java.util.function.Consumer<UpdateSecretVersionStageRequest.Builder> change) {
-        notFoundAsTyped(secretId, () -> clients.get().updateSecretVersionStage(b -> change.accept(b.secretId(secretId))));
+    /**
+     * One UpdateSecretVersionStage call on {@code secretId}: {@code change} names the label and the
+     * versions.
+     */
+    private void updateStage(
+            String secretId,
+            java.util.function.Consumer<UpdateSecretVersionStageRequest.Builder> change) {
+        notFoundAsTyped(
+                secretId,
+                () ->
+                        clients.get()
+                                .updateSecretVersionStage(
+                                        b -> change.accept(b.secretId(secretId))));
     }
 
     @Override
     public List<String> listTagged(String prefix, String tagKey, String tagValue) {
-        List<String> names = new ArrayList<>();
-        ListSecretsRequest request = ListSecretsRequest.builder()
-                .filters(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build(),
-                        Filter.builder().key(FilterNameStringType.TAG_KEY).values(tagKey).build())
-                .build();
-        for (SecretListEntry entry : (Iterable<SecretListEntry>) clients.get().listSecretsPaginator(request).stream()
-                .flatMap(page -> page.secretList().stream())::iterator) {
-            boolean tagged = entry.tags().stream()
-                    .anyMatch(tag -> tag.key().equals(tagKey) && tag.value().equals(tagValue));
-            if (tagged && entry.name().startsWith(prefix)) {
-                names.add(entry.name());
-            }
-        }
-        names.sort(String::compareTo);
-        return names;
+        return listed(
+                prefix,
+                entry -> hasTag(entry, tagKey, tagValue),
+                Filter.builder().key(FilterNameStringType.TAG_KEY).values(tagKey).build());
     }
 
     /**
@@ -129,23 +148,21 @@ public final class AccountSecrets implements SecretStore {
         // The names first (ListSecrets, 100 a page), then the values 20 at a time by name: a
         // filtered BatchGetSecretValue would do both in one, but each of its pages makes the
         // service (and moto, in the tests) read every matching secret again.
-        List<String> names = new ArrayList<>();
-        ListSecretsRequest list = ListSecretsRequest.builder()
-                .filters(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build())
-                .maxResults(100)
-                .build();
-        clients.get().listSecretsPaginator(list).forEach(page -> page.secretList().stream()
-                .map(SecretListEntry::name).filter(name -> name != null && name.startsWith(prefix)).forEach(names::add));
+        List<String> names = listed(prefix, entry -> true);
         List<SameAccountSecrets.Holder> holders = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         for (int from = 0; from < names.size(); from += 20) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + 20));
-            BatchGetSecretValueResponse page = clients.get().batchGetSecretValue(b -> b.secretIdList(chunk));
+            BatchGetSecretValueResponse page =
+                    clients.get().batchGetSecretValue(b -> b.secretIdList(chunk));
             for (SecretValueEntry entry : page.secretValues()) {
                 holder(entry.name(), entry.secretString()).ifPresent(holders::add);
             }
             for (APIErrorType error : page.errors()) {
-                unreadable.add((error.secretId() == null ? "?" : error.secretId()) + " " + error.errorCode());
+                unreadable.add(
+                        (error.secretId() == null ? "?" : error.secretId())
+                                + " "
+                                + error.errorCode());
             }
         }
         holders.sort(java.util.Comparator.comparing(SameAccountSecrets.Holder::secretId));
@@ -153,57 +170,90 @@ public final class AccountSecrets implements SecretStore {
     }
 
     /** Lenient on purpose: a secret under the prefix that is no account secret holds no account. */
-    private static java.util.Optional<SameAccountSecrets.Holder> holder(String name, String secretString) {
+    private static java.util.Optional<SameAccountSecrets.Holder> holder(
+            String name, String secretString) {
         if (secretString == null) {
             return java.util.Optional.empty();
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode json = io.veryfikeys.support.Json.MAPPER.readTree(secretString);
-            if (json == null || !json.path("clientId").isTextual() || !json.path("username").isTextual()) {
+            com.fasterxml.jackson.databind.JsonNode json =
+                    io.veryfikeys.support.Json.MAPPER.readTree(secretString);
+            if (json == null
+                    || !json.path("clientId").isTextual()
+                    || !json.path("username").isTextual()) {
                 return java.util.Optional.empty();
             }
             List<String> linked = new ArrayList<>();
-            json.path("linkedSecrets").forEach(n -> {
-                if (n.isTextual()) {
-                    linked.add(n.asText());
-                }
-            });
-            return java.util.Optional.of(new SameAccountSecrets.Holder(name, json.get("clientId").asText(),
-                    json.get("username").asText(), List.copyOf(linked)));
+            json.path("linkedSecrets")
+                    .forEach(
+                            n -> {
+                                if (n.isTextual()) {
+                                    linked.add(n.asText());
+                                }
+                            });
+            return java.util.Optional.of(
+                    new SameAccountSecrets.Holder(
+                            name,
+                            json.get("clientId").asText(),
+                            json.get("username").asText(),
+                            List.copyOf(linked)));
         } catch (Exception e) {
             return java.util.Optional.empty();
         }
     }
 
-    @Override
-    public List<String> listUntagged(String prefix, String tagKey, String tagValue) {
+    /**
+     * The names, sorted, of the secrets under {@code prefix} that {@code keep} accepts. Secrets
+     * Manager's name filter is a prefix match that ignores case, so the prefix is checked again.
+     */
+    private List<String> listed(String prefix, Predicate<SecretListEntry> keep, Filter... more) {
+        List<Filter> filters = new ArrayList<>();
+        filters.add(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build());
+        filters.addAll(List.of(more));
+        ListSecretsRequest request =
+                ListSecretsRequest.builder().filters(filters).maxResults(100).build();
         List<String> names = new ArrayList<>();
-        ListSecretsRequest request = ListSecretsRequest.builder()
-                .filters(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build())
-                .maxResults(100)
-                .build();
-        clients.get().listSecretsPaginator(request).forEach(page -> page.secretList().forEach(entry -> {
-            boolean tagged = entry.tags().stream().anyMatch(tag -> tag.key().equals(tagKey) && tag.value().equals(tagValue));
-            if (!tagged && entry.name() != null && entry.name().startsWith(prefix)) {
+        List<SecretListEntry> entries =
+                clients.get().listSecretsPaginator(request).stream()
+                        .flatMap(page -> page.secretList().stream())
+                        .toList();
+        for (SecretListEntry entry : entries) {
+            if (entry.name() != null && entry.name().startsWith(prefix) && keep.test(entry)) {
                 names.add(entry.name());
             }
-        }));
+        }
         names.sort(String::compareTo);
         return names;
     }
 
+    @Override
+    public List<String> listUntagged(String prefix, String tagKey, String tagValue) {
+        return listed(prefix, entry -> !hasTag(entry, tagKey, tagValue));
+    }
+
+    private static boolean hasTag(SecretListEntry entry, String key, String value) {
+        return entry.tags().stream().anyMatch(t -> t.key().equals(key) && t.value().equals(value));
+    }
+
     private void put(String secretId, String versionId, AccountSecret secret, String label) {
-        notFoundAsTyped(secretId, () -> clients.get().putSecretValue(b -> b.secretId(secretId)
-                .clientRequestToken(versionId)
-                .secretString(secret.toSecretString())
-                .versionStages(label)));
+        notFoundAsTyped(
+                secretId,
+                () ->
+                        clients.get()
+                                .putSecretValue(
+                                        b ->
+                                                b.secretId(secretId)
+                                                        .clientRequestToken(versionId)
+                                                        .secretString(secret.toSecretString())
+                                                        .versionStages(label)));
     }
 
     private static <T> T notFoundAsTyped(String secretId, Supplier<T> call) {
         try {
             return call.get();
         } catch (ResourceNotFoundException e) {
-            throw new SecretNotFoundException("secret " + secretId + " (or the version asked for) does not exist");
+            throw new SecretNotFoundException(
+                    "secret " + secretId + " (or the version asked for) does not exist");
         }
     }
 }

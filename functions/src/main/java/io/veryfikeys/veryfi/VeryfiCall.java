@@ -2,6 +2,7 @@ package io.veryfikeys.veryfi;
 
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.SecretValue;
+import io.veryfikeys.veryfi.VeryfiKeysClient.Operation;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,21 +10,21 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One call to Veryfi as its messages and logs report it: ids, statuses, codes and trace ids,
- * never a key value. Holds what every report of the call names, so that the retry loop in
- * {@link VeryfiKeysClient} says only what changed (the attempt, the status).
+ * One call to Veryfi as its messages and logs report it: ids, statuses, codes and trace ids, never
+ * a key value. Holds what every report of the call names, so that the retry loop in {@link
+ * VeryfiKeysClient} says only what changed (the attempt, the status).
  */
 final class VeryfiCall {
     private static final Log LOG = Log.get(VeryfiKeysClient.class);
 
-    private final VeryfiKeysClient.Operation op;
+    private final Operation op;
     private final VeryfiAccount account;
     private final SecretValue authKey;
     private final Long keyId;
     private final Clock clock;
     private final Instant start;
 
-    VeryfiCall(VeryfiKeysClient.Operation op, VeryfiAccount account, SecretValue authKey, Long keyId, Clock clock) {
+    VeryfiCall(Operation op, VeryfiAccount account, SecretValue authKey, Long keyId, Clock clock) {
         this.op = op;
         this.account = account;
         this.authKey = authKey;
@@ -52,6 +53,11 @@ final class VeryfiCall {
         return b.toString();
     }
 
+    /** {@link #describe} of a call that got no answer. */
+    String unanswered(int attempts) {
+        return describe(0, null, null, attempts);
+    }
+
     /** Veryfi's error message is shown, but never with a credential we sent echoed back in it. */
     String scrub(String text) {
         String result = text.replace(authKey.reveal(), "****");
@@ -62,9 +68,18 @@ final class VeryfiCall {
     }
 
     /** Logs the call's failure and returns {@code error}, for the caller to throw. */
-    VeryfiException fail(int attempts, String trace, int status, String code, VeryfiException error) {
-        LOG.warn("veryfi.call", about(keyId, "status", status, "code", code, "outcome", error.getClass().getSimpleName(),
-                "attempts", attempts, "durationMs", millisSoFar(), "traceId", trace));
+    VeryfiException fail(
+            int attempts, String trace, int status, String code, VeryfiException error) {
+        LOG.warn(
+                "veryfi.call",
+                ended(
+                        keyId,
+                        status,
+                        error.getClass().getSimpleName(),
+                        attempts,
+                        trace,
+                        "code",
+                        code));
         return error;
     }
 
@@ -77,20 +92,36 @@ final class VeryfiCall {
         Object ids = keyId;
         if (result instanceof ApiKey key) {
             ids = key.id();
-        } else if (result instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof ApiKey) {
+        } else if (result instanceof List<?> list
+                && !list.isEmpty()
+                && list.getFirst() instanceof ApiKey) {
             ids = list.stream().map(k -> String.valueOf(((ApiKey) k).id())).toList().toString();
         }
-        LOG.info("veryfi.call", about(ids, "status", status, "outcome", "ok",
-                "keyCount", result instanceof List<?> list ? list.size() : null,
-                "attempts", attempts, "durationMs", millisSoFar(), "traceId", trace));
+        Integer count = result instanceof List<?> list ? list.size() : null;
+        LOG.info("veryfi.call", ended(ids, status, "ok", attempts, trace, "keyCount", count));
     }
 
     void retrying(int attempt, int status, String trace, String reason, Duration delay) {
-        LOG.warn("veryfi.retry", about(keyId, "attempt", attempt, "status", status, "reason", reason,
-                "delayMs", delay.toMillis(), "traceId", trace));
+        LOG.warn(
+                "veryfi.retry",
+                about(
+                        keyId,
+                        "attempt",
+                        attempt,
+                        "status",
+                        status,
+                        "reason",
+                        reason,
+                        "delayMs",
+                        delay.toMillis(),
+                        "traceId",
+                        trace));
     }
 
-    /** What every log line of the call names first (the operation, the account, the key ids), then {@code more}. */
+    /**
+     * What every log line of the call names first (the operation, the account, the key ids), then
+     * {@code more}.
+     */
     private Object[] about(Object keyIds, Object... more) {
         Object[] fields = new Object[6 + more.length];
         fields[0] = "operation";
@@ -101,6 +132,31 @@ final class VeryfiCall {
         fields[5] = keyIds;
         System.arraycopy(more, 0, fields, 6, more.length);
         return fields;
+    }
+
+    /** How a call ended: its status and outcome, one detail ({@code key}), attempts and time. */
+    private Object[] ended(
+            Object ids,
+            int status,
+            String outcome,
+            int attempts,
+            String trace,
+            String key,
+            Object value) {
+        return about(
+                ids,
+                "status",
+                status,
+                key,
+                value,
+                "outcome",
+                outcome,
+                "attempts",
+                attempts,
+                "durationMs",
+                millisSoFar(),
+                "traceId",
+                trace);
     }
 
     private long millisSoFar() {

@@ -19,36 +19,38 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Veryfi's partner key-management API (Settings → client-keys). Every call authenticates
- * with {@code authKey}, one of the account's live keys, and is signed when the account has a
- * client secret. Transient failures (429, 499, 5xx, I/O) are retried here with jittered
- * exponential backoff and a bound; everything else surfaces at once as a typed
- * {@link VeryfiException}.
+ * Veryfi's partner key-management API (Settings → client-keys). Every call authenticates with
+ * {@code authKey}, one of the account's live keys, and is signed when the account has a client
+ * secret. Transient failures (429, 499, 5xx, I/O) are retried here with jittered exponential
+ * backoff and a bound; everything else surfaces at once as a typed {@link VeryfiException}.
  *
  * <p><b>Non-idempotent calls.</b> {@link #createKey} and {@link #resetKeys} change state at Veryfi.
- * If such a request may have reached Veryfi and the answer was lost (a timeout, a connection
- * reset or closed after the request was written), retrying it could create a second key (and
- * run into the two-key limit, or leave an orphan nobody knows the value of), or reset a second
- * time and thereby invalidate the keys the first reset returned, whose values we never saw.
- * So those two are retried only when Veryfi certainly did not perform the operation:
+ * If such a request may have reached Veryfi and the answer was lost (a timeout, a connection reset
+ * or closed after the request was written), retrying it could create a second key (and run into the
+ * two-key limit, or leave an orphan nobody knows the value of), or reset a second time and thereby
+ * invalidate the keys the first reset returned, whose values we never saw. So those two are retried
+ * only when Veryfi certainly did not perform the operation:
+ *
  * <ul>
- *   <li>the connection was never established (connection refused, connect timeout, unknown
- *       host): the request never left this machine;</li>
- *   <li>Veryfi answered 429, 499 or 5xx: it looked at the request and did not perform it.</li>
+ *   <li>the connection was never established (connection refused, connect timeout, unknown host):
+ *       the request never left this machine;
+ *   <li>Veryfi answered 429, 499 or 5xx: it looked at the request and did not perform it.
  * </ul>
+ *
  * Any other I/O failure surfaces as {@link VeryfiUnavailableException} after that single attempt,
- * and the caller reconciles (lists the keys and compares them with what it has stored) instead
- * of guessing. {@link #listKeyIds} and {@link #deleteKey} are safe to repeat (a repeated delete
+ * and the caller reconciles (lists the keys and compares them with what it has stored) instead of
+ * guessing. {@link #listKeyIds} and {@link #deleteKey} are safe to repeat (a repeated delete
  * answers 404, which callers read as "already gone") and are retried on any transient failure.
  *
- * <p>Key values, the client secret and the {@code AUTHORIZATION} header never appear in a log
- * line, an exception message or a {@code toString}; nor does a response body of create/reset.
+ * <p>Key values, the client secret and the {@code AUTHORIZATION} header never appear in a log line,
+ * an exception message or a {@code toString}; nor does a response body of create/reset.
  *
  * <p>Build one instance per JVM ({@link #create()}) and share it: it is thread-safe.
  */
 public final class VeryfiKeysClient implements VeryfiKeys {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
     /** Less than this left in the invocation: a call is not sent at all. */
     static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
 
@@ -58,14 +60,24 @@ public final class VeryfiKeysClient implements VeryfiKeys {
     /** One HTTP client per JVM (per Lambda execution environment), built on first use. */
     private static final class Shared {
         static final Transport HTTP = new UrlConnectionTransport(DEFAULT_CONNECT_TIMEOUT);
-        static final VeryfiKeysClient DEFAULT = new VeryfiKeysClient(
-                HTTP, RetryPolicy.DEFAULT, requestTimeoutFromEnvironment(),
-                Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
+        static final VeryfiKeysClient DEFAULT =
+                new VeryfiKeysClient(
+                        HTTP,
+                        RetryPolicy.DEFAULT,
+                        requestTimeoutFromEnvironment(),
+                        Sleeper.REAL,
+                        () -> ThreadLocalRandom.current().nextDouble(),
+                        Clock.systemUTC());
 
-        /** {@code VERYFI_REQUEST_TIMEOUT_MILLIS} (optional, tests shorten it), else {@link #DEFAULT_REQUEST_TIMEOUT}. */
+        /**
+         * {@code VERYFI_REQUEST_TIMEOUT_MILLIS} (optional, tests shorten it), else {@link
+         * #DEFAULT_REQUEST_TIMEOUT}.
+         */
         private static Duration requestTimeoutFromEnvironment() {
             String millis = io.veryfikeys.support.Env.get("VERYFI_REQUEST_TIMEOUT_MILLIS", null);
-            return millis == null ? DEFAULT_REQUEST_TIMEOUT : Duration.ofMillis(Long.parseLong(millis.trim()));
+            return millis == null
+                    ? DEFAULT_REQUEST_TIMEOUT
+                    : Duration.ofMillis(Long.parseLong(millis.trim()));
         }
     }
 
@@ -86,6 +98,7 @@ public final class VeryfiKeysClient implements VeryfiKeys {
         final String label;
         final String method;
         final boolean hasBody;
+
         /** Safe to send again when we do not know whether Veryfi performed it. */
         final boolean idempotent;
 
@@ -114,20 +127,31 @@ public final class VeryfiKeysClient implements VeryfiKeys {
     }
 
     /**
-     * Custom retries and timeouts (tests shorten them). A connect timeout other than the
-     * default needs an HTTP client of its own, so build such an instance once and keep it.
+     * Custom retries and timeouts (tests shorten them). A connect timeout other than the default
+     * needs an HTTP client of its own, so build such an instance once and keep it.
      *
      * @param requestTimeout the wait for one attempt's complete response
      */
     public VeryfiKeysClient(RetryPolicy policy, Duration connectTimeout, Duration requestTimeout) {
-        this(connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT) ? Shared.HTTP : new UrlConnectionTransport(connectTimeout),
-                policy, requestTimeout, Sleeper.REAL,
-                () -> ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
+        this(
+                connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT)
+                        ? Shared.HTTP
+                        : new UrlConnectionTransport(connectTimeout),
+                policy,
+                requestTimeout,
+                Sleeper.REAL,
+                () -> ThreadLocalRandom.current().nextDouble(),
+                Clock.systemUTC());
     }
 
     /** For unit tests: a fake transport, sleeper, jitter source and clock. */
-    VeryfiKeysClient(Transport transport, RetryPolicy policy, Duration requestTimeout,
-                     Sleeper sleeper, DoubleSupplier random, Clock clock) {
+    VeryfiKeysClient(
+            Transport transport,
+            RetryPolicy policy,
+            Duration requestTimeout,
+            Sleeper sleeper,
+            DoubleSupplier random,
+            Clock clock) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -175,21 +199,34 @@ public final class VeryfiKeysClient implements VeryfiKeys {
         T read(String body, String trace);
     }
 
-    private <T> T execute(Operation op, VeryfiAccount account, SecretValue authKey, Long keyId, Reader<T> reader) {
+    private <T> T execute(
+            Operation op,
+            VeryfiAccount account,
+            SecretValue authKey,
+            Long keyId,
+            Reader<T> reader) {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(authKey, "authKey");
         URI uri = uri(account.baseUrl(), op, keyId);
         VeryfiCall call = new VeryfiCall(op, account, authKey, keyId, clock);
         Instant start = call.start();
-        // The call's own budget, cut short by the invocation's (see InvocationDeadline): a retry that
+        // The call's own budget, cut short by the invocation's (see InvocationDeadline): a retry
+        // that
         // would outlast the function's timeout is not started, the state machine retries the step.
         Duration invocationLeft = InvocationDeadline.remaining();
-        Instant deadline = invocationLeft.compareTo(policy.maxTotalTime()) < 0
-                ? start.plus(invocationLeft) : start.plus(policy.maxTotalTime());
+        Instant deadline =
+                invocationLeft.compareTo(policy.maxTotalTime()) < 0
+                        ? start.plus(invocationLeft)
+                        : start.plus(policy.maxTotalTime());
         if (invocationLeft.compareTo(MIN_ATTEMPT_TIME) < 0) {
-            throw call.failWithoutAnswer(0, "deadline",
-                    new VeryfiUnavailableException(call.describe(0, null, null, 0)
-                            + ": not sent, no time left in this invocation (the step is retried)", 0, null));
+            throw call.failWithoutAnswer(
+                    0,
+                    "deadline",
+                    new VeryfiUnavailableException(
+                            call.unanswered(0)
+                                    + ": not sent, no time left in this invocation (the step is retried)",
+                            0,
+                            null));
         }
         int attempt = 0;
         while (true) {
@@ -203,28 +240,26 @@ public final class VeryfiKeysClient implements VeryfiKeys {
             try {
                 reply = transport.send(request(op, uri, account, authKey, timeout));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw call.failWithoutAnswer(attempt, "io",
-                        new VeryfiUnavailableException(call.describe(0, null, null, attempt)
-                                + ": interrupted", 0, null));
+                throw interrupted(call, attempt, "io", "interrupted");
             } catch (IOException e) {
                 boolean notSent = surelyNotSent(e);
-                String what = ioDescription(e);
+                String what = call.unanswered(attempt) + ": " + ioDescription(e);
                 if (!op.idempotent && !notSent) {
                     // See the class comment: the request may have been performed; a retry could
                     // create a second key / reset twice. The caller reconciles.
-                    throw call.failWithoutAnswer(attempt, "io",
-                            new VeryfiAnswerLostException(call.describe(0, null, null, attempt)
-                                    + ": " + what + "; the request may have reached Veryfi, so it is not"
-                                    + " retried (list the keys to find out what happened)", e));
+                    String lost =
+                            "; the request may have reached Veryfi, so it is not retried (list the"
+                                    + " keys to find out what happened)";
+                    throw call.failWithoutAnswer(
+                            attempt, "io", new VeryfiAnswerLostException(what + lost, e));
                 }
                 Duration delay = retryDelay(attempt, Duration.ZERO, deadline);
                 if (delay == null) {
-                    throw call.failWithoutAnswer(attempt, "io",
-                            new VeryfiUnavailableException(call.describe(0, null, null, attempt)
-                                    + ": " + what + giveUpReason(attempt), 0, e));
+                    String message = what + giveUpReason(attempt);
+                    throw call.failWithoutAnswer(
+                            attempt, "io", new VeryfiUnavailableException(message, 0, e));
                 }
-                call.retrying(attempt, 0, null, what, delay);
+                call.retrying(attempt, 0, null, ioDescription(e), delay);
                 sleep(call, attempt, delay);
                 continue;
             }
@@ -236,9 +271,17 @@ public final class VeryfiKeysClient implements VeryfiKeys {
                 try {
                     result = reader.read(reply.body(), trace);
                 } catch (MalformedResponseException e) {
-                    throw call.fail(attempt, trace, status, "malformed",
-                            new MalformedResponseException(call.describe(status, null, trace, attempt)
-                                    + ": " + e.getMessage(), status, null));
+                    throw call.fail(
+                            attempt,
+                            trace,
+                            status,
+                            "malformed",
+                            new MalformedResponseException(
+                                    call.describe(status, null, trace, attempt)
+                                            + ": "
+                                            + e.getMessage(),
+                                    status,
+                                    null));
                 }
                 call.succeeded(attempt, trace, status, result);
                 return result;
@@ -246,35 +289,51 @@ public final class VeryfiKeysClient implements VeryfiKeys {
 
             ErrorBody error = ErrorBody.parse(reply.body());
             String code = error.code().orElse(null);
-            String message = call.describe(status, code, trace, attempt)
-                    + error.message().map(m -> ": " + call.scrub(m)).orElse("");
+            String message =
+                    call.describe(status, code, trace, attempt)
+                            + error.message().map(m -> ": " + call.scrub(m)).orElse("");
             if (status == 429) {
-                Optional<Duration> retryAfter = RetryAfter.parse(reply.retryAfter(), clock.instant());
+                Optional<Duration> retryAfter =
+                        RetryAfter.parse(reply.retryAfter(), clock.instant());
                 Duration minimum = retryAfter.orElse(Duration.ZERO);
-                Duration delay = retryAfter.isPresent() && minimum.compareTo(policy.maxRetryAfter()) > 0
-                        ? null : retryDelay(attempt, minimum, deadline);
+                Duration delay =
+                        retryAfter.isPresent() && minimum.compareTo(policy.maxRetryAfter()) > 0
+                                ? null
+                                : retryDelay(attempt, minimum, deadline);
                 if (delay == null) {
-                    throw call.fail(attempt, trace, status, code,
-                            new VeryfiRateLimitedException(message
-                                    + retryAfter.map(d -> "; Retry-After " + d.toMillis() + " ms").orElse("")
-                                    + giveUpReason(attempt), retryAfter.orElse(null), null));
+                    String waited =
+                            retryAfter.map(d -> "; Retry-After " + d.toMillis() + " ms").orElse("");
+                    VeryfiException limited =
+                            new VeryfiRateLimitedException(
+                                    message + waited + giveUpReason(attempt),
+                                    retryAfter.orElse(null),
+                                    null);
+                    throw call.fail(attempt, trace, status, code, limited);
                 }
                 call.retrying(attempt, status, trace, code, delay);
                 sleep(call, attempt, delay);
                 continue;
             }
             if (status == 499 || (status >= 500 && status < 600)) {
-                // Veryfi answered, so it did not perform the operation: safe to retry even create/reset.
+                // Veryfi answered, so it did not perform the operation: safe to retry even
+                // create/reset.
                 Duration delay = retryDelay(attempt, Duration.ZERO, deadline);
                 if (delay == null) {
-                    throw call.fail(attempt, trace, status, code,
-                            new VeryfiUnavailableException(message + giveUpReason(attempt), status, null));
+                    VeryfiException unavailable =
+                            new VeryfiUnavailableException(
+                                    message + giveUpReason(attempt), status, null);
+                    throw call.fail(attempt, trace, status, code, unavailable);
                 }
                 call.retrying(attempt, status, trace, code, delay);
                 sleep(call, attempt, delay);
                 continue;
             }
-            throw call.fail(attempt, trace, status, code, VeryfiAnswers.classify(op, status, error, message));
+            throw call.fail(
+                    attempt,
+                    trace,
+                    status,
+                    code,
+                    VeryfiAnswers.classify(op, status, error, message));
         }
     }
 
@@ -298,19 +357,28 @@ public final class VeryfiKeysClient implements VeryfiKeys {
     }
 
     private String giveUpReason(int attempts) {
-        return attempts >= policy.maxAttempts() ? "; giving up after " + attempts + " attempt(s)"
+        return attempts >= policy.maxAttempts()
+                ? "; giving up after " + attempts + " attempt(s)"
                 : "; giving up: the next attempt would not fit the time budget of "
-                + policy.maxTotalTime().toMillis() + " ms";
+                        + policy.maxTotalTime().toMillis()
+                        + " ms";
+    }
+
+    /** Keeps the thread's interrupt and ends the call without an answer. */
+    private static VeryfiException interrupted(
+            VeryfiCall call, int attempt, String reason, String what) {
+        Thread.currentThread().interrupt();
+        return call.failWithoutAnswer(
+                attempt,
+                reason,
+                new VeryfiUnavailableException(call.unanswered(attempt) + ": " + what, 0, null));
     }
 
     private void sleep(VeryfiCall call, int attempt, Duration delay) {
         try {
             sleeper.sleep(delay);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw call.failWithoutAnswer(attempt, "interrupted",
-                    new VeryfiUnavailableException(call.describe(0, null, null, attempt)
-                            + ": interrupted while waiting to retry", 0, null));
+            throw interrupted(call, attempt, "interrupted", "interrupted while waiting to retry");
         }
     }
 
@@ -318,12 +386,14 @@ public final class VeryfiKeysClient implements VeryfiKeys {
      * True when the failure happened before a connection existed, so the request cannot have
      * reached Veryfi. {@link UrlConnectionTransport} reports every failure to connect (refused,
      * connect timeout, unknown host) as a {@link ConnectException}; a read timeout after the
-     * request was written is a plain {@link java.net.SocketTimeoutException}: "sent, no answer in time".
+     * request was written is a plain {@link java.net.SocketTimeoutException}: "sent, no answer in
+     * time".
      */
     static boolean surelyNotSent(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof ConnectException
-                    || t instanceof UnknownHostException || t instanceof NoRouteToHostException
+                    || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException
                     || t instanceof UnresolvedAddressException) {
                 return true;
             }
@@ -336,7 +406,9 @@ public final class VeryfiKeysClient implements VeryfiKeys {
 
     private static String ioDescription(IOException e) {
         String message = e.getMessage();
-        String text = e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
+        String text =
+                e.getClass().getSimpleName()
+                        + (message == null || message.isBlank() ? "" : " (" + message + ")");
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
@@ -352,14 +424,16 @@ public final class VeryfiKeysClient implements VeryfiKeys {
             base = base.substring(0, base.length() - "/api/v8".length());
         }
         String path = base + "/" + KEYS_PATH;
-        return URI.create(switch (op) {
-            case LIST, CREATE -> path;
-            case DELETE -> path + "/" + Objects.requireNonNull(keyId, "keyId");
-            case RESET -> path + "/reset";
-        });
+        return URI.create(
+                switch (op) {
+                    case LIST, CREATE -> path;
+                    case DELETE -> path + "/" + Objects.requireNonNull(keyId, "keyId");
+                    case RESET -> path + "/reset";
+                });
     }
 
-    private Transport.Request request(Operation op, URI uri, VeryfiAccount account, SecretValue authKey, Duration timeout) {
+    private Transport.Request request(
+            Operation op, URI uri, VeryfiAccount account, SecretValue authKey, Duration timeout) {
         String body = op.hasBody ? "{}" : null;
         long timestamp = clock.millis();
         java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
@@ -369,8 +443,13 @@ public final class VeryfiKeysClient implements VeryfiKeys {
         headers.put("Content-Type", "application/json");
         headers.put("User-Agent", USER_AGENT);
         headers.put("X-Veryfi-Request-Timestamp", Long.toString(timestamp));
-        account.clientSecret().ifPresent(secret ->
-                headers.put("X-Veryfi-Request-Signature", RequestSigner.sign(account.signing(), secret, body, timestamp)));
+        account.clientSecret()
+                .ifPresent(
+                        secret ->
+                                headers.put(
+                                        "X-Veryfi-Request-Signature",
+                                        RequestSigner.sign(
+                                                account.signing(), secret, body, timestamp)));
         return new Transport.Request(op.method, uri, headers, body, timeout);
     }
 
