@@ -9,12 +9,12 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * BENCHMARK ONLY, never deployed: the same API as functions' AwsClients, built the way SDK
- * examples do it, i.e. on the SDK's defaults: {@code XxxClient.create()} (default HTTP client =
- * Apache 5 found on the classpath, default region provider chain, default credentials provider
- * chain). Compiled by the benchmark at run time and put before the functions jar on the child's
- * classpath, together with the apache5-client jars. Lazy like the real one, so the comparison
- * isolates the client configuration.
+ * BENCHMARK ONLY, never deployed: the same API as functions' AwsClients, built the way SDK examples
+ * do it, i.e. on the SDK's defaults: {@code XxxClient.create()} (default HTTP client = Apache 5
+ * found on the classpath, default region provider chain, default credentials provider chain).
+ * Compiled by the benchmark at run time and put before the functions jar on the child's classpath,
+ * together with the apache5-client jars. Lazy like the real one, so the comparison isolates the
+ * client configuration.
  */
 public final class AwsClients {
     private static volatile SecretsManagerClient secretsManager;
@@ -22,8 +22,7 @@ public final class AwsClients {
     private static volatile SfnClient sfn;
     private static volatile SsmParameters ssm;
 
-    private AwsClients() {
-    }
+    private AwsClients() {}
 
     public static Region region() {
         return new DefaultAwsRegionProviderChain().getRegion();
@@ -50,11 +49,20 @@ public final class AwsClients {
         return sfn;
     }
 
-    /** The functions read SSM with a signed call (no SsmClient); on defaults: Apache 5 and the default chains. */
+    /**
+     * The functions read SSM with a signed call (no SsmClient); on defaults: Apache 5 and the
+     * default chains.
+     */
     public static synchronized SsmParameters ssmParameters() {
         if (ssm == null) {
-            ssm = ClientBuild.timed("ssm", () -> new SsmParameters(Apache5HttpClient.create(),
-                    DefaultCredentialsProvider.builder().build(), new DefaultAwsRegionProviderChain().getRegion()));
+            ssm =
+                    ClientBuild.timed(
+                            "ssm",
+                            () ->
+                                    new SsmParameters(
+                                            Apache5HttpClient.create(),
+                                            DefaultCredentialsProvider.builder().build(),
+                                            new DefaultAwsRegionProviderChain().getRegion()));
         }
         return ssm;
     }

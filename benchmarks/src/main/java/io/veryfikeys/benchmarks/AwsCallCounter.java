@@ -16,13 +16,16 @@ import java.util.regex.Pattern;
  * through an SDK client or the signed SSM read, logs one {@code aws.call} line.
  */
 final class AwsCallCounter {
-    private static final Pattern CALL = Pattern.compile(
-            "\"event\":\"aws\\.call\".*\"service\":\"([A-Za-z]+)\".*\"operation\":\"([A-Za-z]+)\"");
+    private static final Pattern CALL =
+            Pattern.compile(
+                    "\"event\":\"aws\\.call\".*\"service\":\"([A-Za-z]+)\".*\"operation\":\"([A-Za-z]+)\"");
 
-    private AwsCallCounter() {
-    }
+    private AwsCallCounter() {}
 
-    /** {@code Service.Operation} → calls, from the lines of {@code log} written after {@code offset}. */
+    /**
+     * {@code Service.Operation} → calls, from the lines of {@code log} written after {@code
+     * offset}.
+     */
     static Map<String, Integer> count(Path log, long offset) {
         Map<String, Integer> calls = new TreeMap<>();
         try (InputStream in = Files.newInputStream(log)) {

@@ -21,14 +21,22 @@ import java.util.stream.Collectors;
  */
 final class Children {
     /**
-     * A java21 Lambda function of 1024 MB: the managed runtime sizes heap, metaspace and code
-     * cache from the memory size and uses the serial collector (a Lambda vCPU share is below one
-     * core at this size); CDS is on. JAVA_TOOL_OPTIONS (from the template) comes on top.
+     * A java21 Lambda function of 1024 MB: the managed runtime sizes heap, metaspace and code cache
+     * from the memory size and uses the serial collector (a Lambda vCPU share is below one core at
+     * this size); CDS is on. JAVA_TOOL_OPTIONS (from the template) comes on top.
      */
-    static final List<String> LAMBDA_LIKE_JVM = List.of("-XX:MaxHeapSize=870m", "-XX:MaxMetaspaceSize=104m",
-            "-XX:ReservedCodeCacheSize=52m", "-XX:+UseSerialGC", "-Xshare:auto", "-Djava.net.preferIPv4Stack=true");
+    static final List<String> LAMBDA_LIKE_JVM =
+            List.of(
+                    "-XX:MaxHeapSize=870m",
+                    "-XX:MaxMetaspaceSize=104m",
+                    "-XX:ReservedCodeCacheSize=52m",
+                    "-XX:+UseSerialGC",
+                    "-Xshare:auto",
+                    "-Djava.net.preferIPv4Stack=true");
 
-    /** How a child is built: its classpath, whether the priming hooks run, its JAVA_TOOL_OPTIONS. */
+    /**
+     * How a child is built: its classpath, whether the priming hooks run, its JAVA_TOOL_OPTIONS.
+     */
     record Variant(String name, List<Path> classpath, boolean prime, String javaToolOptions) {
         Variant withOptions(String name, String options) {
             return new Variant(name, classpath, prime, options);
@@ -36,17 +44,37 @@ final class Children {
     }
 
     /** One cold start: what the parent saw and what the child measured. */
-    record Sample(String function, String variant, long totalMillis, long vmStartMillis, double initMillis,
-                  double primeMillis, double invokeMillis, double secondInvokeMillis, long classes, long cpuMillis,
-                  double heapMb, byte[] output, String error, Anatomy anatomy) {
-    }
+    record Sample(
+            String function,
+            String variant,
+            long totalMillis,
+            long vmStartMillis,
+            double initMillis,
+            double primeMillis,
+            double invokeMillis,
+            double secondInvokeMillis,
+            long classes,
+            long cpuMillis,
+            double heapMb,
+            byte[] output,
+            String error,
+            Anatomy anatomy) {}
 
     /**
      * Where a cold start's time went, from HotSpot's class-loading counter and the handler's own
      * log lines (client.built, aws.call, veryfi.call) during the first invocation.
      */
-    record Anatomy(long classLoadingMillis, String initClients, String invokeClients, long awsCalls, long awsMillis,
-                   long awsWireMillis, long firstAwsMillis, long firstAwsWireMillis, long veryfiCalls, long veryfiMillis) {
+    record Anatomy(
+            long classLoadingMillis,
+            String initClients,
+            String invokeClients,
+            long awsCalls,
+            long awsMillis,
+            long awsWireMillis,
+            long firstAwsMillis,
+            long firstAwsWireMillis,
+            long veryfiCalls,
+            long veryfiMillis) {
         long clientMillis() {
             return sum(invokeClients);
         }
@@ -78,7 +106,12 @@ final class Children {
         this.environment = environment;
     }
 
-    Sample cold(Variant variant, String function, String handlerClass, byte[] event, byte[] secondEvent) {
+    Sample cold(
+            Variant variant,
+            String function,
+            String handlerClass,
+            byte[] event,
+            byte[] secondEvent) {
         int n = N.incrementAndGet();
         try {
             Path eventFile = Files.write(work.resolve("event-" + n + ".json"), event);
@@ -86,17 +119,22 @@ final class Children {
             List<String> command = new ArrayList<>();
             command.add(java.toString());
             command.addAll(LAMBDA_LIKE_JVM);
-            // lets the probe read HotSpot's class-loading time after the timed part; no effect on timing
+            // lets the probe read HotSpot's class-loading time after the timed part; no effect on
+            // timing
             command.add("--add-exports=java.management/sun.management=ALL-UNNAMED");
             command.add("-cp");
-            command.add(variant.classpath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            command.add(
+                    variant.classpath().stream()
+                            .map(Path::toString)
+                            .collect(Collectors.joining(File.pathSeparator)));
             command.add("io.veryfikeys.benchmarks.probe.ColdStartProbe");
             command.add(result.toString());
             command.add(handlerClass);
             command.add(variant.prime() ? "prime" : "noprime");
             command.add(eventFile.toString());
             if (secondEvent != null) {
-                command.add(Files.write(work.resolve("event-" + n + "b.json"), secondEvent).toString());
+                command.add(
+                        Files.write(work.resolve("event-" + n + "b.json"), secondEvent).toString());
             }
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("JAVA_TOOL_OPTIONS", variant.javaToolOptions());
@@ -106,17 +144,30 @@ final class Children {
             JsonNode r = JSON.readTree(result.toFile());
             byte[] output = Files.readAllBytes(Path.of(result + ".out"));
             Files.deleteIfExists(eventFile);
-            return new Sample(function, variant.name(), r.get("doneAtMillis").asLong() - spawnAt,
+            return new Sample(
+                    function,
+                    variant.name(),
+                    r.get("doneAtMillis").asLong() - spawnAt,
                     r.get("vmStartAtMillis").asLong() - spawnAt,
-                    r.get("initMicros").asLong() / 1000.0, r.get("primeMicros").asLong() / 1000.0,
-                    r.get("invokeMicros").asLong() / 1000.0, r.get("secondInvokeMicros").asLong() / 1000.0,
-                    r.get("classesLoaded").asLong(), r.get("cpuMillis").asLong(),
-                    r.get("heapUsedBytes").asLong() / 1048576.0, output,
+                    r.get("initMicros").asLong() / 1000.0,
+                    r.get("primeMicros").asLong() / 1000.0,
+                    r.get("invokeMicros").asLong() / 1000.0,
+                    r.get("secondInvokeMicros").asLong() / 1000.0,
+                    r.get("classesLoaded").asLong(),
+                    r.get("cpuMillis").asLong(),
+                    r.get("heapUsedBytes").asLong() / 1048576.0,
+                    output,
                     r.get("error").isNull() ? null : r.get("error").asText(),
-                    new Anatomy(r.path("classLoadingMillis").asLong(-1), r.path("initClients").asText(""),
-                            r.path("invokeClients").asText(""), r.path("awsCalls").asLong(), r.path("awsMillis").asLong(),
-                            r.path("awsWireMillis").asLong(), r.path("firstAwsMillis").asLong(),
-                            r.path("firstAwsWireMillis").asLong(), r.path("veryfiCalls").asLong(),
+                    new Anatomy(
+                            r.path("classLoadingMillis").asLong(-1),
+                            r.path("initClients").asText(""),
+                            r.path("invokeClients").asText(""),
+                            r.path("awsCalls").asLong(),
+                            r.path("awsMillis").asLong(),
+                            r.path("awsWireMillis").asLong(),
+                            r.path("firstAwsMillis").asLong(),
+                            r.path("firstAwsWireMillis").asLong(),
+                            r.path("veryfiCalls").asLong(),
                             r.path("veryfiMillis").asLong()));
         } catch (IOException e) {
             throw new IllegalStateException("child JVM for " + function + " failed; see " + log, e);
@@ -124,8 +175,12 @@ final class Children {
     }
 
     /** First-call figures of the HTTP client probe: total from spawn, client build, first call. */
-    record HttpSample(String client, long totalMillis, double buildMillis, double firstCallMillis, double secondCallMillis) {
-    }
+    record HttpSample(
+            String client,
+            long totalMillis,
+            double buildMillis,
+            double firstCallMillis,
+            double secondCallMillis) {}
 
     HttpSample http(List<Path> classpath, String client, String secretId) {
         int n = N.incrementAndGet();
@@ -135,7 +190,10 @@ final class Children {
             command.add(java.toString());
             command.addAll(LAMBDA_LIKE_JVM);
             command.add("-cp");
-            command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            command.add(
+                    classpath.stream()
+                            .map(Path::toString)
+                            .collect(Collectors.joining(File.pathSeparator)));
             command.add("io.veryfikeys.benchmarks.probe.HttpClientProbe");
             command.add(result.toString());
             command.add(client);
@@ -145,10 +203,15 @@ final class Children {
             long spawnAt = System.currentTimeMillis();
             run(command, env);
             JsonNode r = JSON.readTree(result.toFile());
-            return new HttpSample(client, r.get("doneAtMillis").asLong() - spawnAt, r.get("buildMicros").asLong() / 1000.0,
-                    r.get("firstCallMicros").asLong() / 1000.0, r.get("secondCallMicros").asLong() / 1000.0);
+            return new HttpSample(
+                    client,
+                    r.get("doneAtMillis").asLong() - spawnAt,
+                    r.get("buildMicros").asLong() / 1000.0,
+                    r.get("firstCallMicros").asLong() / 1000.0,
+                    r.get("secondCallMicros").asLong() / 1000.0);
         } catch (IOException e) {
-            throw new IllegalStateException("HTTP client probe " + client + " failed; see " + log, e);
+            throw new IllegalStateException(
+                    "HTTP client probe " + client + " failed; see " + log, e);
         }
     }
 
@@ -170,7 +233,11 @@ final class Children {
             throw new IOException("interrupted", e);
         }
         if (process.exitValue() != 0) {
-            throw new IOException("child JVM exited with " + process.exitValue() + ": " + String.join(" ", command));
+            throw new IOException(
+                    "child JVM exited with "
+                            + process.exitValue()
+                            + ": "
+                            + String.join(" ", command));
         }
     }
 }

@@ -18,7 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * calls the real handler in this JVM (setup, and the rotation whose AWS calls are counted).
  */
 public final class ForkingHandler implements RequestStreamHandler {
-    enum Mode { IN_PROCESS, FORK }
+    enum Mode {
+        IN_PROCESS,
+        FORK
+    }
 
     static volatile Mode mode = Mode.IN_PROCESS;
     static volatile Children.Variant variant;
@@ -28,29 +31,35 @@ public final class ForkingHandler implements RequestStreamHandler {
     private static final Map<String, RequestStreamHandler> IN_PROCESS = new ConcurrentHashMap<>();
 
     @Override
-    public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    public void handleRequest(InputStream in, OutputStream out, Context context)
+            throws IOException {
         String function = context.getFunctionName();
         String handlerClass = HANDLERS.get(function);
         if (handlerClass == null) {
             throw new IllegalStateException("no handler recorded for " + function);
         }
         if (mode == Mode.IN_PROCESS) {
-            IN_PROCESS.computeIfAbsent(handlerClass, ForkingHandler::instantiate).handleRequest(in, out, context);
+            IN_PROCESS
+                    .computeIfAbsent(handlerClass, ForkingHandler::instantiate)
+                    .handleRequest(in, out, context);
             return;
         }
-        Children.Sample sample = children.cold(variant, function, handlerClass, in.readAllBytes(), null);
+        Children.Sample sample =
+                children.cold(variant, function, handlerClass, in.readAllBytes(), null);
         synchronized (SAMPLES) {
             SAMPLES.add(sample);
         }
         if (sample.error() != null) {
-            throw new IllegalStateException(function + " failed in the child JVM: " + sample.error());
+            throw new IllegalStateException(
+                    function + " failed in the child JVM: " + sample.error());
         }
         out.write(sample.output());
     }
 
     private static RequestStreamHandler instantiate(String name) {
         try {
-            return (RequestStreamHandler) Class.forName(name).getDeclaredConstructor().newInstance();
+            return (RequestStreamHandler)
+                    Class.forName(name).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -12,7 +12,8 @@ record Stats(double median, double min, double max, int n) {
         if (v.length == 0) {
             return new Stats(Double.NaN, Double.NaN, Double.NaN, 0);
         }
-        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        double median =
+                v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         return new Stats(median, v[0], v[v.length - 1], v.length);
     }
 
@@ -24,10 +25,14 @@ record Stats(double median, double min, double max, int n) {
         if (n == 0) {
             return "n/a";
         }
-        return n == 1 ? fmt(median) + " ms" : fmt(median) + " ms (" + fmt(min) + "–" + fmt(max) + ")";
+        return n == 1
+                ? fmt(median) + " ms"
+                : fmt(median) + " ms (" + fmt(min) + "–" + fmt(max) + ")";
     }
 
     static String fmt(double v) {
-        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+        return v >= 100
+                ? String.format(Locale.ROOT, "%.0f", v)
+                : String.format(Locale.ROOT, "%.1f", v);
     }
 }

@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * CI's one-iteration smoke of the benchmark ({@code benchmarks/run --smoke}): the deployable's
- * functions run a whole rotation, a list and a reset, each in a new sandbox on the faithful runtime,
- * driven by the real state machine on the local stack, two probe JVMs start, and the per-rotation
- * budget holds. Timing figures are printed,
- * never asserted: CI machines are too noisy for that.
+ * functions run a whole rotation, a list and a reset, each in a new sandbox on the faithful
+ * runtime, driven by the real state machine on the local stack, two probe JVMs start, and the
+ * per-rotation budget holds. Timing figures are printed, never asserted: CI machines are too noisy
+ * for that.
  */
 class BenchmarkSmokeTest {
 
@@ -26,14 +26,32 @@ class BenchmarkSmokeTest {
         assertThat(result.rotationSucceeded()).isTrue();
         assertThat(result.veryfiCalls()).isLessThanOrEqualTo(5);
         assertThat(result.stateTransitions()).isLessThanOrEqualTo(25);
-        // The cold-start rows come from the faithful runtime: each a new sandbox's first invocation.
-        assertThat(result.sandboxColdStarts()).containsKeys("HelloFunction", "PlanFunction", "CreateKeyFunction",
-                "VerifyNewKeyFunction", "PromoteFunction", "PollConsumersFunction", "DeleteOldKeyFunction",
-                "ReportFunction", "ListAccountsFunction", "ResetFunction");
-        assertThat(result.sandboxColdStarts().values()).allSatisfy(starts ->
-                assertThat(starts).allSatisfy(c -> assertThat(c.error()).as(c.toString()).isFalse()));
+        // The cold-start rows come from the faithful runtime: each a new sandbox's first
+        // invocation.
+        assertThat(result.sandboxColdStarts())
+                .containsKeys(
+                        "HelloFunction",
+                        "PlanFunction",
+                        "CreateKeyFunction",
+                        "VerifyNewKeyFunction",
+                        "PromoteFunction",
+                        "PollConsumersFunction",
+                        "DeleteOldKeyFunction",
+                        "ReportFunction",
+                        "ListAccountsFunction",
+                        "ResetFunction");
+        assertThat(result.sandboxColdStarts().values())
+                .allSatisfy(
+                        starts ->
+                                assertThat(starts)
+                                        .allSatisfy(
+                                                c ->
+                                                        assertThat(c.error())
+                                                                .as(c.toString())
+                                                                .isFalse()));
         // and the probe path (sections 1a and 1b) still starts its children
-        assertThat(result.samples()).containsKeys("hello/HelloFunction", "optimized/ListAccountsFunction");
+        assertThat(result.samples())
+                .containsKeys("hello/HelloFunction", "optimized/ListAccountsFunction");
     }
 
     @Test
@@ -43,11 +61,23 @@ class BenchmarkSmokeTest {
         try (Stream<Path> files = Files.list(layout.resolve("lib"))) {
             jars = files.map(p -> p.getFileName().toString()).toList();
         }
-        assertThat(jars).filteredOn(n -> n.startsWith("apache") || n.startsWith("httpclient") || n.startsWith("httpcore")
-                        || n.startsWith("netty") || n.startsWith("aws-crt") || n.startsWith("ssm-"))
-                .as("Apache, Netty and CRT HTTP clients and the 6 MB SsmClient stay out of the deployable").isEmpty();
+        assertThat(jars)
+                .filteredOn(
+                        n ->
+                                n.startsWith("apache")
+                                        || n.startsWith("httpclient")
+                                        || n.startsWith("httpcore")
+                                        || n.startsWith("netty")
+                                        || n.startsWith("aws-crt")
+                                        || n.startsWith("ssm-"))
+                .as(
+                        "Apache, Netty and CRT HTTP clients and the 6 MB SsmClient stay out of the deployable")
+                .isEmpty();
         assertThat(jars).anyMatch(n -> n.startsWith("url-connection-client-"));
-        // Not a timing: the size is deterministic, and issue 7's budget for everything deployed is 10 MB.
-        assertThat(Benchmark.zippedSize(layout)).as("function code, zipped").isLessThanOrEqualTo(10_000_000L);
+        // Not a timing: the size is deterministic, and issue 7's budget for everything deployed is
+        // 10 MB.
+        assertThat(Benchmark.zippedSize(layout))
+                .as("function code, zipped")
+                .isLessThanOrEqualTo(10_000_000L);
     }
 }

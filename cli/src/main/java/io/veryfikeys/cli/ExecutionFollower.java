@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Follows one rotation execution through its history: each state as it is entered, and what
- * each step reported (ids, poll counts, lagging consumers; never a key value, which the
- * history does not hold).
+ * Follows one rotation execution through its history: each state as it is entered, and what each
+ * step reported (ids, poll counts, lagging consumers; never a key value, which the history does not
+ * hold).
  */
 public final class ExecutionFollower {
 
@@ -43,14 +43,18 @@ public final class ExecutionFollower {
      * Reads the history until the execution ends or {@code timeout} passes (null = no limit).
      * Returns the final status, or RUNNING on timeout.
      */
-    public ExecutionStatus follow(String executionArn, Duration timeout, Listener listener) throws InterruptedException {
+    public ExecutionStatus follow(String executionArn, Duration timeout, Listener listener)
+            throws InterruptedException {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         long seen = 0;
         String currentState = null;
         while (true) {
-            ExecutionStatus status = sfn.describeExecution(r -> r.executionArn(executionArn)).status();
+            ExecutionStatus status =
+                    sfn.describeExecution(r -> r.executionArn(executionArn)).status();
             List<HistoryEvent> events = new ArrayList<>();
-            for (var page : sfn.getExecutionHistoryPaginator(r -> r.executionArn(executionArn).maxResults(1000)))
+            for (var page :
+                    sfn.getExecutionHistoryPaginator(
+                            r -> r.executionArn(executionArn).maxResults(1000)))
                 events.addAll(page.events());
             for (HistoryEvent e : events) {
                 if (e.id() <= seen) continue;
@@ -58,17 +62,35 @@ public final class ExecutionFollower {
                 if (e.stateEnteredEventDetails() != null) {
                     currentState = e.stateEnteredEventDetails().name();
                     listener.stateEntered(e.timestamp(), currentState);
-                } else if (e.type() == HistoryEventType.TASK_SUCCEEDED && e.taskSucceededEventDetails() != null) {
-                    listener.stepResult(e.timestamp(), currentState,
-                            describe(currentState, Executions.readJson(e.taskSucceededEventDetails().output())));
+                } else if (e.type() == HistoryEventType.TASK_SUCCEEDED
+                        && e.taskSucceededEventDetails() != null) {
+                    listener.stepResult(
+                            e.timestamp(),
+                            currentState,
+                            describe(
+                                    currentState,
+                                    Executions.readJson(e.taskSucceededEventDetails().output())));
                 } else if (e.lambdaFunctionSucceededEventDetails() != null) {
-                    // A Task whose Resource is a function ARN (as in rotation.asl.json) reports Lambda events.
-                    listener.stepResult(e.timestamp(), currentState,
-                            describe(currentState, Executions.readJson(e.lambdaFunctionSucceededEventDetails().output())));
-                } else if (e.type() == HistoryEventType.TASK_FAILED && e.taskFailedEventDetails() != null) {
-                    listener.stepResult(e.timestamp(), currentState, "failed: " + e.taskFailedEventDetails().error());
+                    // A Task whose Resource is a function ARN (as in rotation.asl.json) reports
+                    // Lambda events.
+                    listener.stepResult(
+                            e.timestamp(),
+                            currentState,
+                            describe(
+                                    currentState,
+                                    Executions.readJson(
+                                            e.lambdaFunctionSucceededEventDetails().output())));
+                } else if (e.type() == HistoryEventType.TASK_FAILED
+                        && e.taskFailedEventDetails() != null) {
+                    listener.stepResult(
+                            e.timestamp(),
+                            currentState,
+                            "failed: " + e.taskFailedEventDetails().error());
                 } else if (e.lambdaFunctionFailedEventDetails() != null) {
-                    listener.stepResult(e.timestamp(), currentState, "failed: " + e.lambdaFunctionFailedEventDetails().error());
+                    listener.stepResult(
+                            e.timestamp(),
+                            currentState,
+                            "failed: " + e.lambdaFunctionFailedEventDetails().error());
                 }
             }
             if (status != ExecutionStatus.RUNNING) return status;
@@ -78,30 +100,57 @@ public final class ExecutionFollower {
         }
     }
 
-    /** One line about a step's result. A Lambda task's result is wrapped in the Invoke response's Payload. */
+    /**
+     * One line about a step's result. A Lambda task's result is wrapped in the Invoke response's
+     * Payload.
+     */
     static String describe(String state, JsonNode output) {
         JsonNode r = output.has("Payload") ? output.get("Payload") : output;
         if (state == null) return null;
         return switch (state) {
-            case "Plan" -> r.path("action").asText() + ": " + r.path("reason").asText("")
-                    + (r.hasNonNull("currentKeyId") && !r.path("reason").asText("").contains("key " + r.get("currentKeyId").asLong())
-                    ? " (current key " + r.get("currentKeyId").asLong() + ")" : "");
+            case "Plan" ->
+                    r.path("action").asText()
+                            + ": "
+                            + r.path("reason").asText("")
+                            + (r.hasNonNull("currentKeyId")
+                                            && !r.path("reason")
+                                                    .asText("")
+                                                    .contains(
+                                                            "key " + r.get("currentKeyId").asLong())
+                                    ? " (current key " + r.get("currentKeyId").asLong() + ")"
+                                    : "");
             case "CreateKey" -> "new key " + r.path("newKeyId").asLong() + " stored as AWSPENDING";
             case "VerifyNewKey" -> "key " + r.path("keyId").asLong() + " accepted by Veryfi";
-            case "Promote", "RevertPromotion" -> "AWSCURRENT -> key " + (state.equals("Promote")
-                    ? r.path("newKeyId").asLong() + ", AWSPREVIOUS key " + r.path("oldKeyId").asLong() + " (still live)"
-                    : r.path("oldKeyId").asLong() + " (reverted)");
+            case "Promote", "RevertPromotion" ->
+                    "AWSCURRENT -> key "
+                            + (state.equals("Promote")
+                                    ? r.path("newKeyId").asLong()
+                                            + ", AWSPREVIOUS key "
+                                            + r.path("oldKeyId").asLong()
+                                            + " (still live)"
+                                    : r.path("oldKeyId").asLong() + " (reverted)");
             case "PollConsumers", "PollRollback" -> poll(r);
-            case "DeleteOldKey", "DiscardRejectedKey", "DiscardRevertedKey" -> r.hasNonNull("deletedKeyId")
-                    ? "deleted key " + r.get("deletedKeyId").asLong() + " at Veryfi" : null;
-            default -> state.startsWith("Report") && r.hasNonNull("result") ? "published " + r.get("result").asText() : null;
+            case "DeleteOldKey", "DiscardRejectedKey", "DiscardRevertedKey" ->
+                    r.hasNonNull("deletedKeyId")
+                            ? "deleted key " + r.get("deletedKeyId").asLong() + " at Veryfi"
+                            : null;
+            default ->
+                    state.startsWith("Report") && r.hasNonNull("result")
+                            ? "published " + r.get("result").asText()
+                            : null;
         };
     }
 
     private static String poll(JsonNode r) {
         String status = r.path("status").asText();
-        StringBuilder s = new StringBuilder("poll ").append(r.path("polls").asInt()).append(": ").append(status)
-                .append(", waited ").append(r.path("waitedSeconds").asLong()).append(" s");
+        StringBuilder s =
+                new StringBuilder("poll ")
+                        .append(r.path("polls").asInt())
+                        .append(": ")
+                        .append(status)
+                        .append(", waited ")
+                        .append(r.path("waitedSeconds").asLong())
+                        .append(" s");
         if (r.path("consecutiveHealthy").asInt() > 0)
             s.append(", ").append(r.path("consecutiveHealthy").asInt()).append(" healthy in a row");
         if (r.path("lagging").isArray() && !r.path("lagging").isEmpty())

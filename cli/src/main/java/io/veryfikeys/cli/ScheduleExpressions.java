@@ -15,24 +15,39 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * When an EventBridge schedule expression fires next, in UTC: {@code rate(N unit)} and
- * {@code cron(minutes hours day-of-month month day-of-week year)} with {@code * ? , - /}, month and
- * day names (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html;
+ * When an EventBridge schedule expression fires next, in UTC: {@code rate(N unit)} and {@code
+ * cron(minutes hours day-of-month month day-of-week year)} with {@code * ? , - /}, month and day
+ * names (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html;
  * day-of-week 1-7 is SUN-SAT). {@code L}, {@code W} and {@code #} are not evaluated: empty, and the
  * doctor says so rather than guess.
  */
 final class ScheduleExpressions {
-    private static final Pattern RATE = Pattern.compile("rate\\((\\d+)\\s+(minutes?|hours?|days?)\\)");
+    private static final Pattern RATE =
+            Pattern.compile("rate\\((\\d+)\\s+(minutes?|hours?|days?)\\)");
     private static final Pattern CRON = Pattern.compile("cron\\((.+)\\)");
-    private static final Map<String, Integer> MONTHS = Map.ofEntries(Map.entry("JAN", 1), Map.entry("FEB", 2),
-            Map.entry("MAR", 3), Map.entry("APR", 4), Map.entry("MAY", 5), Map.entry("JUN", 6), Map.entry("JUL", 7),
-            Map.entry("AUG", 8), Map.entry("SEP", 9), Map.entry("OCT", 10), Map.entry("NOV", 11), Map.entry("DEC", 12));
-    private static final Map<String, Integer> DAYS = Map.of("SUN", 1, "MON", 2, "TUE", 3, "WED", 4, "THU", 5,
-            "FRI", 6, "SAT", 7);
+    private static final Map<String, Integer> MONTHS =
+            Map.ofEntries(
+                    Map.entry("JAN", 1),
+                    Map.entry("FEB", 2),
+                    Map.entry("MAR", 3),
+                    Map.entry("APR", 4),
+                    Map.entry("MAY", 5),
+                    Map.entry("JUN", 6),
+                    Map.entry("JUL", 7),
+                    Map.entry("AUG", 8),
+                    Map.entry("SEP", 9),
+                    Map.entry("OCT", 10),
+                    Map.entry("NOV", 11),
+                    Map.entry("DEC", 12));
+    private static final Map<String, Integer> DAYS =
+            Map.of("SUN", 1, "MON", 2, "TUE", 3, "WED", 4, "THU", 5, "FRI", 6, "SAT", 7);
 
-    private ScheduleExpressions() { }
+    private ScheduleExpressions() {}
 
-    /** The first firing strictly after {@code after}; empty when the expression is not understood here. */
+    /**
+     * The first firing strictly after {@code after}; empty when the expression is not understood
+     * here.
+     */
     static Optional<Instant> next(String expression, Instant after) {
         String e = expression == null ? "" : expression.trim();
         Matcher rate = RATE.matcher(e);
@@ -44,8 +59,12 @@ final class ScheduleExpressions {
         Matcher cron = CRON.matcher(e);
         if (!cron.matches()) return Optional.empty();
         String[] f = cron.group(1).trim().split("\\s+");
-        // L and W (day of month), L and # (day of week): not evaluated. (Names like JUL or WED are fine.)
-        if (f.length != 6 || f[2].matches(".*[LW].*") || f[4].contains("#") || f[4].matches("(.*\\d)?L")) {
+        // L and W (day of month), L and # (day of week): not evaluated. (Names like JUL or WED are
+        // fine.)
+        if (f.length != 6
+                || f[2].matches(".*[LW].*")
+                || f[4].contains("#")
+                || f[4].matches("(.*\\d)?L")) {
             return Optional.empty();
         }
         try {
@@ -55,7 +74,8 @@ final class ScheduleExpressions {
             BitSet months = field(f[3], 1, 12, MONTHS);
             BitSet dows = f[4].equals("?") ? null : field(f[4], 1, 7, DAYS);
             BitSet years = field(f[5], 1970, 2199, Map.of());
-            ZonedDateTime from = after.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+            ZonedDateTime from =
+                    after.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
             LocalDate day = from.toLocalDate();
             for (int i = 0; i < 366 * 5; i++, day = day.plusDays(1)) {
                 if (!years.get(day.getYear()) || !months.get(day.getMonthValue())) continue;
@@ -77,8 +97,11 @@ final class ScheduleExpressions {
 
     /** The time between the next two firings: how old a key may get between scheduled rotations. */
     static Optional<Duration> period(String expression, Instant now) {
-        return next(expression, now).flatMap(first -> next(expression, first)
-                .map(second -> Duration.between(first, second)));
+        return next(expression, now)
+                .flatMap(
+                        first ->
+                                next(expression, first)
+                                        .map(second -> Duration.between(first, second)));
     }
 
     private static Duration period(long n, String unit) {

@@ -31,20 +31,28 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Where the CLI's AWS calls go, and which state machine and reset function it drives.
- * Against AWS: the default credential chain (or {@code --profile}), {@code --region}, and the
- * CloudFormation stack's outputs unless explicit ARNs are given. Against the local stack: its
- * endpoint with the local stack's fixed test credentials, and the ARNs from the file the demo
- * writes, or found by listing.
+ * Where the CLI's AWS calls go, and which state machine and reset function it drives. Against AWS:
+ * the default credential chain (or {@code --profile}), {@code --region}, and the CloudFormation
+ * stack's outputs unless explicit ARNs are given. Against the local stack: its endpoint with the
+ * local stack's fixed test credentials, and the ARNs from the file the demo writes, or found by
+ * listing.
  */
 public final class Target implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+
     /** What the local stack resolves AWS::StackName to, and its Lambda host's function names. */
     static final String LOCAL_RESET_FUNCTION = "ResetFunction";
 
     /** Everything a command needs to know about where it runs. */
-    public record Settings(boolean local, URI endpoint, Path localFile, String region, String profile,
-                           String stackName, String stateMachineArn, String resetFunction) { }
+    public record Settings(
+            boolean local,
+            URI endpoint,
+            Path localFile,
+            String region,
+            String profile,
+            String stackName,
+            String stateMachineArn,
+            String resetFunction) {}
 
     private final Settings settings;
     private final URI endpoint;
@@ -69,15 +77,27 @@ public final class Target implements AutoCloseable {
         if (s.local()) {
             JsonNode file = s.endpoint() == null ? readLocalFile(s.localFile()) : null;
             this.localFileFields = file;
-            this.endpoint = s.endpoint() != null ? s.endpoint() : URI.create(file.path("endpoint").asText());
-            this.region = Region.of(s.region() != null ? s.region()
-                    : file != null && file.hasNonNull("region") ? file.get("region").asText() : "us-east-1");
+            this.endpoint =
+                    s.endpoint() != null
+                            ? s.endpoint()
+                            : URI.create(file.path("endpoint").asText());
+            this.region =
+                    Region.of(
+                            s.region() != null
+                                    ? s.region()
+                                    : file != null && file.hasNonNull("region")
+                                            ? file.get("region").asText()
+                                            : "us-east-1");
             if (file != null && file.hasNonNull("accessKeyId")) {
-                localCredentials = file.hasNonNull("sessionToken")
-                        ? AwsSessionCredentials.create(file.get("accessKeyId").asText(),
-                        file.path("secretAccessKey").asText(), file.get("sessionToken").asText())
-                        : AwsBasicCredentials.create(file.get("accessKeyId").asText(),
-                        file.path("secretAccessKey").asText());
+                localCredentials =
+                        file.hasNonNull("sessionToken")
+                                ? AwsSessionCredentials.create(
+                                        file.get("accessKeyId").asText(),
+                                        file.path("secretAccessKey").asText(),
+                                        file.get("sessionToken").asText())
+                                : AwsBasicCredentials.create(
+                                        file.get("accessKeyId").asText(),
+                                        file.path("secretAccessKey").asText());
             }
             if (file != null) {
                 if (stateMachineArn == null && file.hasNonNull("stateMachineArn"))
@@ -94,25 +114,43 @@ public final class Target implements AutoCloseable {
 
     private static JsonNode readLocalFile(Path file) {
         if (!Files.isRegularFile(file))
-            throw new CliException(ExitCodes.USAGE, "--local needs --endpoint URL or the file " + file
-                    + " that './run-demo --keep-running' writes; neither was found");
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "--local needs --endpoint URL or the file "
+                            + file
+                            + " that './run-demo --keep-running' writes; neither was found");
         try {
             JsonNode node = JSON.readTree(Files.readString(file));
             if (!node.hasNonNull("endpoint"))
-                throw new CliException(ExitCodes.USAGE, file + " has no endpoint: restart './run-demo --keep-running',"
-                        + " or pass --endpoint URL");
+                throw new CliException(
+                        ExitCodes.USAGE,
+                        file
+                                + " has no endpoint: restart './run-demo --keep-running',"
+                                + " or pass --endpoint URL");
             return node;
         } catch (IOException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot read " + file + " (restart './run-demo --keep-running',"
-                    + " or pass --endpoint URL): " + e.getMessage());
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "cannot read "
+                            + file
+                            + " (restart './run-demo --keep-running',"
+                            + " or pass --endpoint URL): "
+                            + e.getMessage());
         }
     }
 
-    public boolean local() { return settings.local(); }
+    public boolean local() {
+        return settings.local();
+    }
 
     public String describe() {
-        return settings.local() ? "local stack at " + endpoint
-                : "AWS" + (region == null ? "" : " " + region) + (settings.profile() == null ? "" : " (profile " + settings.profile() + ")");
+        return settings.local()
+                ? "local stack at " + endpoint
+                : "AWS"
+                        + (region == null ? "" : " " + region)
+                        + (settings.profile() == null
+                                ? ""
+                                : " (profile " + settings.profile() + ")");
     }
 
     public synchronized SfnClient sfn() {
@@ -121,7 +159,8 @@ public final class Target implements AutoCloseable {
     }
 
     public synchronized SecretsManagerClient secrets() {
-        if (secrets == null) secrets = client(SecretsManagerClient::builder, Duration.ofSeconds(30));
+        if (secrets == null)
+            secrets = client(SecretsManagerClient::builder, Duration.ofSeconds(30));
         return secrets;
     }
 
@@ -132,28 +171,45 @@ public final class Target implements AutoCloseable {
     }
 
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends AutoCloseable>
-    C client(Supplier<B> builder, Duration socketTimeout) {
-        B b = builder.get().httpClientBuilder(UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(socketTimeout));
+            C client(Supplier<B> builder, Duration socketTimeout) {
+        B b =
+                builder.get()
+                        .httpClientBuilder(
+                                UrlConnectionHttpClient.builder()
+                                        .connectionTimeout(Duration.ofSeconds(5))
+                                        .socketTimeout(socketTimeout));
         if (endpoint != null) b.endpointOverride(endpoint);
         if (region != null) b.region(region);
-        // The local stack refuses keys it never issued: the demo's file carries the key it issued to
+        // The local stack refuses keys it never issued: the demo's file carries the key it issued
+        // to
         // clients; with --endpoint alone, the SDK's default chain (AWS_ACCESS_KEY_ID and
         // AWS_SECRET_ACCESS_KEY as LocalAwsStackMain prints them) supplies it.
-        if (localCredentials != null) b.credentialsProvider(StaticCredentialsProvider.create(localCredentials));
+        if (localCredentials != null)
+            b.credentialsProvider(StaticCredentialsProvider.create(localCredentials));
         C c = b.build();
         clients.add(c);
         return c;
     }
 
-    /** The rotation state machine: explicit flag, the demo's file, the stack output, or (local) the one found by name. */
+    /**
+     * The rotation state machine: explicit flag, the demo's file, the stack output, or (local) the
+     * one found by name.
+     */
     public String stateMachineArn() {
         if (stateMachineArn != null) return stateMachineArn;
         if (settings.local()) {
             List<String> found = stateMachinesNamed("-rotation");
             if (found.size() != 1)
-                throw new CliException(ExitCodes.AWS_ERROR, "pass --state-machine-arn: cannot tell the rotation state"
-                        + " machine at " + endpoint + " (" + found.size() + " named *-rotation: " + found + ")");
+                throw new CliException(
+                        ExitCodes.AWS_ERROR,
+                        "pass --state-machine-arn: cannot tell the rotation state"
+                                + " machine at "
+                                + endpoint
+                                + " ("
+                                + found.size()
+                                + " named *-rotation: "
+                                + found
+                                + ")");
             stateMachineArn = found.get(0);
         } else {
             stateMachineArn = stackOutput("RotationStateMachineArn");
@@ -184,13 +240,19 @@ public final class Target implements AutoCloseable {
     public String output(String key) {
         if (settings.local()) {
             String field = Character.toLowerCase(key.charAt(0)) + key.substring(1);
-            if (localFileFields != null && localFileFields.hasNonNull(field)) return localFileFields.get(field).asText();
+            if (localFileFields != null && localFileFields.hasNonNull(field))
+                return localFileFields.get(field).asText();
             return switch (key) {
                 case "RotationStateMachineArn" -> stateMachineArn();
                 case "ResetFunctionName" -> resetFunction();
-                case "FleetStateMachineArn" -> stateMachinesNamed("-fleet").stream().findFirst().orElse(null);
-                case "AlertsTopicArn" -> sns().listTopicsPaginator(r -> { }).topics().stream()
-                        .map(t -> t.topicArn()).filter(a -> a.endsWith(":AlertsTopic")).findFirst().orElse(null);
+                case "FleetStateMachineArn" ->
+                        stateMachinesNamed("-fleet").stream().findFirst().orElse(null);
+                case "AlertsTopicArn" ->
+                        sns().listTopicsPaginator(r -> {}).topics().stream()
+                                .map(t -> t.topicArn())
+                                .filter(a -> a.endsWith(":AlertsTopic"))
+                                .findFirst()
+                                .orElse(null);
                 default -> null;
             };
         }
@@ -198,10 +260,15 @@ public final class Target implements AutoCloseable {
         return stackOutputs.get(key);
     }
 
-    /** Locally, where no stack output names them: the state machines whose name ends with the template's suffix. */
+    /**
+     * Locally, where no stack output names them: the state machines whose name ends with the
+     * template's suffix.
+     */
     private List<String> stateMachinesNamed(String suffix) {
-        return sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
-                .map(StateMachineListItem::stateMachineArn).filter(a -> a.endsWith(suffix)).toList();
+        return sfn().listStateMachinesPaginator(r -> {}).stateMachines().stream()
+                .map(StateMachineListItem::stateMachineArn)
+                .filter(a -> a.endsWith(suffix))
+                .toList();
     }
 
     /**
@@ -211,11 +278,17 @@ public final class Target implements AutoCloseable {
     public Map<String, String> functions() {
         Map<String, String> byLogicalId = new java.util.TreeMap<>();
         if (settings.local()) {
-            lambda().listFunctionsPaginator().functions().forEach(f -> byLogicalId.put(f.functionName(), f.functionName()));
+            lambda().listFunctionsPaginator()
+                    .functions()
+                    .forEach(f -> byLogicalId.put(f.functionName(), f.functionName()));
             return byLogicalId;
         }
-        try (CloudFormationClient cfn = client(CloudFormationClient::builder, Duration.ofSeconds(30))) {
-            cfn.listStackResourcesPaginator(r -> r.stackName(settings.stackName())).stackResourceSummaries().stream()
+        try (CloudFormationClient cfn =
+                client(CloudFormationClient::builder, Duration.ofSeconds(30))) {
+            cfn
+                    .listStackResourcesPaginator(r -> r.stackName(settings.stackName()))
+                    .stackResourceSummaries()
+                    .stream()
                     .filter(r -> "AWS::Lambda::Function".equals(r.resourceType()))
                     .forEach(r -> byLogicalId.put(r.logicalResourceId(), r.physicalResourceId()));
         }
@@ -224,16 +297,27 @@ public final class Target implements AutoCloseable {
 
     private String stackOutput(String key) {
         if (stackOutputs == null) {
-            try (CloudFormationClient cfn = client(CloudFormationClient::builder, Duration.ofSeconds(30))) {
-                stackOutputs = cfn.describeStacks(r -> r.stackName(settings.stackName())).stacks().stream()
-                        .flatMap(s -> s.outputs().stream())
-                        .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a));
+            try (CloudFormationClient cfn =
+                    client(CloudFormationClient::builder, Duration.ofSeconds(30))) {
+                stackOutputs =
+                        cfn.describeStacks(r -> r.stackName(settings.stackName())).stacks().stream()
+                                .flatMap(s -> s.outputs().stream())
+                                .collect(
+                                        Collectors.toMap(
+                                                Output::outputKey,
+                                                Output::outputValue,
+                                                (a, b) -> a));
             }
         }
         String value = stackOutputs.get(key);
         if (value == null)
-            throw new CliException(ExitCodes.AWS_ERROR, "stack " + settings.stackName() + " has no output " + key
-                    + "; pass --stack-name, or --state-machine-arn / --reset-function");
+            throw new CliException(
+                    ExitCodes.AWS_ERROR,
+                    "stack "
+                            + settings.stackName()
+                            + " has no output "
+                            + key
+                            + "; pass --stack-name, or --state-machine-arn / --reset-function");
         return value;
     }
 

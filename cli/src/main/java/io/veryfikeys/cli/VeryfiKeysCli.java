@@ -32,74 +32,125 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-/** {@code veryfi-keys}: the operator's command line for Veryfi key rotation, against AWS or the local stack. */
-@Command(name = "veryfi-keys", mixinStandardHelpOptions = true, version = "veryfi-keys 0.1.0",
-        subcommands = {VeryfiKeysCli.Status.class, VeryfiKeysCli.Rotate.class, VeryfiKeysCli.Reset.class,
-                VeryfiKeysCli.History.class, Doctor.class, CommandLine.HelpCommand.class,
-                AutoComplete.GenerateCompletion.class},
-        description = "Status, rotation, incident reset and history of the Veryfi API keys rotated by the "
-                + "veryfi-key-rotation stack. Against AWS by default (default credential chain), or the local stack "
-                + "with --local. Prints key ids, never a key value.",
+/**
+ * {@code veryfi-keys}: the operator's command line for Veryfi key rotation, against AWS or the
+ * local stack.
+ */
+@Command(
+        name = "veryfi-keys",
+        mixinStandardHelpOptions = true,
+        version = "veryfi-keys 0.1.0",
+        subcommands = {
+            VeryfiKeysCli.Status.class,
+            VeryfiKeysCli.Rotate.class,
+            VeryfiKeysCli.Reset.class,
+            VeryfiKeysCli.History.class,
+            Doctor.class,
+            CommandLine.HelpCommand.class,
+            AutoComplete.GenerateCompletion.class
+        },
+        description =
+                "Status, rotation, incident reset and history of the Veryfi API keys rotated by the "
+                        + "veryfi-key-rotation stack. Against AWS by default (default credential chain), or the local stack "
+                        + "with --local. Prints key ids, never a key value.",
         footerHeading = "%nExamples:%n",
-        footer = {"  veryfi-keys status veryfi/payroll",
-                "  veryfi-keys rotate veryfi/payroll --region eu-west-1 --profile ops",
-                "  veryfi-keys reset veryfi/payroll --reason \"leaked in OPS-1234\" --confirm veryfi/payroll",
-                "  veryfi-keys history veryfi/payroll --json",
-                "  veryfi-keys doctor                        (is the deployment ready? before the first run)",
-                "  veryfi-keys --local status veryfi/demo    (after ./run-demo --keep-running)",
-                "  source <(veryfi-keys generate-completion)  (tab completion in bash and zsh)"},
+        footer = {
+            "  veryfi-keys status veryfi/payroll",
+            "  veryfi-keys rotate veryfi/payroll --region eu-west-1 --profile ops",
+            "  veryfi-keys reset veryfi/payroll --reason \"leaked in OPS-1234\" --confirm veryfi/payroll",
+            "  veryfi-keys history veryfi/payroll --json",
+            "  veryfi-keys doctor                        (is the deployment ready? before the first run)",
+            "  veryfi-keys --local status veryfi/demo    (after ./run-demo --keep-running)",
+            "  source <(veryfi-keys generate-completion)  (tab completion in bash and zsh)"
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:success (for rotate and reset: the rotation or reset succeeded)",
-                "1:the operation ran and did not succeed (rotation failed, blocked, lagging, reverted, stopped or already running; reset refused or failed in the function)",
-                "2:invalid usage, or refused by the CLI (reset without --confirm equal to the account)",
-                "3:AWS error: endpoint unreachable, no credentials, access denied, not found",
-                "4:rotate --timeout passed while the execution still runs (it goes on)"})
+            "0:success (for rotate and reset: the rotation or reset succeeded)",
+            "1:the operation ran and did not succeed (rotation failed, blocked, lagging, reverted, stopped or already running; reset refused or failed in the function)",
+            "2:invalid usage, or refused by the CLI (reset without --confirm equal to the account)",
+            "3:AWS error: endpoint unreachable, no credentials, access denied, not found",
+            "4:rotate --timeout passed while the execution still runs (it goes on)"
+        })
 public final class VeryfiKeysCli implements Callable<Integer> {
     /** The alias template.yaml publishes (AutoPublishAlias): the SnapStart version. */
     static final String LIVE_ALIAS = "live";
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--region", scope = ScopeType.INHERIT, paramLabel = "REGION",
-            description = "AWS region (default: the SDK's region chain, e.g. AWS_REGION or the profile's).")
+    @Option(
+            names = "--region",
+            scope = ScopeType.INHERIT,
+            paramLabel = "REGION",
+            description =
+                    "AWS region (default: the SDK's region chain, e.g. AWS_REGION or the profile's).")
     String region;
 
-    @Option(names = "--profile", scope = ScopeType.INHERIT, paramLabel = "PROFILE",
+    @Option(
+            names = "--profile",
+            scope = ScopeType.INHERIT,
+            paramLabel = "PROFILE",
             description = "Named profile of ~/.aws/config for credentials and region.")
     String profile;
 
-    @Option(names = "--stack-name", scope = ScopeType.INHERIT, defaultValue = "veryfi-key-rotation", paramLabel = "NAME",
-            description = "CloudFormation stack whose outputs RotationStateMachineArn and ResetFunctionName are used "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stack-name",
+            scope = ScopeType.INHERIT,
+            defaultValue = "veryfi-key-rotation",
+            paramLabel = "NAME",
+            description =
+                    "CloudFormation stack whose outputs RotationStateMachineArn and ResetFunctionName are used "
+                            + "(default: ${DEFAULT-VALUE}).")
     String stackName;
 
-    @Option(names = "--state-machine-arn", scope = ScopeType.INHERIT, paramLabel = "ARN",
+    @Option(
+            names = "--state-machine-arn",
+            scope = ScopeType.INHERIT,
+            paramLabel = "ARN",
             description = "The rotation state machine, instead of the stack output.")
     String stateMachineArn;
 
-    @Option(names = "--reset-function", scope = ScopeType.INHERIT, paramLabel = "NAME",
+    @Option(
+            names = "--reset-function",
+            scope = ScopeType.INHERIT,
+            paramLabel = "NAME",
             description = "The reset function's name or ARN, instead of the stack output.")
     String resetFunction;
 
-    @Option(names = "--local", scope = ScopeType.INHERIT,
-            description = "Talk to the local stack (moto + Lambda host) instead of AWS, with its test credentials.")
+    @Option(
+            names = "--local",
+            scope = ScopeType.INHERIT,
+            description =
+                    "Talk to the local stack (moto + Lambda host) instead of AWS, with its test credentials.")
     boolean local;
 
-    @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "Endpoint for every AWS call; with --local, the local stack's (default: read from --local-file).")
+    @Option(
+            names = "--endpoint",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
+            description =
+                    "Endpoint for every AWS call; with --local, the local stack's (default: read from --local-file).")
     URI endpoint;
 
-    @Option(names = "--local-file", scope = ScopeType.INHERIT, defaultValue = "target/local-stack.json", paramLabel = "FILE",
-            description = "Endpoint and ARNs written by './run-demo --keep-running' (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--local-file",
+            scope = ScopeType.INHERIT,
+            defaultValue = "target/local-stack.json",
+            paramLabel = "FILE",
+            description =
+                    "Endpoint and ARNs written by './run-demo --keep-running' (default: ${DEFAULT-VALUE}).")
     Path localFile;
 
-    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Machine-readable JSON on stdout.")
+    @Option(
+            names = "--json",
+            scope = ScopeType.INHERIT,
+            description = "Machine-readable JSON on stdout.")
     boolean json;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
-            description = "On failure, print the whole cause (stack trace) instead of the one-line error.")
+    @Option(
+            names = "--debug",
+            scope = ScopeType.INHERIT,
+            description =
+                    "On failure, print the whole cause (stack trace) instead of the one-line error.")
     boolean debug;
 
     public static void main(String[] args) {
@@ -113,27 +164,40 @@ public final class VeryfiKeysCli implements Callable<Integer> {
         CommandLine cl = new CommandLine(new VeryfiKeysCli());
         cl.setOut(o);
         cl.setErr(e);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            e.println("error: " + CliErrors.oneLine(ex.getMessage()) + " (see '" + qualifiedName(ex.getCommandLine()) + " --help')");
-            return ExitCodes.USAGE;
-        });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            VeryfiKeysCli root = commandLine.getCommandSpec().root().commandLine().getCommand();
-            CliErrors.Explained explained = CliErrors.explain(ex, root.errorContext());
-            if (root.debug) {
-                ex.printStackTrace(e);
-                e.println("error: " + CliErrors.oneLine(ex instanceof CliException ? ex.getMessage() : String.valueOf(ex)));
-            } else {
-                e.println("error: " + explained.message());
-            }
-            if (root.json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("error", explained.message());
-                m.put("exitCode", explained.exitCode());
-                o.println(toJson(m));
-            }
-            return explained.exitCode();
-        });
+        cl.setParameterExceptionHandler(
+                (ex, a) -> {
+                    e.println(
+                            "error: "
+                                    + CliErrors.oneLine(ex.getMessage())
+                                    + " (see '"
+                                    + qualifiedName(ex.getCommandLine())
+                                    + " --help')");
+                    return ExitCodes.USAGE;
+                });
+        cl.setExecutionExceptionHandler(
+                (ex, commandLine, parseResult) -> {
+                    VeryfiKeysCli root =
+                            commandLine.getCommandSpec().root().commandLine().getCommand();
+                    CliErrors.Explained explained = CliErrors.explain(ex, root.errorContext());
+                    if (root.debug) {
+                        ex.printStackTrace(e);
+                        e.println(
+                                "error: "
+                                        + CliErrors.oneLine(
+                                                ex instanceof CliException
+                                                        ? ex.getMessage()
+                                                        : String.valueOf(ex)));
+                    } else {
+                        e.println("error: " + explained.message());
+                    }
+                    if (root.json) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("error", explained.message());
+                        m.put("exitCode", explained.exitCode());
+                        o.println(toJson(m));
+                    }
+                    return explained.exitCode();
+                });
         return cl.execute(args);
     }
 
@@ -150,18 +214,32 @@ public final class VeryfiKeysCli implements Callable<Integer> {
     Target target() {
         if (endpoint != null && !local && !endpoint.getScheme().startsWith("http"))
             throw new CliException(ExitCodes.USAGE, "--endpoint must be an http(s) URL");
-        return new Target(new Target.Settings(local, endpoint, localFile, region, profile, stackName,
-                stateMachineArn, resetFunction));
+        return new Target(
+                new Target.Settings(
+                        local,
+                        endpoint,
+                        localFile,
+                        region,
+                        profile,
+                        stackName,
+                        stateMachineArn,
+                        resetFunction));
     }
 
     CliErrors.Context errorContext() {
-        String where = endpoint != null ? endpoint.toString() : local ? "the local stack (" + localFile + ")" : null;
+        String where =
+                endpoint != null
+                        ? endpoint.toString()
+                        : local ? "the local stack (" + localFile + ")" : null;
         return new CliErrors.Context(local, where, region, profile, stackName);
     }
 
     static String toJson(Object value) {
         try {
-            return Target.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+            return Target.JSON
+                    .copy()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -187,10 +265,8 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     /** What every subcommand shares: the root's options, output, the target. */
     abstract static class Base implements Callable<Integer> {
-        @ParentCommand
-        VeryfiKeysCli root;
-        @Spec
-        CommandSpec spec;
+        @ParentCommand VeryfiKeysCli root;
+        @Spec CommandSpec spec;
 
         PrintWriter out() {
             return spec.commandLine().getOut();
@@ -216,30 +292,49 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     // ------------------------------------------------------------------ status
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = {
-            "Per account: the key ids behind AWSCURRENT, AWSPREVIOUS and AWSPENDING with their age (the secret "
-                    + "version's creation date), the last rotation's outcome and time, and the running rotations.",
-            "Without ACCOUNT: every secret tagged for rotation."})
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Per account: the key ids behind AWSCURRENT, AWSPREVIOUS and AWSPENDING with their age (the secret "
+                        + "version's creation date), the last rotation's outcome and time, and the running rotations.",
+                "Without ACCOUNT: every secret tagged for rotation."
+            })
     static final class Status extends Base {
-        @picocli.CommandLine.Mixin
-        AccountsOption accounts;
+        @picocli.CommandLine.Mixin AccountsOption accounts;
 
         @Override
         int run(Target target) {
             List<String> names = accounts.names(target);
             if (names.isEmpty())
-                throw new CliException(ExitCodes.NOT_SUCCEEDED, "no secret tagged " + accounts.tagKey + " in "
-                        + target.describe() + "; name the account");
+                throw new CliException(
+                        ExitCodes.NOT_SUCCEEDED,
+                        "no secret tagged "
+                                + accounts.tagKey
+                                + " in "
+                                + target.describe()
+                                + "; name the account");
             Executions executions = new Executions(target.sfn(), target.stateMachineArn());
             List<Executions.Run> runs = executions.list(names, null, accounts.scan);
             Instant now = Instant.now();
             List<Map<String, Object>> report = new ArrayList<>();
             for (String account : names) {
                 List<SecretStages.Stage> stages = SecretStages.read(target.secrets(), account);
-                Executions.Run last = runs.stream().filter(r -> r.account().equals(account) && !"RUNNING".equals(r.status()))
-                        .findFirst().orElse(null);
-                List<Executions.Run> running = runs.stream()
-                        .filter(r -> r.account().equals(account) && "RUNNING".equals(r.status())).toList();
+                Executions.Run last =
+                        runs.stream()
+                                .filter(
+                                        r ->
+                                                r.account().equals(account)
+                                                        && !"RUNNING".equals(r.status()))
+                                .findFirst()
+                                .orElse(null);
+                List<Executions.Run> running =
+                        runs.stream()
+                                .filter(
+                                        r ->
+                                                r.account().equals(account)
+                                                        && "RUNNING".equals(r.status()))
+                                .toList();
                 if (json()) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("account", account);
@@ -251,46 +346,94 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                 }
                 out().println(account);
                 for (String stage : SecretStages.STAGES) {
-                    List<SecretStages.Stage> held = stages.stream().filter(s -> s.stage().equals(stage)).toList();
+                    List<SecretStages.Stage> held =
+                            stages.stream().filter(s -> s.stage().equals(stage)).toList();
                     if (held.isEmpty()) out().printf("  %-12s -%n", stage);
                     for (SecretStages.Stage s : held)
-                        out().printf("  %-12s %-10s age %-8s version %s%s%n", stage,
-                                s.keyId() == null ? "key ?" : "key " + s.keyId(), age(s.created(), now), s.versionId(),
-                                s.note() == null ? "" : "  (" + s.note() + ")");
+                        out().printf(
+                                        "  %-12s %-10s age %-8s version %s%s%n",
+                                        stage,
+                                        s.keyId() == null ? "key ?" : "key " + s.keyId(),
+                                        age(s.created(), now),
+                                        s.versionId(),
+                                        s.note() == null ? "" : "  (" + s.note() + ")");
                 }
-                out().printf("  %-12s %s%n", "last run", last == null ? "none among the " + accounts.scan + " most recent executions"
-                        : last.outcome() + " at " + time(last.stop()) + " (" + age(last.stop(), now) + " ago), keys "
-                        + keys(last) + ", execution " + last.name());
+                out().printf(
+                                "  %-12s %s%n",
+                                "last run",
+                                last == null
+                                        ? "none among the "
+                                                + accounts.scan
+                                                + " most recent executions"
+                                        : last.outcome()
+                                                + " at "
+                                                + time(last.stop())
+                                                + " ("
+                                                + age(last.stop(), now)
+                                                + " ago), keys "
+                                                + keys(last)
+                                                + ", execution "
+                                                + last.name());
                 if (running.isEmpty()) out().printf("  %-12s none%n", "running");
                 for (Executions.Run r : running)
-                    out().printf("  %-12s since %s, execution %s%n", "running", time(r.start()), r.executionArn());
+                    out().printf(
+                                    "  %-12s since %s, execution %s%n",
+                                    "running", time(r.start()), r.executionArn());
             }
-            if (json()) out().println(toJson(Map.of("target", target.describe(), "accounts", report)));
+            if (json())
+                out().println(toJson(Map.of("target", target.describe(), "accounts", report)));
             return ExitCodes.OK;
         }
     }
 
     // ------------------------------------------------------------------ rotate
 
-    @Command(name = "rotate", mixinStandardHelpOptions = true, description = {
-            "Starts a rotation of one account (an execution of the rotation state machine with "
-                    + "{\"secretId\": ACCOUNT}) and follows it to its end, printing each state as it is entered. "
-                    + "Exit code 0 only if the key was rotated."})
+    @Command(
+            name = "rotate",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Starts a rotation of one account (an execution of the rotation state machine with "
+                        + "{\"secretId\": ACCOUNT}) and follows it to its end, printing each state as it is entered. "
+                        + "Exit code 0 only if the key was rotated."
+            })
     static final class Rotate extends Base {
-        @Parameters(index = "0", paramLabel = "ACCOUNT", description = "Secret name, e.g. veryfi/payroll.")
+        @Parameters(
+                index = "0",
+                paramLabel = "ACCOUNT",
+                description = "Secret name, e.g. veryfi/payroll.")
         String account;
 
-        @Option(names = "--poll-interval", paramLabel = "SECONDS", description = "Override PollIntervalSeconds.")
+        @Option(
+                names = "--poll-interval",
+                paramLabel = "SECONDS",
+                description = "Override PollIntervalSeconds.")
         Integer pollInterval;
-        @Option(names = "--healthy-polls", paramLabel = "N", description = "Override RequiredHealthyPolls.")
+
+        @Option(
+                names = "--healthy-polls",
+                paramLabel = "N",
+                description = "Override RequiredHealthyPolls.")
         Integer healthyPolls;
-        @Option(names = "--poll-timeout", paramLabel = "SECONDS", description = "Override PollTimeoutSeconds.")
+
+        @Option(
+                names = "--poll-timeout",
+                paramLabel = "SECONDS",
+                description = "Override PollTimeoutSeconds.")
         Integer pollTimeout;
-        @Option(names = "--grace-period", paramLabel = "SECONDS", description = "Override GracePeriodSeconds.")
+
+        @Option(
+                names = "--grace-period",
+                paramLabel = "SECONDS",
+                description = "Override GracePeriodSeconds.")
         Integer gracePeriod;
-        @Option(names = "--timeout", paramLabel = "SECONDS",
-                description = "Stop following after this long (exit 4; the rotation goes on). Default: follow to the end.")
+
+        @Option(
+                names = "--timeout",
+                paramLabel = "SECONDS",
+                description =
+                        "Stop following after this long (exit 4; the rotation goes on). Default: follow to the end.")
         Long timeout;
+
         @Option(names = "--no-wait", description = "Start the execution, print its ARN and return.")
         boolean noWait;
 
@@ -302,34 +445,68 @@ public final class VeryfiKeysCli implements Callable<Integer> {
             if (pollTimeout != null) input.put("pollTimeoutSeconds", pollTimeout);
             if (gracePeriod != null) input.put("gracePeriodSeconds", gracePeriod);
             String arn = target.stateMachineArn();
-            String executionArn = target.sfn().startExecution(r -> r.stateMachineArn(arn).input(input.toString()))
-                    .executionArn();
+            String executionArn =
+                    target.sfn()
+                            .startExecution(r -> r.stateMachineArn(arn).input(input.toString()))
+                            .executionArn();
             if (noWait) {
-                if (json()) out().println(toJson(Map.of("account", account, "executionArn", executionArn, "status", "RUNNING")));
+                if (json())
+                    out().println(
+                                    toJson(
+                                            Map.of(
+                                                    "account",
+                                                    account,
+                                                    "executionArn",
+                                                    executionArn,
+                                                    "status",
+                                                    "RUNNING")));
                 else out().println("started " + executionArn);
                 return ExitCodes.OK;
             }
             long started = System.nanoTime();
-            if (!json()) out().println("Rotating " + account + " (" + target.describe() + ")\n  execution " + executionArn);
+            if (!json())
+                out().println(
+                                "Rotating "
+                                        + account
+                                        + " ("
+                                        + target.describe()
+                                        + ")\n  execution "
+                                        + executionArn);
             List<String> entered = new ArrayList<>();
-            ExecutionStatus status = new ExecutionFollower(target.sfn(), Duration.ofSeconds(1)).follow(executionArn,
-                    timeout == null ? null : Duration.ofSeconds(timeout), new ExecutionFollower.Listener() {
-                        @Override
-                        public void stateEntered(Instant at, String state) {
-                            entered.add(state);
-                            if (!json()) out().printf("  %6s  %s%n", elapsed(started), state);
-                        }
+            ExecutionStatus status =
+                    new ExecutionFollower(target.sfn(), Duration.ofSeconds(1))
+                            .follow(
+                                    executionArn,
+                                    timeout == null ? null : Duration.ofSeconds(timeout),
+                                    new ExecutionFollower.Listener() {
+                                        @Override
+                                        public void stateEntered(Instant at, String state) {
+                                            entered.add(state);
+                                            if (!json())
+                                                out().printf(
+                                                                "  %6s  %s%n",
+                                                                elapsed(started), state);
+                                        }
 
-                        @Override
-                        public void stepResult(Instant at, String state, String detail) {
-                            if (!json() && detail != null) out().printf("  %6s      %s%n", "", detail);
-                        }
-                    });
+                                        @Override
+                                        public void stepResult(
+                                                Instant at, String state, String detail) {
+                                            if (!json() && detail != null)
+                                                out().printf("  %6s      %s%n", "", detail);
+                                        }
+                                    });
             double seconds = (System.nanoTime() - started) / 1e9;
             if (status == ExecutionStatus.RUNNING) {
-                throw new CliException(ExitCodes.STILL_RUNNING, "still running after " + timeout + " s, and it goes on:"
-                        + " follow it with 'veryfi-keys history " + account + "' (execution "
-                        + executionArn.substring(executionArn.lastIndexOf(':') + 1) + ")");
+                throw new CliException(
+                        ExitCodes.STILL_RUNNING,
+                        "still running after "
+                                + timeout
+                                + " s, and it goes on:"
+                                + " follow it with 'veryfi-keys history "
+                                + account
+                                + "' (execution "
+                                + executionArn.substring(executionArn.lastIndexOf(':') + 1)
+                                + ")");
             }
             Executions.Run run = new Executions(target.sfn(), arn).describe(executionArn);
             if (json()) {
@@ -338,12 +515,19 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                 m.put("seconds", Math.round(seconds * 10) / 10.0);
                 out().println(toJson(m));
             } else {
-                out().printf("%s: %s, keys %s, %.1f s%n", account, run.outcome(), keys(run), seconds);
+                out().printf(
+                                "%s: %s, keys %s, %.1f s%n",
+                                account, run.outcome(), keys(run), seconds);
             }
             if (!run.succeeded())
-                throw new CliException(ExitCodes.NOT_SUCCEEDED, "rotation of " + account + " ended " + run.outcome()
-                        + " (what to do: the alert, and README 'What each outcome means')"
-                        + (run.cause() == null ? "" : ": " + run.cause()));
+                throw new CliException(
+                        ExitCodes.NOT_SUCCEEDED,
+                        "rotation of "
+                                + account
+                                + " ended "
+                                + run.outcome()
+                                + " (what to do: the alert, and README 'What each outcome means')"
+                                + (run.cause() == null ? "" : ": " + run.cause()));
             return ExitCodes.OK;
         }
 
@@ -354,74 +538,148 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     // ------------------------------------------------------------------ reset
 
-    @Command(name = "reset", mixinStandardHelpOptions = true, description = {
-            "INCIDENT: regenerates every key of the account at Veryfi (all previous keys stop working at once), "
-                    + "stores the new key as AWSCURRENT, stops running rotations of the account and alerts. Invokes "
-                    + "the stack's reset function; --confirm must repeat ACCOUNT exactly."})
+    @Command(
+            name = "reset",
+            mixinStandardHelpOptions = true,
+            description = {
+                "INCIDENT: regenerates every key of the account at Veryfi (all previous keys stop working at once), "
+                        + "stores the new key as AWSCURRENT, stops running rotations of the account and alerts. Invokes "
+                        + "the stack's reset function; --confirm must repeat ACCOUNT exactly."
+            })
     static final class Reset extends Base {
-        @Parameters(index = "0", paramLabel = "ACCOUNT", description = "Secret name, e.g. veryfi/payroll.")
+        @Parameters(
+                index = "0",
+                paramLabel = "ACCOUNT",
+                description = "Secret name, e.g. veryfi/payroll.")
         String account;
 
-        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (goes into the alert).")
+        @Option(
+                names = "--reason",
+                required = true,
+                paramLabel = "TEXT",
+                description = "Why (goes into the alert).")
         String reason;
 
-        @Option(names = "--confirm", paramLabel = "ACCOUNT", description = "Must repeat ACCOUNT exactly.")
+        @Option(
+                names = "--confirm",
+                paramLabel = "ACCOUNT",
+                description = "Must repeat ACCOUNT exactly.")
         String confirm;
 
-        @Option(names = "--requested-by", paramLabel = "WHO", description = "Who asks (default: your user name).")
+        @Option(
+                names = "--requested-by",
+                paramLabel = "WHO",
+                description = "Who asks (default: your user name).")
         String requestedBy;
 
-        @Option(names = "--idempotency-token", paramLabel = "TOKEN",
-                description = "Reuse to retry safely: the same token never resets twice (default: a new one).")
+        @Option(
+                names = "--idempotency-token",
+                paramLabel = "TOKEN",
+                description =
+                        "Reuse to retry safely: the same token never resets twice (default: a new one).")
         String token;
 
         @Override
         public Integer call() throws Exception {
             if (confirm == null || !confirm.equals(account))
-                throw new CliException(ExitCodes.USAGE, "refused: a reset locks out every consumer until it refetches; "
-                        + "repeat the account with --confirm " + account);
+                throw new CliException(
+                        ExitCodes.USAGE,
+                        "refused: a reset locks out every consumer until it refetches; "
+                                + "repeat the account with --confirm "
+                                + account);
             return super.call();
         }
 
         @Override
         int run(Target target) throws Exception {
-            ObjectNode payload = Target.JSON.createObjectNode().put("secretId", account).put("reason", reason)
-                    .put("confirm", confirm)
-                    .put("idempotencyToken", token != null ? token : "cli-" + UUID.randomUUID().toString().replace("-", ""))
-                    .put("requestedBy", requestedBy != null ? requestedBy
-                            : System.getProperty("user.name", "unknown") + " (veryfi-keys CLI)");
+            ObjectNode payload =
+                    Target.JSON
+                            .createObjectNode()
+                            .put("secretId", account)
+                            .put("reason", reason)
+                            .put("confirm", confirm)
+                            .put(
+                                    "idempotencyToken",
+                                    token != null
+                                            ? token
+                                            : "cli-"
+                                                    + UUID.randomUUID().toString().replace("-", ""))
+                            .put(
+                                    "requestedBy",
+                                    requestedBy != null
+                                            ? requestedBy
+                                            : System.getProperty("user.name", "unknown")
+                                                    + " (veryfi-keys CLI)");
             String function = target.resetFunction();
-            // The live alias: the published version with SnapStart that the template deploys ($LATEST
+            // The live alias: the published version with SnapStart that the template deploys
+            // ($LATEST
             // has neither SnapStart nor, after a settings change, necessarily the same code).
-            InvokeResponse response = target.lambda().invoke(r -> r.functionName(function).qualifier(LIVE_ALIAS)
-                    .payload(SdkBytes.fromUtf8String(payload.toString())));
-            JsonNode result = Executions.readJson(response.payload() == null ? null : response.payload().asUtf8String());
+            InvokeResponse response =
+                    target.lambda()
+                            .invoke(
+                                    r ->
+                                            r.functionName(function)
+                                                    .qualifier(LIVE_ALIAS)
+                                                    .payload(
+                                                            SdkBytes.fromUtf8String(
+                                                                    payload.toString())));
+            JsonNode result =
+                    Executions.readJson(
+                            response.payload() == null ? null : response.payload().asUtf8String());
             if (response.functionError() != null) {
-                throw new CliException(ExitCodes.NOT_SUCCEEDED, "reset of " + account + " refused or failed (retry with"
-                        + " the same --idempotency-token " + payload.get("idempotencyToken").asText() + "): "
-                        + result.path("errorMessage").asText(result.toString()));
+                throw new CliException(
+                        ExitCodes.NOT_SUCCEEDED,
+                        "reset of "
+                                + account
+                                + " refused or failed (retry with"
+                                + " the same --idempotency-token "
+                                + payload.get("idempotencyToken").asText()
+                                + "): "
+                                + result.path("errorMessage").asText(result.toString()));
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("account", account);
-            m.put("newKeyId", result.path("newKeyId").isNumber() ? result.get("newKeyId").asLong() : null);
-            m.put("deletedKeyIds", Target.JSON.convertValue(result.path("deletedKeyIds"), List.class));
-            m.put("pendingCleanupKeyIds", result.has("pendingCleanupKeyIds")
-                    ? Target.JSON.convertValue(result.path("pendingCleanupKeyIds"), List.class) : List.of());
-            m.put("stoppedExecutions", Target.JSON.convertValue(result.path("stoppedExecutions"), List.class));
+            m.put(
+                    "newKeyId",
+                    result.path("newKeyId").isNumber() ? result.get("newKeyId").asLong() : null);
+            m.put(
+                    "deletedKeyIds",
+                    Target.JSON.convertValue(result.path("deletedKeyIds"), List.class));
+            m.put(
+                    "pendingCleanupKeyIds",
+                    result.has("pendingCleanupKeyIds")
+                            ? Target.JSON.convertValue(
+                                    result.path("pendingCleanupKeyIds"), List.class)
+                            : List.of());
+            m.put(
+                    "stoppedExecutions",
+                    Target.JSON.convertValue(result.path("stoppedExecutions"), List.class));
             m.put("alreadyDone", result.path("alreadyDone").asBoolean(false));
             m.put("idempotencyToken", payload.get("idempotencyToken").asText());
             if (json()) {
                 out().println(toJson(m));
             } else {
-                out().println("Reset " + account + ": new key " + m.get("newKeyId") + " is AWSCURRENT"
-                        + (Boolean.TRUE.equals(m.get("alreadyDone")) ? " (this token had already reset it)" : ""));
+                out().println(
+                                "Reset "
+                                        + account
+                                        + ": new key "
+                                        + m.get("newKeyId")
+                                        + " is AWSCURRENT"
+                                        + (Boolean.TRUE.equals(m.get("alreadyDone"))
+                                                ? " (this token had already reset it)"
+                                                : ""));
                 out().println("  deleted key ids     " + m.get("deletedKeyIds"));
                 if (!((List<?>) m.get("pendingCleanupKeyIds")).isEmpty()) {
-                    out().println("  STILL LIVE          " + m.get("pendingCleanupKeyIds") + " (Veryfi refused the delete:"
-                            + " run this command again with the same --idempotency-token to finish)");
+                    out().println(
+                                    "  STILL LIVE          "
+                                            + m.get("pendingCleanupKeyIds")
+                                            + " (Veryfi refused the delete:"
+                                            + " run this command again with the same --idempotency-token to finish)");
                 }
                 out().println("  stopped executions  " + m.get("stoppedExecutions"));
-                out().println("  retry safely with   --idempotency-token " + m.get("idempotencyToken"));
+                out().println(
+                                "  retry safely with   --idempotency-token "
+                                        + m.get("idempotencyToken"));
                 out().println("Consumers are rejected by Veryfi until they refetch AWSCURRENT.");
             }
             return ExitCodes.OK;
@@ -430,34 +688,71 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
     // ------------------------------------------------------------------ history
 
-    @Command(name = "history", mixinStandardHelpOptions = true, description = "Past and running rotations of one account, newest first.")
+    @Command(
+            name = "history",
+            mixinStandardHelpOptions = true,
+            description = "Past and running rotations of one account, newest first.")
     static final class History extends Base {
-        @Parameters(index = "0", paramLabel = "ACCOUNT", description = "Secret name, e.g. veryfi/payroll.")
+        @Parameters(
+                index = "0",
+                paramLabel = "ACCOUNT",
+                description = "Secret name, e.g. veryfi/payroll.")
         String account;
 
-        @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N rows (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--limit",
+                defaultValue = "20",
+                paramLabel = "N",
+                description = "At most N rows (default: ${DEFAULT-VALUE}).")
         int limit;
 
-        @Option(names = "--scan", defaultValue = "200", paramLabel = "N",
-                description = "How many recent executions of the state machine to look through (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--scan",
+                defaultValue = "200",
+                paramLabel = "N",
+                description =
+                        "How many recent executions of the state machine to look through (default: ${DEFAULT-VALUE}).")
         int scan;
 
         @Override
         int run(Target target) {
-            List<Executions.Run> runs = new Executions(target.sfn(), target.stateMachineArn()).list(List.of(account), null, scan);
+            List<Executions.Run> runs =
+                    new Executions(target.sfn(), target.stateMachineArn())
+                            .list(List.of(account), null, scan);
             runs = runs.subList(0, Math.min(limit, runs.size()));
             if (json()) {
-                out().println(toJson(Map.of("account", account, "executions", runs.stream().map(Executions.Run::toJson).toList())));
+                out().println(
+                                toJson(
+                                        Map.of(
+                                                "account",
+                                                account,
+                                                "executions",
+                                                runs.stream()
+                                                        .map(Executions.Run::toJson)
+                                                        .toList())));
                 return ExitCodes.OK;
             }
             if (runs.isEmpty()) {
-                out().println("no rotation of " + account + " among the " + scan + " most recent executions");
+                out().println(
+                                "no rotation of "
+                                        + account
+                                        + " among the "
+                                        + scan
+                                        + " most recent executions");
                 return ExitCodes.OK;
             }
-            out().printf("%-20s  %-20s  %-9s  %-17s  %-12s  %s%n", "START", "END", "STATUS", "OUTCOME", "KEYS", "EXECUTION");
+            out().printf(
+                            "%-20s  %-20s  %-9s  %-17s  %-12s  %s%n",
+                            "START", "END", "STATUS", "OUTCOME", "KEYS", "EXECUTION");
             for (Executions.Run r : runs)
-                out().printf("%-20s  %-20s  %-9s  %-17s  %-12s  %s%n", time(r.start()), time(r.stop()), r.status(),
-                        r.outcome(), keys(r), r.name());
+                out().printf(
+                                "%-20s  %-20s  %-9s  %-17s  %-12s  %s%n",
+                                time(r.start()),
+                                time(r.stop()),
+                                r.status(),
+                                r.outcome(),
+                                keys(r),
+                                r.name());
             return ExitCodes.OK;
         }
     }

@@ -62,8 +62,12 @@ class VeryfiKeysCliTest {
         stack.localTestMode(veryfi.baseUrl());
         firstKeyId = LocalAccounts.create(stack, veryfi, ACCOUNT, CLIENT, "cli-bot").id();
         for (int i = 0; i < 2; i++)
-            consumers.add(SimulatedConsumer.start("cli-consumer-" + i, VeryfiKeysCliTest::current,
-                    Duration.ofMillis(300 * i), Duration.ofMillis(100)));
+            consumers.add(
+                    SimulatedConsumer.start(
+                            "cli-consumer-" + i,
+                            VeryfiKeysCliTest::current,
+                            Duration.ofMillis(300 * i),
+                            Duration.ofMillis(100)));
         LocalAccounts.registry(stack, ACCOUNT, consumers);
         stack.deployStateMachine("RotationStateMachine");
     }
@@ -71,8 +75,13 @@ class VeryfiKeysCliTest {
     @AfterAll
     static void stop() {
         // Issue 19's acceptance: no error line longer than 200 characters without --debug.
-        assertThat(CLI.errorLines).isNotEmpty().allSatisfy(line -> assertThat(line.length()).as(line)
-                .isLessThanOrEqualTo(CliErrors.MAX_LINE));
+        assertThat(CLI.errorLines)
+                .isNotEmpty()
+                .allSatisfy(
+                        line ->
+                                assertThat(line.length())
+                                        .as(line)
+                                        .isLessThanOrEqualTo(CliErrors.MAX_LINE));
         consumers.forEach(SimulatedConsumer::close);
         Log.redirect(null);
         if (veryfi != null) {
@@ -94,18 +103,42 @@ class VeryfiKeysCliTest {
     @Test
     @Order(1)
     void rotateFollowsTheExecutionToSuccess() {
-        Result r = cli("rotate", ACCOUNT, "--poll-interval", "1", "--healthy-polls", "1", "--poll-timeout", "60",
-                "--grace-period", "0");
+        Result r =
+                cli(
+                        "rotate",
+                        ACCOUNT,
+                        "--poll-interval",
+                        "1",
+                        "--healthy-polls",
+                        "1",
+                        "--poll-timeout",
+                        "60",
+                        "--grace-period",
+                        "0");
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).contains("Plan", "CreateKey", "VerifyNewKey", "Promote", "PollConsumers", "DeleteOldKey",
-                "ReportSuccess", "SUCCEEDED");
+        assertThat(r.out())
+                .contains(
+                        "Plan",
+                        "CreateKey",
+                        "VerifyNewKey",
+                        "Promote",
+                        "PollConsumers",
+                        "DeleteOldKey",
+                        "ReportSuccess",
+                        "SUCCEEDED");
         long newKeyId = veryfi.liveKeyIds(CLIENT).get(0);
         assertThat(newKeyId).isNotEqualTo(firstKeyId);
         assertThat(r.out()).contains("keys " + firstKeyId + " -> " + newKeyId);
-        rotationArn = r.out().lines().filter(l -> l.contains("execution arn:")).findFirst().orElseThrow()
-                .replaceAll(".*execution ", "").trim();
+        rotationArn =
+                r.out()
+                        .lines()
+                        .filter(l -> l.contains("execution arn:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .replaceAll(".*execution ", "")
+                        .trim();
     }
 
     @Test
@@ -115,12 +148,14 @@ class VeryfiKeysCliTest {
 
         Result text = cli("status", ACCOUNT);
         assertThat(text.exitCode()).as(text.err()).isZero();
-        assertThat(text.out()).containsPattern("AWSCURRENT +key " + newKeyId + " ")
+        assertThat(text.out())
+                .containsPattern("AWSCURRENT +key " + newKeyId + " ")
                 .containsPattern("AWSPREVIOUS +key " + firstKeyId + " ")
                 .containsPattern("AWSPENDING +-")
-                .contains("last run", "SUCCEEDED").containsPattern("running +none");
+                .contains("last run", "SUCCEEDED")
+                .containsPattern("running +none");
 
-        Result json = cli("status", "--json");   // no account: every secret tagged for rotation
+        Result json = cli("status", "--json"); // no account: every secret tagged for rotation
         assertThat(json.exitCode()).as(json.err()).isZero();
         JsonNode account = json.json().path("accounts").get(0);
         assertThat(account.path("account").asText()).isEqualTo(ACCOUNT);
@@ -136,8 +171,12 @@ class VeryfiKeysCliTest {
     void historyListsTheExecution() {
         Result text = cli("history", ACCOUNT);
         assertThat(text.exitCode()).as(text.err()).isZero();
-        assertThat(text.out()).contains("START", "OUTCOME", rotationArn.substring(rotationArn.lastIndexOf(':') + 1),
-                "SUCCEEDED");
+        assertThat(text.out())
+                .contains(
+                        "START",
+                        "OUTCOME",
+                        rotationArn.substring(rotationArn.lastIndexOf(':') + 1),
+                        "SUCCEEDED");
 
         Result json = cli("history", ACCOUNT, "--json");
         assertThat(json.exitCode()).isZero();
@@ -174,13 +213,22 @@ class VeryfiKeysCliTest {
     void resetWithTheConfirmationInvokesTheFunction() {
         long before = veryfi.liveKeyIds(CLIENT).get(0);
 
-        Result r = cli("reset", ACCOUNT, "--reason", "CLI test incident", "--confirm", ACCOUNT, "--json");
+        Result r =
+                cli(
+                        "reset",
+                        ACCOUNT,
+                        "--reason",
+                        "CLI test incident",
+                        "--confirm",
+                        ACCOUNT,
+                        "--json");
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         long newKeyId = r.json().path("newKeyId").asLong();
         assertThat(newKeyId).isNotEqualTo(before);
         assertThat(veryfi.liveKeyIds(CLIENT)).containsExactly(newKeyId);
-        assertThat(cli("status", ACCOUNT).out()).containsPattern("AWSCURRENT +key " + newKeyId + " ");
+        assertThat(cli("status", ACCOUNT).out())
+                .containsPattern("AWSCURRENT +key " + newKeyId + " ");
         // The published version behind the live alias (SnapStart), never $LATEST.
         List<String> qualifiers = stack.lambdaHost().invokedQualifiers("ResetFunction");
         assertThat(qualifiers.get(qualifiers.size() - 1)).isEqualTo("live");
@@ -190,63 +238,134 @@ class VeryfiKeysCliTest {
     @Order(6)
     void aRotationThatFailsExitsOne() {
         String orphan = "veryfi/cli-no-registry";
-        stack.secretsManager().createSecret(b -> b.name(orphan).secretString(JSON.createObjectNode()
-                .put("clientId", CLIENT).put("username", "cli-bot").put("apiKey", "unused").put("apiKeyId", 1)
-                .put("baseUrl", veryfi.baseUrl().toString()).toString()));
+        stack.secretsManager()
+                .createSecret(
+                        b ->
+                                b.name(orphan)
+                                        .secretString(
+                                                JSON.createObjectNode()
+                                                        .put("clientId", CLIENT)
+                                                        .put("username", "cli-bot")
+                                                        .put("apiKey", "unused")
+                                                        .put("apiKeyId", 1)
+                                                        .put("baseUrl", veryfi.baseUrl().toString())
+                                                        .toString()));
 
         Result r = cli("rotate", orphan, "--json");
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
         assertThat(r.err().lines().count()).isEqualTo(1);
-        // A missing consumer registry stops the plan: nothing is rotated, and since running it again
+        // A missing consumer registry stops the plan: nothing is rotated, and since running it
+        // again
         // unchanged would fail the same way, the outcome is BLOCKED (a configuration problem).
         assertThat(r.err()).contains("ended BLOCKED");
         assertThat(r.json().path("outcome").asText()).isEqualTo("BLOCKED");
-        assertThat(r.json().path("states").toString()).contains("Plan", "ReportFailure", "BlockedByConfiguration")
+        assertThat(r.json().path("states").toString())
+                .contains("Plan", "ReportFailure", "BlockedByConfiguration")
                 .doesNotContain("CreateKey");
         assertThat(cli("history", orphan).out()).contains("BLOCKED");
     }
 
-    /** Issue 19: each common failure, caused for real, is one line (at most 200 characters) naming the fix. */
+    /**
+     * Issue 19: each common failure, caused for real, is one line (at most 200 characters) naming
+     * the fix.
+     */
     @Test
     void awsFailuresAreOneLineThatNamesTheFix(@TempDir Path dir) throws Exception {
-        assertFix(cli("status", "veryfi/does-not-exist"), "no secret veryfi/does-not-exist", "check the name");
-        assertFix(run("history", ACCOUNT, "--local", "--endpoint", "http://127.0.0.1:1"),
-                "cannot reach http://127.0.0.1:1", "./run-demo --keep-running");
-        // As against AWS (no --local): the stack's outputs through CloudFormation, which does not know it.
-        assertFix(run("--endpoint", stack.endpoint().toString(), "--region", "us-east-1", "--stack-name", "no-such-stack",
-                "history", ACCOUNT), "stack no-such-stack not found in us-east-1", "--stack-name");
+        assertFix(
+                cli("status", "veryfi/does-not-exist"),
+                "no secret veryfi/does-not-exist",
+                "check the name");
+        assertFix(
+                run("history", ACCOUNT, "--local", "--endpoint", "http://127.0.0.1:1"),
+                "cannot reach http://127.0.0.1:1",
+                "./run-demo --keep-running");
+        // As against AWS (no --local): the stack's outputs through CloudFormation, which does not
+        // know it.
+        assertFix(
+                run(
+                        "--endpoint",
+                        stack.endpoint().toString(),
+                        "--region",
+                        "us-east-1",
+                        "--stack-name",
+                        "no-such-stack",
+                        "history",
+                        ACCOUNT),
+                "stack no-such-stack not found in us-east-1",
+                "--stack-name");
 
-        // An operator whose identity policy lets them read executions and no secret (the local stack's IAM).
+        // An operator whose identity policy lets them read executions and no secret (the local
+        // stack's IAM).
         var operator = stack.lambdaHost().credentials().issueLongLived("operator-list-only");
-        stack.lambdaHost().identityPolicy("operator-list-only", Set.of("states:ListExecutions",
-                "states:DescribeExecution", "states:GetExecutionHistory"));
-        Path listOnly = localFile(dir.resolve("list-only.json"), operator.accessKeyId(), operator.secretAccessKey(), null);
-        assertFix(run("--local", "--local-file", listOnly.toString(), "status", ACCOUNT),
-                "access denied: secretsmanager:", "on " + ACCOUNT, CliErrors.POLICIES);
-        Result debug = run("--local", "--local-file", listOnly.toString(), "--debug", "status", ACCOUNT);
+        stack.lambdaHost()
+                .identityPolicy(
+                        "operator-list-only",
+                        Set.of(
+                                "states:ListExecutions",
+                                "states:DescribeExecution",
+                                "states:GetExecutionHistory"));
+        Path listOnly =
+                localFile(
+                        dir.resolve("list-only.json"),
+                        operator.accessKeyId(),
+                        operator.secretAccessKey(),
+                        null);
+        assertFix(
+                run("--local", "--local-file", listOnly.toString(), "status", ACCOUNT),
+                "access denied: secretsmanager:",
+                "on " + ACCOUNT,
+                CliErrors.POLICIES);
+        Result debug =
+                run("--local", "--local-file", listOnly.toString(), "--debug", "status", ACCOUNT);
         assertThat(debug.exitCode()).isEqualTo(ExitCodes.AWS_ERROR);
-        assertThat(debug.err()).contains("is not authorized to perform: secretsmanager:", "at software.amazon.awssdk");
+        assertThat(debug.err())
+                .contains(
+                        "is not authorized to perform: secretsmanager:",
+                        "at software.amazon.awssdk");
         assertThat(debug.err().lines().count()).isGreaterThan(5);
 
-        var expired = stack.lambdaHost().credentials().issueTemporary("operator-expired", "cli-session", Duration.ZERO);
-        Path stale = localFile(dir.resolve("expired.json"), expired.accessKeyId(), expired.secretAccessKey(),
-                expired.sessionToken());
-        assertFix(run("--local", "--local-file", stale.toString(), "history", ACCOUNT), "expired", "sign in again");
+        var expired =
+                stack.lambdaHost()
+                        .credentials()
+                        .issueTemporary("operator-expired", "cli-session", Duration.ZERO);
+        Path stale =
+                localFile(
+                        dir.resolve("expired.json"),
+                        expired.accessKeyId(),
+                        expired.secretAccessKey(),
+                        expired.sessionToken());
+        assertFix(
+                run("--local", "--local-file", stale.toString(), "history", ACCOUNT),
+                "expired",
+                "sign in again");
     }
 
     /**
-     * No region, then no credentials, as on a laptop with no AWS configuration: a JVM of its own with
-     * an empty environment (the SDK reads both from the environment and ~/.aws).
+     * No region, then no credentials, as on a laptop with no AWS configuration: a JVM of its own
+     * with an empty environment (the SDK reads both from the environment and ~/.aws).
      */
     @Test
     void withoutRegionOrCredentialsTheCliSaysWhatToDo(@TempDir Path home) throws Exception {
-        Map<String, String> bare = new java.util.HashMap<>(Map.of("HOME", home.toString(),
-                "AWS_CONFIG_FILE", home.resolve("none").toString(),
-                "AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString(), "AWS_EC2_METADATA_DISABLED", "true"));
+        Map<String, String> bare =
+                new java.util.HashMap<>(
+                        Map.of(
+                                "HOME",
+                                home.toString(),
+                                "AWS_CONFIG_FILE",
+                                home.resolve("none").toString(),
+                                "AWS_SHARED_CREDENTIALS_FILE",
+                                home.resolve("none").toString(),
+                                "AWS_EC2_METADATA_DISABLED",
+                                "true"));
         assertFix(fork(bare, "status", "veryfi/demo"), "no AWS region", "--region", "AWS_REGION");
         bare.put("AWS_REGION", "eu-west-1");
-        assertFix(fork(bare, "status", "veryfi/demo"), "no AWS credentials", "--profile", "aws configure", "aws sso login");
+        assertFix(
+                fork(bare, "status", "veryfi/demo"),
+                "no AWS credentials",
+                "--profile",
+                "aws configure",
+                "aws sso login");
     }
 
     private static void assertFix(Result r, String... mustSay) {
@@ -256,18 +375,26 @@ class VeryfiKeysCliTest {
         assertThat(r.err().strip().length()).as(r.err()).isLessThanOrEqualTo(CliErrors.MAX_LINE);
     }
 
-    private static Path localFile(Path file, String accessKeyId, String secretAccessKey, String sessionToken)
+    private static Path localFile(
+            Path file, String accessKeyId, String secretAccessKey, String sessionToken)
             throws java.io.IOException {
-        ObjectNode f = JSON.createObjectNode().put("endpoint", stack.endpoint().toString()).put("region", "us-east-1")
-                .put("accessKeyId", accessKeyId).put("secretAccessKey", secretAccessKey)
-                .put("stateMachineArn", rotationArn());
+        ObjectNode f =
+                JSON.createObjectNode()
+                        .put("endpoint", stack.endpoint().toString())
+                        .put("region", "us-east-1")
+                        .put("accessKeyId", accessKeyId)
+                        .put("secretAccessKey", secretAccessKey)
+                        .put("stateMachineArn", rotationArn());
         if (sessionToken != null) f.put("sessionToken", sessionToken);
         return java.nio.file.Files.writeString(file, f.toString());
     }
 
     private static String rotationArn() {
-        return stack.sfn().listStateMachines().stateMachines().stream().map(m -> m.stateMachineArn())
-                .filter(a -> a.endsWith("-rotation")).findFirst().orElseThrow();
+        return stack.sfn().listStateMachines().stateMachines().stream()
+                .map(m -> m.stateMachineArn())
+                .filter(a -> a.endsWith("-rotation"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Result run(String... args) {
@@ -276,9 +403,15 @@ class VeryfiKeysCliTest {
 
     /** The CLI in a JVM of its own with exactly this environment. */
     private static Result fork(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                VeryfiKeysCli.class.getName()));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-cp",
+                                System.getProperty(
+                                        "surefire.test.class.path",
+                                        System.getProperty("java.class.path")),
+                                VeryfiKeysCli.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
@@ -286,7 +419,9 @@ class VeryfiKeysCliTest {
         Process p = pb.start();
         p.getOutputStream().close();
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        return new Result(
+                p.exitValue(),
+                new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }

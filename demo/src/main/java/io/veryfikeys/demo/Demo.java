@@ -36,14 +36,24 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The whole system on this machine, in one command ({@code ./demo}): moto with ASL execution, the
- * Lambda host running the real handlers, the Veryfi simulator, three simulated consumers that
- * pick up a new key after different delays, a demo account's secret and registry, the real
- * rotation state machine, and one rotation followed live to a plain report.
+ * Lambda host running the real handlers, the Veryfi simulator, three simulated consumers that pick
+ * up a new key after different delays, a demo account's secret and registry, the real rotation
+ * state machine, and one rotation followed live to a plain report.
  */
 public final class Demo {
     static final String ACCOUNT = "veryfi/demo";
-    static final Map<String, Object> SETTINGS = new LinkedHashMap<>(Map.of(
-            "pollIntervalSeconds", 1, "requiredHealthyPolls", 3, "pollTimeoutSeconds", 60, "gracePeriodSeconds", 2));
+    static final Map<String, Object> SETTINGS =
+            new LinkedHashMap<>(
+                    Map.of(
+                            "pollIntervalSeconds",
+                            1,
+                            "requiredHealthyPolls",
+                            3,
+                            "pollTimeoutSeconds",
+                            60,
+                            "gracePeriodSeconds",
+                            2));
+
     /** Consumer name and how long after a new key appears it starts using it. */
     static final Map<String, Duration> CONSUMERS = new LinkedHashMap<>();
 
@@ -53,15 +63,19 @@ public final class Demo {
         CONSUMERS.put("expenses-batch", Duration.ofSeconds(5));
     }
 
-    /** Given to every function's sandbox: verification retries quickly (2 s between tries in AWS). */
-    static final Map<String, String> TUNING = Map.of("VERIFY_RETRY_DELAY_MILLIS", "100", "STORE_RETRY_BASE_MILLIS", "50");
+    /**
+     * Given to every function's sandbox: verification retries quickly (2 s between tries in AWS).
+     */
+    static final Map<String, String> TUNING =
+            Map.of("VERIFY_RETRY_DELAY_MILLIS", "100", "STORE_RETRY_BASE_MILLIS", "50");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PrintStream OUT = System.out;
     private static volatile boolean finished;
     private static volatile boolean shuttingDown;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private LocalAwsStack stack;
     private Path localFile;
@@ -72,9 +86,10 @@ public final class Demo {
             switch (a) {
                 case "--keep-running" -> keepRunning = true;
                 case "-h", "--help" -> {
-                    OUT.println("usage: ./demo [--keep-running] [--no-build]\n"
-                            + "  --keep-running  leave the local stack up after the rotation, for the CLI (Ctrl-C stops it)\n"
-                            + "  --no-build      skip 'mvn install' (the script handles this flag)");
+                    OUT.println(
+                            "usage: ./demo [--keep-running] [--no-build]\n"
+                                    + "  --keep-running  leave the local stack up after the rotation, for the CLI (Ctrl-C stops it)\n"
+                                    + "  --no-build      skip 'mvn install' (the script handles this flag)");
                     return;
                 }
                 default -> {
@@ -84,12 +99,17 @@ public final class Demo {
             }
         }
         Demo demo = new Demo();
-        Thread hook = new Thread(() -> {
-            shuttingDown = true;
-            if (!finished) OUT.println("\nInterrupted: stopping the local stack.");
-            demo.close();
-            if (!finished) OUT.println("Stopped: moto and the Lambda host are down, no process left.");
-        }, "demo-shutdown");
+        Thread hook =
+                new Thread(
+                        () -> {
+                            shuttingDown = true;
+                            if (!finished) OUT.println("\nInterrupted: stopping the local stack.");
+                            demo.close();
+                            if (!finished)
+                                OUT.println(
+                                        "Stopped: moto and the Lambda host are down, no process left.");
+                        },
+                        "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int code;
         try {
@@ -101,13 +121,18 @@ public final class Demo {
         }
         finished = true;
         demo.close();
-        OUT.println(code == 0 ? "Stopped the local stack (moto and the Lambda host): no process left behind."
-                : "Stopped the local stack; the demo did not succeed (exit " + code + ").");
+        OUT.println(
+                code == 0
+                        ? "Stopped the local stack (moto and the Lambda host): no process left behind."
+                        : "Stopped the local stack; the demo did not succeed (exit " + code + ").");
         Runtime.getRuntime().removeShutdownHook(hook);
         System.exit(code);
     }
 
-    /** Ctrl-C: the shutdown hook is closing everything and the JVM halts when it is done; say nothing more. */
+    /**
+     * Ctrl-C: the shutdown hook is closing everything and the JVM halts when it is done; say
+     * nothing more.
+     */
     private static void waitForHalt() {
         while (true) {
             try {
@@ -125,7 +150,9 @@ public final class Demo {
         Path logs = target.resolve("demo");
         Files.createDirectories(logs);
         Path handlerLog = logs.resolve("handlers.log");
-        PrintStream handlerOut = new PrintStream(new FileOutputStream(handlerLog.toFile()), true, StandardCharsets.UTF_8);
+        PrintStream handlerOut =
+                new PrintStream(
+                        new FileOutputStream(handlerLog.toFile()), true, StandardCharsets.UTF_8);
         resources.add(handlerOut);
         Log.redirect(handlerOut);
 
@@ -137,98 +164,160 @@ public final class Demo {
             OUT.println(e.getMessage());
             return 1;
         }
-        OUT.printf("  %-14s moto %s with ASL execution (log %s)%n", "AWS APIs", stack.motoEndpoint(),
-                root.relativize(stack.motoServer().logFile()));
+        OUT.printf(
+                "  %-14s moto %s with ASL execution (log %s)%n",
+                "AWS APIs", stack.motoEndpoint(), root.relativize(stack.motoServer().logFile()));
         TUNING.forEach(stack.lambdaHost()::environmentOverride);
         stack.lambdaHost().addLogListener((function, line) -> handlerOut.println(line));
-        OUT.printf("  %-14s %s runs the %d functions from functions/target/lambda, each in sandboxes of its own%n"
+        OUT.printf(
+                "  %-14s %s runs the %d functions from functions/target/lambda, each in sandboxes of its own%n"
                         + "  %-14s (own JVM through the Lambda Runtime Interface Client, SnapStart hooks, container credentials;%n"
-                        + "  %-14s  function logs -> %s)%n", "Lambda host",
-                stack.endpoint(), stack.template().functions().size(), "", "", root.relativize(handlerLog));
+                        + "  %-14s  function logs -> %s)%n",
+                "Lambda host",
+                stack.endpoint(),
+                stack.template().functions().size(),
+                "",
+                "",
+                root.relativize(handlerLog));
 
         VeryfiSimulator veryfi = VeryfiSimulator.start(0);
         stack.localTestMode(veryfi.baseUrl());
         resources.add(0, veryfi);
         SimulatedKey firstKey = veryfi.createAccount("vf_demo", "demo-bot", "demo-client-secret");
-        OUT.printf("  %-14s simulator %s, client vf_demo, live keys %s%n", "Veryfi", veryfi.baseUrl(),
-                veryfi.liveKeyIds("vf_demo"));
+        OUT.printf(
+                "  %-14s simulator %s, client vf_demo, live keys %s%n",
+                "Veryfi", veryfi.baseUrl(), veryfi.liveKeyIds("vf_demo"));
 
-        ObjectNode secret = JSON.createObjectNode().put("clientId", "vf_demo").put("username", "demo-bot")
-                .put("apiKey", firstKey.value()).put("apiKeyId", firstKey.id())
-                .put("clientSecret", "demo-client-secret").put("baseUrl", veryfi.baseUrl().toString());
-        stack.secretsManager().createSecret(b -> b.name(ACCOUNT).secretString(secret.toString())
-                .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+        ObjectNode secret =
+                JSON.createObjectNode()
+                        .put("clientId", "vf_demo")
+                        .put("username", "demo-bot")
+                        .put("apiKey", firstKey.value())
+                        .put("apiKeyId", firstKey.id())
+                        .put("clientSecret", "demo-client-secret")
+                        .put("baseUrl", veryfi.baseUrl().toString());
+        stack.secretsManager()
+                .createSecret(
+                        b ->
+                                b.name(ACCOUNT)
+                                        .secretString(secret.toString())
+                                        .tags(
+                                                Tag.builder()
+                                                        .key("veryfi-key-rotation")
+                                                        .value("enabled")
+                                                        .build()));
         OUT.printf("  %-14s %s, AWSCURRENT = key %d%n", "secret", ACCOUNT, firstKey.id());
 
         List<SimulatedConsumer> consumers = new ArrayList<>();
         for (Map.Entry<String, Duration> c : CONSUMERS.entrySet()) {
-            SimulatedConsumer consumer = SimulatedConsumer.start(c.getKey(), this::currentCredentials, c.getValue(),
-                    Duration.ofMillis(200));
+            SimulatedConsumer consumer =
+                    SimulatedConsumer.start(
+                            c.getKey(),
+                            this::currentCredentials,
+                            c.getValue(),
+                            Duration.ofMillis(200));
             consumers.add(consumer);
             resources.add(0, consumer);
         }
-        String registry = JSON.createObjectNode().set("consumers", JSON.valueToTree(consumers.stream()
-                .map(c -> Map.of("name", c.name(), "healthUrl", c.healthUrl().toString())).toList())).toString();
+        String registry =
+                JSON.createObjectNode()
+                        .set(
+                                "consumers",
+                                JSON.valueToTree(
+                                        consumers.stream()
+                                                .map(
+                                                        c ->
+                                                                Map.of(
+                                                                        "name",
+                                                                        c.name(),
+                                                                        "healthUrl",
+                                                                        c.healthUrl().toString()))
+                                                .toList()))
+                        .toString();
         String parameter = "/veryfi-key-rotation/consumers/" + ACCOUNT;
         SsmClient ssm = stack.client(SsmClient::builder);
         ssm.putParameter(b -> b.name(parameter).type("String").value(registry).overwrite(true));
         OUT.printf("  %-14s %s in SSM %s%n", "consumers", describeConsumers(), parameter);
 
         String stateMachineArn = stack.deployStateMachine("RotationStateMachine");
-        String fleetArn = stack.deployStateMachine("FleetStateMachine"); // with its schedule rule (not fired here)
-        OUT.printf("  %-14s %s and %s from statemachine/*.asl.json with template.yaml's substitutions%n",
-                "state machines", stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1),
+        String fleetArn =
+                stack.deployStateMachine(
+                        "FleetStateMachine"); // with its schedule rule (not fired here)
+        OUT.printf(
+                "  %-14s %s and %s from statemachine/*.asl.json with template.yaml's substitutions%n",
+                "state machines",
+                stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1),
                 fleetArn.substring(fleetArn.lastIndexOf(':') + 1));
-        // The demo's on-call inbox: a queue subscribed to the alerts topic (confirmed at once, as SQS is).
+        // The demo's on-call inbox: a queue subscribed to the alerts topic (confirmed at once, as
+        // SQS is).
         stack.subscribeQueue(stack.topicArn("AlertsTopic"));
         OUT.printf("  %-14s %.1f s%n", "ready in", (System.nanoTime() - begin) / 1e9);
         OUT.println();
 
-        OUT.printf("Rotating %s with demo settings: poll consumers every %s s, %s healthy polls in a row, "
+        OUT.printf(
+                "Rotating %s with demo settings: poll consumers every %s s, %s healthy polls in a row, "
                         + "give up after %s s, grace period %s s%n  (a deployed stack defaults to 120 s, 3, 24 h, 1 h)%n",
-                ACCOUNT, SETTINGS.get("pollIntervalSeconds"), SETTINGS.get("requiredHealthyPolls"),
-                SETTINGS.get("pollTimeoutSeconds"), SETTINGS.get("gracePeriodSeconds"));
+                ACCOUNT,
+                SETTINGS.get("pollIntervalSeconds"),
+                SETTINGS.get("requiredHealthyPolls"),
+                SETTINGS.get("pollTimeoutSeconds"),
+                SETTINGS.get("gracePeriodSeconds"));
         ObjectNode input = JSON.valueToTree(SETTINGS);
         input.put("secretId", ACCOUNT);
         long rotationStart = System.nanoTime();
-        String executionArn = stack.sfn().startExecution(b -> b.stateMachineArn(stateMachineArn).input(input.toString()))
-                .executionArn();
+        String executionArn =
+                stack.sfn()
+                        .startExecution(
+                                b -> b.stateMachineArn(stateMachineArn).input(input.toString()))
+                        .executionArn();
         OUT.println("  execution " + executionArn);
 
         Map<String, Long> reported = new LinkedHashMap<>();
         Map<String, Instant> switchedAt = new LinkedHashMap<>();
         for (SimulatedConsumer c : consumers) reported.put(c.name(), firstKey.id());
         Instant[] promotedAt = {null};
-        ExecutionStatus status = new ExecutionFollower(stack.sfn(), Duration.ofMillis(200)).follow(executionArn,
-                Duration.ofMinutes(3), new ExecutionFollower.Listener() {
-                    @Override
-                    public void stateEntered(Instant at, String state) {
-                        OUT.printf("  %6s  > %s%n", elapsed(rotationStart), state);
-                    }
+        ExecutionStatus status =
+                new ExecutionFollower(stack.sfn(), Duration.ofMillis(200))
+                        .follow(
+                                executionArn,
+                                Duration.ofMinutes(3),
+                                new ExecutionFollower.Listener() {
+                                    @Override
+                                    public void stateEntered(Instant at, String state) {
+                                        OUT.printf("  %6s  > %s%n", elapsed(rotationStart), state);
+                                    }
 
-                    @Override
-                    public void stepResult(Instant at, String state, String detail) {
-                        if ("Promote".equals(state)) promotedAt[0] = at;
-                        if (detail != null) OUT.printf("  %6s      %s%n", "", detail);
-                    }
+                                    @Override
+                                    public void stepResult(
+                                            Instant at, String state, String detail) {
+                                        if ("Promote".equals(state)) promotedAt[0] = at;
+                                        if (detail != null)
+                                            OUT.printf("  %6s      %s%n", "", detail);
+                                    }
 
-                    @Override
-                    public boolean tick() {
-                        for (SimulatedConsumer c : consumers) {
-                            JsonNode health = health(c.healthUrl());
-                            if (health == null) continue;
-                            long keyId = health.path("keyId").asLong();
-                            Long before = reported.put(c.name(), keyId);
-                            if (before != null && before != keyId) {
-                                switchedAt.put(c.name(), Instant.now());
-                                OUT.printf("  %6s    ~ consumer %-15s now reports key %d (was %d), %s%n",
-                                        elapsed(rotationStart), c.name(), keyId, before,
-                                        health.path("healthy").asBoolean() ? "healthy" : "UNHEALTHY");
-                            }
-                        }
-                        return true;
-                    }
-                });
+                                    @Override
+                                    public boolean tick() {
+                                        for (SimulatedConsumer c : consumers) {
+                                            JsonNode health = health(c.healthUrl());
+                                            if (health == null) continue;
+                                            long keyId = health.path("keyId").asLong();
+                                            Long before = reported.put(c.name(), keyId);
+                                            if (before != null && before != keyId) {
+                                                switchedAt.put(c.name(), Instant.now());
+                                                OUT.printf(
+                                                        "  %6s    ~ consumer %-15s now reports key %d (was %d), %s%n",
+                                                        elapsed(rotationStart),
+                                                        c.name(),
+                                                        keyId,
+                                                        before,
+                                                        health.path("healthy").asBoolean()
+                                                                ? "healthy"
+                                                                : "UNHEALTHY");
+                                            }
+                                        }
+                                        return true;
+                                    }
+                                });
         double rotationSeconds = (System.nanoTime() - rotationStart) / 1e9;
 
         Executions.Run run = new Executions(stack.sfn(), stateMachineArn).describe(executionArn);
@@ -237,61 +326,114 @@ public final class Demo {
         long rejected = consumers.stream().mapToLong(SimulatedConsumer::rejectedCalls).sum();
         OUT.println();
         OUT.println("Report");
-        OUT.printf("  %-12s %s (execution %s)%n", "result", status == ExecutionStatus.RUNNING ? "STILL RUNNING after 3 min"
-                : run.outcome(), run.name());
-        OUT.printf("  %-12s %s -> %s   (Veryfi live keys now: %s)%n", "key", firstKey.id(),
-                run.newKeyId() == null ? "-" : run.newKeyId(), live);
-        OUT.printf("  %-12s %s%n", "secret", String.join(", ", stages.stream()
-                .map(s -> s.stage() + " = key " + s.keyId()
-                        + (live.contains(s.keyId()) ? "" : " (deleted at Veryfi)")).toList()));
+        OUT.printf(
+                "  %-12s %s (execution %s)%n",
+                "result",
+                status == ExecutionStatus.RUNNING ? "STILL RUNNING after 3 min" : run.outcome(),
+                run.name());
+        OUT.printf(
+                "  %-12s %s -> %s   (Veryfi live keys now: %s)%n",
+                "key", firstKey.id(), run.newKeyId() == null ? "-" : run.newKeyId(), live);
+        OUT.printf(
+                "  %-12s %s%n",
+                "secret",
+                String.join(
+                        ", ",
+                        stages.stream()
+                                .map(
+                                        s ->
+                                                s.stage()
+                                                        + " = key "
+                                                        + s.keyId()
+                                                        + (live.contains(s.keyId())
+                                                                ? ""
+                                                                : " (deleted at Veryfi)"))
+                                .toList()));
         for (SimulatedConsumer c : consumers) {
             JsonNode health = health(c.healthUrl());
-            OUT.printf("  %-12s %-15s lag %-4s now on key %-3s %-9s switched %-25s Veryfi calls: %d accepted, %d rejected%n",
-                    consumers.indexOf(c) == 0 ? "consumers" : "", c.name(), CONSUMERS.get(c.name()).toSeconds() + " s",
+            OUT.printf(
+                    "  %-12s %-15s lag %-4s now on key %-3s %-9s switched %-25s Veryfi calls: %d accepted, %d rejected%n",
+                    consumers.indexOf(c) == 0 ? "consumers" : "",
+                    c.name(),
+                    CONSUMERS.get(c.name()).toSeconds() + " s",
                     health == null ? "?" : health.path("keyId").asText(),
-                    health == null ? "unreachable" : health.path("healthy").asBoolean() ? "healthy," : "UNHEALTHY,",
+                    health == null
+                            ? "unreachable"
+                            : health.path("healthy").asBoolean() ? "healthy," : "UNHEALTHY,",
                     switchedAt.containsKey(c.name()) && promotedAt[0] != null
-                            ? String.format("%.1f s after promotion,", Math.max(0,
-                                    Duration.between(promotedAt[0], switchedAt.get(c.name())).toMillis()) / 1000.0)
+                            ? String.format(
+                                    "%.1f s after promotion,",
+                                    Math.max(
+                                                    0,
+                                                    Duration.between(
+                                                                    promotedAt[0],
+                                                                    switchedAt.get(c.name()))
+                                                            .toMillis())
+                                            / 1000.0)
                             : "never,",
-                    c.acceptedCalls(), c.rejectedCalls());
+                    c.acceptedCalls(),
+                    c.rejectedCalls());
         }
         Map<String, List<Long>> sandboxes = stack.lambdaHost().sandboxProcesses();
-        OUT.printf("  %-12s %d JVMs, one per sandbox (pids: %s)%n", "sandboxes",
-                sandboxes.values().stream().mapToInt(List::size).sum(), sandboxes);
-        OUT.printf("  %-12s rotation %.1f s, whole demo %.1f s%n", "duration", rotationSeconds,
-                (System.nanoTime() - begin) / 1e9);
+        OUT.printf(
+                "  %-12s %d JVMs, one per sandbox (pids: %s)%n",
+                "sandboxes", sandboxes.values().stream().mapToInt(List::size).sum(), sandboxes);
+        OUT.printf(
+                "  %-12s rotation %.1f s, whole demo %.1f s%n",
+                "duration", rotationSeconds, (System.nanoTime() - begin) / 1e9);
         boolean ok = run.succeeded() && rejected == 0;
-        OUT.printf("  %-12s %s%n", "outcome", ok
-                ? "SUCCESS: new key in place, old key deleted, no consumer was ever rejected by Veryfi"
-                : "FAILED: " + run.outcome() + (rejected > 0 ? ", " + rejected + " consumer calls rejected" : "")
-                + (run.cause() == null ? "" : " (" + run.cause() + ")"));
+        OUT.printf(
+                "  %-12s %s%n",
+                "outcome",
+                ok
+                        ? "SUCCESS: new key in place, old key deleted, no consumer was ever rejected by Veryfi"
+                        : "FAILED: "
+                                + run.outcome()
+                                + (rejected > 0 ? ", " + rejected + " consumer calls rejected" : "")
+                                + (run.cause() == null ? "" : " (" + run.cause() + ")"));
         OUT.println("  handler logs (JSON, key ids only): " + root.relativize(handlerLog));
 
         if (keepRunning && ok) keepRunning(root, stateMachineArn);
         return ok ? 0 : 1;
     }
 
-    private void keepRunning(Path root, String stateMachineArn) throws IOException, InterruptedException {
+    private void keepRunning(Path root, String stateMachineArn)
+            throws IOException, InterruptedException {
         localFile = root.resolve("target/local-stack.json");
-        ObjectNode file = JSON.createObjectNode().put("endpoint", stack.endpoint().toString())
-                .put("region", stack.region().id()).put("stateMachineArn", stateMachineArn)
-                .put("resetFunctionName", "ResetFunction")
-                .put("fleetStateMachineArn", stack.resolver().stateMachineArn("FleetStateMachine"))
-                .put("alertsTopicArn", stack.topicArn("AlertsTopic"))
-                .put("accessKeyId", stack.clientCredentials().accessKeyId())
-                .put("secretAccessKey", stack.clientCredentials().secretAccessKey());
+        ObjectNode file =
+                JSON.createObjectNode()
+                        .put("endpoint", stack.endpoint().toString())
+                        .put("region", stack.region().id())
+                        .put("stateMachineArn", stateMachineArn)
+                        .put("resetFunctionName", "ResetFunction")
+                        .put(
+                                "fleetStateMachineArn",
+                                stack.resolver().stateMachineArn("FleetStateMachine"))
+                        .put("alertsTopicArn", stack.topicArn("AlertsTopic"))
+                        .put("accessKeyId", stack.clientCredentials().accessKeyId())
+                        .put("secretAccessKey", stack.clientCredentials().secretAccessKey());
         file.putArray("accounts").add(ACCOUNT);
         Files.writeString(localFile, file.toPrettyString());
         OUT.println();
-        OUT.println("The local stack keeps running (Ctrl-C stops it). Its endpoint and ARNs are in "
-                + root.relativize(localFile) + ", which --local reads. In another terminal, from " + root + ":");
+        OUT.println(
+                "The local stack keeps running (Ctrl-C stops it). Its endpoint and ARNs are in "
+                        + root.relativize(localFile)
+                        + ", which --local reads. In another terminal, from "
+                        + root
+                        + ":");
         OUT.println("  alias veryfi-keys='" + root.resolve("bin/veryfi-keys") + "'");
         OUT.println("  veryfi-keys --local doctor");
         OUT.println("  veryfi-keys --local status " + ACCOUNT);
-        OUT.println("  veryfi-keys --local rotate " + ACCOUNT + " --poll-interval 1 --healthy-polls 2 --poll-timeout 60 --grace-period 0");
+        OUT.println(
+                "  veryfi-keys --local rotate "
+                        + ACCOUNT
+                        + " --poll-interval 1 --healthy-polls 2 --poll-timeout 60 --grace-period 0");
         OUT.println("  veryfi-keys --local history " + ACCOUNT);
-        OUT.println("  veryfi-keys --local reset " + ACCOUNT + " --reason \"demo incident\" --confirm " + ACCOUNT);
+        OUT.println(
+                "  veryfi-keys --local reset "
+                        + ACCOUNT
+                        + " --reason \"demo incident\" --confirm "
+                        + ACCOUNT);
         OUT.println("  (or anywhere: --local --endpoint " + stack.endpoint() + ")");
         new CountDownLatch(1).await();
     }
@@ -303,15 +445,25 @@ public final class Demo {
     }
 
     private SimulatedConsumer.Credentials currentCredentials() {
-        return SimulatedConsumer.Credentials.fromSecretString(ACCOUNT, stack.secretsManager()
-                .getSecretValue(b -> b.secretId(ACCOUNT).versionStage("AWSCURRENT")).secretString());
+        return SimulatedConsumer.Credentials.fromSecretString(
+                ACCOUNT,
+                stack.secretsManager()
+                        .getSecretValue(b -> b.secretId(ACCOUNT).versionStage("AWSCURRENT"))
+                        .secretString());
     }
 
-    /** What the consumer's health endpoint reports: the contract the PollConsumers step reads too. */
+    /**
+     * What the consumer's health endpoint reports: the contract the PollConsumers step reads too.
+     */
     private JsonNode health(URI url) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(1)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(url)
+                                    .timeout(Duration.ofSeconds(1))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
         } catch (IOException e) {
             return null;

@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
 
 /**
  * The HTTP client of every AWS call, which answers by itself while {@link Priming} runs on the
- * calling thread: a minimal, empty success in the service's protocol (JSON, or the query
- * protocol's XML for SNS). So a SnapStart priming hook takes an SDK call through its whole
- * pipeline, response unmarshalling included, without a byte on the network. Outside priming it
- * passes every request to the real client.
+ * calling thread: a minimal, empty success in the service's protocol (JSON, or the query protocol's
+ * XML for SNS). So a SnapStart priming hook takes an SDK call through its whole pipeline, response
+ * unmarshalling included, without a byte on the network. Outside priming it passes every request to
+ * the real client.
  */
 public final class PrimingHttpClient implements SdkHttpClient {
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
@@ -44,14 +44,24 @@ public final class PrimingHttpClient implements SdkHttpClient {
         String body;
         if (target != null) {
             contentType = "application/x-amz-json-1.1";
-            body = "AmazonSSM.GetParameter".equals(target)
-                    ? "{\"Parameter\":{\"Name\":\"priming\",\"Type\":\"String\",\"Value\":\"{\\\"consumers\\\":[]}\",\"Version\":1}}"
-                    : "{}";
+            body =
+                    "AmazonSSM.GetParameter".equals(target)
+                            ? "{\"Parameter\":{\"Name\":\"priming\",\"Type\":\"String\",\"Value\":\"{\\\"consumers\\\":[]}\",\"Version\":1}}"
+                            : "{}";
         } else {
             contentType = "text/xml";
             String action = action(request);
-            body = "<" + action + "Response><" + action + "Result></" + action + "Result>"
-                    + "<ResponseMetadata><RequestId>priming</RequestId></ResponseMetadata></" + action + "Response>";
+            body =
+                    "<"
+                            + action
+                            + "Response><"
+                            + action
+                            + "Result></"
+                            + action
+                            + "Result>"
+                            + "<ResponseMetadata><RequestId>priming</RequestId></ResponseMetadata></"
+                            + action
+                            + "Response>";
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return new ExecutableHttpRequest() {
@@ -59,10 +69,13 @@ public final class PrimingHttpClient implements SdkHttpClient {
             public HttpExecuteResponse call() {
                 ANSWERED.incrementAndGet();
                 return HttpExecuteResponse.builder()
-                        .response(SdkHttpResponse.builder().statusCode(200)
-                                .putHeader("Content-Type", contentType)
-                                .putHeader("Content-Length", Integer.toString(bytes.length))
-                                .putHeader("x-amzn-RequestId", "priming").build())
+                        .response(
+                                SdkHttpResponse.builder()
+                                        .statusCode(200)
+                                        .putHeader("Content-Type", contentType)
+                                        .putHeader("Content-Length", Integer.toString(bytes.length))
+                                        .putHeader("x-amzn-RequestId", "priming")
+                                        .build())
                         .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
                         .build();
             }
@@ -75,13 +88,18 @@ public final class PrimingHttpClient implements SdkHttpClient {
     }
 
     private static String action(HttpExecuteRequest request) {
-        String form = request.contentStreamProvider().map(provider -> {
-            try (InputStream in = provider.newStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).orElse("");
+        String form =
+                request.contentStreamProvider()
+                        .map(
+                                provider -> {
+                                    try (InputStream in = provider.newStream()) {
+                                        return new String(
+                                                in.readAllBytes(), StandardCharsets.UTF_8);
+                                    } catch (IOException e) {
+                                        throw new UncheckedIOException(e);
+                                    }
+                                })
+                        .orElse("");
         Matcher m = ACTION.matcher(form);
         return m.find() ? m.group(1) : "Priming";
     }

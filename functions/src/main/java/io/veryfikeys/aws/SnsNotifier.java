@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The {@link Notifier} as deployed: the two SNS topics, alerts (reports for people) and
- * key-rotated events (for consumers that refetch on push).
+ * The {@link Notifier} as deployed: the two SNS topics, alerts (reports for people) and key-rotated
+ * events (for consumers that refetch on push).
  */
 public final class SnsNotifier implements Notifier {
     private final Supplier<SnsClient> sns;
@@ -26,7 +26,10 @@ public final class SnsNotifier implements Notifier {
     }
 
     public static SnsNotifier fromEnvironment() {
-        return new SnsNotifier(AwsClients::sns, Env.require("ALERTS_TOPIC_ARN"), Env.require("KEY_ROTATED_TOPIC_ARN"));
+        return new SnsNotifier(
+                AwsClients::sns,
+                Env.require("ALERTS_TOPIC_ARN"),
+                Env.require("KEY_ROTATED_TOPIC_ARN"));
     }
 
     @Override
@@ -48,9 +51,21 @@ public final class SnsNotifier implements Notifier {
         }
         // SNS subjects: ASCII, no line breaks, at most 100 characters.
         String safeSubject = subject.replaceAll("[^\\x20-\\x7E]", "?");
-        String finalSubject = safeSubject.length() > 100 ? safeSubject.substring(0, 100) : safeSubject;
-        return sns.get().publish(b -> b.topicArn(topicArn).subject(finalSubject).message(body)
-                .messageAttributes(Map.of("result", MessageAttributeValue.builder()
-                        .dataType("String").stringValue(result).build()))).messageId();
+        String finalSubject =
+                safeSubject.length() > 100 ? safeSubject.substring(0, 100) : safeSubject;
+        return sns.get()
+                .publish(
+                        b ->
+                                b.topicArn(topicArn)
+                                        .subject(finalSubject)
+                                        .message(body)
+                                        .messageAttributes(
+                                                Map.of(
+                                                        "result",
+                                                        MessageAttributeValue.builder()
+                                                                .dataType("String")
+                                                                .stringValue(result)
+                                                                .build())))
+                .messageId();
     }
 }

@@ -10,18 +10,17 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Where a consumer health check may connect. The functions run beside endpoints that answer
- * whoever asks from inside: the Lambda Runtime API and the extensions API on loopback, instance
- * metadata and container credentials on link-local addresses (169.254.169.254, 169.254.170.2,
- * fd00:ec2::254). A registry entry pointing there would turn the poller into a reader of those.
- * So loopback, link-local, "any" and multicast addresses are refused, for every address a name
- * resolves to; private ranges (10/8, 172.16/12, 192.168/16, fc00::/7) stay allowed, for
- * consumers in a VPC. The local stack's test mode ({@code CONSUMER_ALLOW_LOOPBACK=true}) allows
- * loopback, where its simulated consumers listen.
+ * Where a consumer health check may connect. The functions run beside endpoints that answer whoever
+ * asks from inside: the Lambda Runtime API and the extensions API on loopback, instance metadata
+ * and container credentials on link-local addresses (169.254.169.254, 169.254.170.2,
+ * fd00:ec2::254). A registry entry pointing there would turn the poller into a reader of those. So
+ * loopback, link-local, "any" and multicast addresses are refused, for every address a name
+ * resolves to; private ranges (10/8, 172.16/12, 192.168/16, fc00::/7) stay allowed, for consumers
+ * in a VPC. The local stack's test mode ({@code CONSUMER_ALLOW_LOOPBACK=true}) allows loopback,
+ * where its simulated consumers listen.
  */
 public final class ConsumerAddresses {
-    private ConsumerAddresses() {
-    }
+    private ConsumerAddresses() {}
 
     public static boolean loopbackAllowed() {
         return Boolean.parseBoolean(Env.get("CONSUMER_ALLOW_LOOPBACK", "false"));
@@ -31,10 +30,13 @@ public final class ConsumerAddresses {
     public static Optional<String> problemWith(InetAddress address, boolean allowLoopback) {
         InetAddress a = unmapped(address);
         if (a.isLoopbackAddress()) {
-            return allowLoopback ? Optional.empty() : Optional.of("a loopback address (the function's own runtime API)");
+            return allowLoopback
+                    ? Optional.empty()
+                    : Optional.of("a loopback address (the function's own runtime API)");
         }
         if (a.isLinkLocalAddress() || isEc2MetadataV6(a)) {
-            return Optional.of("a link-local address (instance metadata and credentials live there)");
+            return Optional.of(
+                    "a link-local address (instance metadata and credentials live there)");
         }
         if (a.isAnyLocalAddress()) {
             return Optional.of("the unspecified address");
@@ -65,7 +67,10 @@ public final class ConsumerAddresses {
 
     /** An IPv6 literal in brackets, or an IPv4 literal: the address; a name: empty (no lookup). */
     public static Optional<InetAddress> literal(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String h =
+                host.startsWith("[") && host.endsWith("]")
+                        ? host.substring(1, host.length() - 1)
+                        : host;
         boolean v4 = h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
         boolean v6 = h.contains(":") && h.matches("[0-9A-Fa-f:.]+");
         if (!v4 && !v6) {
@@ -97,7 +102,10 @@ public final class ConsumerAddresses {
         return address;
     }
 
-    /** fd00:ec2::254, the instance metadata service over IPv6 (a unique-local address, not link-local). */
+    /**
+     * fd00:ec2::254, the instance metadata service over IPv6 (a unique-local address, not
+     * link-local).
+     */
     private static boolean isEc2MetadataV6(InetAddress a) {
         if (!(a instanceof Inet6Address)) {
             return false;

@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
  * Where each account's consumers are listed: an SSM parameter named {@code <prefix>/<secret name>}
  * holding {@code {"consumers":[{"name":"payroll-api","healthUrl":"https://..."}]}}. The registry
  * decides what is checked before an old key is deleted, so nothing in it is taken for granted: an
- * empty list must say why ({@code "noConsumers": "<why>"}: an empty list alone may be a mistake),
- * a missing parameter refuses the rotation (a forgotten registry would let it delete a key still
- * in use), and a health URL may not point at the function's own surroundings (ConsumerAddresses).
+ * empty list must say why ({@code "noConsumers": "<why>"}: an empty list alone may be a mistake), a
+ * missing parameter refuses the rotation (a forgotten registry would let it delete a key still in
+ * use), and a health URL may not point at the function's own surroundings (ConsumerAddresses).
  */
 public final class ConsumerRegistry {
     static final int MAX_CONSUMERS = 50;
@@ -30,26 +30,47 @@ public final class ConsumerRegistry {
         this.ssm = ssm;
     }
 
-    /** The registry of {@code secretName} under {@code prefix} (the template's ConsumerRegistryPrefix). */
+    /**
+     * The registry of {@code secretName} under {@code prefix} (the template's
+     * ConsumerRegistryPrefix).
+     */
     public static String parameterName(String prefix, String secretName) {
-        return (prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix) + "/" + secretName;
+        return (prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix)
+                + "/"
+                + secretName;
     }
 
     public List<Consumer> consumersOf(String prefix, String secretName) {
         String parameter = parameterName(prefix, secretName);
-        String document = ssm.get().get(parameter).orElseThrow(() -> new InvalidConsumerRegistryException(
-                "no consumer registry for " + secretName + ": create SSM parameter " + parameter
-                        + " (an empty {\"consumers\":[]} is allowed)"));
+        String document =
+                ssm.get()
+                        .get(parameter)
+                        .orElseThrow(
+                                () ->
+                                        new InvalidConsumerRegistryException(
+                                                "no consumer registry for "
+                                                        + secretName
+                                                        + ": create SSM parameter "
+                                                        + parameter
+                                                        + " (an empty {\"consumers\":[]} is allowed)"));
         List<Consumer> consumers = parse(parameter, document);
-        // Names are resolved here, when the registry is read for a rotation, and again before each call.
+        // Names are resolved here, when the registry is read for a rotation, and again before each
+        // call.
         boolean loopback = ConsumerAddresses.loopbackAllowed();
         for (int i = 0; i < consumers.size(); i++) {
             String host = consumers.get(i).healthUrl().getHost();
             int index = i;
-            ConsumerAddresses.problemWithHost(host, loopback).ifPresent(problem -> {
-                throw new InvalidConsumerRegistryException(parameter + ": consumers[" + index + "].healthUrl: " + problem
-                        + "; refused");
-            });
+            ConsumerAddresses.problemWithHost(host, loopback)
+                    .ifPresent(
+                            problem -> {
+                                throw new InvalidConsumerRegistryException(
+                                        parameter
+                                                + ": consumers["
+                                                + index
+                                                + "].healthUrl: "
+                                                + problem
+                                                + "; refused");
+                            });
         }
         return consumers;
     }
@@ -64,25 +85,39 @@ public final class ConsumerRegistry {
         }
         JsonNode list = root == null ? null : root.get("consumers");
         if (list == null || !list.isArray()) {
-            throw new InvalidConsumerRegistryException(where + ": expected {\"consumers\":[{\"name\":...,\"healthUrl\":...}]}");
+            throw new InvalidConsumerRegistryException(
+                    where + ": expected {\"consumers\":[{\"name\":...,\"healthUrl\":...}]}");
         }
-        root.fieldNames().forEachRemaining(field -> {
-            if (!field.equals("consumers") && !field.equals("noConsumers")) {
-                throw new InvalidConsumerRegistryException(where + ": unknown member " + field
-                        + " (known: consumers, noConsumers)");
-            }
-        });
+        root.fieldNames()
+                .forEachRemaining(
+                        field -> {
+                            if (!field.equals("consumers") && !field.equals("noConsumers")) {
+                                throw new InvalidConsumerRegistryException(
+                                        where
+                                                + ": unknown member "
+                                                + field
+                                                + " (known: consumers, noConsumers)");
+                            }
+                        });
         JsonNode why = root.get("noConsumers");
-        if (list.isEmpty() && (why == null || !why.isTextual() || why.asText().isBlank() || why.asText().length() > 200)) {
-            throw new InvalidConsumerRegistryException(where + ": an empty consumer list must say why nobody needs"
-                    + " checking before an old key is deleted: add \"noConsumers\": \"<why>\" (up to 200 characters,"
-                    + " for instance \"every consumer reads the secret on each call\")");
+        if (list.isEmpty()
+                && (why == null
+                        || !why.isTextual()
+                        || why.asText().isBlank()
+                        || why.asText().length() > 200)) {
+            throw new InvalidConsumerRegistryException(
+                    where
+                            + ": an empty consumer list must say why nobody needs"
+                            + " checking before an old key is deleted: add \"noConsumers\": \"<why>\" (up to 200 characters,"
+                            + " for instance \"every consumer reads the secret on each call\")");
         }
         if (!list.isEmpty() && why != null) {
-            throw new InvalidConsumerRegistryException(where + ": noConsumers is only for an empty consumer list");
+            throw new InvalidConsumerRegistryException(
+                    where + ": noConsumers is only for an empty consumer list");
         }
         if (list.size() > MAX_CONSUMERS) {
-            throw new InvalidConsumerRegistryException(where + ": at most " + MAX_CONSUMERS + " consumers, found " + list.size());
+            throw new InvalidConsumerRegistryException(
+                    where + ": at most " + MAX_CONSUMERS + " consumers, found " + list.size());
         }
         List<Consumer> consumers = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -90,13 +125,18 @@ public final class ConsumerRegistry {
             JsonNode entry = list.get(i);
             String name = entry.path("name").asText("");
             if (!NAME.matcher(name).matches()) {
-                throw new InvalidConsumerRegistryException(where + ": consumers[" + i
-                        + "].name must be 1-64 letters, digits, '.', '_' or '-'");
+                throw new InvalidConsumerRegistryException(
+                        where
+                                + ": consumers["
+                                + i
+                                + "].name must be 1-64 letters, digits, '.', '_' or '-'");
             }
             if (!names.add(name)) {
-                throw new InvalidConsumerRegistryException(where + ": consumer name " + name + " appears twice");
+                throw new InvalidConsumerRegistryException(
+                        where + ": consumer name " + name + " appears twice");
             }
-            consumers.add(new Consumer(name, healthUrl(where, i, entry.path("healthUrl").asText(""))));
+            consumers.add(
+                    new Consumer(name, healthUrl(where, i, entry.path("healthUrl").asText(""))));
         }
         return List.copyOf(consumers);
     }
@@ -108,18 +148,34 @@ public final class ConsumerRegistry {
         } catch (Exception e) {
             // reported below
         }
-        if (uri == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+        if (uri == null
+                || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                || uri.getHost() == null
                 || uri.getUserInfo() != null) {
-            throw new InvalidConsumerRegistryException(where + ": consumers[" + index
-                    + "].healthUrl must be an absolute http(s) URL without credentials");
+            throw new InvalidConsumerRegistryException(
+                    where
+                            + ": consumers["
+                            + index
+                            + "].healthUrl must be an absolute http(s) URL without credentials");
         }
         URI checked = uri;
         ConsumerAddresses.literal(uri.getHost())
-                .flatMap(address -> ConsumerAddresses.problemWith(address, ConsumerAddresses.loopbackAllowed()))
-                .ifPresent(problem -> {
-                    throw new InvalidConsumerRegistryException(where + ": consumers[" + index + "].healthUrl "
-                            + checked.getHost() + " is " + problem + "; refused");
-                });
+                .flatMap(
+                        address ->
+                                ConsumerAddresses.problemWith(
+                                        address, ConsumerAddresses.loopbackAllowed()))
+                .ifPresent(
+                        problem -> {
+                            throw new InvalidConsumerRegistryException(
+                                    where
+                                            + ": consumers["
+                                            + index
+                                            + "].healthUrl "
+                                            + checked.getHost()
+                                            + " is "
+                                            + problem
+                                            + "; refused");
+                        });
         return uri;
     }
 }

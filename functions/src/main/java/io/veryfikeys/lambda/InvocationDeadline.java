@@ -7,18 +7,20 @@ import java.time.Duration;
 /**
  * How much of the current invocation is left. Lambda stops a function at its timeout and runs
  * nothing after it: a retry loop that outlasts the timeout loses its own error handling (the
- * reset's LOCKED_OUT alert above all) and leaves the state machine only "timed out". Two rules
- * keep every invocation inside its timeout, whatever the number of calls a step makes:
+ * reset's LOCKED_OUT alert above all) and leaves the state machine only "timed out". Two rules keep
+ * every invocation inside its timeout, whatever the number of calls a step makes:
+ *
  * <ul>
- *   <li>retry loops (Veryfi calls, SSM reads, the reset's store loop) wait and try again only
- *       while the next attempt ends before {@link #RESERVE} is left ({@link #allows});</li>
- *   <li>no call starts unless its own bound ends {@link #SAFETY} before the timeout
- *       ({@link #mayStart}): the SDK clients and the SSM reader refuse it, retryably.</li>
+ *   <li>retry loops (Veryfi calls, SSM reads, the reset's store loop) wait and try again only while
+ *       the next attempt ends before {@link #RESERVE} is left ({@link #allows});
+ *   <li>no call starts unless its own bound ends {@link #SAFETY} before the timeout ({@link
+ *       #mayStart}): the SDK clients and the SSM reader refuse it, retryably.
  * </ul>
+ *
  * The reserve is what a step still does after its retries gave up: a Veryfi attempt's connect
  * timeout (its read timeout is clipped to the deadline, its connect timeout is not), the call in
- * progress, and the alert. RetryBudgetTemplateTest checks these figures against
- * {@link AwsCallTimeouts} and every function's Timeout in template.yaml.
+ * progress, and the alert. RetryBudgetTemplateTest checks these figures against {@link
+ * AwsCallTimeouts} and every function's Timeout in template.yaml.
  *
  * <p>Per thread: the local stack's in-process mode runs invocations of several functions in one
  * JVM. Without a Lambda context (unit tests, SnapStart priming) there is no deadline.
@@ -29,8 +31,7 @@ public final class InvocationDeadline {
     private static final Duration NONE = Duration.ofDays(1);
     private static final ThreadLocal<Long> END_NANOS = new ThreadLocal<>();
 
-    private InvocationDeadline() {
-    }
+    private InvocationDeadline() {}
 
     /** Called by {@link StepHandler} as an invocation starts (and by tests). */
     public static void begin(Context context) {
@@ -38,7 +39,9 @@ public final class InvocationDeadline {
             END_NANOS.remove();
             return;
         }
-        END_NANOS.set(System.nanoTime() + Duration.ofMillis(context.getRemainingTimeInMillis()).toNanos());
+        END_NANOS.set(
+                System.nanoTime()
+                        + Duration.ofMillis(context.getRemainingTimeInMillis()).toNanos());
     }
 
     public static void end() {
@@ -50,17 +53,24 @@ public final class InvocationDeadline {
         return end == null ? NONE : Duration.ofNanos(end - System.nanoTime());
     }
 
-    /** Time left for retries in this invocation (negative once past); very long without a deadline. */
+    /**
+     * Time left for retries in this invocation (negative once past); very long without a deadline.
+     */
     public static Duration remaining() {
         return untilTimeout().minus(RESERVE);
     }
 
-    /** Whether a retry that may take {@code time} (its wait included) still ends before the reserve. */
+    /**
+     * Whether a retry that may take {@code time} (its wait included) still ends before the reserve.
+     */
     public static boolean allows(Duration time) {
         return remaining().compareTo(time) >= 0;
     }
 
-    /** Whether a call bounded by {@code bound} ends at least {@link #SAFETY} before the function's timeout. */
+    /**
+     * Whether a call bounded by {@code bound} ends at least {@link #SAFETY} before the function's
+     * timeout.
+     */
     public static boolean mayStart(Duration bound) {
         return untilTimeout().compareTo(bound.plus(SAFETY)) >= 0;
     }

@@ -15,48 +15,54 @@ import java.util.function.Supplier;
 /**
  * SnapStart priming. Each handler registers, in its static initializer, a CRaC {@link Resource}
  * whose {@code beforeCheckpoint} runs the code paths a real invocation needs: building the SDK
- * clients it uses, its SDK calls end to end (marshal, endpoint rules, sign, and unmarshal an
- * answer that {@link PrimingHttpClient} gives locally: priming never reaches AWS, Veryfi or a
- * consumer), and JSON (de)serialization of its input and output records. Lambda runs the hook
- * once when it snapshots a published version, so the loaded, linked and C1-compiled classes are
- * in the snapshot and the first invocation after a restore does not pay for them. Outside a CRaC runtime (tests, the local stack, a JVM without
- * SnapStart) the hook never runs and registering costs well under a millisecond.
+ * clients it uses, its SDK calls end to end (marshal, endpoint rules, sign, and unmarshal an answer
+ * that {@link PrimingHttpClient} gives locally: priming never reaches AWS, Veryfi or a consumer),
+ * and JSON (de)serialization of its input and output records. Lambda runs the hook once when it
+ * snapshots a published version, so the loaded, linked and C1-compiled classes are in the snapshot
+ * and the first invocation after a restore does not pay for them. Outside a CRaC runtime (tests,
+ * the local stack, a JVM without SnapStart) the hook never runs and registering costs well under a
+ * millisecond.
  *
- * <p>Nothing secret and nothing unique is created before the snapshot: no credentials are
- * resolved (SDK calls sign with placeholder credentials while a hook runs: see AwsClients), no
- * random ids. After the restore the first AWS call fetches fresh credentials from Lambda's
- * container credentials endpoint.
+ * <p>Nothing secret and nothing unique is created before the snapshot: no credentials are resolved
+ * (SDK calls sign with placeholder credentials while a hook runs: see AwsClients), no random ids.
+ * After the restore the first AWS call fetches fresh credentials from Lambda's container
+ * credentials endpoint.
  */
 public final class Priming {
     /** Strong references: the CRaC global context only keeps weak ones. */
     private static final List<Resource> RESOURCES = new CopyOnWriteArrayList<>();
+
     private static final List<Runnable> WORK = new CopyOnWriteArrayList<>();
     private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
-    private static final java.util.Set<Class<?>> HANDLERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<Class<?>> HANDLERS =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private Priming() {
-    }
+    private Priming() {}
 
     /**
      * Registers {@code work} to run before a SnapStart snapshot, once per handler class however
-     * often it is constructed (Lambda constructs it once, during init, before the snapshot). Never throws.
+     * often it is constructed (Lambda constructs it once, during init, before the snapshot). Never
+     * throws.
      */
     public static void register(Class<?> handler, Runnable work) {
         if (!HANDLERS.add(handler)) {
             return;
         }
-        Resource resource = new Resource() {
-            @Override
-            public void beforeCheckpoint(Context<? extends Resource> context) {
-                run(handler, work);
-            }
+        Resource resource =
+                new Resource() {
+                    @Override
+                    public void beforeCheckpoint(Context<? extends Resource> context) {
+                        run(handler, work);
+                    }
 
-            @Override
-            public void afterRestore(Context<? extends Resource> context) {
-                // nothing to refresh: no credentials were resolved before the checkpoint, and the
-                // url-connection client keeps no connection that priming opened (priming opens none)
-            }
-        };
+                    @Override
+                    public void afterRestore(Context<? extends Resource> context) {
+                        // nothing to refresh: no credentials were resolved before the checkpoint,
+                        // and the
+                        // url-connection client keeps no connection that priming opened (priming
+                        // opens none)
+                    }
+                };
         RESOURCES.add(resource);
         WORK.add(work);
         try {
@@ -67,8 +73,8 @@ public final class Priming {
     }
 
     /**
-     * Runs every registered hook now, as a checkpoint would, but strictly: a hook that fails
-     * throws here (benchmarks and tests), where a checkpoint only logs it.
+     * Runs every registered hook now, as a checkpoint would, but strictly: a hook that fails throws
+     * here (benchmarks and tests), where a checkpoint only logs it.
      */
     public static void primeNow() {
         for (Runnable work : WORK) {
@@ -92,14 +98,21 @@ public final class Priming {
             work.run();
         } catch (RuntimeException | LinkageError e) {
             // Priming must never break a snapshot: the invocation will simply load what is missing.
-            System.err.println("{\"level\":\"WARN\",\"event\":\"priming.failed\",\"handler\":\""
-                    + handler.getSimpleName() + "\",\"errorType\":\"" + e.getClass().getName() + "\"}");
+            System.err.println(
+                    "{\"level\":\"WARN\",\"event\":\"priming.failed\",\"handler\":\""
+                            + handler.getSimpleName()
+                            + "\",\"errorType\":\""
+                            + e.getClass().getName()
+                            + "\"}");
         } finally {
             ACTIVE.set(false);
         }
     }
 
-    /** True while a priming hook runs on this thread: {@link PrimingHttpClient} then answers instead of AWS. */
+    /**
+     * True while a priming hook runs on this thread: {@link PrimingHttpClient} then answers instead
+     * of AWS.
+     */
     public static boolean active() {
         return ACTIVE.get();
     }
@@ -112,7 +125,10 @@ public final class Priming {
         call.accept(client.get());
     }
 
-    /** Reads {@code json} as {@code type} and writes it back: Jackson's record introspection for both directions. */
+    /**
+     * Reads {@code json} as {@code type} and writes it back: Jackson's record introspection for
+     * both directions.
+     */
     public static void json(Class<?> type, String json) {
         try {
             Object value = Json.MAPPER.readValue(json, type);

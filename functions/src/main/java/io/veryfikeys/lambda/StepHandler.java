@@ -20,10 +20,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * What every handler does around its one call into the core: read the event into a typed
- * record (rejecting bad input with a specific error before anything is touched), set the log
- * context, and turn a retryable AWS SDK failure into {@link AwsUnavailableException}, the one
- * name the state machine retries on for every AWS service.
+ * What every handler does around its one call into the core: read the event into a typed record
+ * (rejecting bad input with a specific error before anything is touched), set the log context, and
+ * turn a retryable AWS SDK failure into {@link AwsUnavailableException}, the one name the state
+ * machine retries on for every AWS service.
  */
 public abstract class StepHandler<I, O> implements RequestStreamHandler {
     private static final int MAX_INPUT_BYTES = 256 * 1024;
@@ -54,10 +54,13 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
     protected abstract O handle(I input, Context context);
 
     @Override
-    public final void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    public final void handleRequest(InputStream in, OutputStream out, Context context)
+            throws IOException {
         Log.clearContext();
         Log.context("step", getClass().getSimpleName().replace("Handler", ""));
-        Log.context("function", context == null ? getClass().getSimpleName() : context.getFunctionName());
+        Log.context(
+                "function",
+                context == null ? getClass().getSimpleName() : context.getFunctionName());
         Log.context("requestId", context == null ? null : context.getAwsRequestId());
         long started = System.nanoTime();
         InvocationDeadline.begin(context);
@@ -69,7 +72,8 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
         } catch (SdkException e) {
             log.error("step.failed", e, "millis", (System.nanoTime() - started) / 1_000_000);
             if (isTransient(e)) {
-                throw new AwsUnavailableException("AWS call failed, retryable: " + e.getClass().getSimpleName(), e);
+                throw new AwsUnavailableException(
+                        "AWS call failed, retryable: " + e.getClass().getSimpleName(), e);
             }
             throw e;
         } catch (RuntimeException e) {
@@ -102,30 +106,49 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
             throw new InvalidInputException("input is empty: expected a JSON object");
         }
         try {
-            I input = strictFields
-                    ? Json.MAPPER.readerFor(inputType).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(bytes)
-                    : Json.MAPPER.readValue(bytes, inputType);
+            I input =
+                    strictFields
+                            ? Json.MAPPER
+                                    .readerFor(inputType)
+                                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                                    .readValue(bytes)
+                            : Json.MAPPER.readValue(bytes, inputType);
             if (input == null) {
                 throw new InvalidInputException("input is null: expected a JSON object");
             }
             return input;
         } catch (UnrecognizedPropertyException e) {
-            throw new InvalidInputException(Fields.unknown(e.getPropertyName(), e.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().toList()));
+            throw new InvalidInputException(
+                    Fields.unknown(
+                            e.getPropertyName(),
+                            e.getKnownPropertyIds().stream()
+                                    .map(String::valueOf)
+                                    .sorted()
+                                    .toList()));
         } catch (MismatchedInputException e) {
             // Say where, never echo what: the input could hold anything.
-            throw new InvalidInputException("input does not match " + inputType.getSimpleName() + " at "
-                    + (e.getPathReference() == null ? "the top level" : pathOf(e)));
+            throw new InvalidInputException(
+                    "input does not match "
+                            + inputType.getSimpleName()
+                            + " at "
+                            + (e.getPathReference() == null ? "the top level" : pathOf(e)));
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("input is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new InvalidInputException(
+                    "input is not valid JSON (line "
+                            + e.getLocation().getLineNr()
+                            + ", column "
+                            + e.getLocation().getColumnNr()
+                            + ")");
         }
     }
 
     private static String pathOf(MismatchedInputException e) {
         StringBuilder path = new StringBuilder("$");
         for (var ref : e.getPath()) {
-            path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+            path.append(
+                    ref.getFieldName() != null
+                            ? "." + ref.getFieldName()
+                            : "[" + ref.getIndex() + "]");
         }
         return path.toString();
     }

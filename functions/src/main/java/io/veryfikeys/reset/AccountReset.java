@@ -52,10 +52,13 @@ public final class AccountReset {
      * How the new key's store is retried: the one write that must not fail, since every previous
      * key is dead once Veryfi answered (the waits double from {@code base}).
      */
-    public record StoreRetry(Duration base, int attempts) {
-    }
+    public record StoreRetry(Duration base, int attempts) {}
 
-    public AccountReset(Ports ports, String rotationStateMachineArn, ResetSettings settings, StoreRetry storeRetry) {
+    public AccountReset(
+            Ports ports,
+            String rotationStateMachineArn,
+            ResetSettings settings,
+            StoreRetry storeRetry) {
         this.ports = ports;
         this.secrets = ports.secrets(); // the two it uses on almost every line
         this.veryfi = ports.veryfi();
@@ -67,15 +70,21 @@ public final class AccountReset {
     /** Checks everything a responder typed before anything is touched. */
     public static String validate(ResetRequest request) {
         if (request == null) {
-            throw new InvalidInputException("expected {\"secretId\":..., \"reason\":..., \"confirm\":...}");
+            throw new InvalidInputException(
+                    "expected {\"secretId\":..., \"reason\":..., \"confirm\":...}");
         }
-        if (request.secretId() != null && request.account() != null && !request.secretId().equals(request.account())) {
+        if (request.secretId() != null
+                && request.account() != null
+                && !request.secretId().equals(request.account())) {
             throw new InvalidInputException("secretId and account disagree: give one of them");
         }
-        String secretId = SecretIds.validate(request.secretId() != null ? request.secretId() : request.account());
+        String secretId =
+                SecretIds.validate(
+                        request.secretId() != null ? request.secretId() : request.account());
         String reason = request.reason() == null ? "" : request.reason().strip();
         if (reason.isEmpty()) {
-            throw new InvalidInputException("reason is required: say why the keys are being reset (it goes into the alert)");
+            throw new InvalidInputException(
+                    "reason is required: say why the keys are being reset (it goes into the alert)");
         }
         if (reason.length() > MAX_REASON) {
             throw new InvalidInputException("reason must be at most " + MAX_REASON + " characters");
@@ -84,15 +93,21 @@ public final class AccountReset {
             throw new InvalidInputException("reason must not contain control characters");
         }
         if (request.confirm() == null || !request.confirm().equals(secretId)) {
-            throw new InvalidInputException("confirm must repeat the account's secret name exactly (\"" + secretId
-                    + "\"): a reset locks every consumer out until it refetches the key");
+            throw new InvalidInputException(
+                    "confirm must repeat the account's secret name exactly (\""
+                            + secretId
+                            + "\"): a reset locks every consumer out until it refetches the key");
         }
-        if (request.idempotencyToken() != null && !TOKEN.matcher(request.idempotencyToken()).matches()) {
-            throw new InvalidInputException("idempotencyToken must be 8-64 characters from A-Z a-z 0-9 _ -");
+        if (request.idempotencyToken() != null
+                && !TOKEN.matcher(request.idempotencyToken()).matches()) {
+            throw new InvalidInputException(
+                    "idempotencyToken must be 8-64 characters from A-Z a-z 0-9 _ -");
         }
-        if (request.requestedBy() != null && (request.requestedBy().length() > 200
-                || request.requestedBy().chars().anyMatch(Character::isISOControl))) {
-            throw new InvalidInputException("requestedBy must be at most 200 characters, without control characters");
+        if (request.requestedBy() != null
+                && (request.requestedBy().length() > 200
+                        || request.requestedBy().chars().anyMatch(Character::isISOControl))) {
+            throw new InvalidInputException(
+                    "requestedBy must be at most 200 characters, without control characters");
         }
         return secretId;
     }
@@ -101,9 +116,13 @@ public final class AccountReset {
         String secretId = validate(request);
         String reason = request.reason().strip();
         Log.context("account", secretId);
-        String token = request.idempotencyToken() != null ? request.idempotencyToken() : invocationId;
-        String versionId = UUID.nameUUIDFromBytes(("reset|" + secretId + "|" + token).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        String token =
+                request.idempotencyToken() != null ? request.idempotencyToken() : invocationId;
+        String versionId =
+                UUID.nameUUIDFromBytes(
+                                ("reset|" + secretId + "|" + token)
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .toString();
 
         if (secrets.hasVersion(secretId, versionId)) {
             long keyId = secrets.read(secretId, versionId).apiKeyId();
@@ -120,29 +139,49 @@ public final class AccountReset {
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
         // Mark the account before calling Veryfi, so that a rotation planned meanwhile refuses it.
-        String mark = SecretVersions.RESETTING_PREFIX + started.toEpochMilli() + "_" + versionId.substring(0, 8);
+        String mark =
+                SecretVersions.RESETTING_PREFIX
+                        + started.toEpochMilli()
+                        + "_"
+                        + versionId.substring(0, 8);
         String markedVersion = versions.currentVersionId();
         boolean marked = markResetting(secretId, mark, markedVersion);
         try {
             if (marked && earlierReset(secretId, mark).isPresent()) {
-                // Two responders: wait for the reset that came first, then see whether it did the job.
+                // Two responders: wait for the reset that came first, then see whether it did the
+                // job.
                 LOG.info("reset.waiting_for_earlier_reset");
                 while (earlierReset(secretId, mark).isPresent()) {
-                    if (!InvocationDeadline.allows(Duration.ofSeconds(1).plus(AwsCallTimeouts.SDK_CALL))) {
-                        throw new ResetFailedException("another reset of " + secretId + " is still in progress; its alert"
-                                + " says what it did (nothing was done here)", null);
+                    if (!InvocationDeadline.allows(
+                            Duration.ofSeconds(1).plus(AwsCallTimeouts.SDK_CALL))) {
+                        throw new ResetFailedException(
+                                "another reset of "
+                                        + secretId
+                                        + " is still in progress; its alert"
+                                        + " says what it did (nothing was done here)",
+                                null);
                     }
                     sleep(Duration.ofMillis(500));
                 }
-                Optional<AlreadyResetByAnother> done = resetByAnother(secretId, versions.currentVersionId());
+                Optional<AlreadyResetByAnother> done =
+                        resetByAnother(secretId, versions.currentVersionId());
                 if (done.isPresent()) {
                     return alreadyReset(secretId, done.get(), started, stopped);
                 }
                 versions = secrets.versions(secretId);
                 current = secrets.read(secretId, versions.currentVersionId());
             }
-            return resetMarked(request, secretId, reason, versionId, invokedBy, invocationId, started, stopped,
-                    versions, current);
+            return resetMarked(
+                    request,
+                    secretId,
+                    reason,
+                    versionId,
+                    invokedBy,
+                    invocationId,
+                    started,
+                    stopped,
+                    versions,
+                    current);
         } finally {
             if (marked) {
                 try {
@@ -155,24 +194,40 @@ public final class AccountReset {
         }
     }
 
-    private Map<String, Object> alreadyReset(String secretId, AlreadyResetByAnother done, java.time.Instant started,
-                                             List<String> stopped) {
+    private Map<String, Object> alreadyReset(
+            String secretId,
+            AlreadyResetByAnother done,
+            java.time.Instant started,
+            List<String> stopped) {
         LOG.info("reset.already_reset_by_another", "keyId", done.secret.apiKeyId());
-        Map<String, Object> result = result(secretId, done.secret.apiKeyId(), done.versionId, List.of(), List.of(),
-                null, stopped, true);
-        Optional<com.fasterxml.jackson.databind.JsonNode> byReset = done.secret.lastReset()
-                .filter(r -> storedSince(r.path("at").asText(""), started));
+        Map<String, Object> result =
+                result(
+                        secretId,
+                        done.secret.apiKeyId(),
+                        done.versionId,
+                        List.of(),
+                        List.of(),
+                        null,
+                        stopped,
+                        true);
+        Optional<com.fasterxml.jackson.databind.JsonNode> byReset =
+                done.secret.lastReset().filter(r -> storedSince(r.path("at").asText(""), started));
         result.put("alreadyResetBy", byReset.orElse(null));
         if (byReset.isEmpty()) {
-            result.put("currentChangedBy", done.secret.storedBy(done.versionId).map(by -> "stored by " + by)
-                    .orElse("not a reset recorded since this one started: stored by hand or another tool"));
+            result.put(
+                    "currentChangedBy",
+                    done.secret
+                            .storedBy(done.versionId)
+                            .map(by -> "stored by " + by)
+                            .orElse(
+                                    "not a reset recorded since this one started: stored by hand or another tool"));
         }
         return result;
     }
 
     /**
-     * The mark of another reset of the account that is in flight and came first (marks compare
-     * by their start millisecond, then their id), if any. Resets exclude each other through these
+     * The mark of another reset of the account that is in flight and came first (marks compare by
+     * their start millisecond, then their id), if any. Resets exclude each other through these
      * marks: the later one waits for the earlier to finish, then looks at what it did.
      */
     private Optional<String> earlierReset(String secretId, String mine) {
@@ -203,10 +258,19 @@ public final class AccountReset {
         }
     }
 
-    private Map<String, Object> resetMarked(ResetRequest request, String secretId, String reason, String versionId,
-                                            String invokedBy, String invocationId, java.time.Instant started,
-                                            List<String> stopped, SecretVersions versions, AccountSecret current) {
-        // After the mark: a rotation planned from now on refuses the account; stop those already ports.running().
+    private Map<String, Object> resetMarked(
+            ResetRequest request,
+            String secretId,
+            String reason,
+            String versionId,
+            String invokedBy,
+            String invocationId,
+            java.time.Instant started,
+            List<String> stopped,
+            SecretVersions versions,
+            AccountSecret current) {
+        // After the mark: a rotation planned from now on refuses the account; stop those already
+        // ports.running().
         stopRotations(secretId, reason, stopped);
         List<ApiKey> keys;
         try {
@@ -220,9 +284,17 @@ public final class AccountReset {
         ApiKey keep = split.keep();
 
         // The one thing that must not fail: nothing else happens before the new key is stored.
-        AccountSecret stored = current.withKey(keep.id(), keep.value())
-                .withLastReset(invocationId, request.requestedBy(), ports.clock().instant().toString())
-                .withStoredBy("reset", invocationId, versionId, ports.clock().instant().toString());
+        AccountSecret stored =
+                current.withKey(keep.id(), keep.value())
+                        .withLastReset(
+                                invocationId,
+                                request.requestedBy(),
+                                ports.clock().instant().toString())
+                        .withStoredBy(
+                                "reset",
+                                invocationId,
+                                versionId,
+                                ports.clock().instant().toString());
         storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
         // A rotation that started after the first look (its plan ran before the mark) dies now too.
@@ -232,21 +304,28 @@ public final class AccountReset {
             LOG.warn("reset.second_stop_failed", "errorType", e.getClass().getName());
         }
 
-        // The copies that hold this account on purpose get the new key too; they hold a dead key otherwise.
+        // The copies that hold this account on purpose get the new key too; they hold a dead key
+        // otherwise.
         List<String> linkedNotUpdated = new ArrayList<>();
-        List<String> linkedUpdated = storeInLinkedCopies(current, keep, versionId, invocationId, linkedNotUpdated);
+        List<String> linkedUpdated =
+                storeInLinkedCopies(current, keep, versionId, invocationId, linkedNotUpdated);
 
-        versions.pendingVersionId().ifPresent(pending -> {
-            // A pending key from an interrupted rotation died with the reset.
-            secrets.removeLabel(secretId, SecretVersions.PENDING, pending);
-        });
-        // Read only now: the new key is stored whatever the setting says, and with one key there is nothing to decide.
+        versions.pendingVersionId()
+                .ifPresent(
+                        pending -> {
+                            // A pending key from an interrupted rotation died with the reset.
+                            secrets.removeLabel(secretId, SecretVersions.PENDING, pending);
+                        });
+        // Read only now: the new key is stored whatever the setting says, and with one key there is
+        // nothing to decide.
         ResetSettings.KeysToKeep keysToKeep = keys.size() > 1 ? settings.keysToKeep() : null;
         List<Long> deleted = new ArrayList<>();
         List<Long> pending = new ArrayList<>();
         Long spareKeyId = null;
         for (ApiKey extra : split.extras()) {
-            if (keysToKeep.count() == 2 && spareKeyId == null && storeSpare(secretId, versionId, stored, extra)) {
+            if (keysToKeep.count() == 2
+                    && spareKeyId == null
+                    && storeSpare(secretId, versionId, stored, extra)) {
                 spareKeyId = extra.id();
                 continue;
             }
@@ -258,11 +337,23 @@ public final class AccountReset {
         }
 
         List<String> unlinked = unlinkedCopies(secretId, current);
-        Map<String, Object> done = result(secretId, keep.id(), versionId, deleted, pending, spareKeyId, stopped, false);
+        Map<String, Object> done =
+                result(
+                        secretId,
+                        keep.id(),
+                        versionId,
+                        deleted,
+                        pending,
+                        spareKeyId,
+                        stopped,
+                        false);
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", "RESET");
-        alert.put("summary", ResetDecision.summary(secretId, linkedUpdated, linkedNotUpdated, unlinked, pending));
+        alert.put(
+                "summary",
+                ResetDecision.summary(
+                        secretId, linkedUpdated, linkedNotUpdated, unlinked, pending));
         alert.putAll(done);
         alert.put("reason", reason);
         alert.put("requestedBy", request.requestedBy());
@@ -276,13 +367,26 @@ public final class AccountReset {
         }
         ports.notifier().alert("Veryfi keys RESET: " + secretId, "RESET", alert);
 
-        KeyRotated event = new KeyRotated(secretId, keep.id(), current.apiKeyId(), versionId, "reset",
-                ports.clock().instant().toString());
+        KeyRotated event =
+                new KeyRotated(
+                        secretId,
+                        keep.id(),
+                        current.apiKeyId(),
+                        versionId,
+                        "reset",
+                        ports.clock().instant().toString());
         ports.notifier().keyRotated(event);
         for (String copy : linkedUpdated) {
             ports.notifier().keyRotated(event.forSecret(copy));
         }
-        LOG.info("reset.done", "keyId", keep.id(), "deleted", deleted.size(), "stopped", stopped.size());
+        LOG.info(
+                "reset.done",
+                "keyId",
+                keep.id(),
+                "deleted",
+                deleted.size(),
+                "stopped",
+                stopped.size());
         return done;
     }
 
@@ -291,8 +395,12 @@ public final class AccountReset {
      * linkedSecrets, under the reset's version id. After the account's own secret, and never
      * failing the reset: a copy that cannot be written is named in the alert instead.
      */
-    private List<String> storeInLinkedCopies(AccountSecret current, ApiKey keep, String versionId, String invocationId,
-                                             List<String> notUpdated) {
+    private List<String> storeInLinkedCopies(
+            AccountSecret current,
+            ApiKey keep,
+            String versionId,
+            String invocationId,
+            List<String> notUpdated) {
         List<String> updated = new ArrayList<>();
         for (String copy : current.linkedSecrets()) {
             try {
@@ -301,18 +409,32 @@ public final class AccountReset {
                     continue;
                 }
                 AccountSecret copyCurrent = secrets.readCurrent(copy);
-                if (!copyCurrent.sameAccountAs(current.account().clientId(), current.account().username())) {
+                if (!copyCurrent.sameAccountAs(
+                        current.account().clientId(), current.account().username())) {
                     notUpdated.add(copy + " (holds another Veryfi account)");
                     continue;
                 }
                 if (!secrets.versions(copy).isCurrent(versionId)) {
-                    secrets.putCurrent(copy, versionId, copyCurrent.withKey(keep.id(), keep.value())
-                            .withStoredBy("reset", invocationId, versionId, ports.clock().instant().toString()));
+                    secrets.putCurrent(
+                            copy,
+                            versionId,
+                            copyCurrent
+                                    .withKey(keep.id(), keep.value())
+                                    .withStoredBy(
+                                            "reset",
+                                            invocationId,
+                                            versionId,
+                                            ports.clock().instant().toString()));
                 }
                 updated.add(copy);
                 LOG.info("reset.stored_in_linked_copy", "linkedSecret", copy, "keyId", keep.id());
             } catch (RuntimeException e) {
-                LOG.warn("reset.linked_copy_not_updated", "linkedSecret", copy, "errorType", e.getClass().getName());
+                LOG.warn(
+                        "reset.linked_copy_not_updated",
+                        "linkedSecret",
+                        copy,
+                        "errorType",
+                        e.getClass().getName());
                 notUpdated.add(copy + " (" + e.getClass().getSimpleName() + ")");
             }
         }
@@ -321,20 +443,27 @@ public final class AccountReset {
 
     /**
      * Secrets under the stack's prefix that hold this account without being linked: the reset
-     * killed their key too, and the responder must hear of them. Best effort, after everything else.
+     * killed their key too, and the responder must hear of them. Best effort, after everything
+     * else.
      */
     private List<String> unlinkedCopies(String secretId, AccountSecret current) {
         try {
             Optional<String> prefix = settings.secretNamePrefix();
-            if (prefix.isEmpty() || !InvocationDeadline.allows(AwsCallTimeouts.SDK_CALL.multipliedBy(2))) {
+            if (prefix.isEmpty()
+                    || !InvocationDeadline.allows(AwsCallTimeouts.SDK_CALL.multipliedBy(2))) {
                 return List.of();
             }
             String clientId = current.account().clientId();
             String username = current.account().username();
             return secrets.sameAccountScan(prefix.get()).holders().stream()
-                    .filter(h -> !h.secretId().equals(secretId) && !current.linkedSecrets().contains(h.secretId())
-                            && clientId.equals(h.clientId()) && username.equals(h.username()))
-                    .map(io.veryfikeys.secrets.SameAccountSecrets.Holder::secretId).toList();
+                    .filter(
+                            h ->
+                                    !h.secretId().equals(secretId)
+                                            && !current.linkedSecrets().contains(h.secretId())
+                                            && clientId.equals(h.clientId())
+                                            && username.equals(h.username()))
+                    .map(io.veryfikeys.secrets.SameAccountSecrets.Holder::secretId)
+                    .toList();
         } catch (RuntimeException e) {
             LOG.warn("reset.same_account_scan_failed", "errorType", e.getClass().getName());
             return List.of();
@@ -342,16 +471,19 @@ public final class AccountReset {
     }
 
     /**
-     * Authenticates with AWSCURRENT, falling back to the other stored keys should it be dead already.
-     * The fallbacks are read only when needed: in an incident every round trip before the reset counts.
+     * Authenticates with AWSCURRENT, falling back to the other stored keys should it be dead
+     * already. The fallbacks are read only when needed: in an incident every round trip before the
+     * reset counts.
      */
-    private List<ApiKey> callReset(String secretId, SecretVersions versions, AccountSecret current) {
+    private List<ApiKey> callReset(
+            String secretId, SecretVersions versions, AccountSecret current) {
         List<String> fallbackVersions = new ArrayList<>();
         versions.pendingVersionId().ifPresent(fallbackVersions::add);
         versions.previousVersionId().ifPresent(fallbackVersions::add);
         VeryfiException last = null;
         for (int i = 0; i <= fallbackVersions.size(); i++) {
-            AccountSecret candidate = i == 0 ? current : secrets.read(secretId, fallbackVersions.get(i - 1));
+            AccountSecret candidate =
+                    i == 0 ? current : secrets.read(secretId, fallbackVersions.get(i - 1));
             try {
                 List<ApiKey> keys = veryfi.resetKeys(candidate.account(), candidate.apiKey());
                 if (keys.isEmpty()) {
@@ -359,8 +491,13 @@ public final class AccountReset {
                 }
                 return keys;
             } catch (VeryfiException e) {
-                ResetDecision.Verdict verdict = ResetDecision.onFailure(failureOf(e), e.status(), secretId,
-                        e.getClass().getSimpleName(), e.getMessage());
+                ResetDecision.Verdict verdict =
+                        ResetDecision.onFailure(
+                                failureOf(e),
+                                e.status(),
+                                secretId,
+                                e.getClass().getSimpleName(),
+                                e.getMessage());
                 if (verdict.next() == ResetDecision.Next.TRY_NEXT_KEY) {
                     LOG.warn("reset.key_rejected", "keyId", candidate.apiKeyId());
                     last = e;
@@ -373,20 +510,27 @@ public final class AccountReset {
     }
 
     private static ResetDecision.Failure failureOf(VeryfiException e) {
-        return e instanceof VeryfiForbiddenException ? ResetDecision.Failure.FORBIDDEN
-                : e instanceof VeryfiAuthException ? ResetDecision.Failure.UNAUTHENTICATED
-                : e instanceof MalformedResponseException ? ResetDecision.Failure.UNREADABLE_ANSWER
-                : ResetDecision.Failure.OTHER;
+        return e instanceof VeryfiForbiddenException
+                ? ResetDecision.Failure.FORBIDDEN
+                : e instanceof VeryfiAuthException
+                        ? ResetDecision.Failure.UNAUTHENTICATED
+                        : e instanceof MalformedResponseException
+                                ? ResetDecision.Failure.UNREADABLE_ANSWER
+                                : ResetDecision.Failure.OTHER;
     }
 
     /**
      * What the reset fails with: another reset's stored key, when the verdict lets it stand for
      * this one and one is there; else the alert is sent and the failure returned.
      */
-    private RuntimeException failed(String secretId, ResetDecision.Verdict verdict, SecretVersions versions,
-                                    VeryfiException cause) {
+    private RuntimeException failed(
+            String secretId,
+            ResetDecision.Verdict verdict,
+            SecretVersions versions,
+            VeryfiException cause) {
         if (verdict.next() == ResetDecision.Next.FAIL_UNLESS_RESET_BY_ANOTHER) {
-            Optional<AlreadyResetByAnother> other = resetByAnother(secretId, versions.currentVersionId());
+            Optional<AlreadyResetByAnother> other =
+                    resetByAnother(secretId, versions.currentVersionId());
             if (other.isPresent()) {
                 return other.get();
             }
@@ -420,7 +564,8 @@ public final class AccountReset {
      * accepts? Then a concurrent reset (or a person) already did the job. Looked at a few times,
      * since the other reset stores its key just after Veryfi answered it.
      */
-    private Optional<AlreadyResetByAnother> resetByAnother(String secretId, String currentVersionAtStart) {
+    private Optional<AlreadyResetByAnother> resetByAnother(
+            String secretId, String currentVersionAtStart) {
         for (int look = 0; look < 5; look++) {
             try {
                 SecretVersions now = secrets.versions(secretId);
@@ -442,7 +587,12 @@ public final class AccountReset {
         return Optional.empty();
     }
 
-    private void storeOrAlert(String secretId, String versionId, AccountSecret secret, String reason, String invokedBy) {
+    private void storeOrAlert(
+            String secretId,
+            String versionId,
+            AccountSecret secret,
+            String reason,
+            String invokedBy) {
         RuntimeException last = null;
         int attempts = 0;
         for (int attempt = 1; attempt <= storeRetry.attempts(); attempt++) {
@@ -454,8 +604,10 @@ public final class AccountReset {
                 last = e;
                 LOG.error("reset.store_failed", e, "attempt", attempt);
                 Duration delay = storeRetry.base().multipliedBy(1L << Math.min(attempt - 1, 5));
-                // Stop while the alert below can still be sent: past the function's timeout nobody would hear of this.
-                if (attempt == storeRetry.attempts() || !InvocationDeadline.allows(delay.plus(AwsCallTimeouts.SDK_CALL))) {
+                // Stop while the alert below can still be sent: past the function's timeout nobody
+                // would hear of this.
+                if (attempt == storeRetry.attempts()
+                        || !InvocationDeadline.allows(delay.plus(AwsCallTimeouts.SDK_CALL))) {
                     break;
                 }
                 sleep(delay);
@@ -465,20 +617,35 @@ public final class AccountReset {
         details.put("reason", reason);
         details.put("invokedBy", invokedBy);
         details.put("error", last.getClass().getName());
-        alertFailure(secretId, "LOCKED_OUT", "URGENT: the keys of " + secretId + " were reset at Veryfi but the new key"
-                + " could not be stored in Secrets Manager after " + attempts + " attempts. Every consumer is locked out."
-                + " Reset the account again from the Veryfi portal and store the new key in the secret by hand.",
-                Notifier.ADVICE_RESET_ACCOUNT, details);
-        throw new SecretWriteFailedException("the new key of " + secretId + " could not be stored after "
-                + attempts + " attempts; the account is locked out (see the alert)", last);
+        alertFailure(
+                secretId,
+                "LOCKED_OUT",
+                "URGENT: the keys of "
+                        + secretId
+                        + " were reset at Veryfi but the new key"
+                        + " could not be stored in Secrets Manager after "
+                        + attempts
+                        + " attempts. Every consumer is locked out."
+                        + " Reset the account again from the Veryfi portal and store the new key in the secret by hand.",
+                Notifier.ADVICE_RESET_ACCOUNT,
+                details);
+        throw new SecretWriteFailedException(
+                "the new key of "
+                        + secretId
+                        + " could not be stored after "
+                        + attempts
+                        + " attempts; the account is locked out (see the alert)",
+                last);
     }
 
     /**
      * Deletes a surplus key of the reset. If Veryfi refuses, the key is recorded in the secret
      * (VERYFI_SURPLUS) so that it is held by a version, a retry of the same request finishes the
-     * delete, and the next rotation's plan recognises it as the system's own. Returns whether it is gone.
+     * delete, and the next rotation's plan recognises it as the system's own. Returns whether it is
+     * gone.
      */
-    private boolean deleteSurplus(String secretId, String versionId, AccountSecret stored, ApiKey surplus) {
+    private boolean deleteSurplus(
+            String secretId, String versionId, AccountSecret stored, ApiKey surplus) {
         try {
             veryfi.deleteKey(stored.account(), stored.apiKey(), surplus.id());
             LOG.info("reset.extra_key_deleted", "keyId", surplus.id());
@@ -486,19 +653,35 @@ public final class AccountReset {
         } catch (KeyNotFoundException gone) {
             return true;
         } catch (VeryfiException e) {
-            LOG.warn("reset.extra_key_delete_failed", "keyId", surplus.id(), "errorType", e.getClass().getName());
+            LOG.warn(
+                    "reset.extra_key_delete_failed",
+                    "keyId",
+                    surplus.id(),
+                    "errorType",
+                    e.getClass().getName());
         }
-        String surplusVersion = UUID.nameUUIDFromBytes(("surplus|" + versionId).getBytes(StandardCharsets.UTF_8)).toString();
+        String surplusVersion =
+                UUID.nameUUIDFromBytes(("surplus|" + versionId).getBytes(StandardCharsets.UTF_8))
+                        .toString();
         try {
-            secrets.putSurplus(secretId, surplusVersion, stored.withKey(surplus.id(), surplus.value()));
+            secrets.putSurplus(
+                    secretId, surplusVersion, stored.withKey(surplus.id(), surplus.value()));
             LOG.info("reset.surplus_recorded", "keyId", surplus.id(), "versionId", surplusVersion);
         } catch (RuntimeException e) {
-            LOG.warn("reset.surplus_record_failed", "keyId", surplus.id(), "errorType", e.getClass().getName());
+            LOG.warn(
+                    "reset.surplus_record_failed",
+                    "keyId",
+                    surplus.id(),
+                    "errorType",
+                    e.getClass().getName());
         }
         return false;
     }
 
-    /** A retried reset request: deletes the surplus key an earlier attempt recorded, if Veryfi lets it now. */
+    /**
+     * A retried reset request: deletes the surplus key an earlier attempt recorded, if Veryfi lets
+     * it now.
+     */
     private void finishSurplusCleanup(String secretId, List<Long> deleted, List<Long> pending) {
         SecretVersions versions = secrets.versions(secretId);
         if (versions.surplusVersionId().isEmpty()) {
@@ -515,7 +698,12 @@ public final class AccountReset {
         } catch (KeyNotFoundException gone) {
             // deleted meanwhile: fine
         } catch (VeryfiException e) {
-            LOG.warn("reset.extra_key_delete_failed", "keyId", surplusKeyId, "errorType", e.getClass().getName());
+            LOG.warn(
+                    "reset.extra_key_delete_failed",
+                    "keyId",
+                    surplusKeyId,
+                    "errorType",
+                    e.getClass().getName());
             pending.add(surplusKeyId);
             return;
         }
@@ -524,8 +712,11 @@ public final class AccountReset {
         LOG.info("reset.extra_key_deleted", "keyId", surplusKeyId);
     }
 
-    private boolean storeSpare(String secretId, String versionId, AccountSecret stored, ApiKey spare) {
-        String spareVersion = UUID.nameUUIDFromBytes(("spare|" + versionId).getBytes(StandardCharsets.UTF_8)).toString();
+    private boolean storeSpare(
+            String secretId, String versionId, AccountSecret stored, ApiKey spare) {
+        String spareVersion =
+                UUID.nameUUIDFromBytes(("spare|" + versionId).getBytes(StandardCharsets.UTF_8))
+                        .toString();
         try {
             secrets.putPending(secretId, spareVersion, stored.withKey(spare.id(), spare.value()));
             LOG.info("reset.spare_stored_pending", "keyId", spare.id(), "versionId", spareVersion);
@@ -544,8 +735,12 @@ public final class AccountReset {
      * {@code advice} is {@link Notifier#ADVICE_RESET_ACCOUNT} when the alert tells the responder to
      * reset by hand: only when no stored key works, since a reset kills the key in AWSCURRENT.
      */
-    private void alertFailure(String secretId, String result, String summary, String advice,
-                              Map<String, Object> details) {
+    private void alertFailure(
+            String secretId,
+            String result,
+            String summary,
+            String advice,
+            Map<String, Object> details) {
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("account", secretId);
         alert.put("result", result);
@@ -555,7 +750,10 @@ public final class AccountReset {
         }
         alert.putAll(details);
         alert.put("time", ports.clock().instant().toString());
-        String subject = "LOCKED_OUT".equals(result) ? "URGENT Veryfi account LOCKED OUT: " : "Veryfi key reset FAILED: ";
+        String subject =
+                "LOCKED_OUT".equals(result)
+                        ? "URGENT Veryfi account LOCKED OUT: "
+                        : "Veryfi key reset FAILED: ";
         ports.notifier().alert(subject + secretId, result, alert);
     }
 
@@ -564,9 +762,15 @@ public final class AccountReset {
      * returned (otherwise the reset failed with LOCKED_OUT); {@code pendingCleanupKeyIds} are
      * surplus keys still live because Veryfi refused their delete.
      */
-    private static Map<String, Object> result(String secretId, long keyId, String versionId, List<Long> deleted,
-                                              List<Long> pending, Long spareKeyId, List<String> stopped,
-                                              boolean alreadyDone) {
+    private static Map<String, Object> result(
+            String secretId,
+            long keyId,
+            String versionId,
+            List<Long> deleted,
+            List<Long> pending,
+            Long spareKeyId,
+            List<String> stopped,
+            boolean alreadyDone) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("secretId", secretId);
         result.put("newKeyId", keyId);

@@ -11,19 +11,26 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The incident reset, invoked by a person from the Lambda console or {@code aws lambda invoke};
- * see the README's incident runbook. The work is in {@link AccountReset}.
+ * The incident reset, invoked by a person from the Lambda console or {@code aws lambda invoke}; see
+ * the README's incident runbook. The work is in {@link AccountReset}.
  */
 public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Object>> {
-    private static final AccountReset RESET = new AccountReset(
-            DeployedRotation.ports(),
-            Env.require("ROTATION_STATE_MACHINE_ARN"),
-            new ResetSettings(AwsClients::ssmParameters, Env.get("RESET_SETTINGS_PARAMETER", null)),
-            new AccountReset.StoreRetry(Duration.ofMillis(Long.parseLong(Env.get("STORE_RETRY_BASE_MILLIS", "500"))),
-                    Integer.parseInt(Env.get("STORE_ATTEMPTS", "8"))));
+    private static final AccountReset RESET =
+            new AccountReset(
+                    DeployedRotation.ports(),
+                    Env.require("ROTATION_STATE_MACHINE_ARN"),
+                    new ResetSettings(
+                            AwsClients::ssmParameters, Env.get("RESET_SETTINGS_PARAMETER", null)),
+                    new AccountReset.StoreRetry(
+                            Duration.ofMillis(
+                                    Long.parseLong(Env.get("STORE_RETRY_BASE_MILLIS", "500"))),
+                            Integer.parseInt(Env.get("STORE_ATTEMPTS", "8"))));
 
     public ResetHandler() {
-        super(ResetRequest.class, true, ResetPriming::prime); // a person types it: a misspelt field is refused
+        super(
+                ResetRequest.class,
+                true,
+                ResetPriming::prime); // a person types it: a misspelt field is refused
     }
 
     @Override
@@ -34,8 +41,14 @@ public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Ob
         }
         // Lambda does not tell a function who invoked it; the request id leads to the
         // principal in CloudTrail's Invoke event.
-        String invokedBy = context == null ? "unknown" : "Lambda request " + context.getAwsRequestId()
-                + " of " + context.getInvokedFunctionArn() + " (the caller is in CloudTrail's Invoke event)";
+        String invokedBy =
+                context == null
+                        ? "unknown"
+                        : "Lambda request "
+                                + context.getAwsRequestId()
+                                + " of "
+                                + context.getInvokedFunctionArn()
+                                + " (the caller is in CloudTrail's Invoke event)";
         return RESET.reset(input, invocationId, invokedBy);
     }
 }

@@ -14,13 +14,16 @@ import java.util.function.Supplier;
  * alias would keep the value of the first deploy.
  *
  * <p>A reset must not fail for want of its setting: if the parameter cannot be read or is
- * malformed, one key is kept (the safer choice in an incident: nothing spare stays live) and
- * the reason goes into the alert.
+ * malformed, one key is kept (the safer choice in an incident: nothing spare stays live) and the
+ * reason goes into the alert.
  */
 public final class ResetSettings {
     private static final Log LOG = Log.get(ResetSettings.class);
 
-    /** How many keys the reset leaves live, and why not the configured number if it could not be read. */
+    /**
+     * How many keys the reset leaves live, and why not the configured number if it could not be
+     * read.
+     */
     public record KeysToKeep(int count, String problem) {
         static KeysToKeep fallback(String problem) {
             return new KeysToKeep(1, problem + "; kept one key");
@@ -44,28 +47,44 @@ public final class ResetSettings {
      * account to name them in its alert; empty if the parameter cannot be read (the reset goes on).
      */
     public java.util.Optional<String> secretNamePrefix() {
-        return read(document -> document.flatMap(ResetSettings::prefixIn), problem -> java.util.Optional.empty());
+        return read(
+                document -> document.flatMap(ResetSettings::prefixIn),
+                problem -> java.util.Optional.empty());
     }
 
-    /** Reads the settings document; a reset never fails on its settings, so a problem becomes the fallback. */
-    private <T> T read(java.util.function.Function<java.util.Optional<String>, T> use,
-                       java.util.function.Function<String, T> fallback) {
+    /**
+     * Reads the settings document; a reset never fails on its settings, so a problem becomes the
+     * fallback.
+     */
+    private <T> T read(
+            java.util.function.Function<java.util.Optional<String>, T> use,
+            java.util.function.Function<String, T> fallback) {
         if (parameterName == null || parameterName.isBlank()) {
             return fallback.apply("RESET_SETTINGS_PARAMETER is not set");
         }
         try {
             return use.apply(ssm.get().get(parameterName));
         } catch (RuntimeException e) {
-            LOG.warn("reset.settings_unreadable", "parameter", parameterName, "error", e.getClass().getSimpleName());
-            return fallback.apply("the settings parameter " + parameterName + " could not be read ("
-                    + e.getClass().getSimpleName() + ")");
+            LOG.warn(
+                    "reset.settings_unreadable",
+                    "parameter",
+                    parameterName,
+                    "error",
+                    e.getClass().getSimpleName());
+            return fallback.apply(
+                    "the settings parameter "
+                            + parameterName
+                            + " could not be read ("
+                            + e.getClass().getSimpleName()
+                            + ")");
         }
     }
 
     static java.util.Optional<String> prefixIn(String document) {
         try {
             JsonNode prefix = Json.MAPPER.readTree(document).path("secretNamePrefix");
-            return prefix.isTextual() && !prefix.asText().isBlank() ? java.util.Optional.of(prefix.asText())
+            return prefix.isTextual() && !prefix.asText().isBlank()
+                    ? java.util.Optional.of(prefix.asText())
                     : java.util.Optional.empty();
         } catch (Exception e) {
             return java.util.Optional.empty();
@@ -74,7 +93,8 @@ public final class ResetSettings {
 
     static KeysToKeep parse(String parameterName, String document) {
         if (document == null) {
-            return KeysToKeep.fallback("the settings parameter " + parameterName + " does not exist");
+            return KeysToKeep.fallback(
+                    "the settings parameter " + parameterName + " does not exist");
         }
         JsonNode count;
         try {
@@ -83,7 +103,8 @@ public final class ResetSettings {
             return KeysToKeep.fallback("the settings parameter " + parameterName + " is not JSON");
         }
         if (!count.isInt() || count.intValue() < 1 || count.intValue() > 2) {
-            return KeysToKeep.fallback("the settings parameter " + parameterName + " has no keysToKeep of 1 or 2");
+            return KeysToKeep.fallback(
+                    "the settings parameter " + parameterName + " has no keysToKeep of 1 or 2");
         }
         return new KeysToKeep(count.intValue(), null);
     }

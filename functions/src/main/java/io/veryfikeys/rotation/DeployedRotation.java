@@ -14,12 +14,11 @@ import java.time.Duration;
 /**
  * The rotation as deployed: {@link RotationSteps} on Secrets Manager, Veryfi over HTTPS, the
  * consumers' health endpoints, SSM, SNS and Step Functions, set from the function's environment.
- * The one place that knows the adapters; the steps know only their ports. SDK clients are built
- * on first use only.
+ * The one place that knows the adapters; the steps know only their ports. SDK clients are built on
+ * first use only.
  */
 public final class DeployedRotation {
-    private DeployedRotation() {
-    }
+    private DeployedRotation() {}
 
     /** Built once per sandbox, when Lambda constructs the handler (before a SnapStart snapshot). */
     private static final class Holder {
@@ -30,17 +29,26 @@ public final class DeployedRotation {
         return Holder.STEPS;
     }
 
-    /** Secrets Manager, Veryfi over HTTPS, Step Functions, SNS and the system clock: shared by the rotation and the reset. */
+    /**
+     * Secrets Manager, Veryfi over HTTPS, Step Functions, SNS and the system clock: shared by the
+     * rotation and the reset.
+     */
     public static Ports ports() {
-        return new Ports(new AccountSecrets(AwsClients::secretsManager), VeryfiKeysClient.create(),
-                new StepFunctionsRotations(AwsClients::sfn), SnsNotifier.fromEnvironment(), Clock.systemUTC());
+        return new Ports(
+                new AccountSecrets(AwsClients::secretsManager),
+                VeryfiKeysClient.create(),
+                new StepFunctionsRotations(AwsClients::sfn),
+                SnsNotifier.fromEnvironment(),
+                Clock.systemUTC());
     }
 
     private static RotationSteps build() {
-        return new RotationSteps(ports(),
+        return new RotationSteps(
+                ports(),
                 new ConsumerRegistry(AwsClients::ssmParameters),
                 new ConsumerHealth(),
-                new StepFunctionsExecutionRecord(AwsClients::sfn, Env.get("ROTATION_STATE_MACHINE_ARN", null)),
+                new StepFunctionsExecutionRecord(
+                        AwsClients::sfn, Env.get("ROTATION_STATE_MACHINE_ARN", null)),
                 Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))));
     }
 }

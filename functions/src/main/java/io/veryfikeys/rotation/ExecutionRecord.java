@@ -7,6 +7,8 @@ package io.veryfikeys.rotation;
  * history ({@link StepFunctionsExecutionRecord}).
  */
 public interface ExecutionRecord {
-    /** @throws ForgedStateException naming what differs (ids and names only) */
+    /**
+     * @throws ForgedStateException naming what differs (ids and names only)
+     */
     void confirm(RotationState state, String step);
 }

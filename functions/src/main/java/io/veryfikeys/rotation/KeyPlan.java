@@ -10,10 +10,11 @@ import java.util.TreeSet;
  * plain values and counts what was asked. KeyPlanTest has a row per branch.
  */
 final class KeyPlan {
-    private KeyPlan() {
-    }
+    private KeyPlan() {}
 
-    /** What Plan may need to know beyond the live keys; each read at most once, and only if needed. */
+    /**
+     * What Plan may need to know beyond the live keys; each read at most once, and only if needed.
+     */
     interface Facts {
         /** The key id the AWSPENDING version holds; null when there is none. */
         Long pendingKeyId();
@@ -29,16 +30,21 @@ final class KeyPlan {
     }
 
     /**
-     * @param action         ROTATE, FINISH_PREVIOUS or BLOCKED (an unknown live key)
-     * @param resumePending  the live AWSPENDING key is this rotation's new key (an interrupted run made it)
-     * @param staleKeyId     a live key nobody needs, to delete before creating (AWSPREVIOUS or surplus)
-     * @param previousKeyId  for FINISH_PREVIOUS: the AWSPREVIOUS key still in use
-     * @param onPrevious     for FINISH_PREVIOUS: who may still use it
-     * @param unknown        for BLOCKED: the live keys no version holds
+     * @param action ROTATE, FINISH_PREVIOUS or BLOCKED (an unknown live key)
+     * @param resumePending the live AWSPENDING key is this rotation's new key (an interrupted run
+     *     made it)
+     * @param staleKeyId a live key nobody needs, to delete before creating (AWSPREVIOUS or surplus)
+     * @param previousKeyId for FINISH_PREVIOUS: the AWSPREVIOUS key still in use
+     * @param onPrevious for FINISH_PREVIOUS: who may still use it
+     * @param unknown for BLOCKED: the live keys no version holds
      */
-    record Verdict(PlanAction action, boolean resumePending, Long staleKeyId, Long previousKeyId, List<String> onPrevious,
-                   List<Long> unknown) {
-    }
+    record Verdict(
+            PlanAction action,
+            boolean resumePending,
+            Long staleKeyId,
+            Long previousKeyId,
+            List<String> onPrevious,
+            List<Long> unknown) {}
 
     static Verdict decide(long currentKeyId, List<Long> live, Facts facts) {
         TreeSet<Long> extra = new TreeSet<>(live);
@@ -54,18 +60,26 @@ final class KeyPlan {
             if (extra.first().equals(previous)) {
                 List<String> onPrevious = facts.mayUse(previous);
                 if (!onPrevious.isEmpty()) {
-                    return new Verdict(PlanAction.FINISH_PREVIOUS, resume, null, previous, List.copyOf(onPrevious), List.of());
+                    return new Verdict(
+                            PlanAction.FINISH_PREVIOUS,
+                            resume,
+                            null,
+                            previous,
+                            List.copyOf(onPrevious),
+                            List.of());
                 }
                 return new Verdict(PlanAction.ROTATE, resume, previous, null, List.of(), List.of());
             }
             Long surplus = facts.surplusKeyId();
             if (extra.first().equals(surplus)) {
-                // An incident reset made this key, could not delete it and recorded it as surplus: ours to remove.
+                // An incident reset made this key, could not delete it and recorded it as surplus:
+                // ours to remove.
                 return new Verdict(PlanAction.ROTATE, resume, surplus, null, List.of(), List.of());
             }
         }
         if (!extra.isEmpty()) {
-            return new Verdict(PlanAction.BLOCKED, resume, null, null, List.of(), List.copyOf(extra));
+            return new Verdict(
+                    PlanAction.BLOCKED, resume, null, null, List.of(), List.copyOf(extra));
         }
         return new Verdict(PlanAction.ROTATE, resume, null, null, List.of(), List.of());
     }

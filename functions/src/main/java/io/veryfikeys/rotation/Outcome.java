@@ -7,7 +7,10 @@ package io.veryfikeys.rotation;
  */
 public enum Outcome {
     SUCCEEDED,
-    /** Refused on a configuration problem: nothing changed, running again unchanged fails the same way. */
+    /**
+     * Refused on a configuration problem: nothing changed, running again unchanged fails the same
+     * way.
+     */
     BLOCKED,
     ALREADY_RUNNING,
     /** Consumers did not all move in time: both keys stay live. */

@@ -10,8 +10,7 @@ import java.util.Optional;
  * reading only what the next one needs.
  */
 final class PlanGates {
-    private PlanGates() {
-    }
+    private PlanGates() {}
 
     /** How Veryfi answered the list of the account's keys made with AWSCURRENT's key. */
     enum CurrentKeyAnswer {
@@ -26,27 +25,51 @@ final class PlanGates {
     static final String DEAD_CURRENT_KEY = "Veryfi rejects the AWSCURRENT key ";
 
     static Optional<String> alreadyRunning(String secretId, Optional<String> otherOwner) {
-        return otherOwner.map(owner -> "a rotation of " + secretId + " is already running: " + owner);
+        return otherOwner.map(
+                owner -> "a rotation of " + secretId + " is already running: " + owner);
     }
 
     static Optional<String> resetInProgress(String secretId, Optional<Instant> since) {
-        return since.map(started -> "an incident reset of " + secretId + " is in progress (started " + started
-                + "): it invalidates every key, so nothing is rotated now; run the rotation again after it");
+        return since.map(
+                started ->
+                        "an incident reset of "
+                                + secretId
+                                + " is in progress (started "
+                                + started
+                                + "): it invalidates every key, so nothing is rotated now; run the rotation again after it");
     }
 
     /**
-     * Whether AWSCURRENT's key is one Veryfi knows and lets manage keys: a 403 is not a dead key
-     * (a reset would not help), a 401 is, and a key missing from the list is one nobody can reason about.
+     * Whether AWSCURRENT's key is one Veryfi knows and lets manage keys: a 403 is not a dead key (a
+     * reset would not help), a 401 is, and a key missing from the list is one nobody can reason
+     * about.
      */
-    static Optional<String> currentKey(CurrentKeyAnswer answer, int status, long currentKeyId, List<Long> live) {
+    static Optional<String> currentKey(
+            CurrentKeyAnswer answer, int status, long currentKeyId, List<Long> live) {
         return switch (answer) {
-            case FORBIDDEN -> Optional.of("Veryfi refuses the AWSCURRENT key " + currentKeyId + " the key-management API"
-                    + " (HTTP 403, not allowed): the key is not dead, do not reset; check the account's API access"
-                    + " and permissions at Veryfi, then run the rotation again");
-            case UNAUTHENTICATED -> Optional.of(DEAD_CURRENT_KEY + currentKeyId + " (HTTP " + status
-                    + ", not authenticated): the key is dead or revoked; reset the account (see the incident runbook)");
-            case LISTED -> live.contains(currentKeyId) ? Optional.empty()
-                    : Optional.of("Veryfi does not know the AWSCURRENT key " + currentKeyId + " (live: " + live + ")");
+            case FORBIDDEN ->
+                    Optional.of(
+                            "Veryfi refuses the AWSCURRENT key "
+                                    + currentKeyId
+                                    + " the key-management API"
+                                    + " (HTTP 403, not allowed): the key is not dead, do not reset; check the account's API access"
+                                    + " and permissions at Veryfi, then run the rotation again");
+            case UNAUTHENTICATED ->
+                    Optional.of(
+                            DEAD_CURRENT_KEY
+                                    + currentKeyId
+                                    + " (HTTP "
+                                    + status
+                                    + ", not authenticated): the key is dead or revoked; reset the account (see the incident runbook)");
+            case LISTED ->
+                    live.contains(currentKeyId)
+                            ? Optional.empty()
+                            : Optional.of(
+                                    "Veryfi does not know the AWSCURRENT key "
+                                            + currentKeyId
+                                            + " (live: "
+                                            + live
+                                            + ")");
         };
     }
 }

@@ -3,7 +3,10 @@ package io.veryfikeys.rotation;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.veryfikeys.lambda.StepHandler;
 
-/** Lambda entry point of the rotation's Plan state; the protocol lives in {@link RotationSteps#plan}. */
+/**
+ * Lambda entry point of the rotation's Plan state; the protocol lives in {@link
+ * RotationSteps#plan}.
+ */
 public final class PlanHandler extends StepHandler<PlanRequest, Object> {
     private final RotationSteps steps = DeployedRotation.steps();
 

@@ -7,9 +7,13 @@ import io.veryfikeys.veryfi.VeryfiKeys;
 import java.time.Clock;
 
 /**
- * What both the rotation and the incident reset act on: the secrets, Veryfi, the running
- * rotations, the notifications, and the clock. Deployed: {@link DeployedRotation#ports()};
- * in unit tests, in-memory fakes.
+ * What both the rotation and the incident reset act on: the secrets, Veryfi, the running rotations,
+ * the notifications, and the clock. Deployed: {@link DeployedRotation#ports()}; in unit tests,
+ * in-memory fakes.
  */
-public record Ports(SecretStore secrets, VeryfiKeys veryfi, RunningRotations running, Notifier notifier, Clock clock) {
-}
+public record Ports(
+        SecretStore secrets,
+        VeryfiKeys veryfi,
+        RunningRotations running,
+        Notifier notifier,
+        Clock clock) {}

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /** Lambda entry point of the Report states: publishes the outcome to the alerts topic. */
 public final class ReportHandler extends StepHandler<RotationReport.Request, Map<String, Object>> {
-    private static final RotationReport REPORT = new RotationReport(SnsNotifier.fromEnvironment(), Clock.systemUTC());
+    private static final RotationReport REPORT =
+            new RotationReport(SnsNotifier.fromEnvironment(), Clock.systemUTC());
 
     public ReportHandler() {
         super(RotationReport.Request.class, false, HandlerPriming::report);

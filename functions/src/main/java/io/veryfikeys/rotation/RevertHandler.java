@@ -11,8 +11,7 @@ import io.veryfikeys.support.InvalidInputException;
 public final class RevertHandler extends StepHandler<RevertHandler.Request, Object> {
     private final RotationSteps steps = DeployedRotation.steps();
 
-    public record Request(String phase, RotationState state) {
-    }
+    public record Request(String phase, RotationState state) {}
 
     public RevertHandler() {
         super(Request.class, false, HandlerPriming::revert);

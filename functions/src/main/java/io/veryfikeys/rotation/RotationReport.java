@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The last word of every execution, good or bad, published to the alerts topic: which account,
- * what happened, at which step, with which error, in which execution, and which key ids.
+ * The last word of every execution, good or bad, published to the alerts topic: which account, what
+ * happened, at which step, with which error, in which execution, and which key ids.
  */
 public final class RotationReport {
     private static final Log LOG = Log.get(RotationReport.class);
@@ -26,50 +26,81 @@ public final class RotationReport {
         this.clock = clock;
     }
 
-    public record Request(Outcome outcome, String executionId, RotationState state) {
-    }
+    public record Request(Outcome outcome, String executionId, RotationState state) {}
 
     /**
      * The report on the alerts topic: ids, outcomes and advice, never a key value. A member that
-     * does not apply (no error, no poll yet) is left out. {@code advice} is
-     * {@link Notifier#ADVICE_RESET_ACCOUNT} only when AWSCURRENT's key is dead.
+     * does not apply (no error, no poll yet) is left out. {@code advice} is {@link
+     * Notifier#ADVICE_RESET_ACCOUNT} only when AWSCURRENT's key is dead.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Message(String account, Outcome result, String summary, String step, String error, String cause,
-                          String executionId, PlanAction plan, String reason, String advice, Long oldKeyId,
-                          Long newKeyId, List<String> consumersLagging, List<String> consumersUnhealthy, Integer polls,
-                          Long waitedSeconds, String time) {
-    }
+    public record Message(
+            String account,
+            Outcome result,
+            String summary,
+            String step,
+            String error,
+            String cause,
+            String executionId,
+            PlanAction plan,
+            String reason,
+            String advice,
+            Long oldKeyId,
+            Long newKeyId,
+            List<String> consumersLagging,
+            List<String> consumersUnhealthy,
+            Integer polls,
+            Long waitedSeconds,
+            String time) {}
 
     public Map<String, Object> publish(Request request) {
         RotationState state = request.state() == null ? emptyState() : request.state();
         Outcome requested = request.outcome() == null ? Outcome.FAILED : request.outcome();
         String errorName = state.error() == null ? null : state.error().path("Error").asText(null);
         Verdict verdict = requested == Outcome.FAILED ? verdict(errorName) : null;
-        // A failure caused by configuration is BLOCKED (the state machine ends in BlockedByConfiguration).
+        // A failure caused by configuration is BLOCKED (the state machine ends in
+        // BlockedByConfiguration).
         Outcome outcome = verdict == null ? requested : verdict.result();
         String account = state.plan() != null ? state.plan().secretId() : state.secretId();
         Plan plan = state.plan();
         Rollout rollout = state.currentRollout();
-        PollState poll = state.revert() != null && state.revertPoll() != null ? state.revertPoll() : state.poll();
-        boolean deadKey = plan != null && plan.action() == PlanAction.BLOCKED && plan.reason() != null
-                && plan.reason().startsWith(PlanGates.DEAD_CURRENT_KEY);
-        Message message = new Message(account, outcome,
-                verdict == null ? summary(outcome, state) : "Rotation stopped at step " + stepOf(state) + ". " + verdict.advice(),
-                stepOf(state),
-                state.error() == null ? null : state.error().path("Error").asText(null),
-                state.error() == null ? null : causeOf(state.error()),
-                request.executionId(),
-                plan == null ? null : plan.action(),
-                plan == null ? null : plan.reason(),
-                deadKey ? Notifier.ADVICE_RESET_ACCOUNT : null,
-                rollout != null ? Long.valueOf(rollout.oldKeyId()) : plan == null ? null : plan.currentKeyId(),
-                rollout != null ? Long.valueOf(rollout.newKeyId()) : state.created() == null ? null : state.created().newKeyId(),
-                poll == null ? null : poll.lagging(),
-                poll == null ? null : poll.unhealthy(),
-                poll == null ? null : poll.polls(),
-                poll == null ? null : poll.waitedSeconds(),
-                clock.instant().toString());
+        PollState poll =
+                state.revert() != null && state.revertPoll() != null
+                        ? state.revertPoll()
+                        : state.poll();
+        boolean deadKey =
+                plan != null
+                        && plan.action() == PlanAction.BLOCKED
+                        && plan.reason() != null
+                        && plan.reason().startsWith(PlanGates.DEAD_CURRENT_KEY);
+        Message message =
+                new Message(
+                        account,
+                        outcome,
+                        verdict == null
+                                ? summary(outcome, state)
+                                : "Rotation stopped at step "
+                                        + stepOf(state)
+                                        + ". "
+                                        + verdict.advice(),
+                        stepOf(state),
+                        state.error() == null ? null : state.error().path("Error").asText(null),
+                        state.error() == null ? null : causeOf(state.error()),
+                        request.executionId(),
+                        plan == null ? null : plan.action(),
+                        plan == null ? null : plan.reason(),
+                        deadKey ? Notifier.ADVICE_RESET_ACCOUNT : null,
+                        rollout != null
+                                ? Long.valueOf(rollout.oldKeyId())
+                                : plan == null ? null : plan.currentKeyId(),
+                        rollout != null
+                                ? Long.valueOf(rollout.newKeyId())
+                                : state.created() == null ? null : state.created().newKeyId(),
+                        poll == null ? null : poll.lagging(),
+                        poll == null ? null : poll.unhealthy(),
+                        poll == null ? null : poll.polls(),
+                        poll == null ? null : poll.waitedSeconds(),
+                        clock.instant().toString());
         String subject = "Veryfi key rotation " + outcome + ": " + account;
         String messageId = notifications.alert(subject, outcome.name(), message);
         LOG.info("report.published", "result", outcome, "account", account, "messageId", messageId);
@@ -77,11 +108,11 @@ public final class RotationReport {
     }
 
     /** What a failed step means for the person who reads the alert: the result, and what to do. */
-    record Verdict(Outcome result, String advice) {
-    }
+    record Verdict(Outcome result, String advice) {}
 
-    private static final String RERUN = "A transient failure outlasted the retries. Keys are left as the step found"
-            + " them; running the rotation again resumes safely.";
+    private static final String RERUN =
+            "A transient failure outlasted the retries. Keys are left as the step found"
+                    + " them; running the rotation again resumes safely.";
 
     /**
      * What each known failure means, one row each: the exception classes or Step Functions errors,
@@ -89,7 +120,9 @@ public final class RotationReport {
      * than a switch, so that a row reads as one line. StateMachineContractTest checks that every
      * name here is a class that exists or an error the state machine can raise.
      */
-    private static final Map<String, Verdict> VERDICTS = verdicts("""
+    private static final Map<String, Verdict> VERDICTS =
+            verdicts(
+                    """
             io.veryfikeys.secrets.InvalidSecretException io.veryfikeys.secrets.SecretNotFoundException | BLOCKED | The account's secret is missing or malformed (see cause: it names the field). Fix the secret, then run the rotation again; run as it is, it fails the same way.
             io.veryfikeys.consumers.InvalidConsumerRegistryException | BLOCKED | The consumer registry is missing or malformed (see cause: it names the parameter and entry). Fix it, then run the rotation again.
             io.veryfikeys.support.InvalidInputException | BLOCKED | The rotation's input or settings are invalid (see cause: it names the field). Correct them, then start the rotation again.
@@ -106,8 +139,10 @@ public final class RotationReport {
         Map<String, Verdict> verdicts = new LinkedHashMap<>();
         for (String row : table.strip().split("\n")) {
             String[] cells = row.split(" \\| ", 3);
-            Verdict verdict = new Verdict(Outcome.valueOf(cells[1].strip()),
-                    cells[2].strip().equals("RERUN") ? RERUN : cells[2].strip());
+            Verdict verdict =
+                    new Verdict(
+                            Outcome.valueOf(cells[1].strip()),
+                            cells[2].strip().equals("RERUN") ? RERUN : cells[2].strip());
             for (String name : cells[0].strip().split(" +")) {
                 verdicts.put(name, verdict);
             }
@@ -123,7 +158,8 @@ public final class RotationReport {
     /**
      * The verdict on a step that failed with {@code errorName} (the Java exception class or the
      * Step Functions error). Configuration problems are BLOCKED: running again unchanged fails the
-     * same way, so the advice names what to fix; only transient failures promise that a re-run resumes.
+     * same way, so the advice names what to fix; only transient failures promise that a re-run
+     * resumes.
      */
     static Verdict verdict(String errorName) {
         if (errorName == null) {
@@ -133,24 +169,35 @@ public final class RotationReport {
         if (known != null) {
             return known;
         }
-        return errorName.startsWith("Lambda.") ? new Verdict(Outcome.FAILED, RERUN)
-                : new Verdict(Outcome.FAILED, "Keys are left as the step found them and every step is idempotent, so"
-                + " a re-run is safe; read the error and cause first, since it may fail the same way.");
+        return errorName.startsWith("Lambda.")
+                ? new Verdict(Outcome.FAILED, RERUN)
+                : new Verdict(
+                        Outcome.FAILED,
+                        "Keys are left as the step found them and every step is idempotent, so"
+                                + " a re-run is safe; read the error and cause first, since it may fail the same way.");
     }
 
     private static String summary(Outcome outcome, RotationState state) {
         return switch (outcome) {
-            case SUCCEEDED -> "Key rotated: every consumer confirmed the new key and the old key was deleted.";
-            case BLOCKED -> "Rotation refused, nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
-            case ALREADY_RUNNING -> "Nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
-            case CONSUMERS_LAGGING -> "Consumers did not all move to the new key in time. The old key was NOT deleted:"
-                    + " both keys stay live. Fix the lagging consumers, then run the rotation again.";
-            case REVERTED -> "A consumer was unhealthy on the new key: the old key is AWSCURRENT again and the new key"
-                    + " was deleted once no consumer used it.";
-            case REVERT_INCOMPLETE -> "Revert started (old key is AWSCURRENT again) but consumers did not all move"
-                    + " back in time: both keys stay live.";
-            case NEW_KEY_REJECTED -> "Veryfi rejected the new key on verification: it was deleted, the old key is"
-                    + " untouched and still AWSCURRENT.";
+            case SUCCEEDED ->
+                    "Key rotated: every consumer confirmed the new key and the old key was deleted.";
+            case BLOCKED ->
+                    "Rotation refused, nothing changed: "
+                            + (state.plan() == null ? "" : state.plan().reason());
+            case ALREADY_RUNNING ->
+                    "Nothing changed: " + (state.plan() == null ? "" : state.plan().reason());
+            case CONSUMERS_LAGGING ->
+                    "Consumers did not all move to the new key in time. The old key was NOT deleted:"
+                            + " both keys stay live. Fix the lagging consumers, then run the rotation again.";
+            case REVERTED ->
+                    "A consumer was unhealthy on the new key: the old key is AWSCURRENT again and the new key"
+                            + " was deleted once no consumer used it.";
+            case REVERT_INCOMPLETE ->
+                    "Revert started (old key is AWSCURRENT again) but consumers did not all move"
+                            + " back in time: both keys stay live.";
+            case NEW_KEY_REJECTED ->
+                    "Veryfi rejected the new key on verification: it was deleted, the old key is"
+                            + " untouched and still AWSCURRENT.";
             case FAILED -> "Rotation failed at step " + stepOf(state) + ". " + RERUN;
         };
     }
@@ -160,7 +207,8 @@ public final class RotationReport {
         if (state.plan() == null) {
             return "Plan";
         }
-        if (state.plan().action() != PlanAction.ROTATE && state.plan().action() != PlanAction.FINISH_PREVIOUS) {
+        if (state.plan().action() != PlanAction.ROTATE
+                && state.plan().action() != PlanAction.FINISH_PREVIOUS) {
             return "Plan";
         }
         if (state.plan().action() == PlanAction.ROTATE) {
@@ -197,6 +245,7 @@ public final class RotationReport {
     }
 
     private static RotationState emptyState() {
-        return new RotationState(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RotationState(
+                null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -8,7 +8,10 @@ import java.util.Optional;
  * lock, so there is no lock table to leak or expire. Deployed, {@link StepFunctionsRotations}.
  */
 public interface RunningRotations {
-    /** The ARNs of the running executions of {@code stateMachineArn} whose input names {@code secretId}, oldest first. */
+    /**
+     * The ARNs of the running executions of {@code stateMachineArn} whose input names {@code
+     * secretId}, oldest first.
+     */
     List<String> of(String stateMachineArn, String secretId);
 
     /** Stops a running execution with the error {@code StoppedByReset}. */
@@ -18,7 +21,10 @@ public interface RunningRotations {
      * The execution that owns the account's rotation: the oldest running one. Every contender
      * computes the same answer, so of N rotations started together exactly one goes ahead.
      */
-    default Optional<String> ownerOtherThan(String stateMachineArn, String secretId, String executionArn) {
-        return of(stateMachineArn, secretId).stream().findFirst().filter(owner -> !owner.equals(executionArn));
+    default Optional<String> ownerOtherThan(
+            String stateMachineArn, String secretId, String executionArn) {
+        return of(stateMachineArn, secretId).stream()
+                .findFirst()
+                .filter(owner -> !owner.equals(executionArn));
     }
 }

@@ -12,19 +12,20 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The {@link ExecutionRecord} as deployed: what Step Functions recorded of a rotation execution, against which a step that deletes a key
- * or moves AWSCURRENT checks the state it was handed. Whoever may invoke a step function could
- * otherwise hand it a forged plan ({@code consumers: []}) or a forged created key id and have it
- * delete a key in use. The state is only believed if the execution it names is one of this
- * stack's rotation state machine, for the same account, and its own history holds the same plan,
- * created key and rollout (the outputs of Plan, CreateKey and Promote, which only the state
- * machine's own invocations of those functions produced).
+ * The {@link ExecutionRecord} as deployed: what Step Functions recorded of a rotation execution,
+ * against which a step that deletes a key or moves AWSCURRENT checks the state it was handed.
+ * Whoever may invoke a step function could otherwise hand it a forged plan ({@code consumers: []})
+ * or a forged created key id and have it delete a key in use. The state is only believed if the
+ * execution it names is one of this stack's rotation state machine, for the same account, and its
+ * own history holds the same plan, created key and rollout (the outputs of Plan, CreateKey and
+ * Promote, which only the state machine's own invocations of those functions produced).
  *
- * <p>Costs one GetExecutionHistory page (Plan, CreateKey and Promote are among the first
- * events), read only by the steps that act on keys.
+ * <p>Costs one GetExecutionHistory page (Plan, CreateKey and Promote are among the first events),
+ * read only by the steps that act on keys.
  */
 public final class StepFunctionsExecutionRecord implements ExecutionRecord {
-    private static final Set<String> CREATE_STATES = Set.of("CreateKey", "CreateKeyAfterLostAnswer");
+    private static final Set<String> CREATE_STATES =
+            Set.of("CreateKey", "CreateKeyAfterLostAnswer");
 
     private final Supplier<SfnClient> sfn;
     private final String stateMachineArn;
@@ -38,33 +39,50 @@ public final class StepFunctionsExecutionRecord implements ExecutionRecord {
     public void confirm(RotationState state, String step) {
         Plan plan = state.plan();
         if (stateMachineArn == null || stateMachineArn.isBlank()) {
-            throw new IllegalStateException("ROTATION_STATE_MACHINE_ARN is not set: " + step + " cannot check its state");
+            throw new IllegalStateException(
+                    "ROTATION_STATE_MACHINE_ARN is not set: " + step + " cannot check its state");
         }
         String prefix = stateMachineArn.replaceFirst(":stateMachine:", ":execution:") + ":";
         String executionArn = plan.executionId();
         if (executionArn == null || !executionArn.startsWith(prefix)) {
-            throw new ForgedStateException(step + " refused: plan.executionId is not an execution of this stack's"
-                    + " rotation state machine");
+            throw new ForgedStateException(
+                    step
+                            + " refused: plan.executionId is not an execution of this stack's"
+                            + " rotation state machine");
         }
         Recorded recorded = read(executionArn, step);
         if (!plan.secretId().equals(recorded.secretId)) {
-            throw new ForgedStateException(step + " refused: execution " + executionArn + " rotates "
-                    + recorded.secretId + ", not " + plan.secretId());
+            throw new ForgedStateException(
+                    step
+                            + " refused: execution "
+                            + executionArn
+                            + " rotates "
+                            + recorded.secretId
+                            + ", not "
+                            + plan.secretId());
         }
         if (!plan.equals(recorded.plan)) {
-            throw new ForgedStateException(step + " refused: the plan handed to it is not the plan its execution made");
+            throw new ForgedStateException(
+                    step + " refused: the plan handed to it is not the plan its execution made");
         }
         if (state.created() != null && !state.created().equals(recorded.created)) {
-            throw new ForgedStateException(step + " refused: the created key handed to it (" + state.created().newKeyId()
-                    + ") is not the key its execution created");
+            throw new ForgedStateException(
+                    step
+                            + " refused: the created key handed to it ("
+                            + state.created().newKeyId()
+                            + ") is not the key its execution created");
         }
         if (state.rollout() != null && !state.rollout().equals(recorded.rollout)) {
-            throw new ForgedStateException(step + " refused: the rollout handed to it is not the one its execution"
-                    + " promoted");
+            throw new ForgedStateException(
+                    step
+                            + " refused: the rollout handed to it is not the one its execution"
+                            + " promoted");
         }
         if (state.lostCreate() != null && !recorded.lostCreate) {
-            throw new ForgedStateException(step + " refused: it was told a create's answer was lost, which its"
-                    + " execution never recorded");
+            throw new ForgedStateException(
+                    step
+                            + " refused: it was told a create's answer was lost, which its"
+                            + " execution never recorded");
         }
     }
 
@@ -79,35 +97,53 @@ public final class StepFunctionsExecutionRecord implements ExecutionRecord {
     private Recorded read(String executionArn, String step) {
         Recorded recorded = new Recorded();
         try {
-            for (HistoryEvent event : sfn.get().getExecutionHistoryPaginator(b -> b.executionArn(executionArn)
-                    .maxResults(100)).events()) {
+            for (HistoryEvent event :
+                    sfn.get()
+                            .getExecutionHistoryPaginator(
+                                    b -> b.executionArn(executionArn).maxResults(100))
+                            .events()) {
                 if (event.executionStartedEventDetails() != null) {
-                    recorded.secretId = Json.MAPPER.readTree(Objects.requireNonNullElse(
-                            event.executionStartedEventDetails().input(), "{}")).path("secretId").asText(null);
+                    recorded.secretId =
+                            Json.MAPPER
+                                    .readTree(
+                                            Objects.requireNonNullElse(
+                                                    event.executionStartedEventDetails().input(),
+                                                    "{}"))
+                                    .path("secretId")
+                                    .asText(null);
                 } else if (event.stateEnteredEventDetails() != null
-                        && "CreateKeyAfterLostAnswer".equals(event.stateEnteredEventDetails().name())) {
+                        && "CreateKeyAfterLostAnswer"
+                                .equals(event.stateEnteredEventDetails().name())) {
                     recorded.lostCreate = true;
                 } else if (event.stateExitedEventDetails() != null) {
                     String name = event.stateExitedEventDetails().name();
-                    JsonNode output = Json.MAPPER.readTree(Objects.requireNonNullElse(
-                            event.stateExitedEventDetails().output(), "{}"));
+                    JsonNode output =
+                            Json.MAPPER.readTree(
+                                    Objects.requireNonNullElse(
+                                            event.stateExitedEventDetails().output(), "{}"));
                     if ("Plan".equals(name) && output.hasNonNull("plan")) {
                         recorded.plan = Json.MAPPER.treeToValue(output.get("plan"), Plan.class);
                     } else if (CREATE_STATES.contains(name) && output.hasNonNull("created")) {
-                        recorded.created = Json.MAPPER.treeToValue(output.get("created"), Created.class);
+                        recorded.created =
+                                Json.MAPPER.treeToValue(output.get("created"), Created.class);
                     } else if ("Promote".equals(name) && output.hasNonNull("rollout")) {
-                        recorded.rollout = Json.MAPPER.treeToValue(output.get("rollout"), Rollout.class);
-                        break; // every later state acts on these; nothing after Promote changes them
+                        recorded.rollout =
+                                Json.MAPPER.treeToValue(output.get("rollout"), Rollout.class);
+                        break; // every later state acts on these; nothing after Promote changes
+                        // them
                     }
                 }
             }
         } catch (ExecutionDoesNotExistException | InvalidArnException e) {
-            throw new ForgedStateException(step + " refused: execution " + executionArn + " does not exist");
+            throw new ForgedStateException(
+                    step + " refused: execution " + executionArn + " does not exist");
         } catch (java.io.IOException e) {
-            throw new ForgedStateException(step + " refused: the execution's recorded state could not be read");
+            throw new ForgedStateException(
+                    step + " refused: the execution's recorded state could not be read");
         }
         if (recorded.plan == null) {
-            throw new ForgedStateException(step + " refused: execution " + executionArn + " has no plan recorded");
+            throw new ForgedStateException(
+                    step + " refused: execution " + executionArn + " has no plan recorded");
         }
         return recorded;
     }

@@ -23,20 +23,30 @@ public final class StepFunctionsRotations implements RunningRotations {
     @Override
     public List<String> of(String stateMachineArn, String secretId) {
         List<ExecutionListItem> matching = new ArrayList<>();
-        for (ExecutionListItem item : sfn.get().listExecutionsPaginator(b -> b.stateMachineArn(stateMachineArn)
-                .statusFilter(ExecutionStatus.RUNNING)).executions()) {
-            DescribeExecutionResponse description = sfn.get().describeExecution(b -> b.executionArn(item.executionArn()));
+        for (ExecutionListItem item :
+                sfn.get()
+                        .listExecutionsPaginator(
+                                b ->
+                                        b.stateMachineArn(stateMachineArn)
+                                                .statusFilter(ExecutionStatus.RUNNING))
+                        .executions()) {
+            DescribeExecutionResponse description =
+                    sfn.get().describeExecution(b -> b.executionArn(item.executionArn()));
             if (secretId.equals(secretIdOf(description.input()))) {
                 matching.add(item);
             }
         }
-        matching.sort(Comparator.comparing(ExecutionListItem::startDate).thenComparing(ExecutionListItem::executionArn));
+        matching.sort(
+                Comparator.comparing(ExecutionListItem::startDate)
+                        .thenComparing(ExecutionListItem::executionArn));
         return matching.stream().map(ExecutionListItem::executionArn).toList();
     }
 
     @Override
     public void stop(String executionArn, String cause) {
-        sfn.get().stopExecution(b -> b.executionArn(executionArn).error("StoppedByReset").cause(cause));
+        sfn.get()
+                .stopExecution(
+                        b -> b.executionArn(executionArn).error("StoppedByReset").cause(cause));
     }
 
     private static String secretIdOf(String input) {

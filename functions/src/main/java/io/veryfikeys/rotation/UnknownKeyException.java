@@ -3,8 +3,8 @@ package io.veryfikeys.rotation;
 import java.util.List;
 
 /**
- * A key is live at Veryfi that the rotation did not plan for and cannot prove it made: someone
- * else holds it. The rotation stops (BLOCKED) rather than delete it.
+ * A key is live at Veryfi that the rotation did not plan for and cannot prove it made: someone else
+ * holds it. The rotation stops (BLOCKED) rather than delete it.
  */
 public class UnknownKeyException extends RuntimeException {
     private final List<Long> keyIds;

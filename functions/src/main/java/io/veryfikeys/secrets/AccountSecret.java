@@ -17,8 +17,8 @@ import java.util.TreeSet;
 
 /**
  * One version of an account's secret: {@code {"clientId","username","apiKey","apiKeyId",
- * "clientSecret"?, "baseUrl"?}}. Members we do not know are kept as they are, so a consumer's
- * own additions survive a rotation.
+ * "clientSecret"?, "baseUrl"?}}. Members we do not know are kept as they are, so a consumer's own
+ * additions survive a rotation.
  */
 public final class AccountSecret {
     private final ObjectNode json;
@@ -27,11 +27,18 @@ public final class AccountSecret {
     private final long apiKeyId;
     private final List<String> linkedSecrets;
 
-    /** At most this many copies per account: each one is another write and another registry per rotation. */
+    /**
+     * At most this many copies per account: each one is another write and another registry per
+     * rotation.
+     */
     public static final int MAX_LINKED_SECRETS = 10;
 
-    private AccountSecret(ObjectNode json, VeryfiAccount account, SecretValue apiKey, long apiKeyId,
-                          List<String> linkedSecrets) {
+    private AccountSecret(
+            ObjectNode json,
+            VeryfiAccount account,
+            SecretValue apiKey,
+            long apiKeyId,
+            List<String> linkedSecrets) {
         this.json = json;
         this.account = account;
         this.apiKey = apiKey;
@@ -39,7 +46,9 @@ public final class AccountSecret {
         this.linkedSecrets = linkedSecrets;
     }
 
-    /** @throws InvalidSecretException naming the member that is wrong, never its value */
+    /**
+     * @throws InvalidSecretException naming the member that is wrong, never its value
+     */
     public static AccountSecret parse(String secretId, String secretString) {
         JsonNode node;
         try {
@@ -55,33 +64,53 @@ public final class AccountSecret {
         String apiKey = requiredText(secretId, json, "apiKey");
         JsonNode keyId = json.get("apiKeyId");
         if (keyId == null || !keyId.canConvertToLong() || keyId.asLong() <= 0) {
-            throw new InvalidSecretException("secret " + secretId + ": apiKeyId must be a positive integer");
+            throw new InvalidSecretException(
+                    "secret " + secretId + ": apiKeyId must be a positive integer");
         }
-        Optional<SecretValue> clientSecret = optionalText(secretId, json, "clientSecret").map(SecretValue::of);
-        URI baseUrl = optionalText(secretId, json, "baseUrl").map(url -> parseBaseUrl(secretId, url))
-                .orElse(VeryfiAccount.PRODUCTION);
-        SigningScheme signing = optionalText(secretId, json, "requestSigning")
-                .map(name -> SigningScheme.fromConfig(name).orElseThrow(() -> new InvalidSecretException("secret "
-                        + secretId + ": requestSigning must be \"json\" (Veryfi's Java SDK) or \"pairs\" (Veryfi's"
-                        + " Python and Node.js clients and API docs)")))
-                .orElse(SigningScheme.JSON);
-        return new AccountSecret(json, new VeryfiAccount(baseUrl, clientId, username, clientSecret, signing),
-                SecretValue.of(apiKey), keyId.asLong(), linkedSecrets(secretId, json.get("linkedSecrets")));
+        Optional<SecretValue> clientSecret =
+                optionalText(secretId, json, "clientSecret").map(SecretValue::of);
+        URI baseUrl =
+                optionalText(secretId, json, "baseUrl")
+                        .map(url -> parseBaseUrl(secretId, url))
+                        .orElse(VeryfiAccount.PRODUCTION);
+        SigningScheme signing =
+                optionalText(secretId, json, "requestSigning")
+                        .map(
+                                name ->
+                                        SigningScheme.fromConfig(name)
+                                                .orElseThrow(
+                                                        () ->
+                                                                new InvalidSecretException(
+                                                                        "secret "
+                                                                                + secretId
+                                                                                + ": requestSigning must be \"json\" (Veryfi's Java SDK) or \"pairs\" (Veryfi's"
+                                                                                + " Python and Node.js clients and API docs)")))
+                        .orElse(SigningScheme.JSON);
+        return new AccountSecret(
+                json,
+                new VeryfiAccount(baseUrl, clientId, username, clientSecret, signing),
+                SecretValue.of(apiKey),
+                keyId.asLong(),
+                linkedSecrets(secretId, json.get("linkedSecrets")));
     }
 
     /**
-     * The other secrets that hold this same Veryfi account on purpose ({@code "linkedSecrets"}):
-     * a rotation or reset of this secret stores each new key in them too, and polls their
-     * consumers before deleting the old key. Declared here, in the secret whose keys are copied,
-     * and not on the copies: whoever may write this secret already decides where its key goes,
-     * whereas a tag on another secret could send the key to whoever wrote that tag.
+     * The other secrets that hold this same Veryfi account on purpose ({@code "linkedSecrets"}): a
+     * rotation or reset of this secret stores each new key in them too, and polls their consumers
+     * before deleting the old key. Declared here, in the secret whose keys are copied, and not on
+     * the copies: whoever may write this secret already decides where its key goes, whereas a tag
+     * on another secret could send the key to whoever wrote that tag.
      */
     private static List<String> linkedSecrets(String secretId, JsonNode node) {
         if (node == null || node.isNull()) {
             return List.of();
         }
-        String problem = "secret " + secretId + ": linkedSecrets must be a list of at most " + MAX_LINKED_SECRETS
-                + " other secret names";
+        String problem =
+                "secret "
+                        + secretId
+                        + ": linkedSecrets must be a list of at most "
+                        + MAX_LINKED_SECRETS
+                        + " other secret names";
         if (!node.isArray() || node.size() > MAX_LINKED_SECRETS) {
             throw new InvalidSecretException(problem);
         }
@@ -93,10 +122,12 @@ public final class AccountSecret {
             try {
                 SecretIds.validate(entry.asText());
             } catch (InvalidInputException e) {
-                throw new InvalidSecretException(problem + " (" + entry.asText() + ": " + e.getMessage() + ")");
+                throw new InvalidSecretException(
+                        problem + " (" + entry.asText() + ": " + e.getMessage() + ")");
             }
             if (entry.asText().equals(secretId) || !names.add(entry.asText())) {
-                throw new InvalidSecretException(problem + " (" + entry.asText() + " is this secret or listed twice)");
+                throw new InvalidSecretException(
+                        problem + " (" + entry.asText() + " is this secret or listed twice)");
             }
         }
         return List.copyOf(names);
@@ -123,8 +154,8 @@ public final class AccountSecret {
     }
 
     /**
-     * The same secret, marked as stored by an incident reset: who asked (the Lambda request id,
-     * and the responder's note) and when. A concurrent reset that finds the account already reset
+     * The same secret, marked as stored by an incident reset: who asked (the Lambda request id, and
+     * the responder's note) and when. A concurrent reset that finds the account already reset
      * answers with this instead of a failure.
      */
     public AccountSecret withLastReset(String requestId, String requestedBy, String at) {
@@ -152,20 +183,30 @@ public final class AccountSecret {
         return new AccountSecret(copy, account, apiKey, apiKeyId, linkedSecrets);
     }
 
-    /** Who stored this version, if it is the version {@link #withStoredBy} named: "rotation <id> at <time>". */
+    /**
+     * Who stored this version, if it is the version {@link #withStoredBy} named: "rotation <id> at
+     * <time>".
+     */
     public Optional<String> storedBy(String versionId) {
         JsonNode by = json.get("storedBy");
         if (by == null || !by.isObject() || !versionId.equals(by.path("versionId").asText())) {
             return Optional.empty();
         }
-        return Optional.of(by.path("kind").asText("?") + " " + by.path("id").asText("?") + " at " + by.path("at").asText("?"));
+        return Optional.of(
+                by.path("kind").asText("?")
+                        + " "
+                        + by.path("id").asText("?")
+                        + " at "
+                        + by.path("at").asText("?"));
     }
 
     public List<String> linkedSecrets() {
         return linkedSecrets;
     }
 
-    /** The same Veryfi account: the same client id and username (the key-management API's identity). */
+    /**
+     * The same Veryfi account: the same client id and username (the key-management API's identity).
+     */
     public boolean sameAccountAs(String clientId, String username) {
         return account.clientId().equals(clientId) && account.username().equals(username);
     }
@@ -188,7 +229,14 @@ public final class AccountSecret {
 
     private static String requiredText(String secretId, ObjectNode json, String name) {
         return optionalText(secretId, json, name)
-                .orElseThrow(() -> new InvalidSecretException("secret " + secretId + ": " + name + " is missing or empty"));
+                .orElseThrow(
+                        () ->
+                                new InvalidSecretException(
+                                        "secret "
+                                                + secretId
+                                                + ": "
+                                                + name
+                                                + " is missing or empty"));
     }
 
     private static Optional<String> optionalText(String secretId, ObjectNode json, String name) {
@@ -197,12 +245,16 @@ public final class AccountSecret {
             return Optional.empty();
         }
         if (!value.isTextual()) {
-            throw new InvalidSecretException("secret " + secretId + ": " + name + " must be a string");
+            throw new InvalidSecretException(
+                    "secret " + secretId + ": " + name + " must be a string");
         }
         return value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText());
     }
 
-    /** Pinned to Veryfi's hosts (see VeryfiHosts): whatever writes the secret must not choose where its key goes. */
+    /**
+     * Pinned to Veryfi's hosts (see VeryfiHosts): whatever writes the secret must not choose where
+     * its key goes.
+     */
     private static URI parseBaseUrl(String secretId, String url) {
         String problem;
         try {
@@ -214,6 +266,7 @@ public final class AccountSecret {
         } catch (IllegalArgumentException e) {
             problem = "must be an absolute https URL";
         }
-        throw new InvalidSecretException("secret " + secretId + ": baseUrl " + problem + "; nothing was sent");
+        throw new InvalidSecretException(
+                "secret " + secretId + ": baseUrl " + problem + "; nothing was sent");
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The port to where the accounts' keys are kept: versions of a secret moved by staging labels
  * (AWSCURRENT, AWSPENDING, AWSPREVIOUS and this tool's own). Deployed, it is Secrets Manager
- * ({@link AccountSecrets}); unit tests use an in-memory store with the same label rules.
- * A missing secret is {@link SecretNotFoundException}.
+ * ({@link AccountSecrets}); unit tests use an in-memory store with the same label rules. A missing
+ * secret is {@link SecretNotFoundException}.
  */
 public interface SecretStore {
     SecretVersions versions(String secretId);
@@ -15,13 +15,21 @@ public interface SecretStore {
 
     AccountSecret readCurrent(String secretId);
 
-    /** Whether a version with this id exists, labelled or not: how a repeated request finds its own work. */
+    /**
+     * Whether a version with this id exists, labelled or not: how a repeated request finds its own
+     * work.
+     */
     boolean hasVersion(String secretId, String versionId);
 
-    /** Stores a new version under {@code versionId} with the AWSPENDING label (moved from any other version). */
+    /**
+     * Stores a new version under {@code versionId} with the AWSPENDING label (moved from any other
+     * version).
+     */
     void putPending(String secretId, String versionId, AccountSecret secret);
 
-    /** Stores a new version under {@code versionId} as AWSCURRENT; the old one becomes AWSPREVIOUS. */
+    /**
+     * Stores a new version under {@code versionId} as AWSCURRENT; the old one becomes AWSPREVIOUS.
+     */
     void putCurrent(String secretId, String versionId, AccountSecret secret);
 
     /**
@@ -31,7 +39,10 @@ public interface SecretStore {
      */
     void putSurplus(String secretId, String versionId, AccountSecret secret);
 
-    /** Moves AWSCURRENT from {@code fromVersionId} to {@code toVersionId}; the old one becomes AWSPREVIOUS. */
+    /**
+     * Moves AWSCURRENT from {@code fromVersionId} to {@code toVersionId}; the old one becomes
+     * AWSPREVIOUS.
+     */
     void moveCurrent(String secretId, String fromVersionId, String toVersionId);
 
     /** Attaches {@code label} (one that no other version carries) to {@code versionId}. */
@@ -39,12 +50,16 @@ public interface SecretStore {
 
     void removeLabel(String secretId, String label, String versionId);
 
-    /** Names of the secrets whose name starts with {@code prefix} and that carry tag {@code tagKey}={@code tagValue}. */
+    /**
+     * Names of the secrets whose name starts with {@code prefix} and that carry tag {@code
+     * tagKey}={@code tagValue}.
+     */
     List<String> listTagged(String prefix, String tagKey, String tagValue);
 
     /**
      * Names of the secrets under {@code prefix} that do not carry {@code tagKey}={@code tagValue}:
-     * removing the tag silently takes a secret out of the scheduled rotation, so the fleet lists them.
+     * removing the tag silently takes a secret out of the scheduled rotation, so the fleet lists
+     * them.
      */
     List<String> listUntagged(String prefix, String tagKey, String tagValue);
 

@@ -6,8 +6,7 @@ package io.veryfikeys.support;
  * in-process mode, which run handlers inside a JVM whose environment they cannot set.
  */
 public final class Env {
-    private Env() {
-    }
+    private Env() {}
 
     public static String get(String name, String defaultValue) {
         String value = System.getenv(name);

@@ -11,13 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Structured logging: one JSON object per line on stdout, which Lambda ships to CloudWatch
- * Logs as one event. Context (account, step, execution id, key id) is set once per
- * invocation and added to every line. There is deliberately no way to log a
- * {@link SecretValue}: it prints as a mask.
+ * Structured logging: one JSON object per line on stdout, which Lambda ships to CloudWatch Logs as
+ * one event. Context (account, step, execution id, key id) is set once per invocation and added to
+ * every line. There is deliberately no way to log a {@link SecretValue}: it prints as a mask.
  */
 public final class Log {
-    private static final ThreadLocal<Map<String, Object>> CONTEXT = ThreadLocal.withInitial(LinkedHashMap::new);
+    private static final ThreadLocal<Map<String, Object>> CONTEXT =
+            ThreadLocal.withInitial(LinkedHashMap::new);
     private static volatile PrintStream out = System.out;
 
     private final String logger;
@@ -85,7 +85,8 @@ public final class Log {
         out.println(buffer);
     }
 
-    private static void writeField(JsonGenerator json, String name, Object value) throws IOException {
+    private static void writeField(JsonGenerator json, String name, Object value)
+            throws IOException {
         if (value == null) {
             json.writeNullField(name);
         } else if (value instanceof Number number) {

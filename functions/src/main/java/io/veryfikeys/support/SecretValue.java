@@ -3,9 +3,9 @@ package io.veryfikeys.support;
 import java.util.Objects;
 
 /**
- * A key value or client secret. It prints as a mask everywhere (toString, logs, exceptions),
- * so the only way to get at the characters is an explicit {@link #reveal()} at the point
- * where they go on the wire or into Secrets Manager.
+ * A key value or client secret. It prints as a mask everywhere (toString, logs, exceptions), so the
+ * only way to get at the characters is an explicit {@link #reveal()} at the point where they go on
+ * the wire or into Secrets Manager.
  */
 public final class SecretValue {
     private final String value;

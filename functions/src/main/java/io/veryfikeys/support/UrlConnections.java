@@ -10,16 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * {@link HttpURLConnection}, the HTTP stack the AWS SDK's url-connection client already loads,
- * used the same way for Veryfi and for the consumer health checks: building the JDK's
- * {@code java.net.http.HttpClient} as well cost 330-560 ms of every cold start.
+ * {@link HttpURLConnection}, the HTTP stack the AWS SDK's url-connection client already loads, used
+ * the same way for Veryfi and for the consumer health checks: building the JDK's {@code
+ * java.net.http.HttpClient} as well cost 330-560 ms of every cold start.
  */
 public final class UrlConnections {
-    private UrlConnections() {
-    }
+    private UrlConnections() {}
 
-    /** A connection (not yet connected) with both timeouts, following no redirect, caching nothing. */
-    public static HttpURLConnection open(URI uri, Duration connectTimeout, Duration readTimeout) throws IOException {
+    /**
+     * A connection (not yet connected) with both timeouts, following no redirect, caching nothing.
+     */
+    public static HttpURLConnection open(URI uri, Duration connectTimeout, Duration readTimeout)
+            throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         connection.setConnectTimeout(millis(connectTimeout));
         connection.setReadTimeout(millis(readTimeout));
@@ -29,12 +31,19 @@ public final class UrlConnections {
     }
 
     /**
-     * The answer's body (the error body from 400 on, "" if there is none), at most {@code maxBytes}.
-     * Each read is bounded by the read timeout; the whole body by {@code timeout} from {@code startedNanos}.
+     * The answer's body (the error body from 400 on, "" if there is none), at most {@code
+     * maxBytes}. Each read is bounded by the read timeout; the whole body by {@code timeout} from
+     * {@code startedNanos}.
      */
-    public static String body(HttpURLConnection connection, int status, long startedNanos, Duration timeout, int maxBytes)
+    public static String body(
+            HttpURLConnection connection,
+            int status,
+            long startedNanos,
+            Duration timeout,
+            int maxBytes)
             throws IOException {
-        InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        InputStream stream =
+                status >= 400 ? connection.getErrorStream() : connection.getInputStream();
         if (stream == null) {
             return "";
         }
@@ -42,10 +51,18 @@ public final class UrlConnections {
         try (InputStream in = stream) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
-            for (int n; out.size() < maxBytes && (n = in.read(buffer, 0, Math.min(buffer.length, maxBytes - out.size()))) >= 0; ) {
+            for (int n;
+                    out.size() < maxBytes
+                            && (n =
+                                            in.read(
+                                                    buffer,
+                                                    0,
+                                                    Math.min(buffer.length, maxBytes - out.size())))
+                                    >= 0; ) {
                 out.write(buffer, 0, n);
                 if (System.nanoTime() > deadline) {
-                    throw new SocketTimeoutException("no complete response within " + timeout.toMillis() + " ms");
+                    throw new SocketTimeoutException(
+                            "no complete response within " + timeout.toMillis() + " ms");
                 }
             }
             return out.toString(StandardCharsets.UTF_8);

@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Veryfi's error body, read leniently: e.g. {@code {"status":"fail","code":"LAST_KEY","message":"..."}},
- * but the member names are not pinned down, so {@code code}, {@code error} and {@code message}
- * may each be missing, and the body may not be JSON at all. The HTTP status stays the primary
- * signal; this only refines it.
+ * Veryfi's error body, read leniently: e.g. {@code
+ * {"status":"fail","code":"LAST_KEY","message":"..."}}, but the member names are not pinned down,
+ * so {@code code}, {@code error} and {@code message} may each be missing, and the body may not be
+ * JSON at all. The HTTP status stays the primary signal; this only refines it.
  */
 record ErrorBody(Optional<String> code, Optional<String> message) {
     private static final Pattern CODE_LIKE = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,79}");
@@ -27,7 +27,8 @@ record ErrorBody(Optional<String> code, Optional<String> message) {
         try {
             root = Json.MAPPER.readTree(body);
         } catch (Exception e) {
-            // Not JSON (an HTML error page from a proxy, say). Deliberately not kept: its text is unknown.
+            // Not JSON (an HTML error page from a proxy, say). Deliberately not kept: its text is
+            // unknown.
             return EMPTY;
         }
         if (root == null || !root.isObject()) {
@@ -37,9 +38,9 @@ record ErrorBody(Optional<String> code, Optional<String> message) {
         Optional<String> error = text(root, "error");
         Optional<String> message = text(root, "message");
         if (code.isEmpty() && error.isPresent() && CODE_LIKE.matcher(error.get()).matches()) {
-            code = error;               // {"error":"KEY_LIMIT_REACHED"}
+            code = error; // {"error":"KEY_LIMIT_REACHED"}
         } else if (message.isEmpty()) {
-            message = error;            // {"error":"Too many keys"}
+            message = error; // {"error":"Too many keys"}
         }
         if (code.isPresent() && !CODE_LIKE.matcher(code.get()).matches()) {
             if (message.isEmpty()) {
@@ -47,7 +48,8 @@ record ErrorBody(Optional<String> code, Optional<String> message) {
             }
             code = Optional.empty();
         }
-        return new ErrorBody(code.map(c -> c.toUpperCase(Locale.ROOT)), message.map(ErrorBody::shorten));
+        return new ErrorBody(
+                code.map(c -> c.toUpperCase(Locale.ROOT)), message.map(ErrorBody::shorten));
     }
 
     boolean codeContains(String fragment) {
@@ -65,6 +67,8 @@ record ErrorBody(Optional<String> code, Optional<String> message) {
 
     private static String shorten(String message) {
         String oneLine = message.replaceAll("[\\p{Cntrl}]", " ");
-        return oneLine.length() <= MAX_MESSAGE ? oneLine : oneLine.substring(0, MAX_MESSAGE) + "...";
+        return oneLine.length() <= MAX_MESSAGE
+                ? oneLine
+                : oneLine.substring(0, MAX_MESSAGE) + "...";
     }
 }

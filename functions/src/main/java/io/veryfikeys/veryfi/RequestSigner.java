@@ -14,23 +14,24 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Veryfi's request signature: {@code X-Veryfi-Request-Signature} is
- * Base64(HMAC-SHA256(clientSecret, payload)), where the payload depends on the account's
- * {@link SigningScheme}: for {@code json}, the request body as a JSON object ({@code {}} when
- * there is none) with a {@code "timestamp"} member (the same millisecond value as
- * {@code X-Veryfi-Request-Timestamp}, as a string) appended last, serialized as compact JSON:
- * {@code {"timestamp":"1700000000000"}}; for {@code pairs}, {@code timestamp:<ms>} and then
- * {@code ,key:value} per top-level body member: {@code timestamp:1700000000000}.
+ * Base64(HMAC-SHA256(clientSecret, payload)), where the payload depends on the account's {@link
+ * SigningScheme}: for {@code json}, the request body as a JSON object ({@code {}} when there is
+ * none) with a {@code "timestamp"} member (the same millisecond value as {@code
+ * X-Veryfi-Request-Timestamp}, as a string) appended last, serialized as compact JSON: {@code
+ * {"timestamp":"1700000000000"}}; for {@code pairs}, {@code timestamp:<ms>} and then {@code
+ * ,key:value} per top-level body member: {@code timestamp:1700000000000}.
  */
 final class RequestSigner {
     static final String ALGORITHM = "HmacSHA256";
 
-    private RequestSigner() {
-    }
+    private RequestSigner() {}
 
-    /** @param body the request body (a JSON object), or null/blank when there is none */
+    /**
+     * @param body the request body (a JSON object), or null/blank when there is none
+     */
     static String canonicalPayload(String body, long timestampMillis) {
         ObjectNode payload = bodyObject(body);
-        payload.remove("timestamp");    // so that it is always the last member
+        payload.remove("timestamp"); // so that it is always the last member
         payload.put("timestamp", Long.toString(timestampMillis));
         try {
             return Json.MAPPER.writeValueAsString(payload);
@@ -59,29 +60,40 @@ final class RequestSigner {
     static String signature(SecretValue clientSecret, String canonicalPayload) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(clientSecret.reveal().getBytes(StandardCharsets.UTF_8), ALGORITHM));
+            mac.init(
+                    new SecretKeySpec(
+                            clientSecret.reveal().getBytes(StandardCharsets.UTF_8), ALGORITHM));
             byte[] digest = mac.doFinal(canonicalPayload.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(digest);
         } catch (GeneralSecurityException e) {
-            // Never chain e: nothing in it is useful, and the secret must stay out of every message.
+            // Never chain e: nothing in it is useful, and the secret must stay out of every
+            // message.
             throw new IllegalStateException("cannot compute " + ALGORITHM + " signature");
         }
     }
 
     /**
      * The {@code pairs} payload. A string member is signed as its text, any other value as its
-     * compact JSON (Veryfi's Python client would write a nested value as Python's repr; none of
-     * the key-management requests has a body, so none is signed here).
+     * compact JSON (Veryfi's Python client would write a nested value as Python's repr; none of the
+     * key-management requests has a body, so none is signed here).
      */
     static String pairsPayload(String body, long timestampMillis) {
         StringBuilder payload = new StringBuilder("timestamp:").append(timestampMillis);
-        bodyObject(body).fields().forEachRemaining(field -> {
-            if (!field.getKey().equals("timestamp")) {
-                JsonNode value = field.getValue();
-                payload.append(',').append(field.getKey()).append(':')
-                        .append(value.isTextual() ? value.asText() : value.toString());
-            }
-        });
+        bodyObject(body)
+                .fields()
+                .forEachRemaining(
+                        field -> {
+                            if (!field.getKey().equals("timestamp")) {
+                                JsonNode value = field.getValue();
+                                payload.append(',')
+                                        .append(field.getKey())
+                                        .append(':')
+                                        .append(
+                                                value.isTextual()
+                                                        ? value.asText()
+                                                        : value.toString());
+                            }
+                        });
         return payload.toString();
     }
 
@@ -89,8 +101,12 @@ final class RequestSigner {
         return sign(SigningScheme.JSON, clientSecret, body, timestampMillis);
     }
 
-    static String sign(SigningScheme scheme, SecretValue clientSecret, String body, long timestampMillis) {
-        return signature(clientSecret, scheme == SigningScheme.PAIRS ? pairsPayload(body, timestampMillis)
-                : canonicalPayload(body, timestampMillis));
+    static String sign(
+            SigningScheme scheme, SecretValue clientSecret, String body, long timestampMillis) {
+        return signature(
+                clientSecret,
+                scheme == SigningScheme.PAIRS
+                        ? pairsPayload(body, timestampMillis)
+                        : canonicalPayload(body, timestampMillis));
     }
 }

@@ -11,12 +11,11 @@ import java.util.Optional;
 final class RetryAfter {
     private static final long MAX_SECONDS = 365L * 24 * 3600;
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /**
      * @return the wait asked for, never negative (a date in the past means "now"); empty when the
-     *         header is absent or unreadable
+     *     header is absent or unreadable
      */
     static Optional<Duration> parse(String header, Instant now) {
         if (header == null) {
@@ -38,7 +37,8 @@ final class RetryAfter {
             }
         }
         try {
-            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration wait = Duration.between(now, at);
             return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
         } catch (DateTimeParseException e) {

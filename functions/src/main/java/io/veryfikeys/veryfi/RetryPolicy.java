@@ -6,20 +6,31 @@ import java.util.Objects;
 /**
  * How hard {@link VeryfiKeysClient} retries transient failures (429, 499, 5xx, I/O errors).
  *
- * @param maxAttempts   attempts per call in total, including the first one (1 = no retries)
- * @param maxTotalTime  budget for one call including every attempt and every wait; no retry is
- *                      started that would end past it, and the last attempt's timeout is cut to it
- * @param baseDelay     backoff before the first retry (upper bound of its jitter window)
- * @param maxDelay      cap of the exponential backoff window
+ * @param maxAttempts attempts per call in total, including the first one (1 = no retries)
+ * @param maxTotalTime budget for one call including every attempt and every wait; no retry is
+ *     started that would end past it, and the last attempt's timeout is cut to it
+ * @param baseDelay backoff before the first retry (upper bound of its jitter window)
+ * @param maxDelay cap of the exponential backoff window
  * @param maxRetryAfter the longest {@code Retry-After} the client is willing to wait; a longer one
- *                      fails the call at once with {@link VeryfiRateLimitedException}
+ *     fails the call at once with {@link VeryfiRateLimitedException}
  */
-public record RetryPolicy(int maxAttempts, Duration maxTotalTime, Duration baseDelay, Duration maxDelay,
-                          Duration maxRetryAfter) {
+public record RetryPolicy(
+        int maxAttempts,
+        Duration maxTotalTime,
+        Duration baseDelay,
+        Duration maxDelay,
+        Duration maxRetryAfter) {
 
-    /** 4 attempts, 40 s in total, full-jitter backoff from 200 ms up to 5 s, Retry-After up to 30 s. */
-    public static final RetryPolicy DEFAULT = new RetryPolicy(
-            4, Duration.ofSeconds(40), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    /**
+     * 4 attempts, 40 s in total, full-jitter backoff from 200 ms up to 5 s, Retry-After up to 30 s.
+     */
+    public static final RetryPolicy DEFAULT =
+            new RetryPolicy(
+                    4,
+                    Duration.ofSeconds(40),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
 
     public RetryPolicy {
         if (maxAttempts < 1) {
@@ -53,8 +64,8 @@ public record RetryPolicy(int maxAttempts, Duration maxTotalTime, Duration baseD
     }
 
     /**
-     * The exponential window before retry number {@code retry} (1 = the first retry):
-     * {@code min(maxDelay, baseDelay * 2^(retry-1))}.
+     * The exponential window before retry number {@code retry} (1 = the first retry): {@code
+     * min(maxDelay, baseDelay * 2^(retry-1))}.
      */
     public Duration backoffCeiling(int retry) {
         if (retry < 1) {

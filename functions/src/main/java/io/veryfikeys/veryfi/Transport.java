@@ -14,13 +14,16 @@ interface Transport {
     /**
      * Sends the request and waits at most {@code request.timeout()} for the complete response.
      *
-     * @throws java.net.ConnectException when no connection could be made: the request surely did not leave
-     * @throws IOException any other failure to get a response (reset, timeout, ...): it may have been performed
+     * @throws java.net.ConnectException when no connection could be made: the request surely did
+     *     not leave
+     * @throws IOException any other failure to get a response (reset, timeout, ...): it may have
+     *     been performed
      */
     Reply send(Request request) throws IOException, InterruptedException;
 
     /** What to send. Headers are matched case-insensitively, as HTTP does. */
-    record Request(String method, URI uri, Map<String, String> headers, String body, Duration timeout) {
+    record Request(
+            String method, URI uri, Map<String, String> headers, String body, Duration timeout) {
         public Request {
             Map<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             copy.putAll(headers);
@@ -43,7 +46,13 @@ interface Transport {
         @Override
         public String toString() {
             // Never the body: on create/reset it holds key values.
-            return "Reply[status=" + status + ", traceId=" + traceId + ", retryAfter=" + retryAfter + "]";
+            return "Reply[status="
+                    + status
+                    + ", traceId="
+                    + traceId
+                    + ", retryAfter="
+                    + retryAfter
+                    + "]";
         }
     }
 }

@@ -13,11 +13,12 @@ import java.time.Duration;
  * {@link Transport} over {@link HttpURLConnection} (see {@link UrlConnections}).
  *
  * <p>Two details keep the create/reset safety rule of {@link VeryfiKeysClient} true:
+ *
  * <ul>
- *   <li>the connection is opened on its own first, so a failure there, and only there, is a
- *       {@link ConnectException} ("surely not sent");</li>
+ *   <li>the connection is opened on its own first, so a failure there, and only there, is a {@link
+ *       ConnectException} ("surely not sent");
  *   <li>a POST always streams its body with a fixed length, which stops HttpURLConnection from
- *       silently sending it a second time after a dropped keep-alive connection.</li>
+ *       silently sending it a second time after a dropped keep-alive connection.
  * </ul>
  */
 final class UrlConnectionTransport implements Transport {
@@ -30,10 +31,14 @@ final class UrlConnectionTransport implements Transport {
     @Override
     public Reply send(Request request) throws IOException {
         long started = System.nanoTime();
-        HttpURLConnection connection = UrlConnections.open(request.uri(), connectTimeout, request.timeout());
+        HttpURLConnection connection =
+                UrlConnections.open(request.uri(), connectTimeout, request.timeout());
         connection.setRequestMethod(request.method());
         request.headers().forEach(connection::setRequestProperty);
-        byte[] body = request.body() == null ? new byte[0] : request.body().getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                request.body() == null
+                        ? new byte[0]
+                        : request.body().getBytes(StandardCharsets.UTF_8);
         boolean sendsBody = request.body() != null || "POST".equals(request.method());
         if (sendsBody) {
             connection.setDoOutput(true);
@@ -42,8 +47,11 @@ final class UrlConnectionTransport implements Transport {
         try {
             connection.connect();
         } catch (IOException e) {
-            ConnectException notSent = new ConnectException("could not connect: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            ConnectException notSent =
+                    new ConnectException(
+                            "could not connect: "
+                                    + e.getClass().getSimpleName()
+                                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             notSent.initCause(e);
             throw notSent;
         }
@@ -54,8 +62,13 @@ final class UrlConnectionTransport implements Transport {
                 }
             }
             int status = connection.getResponseCode();
-            String text = UrlConnections.body(connection, status, started, request.timeout(), Integer.MAX_VALUE);
-            return new Reply(status, text, connection.getHeaderField("x-veryfi-trace-id"),
+            String text =
+                    UrlConnections.body(
+                            connection, status, started, request.timeout(), Integer.MAX_VALUE);
+            return new Reply(
+                    status,
+                    text,
+                    connection.getHeaderField("x-veryfi-trace-id"),
                     connection.getHeaderField("Retry-After"));
         } catch (IOException e) {
             connection.disconnect();

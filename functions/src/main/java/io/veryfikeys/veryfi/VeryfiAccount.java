@@ -10,8 +10,12 @@ import java.util.Optional;
  * Who we are at Veryfi, apart from the API key: the key changes with every rotation, this does not.
  * The client secret, when present, signs every request, the way {@code signing} says.
  */
-public record VeryfiAccount(URI baseUrl, String clientId, String username, Optional<SecretValue> clientSecret,
-                            SigningScheme signing) {
+public record VeryfiAccount(
+        URI baseUrl,
+        String clientId,
+        String username,
+        Optional<SecretValue> clientSecret,
+        SigningScheme signing) {
     public static final URI PRODUCTION = URI.create("https://api.veryfi.com");
 
     public VeryfiAccount {
@@ -23,7 +27,8 @@ public record VeryfiAccount(URI baseUrl, String clientId, String username, Optio
     }
 
     /** Signed (when a client secret is given) the default way, {@link SigningScheme#JSON}. */
-    public VeryfiAccount(URI baseUrl, String clientId, String username, Optional<SecretValue> clientSecret) {
+    public VeryfiAccount(
+            URI baseUrl, String clientId, String username, Optional<SecretValue> clientSecret) {
         this(baseUrl, clientId, username, clientSecret, SigningScheme.JSON);
     }
 }

@@ -11,15 +11,15 @@ import java.util.List;
 
 /**
  * What Veryfi's answers mean: the key ids or keys in a 2xx body, and the typed exception for an
- * error status. Parse errors never carry the body or Jackson's message (which quotes the
- * offending token): on create/reset that text is key material.
+ * error status. Parse errors never carry the body or Jackson's message (which quotes the offending
+ * token): on create/reset that text is key material.
  */
 final class VeryfiAnswers {
-    private VeryfiAnswers() {
-    }
+    private VeryfiAnswers() {}
 
     /** A non-retryable, non-2xx status: the typed exception for it. */
-    static VeryfiException classify(VeryfiKeysClient.Operation op, int status, ErrorBody error, String message) {
+    static VeryfiException classify(
+            VeryfiKeysClient.Operation op, int status, ErrorBody error, String message) {
         if (status == 400) {
             if (error.codeContains("LIMIT")) {
                 return new KeyLimitReachedException(message, status, null);
@@ -28,7 +28,8 @@ final class VeryfiAnswers {
                 return new LastKeyException(message, status, null);
             }
             if (error.code().isEmpty()) {
-                // Veryfi's documented 400s for these two operations; the status is the primary signal.
+                // Veryfi's documented 400s for these two operations; the status is the primary
+                // signal.
                 if (op == VeryfiKeysClient.Operation.CREATE) {
                     return new KeyLimitReachedException(message, status, null);
                 }

@@ -14,10 +14,14 @@ public interface VeryfiKeys {
     /** The ids of the account's live keys. Also the low-risk call used to verify a new key. */
     List<Long> listKeyIds(VeryfiAccount account, SecretValue authKey);
 
-    /** @throws KeyLimitReachedException when the account already has two live keys */
+    /**
+     * @throws KeyLimitReachedException when the account already has two live keys
+     */
     ApiKey createKey(VeryfiAccount account, SecretValue authKey);
 
-    /** @throws KeyNotFoundException on 404: the key is already gone */
+    /**
+     * @throws KeyNotFoundException on 404: the key is already gone
+     */
     void deleteKey(VeryfiAccount account, SecretValue authKey, long keyId);
 
     /** Regenerates every key; all previous keys stop working at once. */

@@ -19,18 +19,40 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  */
 class ArchitectureTest {
     /** The deployed implementations of the ports (and the parts of the Veryfi client). */
-    static final String ADAPTERS = named("AccountSecrets", "VeryfiKeysClient", "VeryfiAnswers", "VeryfiCall", "ConsumerHealth",
-            "StepFunctionsRotations", "StepFunctionsExecutionRecord", "SnsNotifier", "SsmParameters", "AwsClients");
+    static final String ADAPTERS =
+            named(
+                    "AccountSecrets",
+                    "VeryfiKeysClient",
+                    "VeryfiAnswers",
+                    "VeryfiCall",
+                    "ConsumerHealth",
+                    "StepFunctionsRotations",
+                    "StepFunctionsExecutionRecord",
+                    "SnsNotifier",
+                    "SsmParameters",
+                    "AwsClients");
+
     /** The pure decisions (their table-driven tests are in the same packages). */
-    static final String DECISIONS = named("KeyPlan", "PlanGates", "PollDecision", "SameAccountSecrets", "ResetDecision");
-    static final String PORTS = named("SecretStore", "VeryfiKeys", "ConsumerChecks", "RunningRotations",
-            "ExecutionRecord", "Notifier", "Clock");
+    static final String DECISIONS =
+            named("KeyPlan", "PlanGates", "PollDecision", "SameAccountSecrets", "ResetDecision");
+
+    static final String PORTS =
+            named(
+                    "SecretStore",
+                    "VeryfiKeys",
+                    "ConsumerChecks",
+                    "RunningRotations",
+                    "ExecutionRecord",
+                    "Notifier",
+                    "Clock");
     private static JavaClasses code;
 
     @BeforeAll
     static void importCode() {
-        code = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.veryfikeys");
+        code =
+                new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("io.veryfikeys");
     }
 
     @Test
@@ -40,67 +62,134 @@ class ArchitectureTest {
 
     @Test
     void theRotationKnowsNothingOfTheReset() {
-        // The reset stops running rotations and so knows them; a rotation never calls into the reset.
-        rule(noClasses().that().resideInAPackage("io.veryfikeys.rotation..")
-                .should().dependOnClassesThat().resideInAPackage("io.veryfikeys.reset.."));
+        // The reset stops running rotations and so knows them; a rotation never calls into the
+        // reset.
+        rule(
+                noClasses()
+                        .that()
+                        .resideInAPackage("io.veryfikeys.rotation..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAPackage("io.veryfikeys.reset.."));
     }
 
     @Test
     void theDomainPackagesKnowNoFeature() {
-        rule(noClasses().that().resideInAnyPackage("io.veryfikeys.veryfi..", "io.veryfikeys.secrets..",
-                        "io.veryfikeys.consumers..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.veryfikeys.rotation..", "io.veryfikeys.reset.."));
+        rule(
+                noClasses()
+                        .that()
+                        .resideInAnyPackage(
+                                "io.veryfikeys.veryfi..",
+                                "io.veryfikeys.secrets..",
+                                "io.veryfikeys.consumers..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage("io.veryfikeys.rotation..", "io.veryfikeys.reset.."));
     }
 
     @Test
     void theVeryfiClientKnowsNoSecretStoreAndNoConsumer() {
-        rule(noClasses().that().resideInAPackage("io.veryfikeys.veryfi..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.veryfikeys.secrets..", "io.veryfikeys.consumers.."));
+        rule(
+                noClasses()
+                        .that()
+                        .resideInAPackage("io.veryfikeys.veryfi..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage(
+                                "io.veryfikeys.secrets..", "io.veryfikeys.consumers.."));
     }
 
     @Test
     void supportKnowsNoOtherPackageAndNoAws() {
-        rule(noClasses().that().resideInAPackage("io.veryfikeys.support..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.veryfikeys.rotation..", "io.veryfikeys.reset..",
-                        "io.veryfikeys.veryfi..", "io.veryfikeys.secrets..", "io.veryfikeys.consumers..",
-                        "io.veryfikeys.aws..", "io.veryfikeys.lambda..", "io.veryfikeys.notifications..",
-                        "software.amazon..", "com.amazonaws.."));
+        rule(
+                noClasses()
+                        .that()
+                        .resideInAPackage("io.veryfikeys.support..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage(
+                                "io.veryfikeys.rotation..",
+                                "io.veryfikeys.reset..",
+                                "io.veryfikeys.veryfi..",
+                                "io.veryfikeys.secrets..",
+                                "io.veryfikeys.consumers..",
+                                "io.veryfikeys.aws..",
+                                "io.veryfikeys.lambda..",
+                                "io.veryfikeys.notifications..",
+                                "software.amazon..",
+                                "com.amazonaws.."));
     }
 
     @Test
     void theStepsKnowPortsNotAdapters() {
         // What the steps use is an interface with an in-memory fake in the unit tests; the deployed
         // implementation is chosen once, by the wiring.
-        rule(noClasses().that().haveNameMatching(named("RotationSteps", "AccountReset"))
-                .should().dependOnClassesThat().resideInAnyPackage("software.amazon..", "io.veryfikeys.aws..")
-                .orShould().dependOnClassesThat().haveNameMatching(ADAPTERS));
+        rule(
+                noClasses()
+                        .that()
+                        .haveNameMatching(named("RotationSteps", "AccountReset"))
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage("software.amazon..", "io.veryfikeys.aws..")
+                        .orShould()
+                        .dependOnClassesThat()
+                        .haveNameMatching(ADAPTERS));
     }
 
     @Test
     void theDecisionsArePure() {
         // A decision is a function of plain values: no AWS, no HTTP, no clock, no port.
-        rule(noClasses().that().haveNameMatching(DECISIONS)
-                .should().dependOnClassesThat().resideInAnyPackage("software.amazon..", "com.amazonaws..",
-                        "io.veryfikeys.aws..", "io.veryfikeys.lambda..", "java.net..", "java.net.http..")
-                .orShould().dependOnClassesThat().haveNameMatching(ADAPTERS)
-                .orShould().dependOnClassesThat().haveNameMatching(PORTS));
+        rule(
+                noClasses()
+                        .that()
+                        .haveNameMatching(DECISIONS)
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage(
+                                "software.amazon..",
+                                "com.amazonaws..",
+                                "io.veryfikeys.aws..",
+                                "io.veryfikeys.lambda..",
+                                "java.net..",
+                                "java.net.http..")
+                        .orShould()
+                        .dependOnClassesThat()
+                        .haveNameMatching(ADAPTERS)
+                        .orShould()
+                        .dependOnClassesThat()
+                        .haveNameMatching(PORTS));
     }
 
     @Test
     void onlyTheWiringNamesAnAdapter() {
-        rule(noClasses().that().haveSimpleNameNotEndingWith("Handler")
-                .and().haveNameNotMatching(named("DeployedRotation", "HandlerPriming", "ResetPriming"))
-                .and().haveNameNotMatching(ADAPTERS)
-                .and().resideOutsideOfPackage("io.veryfikeys.aws..")
-                .should().dependOnClassesThat().haveNameMatching(ADAPTERS));
+        rule(
+                noClasses()
+                        .that()
+                        .haveSimpleNameNotEndingWith("Handler")
+                        .and()
+                        .haveNameNotMatching(
+                                named("DeployedRotation", "HandlerPriming", "ResetPriming"))
+                        .and()
+                        .haveNameNotMatching(ADAPTERS)
+                        .and()
+                        .resideOutsideOfPackage("io.veryfikeys.aws..")
+                        .should()
+                        .dependOnClassesThat()
+                        .haveNameMatching(ADAPTERS));
     }
 
     @Test
     void nothingCallsAHandler() {
         // Handlers are entry points for Lambda: the steps they delegate to are what others may use.
-        rule(noClasses().that().haveSimpleNameNotEndingWith("Handler")
-                .should().dependOnClassesThat().haveSimpleNameEndingWith("Handler")
-                .because("a handler only validates its input and delegates (RotationSteps, AccountReset)"));
+        rule(
+                noClasses()
+                        .that()
+                        .haveSimpleNameNotEndingWith("Handler")
+                        .should()
+                        .dependOnClassesThat()
+                        .haveSimpleNameEndingWith("Handler")
+                        .because(
+                                "a handler only validates its input and delegates (RotationSteps, AccountReset)"));
     }
 
     /** A class-name pattern for these simple names (a nested class of one matches too). */

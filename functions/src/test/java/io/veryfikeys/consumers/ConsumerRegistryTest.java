@@ -10,34 +10,50 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConsumerRegistryTest {
     @Test
     void readsConsumersAndAllowsAnEmptyListThatSaysWhy() {
-        assertThat(ConsumerRegistry.parse("p", "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"https://a.example/h\"}]}"))
-                .extracting(Consumer::name).containsExactly("payroll-api");
-        assertThat(ConsumerRegistry.parse("p", "{\"consumers\":[],\"noConsumers\":\"reads the secret on each call\"}")).isEmpty();
-        assertThat(ConsumerRegistry.parse("p", "{\"consumers\":[{\"name\":\"vpc\",\"healthUrl\":\"http://10.0.3.7:8080/h\"}]}"))
-                .as("a private address: a consumer in a VPC").hasSize(1);
+        assertThat(
+                        ConsumerRegistry.parse(
+                                "p",
+                                "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"https://a.example/h\"}]}"))
+                .extracting(Consumer::name)
+                .containsExactly("payroll-api");
+        assertThat(
+                        ConsumerRegistry.parse(
+                                "p",
+                                "{\"consumers\":[],\"noConsumers\":\"reads the secret on each call\"}"))
+                .isEmpty();
+        assertThat(
+                        ConsumerRegistry.parse(
+                                "p",
+                                "{\"consumers\":[{\"name\":\"vpc\",\"healthUrl\":\"http://10.0.3.7:8080/h\"}]}"))
+                .as("a private address: a consumer in a VPC")
+                .hasSize(1);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "nope | is not valid JSON",
-            "{} | expected {\"consumers\"",
-            "{\"consumers\":[{\"name\":\"../x\",\"healthUrl\":\"https://a/h\"}]} | consumers[0].name",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"ftp://a/h\"}]} | consumers[0].healthUrl",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"https://user:pw@a/h\"}]} | without credentials",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"https://a/h\"},{\"name\":\"a\",\"healthUrl\":\"https://b/h\"}]} | appears twice",
-            // issue 20 item 4: an empty list must say why; 5: no health URL into the function's surroundings
-            "{\"consumers\":[]} | an empty consumer list must say why",
-            "{\"consumers\":[],\"noConsumers\":\"\"} | an empty consumer list must say why",
-            "{\"consumers\":[],\"noConsumers\":true} | an empty consumer list must say why",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"https://a/h\"}],\"noConsumers\":\"x\"} | noConsumers is only for an empty",
-            "{\"consumers\":[],\"noConsumer\":\"typo\"} | unknown member noConsumer",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://127.0.0.1:9001/2018-06-01/runtime/invocation/next\"}]} | is a loopback address",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://[::1]/h\"}]} | is a loopback address",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://169.254.169.254/latest/meta-data/\"}]} | is a link-local address",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://169.254.170.2/v2/credentials\"}]} | is a link-local address",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://[fd00:ec2::254]/latest/meta-data/\"}]} | is a link-local address",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://[::ffff:169.254.169.254]/\"}]} | is a link-local address",
-            "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://0.0.0.0:9001/\"}]} | is the unspecified address"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "nope | is not valid JSON",
+                "{} | expected {\"consumers\"",
+                "{\"consumers\":[{\"name\":\"../x\",\"healthUrl\":\"https://a/h\"}]} | consumers[0].name",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"ftp://a/h\"}]} | consumers[0].healthUrl",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"https://user:pw@a/h\"}]} | without credentials",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"https://a/h\"},{\"name\":\"a\",\"healthUrl\":\"https://b/h\"}]} | appears twice",
+                // issue 20 item 4: an empty list must say why; 5: no health URL into the function's
+                // surroundings
+                "{\"consumers\":[]} | an empty consumer list must say why",
+                "{\"consumers\":[],\"noConsumers\":\"\"} | an empty consumer list must say why",
+                "{\"consumers\":[],\"noConsumers\":true} | an empty consumer list must say why",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"https://a/h\"}],\"noConsumers\":\"x\"} | noConsumers is only for an empty",
+                "{\"consumers\":[],\"noConsumer\":\"typo\"} | unknown member noConsumer",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://127.0.0.1:9001/2018-06-01/runtime/invocation/next\"}]} | is a loopback address",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://[::1]/h\"}]} | is a loopback address",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://169.254.169.254/latest/meta-data/\"}]} | is a link-local address",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://169.254.170.2/v2/credentials\"}]} | is a link-local address",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://[fd00:ec2::254]/latest/meta-data/\"}]} | is a link-local address",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://[::ffff:169.254.169.254]/\"}]} | is a link-local address",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://0.0.0.0:9001/\"}]} | is the unspecified address"
+            })
     void rejectsBadRegistriesNamingTheParameterAndEntry(String document, String expected) {
         assertThatThrownBy(() -> ConsumerRegistry.parse("/reg/veryfi/x", document))
                 .isInstanceOf(InvalidConsumerRegistryException.class)
@@ -47,10 +63,20 @@ class ConsumerRegistryTest {
 
     @Test
     void aNameIsCheckedForEveryAddressItResolvesTo() {
-        assertThat(ConsumerAddresses.problemWithHost("localhost", false)).get().asString().contains("loopback");
-        assertThat(ConsumerAddresses.problemWithHost("localhost", true)).as("the local stack's test mode").isEmpty();
-        assertThat(ConsumerAddresses.problemWithHost("2852039166", false)).as("169.254.169.254 as one number")
-                .get().asString().contains("link-local");
-        assertThat(ConsumerAddresses.problemWithHost("no-such-host.invalid", false)).as("unreachable, not refused").isEmpty();
+        assertThat(ConsumerAddresses.problemWithHost("localhost", false))
+                .get()
+                .asString()
+                .contains("loopback");
+        assertThat(ConsumerAddresses.problemWithHost("localhost", true))
+                .as("the local stack's test mode")
+                .isEmpty();
+        assertThat(ConsumerAddresses.problemWithHost("2852039166", false))
+                .as("169.254.169.254 as one number")
+                .get()
+                .asString()
+                .contains("link-local");
+        assertThat(ConsumerAddresses.problemWithHost("no-such-host.invalid", false))
+                .as("unreachable, not refused")
+                .isEmpty();
     }
 }

@@ -19,11 +19,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Veryfi's key management in memory, for unit tests of the steps: the documented rules of
- * {@code ../shared/veryfi-partner-api.md} (a call authenticates with a live key of the account, at
- * most two live keys, the last key cannot be deleted, a reset replaces every key) without HTTP.
- * The HTTP side is proved against the simulator in the integration tests; this only stands in
- * for it where a step's own logic is under test.
+ * Veryfi's key management in memory, for unit tests of the steps: the documented rules of {@code
+ * ../shared/veryfi-partner-api.md} (a call authenticates with a live key of the account, at most
+ * two live keys, the last key cannot be deleted, a reset replaces every key) without HTTP. The HTTP
+ * side is proved against the simulator in the integration tests; this only stands in for it where a
+ * step's own logic is under test.
  */
 public final class FakeVeryfi implements VeryfiKeys {
     private final Map<String, TreeMap<Long, SecretValue>> accounts = new HashMap<>();
@@ -41,7 +41,12 @@ public final class FakeVeryfi implements VeryfiKeys {
     /** A key made outside the system (in the portal, by another tool). */
     public ApiKey addKey(String clientId) {
         long id = nextId++;
-        SecretValue value = SecretValue.of("fake-key-" + id + "-" + Long.toHexString(Double.doubleToLongBits(Math.random())));
+        SecretValue value =
+                SecretValue.of(
+                        "fake-key-"
+                                + id
+                                + "-"
+                                + Long.toHexString(Double.doubleToLongBits(Math.random())));
         accounts.get(clientId).put(id, value);
         return new ApiKey(id, value);
     }
@@ -55,12 +60,18 @@ public final class FakeVeryfi implements VeryfiKeys {
         return List.copyOf(accounts.get(clientId).keySet());
     }
 
-    /** The next call of {@code operation} (list, create, delete, reset) fails with {@code failure}, changing nothing. */
+    /**
+     * The next call of {@code operation} (list, create, delete, reset) fails with {@code failure},
+     * changing nothing.
+     */
     public void failNext(String operation, RuntimeException failure) {
         failures.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
     }
 
-    /** The next create is performed at Veryfi but its answer never arrives (a timeout after the send). */
+    /**
+     * The next create is performed at Veryfi but its answer never arrives (a timeout after the
+     * send).
+     */
     public void loseNextCreateAnswer() {
         answersToLose++;
     }
@@ -109,7 +120,8 @@ public final class FakeVeryfi implements VeryfiKeys {
         return List.of(addKey(account.clientId()));
     }
 
-    private TreeMap<Long, SecretValue> live(VeryfiAccount account, SecretValue authKey, String call) {
+    private TreeMap<Long, SecretValue> live(
+            VeryfiAccount account, SecretValue authKey, String call) {
         calls.add(call);
         Deque<RuntimeException> queued = failures.get(call.split(" ")[0]);
         if (queued != null && !queued.isEmpty()) {

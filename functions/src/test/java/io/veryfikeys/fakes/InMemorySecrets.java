@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Secrets Manager's versions and staging labels in memory, for unit tests of the steps: a label
- * is on at most one version; storing or moving AWSCURRENT labels the version it leaves
- * AWSPREVIOUS; a version id is written once (a repeat with the same content is a no-op, as with
+ * Secrets Manager's versions and staging labels in memory, for unit tests of the steps: a label is
+ * on at most one version; storing or moving AWSCURRENT labels the version it leaves AWSPREVIOUS; a
+ * version id is written once (a repeat with the same content is a no-op, as with
  * ClientRequestToken); removing a label from a version that does not carry it fails. The SDK side
  * is proved against moto in {@code AccountSecretsContract}.
  */
@@ -36,7 +36,10 @@ public final class InMemorySecrets implements SecretStore {
         putCurrent(secretId, "initial-" + ++versionCounter, secret);
     }
 
-    /** The next call of {@code operation} (a method name of SecretStore) fails with {@code failure}, changing nothing. */
+    /**
+     * The next call of {@code operation} (a method name of SecretStore) fails with {@code failure},
+     * changing nothing.
+     */
     public void failNext(String operation, RuntimeException failure) {
         failures.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
     }
@@ -50,7 +53,10 @@ public final class InMemorySecrets implements SecretStore {
     public SecretVersions versions(String secretId) {
         fail("versions");
         Map<String, List<String>> stages = new TreeMap<>();
-        labels(secretId).forEach((label, version) -> stages.computeIfAbsent(version, v -> new ArrayList<>()).add(label));
+        labels(secretId)
+                .forEach(
+                        (label, version) ->
+                                stages.computeIfAbsent(version, v -> new ArrayList<>()).add(label));
         return SecretVersions.of(secretId, stages);
     }
 
@@ -59,7 +65,8 @@ public final class InMemorySecrets implements SecretStore {
         fail("read");
         String value = secret(secretId).get(versionId);
         if (value == null) {
-            throw new SecretNotFoundException("secret " + secretId + " has no version " + versionId);
+            throw new SecretNotFoundException(
+                    "secret " + secretId + " has no version " + versionId);
         }
         return AccountSecret.parse(secretId, value);
     }
@@ -135,8 +142,12 @@ public final class InMemorySecrets implements SecretStore {
         for (String name : values.keySet()) {
             if (name.startsWith(prefix)) {
                 AccountSecret current = readCurrent(name);
-                holders.add(new SameAccountSecrets.Holder(name, current.account().clientId(),
-                        current.account().username(), current.linkedSecrets()));
+                holders.add(
+                        new SameAccountSecrets.Holder(
+                                name,
+                                current.account().clientId(),
+                                current.account().username(),
+                                current.linkedSecrets()));
             }
         }
         return new SameAccountSecrets.Scan(holders, List.of());
@@ -146,7 +157,8 @@ public final class InMemorySecrets implements SecretStore {
         Map<String, String> versions = secret(secretId);
         String existing = versions.get(versionId);
         if (existing != null && !existing.equals(secret.toSecretString())) {
-            throw new IllegalStateException("version " + versionId + " of " + secretId + " exists with other content");
+            throw new IllegalStateException(
+                    "version " + versionId + " of " + secretId + " exists with other content");
         }
         versions.put(versionId, secret.toSecretString());
         label(secretId, label, versionId);
@@ -183,9 +195,17 @@ public final class InMemorySecrets implements SecretStore {
         }
     }
 
-    /** The account secret the tests store: client {@code client-1}, user {@code payroll}, and {@code key}. */
+    /**
+     * The account secret the tests store: client {@code client-1}, user {@code payroll}, and {@code
+     * key}.
+     */
     public static AccountSecret accountSecret(String secretId, ApiKey key) {
-        return AccountSecret.parse(secretId, "{\"clientId\":\"client-1\",\"username\":\"payroll\",\"apiKey\":\""
-                + key.value().reveal() + "\",\"apiKeyId\":" + key.id() + "}");
+        return AccountSecret.parse(
+                secretId,
+                "{\"clientId\":\"client-1\",\"username\":\"payroll\",\"apiKey\":\""
+                        + key.value().reveal()
+                        + "\",\"apiKeyId\":"
+                        + key.id()
+                        + "}");
     }
 }

@@ -9,8 +9,7 @@ import java.util.Map;
 
 /** Keeps what would have been published, for assertions (and for scanning for key values). */
 public final class RecordingNotifier implements Notifier {
-    public record Alert(String subject, String result, Map<String, Object> message) {
-    }
+    public record Alert(String subject, String result, Map<String, Object> message) {}
 
     public final List<Alert> alerts = new ArrayList<>();
     public final List<KeyRotated> keyRotated = new ArrayList<>();
@@ -19,7 +18,8 @@ public final class RecordingNotifier implements Notifier {
     @SuppressWarnings("unchecked")
     public String alert(String subject, String result, Object message) {
         // as SNS would carry it: the JSON the deployed notifier publishes, read back as members
-        Map<String, Object> members = io.veryfikeys.support.Json.MAPPER.convertValue(message, Map.class);
+        Map<String, Object> members =
+                io.veryfikeys.support.Json.MAPPER.convertValue(message, Map.class);
         alerts.add(new Alert(subject, result, java.util.Collections.unmodifiableMap(members)));
         return "alert-" + alerts.size();
     }

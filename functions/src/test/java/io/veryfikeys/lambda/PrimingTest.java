@@ -12,53 +12,67 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SnapStart priming hooks of every handler run to the end and never reach the network: the
- * SDK endpoint points at a closed port, so any request that were really sent would fail here,
- * and each SDK call is answered by the priming HTTP client, so its response is unmarshalled.
- * (This class runs in its own JVM: surefire does not reuse forks in this module.)
+ * The SnapStart priming hooks of every handler run to the end and never reach the network: the SDK
+ * endpoint points at a closed port, so any request that were really sent would fail here, and each
+ * SDK call is answered by the priming HTTP client, so its response is unmarshalled. (This class
+ * runs in its own JVM: surefire does not reuse forks in this module.)
  */
 class PrimingTest {
-    private static final List<String> HANDLERS = List.of("io.veryfikeys.rotation.PlanHandler",
-            "io.veryfikeys.rotation.CreateKeyHandler", "io.veryfikeys.rotation.VerifyNewKeyHandler",
-            "io.veryfikeys.rotation.PromoteHandler", "io.veryfikeys.rotation.PollConsumersHandler",
-            "io.veryfikeys.rotation.DeleteOldKeyHandler", "io.veryfikeys.rotation.RevertHandler",
-            "io.veryfikeys.rotation.ReportHandler", "io.veryfikeys.rotation.ListAccountsHandler",
-            "io.veryfikeys.reset.ResetHandler");
-    private static final Map<String, String> PROPERTIES = Map.of(
-            "aws.region", "us-east-1",
-            "aws.accessKeyId", "priming-test",
-            "aws.secretAccessKey", "priming-test",
-            "aws.endpointUrl", "http://127.0.0.1:9",
-            "ALERTS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:alerts",
-            "KEY_ROTATED_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:key-rotated",
-            "ROTATION_STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:stateMachine:rotation");
+    private static final List<String> HANDLERS =
+            List.of(
+                    "io.veryfikeys.rotation.PlanHandler",
+                    "io.veryfikeys.rotation.CreateKeyHandler",
+                    "io.veryfikeys.rotation.VerifyNewKeyHandler",
+                    "io.veryfikeys.rotation.PromoteHandler",
+                    "io.veryfikeys.rotation.PollConsumersHandler",
+                    "io.veryfikeys.rotation.DeleteOldKeyHandler",
+                    "io.veryfikeys.rotation.RevertHandler",
+                    "io.veryfikeys.rotation.ReportHandler",
+                    "io.veryfikeys.rotation.ListAccountsHandler",
+                    "io.veryfikeys.reset.ResetHandler");
+    private static final Map<String, String> PROPERTIES =
+            Map.of(
+                    "aws.region", "us-east-1",
+                    "aws.accessKeyId", "priming-test",
+                    "aws.secretAccessKey", "priming-test",
+                    "aws.endpointUrl", "http://127.0.0.1:9",
+                    "ALERTS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:alerts",
+                    "KEY_ROTATED_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:key-rotated",
+                    "ROTATION_STATE_MACHINE_ARN",
+                            "arn:aws:states:us-east-1:123456789012:stateMachine:rotation");
     private static final Map<String, String> PREVIOUS = new LinkedHashMap<>();
 
     @BeforeAll
     static void configure() {
-        PROPERTIES.forEach((k, v) -> {
-            PREVIOUS.put(k, System.getProperty(k));
-            System.setProperty(k, v);
-        });
+        PROPERTIES.forEach(
+                (k, v) -> {
+                    PREVIOUS.put(k, System.getProperty(k));
+                    System.setProperty(k, v);
+                });
     }
 
     @AfterAll
     static void restore() {
-        PREVIOUS.forEach((k, v) -> {
-            if (v == null) {
-                System.clearProperty(k);
-            } else {
-                System.setProperty(k, v);
-            }
-        });
+        PREVIOUS.forEach(
+                (k, v) -> {
+                    if (v == null) {
+                        System.clearProperty(k);
+                    } else {
+                        System.setProperty(k, v);
+                    }
+                });
     }
 
     @Test
     void everyHandlerRegistersAHookThatPrimesWithoutCallingOut() throws Exception {
         for (String handler : HANDLERS) {
             // as Lambda does during init: load and construct the handler, which registers its hook
-            Class.forName(handler, true, getClass().getClassLoader()).getDeclaredConstructor().newInstance();
-            Class.forName(handler).getDeclaredConstructor().newInstance(); // a second construction registers nothing more
+            Class.forName(handler, true, getClass().getClassLoader())
+                    .getDeclaredConstructor()
+                    .newInstance();
+            Class.forName(handler)
+                    .getDeclaredConstructor()
+                    .newInstance(); // a second construction registers nothing more
         }
         assertThat(Priming.registered()).isEqualTo(HANDLERS.size());
 
@@ -67,8 +81,11 @@ class PrimingTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(millis).as("priming must not wait for retries or timeouts").isLessThan(20_000);
-        // every SDK call of every hook was answered locally, so response unmarshalling is primed too
-        assertThat(PrimingHttpClient.answered()).as("SDK calls answered by the priming client").isGreaterThanOrEqualTo(20);
+        // every SDK call of every hook was answered locally, so response unmarshalling is primed
+        // too
+        assertThat(PrimingHttpClient.answered())
+                .as("SDK calls answered by the priming client")
+                .isGreaterThanOrEqualTo(20);
         assertThat(Priming.active()).isFalse();
     }
 }

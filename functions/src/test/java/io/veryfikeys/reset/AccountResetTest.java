@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AccountResetTest {
     private static final String SECRET = "veryfi/payroll";
-    private static final String ROTATIONS = "arn:aws:states:us-east-1:123456789012:stateMachine:rotation";
+    private static final String ROTATIONS =
+            "arn:aws:states:us-east-1:123456789012:stateMachine:rotation";
 
     private final FakeVeryfi veryfi = new FakeVeryfi();
     private final InMemorySecrets secrets = new InMemorySecrets();
@@ -41,9 +42,17 @@ class AccountResetTest {
     void account() {
         first = veryfi.newAccount("client-1");
         secrets.create(SECRET, InMemorySecrets.accountSecret(SECRET, first));
-        reset = new AccountReset(new Ports(secrets, veryfi, running, notifier,
-                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)), ROTATIONS,
-                new ResetSettings(() -> name -> Optional.empty(), null), new AccountReset.StoreRetry(Duration.ZERO, 2));
+        reset =
+                new AccountReset(
+                        new Ports(
+                                secrets,
+                                veryfi,
+                                running,
+                                notifier,
+                                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
+                        ROTATIONS,
+                        new ResetSettings(() -> name -> Optional.empty(), null),
+                        new AccountReset.StoreRetry(Duration.ZERO, 2));
     }
 
     @Test
@@ -57,13 +66,21 @@ class AccountResetTest {
         assertThat(secrets.readCurrent(SECRET).apiKeyId()).isEqualTo(newKey);
         assertThat(running.running()).as("the running rotation was stopped").isEmpty();
         assertThat(result).containsEntry("newKeyStored", true).containsEntry("alreadyDone", false);
-        assertThat(notifier.alerts).singleElement().satisfies(alert -> {
-            assertThat(alert.result()).isEqualTo("RESET");
-            assertThat(alert.message()).containsEntry("newKeyId", newKey).doesNotContainKey("advice");
-        });
-        assertThat(notifier.keyRotated).singleElement().satisfies(event -> assertThat(event.reason()).isEqualTo("reset"));
+        assertThat(notifier.alerts)
+                .singleElement()
+                .satisfies(
+                        alert -> {
+                            assertThat(alert.result()).isEqualTo("RESET");
+                            assertThat(alert.message())
+                                    .containsEntry("newKeyId", newKey)
+                                    .doesNotContainKey("advice");
+                        });
+        assertThat(notifier.keyRotated)
+                .singleElement()
+                .satisfies(event -> assertThat(event.reason()).isEqualTo("reset"));
         String published = notifier.alerts + " " + notifier.keyRotated + " " + result;
-        assertThat(published).doesNotContain(first.value().reveal())
+        assertThat(published)
+                .doesNotContain(first.value().reveal())
                 .doesNotContain(secrets.readCurrent(SECRET).apiKey().reveal());
     }
 
@@ -72,7 +89,9 @@ class AccountResetTest {
         Map<String, Object> once = reset.reset(request("tok-00000002"), "request-1", "tester");
         Map<String, Object> again = reset.reset(request("tok-00000002"), "request-2", "tester");
 
-        assertThat(again).containsEntry("alreadyDone", true).containsEntry("newKeyId", once.get("newKeyId"));
+        assertThat(again)
+                .containsEntry("alreadyDone", true)
+                .containsEntry("newKeyId", once.get("newKeyId"));
         assertThat(veryfi.calls().stream().filter("reset"::equals)).hasSize(1);
     }
 
@@ -80,7 +99,8 @@ class AccountResetTest {
     void aDeadCurrentKeyFallsBackToTheKeyBeforeIt() {
         ApiKey second = veryfi.addKey("client-1");
         secrets.putCurrent(SECRET, "v2", InMemorySecrets.accountSecret(SECRET, second));
-        veryfi.revoke("client-1", second.id()); // AWSCURRENT's key is dead; AWSPREVIOUS's still works
+        veryfi.revoke(
+                "client-1", second.id()); // AWSCURRENT's key is dead; AWSPREVIOUS's still works
 
         Map<String, Object> result = reset.reset(request("tok-00000003"), "request-1", "tester");
 
@@ -93,11 +113,16 @@ class AccountResetTest {
         veryfi.addKey("client-1"); // the account lives on, with a key nobody stored
 
         assertThatThrownBy(() -> reset.reset(request("tok-00000004"), "request-1", "tester"))
-                .isInstanceOf(ResetFailedException.class).hasMessageContaining("rejects every stored key");
-        assertThat(notifier.alerts).singleElement().satisfies(alert -> {
-            assertThat(alert.result()).isEqualTo("RESET_FAILED");
-            assertThat(alert.message()).containsEntry("advice", Notifier.ADVICE_RESET_ACCOUNT);
-        });
+                .isInstanceOf(ResetFailedException.class)
+                .hasMessageContaining("rejects every stored key");
+        assertThat(notifier.alerts)
+                .singleElement()
+                .satisfies(
+                        alert -> {
+                            assertThat(alert.result()).isEqualTo("RESET_FAILED");
+                            assertThat(alert.message())
+                                    .containsEntry("advice", Notifier.ADVICE_RESET_ACCOUNT);
+                        });
     }
 
     @Test
@@ -105,10 +130,16 @@ class AccountResetTest {
         veryfi.failNext("reset", new VeryfiForbiddenException("not allowed", 403, null));
 
         assertThatThrownBy(() -> reset.reset(request("tok-00000005"), "request-1", "tester"))
-                .isInstanceOf(ResetFailedException.class).hasMessageContaining("HTTP 403");
+                .isInstanceOf(ResetFailedException.class)
+                .hasMessageContaining("HTTP 403");
         assertThat(veryfi.liveKeyIds("client-1")).containsExactly(first.id());
-        assertThat(notifier.alerts).singleElement().satisfies(alert ->
-                assertThat(alert.message()).containsEntry("result", "RESET_FAILED").doesNotContainKey("advice"));
+        assertThat(notifier.alerts)
+                .singleElement()
+                .satisfies(
+                        alert ->
+                                assertThat(alert.message())
+                                        .containsEntry("result", "RESET_FAILED")
+                                        .doesNotContainKey("advice"));
     }
 
     @Test
@@ -117,12 +148,17 @@ class AccountResetTest {
         secrets.failNext("putCurrent", new IllegalStateException("Secrets Manager is down"));
 
         assertThatThrownBy(() -> reset.reset(request("tok-00000006"), "request-1", "tester"))
-                .isInstanceOf(SecretWriteFailedException.class).hasMessageContaining("after 2 attempts");
-        assertThat(notifier.alerts).singleElement().satisfies(alert -> {
-            assertThat(alert.result()).isEqualTo("LOCKED_OUT");
-            assertThat(alert.message()).containsEntry("advice", Notifier.ADVICE_RESET_ACCOUNT)
-                    .containsEntry("error", IllegalStateException.class.getName());
-        });
+                .isInstanceOf(SecretWriteFailedException.class)
+                .hasMessageContaining("after 2 attempts");
+        assertThat(notifier.alerts)
+                .singleElement()
+                .satisfies(
+                        alert -> {
+                            assertThat(alert.result()).isEqualTo("LOCKED_OUT");
+                            assertThat(alert.message())
+                                    .containsEntry("advice", Notifier.ADVICE_RESET_ACCOUNT)
+                                    .containsEntry("error", IllegalStateException.class.getName());
+                        });
     }
 
     private static ResetRequest request(String token) {

@@ -58,21 +58,35 @@ class KeyPlanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            // why                                          | live  | pending | previous | surplus | on previous | action          | resume | stale | unknown | asked
-            "only the current key: rotate, ask nothing       | 1     | 3 | 2 | - | -     | ROTATE          | false | - | -   | -",
-            "an interrupted run's new key: resume it         | 1;3   | 3 | 2 | - | -     | ROTATE          | true  | - | -   | pending",
-            "old key unused: delete it first                 | 1;2   | - | 2 | - | -     | ROTATE          | false | 2 | -   | pending;previous;consumers",
-            "old key still used: finish that rotation        | 1;2   | - | 2 | - | hr    | FINISH_PREVIOUS | false | - | -   | pending;previous;consumers",
-            "a reset's surplus key: delete it first          | 1;5   | - | - | 5 | -     | ROTATE          | false | 5 | -   | pending;previous;surplus",
-            "surplus, with an older previous version         | 1;5   | - | 2 | 5 | -     | ROTATE          | false | 5 | -   | pending;previous;surplus",
-            "a key no version holds: blocked                 | 1;9   | - | 2 | 5 | -     | BLOCKED         | false | - | 9   | pending;previous;surplus",
-            "two unknown keys: blocked without more reads    | 1;8;9 | 3 | 2 | - | -     | BLOCKED         | false | - | 8;9 | pending",
-            "a pending version whose key is gone             | 1;9   | 3 | - | - | -     | BLOCKED         | false | - | 9   | pending;previous;surplus",
-            "pending resumed, old key unused: both           | 1;2;3 | 3 | 2 | - | -     | ROTATE          | true  | 2 | -   | pending;previous;consumers",
-            "pending resumed, old key used: finish first     | 1;2;3 | 3 | 2 | - | payroll;hr | FINISH_PREVIOUS | true | - | - | pending;previous;consumers"})
-    void keyDecision(String why, String live, String pending, String previous, String surplus, String onPrevious,
-                     PlanAction action, boolean resume, String stale, String unknown, String asked) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // why                                          | live  | pending | previous |
+                // surplus | on previous | action          | resume | stale | unknown | asked
+                "only the current key: rotate, ask nothing       | 1     | 3 | 2 | - | -     | ROTATE          | false | - | -   | -",
+                "an interrupted run's new key: resume it         | 1;3   | 3 | 2 | - | -     | ROTATE          | true  | - | -   | pending",
+                "old key unused: delete it first                 | 1;2   | - | 2 | - | -     | ROTATE          | false | 2 | -   | pending;previous;consumers",
+                "old key still used: finish that rotation        | 1;2   | - | 2 | - | hr    | FINISH_PREVIOUS | false | - | -   | pending;previous;consumers",
+                "a reset's surplus key: delete it first          | 1;5   | - | - | 5 | -     | ROTATE          | false | 5 | -   | pending;previous;surplus",
+                "surplus, with an older previous version         | 1;5   | - | 2 | 5 | -     | ROTATE          | false | 5 | -   | pending;previous;surplus",
+                "a key no version holds: blocked                 | 1;9   | - | 2 | 5 | -     | BLOCKED         | false | - | 9   | pending;previous;surplus",
+                "two unknown keys: blocked without more reads    | 1;8;9 | 3 | 2 | - | -     | BLOCKED         | false | - | 8;9 | pending",
+                "a pending version whose key is gone             | 1;9   | 3 | - | - | -     | BLOCKED         | false | - | 9   | pending;previous;surplus",
+                "pending resumed, old key unused: both           | 1;2;3 | 3 | 2 | - | -     | ROTATE          | true  | 2 | -   | pending;previous;consumers",
+                "pending resumed, old key used: finish first     | 1;2;3 | 3 | 2 | - | payroll;hr | FINISH_PREVIOUS | true | - | - | pending;previous;consumers"
+            })
+    void keyDecision(
+            String why,
+            String live,
+            String pending,
+            String previous,
+            String surplus,
+            String onPrevious,
+            PlanAction action,
+            boolean resume,
+            String stale,
+            String unknown,
+            String asked) {
         Facts facts = new Facts(id(pending), id(previous), id(surplus), names(onPrevious));
 
         KeyPlan.Verdict verdict = KeyPlan.decide(1, ids(live), facts);
@@ -93,7 +107,9 @@ class KeyPlanTest {
     }
 
     private static List<Long> ids(String text) {
-        return text.equals("-") ? List.of() : Arrays.stream(text.split(";")).map(Long::parseLong).toList();
+        return text.equals("-")
+                ? List.of()
+                : Arrays.stream(text.split(";")).map(Long::parseLong).toList();
     }
 
     private static List<String> names(String text) {

@@ -35,10 +35,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class RotationStepsTest {
     private static final String SECRET = "veryfi/payroll";
-    private static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:rotation";
-    private static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:rotation:run-1";
-    private static final String DEPLOY = "{\"consumerRegistryPrefix\":\"/vkr/consumers\",\"secretNamePrefix\":\"veryfi/\","
-            + "\"pollIntervalSeconds\":60,\"requiredHealthyPolls\":1,\"pollTimeoutSeconds\":600,\"gracePeriodSeconds\":0}";
+    private static final String STATE_MACHINE =
+            "arn:aws:states:us-east-1:123456789012:stateMachine:rotation";
+    private static final String EXECUTION =
+            "arn:aws:states:us-east-1:123456789012:execution:rotation:run-1";
+    private static final String DEPLOY =
+            "{\"consumerRegistryPrefix\":\"/vkr/consumers\",\"secretNamePrefix\":\"veryfi/\","
+                    + "\"pollIntervalSeconds\":60,\"requiredHealthyPolls\":1,\"pollTimeoutSeconds\":600,\"gracePeriodSeconds\":0}";
 
     private final FakeVeryfi veryfi = new FakeVeryfi();
     private final InMemorySecrets secrets = new InMemorySecrets();
@@ -53,10 +56,22 @@ class RotationStepsTest {
     void account() {
         first = veryfi.newAccount("client-1");
         secrets.create(SECRET, InMemorySecrets.accountSecret(SECRET, first));
-        String registry = "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
-        Ports ports = new Ports(secrets, veryfi, running, notifier, Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC));
-        steps = new RotationSteps(ports, new ConsumerRegistry(() -> name -> Optional.of(registry)), consumers,
-                (state, step) -> confirmed.add(step), Duration.ZERO);
+        String registry =
+                "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
+        Ports ports =
+                new Ports(
+                        secrets,
+                        veryfi,
+                        running,
+                        notifier,
+                        Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC));
+        steps =
+                new RotationSteps(
+                        ports,
+                        new ConsumerRegistry(() -> name -> Optional.of(registry)),
+                        consumers,
+                        (state, step) -> confirmed.add(step),
+                        Duration.ZERO);
     }
 
     @Test
@@ -68,7 +83,9 @@ class RotationStepsTest {
 
         RotationState planned = state(plan, null, null);
         Created created = steps.createKey(planned);
-        assertThat(steps.createKey(planned)).as("a retry finds its own key and makes no other").isEqualTo(created);
+        assertThat(steps.createKey(planned))
+                .as("a retry finds its own key and makes no other")
+                .isEqualTo(created);
         assertThat(veryfi.liveKeyIds("client-1")).containsExactly(first.id(), created.newKeyId());
         assertThat(secrets.labelled(SECRET, SecretVersions.PENDING)).isEqualTo(created.versionId());
 
@@ -77,22 +94,34 @@ class RotationStepsTest {
         Rollout rollout = steps.promote(withKey);
         assertThat(secrets.readCurrent(SECRET).apiKeyId()).isEqualTo(created.newKeyId());
         assertThat(secrets.labelled(SECRET, SecretVersions.PENDING)).isNull();
-        assertThat(notifier.keyRotated).containsExactly(new KeyRotated(SECRET, created.newKeyId(), first.id(),
-                created.versionId(), "rotation", "2026-12-01T10:00:00Z"));
+        assertThat(notifier.keyRotated)
+                .containsExactly(
+                        new KeyRotated(
+                                SECRET,
+                                created.newKeyId(),
+                                first.id(),
+                                created.versionId(),
+                                "rotation",
+                                "2026-12-01T10:00:00Z"));
 
         RotationState promoted = state(plan, created, rollout);
-        assertThat(steps.pollConsumers(promoted).status()).as("the consumer is still on the old key").isEqualTo(PollStatus.WAIT);
-        assertThatThrownBy(() -> steps.deleteOldKey(promoted)).isInstanceOf(OldKeyStillInUseException.class)
+        assertThat(steps.pollConsumers(promoted).status())
+                .as("the consumer is still on the old key")
+                .isEqualTo(PollStatus.WAIT);
+        assertThatThrownBy(() -> steps.deleteOldKey(promoted))
+                .isInstanceOf(OldKeyStillInUseException.class)
                 .hasMessageContaining("payroll-api (on key " + first.id() + ")");
         assertThat(veryfi.liveKeyIds("client-1")).contains(first.id());
 
         consumers.uses("payroll-api", created.newKeyId());
         assertThat(steps.pollConsumers(promoted).status()).isEqualTo(PollStatus.DONE);
         assertThat(steps.deleteOldKey(promoted)).containsEntry("deletedKeyId", first.id());
-        assertThat(steps.deleteOldKey(promoted)).as("a repeated delete succeeds: the key is already gone")
+        assertThat(steps.deleteOldKey(promoted))
+                .as("a repeated delete succeeds: the key is already gone")
                 .containsEntry("deletedKeyId", first.id());
         assertThat(veryfi.liveKeyIds("client-1")).containsExactly(created.newKeyId());
-        assertThat(confirmed).as("every step that moves AWSCURRENT or deletes a key checks its state first")
+        assertThat(confirmed)
+                .as("every step that moves AWSCURRENT or deletes a key checks its state first")
                 .contains("Promote", "DeleteOldKey");
     }
 
@@ -118,21 +147,28 @@ class RotationStepsTest {
     void aNewKeyThatCannotBeStoredIsDeletedBeforeTheStepFails() {
         Plan plan = steps.plan(request());
         secrets.failNext("putPending", new IllegalStateException("Secrets Manager is down"));
-        assertThatThrownBy(() -> steps.createKey(state(plan, null, null))).hasMessageContaining("Secrets Manager is down");
-        assertThat(veryfi.liveKeyIds("client-1")).as("no orphan key: stored nowhere, so taken back").containsExactly(first.id());
+        assertThatThrownBy(() -> steps.createKey(state(plan, null, null)))
+                .hasMessageContaining("Secrets Manager is down");
+        assertThat(veryfi.liveKeyIds("client-1"))
+                .as("no orphan key: stored nowhere, so taken back")
+                .containsExactly(first.id());
     }
 
     @Test
     void aCreateWhoseAnswerIsLostRemovesTheKeyItMadeAndAsksForARetry() {
         Plan plan = steps.plan(request());
         veryfi.loseNextCreateAnswer();
-        assertThatThrownBy(() -> steps.createKey(state(plan, null, null))).isInstanceOf(VeryfiUnavailableException.class);
+        assertThatThrownBy(() -> steps.createKey(state(plan, null, null)))
+                .isInstanceOf(VeryfiUnavailableException.class);
         assertThat(veryfi.liveKeyIds("client-1")).containsExactly(first.id());
     }
 
     @Test
     void aResetInProgressBlocksThePlanBeforeVeryfiIsAsked() {
-        String mark = SecretVersions.RESETTING_PREFIX + Instant.parse("2026-12-01T09:59:00Z").toEpochMilli() + "_abcdef12";
+        String mark =
+                SecretVersions.RESETTING_PREFIX
+                        + Instant.parse("2026-12-01T09:59:00Z").toEpochMilli()
+                        + "_abcdef12";
         secrets.addLabel(SECRET, mark, secrets.labelled(SECRET, SecretVersions.CURRENT));
         Plan plan = steps.plan(request());
         assertThat(plan.action()).isEqualTo(PlanAction.BLOCKED);
@@ -145,7 +181,9 @@ class RotationStepsTest {
         veryfi.failNext("list", new VeryfiAuthException("not authenticated", 401, null));
         Plan plan = steps.plan(request());
         assertThat(plan.action()).isEqualTo(PlanAction.BLOCKED);
-        assertThat(plan.reason()).startsWith(PlanGates.DEAD_CURRENT_KEY + first.id()).contains("reset the account");
+        assertThat(plan.reason())
+                .startsWith(PlanGates.DEAD_CURRENT_KEY + first.id())
+                .contains("reset the account");
     }
 
     @Test
@@ -159,13 +197,15 @@ class RotationStepsTest {
     private static PlanRequest request() {
         try {
             JsonNode input = Json.MAPPER.readTree("{\"secretId\":\"" + SECRET + "\"}");
-            return new PlanRequest(input, EXECUTION, STATE_MACHINE, Json.MAPPER.readTree(DEPLOY), false);
+            return new PlanRequest(
+                    input, EXECUTION, STATE_MACHINE, Json.MAPPER.readTree(DEPLOY), false);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static RotationState state(Plan plan, Created created, Rollout rollout) {
-        return new RotationState(SECRET, plan, created, null, rollout, null, null, null, null, null, null, null);
+        return new RotationState(
+                SECRET, plan, created, null, rollout, null, null, null, null, null, null, null);
     }
 }

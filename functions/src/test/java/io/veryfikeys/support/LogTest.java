@@ -22,7 +22,13 @@ class LogTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         Log.redirect(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         Log.context("account", "veryfi/payroll");
-        Log.get(LogTest.class).info("create.key_created", "keyId", 42L, "key", SecretValue.of("super-secret-value"));
+        Log.get(LogTest.class)
+                .info(
+                        "create.key_created",
+                        "keyId",
+                        42L,
+                        "key",
+                        SecretValue.of("super-secret-value"));
 
         String output = buffer.toString(StandardCharsets.UTF_8);
         assertThat(output.lines()).hasSize(1);

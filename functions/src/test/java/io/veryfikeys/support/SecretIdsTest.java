@@ -14,9 +14,23 @@ class SecretIdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "../etc/passwd", "veryfi/../x", "/veryfi", "veryfi/", "a//b", "a b", "a\nb",
-            "x'; DROP TABLE", "arn:aws:secretsmanager:us-east-1:1:secret:x", "..", "é"})
+    @ValueSource(
+            strings = {
+                "",
+                "../etc/passwd",
+                "veryfi/../x",
+                "/veryfi",
+                "veryfi/",
+                "a//b",
+                "a b",
+                "a\nb",
+                "x'; DROP TABLE",
+                "arn:aws:secretsmanager:us-east-1:1:secret:x",
+                "..",
+                "é"
+            })
     void rejectsAnythingElse(String name) {
-        assertThatThrownBy(() -> SecretIds.validate(name)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> SecretIds.validate(name))
+                .isInstanceOf(InvalidInputException.class);
     }
 }

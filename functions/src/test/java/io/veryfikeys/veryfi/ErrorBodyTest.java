@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ErrorBodyTest {
     @Test
     void documentedShape() {
-        ErrorBody e = ErrorBody.parse("{\"status\":\"fail\",\"code\":\"MALFORMED_PARAMETERS\",\"message\":\"Malformed parameters\"}");
+        ErrorBody e =
+                ErrorBody.parse(
+                        "{\"status\":\"fail\",\"code\":\"MALFORMED_PARAMETERS\",\"message\":\"Malformed parameters\"}");
         assertThat(e.code()).contains("MALFORMED_PARAMETERS");
         assertThat(e.message()).contains("Malformed parameters");
     }
@@ -34,15 +36,19 @@ class ErrorBodyTest {
         assertThat(ErrorBody.parse("<html>502 Bad Gateway</html>")).isEqualTo(ErrorBody.EMPTY);
         assertThat(ErrorBody.parse("[1,2]")).isEqualTo(ErrorBody.EMPTY);
         assertThat(ErrorBody.parse("{}")).isEqualTo(ErrorBody.EMPTY);
-        assertThat(ErrorBody.parse("{\"code\":null,\"message\":{\"x\":1}}")).isEqualTo(ErrorBody.EMPTY);
-        assertThat(ErrorBody.parse("{\"message\":\"only a message\"}").message()).contains("only a message");
+        assertThat(ErrorBody.parse("{\"code\":null,\"message\":{\"x\":1}}"))
+                .isEqualTo(ErrorBody.EMPTY);
+        assertThat(ErrorBody.parse("{\"message\":\"only a message\"}").message())
+                .contains("only a message");
         assertThat(ErrorBody.parse("{\"code\":404}").code()).isEmpty();
     }
 
     @Test
     void longMessagesAreShortenedAndFlattened() {
         String longMessage = "x".repeat(1000);
-        ErrorBody e = ErrorBody.parse("{\"code\":\"LAST_KEY\",\"message\":\"" + longMessage + "\\nline2\"}");
+        ErrorBody e =
+                ErrorBody.parse(
+                        "{\"code\":\"LAST_KEY\",\"message\":\"" + longMessage + "\\nline2\"}");
         assertThat(e.codeContains("LAST")).isTrue();
         assertThat(e.message().orElseThrow()).hasSizeLessThan(210).doesNotContain("\n");
     }

@@ -18,14 +18,18 @@ class RequestSignerTest {
     private static String hmac(String key, String payload) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        return Base64.getEncoder()
+                .encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void noBodySignsTheTimestampAloneAsAString() {
-        assertThat(RequestSigner.canonicalPayload(null, 1_700_000_000_000L)).isEqualTo("{\"timestamp\":\"1700000000000\"}");
-        assertThat(RequestSigner.canonicalPayload("", 1_700_000_000_000L)).isEqualTo("{\"timestamp\":\"1700000000000\"}");
-        assertThat(RequestSigner.canonicalPayload("{}", 1_700_000_000_000L)).isEqualTo("{\"timestamp\":\"1700000000000\"}");
+        assertThat(RequestSigner.canonicalPayload(null, 1_700_000_000_000L))
+                .isEqualTo("{\"timestamp\":\"1700000000000\"}");
+        assertThat(RequestSigner.canonicalPayload("", 1_700_000_000_000L))
+                .isEqualTo("{\"timestamp\":\"1700000000000\"}");
+        assertThat(RequestSigner.canonicalPayload("{}", 1_700_000_000_000L))
+                .isEqualTo("{\"timestamp\":\"1700000000000\"}");
     }
 
     @Test
@@ -39,7 +43,8 @@ class RequestSignerTest {
     @Test
     void signatureMatchesAKnownVector() throws Exception {
         String payload = "{\"timestamp\":\"1700000000000\"}";
-        // openssl: printf '%s' "$payload" | openssl dgst -sha256 -hmac test-client-secret -binary | base64
+        // openssl: printf '%s' "$payload" | openssl dgst -sha256 -hmac test-client-secret -binary |
+        // base64
         String known = "3B1VcfnsQ1+VxhngvhFVu21LjRALZoB7BGla+AeRKWY=";
         assertThat(hmac("test-client-secret", payload)).isEqualTo(known);
         assertThat(RequestSigner.sign(SECRET, null, 1_700_000_000_000L)).isEqualTo(known);
@@ -48,33 +53,46 @@ class RequestSignerTest {
 
     @Test
     void signatureWithBodyMatchesIndependentHmac() throws Exception {
-        String expected = hmac("test-client-secret", "{\"name\":\"x\",\"timestamp\":\"1700000000123\"}");
-        assertThat(RequestSigner.sign(SECRET, "{\"name\":\"x\"}", 1_700_000_000_123L)).isEqualTo(expected);
-        assertThat(RequestSigner.sign(SecretValue.of("other"), "{\"name\":\"x\"}", 1_700_000_000_123L)).isNotEqualTo(expected);
-        assertThat(RequestSigner.sign(SECRET, "{\"name\":\"x\"}", 1_700_000_000_124L)).isNotEqualTo(expected);
+        String expected =
+                hmac("test-client-secret", "{\"name\":\"x\",\"timestamp\":\"1700000000123\"}");
+        assertThat(RequestSigner.sign(SECRET, "{\"name\":\"x\"}", 1_700_000_000_123L))
+                .isEqualTo(expected);
+        assertThat(
+                        RequestSigner.sign(
+                                SecretValue.of("other"), "{\"name\":\"x\"}", 1_700_000_000_123L))
+                .isNotEqualTo(expected);
+        assertThat(RequestSigner.sign(SECRET, "{\"name\":\"x\"}", 1_700_000_000_124L))
+                .isNotEqualTo(expected);
     }
 
     @Test
     void rejectsANonObjectBody() {
-        assertThatThrownBy(() -> RequestSigner.canonicalPayload("[1]", 1L)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RequestSigner.canonicalPayload("not json", 1L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RequestSigner.canonicalPayload("[1]", 1L))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RequestSigner.canonicalPayload("not json", 1L))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
      * The {@code pairs} scheme (Veryfi's Python and Node.js clients, the API docs) against vectors
-     * computed outside this code base, with Python's standard library:
-     * {@code base64.b64encode(hmac.new(b"test-client-secret", p.encode(), hashlib.sha256).digest())}
-     * for p = "timestamp:1700000000000" and "timestamp:1700000000123,name:x".
+     * computed outside this code base, with Python's standard library: {@code
+     * base64.b64encode(hmac.new(b"test-client-secret", p.encode(), hashlib.sha256).digest())} for p
+     * = "timestamp:1700000000000" and "timestamp:1700000000123,name:x".
      */
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', nullValues = "NONE", value = {
-            "NONE              | 1700000000000 | timestamp:1700000000000        | SiHWDVbk3nCes2QveJXSiP6P3VXQfrmMrL8qmOLkKVo=",
-            "{}                | 1700000000000 | timestamp:1700000000000        | SiHWDVbk3nCes2QveJXSiP6P3VXQfrmMrL8qmOLkKVo=",
-            "{\"name\":\"x\"}  | 1700000000123 | timestamp:1700000000123,name:x | f50x+lJuyWzc9ORzoxJ1odUAa6jRi+xAOjlKtTo+7jE=",
-    })
-    void pairsSignsTimestampThenEachMemberAsKeyColonValue(String body, long timestamp, String payload, String vector) {
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            nullValues = "NONE",
+            value = {
+                "NONE              | 1700000000000 | timestamp:1700000000000        | SiHWDVbk3nCes2QveJXSiP6P3VXQfrmMrL8qmOLkKVo=",
+                "{}                | 1700000000000 | timestamp:1700000000000        | SiHWDVbk3nCes2QveJXSiP6P3VXQfrmMrL8qmOLkKVo=",
+                "{\"name\":\"x\"}  | 1700000000123 | timestamp:1700000000123,name:x | f50x+lJuyWzc9ORzoxJ1odUAa6jRi+xAOjlKtTo+7jE=",
+            })
+    void pairsSignsTimestampThenEachMemberAsKeyColonValue(
+            String body, long timestamp, String payload, String vector) {
         assertThat(RequestSigner.pairsPayload(body, timestamp)).isEqualTo(payload);
-        assertThat(RequestSigner.sign(SigningScheme.PAIRS, SECRET, body, timestamp)).isEqualTo(vector);
+        assertThat(RequestSigner.sign(SigningScheme.PAIRS, SECRET, body, timestamp))
+                .isEqualTo(vector);
     }
 
     @org.junit.jupiter.api.Test
@@ -82,7 +100,13 @@ class RequestSignerTest {
         // the same vector as signatureMatchesAKnownVector: {"timestamp":"1700000000000"}
         assertThat(RequestSigner.sign(SigningScheme.JSON, SECRET, null, 1_700_000_000_000L))
                 .isEqualTo("3B1VcfnsQ1+VxhngvhFVu21LjRALZoB7BGla+AeRKWY=");
-        assertThat(new VeryfiAccount(java.net.URI.create("https://veryfi.test"), "c", "u", java.util.Optional.empty()).signing())
+        assertThat(
+                        new VeryfiAccount(
+                                        java.net.URI.create("https://veryfi.test"),
+                                        "c",
+                                        "u",
+                                        java.util.Optional.empty())
+                                .signing())
                 .isEqualTo(SigningScheme.JSON);
     }
 }

@@ -23,8 +23,11 @@ class RetryAfterTest {
 
     @Test
     void httpDate() {
-        assertThat(RetryAfter.parse("Sat, 01 Mar 2025 12:00:07 GMT", NOW)).contains(Duration.ofSeconds(7));
-        String formatted = DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(30).atOffset(ZoneOffset.UTC));
+        assertThat(RetryAfter.parse("Sat, 01 Mar 2025 12:00:07 GMT", NOW))
+                .contains(Duration.ofSeconds(7));
+        String formatted =
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        NOW.plusSeconds(30).atOffset(ZoneOffset.UTC));
         assertThat(RetryAfter.parse(formatted, NOW)).contains(Duration.ofSeconds(30));
         // in the past: retry now
         assertThat(RetryAfter.parse("Sat, 01 Mar 2025 11:59:00 GMT", NOW)).contains(Duration.ZERO);

@@ -64,9 +64,13 @@ class RetryPolicyTest {
 
     @Test
     void validation() {
-        assertThatThrownBy(() -> policy.withMaxAttempts(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> policy.withMaxTotalTime(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> policy.withBackoff(Duration.ofMillis(-1), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> policy.backoffCeiling(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> policy.withMaxAttempts(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> policy.withMaxTotalTime(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> policy.withBackoff(Duration.ofMillis(-1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> policy.backoffCeiling(0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

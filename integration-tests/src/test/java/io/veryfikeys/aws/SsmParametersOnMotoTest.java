@@ -54,8 +54,10 @@ class SsmParametersOnMotoTest {
 
     @Test
     void readsTheValueStoredThroughTheSdk() {
-        String value = "{\"consumers\":[{\"name\":\"payroll\",\"healthUrl\":\"https://payroll.example/health\"}],"
-                + "\"note\":\"üñí \\\" ✓\"}" + "x".repeat(3000);
+        String value =
+                "{\"consumers\":[{\"name\":\"payroll\",\"healthUrl\":\"https://payroll.example/health\"}],"
+                        + "\"note\":\"üñí \\\" ✓\"}"
+                        + "x".repeat(3000);
         String name = parameter(value);
         assertThat(AwsClients.ssmParameters().get(name)).contains(value);
     }
@@ -70,7 +72,10 @@ class SsmParametersOnMotoTest {
 
     @Test
     void aMissingParameterIsEmptyNotAnError() {
-        assertThat(AwsClients.ssmParameters().get("/veryfi-key-rotation/consumers/nobody-" + UUID.randomUUID())).isEmpty();
+        assertThat(
+                        AwsClients.ssmParameters()
+                                .get("/veryfi-key-rotation/consumers/nobody-" + UUID.randomUUID()))
+                .isEmpty();
     }
 
     @Test
@@ -80,17 +85,26 @@ class SsmParametersOnMotoTest {
         captureLogs();
         assertThat(AwsClients.ssmParameters().get(name)).contains("{\"consumers\":[]}");
         String logged = logs.toString(StandardCharsets.UTF_8);
-        assertThat(logged).contains("\"event\":\"aws.call\"").contains("\"operation\":\"GetParameter\"")
-                .contains("\"attempts\":3").contains("\"outcome\":\"ok\"");
+        assertThat(logged)
+                .contains("\"event\":\"aws.call\"")
+                .contains("\"operation\":\"GetParameter\"")
+                .contains("\"attempts\":3")
+                .contains("\"outcome\":\"ok\"");
     }
 
     @Test
     void aPersistentOutageIsTheRetryableErrorTheStateMachineRetries() {
         String name = parameter("{\"consumers\":[]}");
-        stack.lambdaHost().injectAwsFault("AmazonSSM.GetParameter", 500, "InternalServerError", SsmParameters.MAX_ATTEMPTS);
+        stack.lambdaHost()
+                .injectAwsFault(
+                        "AmazonSSM.GetParameter",
+                        500,
+                        "InternalServerError",
+                        SsmParameters.MAX_ATTEMPTS);
         assertThatThrownBy(() -> AwsClients.ssmParameters().get(name))
                 .isInstanceOf(AwsUnavailableException.class)
-                .hasMessageContaining(name).hasMessageContaining("InternalServerError (HTTP 500)")
+                .hasMessageContaining(name)
+                .hasMessageContaining("InternalServerError (HTTP 500)")
                 .hasMessageContaining("after 3 attempts");
         assertThat(AwsClients.ssmParameters().get(name)).contains("{\"consumers\":[]}");
     }
@@ -98,10 +112,12 @@ class SsmParametersOnMotoTest {
     @Test
     void accessDeniedFailsAtOnceWithWhatAwsSaid() {
         String name = parameter("{\"consumers\":[]}");
-        stack.lambdaHost().injectAwsFault("AmazonSSM.GetParameter", 400, "AccessDeniedException", 1);
+        stack.lambdaHost()
+                .injectAwsFault("AmazonSSM.GetParameter", 400, "AccessDeniedException", 1);
         assertThatThrownBy(() -> AwsClients.ssmParameters().get(name))
                 .isInstanceOf(AwsCallFailedException.class)
-                .hasMessageContaining(name).hasMessageContaining("AccessDeniedException (HTTP 400)");
+                .hasMessageContaining(name)
+                .hasMessageContaining("AccessDeniedException (HTTP 400)");
         // one fault, one call: not retried, so the next read finds the fault gone
         assertThat(AwsClients.ssmParameters().get(name)).contains("{\"consumers\":[]}");
     }

@@ -20,28 +20,40 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every file in events/ is what its function (or state machine) accepts, so the samples cannot rot. */
+/**
+ * Every file in events/ is what its function (or state machine) accepts, so the samples cannot rot.
+ */
 class SampleEventsTest {
     private static final Path EVENTS = Path.of("..", "events");
-    /** As strict as a reader can be: a sample with a misspelled or stale field fails here instead of rotting. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = Json.MAPPER.copy()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final Map<String, Class<?>> INPUT_TYPES = Map.ofEntries(
-            Map.entry("plan.json", PlanRequest.class),
-            Map.entry("create-key.json", RotationState.class),
-            Map.entry("verify-new-key.json", RotationState.class),
-            Map.entry("promote.json", RotationState.class),
-            Map.entry("poll-consumers.json", RotationState.class),
-            Map.entry("delete-old-key.json", RotationState.class),
-            Map.entry("revert-demote.json", RevertHandler.Request.class),
-            Map.entry("revert-discard.json", RevertHandler.Request.class),
-            Map.entry("report.json", RotationReport.Request.class),
-            Map.entry("list-accounts.json", JsonNode.class),
-            Map.entry("reset.json", ResetRequest.class),
-            Map.entry("rotation-execution.json", JsonNode.class),
-            Map.entry("rotation-execution-urgent.json", JsonNode.class),
-            Map.entry("fleet-execution.json", JsonNode.class),
-            Map.entry("fleet-execution-chosen-accounts.json", JsonNode.class));
+
+    /**
+     * As strict as a reader can be: a sample with a misspelled or stale field fails here instead of
+     * rotting.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT =
+            Json.MAPPER
+                    .copy()
+                    .enable(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static final Map<String, Class<?>> INPUT_TYPES =
+            Map.ofEntries(
+                    Map.entry("plan.json", PlanRequest.class),
+                    Map.entry("create-key.json", RotationState.class),
+                    Map.entry("verify-new-key.json", RotationState.class),
+                    Map.entry("promote.json", RotationState.class),
+                    Map.entry("poll-consumers.json", RotationState.class),
+                    Map.entry("delete-old-key.json", RotationState.class),
+                    Map.entry("revert-demote.json", RevertHandler.Request.class),
+                    Map.entry("revert-discard.json", RevertHandler.Request.class),
+                    Map.entry("report.json", RotationReport.Request.class),
+                    Map.entry("list-accounts.json", JsonNode.class),
+                    Map.entry("reset.json", ResetRequest.class),
+                    Map.entry("rotation-execution.json", JsonNode.class),
+                    Map.entry("rotation-execution-urgent.json", JsonNode.class),
+                    Map.entry("fleet-execution.json", JsonNode.class),
+                    Map.entry("fleet-execution-chosen-accounts.json", JsonNode.class));
 
     @Test
     void everySampleEventParsesAsItsFunctionsInput() throws IOException {
@@ -58,31 +70,46 @@ class SampleEventsTest {
         }
     }
 
-    /** The check above can fail: the same samples with one field misspelled are refused, each naming the field. */
+    /**
+     * The check above can fail: the same samples with one field misspelled are refused, each naming
+     * the field.
+     */
     @Test
     void aSampleWithAMisspelledFieldIsRefused() throws IOException {
         int typed = 0;
         for (Map.Entry<String, Class<?>> e : INPUT_TYPES.entrySet()) {
             if (e.getValue() == JsonNode.class) continue;
             com.fasterxml.jackson.databind.node.ObjectNode sample =
-                    (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(EVENTS.resolve(e.getKey()).toFile());
+                    (com.fasterxml.jackson.databind.node.ObjectNode)
+                            Json.MAPPER.readTree(EVENTS.resolve(e.getKey()).toFile());
             String field = sample.fieldNames().next();
             sample.set(field + "x", sample.remove(field));
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> STRICT.treeToValue(sample, e.getValue())))
+            assertThat(
+                            org.assertj.core.api.Assertions.catchThrowable(
+                                    () -> STRICT.treeToValue(sample, e.getValue())))
                     .as("%s with %sx", e.getKey(), field)
-                    .isInstanceOf(com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException.class)
+                    .isInstanceOf(
+                            com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException.class)
                     .hasMessageContaining(field + "x");
             typed++;
         }
         assertThat(typed).isGreaterThanOrEqualTo(10);
     }
 
-    /** The step samples carry the settings exactly as the state machines pass them (template defaults). */
+    /**
+     * The step samples carry the settings exactly as the state machines pass them (template
+     * defaults).
+     */
     @Test
     void thePlanAndListAccountsSamplesCarryTheDeploySettings() throws IOException {
-        PlanRequest plan = Json.MAPPER.readValue(EVENTS.resolve("plan.json").toFile(), PlanRequest.class);
+        PlanRequest plan =
+                Json.MAPPER.readValue(EVENTS.resolve("plan.json").toFile(), PlanRequest.class);
         assertThat(DeploySettings.from(plan.deploySettings()))
-                .isEqualTo(new DeploySettings(new RotationSettings(120, 3, 86400, 3600), "/veryfi-key-rotation/consumers", "veryfi/"));
+                .isEqualTo(
+                        new DeploySettings(
+                                new RotationSettings(120, 3, 86400, 3600),
+                                "/veryfi-key-rotation/consumers",
+                                "veryfi/"));
         JsonNode list = Json.MAPPER.readTree(EVENTS.resolve("list-accounts.json").toFile());
         assertThat(list.path("input").isObject()).isTrue();
         assertThat(list.path("deploySettings").path("maxConcurrency").asText()).isEqualTo("5");
@@ -90,7 +117,8 @@ class SampleEventsTest {
 
     @Test
     void theResetSampleIsAValidConfirmedRequest() throws IOException {
-        ResetRequest request = Json.MAPPER.readValue(EVENTS.resolve("reset.json").toFile(), ResetRequest.class);
+        ResetRequest request =
+                Json.MAPPER.readValue(EVENTS.resolve("reset.json").toFile(), ResetRequest.class);
         assertThat(AccountReset.validate(request)).isEqualTo(request.secretId());
     }
 }

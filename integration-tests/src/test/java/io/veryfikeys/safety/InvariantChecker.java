@@ -26,24 +26,26 @@ import java.util.TreeSet;
  * consumer of the account reports ({@link ChangeEvent}), every Secrets Manager write reported to
  * {@link #onSecretWritten}, every StateEntered/StateExited event of the execution's history; and at
  * the end ({@link #checkEnd}):
+ *
  * <ul>
- *   <li>the account has one or two live keys at Veryfi;</li>
- *   <li>AWSCURRENT holds a live key;</li>
+ *   <li>the account has one or two live keys at Veryfi;
+ *   <li>AWSCURRENT holds a live key;
  *   <li>every consumer's key is live, and no consumer call was ever rejected (unless the scenario
- *       is an incident reset, which locks out by design);</li>
- *   <li>no key that someone else made ({@link #foreignKey}) is ever deleted by the system;</li>
- *   <li>after a reset returns, every live key is held by a version or listed as pending clean-up
- *       in the response and the alert ({@link #checkAfterReset});</li>
+ *       is an incident reset, which locks out by design);
+ *   <li>no key that someone else made ({@link #foreignKey}) is ever deleted by the system;
+ *   <li>after a reset returns, every live key is held by a version or listed as pending clean-up in
+ *       the response and the alert ({@link #checkAfterReset});
  *   <li>at the end: no orphan key (live at Veryfi, in no version of the secret, deprecated ones
- *       included, and not someone else's), and no key value in the execution's history;</li>
+ *       included, and not someone else's), and no key value in the execution's history;
  *   <li>no key held by any secret under the prefix is deleted unless that secret's consumers moved
  *       to a new key: every other secret holding the account ({@link #alsoHeldBy}, and at the end
  *       every secret under {@code veryfi/} with the account's client id) holds a live key in
- *       AWSCURRENT, and its consumers are never rejected (issue 21);</li>
+ *       AWSCURRENT, and its consumers are never rejected (issue 21);
  *   <li>no alert's advice, if followed, would invalidate the key in AWSCURRENT: an alert that
  *       advises a reset by hand ({@code "advice": "RESET_ACCOUNT"}) is only sent while Veryfi
- *       rejects the AWSCURRENT key (issue 21).</li>
+ *       rejects the AWSCURRENT key (issue 21).
  * </ul>
+ *
  * Violations are collected, not thrown, so a matrix can report all of them.
  */
 final class InvariantChecker {
@@ -58,18 +60,28 @@ final class InvariantChecker {
     private final Set<String> alertsJudged = new HashSet<>();
     private int checks;
 
-    /** What changed since the checker thread last began a check; guarded by itself, as are the fields below. */
+    /**
+     * What changed since the checker thread last began a check; guarded by itself, as are the
+     * fields below.
+     */
     private final List<String> due = new ArrayList<>();
+
     /** A checker thread is running, and will take {@link #due} before it stops. */
     private boolean checking;
-    /** Listening to the simulator and the consumers: from the first {@link #watch} to {@link #checkEnd}. */
+
+    /**
+     * Listening to the simulator and the consumers: from the first {@link #watch} to {@link
+     * #checkEnd}.
+     */
     private boolean listening;
+
     private int watchesRunning;
     private final List<SimulatedConsumer> heardConsumers = new ArrayList<>();
     private final ChangeListener onChange = this::heard;
     private final LambdaHost.AwsCallListener onAwsCall = this::heard;
 
-    InvariantChecker(RotationHarness harness, RotationHarness.Account account, boolean lockOutAllowed) {
+    InvariantChecker(
+            RotationHarness harness, RotationHarness.Account account, boolean lockOutAllowed) {
         this.harness = harness;
         this.account = account;
         this.lockOutAllowed = lockOutAllowed;
@@ -83,12 +95,17 @@ final class InvariantChecker {
         return checks;
     }
 
-    /** A key that a person or another system made: the system must never delete it, nor count it as its orphan. */
+    /**
+     * A key that a person or another system made: the system must never delete it, nor count it as
+     * its orphan.
+     */
     synchronized void foreignKey(long keyId) {
         foreign.add(keyId);
     }
 
-    /** Another secret that holds this same account (a copy): its key and consumers are watched too. */
+    /**
+     * Another secret that holds this same account (a copy): its key and consumers are watched too.
+     */
     synchronized InvariantChecker alsoHeldBy(RotationHarness.Account copy) {
         copies.add(copy);
         return this;
@@ -106,7 +123,9 @@ final class InvariantChecker {
         violations.add(account.secretId() + " " + where + ": " + what);
     }
 
-    /** One snapshot: live keys read before and after the secret and consumers, retried until stable. */
+    /**
+     * One snapshot: live keys read before and after the secret and consumers, retried until stable.
+     */
     void check(String where) {
         synchronized (this) {
             checks++;
@@ -132,7 +151,7 @@ final class InvariantChecker {
             }
             consumerKeys.clear();
             for (SimulatedConsumer c : consumers) {
-                consumerKeys.add(new long[]{c.keyIdInUse(), c.rejectedCalls()});
+                consumerKeys.add(new long[] {c.keyIdInUse(), c.rejectedCalls()});
             }
             List<Long> after = harness.veryfi.liveKeyIds(account.clientId());
             if (before.equals(after)) {
@@ -148,21 +167,34 @@ final class InvariantChecker {
             violation(where, live.size() + " live keys at Veryfi " + live + " (must be 1 or 2)");
         }
         if (!live.contains(current)) {
-            violation(where, "AWSCURRENT key " + current + " is not live at Veryfi (live " + live + ")");
+            violation(
+                    where,
+                    "AWSCURRENT key " + current + " is not live at Veryfi (live " + live + ")");
         }
         for (long keyId : foreignKeys()) {
             if (!live.contains(keyId)) {
-                violation(where, "key " + keyId + ", made by someone else, was deleted (live " + live + ")");
+                violation(
+                        where,
+                        "key " + keyId + ", made by someone else, was deleted (live " + live + ")");
             }
         }
         for (int i = 0; i < others.size(); i++) {
             if (!lockOutAllowed && !live.contains(copyKeys[i])) {
-                violation(where, "key " + copyKeys[i] + ", held by " + others.get(i).secretId() + " (same account), is not"
-                        + " live (live " + live + "): deleted without that secret's consumers confirming a new key");
+                violation(
+                        where,
+                        "key "
+                                + copyKeys[i]
+                                + ", held by "
+                                + others.get(i).secretId()
+                                + " (same account), is not"
+                                + " live (live "
+                                + live
+                                + "): deleted without that secret's consumers confirming a new key");
             }
         }
         if (where.contains("Report") || where.startsWith("end")) {
-            // Alerts go out from the Report states: judged as they leave them, and at the end. Not at
+            // Alerts go out from the Report states: judged as they leave them, and at the end. Not
+            // at
             // every state: draining the alert queue that often slows the whole matrix threefold.
             judgeAlerts(where, live.contains(current) ? current : null);
         }
@@ -171,17 +203,31 @@ final class InvariantChecker {
             long rejected = consumerKeys.get(i)[1];
             String name = consumers.get(i).name();
             if (!lockOutAllowed && !live.contains(keyId)) {
-                violation(where, "consumer " + name + " uses key " + keyId + ", which is not live (live " + live + ")");
+                violation(
+                        where,
+                        "consumer "
+                                + name
+                                + " uses key "
+                                + keyId
+                                + ", which is not live (live "
+                                + live
+                                + ")");
             }
             if (!lockOutAllowed && rejected > 0) {
-                violation(where, "consumer " + name + " had " + rejected + " calls rejected by Veryfi (locked out)");
+                violation(
+                        where,
+                        "consumer "
+                                + name
+                                + " had "
+                                + rejected
+                                + " calls rejected by Veryfi (locked out)");
             }
         }
     }
 
     /**
-     * Each new alert about this account or its copies, judged once: one that advises a reset by hand
-     * must not be sent while the AWSCURRENT key is live ({@code liveCurrent} non-null), since
+     * Each new alert about this account or its copies, judged once: one that advises a reset by
+     * hand must not be sent while the AWSCURRENT key is live ({@code liveCurrent} non-null), since
      * following it would kill that key.
      */
     private void judgeAlerts(String where, Long liveCurrent) {
@@ -196,8 +242,14 @@ final class InvariantChecker {
                     }
                 }
                 if ("RESET_ACCOUNT".equals(alert.path("advice").asText()) && liveCurrent != null) {
-                    violation(where, "the " + alert.path("result").asText() + " alert advises a reset by hand while"
-                            + " AWSCURRENT key " + liveCurrent + " is live: following it would kill that key");
+                    violation(
+                            where,
+                            "the "
+                                    + alert.path("result").asText()
+                                    + " alert advises a reset by hand while"
+                                    + " AWSCURRENT key "
+                                    + liveCurrent
+                                    + " is live: following it would kill that key");
                 }
             }
         }
@@ -213,20 +265,35 @@ final class InvariantChecker {
         }
         List<Long> live = harness.veryfi.liveKeyIds(account.clientId());
         List<String> names = new ArrayList<>();
-        harness.secrets.listSecretsPaginator(b -> b.maxResults(100).filters(f -> f.key("name").values("veryfi/")))
+        harness.secrets
+                .listSecretsPaginator(
+                        b -> b.maxResults(100).filters(f -> f.key("name").values("veryfi/")))
                 .forEach(page -> page.secretList().forEach(entry -> names.add(entry.name())));
-        List<software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry> values = new ArrayList<>();
+        List<software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry> values =
+                new ArrayList<>();
         for (int from = 0; from < names.size(); from += 20) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + 20));
-            values.addAll(harness.secrets.batchGetSecretValue(b -> b.secretIdList(chunk)).secretValues());
+            values.addAll(
+                    harness.secrets.batchGetSecretValue(b -> b.secretIdList(chunk)).secretValues());
         }
-        values.forEach(entry -> {
+        values.forEach(
+                entry -> {
                     try {
-                        com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(entry.secretString());
+                        com.fasterxml.jackson.databind.JsonNode json =
+                                JSON.readTree(entry.secretString());
                         long keyId = json.path("apiKeyId").asLong();
-                        if (account.clientId().equals(json.path("clientId").asText()) && !live.contains(keyId)) {
-                            violation(where, "key " + keyId + ", held by " + entry.name() + " (same account), is not"
-                                    + " live (live " + live + "): deleted without that secret's consumers confirming a new key");
+                        if (account.clientId().equals(json.path("clientId").asText())
+                                && !live.contains(keyId)) {
+                            violation(
+                                    where,
+                                    "key "
+                                            + keyId
+                                            + ", held by "
+                                            + entry.name()
+                                            + " (same account), is not"
+                                            + " live (live "
+                                            + live
+                                            + "): deleted without that secret's consumers confirming a new key");
                         }
                     } catch (Exception e) {
                         // not an account secret
@@ -235,8 +302,10 @@ final class InvariantChecker {
     }
 
     private long currentKeyId(String secretId) {
-        String text = harness.secrets.getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT"))
-                .secretString();
+        String text =
+                harness.secrets
+                        .getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT"))
+                        .secretString();
         try {
             return JSON.readTree(text).get("apiKeyId").asLong();
         } catch (Exception e) {
@@ -248,15 +317,23 @@ final class InvariantChecker {
     Set<Long> keyIdsInAnyVersion() {
         Set<Long> ids = new TreeSet<>();
         List<SecretVersionsListEntry> versions = new ArrayList<>();
-        harness.secrets.listSecretVersionIdsPaginator(b -> b.secretId(account.secretId()).includeDeprecated(true))
+        harness.secrets
+                .listSecretVersionIdsPaginator(
+                        b -> b.secretId(account.secretId()).includeDeprecated(true))
                 .forEach(page -> versions.addAll(page.versions()));
         for (SecretVersionsListEntry version : versions) {
             try {
-                String text = harness.secrets.getSecretValue(b -> b.secretId(account.secretId())
-                        .versionId(version.versionId())).secretString();
+                String text =
+                        harness.secrets
+                                .getSecretValue(
+                                        b ->
+                                                b.secretId(account.secretId())
+                                                        .versionId(version.versionId()))
+                                .secretString();
                 ids.add(JSON.readTree(text).get("apiKeyId").asLong());
             } catch (Exception e) {
-                // moto may drop the value of a long-deprecated version; it then holds no key we can use
+                // moto may drop the value of a long-deprecated version; it then holds no key we can
+                // use
             }
         }
         return ids;
@@ -279,7 +356,12 @@ final class InvariantChecker {
         orphans.removeAll(stored);
         orphans.removeAll(foreignKeys());
         if (!orphans.isEmpty()) {
-            violation(where, "orphan key(s) " + orphans + ": live at Veryfi, in no version of the secret " + stored);
+            violation(
+                    where,
+                    "orphan key(s) "
+                            + orphans
+                            + ": live at Veryfi, in no version of the secret "
+                            + stored);
         }
     }
 
@@ -288,8 +370,10 @@ final class InvariantChecker {
      * listed as pending clean-up, in the response and in the alert alike ({@code alert} null: the
      * invocation sent none, as a retry of a finished reset does not).
      */
-    void checkAfterReset(String where, com.fasterxml.jackson.databind.JsonNode response,
-                         com.fasterxml.jackson.databind.JsonNode alert) {
+    void checkAfterReset(
+            String where,
+            com.fasterxml.jackson.databind.JsonNode response,
+            com.fasterxml.jackson.databind.JsonNode alert) {
         synchronized (this) {
             checks++;
         }
@@ -300,13 +384,19 @@ final class InvariantChecker {
             alert.path("pendingCleanupKeyIds").forEach(id -> alerted.add(id.asLong()));
         }
         if (alert != null && !pending.equals(alerted)) {
-            violation(where, "the response lists pending clean-up " + pending + ", the alert " + alerted);
+            violation(
+                    where,
+                    "the response lists pending clean-up " + pending + ", the alert " + alerted);
         }
         Set<Long> unaccounted = new TreeSet<>(harness.veryfi.liveKeyIds(account.clientId()));
         unaccounted.removeAll(keyIdsInAnyVersion());
         unaccounted.removeAll(pending);
         if (!unaccounted.isEmpty()) {
-            violation(where, "live key(s) " + unaccounted + " after the reset are in no version and not listed as pending");
+            violation(
+                    where,
+                    "live key(s) "
+                            + unaccounted
+                            + " after the reset are in no version and not listed as pending");
         }
         List<Long> live = harness.veryfi.liveKeyIds(account.clientId());
         long current = currentKeyId(account.secretId());
@@ -334,8 +424,10 @@ final class InvariantChecker {
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<Long> seen = new HashSet<>();
         while (true) {
-            DescribeExecutionResponse description = harness.sfn.describeExecution(b -> b.executionArn(executionArn));
-            RotationHarness.Execution execution = harness.execution(executionArn, description.status());
+            DescribeExecutionResponse description =
+                    harness.sfn.describeExecution(b -> b.executionArn(executionArn));
+            RotationHarness.Execution execution =
+                    harness.execution(executionArn, description.status());
             for (HistoryEvent event : execution.history()) {
                 if (!seen.add(event.id())) {
                     continue;
@@ -350,13 +442,21 @@ final class InvariantChecker {
                 return execution;
             }
             if (System.nanoTime() > deadline) {
-                violation("watch", "execution still running after " + timeout + ": " + execution.statesEntered());
-                harness.sfn.stopExecution(b -> b.executionArn(executionArn).cause("safety test timeout"));
+                violation(
+                        "watch",
+                        "execution still running after "
+                                + timeout
+                                + ": "
+                                + execution.statesEntered());
+                harness.sfn.stopExecution(
+                        b -> b.executionArn(executionArn).cause("safety test timeout"));
                 return harness.execution(executionArn, ExecutionStatus.ABORTED);
             }
-            // Moto tells nobody when a state is entered or the execution ends: the history is polled
+            // Moto tells nobody when a state is entered or the execution ends: the history is
+            // polled
             // for that alone (changes are checked as they are reported, not here). Each look reads
-            // the whole history from moto, whose one Python process serves every scenario running in
+            // the whole history from moto, whose one Python process serves every scenario running
+            // in
             // parallel: look often enough to see each state, not more.
             RotationHarness.sleep(400);
         }
@@ -375,37 +475,47 @@ final class InvariantChecker {
     }
 
     private void heard(LambdaHost.AwsCall call) {
-        if ("secretsmanager".equals(call.service()) && SECRET_WRITES.contains(call.operation())
-                && call.status() >= 200 && call.status() < 300) {
+        if ("secretsmanager".equals(call.service())
+                && SECRET_WRITES.contains(call.operation())
+                && call.status() >= 200
+                && call.status() < 300) {
             onSecretWritten(call.operation() + " by " + call.principal());
         }
     }
 
-    private static final Set<String> SECRET_WRITES = Set.of("CreateSecret", "PutSecretValue",
-            "UpdateSecretVersionStage", "DeleteSecret", "RestoreSecret", "UpdateSecret");
+    private static final Set<String> SECRET_WRITES =
+            Set.of(
+                    "CreateSecret",
+                    "PutSecretValue",
+                    "UpdateSecretVersionStage",
+                    "DeleteSecret",
+                    "RestoreSecret",
+                    "UpdateSecret");
 
     private void heard(ChangeEvent event) {
-        // Simulator events of other accounts are not ours; a copy holds this same account (client id).
+        // Simulator events of other accounts are not ours; a copy holds this same account (client
+        // id).
         if (event.clientId().equals(account.clientId())) {
             changed(event.toString());
         }
     }
 
     /**
-     * Queues a check for a change, on whatever thread reported it. Simulator events arrive on its HTTP
-     * threads while they hold the account's lock, and a check reads the simulator: checking here
-     * could deadlock, and would hold up Veryfi's answer besides. So the check runs on a checker
-     * thread of its own, and this only appends to a list under a lock no check holds while it reads.
+     * Queues a check for a change, on whatever thread reported it. Simulator events arrive on its
+     * HTTP threads while they hold the account's lock, and a check reads the simulator: checking
+     * here could deadlock, and would hold up Veryfi's answer besides. So the check runs on a
+     * checker thread of its own, and this only appends to a list under a lock no check holds while
+     * it reads.
      *
      * <p>While a check runs, further changes pile up and the next check covers them all. That is as
-     * good as one check per change: (1) every change is followed by a check that begins after it, so
-     * that check reads a state at least as new as each change it covers; (2) one check per change
-     * would not read the state at the moment of its change either, since Veryfi, the functions and
-     * the consumers go on while the checker thread reads (a check takes Secrets Manager round trips),
-     * so it too could only pass over an intermediate state; (3) what an intermediate state breaks
-     * mostly leaves a lasting mark that the next check sees: a deleted key never comes back (key ids
-     * are never reused), and a consumer's rejected calls only add up. Coalescing also keeps the
-     * checker from falling ever further behind a burst of changes.
+     * good as one check per change: (1) every change is followed by a check that begins after it,
+     * so that check reads a state at least as new as each change it covers; (2) one check per
+     * change would not read the state at the moment of its change either, since Veryfi, the
+     * functions and the consumers go on while the checker thread reads (a check takes Secrets
+     * Manager round trips), so it too could only pass over an intermediate state; (3) what an
+     * intermediate state breaks mostly leaves a lasting mark that the next check sees: a deleted
+     * key never comes back (key ids are never reused), and a consumer's rejected calls only add up.
+     * Coalescing also keeps the checker from falling ever further behind a burst of changes.
      */
     private void changed(String why) {
         synchronized (due) {
@@ -430,7 +540,10 @@ final class InvariantChecker {
                     due.notifyAll();
                     return;
                 }
-                why = due.size() == 1 ? due.get(0) : due.get(0) + " and " + (due.size() - 1) + " later change(s)";
+                why =
+                        due.size() == 1
+                                ? due.get(0)
+                                : due.get(0) + " and " + (due.size() - 1) + " later change(s)";
                 due.clear();
             }
             try {
@@ -461,7 +574,9 @@ final class InvariantChecker {
             }
         }
         if (unchecked > 0) {
-            violation("checks on changes", "still running after 2 minutes, " + unchecked + " change(s) unchecked");
+            violation(
+                    "checks on changes",
+                    "still running after 2 minutes, " + unchecked + " change(s) unchecked");
         }
     }
 
@@ -498,7 +613,8 @@ final class InvariantChecker {
     }
 
     /** Issued key values found in these histories (by index, never the value). */
-    static List<String> leaksIn(RotationHarness harness, Collection<RotationHarness.Execution> executions) {
+    static List<String> leaksIn(
+            RotationHarness harness, Collection<RotationHarness.Execution> executions) {
         List<String> leaks = new ArrayList<>();
         List<String> values = harness.veryfi.issuedKeyValues();
         for (RotationHarness.Execution e : executions) {

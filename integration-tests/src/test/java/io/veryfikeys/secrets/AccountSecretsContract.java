@@ -25,14 +25,29 @@ abstract class AccountSecretsContract {
     }
 
     private String newSecret(long keyId, String key) {
-        String name = "veryfi/contract-" + NAMES.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        client().createSecret(b -> b.name(name).secretString(document(keyId, key))
-                .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+        String name =
+                "veryfi/contract-"
+                        + NAMES.incrementAndGet()
+                        + "-"
+                        + UUID.randomUUID().toString().substring(0, 8);
+        client().createSecret(
+                        b ->
+                                b.name(name)
+                                        .secretString(document(keyId, key))
+                                        .tags(
+                                                Tag.builder()
+                                                        .key("veryfi-key-rotation")
+                                                        .value("enabled")
+                                                        .build()));
         return name;
     }
 
     private static String document(long keyId, String key) {
-        return "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\"" + key + "\",\"apiKeyId\":" + keyId + "}";
+        return "{\"clientId\":\"c\",\"username\":\"u\",\"apiKey\":\""
+                + key
+                + "\",\"apiKeyId\":"
+                + keyId
+                + "}";
     }
 
     @Test
@@ -44,7 +59,10 @@ abstract class AccountSecretsContract {
         String token = UUID.randomUUID().toString();
 
         secrets.putPending(name, token, current.withKey(2, SecretValue.of("second-key")));
-        secrets.putPending(name, token, current.withKey(2, SecretValue.of("second-key"))); // same token: harmless
+        secrets.putPending(
+                name,
+                token,
+                current.withKey(2, SecretValue.of("second-key"))); // same token: harmless
         SecretVersions pending = secrets.versions(name);
         assertThat(pending.pendingVersionId()).contains(token);
         assertThat(pending.currentVersionId()).isEqualTo(start.currentVersionId());
@@ -72,11 +90,13 @@ abstract class AccountSecretsContract {
     @Test
     void listsOnlyTaggedSecretsUnderThePrefix() {
         String tagged = newSecret(1, "k");
-        String untagged = "veryfi/contract-untagged-" + UUID.randomUUID().toString().substring(0, 8);
+        String untagged =
+                "veryfi/contract-untagged-" + UUID.randomUUID().toString().substring(0, 8);
         client().createSecret(b -> b.name(untagged).secretString(document(1, "k")));
 
         assertThat(secrets().listTagged("veryfi/contract-", "veryfi-key-rotation", "enabled"))
-                .contains(tagged).doesNotContain(untagged);
+                .contains(tagged)
+                .doesNotContain(untagged);
     }
 
     @Test
@@ -84,5 +104,4 @@ abstract class AccountSecretsContract {
         assertThatThrownBy(() -> secrets().versions("veryfi/contract-missing-" + UUID.randomUUID()))
                 .isInstanceOf(SecretNotFoundException.class);
     }
-
 }

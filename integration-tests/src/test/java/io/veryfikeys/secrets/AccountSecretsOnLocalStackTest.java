@@ -16,8 +16,11 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * The same Secrets Manager contract against LocalStack in Docker, through Testcontainers. Where no
  * Docker engine runs (as on this project's CI machines), the class is skipped with the reason.
  */
-@EnabledIf(value = "dockerAvailable", disabledReason = "No Docker engine here: the LocalStack (Testcontainers)"
-        + " variant is skipped; the same contract ran against moto in AccountSecretsOnMotoTest")
+@EnabledIf(
+        value = "dockerAvailable",
+        disabledReason =
+                "No Docker engine here: the LocalStack (Testcontainers)"
+                        + " variant is skipped; the same contract ran against moto in AccountSecretsOnMotoTest")
 class AccountSecretsOnLocalStackTest extends AccountSecretsContract {
     private static LocalStackContainer localStack;
     private static SecretsManagerClient client;
@@ -30,23 +33,30 @@ class AccountSecretsOnLocalStackTest extends AccountSecretsContract {
             docker = false;
         }
         if (!docker) {
-            System.err.println("AccountSecretsOnLocalStackTest skipped: no Docker engine, so no LocalStack container;"
-                    + " the same contract ran against moto.");
+            System.err.println(
+                    "AccountSecretsOnLocalStackTest skipped: no Docker engine, so no LocalStack container;"
+                            + " the same contract ran against moto.");
         }
         return docker;
     }
 
     @BeforeAll
     static void startLocalStack() {
-        localStack = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4")).withServices("secretsmanager");
+        localStack =
+                new LocalStackContainer(DockerImageName.parse("localstack/localstack:4"))
+                        .withServices("secretsmanager");
         localStack.start();
-        client = SecretsManagerClient.builder()
-                .endpointOverride(localStack.getEndpoint())
-                .region(Region.of(localStack.getRegion()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(localStack.getAccessKey(), localStack.getSecretKey())))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        client =
+                SecretsManagerClient.builder()
+                        .endpointOverride(localStack.getEndpoint())
+                        .region(Region.of(localStack.getRegion()))
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(
+                                        AwsBasicCredentials.create(
+                                                localStack.getAccessKey(),
+                                                localStack.getSecretKey())))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build();
     }
 
     @AfterAll

@@ -22,11 +22,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a deployed function meets and the in-process host never showed: its own JVM started from the
  * deployable through the Runtime Interface Client, no access keys (only Lambda's container
  * credentials endpoint, short-lived), SnapStart's life cycle and failures, and its timeout. Each
- * test here failed on the code before issue 11's fixes (see the issue's note for how it was checked).
+ * test here failed on the code before issue 11's fixes (see the issue's note for how it was
+ * checked).
  */
 class FaithfulRuntimeTest extends LocalStackTest {
-    static final Map<String, Object> FAST = Map.of("pollIntervalSeconds", 1, "requiredHealthyPolls", 2,
-            "pollTimeoutSeconds", 60, "gracePeriodSeconds", 0);
+    static final Map<String, Object> FAST =
+            Map.of(
+                    "pollIntervalSeconds",
+                    1,
+                    "requiredHealthyPolls",
+                    2,
+                    "pollTimeoutSeconds",
+                    60,
+                    "gracePeriodSeconds",
+                    0);
 
     @AfterEach
     void restore() {
@@ -38,32 +47,53 @@ class FaithfulRuntimeTest extends LocalStackTest {
     void aRotationRunsEachFunctionInAJvmOfItsOwnWithContainerCredentialsOnly() throws IOException {
         RotationHarness.Account account = harness.account(2, Duration.ofMillis(500));
 
-        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
+        RotationHarness.Execution execution =
+                harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
 
-        assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.status())
+                .as(execution.historyText())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
         Map<String, List<Long>> sandboxes = stack.lambdaHost().sandboxProcesses();
-        assertThat(sandboxes).containsKeys("PlanFunction", "CreateKeyFunction", "VerifyNewKeyFunction",
-                "PromoteFunction", "PollConsumersFunction", "DeleteOldKeyFunction", "ReportFunction");
+        assertThat(sandboxes)
+                .containsKeys(
+                        "PlanFunction",
+                        "CreateKeyFunction",
+                        "VerifyNewKeyFunction",
+                        "PromoteFunction",
+                        "PollConsumersFunction",
+                        "DeleteOldKeyFunction",
+                        "ReportFunction");
         long self = ProcessHandle.current().pid();
         for (var entry : sandboxes.entrySet()) {
             for (long pid : entry.getValue()) {
                 assertThat(pid).isNotEqualTo(self);
                 Map<String, String> env = environmentOf(pid);
-                // https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html: a SnapStart function
+                // https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html: a SnapStart
+                // function
                 // gets the container credentials variables, not the access-key ones.
-                assertThat(env).as(entry.getKey() + " environment")
-                        .doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
-                        .containsKeys("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                                "AWS_LAMBDA_RUNTIME_API", "ALERTS_TOPIC_ARN")
+                assertThat(env)
+                        .as(entry.getKey() + " environment")
+                        .doesNotContainKeys(
+                                "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+                        .containsKeys(
+                                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                "AWS_LAMBDA_RUNTIME_API",
+                                "ALERTS_TOPIC_ARN")
                         .containsEntry("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")
                         .containsEntry("AWS_LAMBDA_FUNCTION_NAME", entry.getKey())
-                        .containsEntry("_HANDLER", stack.template().function(entry.getKey()).handler());
-                String command = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
-                assertThat(command).contains("com.amazonaws.services.lambda.runtime.api.client.AWSLambda")
+                        .containsEntry(
+                                "_HANDLER", stack.template().function(entry.getKey()).handler());
+                String command =
+                        Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+                assertThat(command)
+                        .contains("com.amazonaws.services.lambda.runtime.api.client.AWSLambda")
                         .contains("-XX:MaxHeapSize=" + 1024 * 1024 * 85 / 100 + "k");
             }
         }
-        assertThat(stack.lambdaHost().refusedAwsCalls()).as("requests with keys the stack never issued").isEmpty();
+        assertThat(stack.lambdaHost().refusedAwsCalls())
+                .as("requests with keys the stack never issued")
+                .isEmpty();
         harness.assertNoKeyLeaked(List.of(execution));
     }
 
@@ -75,8 +105,18 @@ class FaithfulRuntimeTest extends LocalStackTest {
         // Both arrive while the first sandbox still starts (seconds): neither finds an idle one.
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var first = pool.submit(() -> harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT));
-            var second = pool.submit(() -> harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT));
+            var first =
+                    pool.submit(
+                            () ->
+                                    harness.invoke(
+                                            "ListAccountsFunction",
+                                            RotationHarness.LIST_ACCOUNTS_EVENT));
+            var second =
+                    pool.submit(
+                            () ->
+                                    harness.invoke(
+                                            "ListAccountsFunction",
+                                            RotationHarness.LIST_ACCOUNTS_EVENT));
             assertThat(first.get().functionError()).as(first.get().payload()).isNull();
             assertThat(second.get().functionError()).as(second.get().payload()).isNull();
         } finally {
@@ -86,9 +126,15 @@ class FaithfulRuntimeTest extends LocalStackTest {
         List<Long> pids = stack.lambdaHost().sandboxProcesses().get("ListAccountsFunction");
         assertThat(pids).hasSize(2);
 
-        assertThat(harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT).functionError()).isNull();
-        assertThat(stack.lambdaHost().sandboxesStarted() - before).as("a warm one was reused").isEqualTo(2);
-        assertThat(stack.lambdaHost().sandboxProcesses().get("ListAccountsFunction")).isEqualTo(pids);
+        assertThat(
+                        harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT)
+                                .functionError())
+                .isNull();
+        assertThat(stack.lambdaHost().sandboxesStarted() - before)
+                .as("a warm one was reused")
+                .isEqualTo(2);
+        assertThat(stack.lambdaHost().sandboxProcesses().get("ListAccountsFunction"))
+                .isEqualTo(pids);
     }
 
     @Test
@@ -96,59 +142,100 @@ class FaithfulRuntimeTest extends LocalStackTest {
         RotationHarness.Account account = harness.account(1, Duration.ZERO);
         stack.lambdaHost().markIdleFor14Days("PlanFunction", Duration.ofSeconds(5));
 
-        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(3));
+        RotationHarness.Execution execution =
+                harness.run(account.secretId(), FAST, Duration.ofMinutes(3));
 
-        assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(failedWith(execution, "Lambda.SnapStartNotReadyException")).as(execution.historyText()).isPositive();
-        assertThat(harness.keyIdsByStage(account.secretId()).get("AWSCURRENT")).isNotEqualTo(account.initialKeyId());
+        assertThat(execution.status())
+                .as(execution.historyText())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(failedWith(execution, "Lambda.SnapStartNotReadyException"))
+                .as(execution.historyText())
+                .isPositive();
+        assertThat(harness.keyIdsByStage(account.secretId()).get("AWSCURRENT"))
+                .isNotEqualTo(account.initialKeyId());
     }
 
-    /** (A slow restore, SnapStartTimeoutException, shares the not-ready retrier: LambdaTaskRetryTest.) */
+    /**
+     * (A slow restore, SnapStartTimeoutException, shares the not-ready retrier:
+     * LambdaTaskRetryTest.)
+     */
     @Test
     void throttlingAndServiceErrorsAreRetriedByTheTasks() {
         RotationHarness.Account account = harness.account(1, Duration.ZERO);
-        stack.lambdaHost().injectInvokeFault("CreateKeyFunction", LambdaHost.InvokeFault.TOO_MANY_REQUESTS, 2);
+        stack.lambdaHost()
+                .injectInvokeFault(
+                        "CreateKeyFunction", LambdaHost.InvokeFault.TOO_MANY_REQUESTS, 2);
         stack.lambdaHost().injectInvokeFault("PromoteFunction", LambdaHost.InvokeFault.SERVICE, 1);
 
-        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(3));
+        RotationHarness.Execution execution =
+                harness.run(account.secretId(), FAST, Duration.ofMinutes(3));
 
-        assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.status())
+                .as(execution.historyText())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(failedWith(execution, "Lambda.TooManyRequestsException")).isEqualTo(2);
         assertThat(failedWith(execution, "Lambda.ServiceException")).isEqualTo(1);
-        assertThat(harness.veryfi.liveKeyIds(account.clientId())).hasSize(1).doesNotContain(account.initialKeyId());
+        assertThat(harness.veryfi.liveKeyIds(account.clientId()))
+                .hasSize(1)
+                .doesNotContain(account.initialKeyId());
     }
 
     @Test
     void credentialsThatExpireDuringThePollLoopAreRefreshedByTheWarmSandboxesThatRunAfterIt() {
         // Credentials live 3 s. A first rotation warms every sandbox; in the second, the consumers
-        // move after 5 s, so the credentials DeleteOldKey and Report were handed in the first rotation
+        // move after 5 s, so the credentials DeleteOldKey and Report were handed in the first
+        // rotation
         // expire while the second one polls, and the same warm sandboxes must fetch new ones.
         stack.lambdaHost().sandboxCredentialsLifetime(Duration.ofSeconds(3));
         stack.lambdaHost().coldStartAll();
         RotationHarness.Account warmUp = harness.account(1, Duration.ZERO);
-        assertThat(harness.run(warmUp.secretId(), FAST, Duration.ofMinutes(2)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(harness.run(warmUp.secretId(), FAST, Duration.ofMinutes(2)).status())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
         Map<String, List<Long>> warm = stack.lambdaHost().sandboxProcesses();
-        long deleteKeys = stack.lambdaHost().credentials().temporaryKeysIssuedTo("DeleteOldKeyFunction");
+        long deleteKeys =
+                stack.lambdaHost().credentials().temporaryKeysIssuedTo("DeleteOldKeyFunction");
         long reportKeys = stack.lambdaHost().credentials().temporaryKeysIssuedTo("ReportFunction");
         RotationHarness.Account account = harness.account(1, Duration.ofSeconds(5));
 
-        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
+        RotationHarness.Execution execution =
+                harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
 
-        assertThat(execution.status()).as(execution.historyText()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(execution.statesEntered().stream().filter("PollConsumers"::equals).count()).isGreaterThanOrEqualTo(4);
+        assertThat(execution.status())
+                .as(execution.historyText())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.statesEntered().stream().filter("PollConsumers"::equals).count())
+                .isGreaterThanOrEqualTo(4);
         // The history budget's figure is what a poll really records (see HistoryBudget).
-        List<Long> polls = execution.history().stream()
-                .filter(e -> e.stateEnteredEventDetails() != null && "PollConsumers".equals(e.stateEnteredEventDetails().name()))
-                .map(HistoryEvent::id).toList();
+        List<Long> polls =
+                execution.history().stream()
+                        .filter(
+                                e ->
+                                        e.stateEnteredEventDetails() != null
+                                                && "PollConsumers"
+                                                        .equals(
+                                                                e.stateEnteredEventDetails()
+                                                                        .name()))
+                        .map(HistoryEvent::id)
+                        .toList();
         for (int i = 1; i < polls.size(); i++) {
-            assertThat(polls.get(i) - polls.get(i - 1)).as("events per poll").isEqualTo(io.veryfikeys.rotation.HistoryBudget.EVENTS_PER_POLL);
+            assertThat(polls.get(i) - polls.get(i - 1))
+                    .as("events per poll")
+                    .isEqualTo(io.veryfikeys.rotation.HistoryBudget.EVENTS_PER_POLL);
         }
         Map<String, List<Long>> after = stack.lambdaHost().sandboxProcesses();
-        assertThat(after.get("DeleteOldKeyFunction")).as("the same warm sandbox").isEqualTo(warm.get("DeleteOldKeyFunction"));
-        assertThat(after.get("ReportFunction")).as("the same warm sandbox").isEqualTo(warm.get("ReportFunction"));
-        assertThat(stack.lambdaHost().credentials().temporaryKeysIssuedTo("DeleteOldKeyFunction")).isGreaterThan(deleteKeys);
-        assertThat(stack.lambdaHost().credentials().temporaryKeysIssuedTo("ReportFunction")).isGreaterThan(reportKeys);
-        assertThat(stack.lambdaHost().refusedAwsCalls()).as("calls signed with expired or unknown keys").isEmpty();
+        assertThat(after.get("DeleteOldKeyFunction"))
+                .as("the same warm sandbox")
+                .isEqualTo(warm.get("DeleteOldKeyFunction"));
+        assertThat(after.get("ReportFunction"))
+                .as("the same warm sandbox")
+                .isEqualTo(warm.get("ReportFunction"));
+        assertThat(stack.lambdaHost().credentials().temporaryKeysIssuedTo("DeleteOldKeyFunction"))
+                .isGreaterThan(deleteKeys);
+        assertThat(stack.lambdaHost().credentials().temporaryKeysIssuedTo("ReportFunction"))
+                .isGreaterThan(reportKeys);
+        assertThat(stack.lambdaHost().refusedAwsCalls())
+                .as("calls signed with expired or unknown keys")
+                .isEmpty();
     }
 
     /**
@@ -163,18 +250,27 @@ class FaithfulRuntimeTest extends LocalStackTest {
         stack.lambdaHost().environmentOverride("VERIFY_RETRY_DELAY_MILLIS", "40000");
         int timeout = stack.lambdaHost().overrideTimeout("VerifyNewKeyFunction", 32);
         try {
-            RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
+            RotationHarness.Execution execution =
+                    harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
 
             assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
-            assertThat(failedWith(execution, "Sandbox.Timedout")).as(execution.historyText()).isEqualTo(1);
-            JsonNode alert = harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
+            assertThat(failedWith(execution, "Sandbox.Timedout"))
+                    .as(execution.historyText())
+                    .isEqualTo(1);
+            JsonNode alert =
+                    harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
             assertThat(alert.toString()).contains("Sandbox.Timedout");
             // the old key is untouched and still AWSCURRENT
-            assertThat(harness.veryfi.liveKeyIds(account.clientId())).contains(account.initialKeyId());
-            assertThat(harness.credentials(account.secretId(), "AWSCURRENT").keyId()).isEqualTo(account.initialKeyId());
+            assertThat(harness.veryfi.liveKeyIds(account.clientId()))
+                    .contains(account.initialKeyId());
+            assertThat(harness.credentials(account.secretId(), "AWSCURRENT").keyId())
+                    .isEqualTo(account.initialKeyId());
         } finally {
             stack.lambdaHost().overrideTimeout("VerifyNewKeyFunction", timeout);
-            stack.lambdaHost().environmentOverride("VERIFY_RETRY_DELAY_MILLIS", RotationHarness.TUNING.get("VERIFY_RETRY_DELAY_MILLIS"));
+            stack.lambdaHost()
+                    .environmentOverride(
+                            "VERIFY_RETRY_DELAY_MILLIS",
+                            RotationHarness.TUNING.get("VERIFY_RETRY_DELAY_MILLIS"));
             harness.veryfi.rejectNewKeys(account.clientId(), false);
         }
     }
@@ -182,15 +278,20 @@ class FaithfulRuntimeTest extends LocalStackTest {
     @Test
     void aCrashDuringInitFailsTheExecutionAndAlerts() {
         RotationHarness.Account account = harness.account(1, Duration.ZERO);
-        stack.lambdaHost().injectInvokeFault("CreateKeyFunction", LambdaHost.InvokeFault.INIT_CRASH, 1);
+        stack.lambdaHost()
+                .injectInvokeFault("CreateKeyFunction", LambdaHost.InvokeFault.INIT_CRASH, 1);
 
-        RotationHarness.Execution execution = harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
+        RotationHarness.Execution execution =
+                harness.run(account.secretId(), FAST, Duration.ofMinutes(2));
 
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(execution.statesEntered()).contains("CreateKey", "ReportFailure").doesNotContain("VerifyNewKey");
+        assertThat(execution.statesEntered())
+                .contains("CreateKey", "ReportFailure")
+                .doesNotContain("VerifyNewKey");
         JsonNode alert = harness.awaitAlert(account.secretId(), "FAILED", Duration.ofSeconds(20));
         assertThat(alert.path("step").asText() + alert).contains("CreateKey");
-        assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(account.initialKeyId());
+        assertThat(harness.veryfi.liveKeyIds(account.clientId()))
+                .containsExactly(account.initialKeyId());
     }
 
     /** How many Lambda task failures of the execution carry that error name. */
@@ -203,7 +304,11 @@ class FaithfulRuntimeTest extends LocalStackTest {
 
     private static Map<String, String> environmentOf(long pid) throws IOException {
         Map<String, String> env = new HashMap<>();
-        for (String entry : new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8).split("\0")) {
+        for (String entry :
+                new String(
+                                Files.readAllBytes(Path.of("/proc/" + pid + "/environ")),
+                                StandardCharsets.UTF_8)
+                        .split("\0")) {
             int eq = entry.indexOf('=');
             if (eq > 0) env.put(entry.substring(0, eq), entry.substring(eq + 1));
         }

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A test class that runs on the local stack, with a fresh {@link RotationHarness} (simulator, consumers) of its own. */
+/**
+ * A test class that runs on the local stack, with a fresh {@link RotationHarness} (simulator,
+ * consumers) of its own.
+ */
 @ExtendWith(LocalAwsStackExtension.class)
 public abstract class LocalStackTest {
     protected static RotationHarness harness;

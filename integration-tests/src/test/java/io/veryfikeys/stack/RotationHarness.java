@@ -40,10 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * What every end-to-end test needs: a Veryfi account in the simulator, its secret in moto's
- * Secrets Manager, its consumer registry in moto's SSM, simulated consumers, and ways to run the
- * real state machine and read back what happened (history, alerts, logs), including the scan
- * that proves no key value leaked.
+ * What every end-to-end test needs: a Veryfi account in the simulator, its secret in moto's Secrets
+ * Manager, its consumer registry in moto's SSM, simulated consumers, and ways to run the real state
+ * machine and read back what happened (history, alerts, logs), including the scan that proves no
+ * key value leaked.
  */
 public final class RotationHarness implements AutoCloseable {
     /**
@@ -52,20 +52,26 @@ public final class RotationHarness implements AutoCloseable {
      * quickly (2 s between tries in AWS), the reset's store retries start at 50 ms, and a Veryfi
      * call longer than 1.5 s counts as timed out (10 s in AWS).
      */
-    public static final Map<String, String> TUNING = Map.of(
-            "VERIFY_RETRY_DELAY_MILLIS", "100",
-            "STORE_RETRY_BASE_MILLIS", "50",
-            "VERYFI_REQUEST_TIMEOUT_MILLIS", "1500");
+    public static final Map<String, String> TUNING =
+            Map.of(
+                    "VERIFY_RETRY_DELAY_MILLIS", "100",
+                    "STORE_RETRY_BASE_MILLIS", "50",
+                    "VERYFI_REQUEST_TIMEOUT_MILLIS", "1500");
 
     static {
         TUNING.forEach(System::setProperty);
     }
 
-    /** What the fleet state machine sends ListAccounts beside its input: the template's defaults. */
-    public static final String FLEET_DEPLOY_SETTINGS = "{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":"
-            + "\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}";
+    /**
+     * What the fleet state machine sends ListAccounts beside its input: the template's defaults.
+     */
+    public static final String FLEET_DEPLOY_SETTINGS =
+            "{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":"
+                    + "\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}";
+
     /** A ListAccounts invocation as the fleet state machine makes it for the input {@code {}}. */
-    public static final String LIST_ACCOUNTS_EVENT = "{\"input\":{},\"deploySettings\":" + FLEET_DEPLOY_SETTINGS + "}";
+    public static final String LIST_ACCOUNTS_EVENT =
+            "{\"input\":{},\"deploySettings\":" + FLEET_DEPLOY_SETTINGS + "}";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -82,7 +88,8 @@ public final class RotationHarness implements AutoCloseable {
     public final SnsCapture keyRotated;
     private static final AtomicInteger SIMULATOR_PORT = new AtomicInteger(0);
     private final List<String> createdSecrets = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<SimulatedConsumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<SimulatedConsumer> consumers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, String> stateMachines = new LinkedHashMap<>();
 
     public RotationHarness(LocalAwsStack stack) {
@@ -124,11 +131,19 @@ public final class RotationHarness implements AutoCloseable {
         capturing = true;
     }
 
-    /** The handler log: this JVM's handler lines and, through the listener below, the sandboxes' lines. */
+    /**
+     * The handler log: this JVM's handler lines and, through the listener below, the sandboxes'
+     * lines.
+     */
     private static PrintStream handlerLog;
-    private static final java.util.Set<Object> LISTENING = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
-    /** The functions' own log lines (printed by their sandboxes) join the handler log and the leak scan. */
+    private static final java.util.Set<Object> LISTENING =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+    /**
+     * The functions' own log lines (printed by their sandboxes) join the handler log and the leak
+     * scan.
+     */
     private static synchronized void captureFunctionLogs(LocalAwsStack stack) {
         if (!LISTENING.add(stack.lambdaHost())) {
             return;
@@ -138,28 +153,31 @@ public final class RotationHarness implements AutoCloseable {
     }
 
     private static PrintStream tee(OutputStream also) {
-        return new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) throws java.io.IOException {
-                synchronized (CAPTURED) {
-                    CAPTURED.write(b);
-                }
-                also.write(b);
-            }
+        return new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) throws java.io.IOException {
+                        synchronized (CAPTURED) {
+                            CAPTURED.write(b);
+                        }
+                        also.write(b);
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) throws java.io.IOException {
-                synchronized (CAPTURED) {
-                    CAPTURED.write(b, off, len);
-                }
-                also.write(b, off, len);
-            }
+                    @Override
+                    public void write(byte[] b, int off, int len) throws java.io.IOException {
+                        synchronized (CAPTURED) {
+                            CAPTURED.write(b, off, len);
+                        }
+                        also.write(b, off, len);
+                    }
 
-            @Override
-            public void flush() throws java.io.IOException {
-                also.flush();
-            }
-        }, true, StandardCharsets.UTF_8);
+                    @Override
+                    public void flush() throws java.io.IOException {
+                        also.flush();
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
     }
 
     public static String capturedLogs() {
@@ -174,14 +192,21 @@ public final class RotationHarness implements AutoCloseable {
 
     // ------------------------------------------------------------------ accounts
 
-    public record Account(String secretId, String clientId, String username, long initialKeyId,
-                          List<SimulatedConsumer> consumers) {
+    public record Account(
+            String secretId,
+            String clientId,
+            String username,
+            long initialKeyId,
+            List<SimulatedConsumer> consumers) {
         public SimulatedConsumer consumer(int index) {
             return consumers.get(index);
         }
     }
 
-    /** An account with one key, its secret, a registry of {@code consumerCount} consumers following AWSCURRENT after {@code lag}. */
+    /**
+     * An account with one key, its secret, a registry of {@code consumerCount} consumers following
+     * AWSCURRENT after {@code lag}.
+     */
     public Account account(int consumerCount, Duration lag) {
         return accountUnder("veryfi/", consumerCount, lag);
     }
@@ -192,26 +217,50 @@ public final class RotationHarness implements AutoCloseable {
         String secretId = prefix + "it-" + n;
         String clientId = "vf_client_" + n;
         String username = "bot" + n;
-        SimulatedKey key = veryfi.createAccount(clientId, username, n % 2 == 0 ? "client-secret-" + n : null);
-        ObjectNode secret = JSON.createObjectNode()
-                .put("clientId", clientId).put("username", username)
-                .put("apiKey", key.value()).put("apiKeyId", key.id())
-                .put("baseUrl", veryfi.baseUrl().toString());
+        SimulatedKey key =
+                veryfi.createAccount(clientId, username, n % 2 == 0 ? "client-secret-" + n : null);
+        ObjectNode secret =
+                JSON.createObjectNode()
+                        .put("clientId", clientId)
+                        .put("username", username)
+                        .put("apiKey", key.value())
+                        .put("apiKeyId", key.id())
+                        .put("baseUrl", veryfi.baseUrl().toString());
         if (n % 2 == 0) {
             secret.put("clientSecret", "client-secret-" + n);
         }
-        secrets.createSecret(b -> b.name(secretId).secretString(secret.toString())
-                .tags(Tag.builder().key("veryfi-key-rotation").value("enabled").build()));
+        secrets.createSecret(
+                b ->
+                        b.name(secretId)
+                                .secretString(secret.toString())
+                                .tags(
+                                        Tag.builder()
+                                                .key("veryfi-key-rotation")
+                                                .value("enabled")
+                                                .build()));
         createdSecrets.add(secretId);
-        return new Account(secretId, clientId, username, key.id(), registeredConsumers(secretId, "consumer-" + n, consumerCount, lag));
+        return new Account(
+                secretId,
+                clientId,
+                username,
+                key.id(),
+                registeredConsumers(secretId, "consumer-" + n, consumerCount, lag));
     }
 
-    /** {@code count} consumers named {@code <name>-<i>} following AWSCURRENT of {@code secretId} after {@code lag}, registered. */
-    private List<SimulatedConsumer> registeredConsumers(String secretId, String name, int count, Duration lag) {
+    /**
+     * {@code count} consumers named {@code <name>-<i>} following AWSCURRENT of {@code secretId}
+     * after {@code lag}, registered.
+     */
+    private List<SimulatedConsumer> registeredConsumers(
+            String secretId, String name, int count, Duration lag) {
         List<SimulatedConsumer> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            SimulatedConsumer consumer = SimulatedConsumer.start(name + "-" + i, () -> currentCredentials(secretId), lag,
-                    Duration.ofMillis(100));
+            SimulatedConsumer consumer =
+                    SimulatedConsumer.start(
+                            name + "-" + i,
+                            () -> currentCredentials(secretId),
+                            lag,
+                            Duration.ofMillis(100));
             started.add(consumer);
             consumers.add(consumer);
         }
@@ -220,50 +269,99 @@ public final class RotationHarness implements AutoCloseable {
     }
 
     /**
-     * A second secret holding the same Veryfi account as {@code primary} (its AWSCURRENT copied as it
-     * is, as a person copies a secret for another team), not tagged for rotation, with its own
-     * registry of {@code consumerCount} consumers following the copy's AWSCURRENT after {@code lag}.
+     * A second secret holding the same Veryfi account as {@code primary} (its AWSCURRENT copied as
+     * it is, as a person copies a secret for another team), not tagged for rotation, with its own
+     * registry of {@code consumerCount} consumers following the copy's AWSCURRENT after {@code
+     * lag}.
      */
     public Account copyOf(Account primary, String suffix, int consumerCount, Duration lag) {
         String copyId = primary.secretId() + "-" + suffix;
-        String value = secrets.getSecretValue(b -> b.secretId(primary.secretId()).versionStage("AWSCURRENT")).secretString();
+        String value =
+                secrets.getSecretValue(
+                                b -> b.secretId(primary.secretId()).versionStage("AWSCURRENT"))
+                        .secretString();
         secrets.createSecret(b -> b.name(copyId).secretString(value));
         createdSecrets.add(copyId);
-        return new Account(copyId, primary.clientId(), primary.username(), primary.initialKeyId(),
+        return new Account(
+                copyId,
+                primary.clientId(),
+                primary.username(),
+                primary.initialKeyId(),
                 registeredConsumers(copyId, "consumer-" + suffix, consumerCount, lag));
     }
 
-    /** Declares {@code copies} linked in the primary's secret ({@code "linkedSecrets"}), as a new AWSCURRENT version. */
+    /**
+     * Declares {@code copies} linked in the primary's secret ({@code "linkedSecrets"}), as a new
+     * AWSCURRENT version.
+     */
     public void link(Account primary, Account... copies) {
-        String value = secrets.getSecretValue(b -> b.secretId(primary.secretId()).versionStage("AWSCURRENT")).secretString();
+        String value =
+                secrets.getSecretValue(
+                                b -> b.secretId(primary.secretId()).versionStage("AWSCURRENT"))
+                        .secretString();
         try {
             ObjectNode json = (ObjectNode) JSON.readTree(value);
-            json.set("linkedSecrets", JSON.valueToTree(java.util.Arrays.stream(copies).map(Account::secretId).toList()));
-            secrets.putSecretValue(b -> b.secretId(primary.secretId()).secretString(json.toString()));
+            json.set(
+                    "linkedSecrets",
+                    JSON.valueToTree(
+                            java.util.Arrays.stream(copies).map(Account::secretId).toList()));
+            secrets.putSecretValue(
+                    b -> b.secretId(primary.secretId()).secretString(json.toString()));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** What a person does by hand: moves AWSCURRENT of {@code secretId} back to its AWSPREVIOUS version. */
+    /**
+     * What a person does by hand: moves AWSCURRENT of {@code secretId} back to its AWSPREVIOUS
+     * version.
+     */
     public void moveCurrentBack(String secretId) {
         var stages = secrets.describeSecret(b -> b.secretId(secretId)).versionIdsToStages();
-        String current = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT")).findFirst().orElseThrow().getKey();
-        String previous = stages.entrySet().stream().filter(e -> e.getValue().contains("AWSPREVIOUS")).findFirst().orElseThrow().getKey();
-        secrets.updateSecretVersionStage(b -> b.secretId(secretId).versionStage("AWSCURRENT")
-                .removeFromVersionId(current).moveToVersionId(previous));
+        String current =
+                stages.entrySet().stream()
+                        .filter(e -> e.getValue().contains("AWSCURRENT"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getKey();
+        String previous =
+                stages.entrySet().stream()
+                        .filter(e -> e.getValue().contains("AWSPREVIOUS"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getKey();
+        secrets.updateSecretVersionStage(
+                b ->
+                        b.secretId(secretId)
+                                .versionStage("AWSCURRENT")
+                                .removeFromVersionId(current)
+                                .moveToVersionId(previous));
     }
 
     public void registry(String secretId, List<SimulatedConsumer> list) {
         ObjectNode registry = JSON.createObjectNode();
-        registry.set("consumers", JSON.valueToTree(list.stream()
-                .map(c -> Map.of("name", c.name(), "healthUrl", c.healthUrl().toString())).toList()));
+        registry.set(
+                "consumers",
+                JSON.valueToTree(
+                        list.stream()
+                                .map(
+                                        c ->
+                                                Map.of(
+                                                        "name",
+                                                        c.name(),
+                                                        "healthUrl",
+                                                        c.healthUrl().toString()))
+                                .toList()));
         if (list.isEmpty()) {
             registry.put("noConsumers", "test account: nothing holds its key");
         }
         String document = registry.toString();
-        ssm.putParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId).type("String")
-                .value(document).overwrite(true));
+        ssm.putParameter(
+                b ->
+                        b.name("/veryfi-key-rotation/consumers/" + secretId)
+                                .type("String")
+                                .value(document)
+                                .overwrite(true));
     }
 
     private SimulatedConsumer.Credentials currentCredentials(String secretId) {
@@ -274,7 +372,8 @@ public final class RotationHarness implements AutoCloseable {
      * Waits until each of {@code consumers} uses key {@code keyId}, woken by their change events
      * rather than by polling. It does not assert: the caller's assertion says what is wrong.
      */
-    public static void awaitConsumersUsing(Collection<SimulatedConsumer> consumers, long keyId, Duration timeout) {
+    public static void awaitConsumersUsing(
+            Collection<SimulatedConsumer> consumers, long keyId, Duration timeout) {
         Semaphore changed = new Semaphore(0);
         ChangeListener listener = event -> changed.release();
         consumers.forEach(c -> c.addChangeListener(listener));
@@ -300,38 +399,49 @@ public final class RotationHarness implements AutoCloseable {
      * timed out goes on there and may still change the account.
      */
     public void awaitNoVeryfiCallInFlight(String clientId) {
-        org.awaitility.Awaitility.await("no Veryfi call of " + clientId + " in flight").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(20)).until(() -> veryfi.inFlight(Endpoint.ANY, clientId) == 0);
+        org.awaitility.Awaitility.await("no Veryfi call of " + clientId + " in flight")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> veryfi.inFlight(Endpoint.ANY, clientId) == 0);
     }
 
     public SimulatedConsumer.Credentials credentials(String secretId, String stage) {
-        return SimulatedConsumer.Credentials.fromSecretString(secretId,
-                secrets.getSecretValue(b -> b.secretId(secretId).versionStage(stage)).secretString());
+        return SimulatedConsumer.Credentials.fromSecretString(
+                secretId,
+                secrets.getSecretValue(b -> b.secretId(secretId).versionStage(stage))
+                        .secretString());
     }
 
     /** Staging label → key id, read back from Secrets Manager. */
     public Map<String, Long> keyIdsByStage(String secretId) {
         Map<String, Long> result = new LinkedHashMap<>();
         var versions = secrets.describeSecret(b -> b.secretId(secretId)).versionIdsToStages();
-        versions.forEach((versionId, stages) -> {
-            for (String stage : stages) {
-                String text = secrets.getSecretValue(b -> b.secretId(secretId).versionId(versionId)).secretString();
-                try {
-                    result.put(stage, JSON.readTree(text).get("apiKeyId").asLong());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
+        versions.forEach(
+                (versionId, stages) -> {
+                    for (String stage : stages) {
+                        String text =
+                                secrets.getSecretValue(
+                                                b -> b.secretId(secretId).versionId(versionId))
+                                        .secretString();
+                        try {
+                            result.put(stage, JSON.readTree(text).get("apiKeyId").asLong());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
         return result;
     }
 
     // ------------------------------------------------------------------ executions
 
-    public record Execution(String arn, ExecutionStatus status, List<HistoryEvent> history, String historyText) {
+    public record Execution(
+            String arn, ExecutionStatus status, List<HistoryEvent> history, String historyText) {
         public List<String> statesEntered() {
-            return history.stream().filter(e -> e.stateEnteredEventDetails() != null)
-                    .map(e -> e.stateEnteredEventDetails().name()).toList();
+            return history.stream()
+                    .filter(e -> e.stateEnteredEventDetails() != null)
+                    .map(e -> e.stateEnteredEventDetails().name())
+                    .toList();
         }
 
         public long stateTransitions() {
@@ -344,7 +454,11 @@ public final class RotationHarness implements AutoCloseable {
         input.put("secretId", secretId);
         try {
             String body = JSON.writeValueAsString(input);
-            return sfn.startExecution(b -> b.stateMachineArn(stateMachine("RotationStateMachine")).input(body)).executionArn();
+            return sfn.startExecution(
+                            b ->
+                                    b.stateMachineArn(stateMachine("RotationStateMachine"))
+                                            .input(body))
+                    .executionArn();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -357,13 +471,17 @@ public final class RotationHarness implements AutoCloseable {
     public Execution await(String executionArn, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            DescribeExecutionResponse description = sfn.describeExecution(b -> b.executionArn(executionArn));
+            DescribeExecutionResponse description =
+                    sfn.describeExecution(b -> b.executionArn(executionArn));
             if (description.status() != ExecutionStatus.RUNNING) {
                 return execution(executionArn, description.status());
             }
             if (System.nanoTime() > deadline) {
-                fail("execution still running after " + timeout + "; entered: " + execution(executionArn,
-                        description.status()).statesEntered());
+                fail(
+                        "execution still running after "
+                                + timeout
+                                + "; entered: "
+                                + execution(executionArn, description.status()).statesEntered());
             }
             sleep(100);
         }
@@ -398,7 +516,10 @@ public final class RotationHarness implements AutoCloseable {
         return new Execution(executionArn, status, events, text.toString());
     }
 
-    /** Every string in an SDK model, recursively: toString would redact the sensitive ones we must scan. */
+    /**
+     * Every string in an SDK model, recursively: toString would redact the sensitive ones we must
+     * scan.
+     */
     private static void collectStrings(Object value, StringBuilder out) {
         if (value instanceof SdkPojo pojo) {
             pojo.sdkFields().forEach(field -> collectStrings(field.getValueOrDefault(pojo), out));
@@ -413,7 +534,9 @@ public final class RotationHarness implements AutoCloseable {
 
     // ------------------------------------------------------------------ direct invocations
 
-    /** What the Lambda Invoke API answered: the payload, and the function error type if it threw. */
+    /**
+     * What the Lambda Invoke API answered: the payload, and the function error type if it threw.
+     */
     public record Invoked(String payload, String functionError, long millis) {
         public JsonNode json() {
             return parse(payload);
@@ -432,14 +555,20 @@ public final class RotationHarness implements AutoCloseable {
     public Invoked invoke(String function, String payload) {
         long started = System.nanoTime();
         LocalAwsStack.Invocation response = stack.invoke(function, payload);
-        assertThat(response.status()).as("Invoke status of %s: %s", function, response.payload()).isEqualTo(200);
-        return new Invoked(response.payload(), response.functionError(), (System.nanoTime() - started) / 1_000_000);
+        assertThat(response.status())
+                .as("Invoke status of %s: %s", function, response.payload())
+                .isEqualTo(200);
+        return new Invoked(
+                response.payload(),
+                response.functionError(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     // ------------------------------------------------------------------ evidence
 
     /** Alerts published for this account, parsed. Drains the queue into a per-harness list. */
     private final List<JsonNode> alertLog = new ArrayList<>();
+
     private final List<JsonNode> keyRotatedLog = new ArrayList<>();
 
     public synchronized List<JsonNode> alertsFor(String secretId) {
@@ -449,7 +578,9 @@ public final class RotationHarness implements AutoCloseable {
 
     public synchronized List<JsonNode> keyRotatedFor(String secretId) {
         drain();
-        return keyRotatedLog.stream().filter(a -> secretId.equals(a.path("secretId").asText())).toList();
+        return keyRotatedLog.stream()
+                .filter(a -> secretId.equals(a.path("secretId").asText()))
+                .toList();
     }
 
     public JsonNode awaitAlert(String secretId, String result, Duration timeout) {
@@ -462,8 +593,15 @@ public final class RotationHarness implements AutoCloseable {
             }
             sleep(100);
         }
-        return fail("no " + result + " alert for " + secretId + "; got " + alertsFor(secretId).stream()
-                .map(a -> a.path("result").asText()).toList());
+        return fail(
+                "no "
+                        + result
+                        + " alert for "
+                        + secretId
+                        + "; got "
+                        + alertsFor(secretId).stream()
+                                .map(a -> a.path("result").asText())
+                                .toList());
     }
 
     private synchronized void drain() {
@@ -486,14 +624,17 @@ public final class RotationHarness implements AutoCloseable {
     /** Rotation's own Veryfi calls for the account (consumers call another endpoint). */
     public List<String> keyApiCalls(String clientId) {
         return veryfi.requests().stream()
-                .filter(r -> clientId.equals(r.clientId()) && r.path().startsWith("/api/v8/partner/client-keys"))
+                .filter(
+                        r ->
+                                clientId.equals(r.clientId())
+                                        && r.path().startsWith("/api/v8/partner/client-keys"))
                 .map(r -> r.method() + " " + r.path() + " " + r.status())
                 .collect(Collectors.toList());
     }
 
     /**
-     * No key value the simulator ever issued appears in the execution histories, the SNS
-     * messages, or the captured logs. A failure names where and which key id, never the value.
+     * No key value the simulator ever issued appears in the execution histories, the SNS messages,
+     * or the captured logs. A failure names where and which key id, never the value.
      */
     public void assertNoKeyLeaked(Collection<Execution> executions) {
         List<String> values = veryfi.issuedKeyValues();
@@ -532,7 +673,8 @@ public final class RotationHarness implements AutoCloseable {
     public void close() {
         consumers.forEach(SimulatedConsumer::close);
         veryfi.close();
-        // The stack (moto) outlives this harness: every plan reads all the secrets under the prefix,
+        // The stack (moto) outlives this harness: every plan reads all the secrets under the
+        // prefix,
         // so leaving each test class's accounts behind would make later classes slower and slower.
         for (String secretId : createdSecrets) {
             try {

@@ -21,10 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A deploy that changes a setting reaches the code that runs next (issue 12, item 6).
  *
  * <p>{@code LocalAwsStack.redeploy} applies new parameter values as CloudFormation would: state
- * machine definitions and SSM parameters change, while every function keeps the environment it
- * was first deployed with, because SAM publishes no new version for a changed parameter value
- * (see {@code DeployReadinessTemplateTest.aChangedParameterPublishesNoFunctionVersion}). Before
- * the settings moved out of the functions' environment, each assertion below saw the template's
+ * machine definitions and SSM parameters change, while every function keeps the environment it was
+ * first deployed with, because SAM publishes no new version for a changed parameter value (see
+ * {@code DeployReadinessTemplateTest.aChangedParameterPublishesNoFunctionVersion}). Before the
+ * settings moved out of the functions' environment, each assertion below saw the template's
  * defaults instead of the new values.
  */
 class SettingsReachTheRunningCodeTest extends LocalStackTest {
@@ -39,13 +39,16 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
         fleetAccount = harness.accountUnder("veryfi/settings-test/", 1, Duration.ZERO);
         outsidePrefix = harness.account(0, Duration.ZERO);
         for (RotationHarness.Account a : List.of(fleetAccount, outsidePrefix)) {
-            harness.secrets.tagResource(b -> b.secretId(a.secretId()).tags(Tag.builder().key("settings-test").value("on").build()));
+            harness.secrets.tagResource(
+                    b ->
+                            b.secretId(a.secretId())
+                                    .tags(Tag.builder().key("settings-test").value("on").build()));
         }
         Map<String, String> changed = new LinkedHashMap<>();
-        changed.put("PollIntervalSeconds", "1");          // default 120
-        changed.put("RequiredHealthyPolls", "2");         // default 3
-        changed.put("PollTimeoutSeconds", "91");          // default 86400
-        changed.put("GracePeriodSeconds", "1");           // default 3600
+        changed.put("PollIntervalSeconds", "1"); // default 120
+        changed.put("RequiredHealthyPolls", "2"); // default 3
+        changed.put("PollTimeoutSeconds", "91"); // default 86400
+        changed.put("GracePeriodSeconds", "1"); // default 3600
         changed.put("ConsumerRegistryPrefix", REGISTRY_PREFIX);
         // the fleet account is under the new prefix; the other account, tagged alike, is outside it
         changed.put("SecretNamePrefix", "veryfi/settings-test/");
@@ -65,39 +68,64 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
         }
     }
 
-    /** The registry lives only under the new prefix: read under the old one, Plan would find none and fail. */
+    /**
+     * The registry lives only under the new prefix: read under the old one, Plan would find none
+     * and fail.
+     */
     private static void registryUnderTheNewPrefixOnly(RotationHarness.Account account) {
-        String document = harness.ssm.getParameter(b -> b.name("/veryfi-key-rotation/consumers/" + account.secretId()))
-                .parameter().value();
-        harness.ssm.putParameter(b -> b.name(REGISTRY_PREFIX + "/" + account.secretId()).type("String")
-                .value(document).overwrite(true));
-        harness.ssm.deleteParameter(b -> b.name("/veryfi-key-rotation/consumers/" + account.secretId()));
+        String document =
+                harness.ssm
+                        .getParameter(
+                                b -> b.name("/veryfi-key-rotation/consumers/" + account.secretId()))
+                        .parameter()
+                        .value();
+        harness.ssm.putParameter(
+                b ->
+                        b.name(REGISTRY_PREFIX + "/" + account.secretId())
+                                .type("String")
+                                .value(document)
+                                .overwrite(true));
+        harness.ssm.deleteParameter(
+                b -> b.name("/veryfi-key-rotation/consumers/" + account.secretId()));
     }
 
     private static JsonNode planOf(RotationHarness.Execution execution) throws Exception {
         return execution.history().stream()
-                .filter(e -> e.stateExitedEventDetails() != null && e.stateExitedEventDetails().name().equals("Plan"))
-                .map(e -> {
-                    try {
-                        return JSON.readTree(e.stateExitedEventDetails().output()).path("plan");
-                    } catch (Exception x) {
-                        throw new IllegalStateException(x);
-                    }
-                }).findFirst().orElseThrow();
+                .filter(
+                        e ->
+                                e.stateExitedEventDetails() != null
+                                        && e.stateExitedEventDetails().name().equals("Plan"))
+                .map(
+                        e -> {
+                            try {
+                                return JSON.readTree(e.stateExitedEventDetails().output())
+                                        .path("plan");
+                            } catch (Exception x) {
+                                throw new IllegalStateException(x);
+                            }
+                        })
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
-    void theNextRotationPlansWithTheNewSettingsAndReadsTheRegistryUnderTheNewPrefix() throws Exception {
+    void theNextRotationPlansWithTheNewSettingsAndReadsTheRegistryUnderTheNewPrefix()
+            throws Exception {
         RotationHarness.Account account = harness.account(1, Duration.ZERO);
         registryUnderTheNewPrefixOnly(account);
 
-        RotationHarness.Execution execution = harness.run(account.secretId(), Map.of(), RotationScenariosTest.TIMEOUT);
+        RotationHarness.Execution execution =
+                harness.run(account.secretId(), Map.of(), RotationScenariosTest.TIMEOUT);
         EXECUTIONS.add(execution);
 
-        assertThat(execution.status()).as(execution.statesEntered().toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.status())
+                .as(execution.statesEntered().toString())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
         JsonNode plan = planOf(execution);
-        assertThat(plan.path("settings").toString()).isEqualTo("{\"pollIntervalSeconds\":1,\"requiredHealthyPolls\":2,"
-                + "\"pollTimeoutSeconds\":91,\"gracePeriodSeconds\":1}");
+        assertThat(plan.path("settings").toString())
+                .isEqualTo(
+                        "{\"pollIntervalSeconds\":1,\"requiredHealthyPolls\":2,"
+                                + "\"pollTimeoutSeconds\":91,\"gracePeriodSeconds\":1}");
         assertThat(plan.path("consumers").toString()).contains(account.consumer(0).name());
         assertThat(execution.statesEntered()).contains("Rotated");
     }
@@ -105,9 +133,15 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
     @Test
     void theNextFleetRunDiscoversWithTheNewPrefixAndTagAndTheNewConcurrency() throws Exception {
         registryUnderTheNewPrefixOnly(fleetAccount);
-        harness.stateMachine("RotationStateMachine"); // what the fleet starts, deployed with the same parameters
-        String arn = harness.sfn.startExecution(b -> b.stateMachineArn(harness.stateMachine("FleetStateMachine"))
-                .input("{}")).executionArn();
+        harness.stateMachine(
+                "RotationStateMachine"); // what the fleet starts, deployed with the same parameters
+        String arn =
+                harness.sfn
+                        .startExecution(
+                                b ->
+                                        b.stateMachineArn(harness.stateMachine("FleetStateMachine"))
+                                                .input("{}"))
+                        .executionArn();
         RotationHarness.Execution fleet = harness.await(arn, RotationScenariosTest.TIMEOUT);
         EXECUTIONS.add(fleet);
 
@@ -116,7 +150,9 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
         assertThat(output.path("fleet").path("maxConcurrency").asInt()).isEqualTo(3);
         List<String> listed = new ArrayList<>();
         output.path("fleet").path("accounts").forEach(a -> listed.add(a.path("secretId").asText()));
-        assertThat(listed).containsExactly(fleetAccount.secretId()).doesNotContain(outsidePrefix.secretId());
+        assertThat(listed)
+                .containsExactly(fleetAccount.secretId())
+                .doesNotContain(outsidePrefix.secretId());
         assertThat(output.path("results").toString()).contains("SUCCEEDED");
     }
 
@@ -125,9 +161,16 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
         RotationHarness.Account account = harness.account(0, Duration.ZERO);
         harness.veryfi.addKey(account.clientId()); // two live keys: the reset regenerates both
 
-        RotationHarness.Invoked result = harness.invoke("ResetFunction", "{\"secretId\":\"" + account.secretId()
-                + "\",\"reason\":\"settings test\",\"confirm\":\"" + account.secretId() + "\",\"idempotencyToken\":\""
-                + UUID.randomUUID() + "\"}");
+        RotationHarness.Invoked result =
+                harness.invoke(
+                        "ResetFunction",
+                        "{\"secretId\":\""
+                                + account.secretId()
+                                + "\",\"reason\":\"settings test\",\"confirm\":\""
+                                + account.secretId()
+                                + "\",\"idempotencyToken\":\""
+                                + UUID.randomUUID()
+                                + "\"}");
 
         assertThat(result.functionError()).as(result.payload()).isNull();
         long spare = result.json().path("spareKeyId").asLong();
@@ -135,6 +178,9 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
         assertThat(harness.veryfi.liveKeyIds(account.clientId()))
                 .containsExactlyInAnyOrder(result.json().path("newKeyId").asLong(), spare);
         assertThat(harness.keyIdsByStage(account.secretId())).containsEntry("AWSPENDING", spare);
-        assertThat(harness.awaitAlert(account.secretId(), "RESET", Duration.ofSeconds(10)).has("settingsProblem")).isFalse();
+        assertThat(
+                        harness.awaitAlert(account.secretId(), "RESET", Duration.ofSeconds(10))
+                                .has("settingsProblem"))
+                .isFalse();
     }
 }

@@ -19,9 +19,11 @@ class StackSmokeTest extends LocalStackTest {
 
     @BeforeAll
     static void deploySmokeMachine(LocalAwsStack stack) {
-        smoke = stack.deployStateMachine("smoke-" + System.nanoTime(),
-                Path.of("src/test/resources/statemachine/smoke.asl.json"),
-                Map.of("PlanFunctionArn", "${PlanFunction.Alias}"));
+        smoke =
+                stack.deployStateMachine(
+                        "smoke-" + System.nanoTime(),
+                        Path.of("src/test/resources/statemachine/smoke.asl.json"),
+                        Map.of("PlanFunctionArn", "${PlanFunction.Alias}"));
     }
 
     @Test
@@ -32,7 +34,12 @@ class StackSmokeTest extends LocalStackTest {
 
         assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(execution.statesEntered()).containsExactly("Plan", "Planned");
-        var output = new ObjectMapper().readTree(harness.sfn.describeExecution(b -> b.executionArn(execution.arn())).output());
+        var output =
+                new ObjectMapper()
+                        .readTree(
+                                harness.sfn
+                                        .describeExecution(b -> b.executionArn(execution.arn()))
+                                        .output());
         assertThat(output.at("/plan/action").asText()).isEqualTo("ROTATE");
         assertThat(output.at("/plan/currentKeyId").asLong()).isEqualTo(account.initialKeyId());
         assertThat(harness.stack.lambdaHost().invocationCount("PlanFunction")).isPositive();
@@ -45,13 +52,17 @@ class StackSmokeTest extends LocalStackTest {
 
         assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(execution.statesEntered()).containsExactly("Plan", "SecretMissing");
-        assertThat(execution.historyText()).contains("io.veryfikeys.secrets.SecretNotFoundException");
+        assertThat(execution.historyText())
+                .contains("io.veryfikeys.secrets.SecretNotFoundException");
     }
 
     private RotationHarness.Execution run(Map<String, Object> input) {
         try {
             String body = new ObjectMapper().writeValueAsString(input);
-            String arn = harness.sfn.startExecution(b -> b.stateMachineArn(smoke).input(body)).executionArn();
+            String arn =
+                    harness.sfn
+                            .startExecution(b -> b.stateMachineArn(smoke).input(body))
+                            .executionArn();
             return harness.await(arn, Duration.ofSeconds(60));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -19,17 +19,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StepIdempotencyTest extends LocalStackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> MUTATING = List.of("CreateKeyFunction", "VerifyNewKeyFunction",
-            "PromoteFunction", "DeleteOldKeyFunction");
+    private static final List<String> MUTATING =
+            List.of(
+                    "CreateKeyFunction",
+                    "VerifyNewKeyFunction",
+                    "PromoteFunction",
+                    "DeleteOldKeyFunction");
 
-    record Invocation(String function, String input, String output) {
-    }
+    record Invocation(String function, String input, String output) {}
 
     @Test
     void repeatingAnyStepAfterSuccessChangesNothingAndAnswersTheSame() throws Exception {
         RotationHarness.Account account = harness.account(1, Duration.ZERO);
-        RotationHarness.Execution execution = harness.run(account.secretId(), RotationScenariosTest.FAST,
-                RotationScenariosTest.TIMEOUT);
+        RotationHarness.Execution execution =
+                harness.run(
+                        account.secretId(),
+                        RotationScenariosTest.FAST,
+                        RotationScenariosTest.TIMEOUT);
         assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         List<Long> liveAfter = harness.veryfi.liveKeyIds(account.clientId());
         Map<String, Long> stagesAfter = harness.keyIdsByStage(account.secretId());
@@ -41,16 +47,25 @@ class StepIdempotencyTest extends LocalStackTest {
             if (!MUTATING.contains(invocation.function())) {
                 continue;
             }
-            RotationHarness.Invoked again = harness.invoke(invocation.function(), invocation.input());
-            assertThat(again.functionError()).as("%s failed the second time", invocation.function()).isNull();
-            assertThat(again.json()).as("second answer of %s", invocation.function())
+            RotationHarness.Invoked again =
+                    harness.invoke(invocation.function(), invocation.input());
+            assertThat(again.functionError())
+                    .as("%s failed the second time", invocation.function())
+                    .isNull();
+            assertThat(again.json())
+                    .as("second answer of %s", invocation.function())
                     .isEqualTo(JSON.readTree(invocation.output()));
         }
 
         assertThat(harness.veryfi.liveKeyIds(account.clientId())).isEqualTo(liveAfter);
         assertThat(harness.keyIdsByStage(account.secretId())).isEqualTo(stagesAfter);
-        assertThat(harness.keyApiCalls(account.clientId()).subList(keyCallsAfter, harness.keyApiCalls(account.clientId()).size()))
-                .as("Veryfi calls of the repeated steps").noneMatch(call -> call.startsWith("POST"))
+        assertThat(
+                        harness.keyApiCalls(account.clientId())
+                                .subList(
+                                        keyCallsAfter,
+                                        harness.keyApiCalls(account.clientId()).size()))
+                .as("Veryfi calls of the repeated steps")
+                .noneMatch(call -> call.startsWith("POST"))
                 .allMatch(call -> call.startsWith("GET") || call.endsWith(" 404"));
         harness.assertNoKeyLeaked(List.of(execution));
     }
@@ -65,11 +80,14 @@ class StepIdempotencyTest extends LocalStackTest {
                 function = resource.split(":function:")[1].split(":")[0];
                 input = event.lambdaFunctionScheduledEventDetails().input();
             } else if (event.lambdaFunctionSucceededEventDetails() != null && function != null) {
-                result.add(new Invocation(function, input, event.lambdaFunctionSucceededEventDetails().output()));
+                result.add(
+                        new Invocation(
+                                function,
+                                input,
+                                event.lambdaFunctionSucceededEventDetails().output()));
                 function = null;
             }
         }
         return result;
     }
-
 }

@@ -31,11 +31,17 @@ class PomVersionsTest {
         Map<String, String> functionsProperties = properties(functions);
 
         Map<String, String> shared = new LinkedHashMap<>();
-        functionsProperties.forEach((name, value) -> {
-            if (rootProperties.containsKey(name) && !name.startsWith("maven.")) shared.put(name, value);
-        });
+        functionsProperties.forEach(
+                (name, value) -> {
+                    if (rootProperties.containsKey(name) && !name.startsWith("maven."))
+                        shared.put(name, value);
+                });
         assertThat(shared).as("properties both poms define").isNotEmpty();
-        shared.forEach((name, value) -> assertThat(value).as("property " + name).isEqualTo(rootProperties.get(name)));
+        shared.forEach(
+                (name, value) ->
+                        assertThat(value)
+                                .as("property " + name)
+                                .isEqualTo(rootProperties.get(name)));
 
         Map<String, String> managed = managedVersions(root, rootProperties);
         NodeList dependencies = functions.getElementsByTagName("dependency");
@@ -45,19 +51,24 @@ class PomVersionsTest {
             String key = text(d, "groupId") + ":" + text(d, "artifactId");
             String version = text(d, "version");
             if (version == null || !managed.containsKey(key)) continue;
-            assertThat(resolve(version, functionsProperties)).as(key + " in functions/pom.xml").isEqualTo(managed.get(key));
+            assertThat(resolve(version, functionsProperties))
+                    .as(key + " in functions/pom.xml")
+                    .isEqualTo(managed.get(key));
             compared++;
         }
         assertThat(compared).as("pinned dependencies compared").isPositive();
     }
 
-    private static Map<String, String> managedVersions(Document root, Map<String, String> properties) {
+    private static Map<String, String> managedVersions(
+            Document root, Map<String, String> properties) {
         Map<String, String> managed = new LinkedHashMap<>();
         Element management = (Element) root.getElementsByTagName("dependencyManagement").item(0);
         NodeList dependencies = management.getElementsByTagName("dependency");
         for (int i = 0; i < dependencies.getLength(); i++) {
             Element d = (Element) dependencies.item(i);
-            managed.put(text(d, "groupId") + ":" + text(d, "artifactId"), resolve(text(d, "version"), properties));
+            managed.put(
+                    text(d, "groupId") + ":" + text(d, "artifactId"),
+                    resolve(text(d, "version"), properties));
         }
         return managed;
     }
@@ -68,7 +79,8 @@ class PomVersionsTest {
         if (nodes.getLength() == 0) return properties;
         NodeList children = nodes.item(0).getChildNodes();
         for (int i = 0; i < children.getLength(); i++) {
-            if (children.item(i) instanceof Element e) properties.put(e.getTagName(), e.getTextContent().trim());
+            if (children.item(i) instanceof Element e)
+                properties.put(e.getTagName(), e.getTextContent().trim());
         }
         return properties;
     }
@@ -77,7 +89,9 @@ class PomVersionsTest {
         if (value == null) return null;
         Matcher m = PROPERTY.matcher(value);
         StringBuilder out = new StringBuilder();
-        while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement(properties.getOrDefault(m.group(1), m.group(0))));
+        while (m.find())
+            m.appendReplacement(
+                    out, Matcher.quoteReplacement(properties.getOrDefault(m.group(1), m.group(0))));
         return m.appendTail(out).toString();
     }
 

@@ -16,23 +16,35 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Shared helpers of the contract tests: the real client over HTTP against the simulator. */
 final class SimulatorFixture {
-    /** Short timeouts and backoff so that fault tests stay fast; the logic is the production one. */
-    static final RetryPolicy FAST = new RetryPolicy(4, Duration.ofSeconds(6), Duration.ofMillis(50),
-            Duration.ofMillis(200), Duration.ofSeconds(3));
+    /**
+     * Short timeouts and backoff so that fault tests stay fast; the logic is the production one.
+     */
+    static final RetryPolicy FAST =
+            new RetryPolicy(
+                    4,
+                    Duration.ofSeconds(6),
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(3));
+
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration REQUEST_TIMEOUT = Duration.ofMillis(600);
+
     /** Generous upper bound of any single client call in these tests. */
     static final Duration CALL_BOUND = Duration.ofSeconds(10);
 
-    private SimulatorFixture() {
-    }
+    private SimulatorFixture() {}
 
     static VeryfiKeysClient fastClient() {
         return new VeryfiKeysClient(FAST, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
     }
 
-    static VeryfiAccount account(URI baseUrl, String clientId, String username, String clientSecret) {
-        return new VeryfiAccount(baseUrl, clientId, username,
+    static VeryfiAccount account(
+            URI baseUrl, String clientId, String username, String clientSecret) {
+        return new VeryfiAccount(
+                baseUrl,
+                clientId,
+                username,
                 Optional.ofNullable(clientSecret).map(SecretValue::of));
     }
 

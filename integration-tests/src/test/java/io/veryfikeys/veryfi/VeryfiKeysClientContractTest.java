@@ -41,8 +41,8 @@ class VeryfiKeysClientContractTest {
     }
 
     /**
-     * A fresh simulator per test: closing it also stops requests still sleeping in a latency
-     * fault, which would otherwise land in the next test's recorded requests.
+     * A fresh simulator per test: closing it also stops requests still sleeping in a latency fault,
+     * which would otherwise land in the next test's recorded requests.
      */
     @BeforeEach
     void freshSimulatorAndAccount() {
@@ -65,7 +65,8 @@ class VeryfiKeysClientContractTest {
     class HappyPaths {
         @Test
         void listReturnsTheLiveKeyIds() {
-            assertThat(bounded(() -> client.listKeyIds(account, key(firstKey)))).containsExactly(firstKey.id());
+            assertThat(bounded(() -> client.listKeyIds(account, key(firstKey))))
+                    .containsExactly(firstKey.id());
             SimulatedKey second = sim.addKey("client-a");
             assertThat(bounded(() -> client.listKeyIds(account, key(second))))
                     .containsExactly(firstKey.id(), second.id());
@@ -73,8 +74,10 @@ class VeryfiKeysClientContractTest {
 
         @Test
         void baseUrlWithTrailingSlashWorksToo() {
-            VeryfiAccount slash = account(URI.create(sim.baseUrl() + "/"), "client-a", "alice", null);
-            assertThat(bounded(() -> client.listKeyIds(slash, key(firstKey)))).containsExactly(firstKey.id());
+            VeryfiAccount slash =
+                    account(URI.create(sim.baseUrl() + "/"), "client-a", "alice", null);
+            assertThat(bounded(() -> client.listKeyIds(slash, key(firstKey))))
+                    .containsExactly(firstKey.id());
         }
 
         @Test
@@ -82,7 +85,8 @@ class VeryfiKeysClientContractTest {
             ApiKey created = bounded(() -> client.createKey(account, key(firstKey)));
             assertThat(created.id()).isNotEqualTo(firstKey.id());
             assertThat(sim.isLive("client-a", created.value().reveal())).isTrue();
-            assertThat(sim.liveKeyIds("client-a")).containsExactlyInAnyOrder(firstKey.id(), created.id());
+            assertThat(sim.liveKeyIds("client-a"))
+                    .containsExactlyInAnyOrder(firstKey.id(), created.id());
             assertThat(bounded(() -> client.listKeyIds(account, created.value())))
                     .containsExactlyInAnyOrder(firstKey.id(), created.id());
         }
@@ -101,8 +105,8 @@ class VeryfiKeysClientContractTest {
             List<ApiKey> fresh = bounded(() -> client.resetKeys(account, key(firstKey)));
             assertThat(fresh).hasSize(2);
             assertThat(fresh).extracting(ApiKey::id).doesNotContain(firstKey.id(), second.id());
-            assertThat(sim.liveKeyIds("client-a")).containsExactlyInAnyOrderElementsOf(
-                    fresh.stream().map(ApiKey::id).toList());
+            assertThat(sim.liveKeyIds("client-a"))
+                    .containsExactlyInAnyOrderElementsOf(fresh.stream().map(ApiKey::id).toList());
             for (ApiKey k : fresh) {
                 assertThat(sim.isLive("client-a", k.value().reveal())).isTrue();
             }
@@ -110,7 +114,8 @@ class VeryfiKeysClientContractTest {
                     .isInstanceOf(VeryfiAuthException.class);
             assertThatThrownBy(() -> bounded(() -> client.listKeyIds(account, key(second))))
                     .isInstanceOf(VeryfiAuthException.class);
-            assertThat(bounded(() -> client.listKeyIds(account, fresh.getFirst().value()))).hasSize(2);
+            assertThat(bounded(() -> client.listKeyIds(account, fresh.getFirst().value())))
+                    .hasSize(2);
         }
 
         @Test
@@ -124,7 +129,9 @@ class VeryfiKeysClientContractTest {
             bounded(() -> client.deleteKey(signed, k2.value(), k1.id()));
             List<ApiKey> fresh = bounded(() -> client.resetKeys(signed, k2.value()));
             assertThat(fresh).hasSize(1);
-            assertThat(sim.requests()).extracting(RecordedRequest::status).containsExactly(200, 201, 204, 201);
+            assertThat(sim.requests())
+                    .extracting(RecordedRequest::status)
+                    .containsExactly(200, 201, 204, 201);
         }
 
         /**
@@ -132,19 +139,37 @@ class VeryfiKeysClientContractTest {
          * only one scheme, the chosen one works for every operation and the other is refused.
          */
         @org.junit.jupiter.params.ParameterizedTest
-        @org.junit.jupiter.params.provider.EnumSource(io.veryfikeys.simulator.RequestSignature.Scheme.class)
-        void eachSigningSchemeWorksForEveryOperationWhereVeryfiExpectsIt(io.veryfikeys.simulator.RequestSignature.Scheme scheme) {
+        @org.junit.jupiter.params.provider.EnumSource(
+                io.veryfikeys.simulator.RequestSignature.Scheme.class)
+        void eachSigningSchemeWorksForEveryOperationWhereVeryfiExpectsIt(
+                io.veryfikeys.simulator.RequestSignature.Scheme scheme) {
             String clientId = "client-" + scheme.name().toLowerCase();
             SimulatedKey k1 = sim.createAccount(clientId, "sam", "signing-key", scheme);
-            SigningScheme chosen = scheme == io.veryfikeys.simulator.RequestSignature.Scheme.PAIRS
-                    ? SigningScheme.PAIRS : SigningScheme.JSON;
-            SigningScheme other = chosen == SigningScheme.PAIRS ? SigningScheme.JSON : SigningScheme.PAIRS;
-            VeryfiAccount right = new VeryfiAccount(sim.baseUrl(), clientId, "sam",
-                    java.util.Optional.of(io.veryfikeys.support.SecretValue.of("signing-key")), chosen);
-            VeryfiAccount wrong = new VeryfiAccount(sim.baseUrl(), clientId, "sam",
-                    java.util.Optional.of(io.veryfikeys.support.SecretValue.of("signing-key")), other);
+            SigningScheme chosen =
+                    scheme == io.veryfikeys.simulator.RequestSignature.Scheme.PAIRS
+                            ? SigningScheme.PAIRS
+                            : SigningScheme.JSON;
+            SigningScheme other =
+                    chosen == SigningScheme.PAIRS ? SigningScheme.JSON : SigningScheme.PAIRS;
+            VeryfiAccount right =
+                    new VeryfiAccount(
+                            sim.baseUrl(),
+                            clientId,
+                            "sam",
+                            java.util.Optional.of(
+                                    io.veryfikeys.support.SecretValue.of("signing-key")),
+                            chosen);
+            VeryfiAccount wrong =
+                    new VeryfiAccount(
+                            sim.baseUrl(),
+                            clientId,
+                            "sam",
+                            java.util.Optional.of(
+                                    io.veryfikeys.support.SecretValue.of("signing-key")),
+                            other);
 
-            assertThatThrownBy(() -> bounded(() -> client.listKeyIds(wrong, key(k1)))).isInstanceOf(VeryfiAuthException.class);
+            assertThatThrownBy(() -> bounded(() -> client.listKeyIds(wrong, key(k1))))
+                    .isInstanceOf(VeryfiAuthException.class);
             assertThat(bounded(() -> client.listKeyIds(right, key(k1)))).containsExactly(k1.id());
             ApiKey k2 = bounded(() -> client.createKey(right, key(k1)));
             bounded(() -> client.deleteKey(right, k2.value(), k1.id()));
@@ -159,8 +184,10 @@ class VeryfiKeysClientContractTest {
         void aThirdKeyIsRefused() {
             sim.addKey("client-a");
             sim.clearRequests();
-            KeyLimitReachedException e = catchThrowableOfType(KeyLimitReachedException.class,
-                    () -> bounded(() -> client.createKey(account, key(firstKey))));
+            KeyLimitReachedException e =
+                    catchThrowableOfType(
+                            KeyLimitReachedException.class,
+                            () -> bounded(() -> client.createKey(account, key(firstKey))));
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.getMessage()).contains("KEY_LIMIT_REACHED", "trace id");
             assertThat(sim.liveKeyIds("client-a")).hasSize(2);
@@ -169,8 +196,16 @@ class VeryfiKeysClientContractTest {
 
         @Test
         void theLastKeyCannotBeDeleted() {
-            LastKeyException e = catchThrowableOfType(LastKeyException.class,
-                    () -> bounded(() -> client.deleteKey(account, key(firstKey), firstKey.id())));
+            LastKeyException e =
+                    catchThrowableOfType(
+                            LastKeyException.class,
+                            () ->
+                                    bounded(
+                                            () ->
+                                                    client.deleteKey(
+                                                            account,
+                                                            key(firstKey),
+                                                            firstKey.id())));
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.getMessage()).contains("LAST_KEY", "delete key " + firstKey.id());
             assertThat(sim.liveKeyIds("client-a")).containsExactly(firstKey.id());
@@ -179,8 +214,10 @@ class VeryfiKeysClientContractTest {
 
         @Test
         void unknownKeyIdIsNotFound() {
-            KeyNotFoundException e = catchThrowableOfType(KeyNotFoundException.class,
-                    () -> bounded(() -> client.deleteKey(account, key(firstKey), 987_654)));
+            KeyNotFoundException e =
+                    catchThrowableOfType(
+                            KeyNotFoundException.class,
+                            () -> bounded(() -> client.deleteKey(account, key(firstKey), 987_654)));
             assertThat(e.status()).isEqualTo(404);
             assertThat(sim.requests()).hasSize(1);
         }
@@ -192,21 +229,33 @@ class VeryfiKeysClientContractTest {
 
         @Test
         void wrongUsernameIsRejectedOnce() {
-            assertAuthFailureOnce(account(sim.baseUrl(), "client-a", "mallory", null), key(firstKey));
+            assertAuthFailureOnce(
+                    account(sim.baseUrl(), "client-a", "mallory", null), key(firstKey));
         }
 
         @Test
         void unknownClientIdIsRejectedOnce() {
-            assertAuthFailureOnce(account(sim.baseUrl(), "client-unknown", "alice", null), key(firstKey));
+            assertAuthFailureOnce(
+                    account(sim.baseUrl(), "client-unknown", "alice", null), key(firstKey));
         }
 
         @Test
         void badOrMissingSignatureIsRejectedOnce() {
             SimulatedKey k = sim.createAccount("client-s", "sam", "the-right-secret");
-            assertAuthFailureOnce(account(sim.baseUrl(), "client-s", "sam", "a-wrong-secret"), key(k));
+            assertAuthFailureOnce(
+                    account(sim.baseUrl(), "client-s", "sam", "a-wrong-secret"), key(k));
             // an account that should sign but is configured without its secret
             assertAuthFailureOnce(account(sim.baseUrl(), "client-s", "sam", null), key(k));
-            assertThat(bounded(() -> client.listKeyIds(account(sim.baseUrl(), "client-s", "sam", "the-right-secret"), key(k))))
+            assertThat(
+                            bounded(
+                                    () ->
+                                            client.listKeyIds(
+                                                    account(
+                                                            sim.baseUrl(),
+                                                            "client-s",
+                                                            "sam",
+                                                            "the-right-secret"),
+                                                    key(k))))
                     .containsExactly(k.id());
         }
 
@@ -214,17 +263,24 @@ class VeryfiKeysClientContractTest {
         void authFailuresAreNotRetriedOnAnyOperation() {
             SecretValue wrong = SecretValue.of("not-a-live-key");
             sim.clearRequests();
-            assertThatThrownBy(() -> bounded(() -> client.createKey(account, wrong))).isInstanceOf(VeryfiAuthException.class);
-            assertThatThrownBy(() -> bounded(() -> client.deleteKey(account, wrong, firstKey.id()))).isInstanceOf(VeryfiAuthException.class);
-            assertThatThrownBy(() -> bounded(() -> client.resetKeys(account, wrong))).isInstanceOf(VeryfiAuthException.class);
-            assertThat(sim.requests()).hasSize(3).allSatisfy(r -> assertThat(r.status()).isEqualTo(401));
+            assertThatThrownBy(() -> bounded(() -> client.createKey(account, wrong)))
+                    .isInstanceOf(VeryfiAuthException.class);
+            assertThatThrownBy(() -> bounded(() -> client.deleteKey(account, wrong, firstKey.id())))
+                    .isInstanceOf(VeryfiAuthException.class);
+            assertThatThrownBy(() -> bounded(() -> client.resetKeys(account, wrong)))
+                    .isInstanceOf(VeryfiAuthException.class);
+            assertThat(sim.requests())
+                    .hasSize(3)
+                    .allSatisfy(r -> assertThat(r.status()).isEqualTo(401));
             assertThat(sim.liveKeyIds("client-a")).containsExactly(firstKey.id());
         }
 
         private void assertAuthFailureOnce(VeryfiAccount who, SecretValue authKey) {
             sim.clearRequests();
-            VeryfiAuthException e = catchThrowableOfType(VeryfiAuthException.class,
-                    () -> bounded(() -> client.listKeyIds(who, authKey)));
+            VeryfiAuthException e =
+                    catchThrowableOfType(
+                            VeryfiAuthException.class,
+                            () -> bounded(() -> client.listKeyIds(who, authKey)));
             assertThat(e).isNotNull();
             assertThat(e.status()).isEqualTo(401);
             assertThat(e.getMessage()).doesNotContain(authKey.reveal());
@@ -238,7 +294,8 @@ class VeryfiKeysClientContractTest {
         @Test
         void rateLimitIsRetriedAfterRetryAfter() {
             sim.inject(Fault.rateLimit(Endpoint.LIST, Duration.ofSeconds(1)));
-            assertThat(bounded(() -> client.listKeyIds(account, key(firstKey)))).containsExactly(firstKey.id());
+            assertThat(bounded(() -> client.listKeyIds(account, key(firstKey))))
+                    .containsExactly(firstKey.id());
             List<RecordedRequest> requests = sim.requests();
             assertThat(requests).extracting(RecordedRequest::status).containsExactly(429, 200);
             assertThat(Duration.between(requests.get(0).at(), requests.get(1).at()))
@@ -249,18 +306,24 @@ class VeryfiKeysClientContractTest {
         void rateLimitedCreateIsRetriedAndCreatesExactlyOneKey() {
             sim.inject(Fault.rateLimit(Endpoint.CREATE, Duration.ofSeconds(1)));
             ApiKey created = bounded(() -> client.createKey(account, key(firstKey)));
-            assertThat(sim.requests()).extracting(RecordedRequest::status).containsExactly(429, 201);
-            assertThat(sim.liveKeyIds("client-a")).containsExactlyInAnyOrder(firstKey.id(), created.id());
+            assertThat(sim.requests())
+                    .extracting(RecordedRequest::status)
+                    .containsExactly(429, 201);
+            assertThat(sim.liveKeyIds("client-a"))
+                    .containsExactlyInAnyOrder(firstKey.id(), created.id());
         }
 
         @Test
         void rateLimitLongerThanTheCapFailsAtOnce() {
             sim.inject(Fault.rateLimit(Endpoint.LIST, Duration.ofSeconds(10)));
             long start = System.nanoTime();
-            VeryfiRateLimitedException e = catchThrowableOfType(VeryfiRateLimitedException.class,
-                    () -> bounded(() -> client.listKeyIds(account, key(firstKey))));
+            VeryfiRateLimitedException e =
+                    catchThrowableOfType(
+                            VeryfiRateLimitedException.class,
+                            () -> bounded(() -> client.listKeyIds(account, key(firstKey))));
             assertThat(e.retryAfter()).contains(Duration.ofSeconds(10));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(2));
             assertThat(sim.requests()).hasSize(1);
         }
 
@@ -269,20 +332,26 @@ class VeryfiKeysClientContractTest {
             sim.inject(Fault.serverError(Endpoint.CREATE, 503).times(2));
             sim.inject(Fault.serverError(Endpoint.CREATE, 499).times(1));
             ApiKey created = bounded(() -> client.createKey(account, key(firstKey)));
-            assertThat(sim.requests()).extracting(RecordedRequest::status).containsExactly(503, 503, 499, 201);
-            assertThat(sim.liveKeyIds("client-a")).containsExactlyInAnyOrder(firstKey.id(), created.id());
+            assertThat(sim.requests())
+                    .extracting(RecordedRequest::status)
+                    .containsExactly(503, 503, 499, 201);
+            assertThat(sim.liveKeyIds("client-a"))
+                    .containsExactlyInAnyOrder(firstKey.id(), created.id());
         }
 
         @Test
         void serverErrorsLongerThanTheBoundSurfaceAsUnavailable() {
             sim.inject(Fault.serverError(Endpoint.ANY, 500).always());
             long start = System.nanoTime();
-            VeryfiUnavailableException e = catchThrowableOfType(VeryfiUnavailableException.class,
-                    () -> bounded(() -> client.listKeyIds(account, key(firstKey))));
+            VeryfiUnavailableException e =
+                    catchThrowableOfType(
+                            VeryfiUnavailableException.class,
+                            () -> bounded(() -> client.listKeyIds(account, key(firstKey))));
             assertThat(e.status()).isEqualTo(500);
             assertThat(e.getMessage()).contains("attempts 4", "INTERNAL_SERVER_ERROR");
             assertThat(sim.requests()).hasSize(SimulatorFixture.FAST.maxAttempts());
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(SimulatorFixture.FAST.maxTotalTime());
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(SimulatorFixture.FAST.maxTotalTime());
 
             sim.clearRequests();
             assertThatThrownBy(() -> bounded(() -> client.resetKeys(account, key(firstKey))))
@@ -295,8 +364,10 @@ class VeryfiKeysClientContractTest {
         void latencyBeyondTheRequestTimeoutFailsWithinABound() {
             sim.inject(Fault.latency(Endpoint.LIST, Duration.ofSeconds(3)).always());
             long start = System.nanoTime();
-            VeryfiUnavailableException e = catchThrowableOfType(VeryfiUnavailableException.class,
-                    () -> bounded(() -> client.listKeyIds(account, key(firstKey))));
+            VeryfiUnavailableException e =
+                    catchThrowableOfType(
+                            VeryfiUnavailableException.class,
+                            () -> bounded(() -> client.listKeyIds(account, key(firstKey))));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(e.status()).isZero();
             assertThat(e.getMessage()).containsIgnoringCase("timeout");
@@ -307,33 +378,43 @@ class VeryfiKeysClientContractTest {
         @Test
         void aSingleSlowListIsRetried() {
             sim.inject(Fault.latency(Endpoint.LIST, Duration.ofSeconds(2)));
-            assertThat(bounded(() -> client.listKeyIds(account, key(firstKey)))).containsExactly(firstKey.id());
+            assertThat(bounded(() -> client.listKeyIds(account, key(firstKey))))
+                    .containsExactly(firstKey.id());
         }
 
         @Test
         void aSlowCreateIsNotRetriedBecauseVeryfiMayStillPerformIt() {
             sim.inject(Fault.latency(Endpoint.CREATE, Duration.ofMillis(1500)));
-            VeryfiUnavailableException e = catchThrowableOfType(VeryfiUnavailableException.class,
-                    () -> bounded(() -> client.createKey(account, key(firstKey))));
+            VeryfiUnavailableException e =
+                    catchThrowableOfType(
+                            VeryfiUnavailableException.class,
+                            () -> bounded(() -> client.createKey(account, key(firstKey))));
             assertThat(e.getMessage()).contains("not retried");
             // ...and indeed Veryfi performs it after the client gave up: exactly one extra key, for
             // the caller's reconciliation to find. A blind retry would have made it two.
-            await().atMost(Duration.ofSeconds(3)).until(() -> sim.liveKeyIds("client-a").size() == 2);
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> sim.liveKeyIds("client-a").size() == 2);
             assertThat(requestsTo(sim, "POST", "/client-keys")).hasSize(1);
         }
 
         @Test
         void droppedListIsRetriedAndSucceeds() {
             sim.inject(Fault.drop(Endpoint.LIST));
-            assertThat(bounded(() -> client.listKeyIds(account, key(firstKey)))).containsExactly(firstKey.id());
-            assertThat(sim.requests()).extracting(RecordedRequest::status).contains(0).endsWith(200);
+            assertThat(bounded(() -> client.listKeyIds(account, key(firstKey))))
+                    .containsExactly(firstKey.id());
+            assertThat(sim.requests())
+                    .extracting(RecordedRequest::status)
+                    .contains(0)
+                    .endsWith(200);
         }
 
         @Test
         void droppedCreateAfterCommitIsNotRetried() {
             sim.inject(Fault.dropAfterCommit(Endpoint.CREATE));
-            VeryfiUnavailableException e = catchThrowableOfType(VeryfiUnavailableException.class,
-                    () -> bounded(() -> client.createKey(account, key(firstKey))));
+            VeryfiUnavailableException e =
+                    catchThrowableOfType(
+                            VeryfiUnavailableException.class,
+                            () -> bounded(() -> client.createKey(account, key(firstKey))));
             assertThat(e.status()).isZero();
             assertThat(e.getMessage()).contains("not retried");
             assertThat(requestsTo(sim, "POST", "/client-keys")).hasSize(1);
@@ -344,11 +425,13 @@ class VeryfiKeysClientContractTest {
         @Test
         void droppedCreateOnAKeptAliveConnectionIsNotResentByTheHttpStack() {
             // HttpURLConnection silently resends a request whose kept-alive connection died, unless
-            // the body is streamed: the transport streams every POST so a create is sent exactly once.
+            // the body is streamed: the transport streams every POST so a create is sent exactly
+            // once.
             assertThat(client.listKeyIds(account, key(firstKey))).containsExactly(firstKey.id());
             sim.inject(Fault.dropAfterCommit(Endpoint.CREATE));
             assertThatThrownBy(() -> bounded(() -> client.createKey(account, key(firstKey))))
-                    .isInstanceOf(VeryfiUnavailableException.class).hasMessageContaining("not retried");
+                    .isInstanceOf(VeryfiUnavailableException.class)
+                    .hasMessageContaining("not retried");
             assertThat(requestsTo(sim, "POST", "/client-keys")).hasSize(1);
             assertThat(sim.liveKeyIds("client-a")).hasSize(2);
         }
@@ -376,23 +459,36 @@ class VeryfiKeysClientContractTest {
         void droppedDeleteIsRetriedAndAnAlreadyGoneKeyIsReportedAsNotFound() {
             SimulatedKey second = sim.addKey("client-a");
             sim.inject(Fault.dropAfterCommit(Endpoint.DELETE));
-            assertThatThrownBy(() -> bounded(() -> client.deleteKey(account, key(second), firstKey.id())))
+            assertThatThrownBy(
+                            () ->
+                                    bounded(
+                                            () ->
+                                                    client.deleteKey(
+                                                            account, key(second), firstKey.id())))
                     .isInstanceOf(KeyNotFoundException.class);
             assertThat(sim.liveKeyIds("client-a")).containsExactly(second.id());
         }
 
         @Test
         void connectionRefusedIsRetriedEvenForCreateAndThenSurfaces() {
-            VeryfiAccount nowhere = account(URI.create("http://127.0.0.1:" + SimulatorFixture.closedPort()),
-                    "client-a", "alice", null);
+            VeryfiAccount nowhere =
+                    account(
+                            URI.create("http://127.0.0.1:" + SimulatorFixture.closedPort()),
+                            "client-a",
+                            "alice",
+                            null);
             long start = System.nanoTime();
-            VeryfiUnavailableException e = catchThrowableOfType(VeryfiUnavailableException.class,
-                    () -> bounded(() -> client.createKey(nowhere, key(firstKey))));
+            VeryfiUnavailableException e =
+                    catchThrowableOfType(
+                            VeryfiUnavailableException.class,
+                            () -> bounded(() -> client.createKey(nowhere, key(firstKey))));
             assertThat(e.getMessage()).contains("attempts 4");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(5));
         }
 
-        private static List<RecordedRequest> requestsTo(VeryfiSimulator sim, String method, String suffix) {
+        private static List<RecordedRequest> requestsTo(
+                VeryfiSimulator sim, String method, String suffix) {
             return SimulatorFixture.requestsTo(sim, method, suffix);
         }
     }

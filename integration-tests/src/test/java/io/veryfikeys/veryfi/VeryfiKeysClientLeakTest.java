@@ -69,29 +69,62 @@ class VeryfiKeysClientLeakTest {
             // a third key is refused
             failures.add(capture(() -> client.createKey(acct, k2.value())));
             // wrong key, wrong secret, unknown id, last key later
-            failures.add(capture(() -> client.listKeyIds(acct, SecretValue.of("wrong-" + first.value()))));
-            failures.add(capture(() -> client.listKeyIds(account(sim.baseUrl(), "leak-client", "lee", "other-secret"), k1)));
-            failures.add(capture(() -> { client.deleteKey(acct, k1, 424242); return null; }));
+            failures.add(
+                    capture(
+                            () ->
+                                    client.listKeyIds(
+                                            acct, SecretValue.of("wrong-" + first.value()))));
+            failures.add(
+                    capture(
+                            () ->
+                                    client.listKeyIds(
+                                            account(
+                                                    sim.baseUrl(),
+                                                    "leak-client",
+                                                    "lee",
+                                                    "other-secret"),
+                                            k1)));
+            failures.add(
+                    capture(
+                            () -> {
+                                client.deleteKey(acct, k1, 424242);
+                                return null;
+                            }));
 
             // delete the first key through a 500
             sim.inject(Fault.serverError(Endpoint.DELETE, 500));
             bounded(() -> client.deleteKey(acct, k2.value(), first.id()));
-            failures.add(capture(() -> { client.deleteKey(acct, k2.value(), k2.id()); return null; }));
+            failures.add(
+                    capture(
+                            () -> {
+                                client.deleteKey(acct, k2.value(), k2.id());
+                                return null;
+                            }));
 
             // reset through a 429, then a reset whose response is lost
             sim.inject(Fault.rateLimit(Endpoint.RESET, Duration.ofMillis(200)));
             List<ApiKey> fresh = bounded(() -> client.resetKeys(acct, k2.value()));
             fresh.forEach(k -> secrets.add(k.value().reveal()));
             toStrings.append(fresh);
-            failures.add(capture(() -> client.listKeyIds(acct, k2.value())));   // old key: 401
+            failures.add(capture(() -> client.listKeyIds(acct, k2.value()))); // old key: 401
 
             // a dropped create after commit: its value is lost to us, nothing to check for it
             sim.inject(Fault.dropAfterCommit(Endpoint.CREATE));
             failures.add(capture(() -> client.createKey(acct, fresh.getFirst().value())));
             // an unreachable Veryfi, and permanent 5xx
-            failures.add(capture(() -> client.listKeyIds(
-                    account(java.net.URI.create("http://127.0.0.1:" + SimulatorFixture.closedPort()), "leak-client", "lee", CLIENT_SECRET),
-                    fresh.getFirst().value())));
+            failures.add(
+                    capture(
+                            () ->
+                                    client.listKeyIds(
+                                            account(
+                                                    java.net.URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + SimulatorFixture
+                                                                            .closedPort()),
+                                                    "leak-client",
+                                                    "lee",
+                                                    CLIENT_SECRET),
+                                            fresh.getFirst().value())));
             sim.inject(Fault.serverError(Endpoint.RESET, 503).always());
             failures.add(capture(() -> client.resetKeys(acct, fresh.getFirst().value())));
             sim.clearFaults();
@@ -119,11 +152,22 @@ class VeryfiKeysClientLeakTest {
         String std = stdBuffer.toString(StandardCharsets.UTF_8);
 
         // the run did exercise what it claims to
-        assertThat(failures).hasSize(10).allSatisfy(t -> assertThat(t).isInstanceOf(VeryfiException.class));
-        assertThat(failures).extracting(t -> t.getClass().getSimpleName()).contains(
-                "KeyLimitReachedException", "VeryfiAuthException", "KeyNotFoundException", "LastKeyException",
-                "VeryfiUnavailableException");
-        assertThat(logs).contains("\"event\":\"veryfi.retry\"", "\"event\":\"veryfi.call\"", "\"traceId\":\"");
+        assertThat(failures)
+                .hasSize(10)
+                .allSatisfy(t -> assertThat(t).isInstanceOf(VeryfiException.class));
+        assertThat(failures)
+                .extracting(t -> t.getClass().getSimpleName())
+                .contains(
+                        "KeyLimitReachedException",
+                        "VeryfiAuthException",
+                        "KeyNotFoundException",
+                        "LastKeyException",
+                        "VeryfiUnavailableException");
+        assertThat(logs)
+                .contains(
+                        "\"event\":\"veryfi.retry\"",
+                        "\"event\":\"veryfi.call\"",
+                        "\"traceId\":\"");
         assertThat(secrets).hasSizeGreaterThanOrEqualTo(4);
 
         for (String secret : secrets) {

@@ -23,7 +23,9 @@ final class AwsCallLog {
     private final List<AwsCallListener> listeners = new CopyOnWriteArrayList<>();
 
     void allowed(String principal, String action) {
-        actionsByPrincipal.computeIfAbsent(principal, k -> ConcurrentHashMap.newKeySet()).add(action);
+        actionsByPrincipal
+                .computeIfAbsent(principal, k -> ConcurrentHashMap.newKeySet())
+                .add(action);
     }
 
     /** Counts a refusal by its description (refusal, principal, and for a denial the action). */
@@ -43,26 +45,36 @@ final class AwsCallLog {
         return m;
     }
 
-    void addListener(AwsCallListener listener) { listeners.add(listener); }
+    void addListener(AwsCallListener listener) {
+        listeners.add(listener);
+    }
 
-    void removeListener(AwsCallListener listener) { listeners.remove(listener); }
+    void removeListener(AwsCallListener listener) {
+        listeners.remove(listener);
+    }
 
     /**
-     * Tells the listeners of a call answered with {@code status}. {@code action} is IAM's
-     * {@code prefix:Action} (null when the request names none); the principal is null when the key
-     * was not one the stack issued.
+     * Tells the listeners of a call answered with {@code status}. {@code action} is IAM's {@code
+     * prefix:Action} (null when the request names none); the principal is null when the key was not
+     * one the stack issued.
      */
     void answered(String principal, String action, int status) {
         if (listeners.isEmpty()) return;
         int colon = action == null ? -1 : action.indexOf(':');
-        AwsCall call = new AwsCall(principal, colon < 0 ? null : action.substring(0, colon),
-                colon < 0 ? null : action.substring(colon + 1), status);
+        AwsCall call =
+                new AwsCall(
+                        principal,
+                        colon < 0 ? null : action.substring(0, colon),
+                        colon < 0 ? null : action.substring(colon + 1),
+                        status);
         for (AwsCallListener l : listeners) {
             try {
                 l.called(call);
             } catch (RuntimeException | Error e) {
-                // the answer is about to go out: a listener's failure must not turn it into a dropped connection
-                System.out.println("[lambda-host] an AWS call listener failed on " + call + ": " + e);
+                // the answer is about to go out: a listener's failure must not turn it into a
+                // dropped connection
+                System.out.println(
+                        "[lambda-host] an AWS call listener failed on " + call + ": " + e);
             }
         }
     }

@@ -12,8 +12,13 @@ import java.util.function.Supplier;
  * API is answered here, and any other call gets the fault a test injected for it or moto's answer.
  * Whatever the answer, the {@link AwsCallLog}'s listeners hear of it just before it goes out.
  */
-record AwsEndpoint(CredentialsAuthority authority, IdentityPolicies policies, AwsCallLog calls, LambdaApi lambdaApi,
-                   AwsFaults faults, AwsProxy proxy) {
+record AwsEndpoint(
+        CredentialsAuthority authority,
+        IdentityPolicies policies,
+        AwsCallLog calls,
+        LambdaApi lambdaApi,
+        AwsFaults faults,
+        AwsProxy proxy) {
 
     void handle(HttpExchange ex) throws IOException {
         try (ex) {
@@ -23,28 +28,44 @@ record AwsEndpoint(CredentialsAuthority authority, IdentityPolicies policies, Aw
                 proxy.forward(ex, body); // moto's own admin API, not an AWS one
                 return;
             }
-            CredentialsAuthority.Check check = authority.check(AwsRequests.accessKey(ex), AwsRequests.sessionToken(ex));
+            CredentialsAuthority.Check check =
+                    authority.check(AwsRequests.accessKey(ex), AwsRequests.sessionToken(ex));
             LambdaApi.Request lambda = LambdaApi.request(ex.getRequestMethod(), path);
             String operation = lambda == null ? AwsRequests.operation(ex, body) : null;
-            String action = lambda != null ? lambda.action() : operation == null ? null : AwsRequests.iamAction(operation);
+            String action =
+                    lambda != null
+                            ? lambda.action()
+                            : operation == null ? null : AwsRequests.iamAction(operation);
             String principal = check.issued() == null ? null : check.issued().principal();
-            answer(new StatusHookExchange(ex, status -> calls.answered(principal, action, status)),
-                    check, lambda, operation, action, body);
+            answer(
+                    new StatusHookExchange(ex, status -> calls.answered(principal, action, status)),
+                    check,
+                    lambda,
+                    operation,
+                    action,
+                    body);
         } catch (RuntimeException | Error e) {
             e.printStackTrace();
             throw e;
         }
     }
 
-    private void answer(HttpExchange ex, CredentialsAuthority.Check check, LambdaApi.Request lambda, String operation,
-                        String action, byte[] body) throws IOException {
+    private void answer(
+            HttpExchange ex,
+            CredentialsAuthority.Check check,
+            LambdaApi.Request lambda,
+            String operation,
+            String action,
+            byte[] body)
+            throws IOException {
         if (!check.accepted()) {
             refuse(ex, check);
             return;
         }
         String principal = check.issued().principal();
         if (action != null) {
-            Supplier<String> resource = lambda != null ? lambda::resource : () -> AwsRequests.resourceOf(body);
+            Supplier<String> resource =
+                    lambda != null ? lambda::resource : () -> AwsRequests.resourceOf(body);
             if (denied(ex, principal, action, resource)) return;
             calls.allowed(principal, action);
         }
@@ -64,11 +85,15 @@ record AwsEndpoint(CredentialsAuthority authority, IdentityPolicies policies, Aw
         HttpReplies.forbidden(ex, r.queryCode, r.jsonCode, r.message);
     }
 
-    private boolean denied(HttpExchange ex, String principal, String action, Supplier<String> resource)
+    private boolean denied(
+            HttpExchange ex, String principal, String action, Supplier<String> resource)
             throws IOException {
         if (policies.allows(principal, action)) return false;
         calls.refused("ACCESS_DENIED " + principal + " " + action);
-        HttpReplies.forbidden(ex, "AccessDenied", "AccessDeniedException",
+        HttpReplies.forbidden(
+                ex,
+                "AccessDenied",
+                "AccessDeniedException",
                 IdentityPolicies.denial(principal, action, resource.get()));
         return true;
     }

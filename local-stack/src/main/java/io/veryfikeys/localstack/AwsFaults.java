@@ -10,7 +10,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
-/** The AWS errors tests injected in place of moto's answers, each for a number of matching calls. */
+/**
+ * The AWS errors tests injected in place of moto's answers, each for a number of matching calls.
+ */
 final class AwsFaults {
 
     private static final class Armed {
@@ -67,6 +69,7 @@ final class AwsFaults {
     }
 
     static void reply(HttpExchange ex, AwsFault fault) throws IOException {
-        HttpReplies.sendAwsJsonError(ex, fault.status(), fault.errorCode(), "injected by the local stack");
+        HttpReplies.sendAwsJsonError(
+                ex, fault.status(), fault.errorCode(), "injected by the local stack");
     }
 }

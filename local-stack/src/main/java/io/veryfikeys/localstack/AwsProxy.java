@@ -17,20 +17,37 @@ import java.util.concurrent.ExecutorService;
 
 /** Passes a request on to moto as it came (signature headers included) and moto's answer back. */
 final class AwsProxy {
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host",
-            "content-length", "expect");
+    private static final Set<String> HOP_BY_HOP =
+            Set.of(
+                    "connection",
+                    "keep-alive",
+                    "proxy-authenticate",
+                    "proxy-authorization",
+                    "te",
+                    "trailer",
+                    "trailers",
+                    "transfer-encoding",
+                    "upgrade",
+                    "host",
+                    "content-length",
+                    "expect");
 
     private final HttpClient http;
     private volatile URI target;
 
     AwsProxy(ExecutorService pool) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(pool).build();
+        this.http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .executor(pool)
+                        .build();
     }
 
     /** Moto's address; until it is set, requests are answered with 502. */
-    void target(URI target) { this.target = target; }
+    void target(URI target) {
+        this.target = target;
+    }
 
     void forward(HttpExchange ex, byte[] body) throws IOException {
         URI target = this.target;
@@ -39,18 +56,27 @@ final class AwsProxy {
             return;
         }
         String rawQuery = ex.getRequestURI().getRawQuery();
-        URI uri = URI.create(target.toString().replaceAll("/$", "") + ex.getRequestURI().getRawPath()
-                + (rawQuery == null ? "" : "?" + rawQuery));
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        URI uri =
+                URI.create(
+                        target.toString().replaceAll("/$", "")
+                                + ex.getRequestURI().getRawPath()
+                                + (rawQuery == null ? "" : "?" + rawQuery));
+        HttpRequest.Builder rb =
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofMinutes(5))
+                        .method(
+                                ex.getRequestMethod(),
+                                body.length == 0
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofByteArray(body));
         for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
             if (HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) continue;
             for (String v : h.getValue()) {
                 try {
                     rb.header(h.getKey(), v);
                 } catch (IllegalArgumentException restricted) {
-                    // the JDK client refuses a few headers it manages itself; moto does not need them
+                    // the JDK client refuses a few headers it manages itself; moto does not need
+                    // them
                 }
             }
         }
@@ -66,9 +92,13 @@ final class AwsProxy {
             return;
         }
         Headers out = ex.getResponseHeaders();
-        resp.headers().map().forEach((k, vs) -> {
-            if (!HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) out.put(k, vs);
-        });
+        resp.headers()
+                .map()
+                .forEach(
+                        (k, vs) -> {
+                            if (!HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT))
+                                    && !k.startsWith(":")) out.put(k, vs);
+                        });
         if ("HEAD".equals(ex.getRequestMethod())) {
             ex.sendResponseHeaders(resp.statusCode(), -1);
         } else {

@@ -14,20 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The container credentials endpoint a SnapStart function gets instead of access-key variables:
- * Lambda sets {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and {@code AWS_CONTAINER_AUTHORIZATION_TOKEN},
- * and the SDK's container provider asks {@code GET <uri>} with the token in {@code Authorization}.
- * Each sandbox has its own token; the answer is
- * {@code {"AccessKeyId","SecretAccessKey","Token","Expiration"}}, short-lived: a sandbox asking
- * again in the second half of its credentials' life gets new ones, as a credentials rotation
- * during a long execution does in AWS.
- * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html: "SnapStart functions ...
- * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN")
+ * Lambda sets {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and {@code
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN}, and the SDK's container provider asks {@code GET <uri>} with
+ * the token in {@code Authorization}. Each sandbox has its own token; the answer is {@code
+ * {"AccessKeyId","SecretAccessKey","Token","Expiration"}}, short-lived: a sandbox asking again in
+ * the second half of its credentials' life gets new ones, as a credentials rotation during a long
+ * execution does in AWS. (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html:
+ * "SnapStart functions ... AWS_CONTAINER_CREDENTIALS_FULL_URI and
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN")
  */
 final class ContainerCredentialsEndpoint {
     static final String PATH = "/local-lambda/credentials";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Sandbox(String function, String sandboxId) { }
+    private record Sandbox(String function, String sandboxId) {}
 
     private final CredentialsAuthority authority;
     private final Map<String, Sandbox> byToken = new ConcurrentHashMap<>();
@@ -40,7 +40,9 @@ final class ContainerCredentialsEndpoint {
     }
 
     /** How long credentials handed out from now on stay valid. */
-    void lifetime(Duration lifetime) { this.lifetime = lifetime; }
+    void lifetime(Duration lifetime) {
+        this.lifetime = lifetime;
+    }
 
     /** A new sandbox's authorization token. */
     String register(String function, String sandboxId) {
@@ -63,18 +65,35 @@ final class ContainerCredentialsEndpoint {
     }
 
     void handle(HttpExchange ex) throws IOException {
-        Sandbox sandbox = byToken.get(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+        Sandbox sandbox =
+                byToken.get(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
         if (!"GET".equals(ex.getRequestMethod()) || sandbox == null) {
             send(ex, 403, "{\"message\":\"invalid authorization token\"}");
             return;
         }
-        CredentialsAuthority.Issued issued = current.compute(sandbox.sandboxId(), (id, old) -> {
-            Duration life = lifetime;
-            if (old != null && old.expiration().isAfter(Instant.now().plus(life.dividedBy(2)))) return old;
-            return authority.issueTemporary(sandbox.function(), id, life);
-        });
-        send(ex, 200, "{\"AccessKeyId\":\"" + issued.accessKeyId() + "\",\"SecretAccessKey\":\"" + issued.secretAccessKey()
-                + "\",\"Token\":\"" + issued.sessionToken() + "\",\"Expiration\":\"" + issued.expiration().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}");
+        CredentialsAuthority.Issued issued =
+                current.compute(
+                        sandbox.sandboxId(),
+                        (id, old) -> {
+                            Duration life = lifetime;
+                            if (old != null
+                                    && old.expiration()
+                                            .isAfter(Instant.now().plus(life.dividedBy(2))))
+                                return old;
+                            return authority.issueTemporary(sandbox.function(), id, life);
+                        });
+        send(
+                ex,
+                200,
+                "{\"AccessKeyId\":\""
+                        + issued.accessKeyId()
+                        + "\",\"SecretAccessKey\":\""
+                        + issued.secretAccessKey()
+                        + "\",\"Token\":\""
+                        + issued.sessionToken()
+                        + "\",\"Expiration\":\""
+                        + issued.expiration().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + "\"}");
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {

@@ -9,21 +9,21 @@ import java.nio.file.Path;
 
 /**
  * The stand-in handler of {@link LambdaHost.InvokeFault#INIT_CRASH}: its static initializer throws,
- * so the Runtime Interface Client reports an init error ({@code POST /runtime/init/error}) and exits,
- * exactly as for a function whose own init crashes. It only uses the JDK: the sandbox loads it from a
- * directory of its own, next to the runtime's jars.
+ * so the Runtime Interface Client reports an init error ({@code POST /runtime/init/error}) and
+ * exits, exactly as for a function whose own init crashes. It only uses the JDK: the sandbox loads
+ * it from a directory of its own, next to the runtime's jars.
  */
 public final class CrashingInit {
     static {
         if (Boolean.parseBoolean("true")) {
-            throw new IllegalStateException("injected by the local stack: this function's init crashed");
+            throw new IllegalStateException(
+                    "injected by the local stack: this function's init crashed");
         }
     }
 
     private static volatile Path directory;
 
-    private CrashingInit() {
-    }
+    private CrashingInit() {}
 
     public void handleRequest(InputStream in, OutputStream out) {
         // never reached: the class cannot be initialised

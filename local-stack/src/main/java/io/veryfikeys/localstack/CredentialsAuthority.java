@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The local stack's IAM: it issues every access key the stack's AWS endpoint accepts, and says who
  * a request's key belongs to. A request signed with a key it never issued, or one past its
- * expiration, is refused with 403 as AWS refuses it; so a function that signs with anything but
- * the credentials its sandbox was given fails here as it would in AWS.
+ * expiration, is refused with 403 as AWS refuses it; so a function that signs with anything but the
+ * credentials its sandbox was given fails here as it would in AWS.
  *
  * <p>Sandbox credentials are temporary (access key, secret, session token, expiration), as the
  * Lambda container credentials endpoint hands them out; long-lived keys go to the test JVM's own
@@ -21,25 +21,47 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CredentialsAuthority {
 
-    /** One issued key. {@code principal} is who it was issued to (a function's logical id, or a client name). */
-    public record Issued(String principal, String sandboxId, String accessKeyId, String secretAccessKey,
-                         String sessionToken, Instant expiration) {
-        boolean temporary() { return sessionToken != null; }
+    /**
+     * One issued key. {@code principal} is who it was issued to (a function's logical id, or a
+     * client name).
+     */
+    public record Issued(
+            String principal,
+            String sandboxId,
+            String accessKeyId,
+            String secretAccessKey,
+            String sessionToken,
+            Instant expiration) {
+        boolean temporary() {
+            return sessionToken != null;
+        }
 
         @Override
         public String toString() { // never print the secret or the token
-            return "Issued[" + principal + (sandboxId == null ? "" : "/" + sandboxId) + ", " + accessKeyId
-                    + ", expires " + (expiration == null ? "never" : expiration) + "]";
+            return "Issued["
+                    + principal
+                    + (sandboxId == null ? "" : "/" + sandboxId)
+                    + ", "
+                    + accessKeyId
+                    + ", expires "
+                    + (expiration == null ? "never" : expiration)
+                    + "]";
         }
     }
 
     /** Why a request's key was refused, in the words and codes AWS uses. */
     public enum Refusal {
-        MISSING("MissingAuthenticationTokenException", "MissingAuthenticationToken",
+        MISSING(
+                "MissingAuthenticationTokenException",
+                "MissingAuthenticationToken",
                 "Missing Authentication Token"),
-        UNKNOWN_KEY("UnrecognizedClientException", "InvalidClientTokenId",
+        UNKNOWN_KEY(
+                "UnrecognizedClientException",
+                "InvalidClientTokenId",
                 "The security token included in the request is invalid."),
-        EXPIRED("ExpiredTokenException", "ExpiredToken",
+        EXPIRED(
+                "ExpiredTokenException",
+                "ExpiredToken",
                 "The security token included in the request is expired");
 
         public final String jsonCode;
@@ -55,7 +77,9 @@ public final class CredentialsAuthority {
 
     /** The outcome of checking a request's key: the issued key, or why it was refused. */
     public record Check(Issued issued, Refusal refusal) {
-        public boolean accepted() { return refusal == null; }
+        public boolean accepted() {
+            return refusal == null;
+        }
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -77,9 +101,9 @@ public final class CredentialsAuthority {
     }
 
     /**
-     * A long-lived key with a chosen id: moto's Step Functions engine signs its Lambda calls with the
-     * fixed key id {@code ak} (moto/stepfunctions/parser/asl/utils/boto_client.py), so the stack
-     * issues exactly that id to the engine and to no one else.
+     * A long-lived key with a chosen id: moto's Step Functions engine signs its Lambda calls with
+     * the fixed key id {@code ak} (moto/stepfunctions/parser/asl/utils/boto_client.py), so the
+     * stack issues exactly that id to the engine and to no one else.
      */
     public Issued issueLongLived(String principal, String accessKeyId, String secretAccessKey) {
         return register(new Issued(principal, null, accessKeyId, secretAccessKey, null, null));
@@ -87,8 +111,14 @@ public final class CredentialsAuthority {
 
     /** Temporary credentials for one sandbox, valid for {@code lifetime}. */
     public Issued issueTemporary(String principal, String sandboxId, Duration lifetime) {
-        return register(new Issued(principal, sandboxId, "ASIA" + random(8), random(20), random(48),
-                clock.instant().plus(lifetime)));
+        return register(
+                new Issued(
+                        principal,
+                        sandboxId,
+                        "ASIA" + random(8),
+                        random(20),
+                        random(48),
+                        clock.instant().plus(lifetime)));
     }
 
     private Issued register(Issued issued) {
@@ -102,10 +132,19 @@ public final class CredentialsAuthority {
      */
     public void expireSandbox(String sandboxId) {
         Instant now = clock.instant();
-        byAccessKey.replaceAll((id, i) -> sandboxId.equals(i.sandboxId()) && i.temporary()
-                && i.expiration().isAfter(now)
-                ? new Issued(i.principal(), i.sandboxId(), i.accessKeyId(), i.secretAccessKey(), i.sessionToken(), now)
-                : i);
+        byAccessKey.replaceAll(
+                (id, i) ->
+                        sandboxId.equals(i.sandboxId())
+                                        && i.temporary()
+                                        && i.expiration().isAfter(now)
+                                ? new Issued(
+                                        i.principal(),
+                                        i.sandboxId(),
+                                        i.accessKeyId(),
+                                        i.secretAccessKey(),
+                                        i.sessionToken(),
+                                        now)
+                                : i);
     }
 
     /** Checks a request's access key id and session token (either may be null). */
@@ -113,8 +152,10 @@ public final class CredentialsAuthority {
         if (accessKeyId == null || accessKeyId.isBlank()) return new Check(null, Refusal.MISSING);
         Issued issued = byAccessKey.get(accessKeyId);
         if (issued == null) return new Check(null, Refusal.UNKNOWN_KEY);
-        if (issued.temporary() && !issued.sessionToken().equals(sessionToken)) return new Check(issued, Refusal.UNKNOWN_KEY);
-        if (!issued.temporary() && sessionToken != null && !sessionToken.isEmpty()) return new Check(issued, Refusal.UNKNOWN_KEY);
+        if (issued.temporary() && !issued.sessionToken().equals(sessionToken))
+            return new Check(issued, Refusal.UNKNOWN_KEY);
+        if (!issued.temporary() && sessionToken != null && !sessionToken.isEmpty())
+            return new Check(issued, Refusal.UNKNOWN_KEY);
         if (issued.expiration() != null && !clock.instant().isBefore(issued.expiration()))
             return new Check(issued, Refusal.EXPIRED);
         return new Check(issued, null);
@@ -122,7 +163,9 @@ public final class CredentialsAuthority {
 
     /** How many distinct temporary keys were issued to the function's sandboxes. */
     public long temporaryKeysIssuedTo(String principal) {
-        return byAccessKey.values().stream().filter(i -> i.temporary() && principal.equals(i.principal())).count();
+        return byAccessKey.values().stream()
+                .filter(i -> i.temporary() && principal.equals(i.principal()))
+                .count();
     }
 
     private static String random(int bytes) {

@@ -7,9 +7,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The replies the endpoint writes, shared so that every error of one protocol looks the same to the SDK. */
+/**
+ * The replies the endpoint writes, shared so that every error of one protocol looks the same to the
+ * SDK.
+ */
 final class HttpReplies {
-    private HttpReplies() { }
+    private HttpReplies() {}
 
     static void send(HttpExchange ex, int status, byte[] body) throws IOException {
         // HttpServer refuses a body on 204/304, and a declared length of 0 would mean "chunked"
@@ -31,26 +34,46 @@ final class HttpReplies {
         send(ex, status, json);
     }
 
-    /** Lambda's REST errors: the SDK reads the error type from the header, the message from the JSON body. */
-    static void sendLambdaError(HttpExchange ex, int status, String errorType, byte[] json) throws IOException {
+    /**
+     * Lambda's REST errors: the SDK reads the error type from the header, the message from the JSON
+     * body.
+     */
+    static void sendLambdaError(HttpExchange ex, int status, String errorType, byte[] json)
+            throws IOException {
         ex.getResponseHeaders().set("x-amzn-ErrorType", errorType);
         sendJson(ex, status, json);
     }
 
-    /** An error of a JSON-protocol service (Secrets Manager, Step Functions, SSM), as the SDK parses it. */
-    static void sendAwsJsonError(HttpExchange ex, int status, String errorCode, String message) throws IOException {
+    /**
+     * An error of a JSON-protocol service (Secrets Manager, Step Functions, SSM), as the SDK parses
+     * it.
+     */
+    static void sendAwsJsonError(HttpExchange ex, int status, String errorCode, String message)
+            throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
         ex.getResponseHeaders().set("x-amzn-ErrorType", errorCode);
         sendText(ex, status, "{\"__type\":\"" + errorCode + "\",\"message\":\"" + message + "\"}");
     }
 
-    /** 403 in the protocol of the request: query services (form body) in XML, JSON services by x-amzn-ErrorType. */
-    static void forbidden(HttpExchange ex, String queryCode, String jsonCode, String message) throws IOException {
+    /**
+     * 403 in the protocol of the request: query services (form body) in XML, JSON services by
+     * x-amzn-ErrorType.
+     */
+    static void forbidden(HttpExchange ex, String queryCode, String jsonCode, String message)
+            throws IOException {
         String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
         if (contentType.startsWith("application/x-www-form-urlencoded")) {
             ex.getResponseHeaders().set("Content-Type", "text/xml");
-            sendText(ex, 403, "<ErrorResponse><Error><Type>Sender</Type><Code>" + queryCode + "</Code><Message>" + message
-                    + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>");
+            sendText(
+                    ex,
+                    403,
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>"
+                            + queryCode
+                            + "</Code><Message>"
+                            + message
+                            + "</Message></Error><RequestId>"
+                            + UUID.randomUUID()
+                            + "</RequestId></ErrorResponse>");
         } else {
             sendAwsJsonError(ex, 403, jsonCode, message);
         }

@@ -28,8 +28,16 @@ final class IdentityPolicies {
      * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
      */
     static String denial(String principal, String action, String resource) {
-        return "User: arn:aws:sts::" + LocalAwsStack.ACCOUNT_ID + ":assumed-role/" + principal
-                + "/session is not authorized to perform: " + action + " on resource: " + resource
-                + " because no identity-based policy allows the " + action + " action";
+        return "User: arn:aws:sts::"
+                + LocalAwsStack.ACCOUNT_ID
+                + ":assumed-role/"
+                + principal
+                + "/session is not authorized to perform: "
+                + action
+                + " on resource: "
+                + resource
+                + " because no identity-based policy allows the "
+                + action
+                + " action";
     }
 }

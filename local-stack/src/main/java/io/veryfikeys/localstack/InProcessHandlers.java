@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Handlers called in this JVM ({@link LambdaHost.Mode#IN_PROCESS}): one warm instance per function,
- * found from the handler string ({@code class} or {@code class::method}) as the Java runtime finds it.
+ * found from the handler string ({@code class} or {@code class::method}) as the Java runtime finds
+ * it.
  */
 final class InProcessHandlers {
 
@@ -30,7 +31,9 @@ final class InProcessHandlers {
     }
 
     private static final class HandlerInitException extends RuntimeException {
-        HandlerInitException(Throwable cause) { super(cause); }
+        HandlerInitException(Throwable cause) {
+            super(cause);
+        }
     }
 
     private final Map<String, Instance> warm = new ConcurrentHashMap<>();
@@ -48,13 +51,17 @@ final class InProcessHandlers {
         return inst.call(input, new LocalContext(cfg, requestId));
     }
 
-    void coldStart(String function) { warm.remove(function); }
+    void coldStart(String function) {
+        warm.remove(function);
+    }
 
-    void coldStartAll() { warm.clear(); }
+    void coldStartAll() {
+        warm.clear();
+    }
 
     /**
-     * What the handler itself threw: reflection and construction wrap it, and the runtime reports the
-     * handler's exception, not the wrapper.
+     * What the handler itself threw: reflection and construction wrap it, and the runtime reports
+     * the handler's exception, not the wrapper.
      */
     static Throwable thrownByHandler(Throwable t) {
         Throwable e = t;
@@ -87,31 +94,46 @@ final class InProcessHandlers {
                 };
             }
         }
-        Method m = findMethod(cls, methodName == null ? "handleRequest" : methodName,
-                target instanceof RequestHandler<?, ?>);
+        Method m =
+                findMethod(
+                        cls,
+                        methodName == null ? "handleRequest" : methodName,
+                        target instanceof RequestHandler<?, ?>);
         m.setAccessible(true);
         Class<?>[] p = m.getParameterTypes();
-        if (p.length >= 2 && InputStream.class.isAssignableFrom(p[0]) && OutputStream.class.isAssignableFrom(p[1])) {
+        if (p.length >= 2
+                && InputStream.class.isAssignableFrom(p[0])
+                && OutputStream.class.isAssignableFrom(p[1])) {
             return (in, ctx) -> {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                Object[] args = p.length == 3 ? new Object[]{new ByteArrayInputStream(in), out, ctx}
-                        : new Object[]{new ByteArrayInputStream(in), out};
+                Object[] args =
+                        p.length == 3
+                                ? new Object[] {new ByteArrayInputStream(in), out, ctx}
+                                : new Object[] {new ByteArrayInputStream(in), out};
                 m.invoke(target, args);
                 return out.toByteArray();
             };
         }
-        JavaType inType = p.length == 0 ? null : json.getTypeFactory().constructType(m.getGenericParameterTypes()[0]);
+        JavaType inType =
+                p.length == 0
+                        ? null
+                        : json.getTypeFactory().constructType(m.getGenericParameterTypes()[0]);
         boolean isVoid = m.getReturnType() == void.class;
         return (in, ctx) -> {
             Object[] args = new Object[p.length];
             if (p.length >= 1) {
-                args[0] = in.length == 0 ? null
-                        : inType.getRawClass() == Object.class ? json.readValue(in, Object.class)
-                        : json.readValue(in, inType);
+                args[0] =
+                        in.length == 0
+                                ? null
+                                : inType.getRawClass() == Object.class
+                                        ? json.readValue(in, Object.class)
+                                        : json.readValue(in, inType);
             }
             if (p.length >= 2) args[1] = ctx;
             Object result = m.invoke(target, args);
-            return isVoid ? "null".getBytes(StandardCharsets.UTF_8) : json.writeValueAsBytes(result);
+            return isVoid
+                    ? "null".getBytes(StandardCharsets.UTF_8)
+                    : json.writeValueAsBytes(result);
         };
     }
 
@@ -119,16 +141,25 @@ final class InProcessHandlers {
     private static Method findMethod(Class<?> cls, String name, boolean requestHandler) {
         Method best = null;
         for (Method m : cls.getMethods()) {
-            if (!m.getName().equals(name) || m.isBridge() || Modifier.isStatic(m.getModifiers())) continue;
+            if (!m.getName().equals(name) || m.isBridge() || Modifier.isStatic(m.getModifiers()))
+                continue;
             Class<?>[] p = m.getParameterTypes();
-            boolean ok = p.length == 1 || p.length == 2 && Context.class.isAssignableFrom(p[1])
-                    || p.length == 3 && InputStream.class.isAssignableFrom(p[0]);
+            boolean ok =
+                    p.length == 1
+                            || p.length == 2 && Context.class.isAssignableFrom(p[1])
+                            || p.length == 3 && InputStream.class.isAssignableFrom(p[0]);
             if (!ok) continue;
             if (best == null || best.getParameterTypes()[0].isAssignableFrom(p[0])) best = m;
         }
         if (best == null)
-            throw new HandlerInitException(new NoSuchMethodException(cls.getName() + "::" + name
-                    + (requestHandler ? "" : " (the class implements neither RequestHandler nor RequestStreamHandler)")));
+            throw new HandlerInitException(
+                    new NoSuchMethodException(
+                            cls.getName()
+                                    + "::"
+                                    + name
+                                    + (requestHandler
+                                            ? ""
+                                            : " (the class implements neither RequestHandler nor RequestStreamHandler)")));
         return best;
     }
 }

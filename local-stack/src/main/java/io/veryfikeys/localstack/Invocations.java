@@ -38,14 +38,20 @@ final class Invocations {
         return m;
     }
 
-    void resetCounts() { counts.clear(); }
+    void resetCounts() {
+        counts.clear();
+    }
 
-    List<String> qualifiers(String function) { return List.copyOf(qualifiers.getOrDefault(function, List.of())); }
+    List<String> qualifiers(String function) {
+        return List.copyOf(qualifiers.getOrDefault(function, List.of()));
+    }
 
     /** Runs one invocation of the function, counted as in flight while it runs. */
     <T> T inFlight(String function, Supplier<T> invocation) {
         int now = inFlight.computeIfAbsent(function, k -> new AtomicInteger()).incrementAndGet();
-        mostInFlight.computeIfAbsent(function, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        mostInFlight
+                .computeIfAbsent(function, k -> new AtomicInteger())
+                .accumulateAndGet(now, Math::max);
         try {
             return invocation.get();
         } finally {
@@ -58,11 +64,17 @@ final class Invocations {
         return most == null ? 0 : most.get();
     }
 
-    void resetMostConcurrent(String function) { mostInFlight.remove(function); }
+    void resetMostConcurrent(String function) {
+        mostInFlight.remove(function);
+    }
 
-    void addListener(InvocationListener listener) { listeners.add(listener); }
+    void addListener(InvocationListener listener) {
+        listeners.add(listener);
+    }
 
-    void removeListener(InvocationListener listener) { listeners.remove(listener); }
+    void removeListener(InvocationListener listener) {
+        listeners.remove(listener);
+    }
 
     /** Tells every listener; one that throws fails the invocation with its exception. */
     void beforeInvoke(String function, byte[] payload) throws Exception {

@@ -14,14 +14,22 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 final class InvokeFaults {
 
-    /** A published version's State in GetFunctionConfiguration, with its reason when it is not Active. */
+    /**
+     * A published version's State in GetFunctionConfiguration, with its reason when it is not
+     * Active.
+     */
     record VersionState(String state, String reasonCode, String reason) {
         static final VersionState ACTIVE = new VersionState("Active", null, null);
     }
 
     private final Map<String, Deque<InvokeFault>> queued = new ConcurrentHashMap<>();
-    /** The function's snapshot is ready again at this System.nanoTime(); set by the first invoke after idling. */
+
+    /**
+     * The function's snapshot is ready again at this System.nanoTime(); set by the first invoke
+     * after idling.
+     */
     private final Map<String, Long> idleUntilReady = new ConcurrentHashMap<>();
+
     private final Map<String, Duration> idleReadyAfter = new ConcurrentHashMap<>();
 
     void inject(String function, InvokeFault fault, int times) {
@@ -29,7 +37,11 @@ final class InvokeFaults {
         for (int i = 0; i < times; i++) q.add(fault);
     }
 
-    void clear() { queued.clear(); idleUntilReady.clear(); idleReadyAfter.clear(); }
+    void clear() {
+        queued.clear();
+        idleUntilReady.clear();
+        idleReadyAfter.clear();
+    }
 
     void markIdle(String function, Duration readyAfter) {
         idleReadyAfter.put(function, readyAfter);
@@ -45,7 +57,8 @@ final class InvokeFaults {
         Duration readyAfter = idleReadyAfter.get(function);
         if (readyAfter != null) {
             long now = System.nanoTime();
-            Long readyAt = idleUntilReady.computeIfAbsent(function, k -> now + readyAfter.toNanos());
+            Long readyAt =
+                    idleUntilReady.computeIfAbsent(function, k -> now + readyAfter.toNanos());
             if (now < readyAt) return InvokeFault.SNAP_START_NOT_READY;
             idleReadyAfter.remove(function);
             idleUntilReady.remove(function);
@@ -57,7 +70,10 @@ final class InvokeFaults {
         return q.poll();
     }
 
-    /** Whether the sandbox about to start for the function must crash in its init (and uses up that fault). */
+    /**
+     * Whether the sandbox about to start for the function must crash in its init (and uses up that
+     * fault).
+     */
     boolean takeInitCrash(String function) {
         Deque<InvokeFault> q = queued.get(function);
         return q != null && q.peek() == InvokeFault.INIT_CRASH && q.remove(InvokeFault.INIT_CRASH);
@@ -73,8 +89,11 @@ final class InvokeFaults {
         if (!idleReadyAfter.containsKey(function)) return VersionState.ACTIVE;
         Long readyAt = idleUntilReady.get(function);
         if (readyAt == null) {
-            return new VersionState("Inactive", "Idle", "The function version has not been invoked for"
-                    + " 14 days; its snapshot is re-created on the next invocation");
+            return new VersionState(
+                    "Inactive",
+                    "Idle",
+                    "The function version has not been invoked for"
+                            + " 14 days; its snapshot is re-created on the next invocation");
         }
         if (System.nanoTime() < readyAt) {
             return new VersionState("Pending", "Restoring", "The snapshot is being re-created");

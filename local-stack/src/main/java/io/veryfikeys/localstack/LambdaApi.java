@@ -14,24 +14,43 @@ import java.util.concurrent.ExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The part of Lambda's API the stack serves itself: Invoke, GetFunctionConfiguration and ListFunctions. */
-record LambdaApi(FunctionRegistry functions, Invocations invocations, InvokeFaults invokeFaults, FunctionRunner runner,
-                 ExecutorService pool, ObjectMapper json) {
+/**
+ * The part of Lambda's API the stack serves itself: Invoke, GetFunctionConfiguration and
+ * ListFunctions.
+ */
+record LambdaApi(
+        FunctionRegistry functions,
+        Invocations invocations,
+        InvokeFaults invokeFaults,
+        FunctionRunner runner,
+        ExecutorService pool,
+        ObjectMapper json) {
 
-    /** A request of Lambda's API: the IAM action it needs and the function it names (null: all of them). */
+    /**
+     * A request of Lambda's API: the IAM action it needs and the function it names (null: all of
+     * them).
+     */
     record Request(String action, String function) {
-        String resource() { return function == null ? "*" : FunctionNames.arn(FunctionNames.withoutArnPrefix(function)); }
+        String resource() {
+            return function == null
+                    ? "*"
+                    : FunctionNames.arn(FunctionNames.withoutArnPrefix(function));
+        }
     }
 
     private static final String FUNCTIONS = "/2015-03-31/functions";
-    private static final Pattern INVOKE = Pattern.compile("^/2015-03-31/functions/(.*)/invocations$");
-    private static final Pattern CONFIGURATION = Pattern.compile("^/2015-03-31/functions/([^/]+)/configuration/?$");
+    private static final Pattern INVOKE =
+            Pattern.compile("^/2015-03-31/functions/(.*)/invocations$");
+    private static final Pattern CONFIGURATION =
+            Pattern.compile("^/2015-03-31/functions/([^/]+)/configuration/?$");
 
     /** The Lambda request this is, or null when it is some other service's (moto answers those). */
     static Request request(String method, String rawPath) {
         if ("POST".equals(method)) {
             Matcher invoke = INVOKE.matcher(rawPath);
-            return invoke.matches() ? new Request("lambda:InvokeFunction", decode(invoke.group(1))) : null;
+            return invoke.matches()
+                    ? new Request("lambda:InvokeFunction", decode(invoke.group(1)))
+                    : null;
         }
         if ("GET".equals(method) && rawPath.startsWith(FUNCTIONS)) {
             Matcher configuration = CONFIGURATION.matcher(rawPath);
@@ -50,7 +69,9 @@ record LambdaApi(FunctionRegistry functions, Invocations invocations, InvokeFaul
         }
     }
 
-    private static String decode(String raw) { return URLDecoder.decode(raw, StandardCharsets.UTF_8); }
+    private static String decode(String raw) {
+        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    }
 
     private void invoke(HttpExchange ex, String rawName, byte[] body) throws IOException {
         String name = FunctionNames.name(rawName);
@@ -59,13 +80,16 @@ record LambdaApi(FunctionRegistry functions, Invocations invocations, InvokeFaul
             functionNotFound(ex, rawName);
             return;
         }
-        invocations.received(name, FunctionNames.qualifier(rawName, ex.getRequestURI().getRawQuery()));
+        invocations.received(
+                name, FunctionNames.qualifier(rawName, ex.getRequestURI().getRawQuery()));
         String requestId = UUID.randomUUID().toString();
         ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
         InvokeFault fault = invokeFaults.take(name);
         if (fault != null) {
-            ObjectNode err = json.createObjectNode().put("Type", "User").put("message", fault.message);
-            if (fault == InvokeFault.TOO_MANY_REQUESTS) err.put("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
+            ObjectNode err =
+                    json.createObjectNode().put("Type", "User").put("message", fault.message);
+            if (fault == InvokeFault.TOO_MANY_REQUESTS)
+                err.put("Reason", "ReservedFunctionConcurrentInvocationLimitExceeded");
             HttpReplies.sendLambdaError(ex, fault.status, fault.type, json.writeValueAsBytes(err));
             return;
         }
@@ -106,21 +130,37 @@ record LambdaApi(FunctionRegistry functions, Invocations invocations, InvokeFaul
 
     private ObjectNode configurationOf(FunctionConfig cfg, boolean published) {
         String version = published ? "1" : "$LATEST";
-        ObjectNode c = json.createObjectNode().put("FunctionName", cfg.name())
-                .put("FunctionArn", FunctionNames.arn(cfg.name() + (published ? ":1" : "")))
-                .put("Runtime", "java21").put("Handler", cfg.handler()).put("Timeout", cfg.timeoutSeconds())
-                .put("MemorySize", cfg.memoryMb()).put("Version", version).put("LastUpdateStatus", "Successful");
-        c.putObject("SnapStart").put("ApplyOn", cfg.snapStart() ? "PublishedVersions" : "None")
+        ObjectNode c =
+                json.createObjectNode()
+                        .put("FunctionName", cfg.name())
+                        .put("FunctionArn", FunctionNames.arn(cfg.name() + (published ? ":1" : "")))
+                        .put("Runtime", "java21")
+                        .put("Handler", cfg.handler())
+                        .put("Timeout", cfg.timeoutSeconds())
+                        .put("MemorySize", cfg.memoryMb())
+                        .put("Version", version)
+                        .put("LastUpdateStatus", "Successful");
+        c.putObject("SnapStart")
+                .put("ApplyOn", cfg.snapStart() ? "PublishedVersions" : "None")
                 .put("OptimizationStatus", cfg.snapStart() && published ? "On" : "Off");
-        InvokeFaults.VersionState state = published ? invokeFaults.publishedVersionState(cfg.name())
-                : InvokeFaults.VersionState.ACTIVE;
-        if (state.reasonCode() != null) c.put("StateReasonCode", state.reasonCode()).put("StateReason", state.reason());
+        InvokeFaults.VersionState state =
+                published
+                        ? invokeFaults.publishedVersionState(cfg.name())
+                        : InvokeFaults.VersionState.ACTIVE;
+        if (state.reasonCode() != null)
+            c.put("StateReasonCode", state.reasonCode()).put("StateReason", state.reason());
         return c.put("State", state.state());
     }
 
     /** Lambda's 404 for a function (or qualifier) it does not have. */
     private void functionNotFound(HttpExchange ex, String what) throws IOException {
-        HttpReplies.sendLambdaError(ex, 404, "ResourceNotFoundException", json.writeValueAsBytes(
-                json.createObjectNode().put("Type", "User").put("Message", "Function not found: " + what)));
+        HttpReplies.sendLambdaError(
+                ex,
+                404,
+                "ResourceNotFoundException",
+                json.writeValueAsBytes(
+                        json.createObjectNode()
+                                .put("Type", "User")
+                                .put("Message", "Function not found: " + what)));
     }
 }

@@ -26,35 +26,45 @@ import java.util.concurrent.atomic.AtomicLong;
  * Functions engine is started with {@code MOTO_PORT} pointing here, so its Lambda tasks land here.
  *
  * <p>This class is what tests and tools hold; the work is done by its parts: {@link AwsEndpoint}
- * (who may call what) in front of {@link LambdaApi} and {@link AwsProxy} (moto), with
- * {@link AwsFaults}, {@link IdentityPolicies} and {@link AwsCallLog}; {@link FunctionRunner} runs an
+ * (who may call what) in front of {@link LambdaApi} and {@link AwsProxy} (moto), with {@link
+ * AwsFaults}, {@link IdentityPolicies} and {@link AwsCallLog}; {@link FunctionRunner} runs an
  * invocation in {@link Sandboxes} or {@link InProcessHandlers}, with {@link InvokeFaults} and
  * {@link Invocations} around it.
  *
  * <p>Two ways to run a function:
+ *
  * <ul>
  *   <li>in {@link Sandbox}es (a function registered with a code root; {@link Mode#SANDBOX}, the
  *       default, registers every template function so, and it is what "as deployed" means): JVMs of
  *       their own started from the deployable artifact through the real Runtime Interface Client,
- *       with the environment and credentials Lambda gives a SnapStart function, its SnapStart hooks,
- *       and its timeout enforced;</li>
- *   <li>in-process (no code root; {@link Mode#IN_PROCESS}): the handler class is called in this JVM,
- *       with this JVM's class path, system properties and credentials. Fast, for unit-level tests
- *       of the stack itself, and the benchmark's own probes.</li>
+ *       with the environment and credentials Lambda gives a SnapStart function, its SnapStart
+ *       hooks, and its timeout enforced;
+ *   <li>in-process (no code root; {@link Mode#IN_PROCESS}): the handler class is called in this
+ *       JVM, with this JVM's class path, system properties and credentials. Fast, for unit-level
+ *       tests of the stack itself, and the benchmark's own probes.
  * </ul>
  */
 public final class LambdaHost implements AutoCloseable {
 
     /** Where functions run: see the class comment. */
-    public enum Mode { SANDBOX, IN_PROCESS }
+    public enum Mode {
+        SANDBOX,
+        IN_PROCESS
+    }
 
     /**
      * How one function is run: handler ({@code class} or {@code class::method}), timeout, memory,
      * SnapStart, the task root (the deployable: classes and {@code lib/*.jar}) and the environment
      * Lambda gives it (sandboxes only).
      */
-    public record FunctionConfig(String name, String handler, int timeoutSeconds, int memoryMb, boolean snapStart,
-                                 java.nio.file.Path codeRoot, Map<String, String> environment) {
+    public record FunctionConfig(
+            String name,
+            String handler,
+            int timeoutSeconds,
+            int memoryMb,
+            boolean snapStart,
+            java.nio.file.Path codeRoot,
+            Map<String, String> environment) {
         public FunctionConfig(String name, String handler, int timeoutSeconds) {
             this(name, handler, timeoutSeconds, 512, false, null, Map.of());
         }
@@ -62,13 +72,19 @@ public final class LambdaHost implements AutoCloseable {
 
     /**
      * The ways a Lambda Invoke can fail before the handler runs, as the Invoke API answers them
-     * (status and error type: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors);
-     * Step Functions reports them as {@code Lambda.<type>}.
+     * (status and error type:
+     * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors); Step
+     * Functions reports them as {@code Lambda.<type>}.
      */
     public enum InvokeFault {
-        SNAP_START_NOT_READY(409, "SnapStartNotReadyException",
+        SNAP_START_NOT_READY(
+                409,
+                "SnapStartNotReadyException",
                 "Lambda is initializing your function. It will be ready to invoke once your function state becomes ACTIVE."),
-        SNAP_START_TIMEOUT(408, "SnapStartTimeoutException", "Lambda couldn't restore the snapshot within the timeout limit."),
+        SNAP_START_TIMEOUT(
+                408,
+                "SnapStartTimeoutException",
+                "Lambda couldn't restore the snapshot within the timeout limit."),
         TOO_MANY_REQUESTS(429, "TooManyRequestsException", "Rate Exceeded."),
         SERVICE(500, "ServiceException", "The Lambda service encountered an internal error."),
         /** Not an API error: the next sandbox started for the function crashes during its init. */
@@ -88,23 +104,33 @@ public final class LambdaHost implements AutoCloseable {
     /**
      * An AWS failure to inject: calls of {@code operation} get {@code status} and {@code errorCode}
      * instead of moto's answer, the next {@code times} of them ({@code < 0}: until cleared). The
-     * operation is {@code <service>.<Action>}: the X-Amz-Target of JSON services (e.g.
-     * {@code "secretsmanager.PutSecretValue"}), or the signing service plus the {@code Action} of query
-     * ones ({@code "sns.Publish"}). {@code function} (null: any caller) limits it to calls signed with
-     * the credentials of that function's sandboxes, {@code bodyContains} (null: any) to requests whose
-     * body contains it, so that concurrent tests on other accounts and callers do not take the fault.
+     * operation is {@code <service>.<Action>}: the X-Amz-Target of JSON services (e.g. {@code
+     * "secretsmanager.PutSecretValue"}), or the signing service plus the {@code Action} of query
+     * ones ({@code "sns.Publish"}). {@code function} (null: any caller) limits it to calls signed
+     * with the credentials of that function's sandboxes, {@code bodyContains} (null: any) to
+     * requests whose body contains it, so that concurrent tests on other accounts and callers do
+     * not take the fault.
      */
-    public record AwsFault(String operation, int status, String errorCode, int times, String function,
-                           String bodyContains) {
+    public record AwsFault(
+            String operation,
+            int status,
+            String errorCode,
+            int times,
+            String function,
+            String bodyContains) {
         /** The next call of the operation, by any caller. */
         public static AwsFault of(String operation, int status, String errorCode) {
             return new AwsFault(operation, status, errorCode, 1, null, null);
         }
 
-        public AwsFault times(int n) { return new AwsFault(operation, status, errorCode, n, function, bodyContains); }
+        public AwsFault times(int n) {
+            return new AwsFault(operation, status, errorCode, n, function, bodyContains);
+        }
 
         /** Every matching call until cleared. */
-        public AwsFault always() { return times(-1); }
+        public AwsFault always() {
+            return times(-1);
+        }
 
         public AwsFault forFunction(String function) {
             return new AwsFault(operation, status, errorCode, times, function, bodyContains);
@@ -123,8 +149,9 @@ public final class LambdaHost implements AutoCloseable {
 
     /**
      * Called before every invocation, on the invocation's thread, with the function's name and its
-     * payload. A listener that throws makes the invocation fail exactly as if the handler had thrown
-     * that exception (tests use this to inject a failing step or to act at a precise moment).
+     * payload. A listener that throws makes the invocation fail exactly as if the handler had
+     * thrown that exception (tests use this to inject a failing step or to act at a precise
+     * moment).
      */
     @FunctionalInterface
     public interface InvocationListener {
@@ -132,13 +159,14 @@ public final class LambdaHost implements AutoCloseable {
     }
 
     /**
-     * One AWS call the endpoint answered: who signed it ({@code principal}, null when the key was not
-     * one the stack issued), IAM's name of it ({@code service} as IAM's prefix and {@code operation}
-     * as IAM's action, e.g. {@code secretsmanager} and {@code PutSecretValue}, {@code lambda} and
-     * {@code InvokeFunction}; both null when the request names no operation the endpoint reads), and
-     * the HTTP status it was answered with. Never a request or response body: those can hold key values.
+     * One AWS call the endpoint answered: who signed it ({@code principal}, null when the key was
+     * not one the stack issued), IAM's name of it ({@code service} as IAM's prefix and {@code
+     * operation} as IAM's action, e.g. {@code secretsmanager} and {@code PutSecretValue}, {@code
+     * lambda} and {@code InvokeFunction}; both null when the request names no operation the
+     * endpoint reads), and the HTTP status it was answered with. Never a request or response body:
+     * those can hold key values.
      */
-    public record AwsCall(String principal, String service, String operation, int status) { }
+    public record AwsCall(String principal, String service, String operation, int status) {}
 
     /**
      * Hears of every AWS call the endpoint answers (forwarded to moto, answered by its Lambda API,
@@ -152,8 +180,8 @@ public final class LambdaHost implements AutoCloseable {
         void called(AwsCall call);
     }
 
-    private final ObjectMapper json = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final ObjectMapper json =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final Mode mode;
     private final HttpServer server;
     private final ExecutorService pool;
@@ -173,22 +201,40 @@ public final class LambdaHost implements AutoCloseable {
     private final AwsCallLog awsCalls = new AwsCallLog();
     private volatile boolean closed;
 
-    private LambdaHost(int port, ClassLoader classLoader, Mode mode, int maxSandboxesPerFunction) throws IOException {
+    private LambdaHost(int port, ClassLoader classLoader, Mode mode, int maxSandboxesPerFunction)
+            throws IOException {
         this.mode = mode;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        this.server =
+                HttpServer.create(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         AtomicLong n = new AtomicLong();
-        this.pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "lambda-host-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool =
+                Executors.newCachedThreadPool(
+                        r -> {
+                            Thread t = new Thread(r, "lambda-host-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
         this.proxy = new AwsProxy(pool);
         this.inProcess = new InProcessHandlers(classLoader, json);
-        this.sandboxes = new Sandboxes(containerCredentials, sandboxLogs::line, environmentOverrides, maxSandboxesPerFunction);
-        FunctionRunner runner = new FunctionRunner(sandboxes, inProcess, invocations, invokeFaults,
-                containerCredentialsUri(), json);
-        LambdaApi lambdaApi = new LambdaApi(functions, invocations, invokeFaults, runner, pool, json);
-        AwsEndpoint awsEndpoint = new AwsEndpoint(authority, identityPolicies, awsCalls, lambdaApi, awsFaults, proxy);
+        this.sandboxes =
+                new Sandboxes(
+                        containerCredentials,
+                        sandboxLogs::line,
+                        environmentOverrides,
+                        maxSandboxesPerFunction);
+        FunctionRunner runner =
+                new FunctionRunner(
+                        sandboxes,
+                        inProcess,
+                        invocations,
+                        invokeFaults,
+                        containerCredentialsUri(),
+                        json);
+        LambdaApi lambdaApi =
+                new LambdaApi(functions, invocations, invokeFaults, runner, pool, json);
+        AwsEndpoint awsEndpoint =
+                new AwsEndpoint(authority, identityPolicies, awsCalls, lambdaApi, awsFaults, proxy);
         server.setExecutor(pool);
         server.createContext("/", awsEndpoint::handle);
         server.createContext(ContainerCredentialsEndpoint.PATH, containerCredentials::handle);
@@ -198,48 +244,76 @@ public final class LambdaHost implements AutoCloseable {
     public static LambdaHost start(int port, Mode mode, int maxSandboxesPerFunction) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         try {
-            LambdaHost h = new LambdaHost(port, cl != null ? cl : LambdaHost.class.getClassLoader(), mode,
-                    maxSandboxesPerFunction);
+            LambdaHost h =
+                    new LambdaHost(
+                            port,
+                            cl != null ? cl : LambdaHost.class.getClassLoader(),
+                            mode,
+                            maxSandboxesPerFunction);
             h.server.start();
             return h;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the Lambda host on port " + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the Lambda host on port " + port + ": " + e.getMessage(), e);
         }
     }
 
-    public static LambdaHost start(int port) { return start(port, Mode.IN_PROCESS, 4); }
+    public static LambdaHost start(int port) {
+        return start(port, Mode.IN_PROCESS, 4);
+    }
 
-    public static LambdaHost start() { return start(0); }
+    public static LambdaHost start() {
+        return start(0);
+    }
 
-    public int port() { return server.getAddress().getPort(); }
-    public URI endpoint() { return URI.create("http://127.0.0.1:" + port()); }
-    public Mode mode() { return mode; }
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public Mode mode() {
+        return mode;
+    }
 
     /** The stack's IAM: issues the keys its AWS endpoint accepts. */
-    public CredentialsAuthority credentials() { return authority; }
+    public CredentialsAuthority credentials() {
+        return authority;
+    }
 
     /** What a sandbox sets as AWS_CONTAINER_CREDENTIALS_FULL_URI. */
-    public URI containerCredentialsUri() { return endpoint().resolve(ContainerCredentialsEndpoint.PATH); }
+    public URI containerCredentialsUri() {
+        return endpoint().resolve(ContainerCredentialsEndpoint.PATH);
+    }
 
     /**
      * How long the credentials handed to sandboxes from now on stay valid (default 60 minutes). A
      * sandbox that asks again in the second half of that time gets new ones.
      */
-    public void sandboxCredentialsLifetime(Duration lifetime) { containerCredentials.lifetime(lifetime); }
+    public void sandboxCredentialsLifetime(Duration lifetime) {
+        containerCredentials.lifetime(lifetime);
+    }
 
     /**
-     * Adds (or, with null, removes) an environment variable of every function's sandboxes, on top of
-     * the template's: for test tuning such as shorter retry delays. Warm sandboxes are stopped, so
-     * the next invocation starts one with the new environment.
+     * Adds (or, with null, removes) an environment variable of every function's sandboxes, on top
+     * of the template's: for test tuning such as shorter retry delays. Warm sandboxes are stopped,
+     * so the next invocation starts one with the new environment.
      */
     public void environmentOverride(String name, String value) {
-        String old = value == null ? environmentOverrides.remove(name) : environmentOverrides.put(name, value);
+        String old =
+                value == null
+                        ? environmentOverrides.remove(name)
+                        : environmentOverrides.put(name, value);
         if (!Objects.equals(old, value)) sandboxes.retireAll();
     }
 
     /** Where non-Lambda requests go (moto). Until set, they are answered with 502. */
-    public LambdaHost forwardTo(URI target) { proxy.target(target); return this; }
-
+    public LambdaHost forwardTo(URI target) {
+        proxy.target(target);
+        return this;
+    }
 
     public LambdaHost register(String name, String handler, int timeoutSeconds) {
         return register(new FunctionConfig(name, handler, timeoutSeconds));
@@ -254,17 +328,23 @@ public final class LambdaHost implements AutoCloseable {
         return register(name, handlerClass.getName(), 30);
     }
 
-    public Map<String, FunctionConfig> functions() { return functions.all(); }
+    public Map<String, FunctionConfig> functions() {
+        return functions.all();
+    }
 
     /**
-     * Reduces what callers pass as FunctionName to the registered name: a plain name, name:qualifier,
-     * a partial ARN (account:function:name[:qualifier]) or a full ARN (with or without a qualifier).
+     * Reduces what callers pass as FunctionName to the registered name: a plain name,
+     * name:qualifier, a partial ARN (account:function:name[:qualifier]) or a full ARN (with or
+     * without a qualifier).
      */
-    public static String functionName(String raw) { return FunctionNames.name(raw); }
+    public static String functionName(String raw) {
+        return FunctionNames.name(raw);
+    }
 
     /**
      * Gives the function another timeout (tests of what a timeout does, without waiting for the
-     * template's); its sandboxes are stopped so that new ones run with it. Returns the previous one.
+     * template's); its sandboxes are stopped so that new ones run with it. Returns the previous
+     * one.
      */
     public int overrideTimeout(String function, int timeoutSeconds) {
         FunctionConfig previous = functions.retime(function, timeoutSeconds);
@@ -272,8 +352,10 @@ public final class LambdaHost implements AutoCloseable {
         return previous.timeoutSeconds();
     }
 
-
-    /** Drops the function's warm instances (sandboxes, or the in-process handler): the next invocation is a cold start. */
+    /**
+     * Drops the function's warm instances (sandboxes, or the in-process handler): the next
+     * invocation is a cold start.
+     */
     public void coldStart(String name) {
         inProcess.coldStart(name);
         sandboxes.retire(name);
@@ -286,18 +368,30 @@ public final class LambdaHost implements AutoCloseable {
     }
 
     /** The live sandbox processes by function (one JVM per sandbox). */
-    public Map<String, List<Long>> sandboxProcesses() { return sandboxes.processes(); }
+    public Map<String, List<Long>> sandboxProcesses() {
+        return sandboxes.processes();
+    }
 
-    /** Where each sandbox's first invocation spent its time (init with priming, restore, the invocation). */
-    public List<ColdStart> coldStarts() { return sandboxes.coldStarts(); }
+    /**
+     * Where each sandbox's first invocation spent its time (init with priming, restore, the
+     * invocation).
+     */
+    public List<ColdStart> coldStarts() {
+        return sandboxes.coldStarts();
+    }
 
     /** How many sandboxes (cold starts) were started since the host started. */
-    public int sandboxesStarted() { return sandboxes.started(); }
+    public int sandboxesStarted() {
+        return sandboxes.started();
+    }
 
-    public void addLogListener(LogListener listener) { sandboxLogs.add(listener); }
+    public void addLogListener(LogListener listener) {
+        sandboxLogs.add(listener);
+    }
 
-    public void removeLogListener(LogListener listener) { sandboxLogs.remove(listener); }
-
+    public void removeLogListener(LogListener listener) {
+        sandboxLogs.remove(listener);
+    }
 
     /**
      * Makes the next {@code times} invocations of the function fail as the Invoke API fails them
@@ -309,12 +403,14 @@ public final class LambdaHost implements AutoCloseable {
         if (fault == InvokeFault.INIT_CRASH) coldStart(function);
     }
 
-    public void clearInvokeFaults() { invokeFaults.clear(); }
+    public void clearInvokeFaults() {
+        invokeFaults.clear();
+    }
 
     /**
      * Marks the function's published version as not invoked for 14 days: Lambda has made it
-     * inactive, so the first invoke fails with SnapStartNotReadyException and starts re-creating the
-     * snapshot, which takes {@code readyAfter}; every invoke until then fails the same way.
+     * inactive, so the first invoke fails with SnapStartNotReadyException and starts re-creating
+     * the snapshot, which takes {@code readyAfter}; every invoke until then fails the same way.
      * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-troubleshooting.html)
      */
     public void markIdleFor14Days(String function, Duration readyAfter) {
@@ -322,68 +418,104 @@ public final class LambdaHost implements AutoCloseable {
         invokeFaults.markIdle(function, readyAfter);
     }
 
+    /**
+     * How many times the function was invoked (successful or not) since start or the last reset.
+     */
+    public int invocationCount(String name) {
+        return invocations.count(name);
+    }
 
-    /** How many times the function was invoked (successful or not) since start or the last reset. */
-    public int invocationCount(String name) { return invocations.count(name); }
+    public Map<String, Integer> invocationCounts() {
+        return invocations.counts();
+    }
 
-    public Map<String, Integer> invocationCounts() { return invocations.counts(); }
-
-    public void resetInvocationCounts() { invocations.resetCounts(); }
+    public void resetInvocationCounts() {
+        invocations.resetCounts();
+    }
 
     /**
-     * The qualifiers the function was invoked with, in order ({@code $LATEST} when none): in AWS only a
-     * published version (the {@code live} alias) runs with SnapStart; {@code $LATEST} does not.
+     * The qualifiers the function was invoked with, in order ({@code $LATEST} when none): in AWS
+     * only a published version (the {@code live} alias) runs with SnapStart; {@code $LATEST} does
+     * not.
      */
-    public List<String> invokedQualifiers(String function) { return invocations.qualifiers(function); }
+    public List<String> invokedQualifiers(String function) {
+        return invocations.qualifiers(function);
+    }
 
-    public void addInvocationListener(InvocationListener listener) { invocations.addListener(listener); }
+    public void addInvocationListener(InvocationListener listener) {
+        invocations.addListener(listener);
+    }
 
-    public void removeInvocationListener(InvocationListener listener) { invocations.removeListener(listener); }
+    public void removeInvocationListener(InvocationListener listener) {
+        invocations.removeListener(listener);
+    }
 
-    /** The most invocations of the function that ran at the same moment since the last reset (a Map state's fan-out). */
-    public int mostConcurrentInvocations(String function) { return invocations.mostConcurrent(function); }
+    /**
+     * The most invocations of the function that ran at the same moment since the last reset (a Map
+     * state's fan-out).
+     */
+    public int mostConcurrentInvocations(String function) {
+        return invocations.mostConcurrent(function);
+    }
 
-    public void resetMostConcurrentInvocations(String function) { invocations.resetMostConcurrent(function); }
-
+    public void resetMostConcurrentInvocations(String function) {
+        invocations.resetMostConcurrent(function);
+    }
 
     /**
      * The AWS actions ({@code service:Operation}, IAM's names) each principal called through this
      * endpoint: a function's sandboxes sign with keys issued to the function's logical id, so this
      * is what each function really calls (the IAM review reads it).
      */
-    public Map<String, Set<String>> awsCallsByPrincipal() { return awsCalls.actionsByPrincipal(); }
+    public Map<String, Set<String>> awsCallsByPrincipal() {
+        return awsCalls.actionsByPrincipal();
+    }
 
     /**
      * Requests refused, by refusal and principal (when known): for their credentials, or by an
      * identity policy ({@code ACCESS_DENIED}, with the action).
      */
-    public Map<String, Integer> refusedAwsCalls() { return awsCalls.refusals(); }
+    public Map<String, Integer> refusedAwsCalls() {
+        return awsCalls.refusals();
+    }
 
     /**
-     * Gives the principal an identity policy that allows only these IAM actions ({@code prefix:Action});
-     * its other calls are refused with AccessDenied as IAM words it. Null removes the policy. Principals
-     * without one (the functions, the tests' client, the engine) may call anything here; what they call
-     * is recorded for the IAM review instead.
+     * Gives the principal an identity policy that allows only these IAM actions ({@code
+     * prefix:Action}); its other calls are refused with AccessDenied as IAM words it. Null removes
+     * the policy. Principals without one (the functions, the tests' client, the engine) may call
+     * anything here; what they call is recorded for the IAM review instead.
      */
     public void identityPolicy(String principal, Set<String> allowedActions) {
         identityPolicies.set(principal, allowedActions);
     }
 
-    public void addAwsCallListener(AwsCallListener listener) { awsCalls.addListener(listener); }
+    public void addAwsCallListener(AwsCallListener listener) {
+        awsCalls.addListener(listener);
+    }
 
-    public void removeAwsCallListener(AwsCallListener listener) { awsCalls.removeListener(listener); }
+    public void removeAwsCallListener(AwsCallListener listener) {
+        awsCalls.removeListener(listener);
+    }
 
-    public void injectAwsFault(AwsFault fault) { awsFaults.inject(fault); }
+    public void injectAwsFault(AwsFault fault) {
+        awsFaults.inject(fault);
+    }
 
     /** {@code injectAwsFault(AwsFault.of(operation, status, errorCode).times(times))}. */
     public void injectAwsFault(String operation, int status, String errorCode, int times) {
         injectAwsFault(AwsFault.of(operation, status, errorCode).times(times));
     }
 
-    public void clearAwsFaults() { awsFaults.clear(); }
+    public void clearAwsFaults() {
+        awsFaults.clear();
+    }
 
-    /** Removes the faults injected with this {@code bodyContains} (e.g. one account's secret name). */
-    public void clearAwsFaults(String bodyContains) { awsFaults.clear(bodyContains); }
+    /**
+     * Removes the faults injected with this {@code bodyContains} (e.g. one account's secret name).
+     */
+    public void clearAwsFaults(String bodyContains) {
+        awsFaults.clear(bodyContains);
+    }
 
     @Override
     public void close() {

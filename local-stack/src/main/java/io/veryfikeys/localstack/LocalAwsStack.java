@@ -37,13 +37,13 @@ import java.util.regex.Pattern;
  * The whole application without AWS: moto serves the AWS APIs and runs the real state machine
  * definitions, a {@link LambdaHost} runs the real handlers, wired exactly as {@code template.yaml}
  * says: by default each function in sandboxes of its own (own JVM, the deployable artifact, the
- * Runtime Interface Client, a SnapStart function's environment and credentials; see
- * {@link LambdaHost.Mode}). One stack per JVM at a time (it sets JVM-wide system properties).
+ * Runtime Interface Client, a SnapStart function's environment and credentials; see {@link
+ * LambdaHost.Mode}). One stack per JVM at a time (it sets JVM-wide system properties).
  *
- * <p>SDK clients (the handlers' and the tests') talk to the <em>Lambda host</em>, not to moto directly:
- * the host answers Lambda Invoke itself and forwards everything else to moto, so a single endpoint
- * serves every service, including a handler that invokes another function. The extra loopback hop
- * costs well under a millisecond.
+ * <p>SDK clients (the handlers' and the tests') talk to the <em>Lambda host</em>, not to moto
+ * directly: the host answers Lambda Invoke itself and forwards everything else to moto, so a single
+ * endpoint serves every service, including a handler that invokes another function. The extra
+ * loopback hop costs well under a millisecond.
  */
 public final class LocalAwsStack implements AutoCloseable {
 
@@ -73,32 +73,45 @@ public final class LocalAwsStack implements AutoCloseable {
 
     /**
      * How the stack runs functions. {@code codeRoot}: the deployable to run every function from
-     * (null: each function's CodeUri, built as {@code sam build} lays it out in
-     * {@code <CodeUri>/target/lambda}); {@code maxSandboxesPerFunction}: how many sandboxes of one
+     * (null: each function's CodeUri, built as {@code sam build} lays it out in {@code
+     * <CodeUri>/target/lambda}); {@code maxSandboxesPerFunction}: how many sandboxes of one
      * function may run at once (further invocations wait).
      */
     public record Options(LambdaHost.Mode mode, Path codeRoot, int maxSandboxesPerFunction) {
-        /** Sandboxes, unless the system property {@code localstack.mode=in-process} says otherwise. */
+        /**
+         * Sandboxes, unless the system property {@code localstack.mode=in-process} says otherwise.
+         */
         public static Options defaults() {
-            LambdaHost.Mode mode = "in-process".equalsIgnoreCase(System.getProperty("localstack.mode"))
-                    ? LambdaHost.Mode.IN_PROCESS : LambdaHost.Mode.SANDBOX;
-            return new Options(mode, null, Integer.getInteger("localstack.maxSandboxesPerFunction", 4));
+            LambdaHost.Mode mode =
+                    "in-process".equalsIgnoreCase(System.getProperty("localstack.mode"))
+                            ? LambdaHost.Mode.IN_PROCESS
+                            : LambdaHost.Mode.SANDBOX;
+            return new Options(
+                    mode, null, Integer.getInteger("localstack.maxSandboxesPerFunction", 4));
         }
 
-        public Options mode(LambdaHost.Mode m) { return new Options(m, codeRoot, maxSandboxesPerFunction); }
-        public Options codeRoot(Path p) { return new Options(mode, p, maxSandboxesPerFunction); }
+        public Options mode(LambdaHost.Mode m) {
+            return new Options(m, codeRoot, maxSandboxesPerFunction);
+        }
+
+        public Options codeRoot(Path p) {
+            return new Options(mode, p, maxSandboxesPerFunction);
+        }
     }
 
     private final Options options;
     private final CredentialsAuthority.Issued clientKey;
 
-    private LocalAwsStack(SamTemplate template, Map<String, String> overrides, int lambdaPort, Options options) {
+    private LocalAwsStack(
+            SamTemplate template, Map<String, String> overrides, int lambdaPort, Options options) {
         this.template = template;
         this.options = options;
         this.resolver = template.resolver(REGION, ACCOUNT_ID, overrides);
-        this.lambdaHost = LambdaHost.start(lambdaPort, options.mode(), options.maxSandboxesPerFunction());
+        this.lambdaHost =
+                LambdaHost.start(lambdaPort, options.mode(), options.maxSandboxesPerFunction());
         this.clientKey = lambdaHost.credentials().issueLongLived("client");
-        // moto's Step Functions engine signs its Lambda (and Step Functions) calls with the fixed key "ak".
+        // moto's Step Functions engine signs its Lambda (and Step Functions) calls with the fixed
+        // key "ak".
         lambdaHost.credentials().issueLongLived("states", "ak", "sk");
     }
 
@@ -107,19 +120,27 @@ public final class LocalAwsStack implements AutoCloseable {
         return start(template, parameterOverrides, 0);
     }
 
-    /** As {@link #start(Path, Map)}, with the Lambda host (= the stack's endpoint) on a fixed port (0 = free). */
-    public static LocalAwsStack start(Path template, Map<String, String> parameterOverrides, int lambdaPort) {
+    /**
+     * As {@link #start(Path, Map)}, with the Lambda host (= the stack's endpoint) on a fixed port
+     * (0 = free).
+     */
+    public static LocalAwsStack start(
+            Path template, Map<String, String> parameterOverrides, int lambdaPort) {
         return start(template, parameterOverrides, lambdaPort, Options.defaults());
     }
 
-    public static LocalAwsStack start(Path template, Map<String, String> parameterOverrides, int lambdaPort,
-                                      Options options) {
+    public static LocalAwsStack start(
+            Path template,
+            Map<String, String> parameterOverrides,
+            int lambdaPort,
+            Options options) {
         SamTemplate t = SamTemplate.load(template);
         LocalAwsStack stack = new LocalAwsStack(t, parameterOverrides, lambdaPort, options);
         if (!CURRENT.compareAndSet(null, stack)) {
             stack.lambdaHost.close();
-            throw new IllegalStateException("a LocalAwsStack is already running in this JVM (it owns the aws.* "
-                    + "system properties); close it first");
+            throw new IllegalStateException(
+                    "a LocalAwsStack is already running in this JVM (it owns the aws.* "
+                            + "system properties); close it first");
         }
         try {
             stack.boot(template);
@@ -131,7 +152,9 @@ public final class LocalAwsStack implements AutoCloseable {
     }
 
     /** The stack currently running in this JVM, if any. */
-    public static Optional<LocalAwsStack> current() { return Optional.ofNullable(CURRENT.get()); }
+    public static Optional<LocalAwsStack> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
 
     private void boot(Path templatePath) {
         Path log = logDirectory(templatePath).resolve("moto-" + lambdaHost.port() + ".log");
@@ -145,15 +168,18 @@ public final class LocalAwsStack implements AutoCloseable {
         setProperty("aws.accessKeyId", clientKey.accessKeyId());
         setProperty("aws.secretAccessKey", clientKey.secretAccessKey());
         if (System.getProperty("software.amazon.awssdk.http.service.impl") == null)
-            setProperty("software.amazon.awssdk.http.service.impl",
+            setProperty(
+                    "software.amazon.awssdk.http.service.impl",
                     "software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService");
 
         for (String id : template.topics().keySet()) {
             String name = resolver.topicName(id);
-            Map<String, String> attrs = name.endsWith(".fifo") ? Map.of("FifoTopic", "true") : Map.of();
+            Map<String, String> attrs =
+                    name.endsWith(".fifo") ? Map.of("FifoTopic", "true") : Map.of();
             String arn = sns().createTopic(r -> r.name(name).attributes(attrs)).topicArn();
             if (!arn.equals(resolver.topicArn(id)))
-                throw new IllegalStateException("moto created topic " + arn + ", expected " + resolver.topicArn(id));
+                throw new IllegalStateException(
+                        "moto created topic " + arn + ", expected " + resolver.topicArn(id));
             topicArns.put(id, arn);
         }
 
@@ -161,33 +187,51 @@ public final class LocalAwsStack implements AutoCloseable {
         subscribeAsTheTemplateSays();
 
         for (SamTemplate.FunctionDef f : template.functions().values()) {
-            Map<String, String> env = resolver.resolveAll(f.environment(), f.logicalId() + ".Environment.Variables");
-            env.forEach((k, v) -> {
-                String prev = environment.put(k, v);
-                if (options.mode() == LambdaHost.Mode.IN_PROCESS) {
-                    if (prev != null && !prev.equals(v))
-                        System.err.println("[local-stack] WARNING: environment variable " + k + " differs between "
-                                + "functions ('" + prev + "' vs '" + v + "'); system properties are JVM-wide, using the latter");
-                    setProperty(k, v);
-                }
-            });
+            Map<String, String> env =
+                    resolver.resolveAll(f.environment(), f.logicalId() + ".Environment.Variables");
+            env.forEach(
+                    (k, v) -> {
+                        String prev = environment.put(k, v);
+                        if (options.mode() == LambdaHost.Mode.IN_PROCESS) {
+                            if (prev != null && !prev.equals(v))
+                                System.err.println(
+                                        "[local-stack] WARNING: environment variable "
+                                                + k
+                                                + " differs between "
+                                                + "functions ('"
+                                                + prev
+                                                + "' vs '"
+                                                + v
+                                                + "'); system properties are JVM-wide, using the latter");
+                            setProperty(k, v);
+                        }
+                    });
             if (options.mode() == LambdaHost.Mode.IN_PROCESS) {
                 lambdaHost.register(f.logicalId(), f.handler(), f.timeoutSeconds());
             } else {
                 Path codeRoot = codeRoot(f);
-                lambdaHost.register(new LambdaHost.FunctionConfig(f.logicalId(), f.handler(), f.timeoutSeconds(),
-                        f.memoryMb(), f.snapStart(), codeRoot, lambdaEnvironment(f, env, codeRoot)));
+                lambdaHost.register(
+                        new LambdaHost.FunctionConfig(
+                                f.logicalId(),
+                                f.handler(),
+                                f.timeoutSeconds(),
+                                f.memoryMb(),
+                                f.snapStart(),
+                                codeRoot,
+                                lambdaEnvironment(f, env, codeRoot)));
             }
         }
     }
 
     /**
-     * The template's {@code AWS::SNS::Subscription}s whose Condition holds (AlertEmailSubscription when
-     * AlertEmail is set). An email subscription stays pending until its owner confirms it, as in AWS.
+     * The template's {@code AWS::SNS::Subscription}s whose Condition holds (AlertEmailSubscription
+     * when AlertEmail is set). An email subscription stays pending until its owner confirms it, as
+     * in AWS.
      */
     private void subscribeAsTheTemplateSays() {
         for (SamTemplate.SubscriptionDef sub : template.subscriptions().values()) {
-            if (sub.condition() != null && !resolver.condition(sub.condition(), sub.logicalId())) continue;
+            if (sub.condition() != null && !resolver.condition(sub.condition(), sub.logicalId()))
+                continue;
             String topic = resolver.resolve(sub.topicArn(), sub.logicalId() + ".TopicArn");
             String protocol = resolver.resolve(sub.protocol(), sub.logicalId() + ".Protocol");
             String endpoint = resolver.resolve(sub.endpoint(), sub.logicalId() + ".Endpoint");
@@ -203,24 +247,60 @@ public final class LocalAwsStack implements AutoCloseable {
     private void putScheduleRules(SamTemplate.StateMachineDef sm, String stateMachineArn) {
         for (SamTemplate.ScheduleDef schedule : sm.schedules()) {
             String where = sm.logicalId() + ".Events." + schedule.eventId();
-            String rule = SamTemplate.Resolver.STACK_NAME + "-" + sm.logicalId() + schedule.eventId();
+            String rule =
+                    SamTemplate.Resolver.STACK_NAME + "-" + sm.logicalId() + schedule.eventId();
             String expression = resolver.resolve(schedule.schedule(), where + ".Schedule");
-            String state = schedule.state() == null ? "ENABLED" : resolver.resolve(schedule.state(), where + ".State");
-            String input = schedule.input() == null ? null : resolver.resolve(schedule.input(), where + ".Input");
+            String state =
+                    schedule.state() == null
+                            ? "ENABLED"
+                            : resolver.resolve(schedule.state(), where + ".State");
+            String input =
+                    schedule.input() == null
+                            ? null
+                            : resolver.resolve(schedule.input(), where + ".Input");
             EventBridgeClient events = events();
-            events.putRule(r -> r.name(rule).scheduleExpression(expression).state(state)
-                    .description(sm.logicalId() + " " + schedule.eventId()));
-            events.putTargets(r -> r.rule(rule).targets(Target.builder().id(sm.logicalId() + "Target")
-                    .arn(stateMachineArn).roleArn(ROLE_ARN).input(input).build()));
+            events.putRule(
+                    r ->
+                            r.name(rule)
+                                    .scheduleExpression(expression)
+                                    .state(state)
+                                    .description(sm.logicalId() + " " + schedule.eventId()));
+            events.putTargets(
+                    r ->
+                            r.rule(rule)
+                                    .targets(
+                                            Target.builder()
+                                                    .id(sm.logicalId() + "Target")
+                                                    .arn(stateMachineArn)
+                                                    .roleArn(ROLE_ARN)
+                                                    .input(input)
+                                                    .build()));
         }
     }
 
-    /** The template's {@code AWS::SSM::Parameter}s with their values resolved against the current parameters. */
+    /**
+     * The template's {@code AWS::SSM::Parameter}s with their values resolved against the current
+     * parameters.
+     */
     private void putSsmParameters() {
-        template.ssmParameters().values().forEach(p -> ssm().putParameter(r -> r
-                .name(resolver.resolve(p.name(), p.logicalId() + ".Name"))
-                .value(resolver.resolve(p.value(), p.logicalId() + ".Value"))
-                .type(ParameterType.STRING).overwrite(true)));
+        template.ssmParameters()
+                .values()
+                .forEach(
+                        p ->
+                                ssm().putParameter(
+                                                r ->
+                                                        r.name(
+                                                                        resolver.resolve(
+                                                                                p.name(),
+                                                                                p.logicalId()
+                                                                                        + ".Name"))
+                                                                .value(
+                                                                        resolver.resolve(
+                                                                                p.value(),
+                                                                                p.logicalId()
+                                                                                        + ".Value"))
+                                                                .type(ParameterType.STRING)
+                                                                .overwrite(true)));
     }
 
     /**
@@ -239,15 +319,30 @@ public final class LocalAwsStack implements AutoCloseable {
         for (String logicalId : List.copyOf(deployedStateMachines)) deployStateMachine(logicalId);
     }
 
-    /** The deployable a function runs from: {@code <CodeUri>/target/lambda}, as {@code sam build} lays out a Maven CodeUri. */
+    /**
+     * The deployable a function runs from: {@code <CodeUri>/target/lambda}, as {@code sam build}
+     * lays out a Maven CodeUri.
+     */
     private Path codeRoot(SamTemplate.FunctionDef f) {
-        Path root = options.codeRoot() != null ? options.codeRoot()
-                : f.codeUri() == null ? null : template.directory().resolve(f.codeUri()).resolve("target/lambda").normalize();
+        Path root =
+                options.codeRoot() != null
+                        ? options.codeRoot()
+                        : f.codeUri() == null
+                                ? null
+                                : template.directory()
+                                        .resolve(f.codeUri())
+                                        .resolve("target/lambda")
+                                        .normalize();
         if (root == null)
-            throw new SamTemplate.TemplateException("function " + f.logicalId() + " has no CodeUri: nothing to run in a sandbox");
+            throw new SamTemplate.TemplateException(
+                    "function " + f.logicalId() + " has no CodeUri: nothing to run in a sandbox");
         if (!Files.isDirectory(root))
-            throw new IllegalStateException("no deployable for " + f.logicalId() + " at " + root
-                    + ": build it first (mvn -q -B install -DskipTests)");
+            throw new IllegalStateException(
+                    "no deployable for "
+                            + f.logicalId()
+                            + " at "
+                            + root
+                            + ": build it first (mvn -q -B install -DskipTests)");
         return root.toAbsolutePath();
     }
 
@@ -258,7 +353,8 @@ public final class LocalAwsStack implements AutoCloseable {
      * one local addition: it points the SDK at this stack.
      * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime)
      */
-    private Map<String, String> lambdaEnvironment(SamTemplate.FunctionDef f, Map<String, String> templateEnv, Path codeRoot) {
+    private Map<String, String> lambdaEnvironment(
+            SamTemplate.FunctionDef f, Map<String, String> templateEnv, Path codeRoot) {
         Map<String, String> env = new LinkedHashMap<>(templateEnv);
         env.put("AWS_REGION", REGION);
         env.put("AWS_DEFAULT_REGION", REGION);
@@ -267,7 +363,8 @@ public final class LocalAwsStack implements AutoCloseable {
         env.put("AWS_LAMBDA_FUNCTION_VERSION", f.snapStart() ? "1" : "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", f.snapStart() ? "snap-start" : "on-demand");
-        if (!f.snapStart()) { // "not available in Lambda SnapStart functions" (snapstart-monitoring.html)
+        if (!f.snapStart()) { // "not available in Lambda SnapStart functions"
+            // (snapstart-monitoring.html)
             env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + f.logicalId());
             env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]");
         }
@@ -282,17 +379,28 @@ public final class LocalAwsStack implements AutoCloseable {
     private static Path logDirectory(Path templatePath) {
         // <module>/target when run from a Maven module, else the system temp directory.
         Path target = Path.of("target");
-        return Files.isDirectory(target) ? target.toAbsolutePath() : Path.of(System.getProperty("java.io.tmpdir"));
+        return Files.isDirectory(target)
+                ? target.toAbsolutePath()
+                : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     private void setProperty(String key, String value) {
-        if (!previousProperties.containsKey(key)) previousProperties.put(key, System.getProperty(key));
+        if (!previousProperties.containsKey(key))
+            previousProperties.put(key, System.getProperty(key));
         System.setProperty(key, value);
     }
 
-    public SamTemplate template() { return template; }
-    public SamTemplate.Resolver resolver() { return resolver; }
-    public LambdaHost lambdaHost() { return lambdaHost; }
+    public SamTemplate template() {
+        return template;
+    }
+
+    public SamTemplate.Resolver resolver() {
+        return resolver;
+    }
+
+    public LambdaHost lambdaHost() {
+        return lambdaHost;
+    }
 
     /**
      * The local stack's test mode, where everything runs on loopback: the functions may send keys
@@ -302,29 +410,69 @@ public final class LocalAwsStack implements AutoCloseable {
      * where the Lambda runtime API listens (ConsumerAddresses).
      */
     public void localTestMode(java.net.URI baseUrl) {
-        Map<String, String> mode = Map.of("VERYFI_API_HOSTS", baseUrl.getHost() + ":" + baseUrl.getPort(),
-                "VERYFI_ALLOW_HTTP_LOOPBACK", "true", "CONSUMER_ALLOW_LOOPBACK", "true");
+        Map<String, String> mode =
+                Map.of(
+                        "VERYFI_API_HOSTS",
+                        baseUrl.getHost() + ":" + baseUrl.getPort(),
+                        "VERYFI_ALLOW_HTTP_LOOPBACK",
+                        "true",
+                        "CONSUMER_ALLOW_LOOPBACK",
+                        "true");
         mode.forEach(lambdaHost::environmentOverride);
-        // in-process functions (and this JVM's own tools) read the environment from system properties
+        // in-process functions (and this JVM's own tools) read the environment from system
+        // properties
         mode.forEach(System::setProperty);
         // and JVMs the stack does not start itself (benchmark probes) are given environment()
         environment.putAll(mode);
     }
-    public MotoServer motoServer() { return moto; }
-    public URI motoEndpoint() { return moto.endpoint(); }
-    /** What SDK clients should use: the Lambda host, which forwards every non-Lambda call to moto. */
-    public URI endpoint() { return lambdaHost.endpoint(); }
-    public Region region() { return Region.of(REGION); }
-    public String accountId() { return ACCOUNT_ID; }
-    /** The resolved environment variables of all functions, the test mode's included (also set as system properties). */
-    public Map<String, String> environment() { return Map.copyOf(environment); }
+
+    public MotoServer motoServer() {
+        return moto;
+    }
+
+    public URI motoEndpoint() {
+        return moto.endpoint();
+    }
+
+    /**
+     * What SDK clients should use: the Lambda host, which forwards every non-Lambda call to moto.
+     */
+    public URI endpoint() {
+        return lambdaHost.endpoint();
+    }
+
+    public Region region() {
+        return Region.of(REGION);
+    }
+
+    public String accountId() {
+        return ACCOUNT_ID;
+    }
+
+    /**
+     * The resolved environment variables of all functions, the test mode's included (also set as
+     * system properties).
+     */
+    public Map<String, String> environment() {
+        return Map.copyOf(environment);
+    }
+
     public String topicArn(String logicalId) {
         String arn = topicArns.get(logicalId);
-        if (arn == null) throw new IllegalArgumentException("no SNS topic '" + logicalId + "' in the template "
-                + "(topics: " + topicArns.keySet() + ")");
+        if (arn == null)
+            throw new IllegalArgumentException(
+                    "no SNS topic '"
+                            + logicalId
+                            + "' in the template "
+                            + "(topics: "
+                            + topicArns.keySet()
+                            + ")");
         return arn;
     }
-    public String functionArn(String logicalId) { return resolver.functionArn(logicalId); }
+
+    public String functionArn(String logicalId) {
+        return resolver.functionArn(logicalId);
+    }
 
     /**
      * Deploys a state machine of the template: reads its DefinitionUri, substitutes the resolved
@@ -333,30 +481,51 @@ public final class LocalAwsStack implements AutoCloseable {
     public String deployStateMachine(String logicalId) {
         SamTemplate.StateMachineDef sm = template.stateMachine(logicalId);
         if (sm.definitionUri() == null)
-            throw new SamTemplate.TemplateException("state machine " + logicalId + " has no literal DefinitionUri "
-                    + "(inline Definition is not supported locally)");
-        Map<String, String> subs = resolver.resolveAll(sm.substitutions(), logicalId + ".DefinitionSubstitutions");
+            throw new SamTemplate.TemplateException(
+                    "state machine "
+                            + logicalId
+                            + " has no literal DefinitionUri "
+                            + "(inline Definition is not supported locally)");
+        Map<String, String> subs =
+                resolver.resolveAll(sm.substitutions(), logicalId + ".DefinitionSubstitutions");
         deployedStateMachines.add(logicalId);
-        String arn = create(resolver.stateMachineName(logicalId), template.directory().resolve(sm.definitionUri()), subs);
+        String arn =
+                create(
+                        resolver.stateMachineName(logicalId),
+                        template.directory().resolve(sm.definitionUri()),
+                        subs);
         putScheduleRules(sm, arn);
         return arn;
     }
 
     /**
-     * Deploys a test-only ASL file. Its {@code ${X}} placeholders are filled from the union of every
-     * template state machine's DefinitionSubstitutions, then from {@code extraSubstitutions}, whose
-     * values may themselves use Fn::Sub syntax against the template, e.g.
-     * {@code Map.of("EchoArn", "${EchoFunction.Arn}")} or {@code "${EchoFunction.Alias}"}.
+     * Deploys a test-only ASL file. Its {@code ${X}} placeholders are filled from the union of
+     * every template state machine's DefinitionSubstitutions, then from {@code extraSubstitutions},
+     * whose values may themselves use Fn::Sub syntax against the template, e.g. {@code
+     * Map.of("EchoArn", "${EchoFunction.Arn}")} or {@code "${EchoFunction.Alias}"}.
      */
-    public String deployStateMachine(String name, Path aslFile, Map<String, String> extraSubstitutions) {
+    public String deployStateMachine(
+            String name, Path aslFile, Map<String, String> extraSubstitutions) {
         Map<String, String> subs = new HashMap<>();
-        template.stateMachines().values().forEach(sm ->
-                subs.putAll(resolver.resolveAll(sm.substitutions(), sm.logicalId() + ".DefinitionSubstitutions")));
-        extraSubstitutions.forEach((k, v) ->
-                subs.put(k, v.contains("${")
-                        ? resolver.resolve(JsonNodeFactory.instance.objectNode().put("Fn::Sub", v),
-                                "substitution " + k + " of " + aslFile)
-                        : v));
+        template.stateMachines()
+                .values()
+                .forEach(
+                        sm ->
+                                subs.putAll(
+                                        resolver.resolveAll(
+                                                sm.substitutions(),
+                                                sm.logicalId() + ".DefinitionSubstitutions")));
+        extraSubstitutions.forEach(
+                (k, v) ->
+                        subs.put(
+                                k,
+                                v.contains("${")
+                                        ? resolver.resolve(
+                                                JsonNodeFactory.instance
+                                                        .objectNode()
+                                                        .put("Fn::Sub", v),
+                                                "substitution " + k + " of " + aslFile)
+                                        : v));
         return create(name, aslFile, subs);
     }
 
@@ -365,7 +534,8 @@ public final class LocalAwsStack implements AutoCloseable {
         try {
             asl = Files.readString(aslFile);
         } catch (IOException e) {
-            throw new SamTemplate.TemplateException("cannot read state machine definition " + aslFile, e);
+            throw new SamTemplate.TemplateException(
+                    "cannot read state machine definition " + aslFile, e);
         }
         Matcher m = PLACEHOLDER.matcher(asl);
         StringBuilder out = new StringBuilder();
@@ -380,25 +550,47 @@ public final class LocalAwsStack implements AutoCloseable {
         }
         m.appendTail(out);
         if (!missing.isEmpty())
-            throw new SamTemplate.TemplateException("no DefinitionSubstitution for " + missing + " in " + aslFile
-                    + " (known: " + new java.util.TreeSet<>(subs.keySet()) + ")");
+            throw new SamTemplate.TemplateException(
+                    "no DefinitionSubstitution for "
+                            + missing
+                            + " in "
+                            + aslFile
+                            + " (known: "
+                            + new java.util.TreeSet<>(subs.keySet())
+                            + ")");
         String definition = out.toString();
-        Optional<String> existing = sfn().listStateMachinesPaginator(r -> { }).stateMachines().stream()
-                .filter(s -> s.name().equals(name)).map(StateMachineListItem::stateMachineArn).findFirst();
+        Optional<String> existing =
+                sfn().listStateMachinesPaginator(r -> {}).stateMachines().stream()
+                        .filter(s -> s.name().equals(name))
+                        .map(StateMachineListItem::stateMachineArn)
+                        .findFirst();
         if (existing.isPresent()) {
-            sfn().updateStateMachine(r -> r.stateMachineArn(existing.get()).definition(definition).roleArn(ROLE_ARN));
+            sfn().updateStateMachine(
+                            r ->
+                                    r.stateMachineArn(existing.get())
+                                            .definition(definition)
+                                            .roleArn(ROLE_ARN));
             return existing.get();
         }
-        return sfn().createStateMachine(r -> r.name(name).definition(definition).roleArn(ROLE_ARN)).stateMachineArn();
+        return sfn().createStateMachine(r -> r.name(name).definition(definition).roleArn(ROLE_ARN))
+                .stateMachineArn();
     }
 
-    /** Creates an SQS queue in moto, subscribes it to the topic and returns a reader for what arrives. */
+    /**
+     * Creates an SQS queue in moto, subscribes it to the topic and returns a reader for what
+     * arrives.
+     */
     public SnsCapture subscribeQueue(String topicArn) {
         String queueName = "capture-" + QUEUES.incrementAndGet();
         String url = sqs().createQueue(r -> r.queueName(queueName)).queueUrl();
-        String queueArn = sqs().getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        String sub = sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)).subscriptionArn();
+        String queueArn =
+                sqs().getQueueAttributes(
+                                r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                        .attributes()
+                        .get(QueueAttributeName.QUEUE_ARN);
+        String sub =
+                sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn))
+                        .subscriptionArn();
         return new SnsCapture(sqs(), topicArn, url, sub);
     }
 
@@ -427,54 +619,108 @@ public final class LocalAwsStack implements AutoCloseable {
         return ssm;
     }
 
-    /** What a raw Lambda Invoke answered: HTTP status, payload, X-Amz-Function-Error, x-amzn-ErrorType, X-Amz-Executed-Version. */
-    public record Invocation(int status, String payload, String functionError, String errorType, String executedVersion) { }
+    /**
+     * What a raw Lambda Invoke answered: HTTP status, payload, X-Amz-Function-Error,
+     * x-amzn-ErrorType, X-Amz-Executed-Version.
+     */
+    public record Invocation(
+            int status,
+            String payload,
+            String functionError,
+            String errorType,
+            String executedVersion) {}
 
-    private static final java.net.http.HttpClient INVOKE_HTTP = java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    private static final java.net.http.HttpClient INVOKE_HTTP =
+            java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .build();
 
     /** A Lambda Invoke (RequestResponse) of a function, signed with this JVM's client key. */
     public Invocation invoke(String function, String payload) {
         return invoke(function, payload, clientKey.accessKeyId(), clientKey.secretAccessKey());
     }
 
-    /** A Lambda Invoke signed (SigV4, the SDK's signer) with the given key, answered as it is: 200 or an API error. */
-    public Invocation invoke(String function, String payload, String accessKeyId, String secretAccessKey) {
-        URI uri = endpoint().resolve("/2015-03-31/functions/"
-                + java.net.URLEncoder.encode(function, java.nio.charset.StandardCharsets.UTF_8) + "/invocations");
+    /**
+     * A Lambda Invoke signed (SigV4, the SDK's signer) with the given key, answered as it is: 200
+     * or an API error.
+     */
+    public Invocation invoke(
+            String function, String payload, String accessKeyId, String secretAccessKey) {
+        URI uri =
+                endpoint()
+                        .resolve(
+                                "/2015-03-31/functions/"
+                                        + java.net.URLEncoder.encode(
+                                                function, java.nio.charset.StandardCharsets.UTF_8)
+                                        + "/invocations");
         byte[] bytes = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var unsigned = software.amazon.awssdk.http.SdkHttpFullRequest.builder()
-                .method(software.amazon.awssdk.http.SdkHttpMethod.POST).uri(uri)
-                .putHeader("Content-Type", "application/json")
-                .contentStreamProvider(() -> new java.io.ByteArrayInputStream(bytes)).build();
-        var signed = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create().sign(r -> r.request(unsigned)
-                .identity(AwsBasicCredentials.create(accessKeyId, secretAccessKey))
-                .payload(unsigned.contentStreamProvider().orElseThrow())
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "lambda")
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, REGION));
-        var request = java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofMinutes(5))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
-        signed.request().headers().forEach((k, vs) -> {
-            if (!k.equalsIgnoreCase("Host")) vs.forEach(v -> request.header(k, v));
-        });
+        var unsigned =
+                software.amazon.awssdk.http.SdkHttpFullRequest.builder()
+                        .method(software.amazon.awssdk.http.SdkHttpMethod.POST)
+                        .uri(uri)
+                        .putHeader("Content-Type", "application/json")
+                        .contentStreamProvider(() -> new java.io.ByteArrayInputStream(bytes))
+                        .build();
+        var signed =
+                software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create()
+                        .sign(
+                                r ->
+                                        r.request(unsigned)
+                                                .identity(
+                                                        AwsBasicCredentials.create(
+                                                                accessKeyId, secretAccessKey))
+                                                .payload(
+                                                        unsigned.contentStreamProvider()
+                                                                .orElseThrow())
+                                                .putProperty(
+                                                        software.amazon.awssdk.http.auth.aws.signer
+                                                                .AwsV4HttpSigner
+                                                                .SERVICE_SIGNING_NAME,
+                                                        "lambda")
+                                                .putProperty(
+                                                        software.amazon.awssdk.http.auth.aws.signer
+                                                                .AwsV4HttpSigner.REGION_NAME,
+                                                        REGION));
+        var request =
+                java.net.http.HttpRequest.newBuilder(uri)
+                        .timeout(java.time.Duration.ofMinutes(5))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signed.request()
+                .headers()
+                .forEach(
+                        (k, vs) -> {
+                            if (!k.equalsIgnoreCase("Host")) vs.forEach(v -> request.header(k, v));
+                        });
         try {
-            var response = INVOKE_HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new Invocation(response.statusCode(), response.body(),
+            var response =
+                    INVOKE_HTTP.send(
+                            request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new Invocation(
+                    response.statusCode(),
+                    response.body(),
                     response.headers().firstValue("X-Amz-Function-Error").orElse(null),
                     response.headers().firstValue("x-amzn-ErrorType").orElse(null),
                     response.headers().firstValue("X-Amz-Executed-Version").orElse(null));
         } catch (IOException e) {
-            throw new IllegalStateException("invoke of " + function + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "invoke of " + function + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
     }
 
-    /** The long-lived key the stack issued to this JVM's clients (tests, the demo, the CLI's --local). */
-    public CredentialsAuthority.Issued clientCredentials() { return clientKey; }
+    /**
+     * The long-lived key the stack issued to this JVM's clients (tests, the demo, the CLI's
+     * --local).
+     */
+    public CredentialsAuthority.Issued clientCredentials() {
+        return clientKey;
+    }
 
-    public Options options() { return options; }
+    public Options options() {
+        return options;
+    }
 
     private EventBridgeClient events;
 
@@ -483,20 +729,38 @@ public final class LocalAwsStack implements AutoCloseable {
         return events;
     }
 
-    /** Builds any SDK v2 client pointed at this stack, e.g. {@code stack.client(LambdaClient::builder)}. */
-    public synchronized <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C extends AutoCloseable>
-    C client(Supplier<B> builder) {
+    /**
+     * Builds any SDK v2 client pointed at this stack, e.g. {@code
+     * stack.client(LambdaClient::builder)}.
+     */
+    public synchronized <
+                    B extends
+                            AwsClientBuilder<B, C>
+                                    & software.amazon.awssdk.awscore.client.builder
+                                                    .AwsSyncClientBuilder<
+                                            B, C>,
+                    C extends AutoCloseable>
+            C client(Supplier<B> builder) {
         if (closed) throw new IllegalStateException("stack is closed");
-        C c = builder.get().endpointOverride(endpoint()).region(region())
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(clientKey.accessKeyId(), clientKey.secretAccessKey())))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        C c =
+                builder.get()
+                        .endpointOverride(endpoint())
+                        .region(region())
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(
+                                        AwsBasicCredentials.create(
+                                                clientKey.accessKeyId(),
+                                                clientKey.secretAccessKey())))
+                        .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .build();
         clients.add(c);
         return c;
     }
 
-    /** Stops moto (the whole process tree) and the Lambda host, restores system properties. Idempotent. */
+    /**
+     * Stops moto (the whole process tree) and the Lambda host, restores system properties.
+     * Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
@@ -510,10 +774,11 @@ public final class LocalAwsStack implements AutoCloseable {
         }
         if (moto != null) moto.close();
         lambdaHost.close();
-        previousProperties.forEach((k, v) -> {
-            if (v == null) System.clearProperty(k);
-            else System.setProperty(k, v);
-        });
+        previousProperties.forEach(
+                (k, v) -> {
+                    if (v == null) System.clearProperty(k);
+                    else System.setProperty(k, v);
+                });
         CURRENT.compareAndSet(this, null);
     }
 }

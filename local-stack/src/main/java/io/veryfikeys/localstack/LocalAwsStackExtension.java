@@ -19,7 +19,8 @@ import java.util.Optional;
  */
 public final class LocalAwsStackExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LocalAwsStackExtension.class);
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(LocalAwsStackExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
@@ -28,28 +29,52 @@ public final class LocalAwsStackExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext c) {
-        Optional<LocalStackTemplate> ann = c.getTestClass()
-                .flatMap(cls -> AnnotationSupport.findAnnotation(cls, LocalStackTemplate.class));
-        Path template = ann.map(a -> Path.of(a.value()))
-                .or(() -> Optional.ofNullable(System.getProperty("localstack.template")).map(Path::of))
-                .orElseGet(LocalAwsStackExtension::findTemplate)
-                .toAbsolutePath().normalize();
+        Optional<LocalStackTemplate> ann =
+                c.getTestClass()
+                        .flatMap(
+                                cls ->
+                                        AnnotationSupport.findAnnotation(
+                                                cls, LocalStackTemplate.class));
+        Path template =
+                ann.map(a -> Path.of(a.value()))
+                        .or(
+                                () ->
+                                        Optional.ofNullable(
+                                                        System.getProperty("localstack.template"))
+                                                .map(Path::of))
+                        .orElseGet(LocalAwsStackExtension::findTemplate)
+                        .toAbsolutePath()
+                        .normalize();
         Map<String, String> overrides = new LinkedHashMap<>();
-        ann.ifPresent(a -> {
-            for (String kv : a.parameters()) {
-                int eq = kv.indexOf('=');
-                if (eq < 0) throw new ParameterResolutionException("parameter override must be Name=Value: " + kv);
-                overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-        });
+        ann.ifPresent(
+                a -> {
+                    for (String kv : a.parameters()) {
+                        int eq = kv.indexOf('=');
+                        if (eq < 0)
+                            throw new ParameterResolutionException(
+                                    "parameter override must be Name=Value: " + kv);
+                        overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                });
         String key = template + " " + overrides;
-        Holder h = c.getRoot().getStore(NS).getOrComputeIfAbsent(key, k -> {
-            LocalAwsStack.current().ifPresent(other -> {
-                throw new ParameterResolutionException("this JVM already runs a LocalAwsStack for another template "
-                        + "or parameters (" + other.template().path() + "); one per JVM");
-            });
-            return new Holder(LocalAwsStack.start(template, overrides));
-        }, Holder.class);
+        Holder h =
+                c.getRoot()
+                        .getStore(NS)
+                        .getOrComputeIfAbsent(
+                                key,
+                                k -> {
+                                    LocalAwsStack.current()
+                                            .ifPresent(
+                                                    other -> {
+                                                        throw new ParameterResolutionException(
+                                                                "this JVM already runs a LocalAwsStack for another template "
+                                                                        + "or parameters ("
+                                                                        + other.template().path()
+                                                                        + "); one per JVM");
+                                                    });
+                                    return new Holder(LocalAwsStack.start(template, overrides));
+                                },
+                                Holder.class);
         return h.stack;
     }
 
@@ -60,11 +85,14 @@ public final class LocalAwsStackExtension implements ParameterResolver {
             Path t = d.resolve("template.yaml");
             if (Files.isRegularFile(t)) return t;
         }
-        throw new ParameterResolutionException("no template.yaml in " + start + " or any parent directory");
+        throw new ParameterResolutionException(
+                "no template.yaml in " + start + " or any parent directory");
     }
 
-    @SuppressWarnings("deprecation") // CloseableResource for JUnit < 5.13; AutoCloseable is what 5.13+ closes
-    private record Holder(LocalAwsStack stack) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    @SuppressWarnings(
+            "deprecation") // CloseableResource for JUnit < 5.13; AutoCloseable is what 5.13+ closes
+    private record Holder(LocalAwsStack stack)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             stack.close();

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Optional, on a test class using {@link LocalAwsStackExtension}: which template to run, relative to
- * the working directory (the Maven module). Without it the extension uses the system property
+ * Optional, on a test class using {@link LocalAwsStackExtension}: which template to run, relative
+ * to the working directory (the Maven module). Without it the extension uses the system property
  * {@code localstack.template}, else the first {@code template.yaml} found walking up from the
  * working directory.
  */
@@ -18,6 +18,7 @@ import java.lang.annotation.Target;
 public @interface LocalStackTemplate {
     /** Path of the template, relative to the working directory. */
     String value();
+
     /** Parameter overrides as {@code Name=Value}. */
     String[] parameters() default {};
 }

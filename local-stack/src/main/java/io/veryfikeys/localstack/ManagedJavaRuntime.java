@@ -23,17 +23,24 @@ import java.util.Set;
  * task root), and the JVM options the managed runtime starts the JVM with.
  *
  * <p>The RIC's native library is extracted once per host: the RIC would otherwise extract it to one
- * fixed file under the temp directory on every start, and sandboxes starting in parallel race on it.
+ * fixed file under the temp directory on every start, and sandboxes starting in parallel race on
+ * it.
  */
 final class ManagedJavaRuntime {
     static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-    private static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
-    /** Classes whose jars make up the runtime's class path (RIC, its serialization, lambda-core, utils-lite). */
-    private static final List<String> RUNTIME_CLASSES = List.of(
-            MAIN_CLASS,
-            "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
-            "com.amazonaws.services.lambda.runtime.Context",
-            "software.amazon.awssdk.utilslite.SdkInternalThreadLocal");
+    private static final String JNI_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+
+    /**
+     * Classes whose jars make up the runtime's class path (RIC, its serialization, lambda-core,
+     * utils-lite).
+     */
+    private static final List<String> RUNTIME_CLASSES =
+            List.of(
+                    MAIN_CLASS,
+                    "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
+                    "com.amazonaws.services.lambda.runtime.Context",
+                    "software.amazon.awssdk.utilslite.SdkInternalThreadLocal");
 
     private static volatile ManagedJavaRuntime instance;
 
@@ -69,35 +76,54 @@ final class ManagedJavaRuntime {
                 if (source == null) throw new IllegalStateException("no code source for " + name);
                 jars.add(Path.of(source.getLocation().toURI()).toString());
             } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("the Lambda Runtime Interface Client is not on the class path (" + name
-                        + "): the local-stack module depends on com.amazonaws:aws-lambda-java-runtime-interface-client", e);
+                throw new IllegalStateException(
+                        "the Lambda Runtime Interface Client is not on the class path ("
+                                + name
+                                + "): the local-stack module depends on com.amazonaws:aws-lambda-java-runtime-interface-client",
+                        e);
             } catch (URISyntaxException e) {
                 throw new IllegalStateException(e);
             }
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         int major = Runtime.version().feature();
-        return new ManagedJavaRuntime(java, String.join(File.pathSeparator, jars), extractJni(), major);
+        return new ManagedJavaRuntime(
+                java, String.join(File.pathSeparator, jars), extractJni(), major);
     }
 
-    /** Copies the RIC's JNI library for this machine out of its jar, once, under a name unique to its content. */
+    /**
+     * Copies the RIC's JNI library for this machine out of its jar, once, under a name unique to
+     * its content.
+     */
     private static Path extractJni() {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        String lib = arch.contains("aarch64") || arch.contains("arm64")
-                ? "libaws-lambda-jni.linux-aarch_64.so" : "libaws-lambda-jni.linux-x86_64.so";
+        String lib =
+                arch.contains("aarch64") || arch.contains("arm64")
+                        ? "libaws-lambda-jni.linux-aarch_64.so"
+                        : "libaws-lambda-jni.linux-x86_64.so";
         try {
-            Class<?> main = Class.forName(MAIN_CLASS, false, ManagedJavaRuntime.class.getClassLoader());
+            Class<?> main =
+                    Class.forName(MAIN_CLASS, false, ManagedJavaRuntime.class.getClassLoader());
             byte[] bytes;
             try (InputStream in = main.getResourceAsStream("/jni/" + lib)) {
                 if (in == null) throw new IllegalStateException("the RIC jar has no /jni/" + lib);
                 bytes = in.readAllBytes();
             }
-            String name = "veryfikeys-" + lib.replace(".so", "") + "-" + Integer.toHexString(Arrays.hashCode(bytes)) + ".so";
+            String name =
+                    "veryfikeys-"
+                            + lib.replace(".so", "")
+                            + "-"
+                            + Integer.toHexString(Arrays.hashCode(bytes))
+                            + ".so";
             Path target = Path.of(System.getProperty("java.io.tmpdir"), name);
             if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
                 Path tmp = Files.createTempFile(target.getParent(), name, ".part");
                 Files.write(tmp, bytes);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(
+                        tmp,
+                        target,
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
             }
             return target;
         } catch (IOException e) {
@@ -109,8 +135,8 @@ final class ManagedJavaRuntime {
 
     /**
      * The command that starts one sandbox's JVM, as the managed runtime starts it: heap from the
-     * function's memory, serial GC, and the RIC as main class with the handler as its argument.
-     * The template's {@code JAVA_TOOL_OPTIONS} reach the JVM through the environment, as in Lambda.
+     * function's memory, serial GC, and the RIC as main class with the handler as its argument. The
+     * template's {@code JAVA_TOOL_OPTIONS} reach the JVM through the environment, as in Lambda.
      */
     List<String> command(String handler, int memoryMb, Path extraClassPath) {
         List<String> cmd = new ArrayList<>();
@@ -123,7 +149,10 @@ final class ManagedJavaRuntime {
         if (javaMajor >= 24) cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
         // no trailing separator: it would put the working directory on the system class path
-        cmd.add(extraClassPath == null ? classPath : classPath + File.pathSeparator + extraClassPath);
+        cmd.add(
+                extraClassPath == null
+                        ? classPath
+                        : classPath + File.pathSeparator + extraClassPath);
         cmd.add(MAIN_CLASS);
         cmd.add(handler);
         return cmd;
@@ -131,16 +160,22 @@ final class ManagedJavaRuntime {
 
     /**
      * The managed runtime's JVM options for a memory size, as a java runtime's command line shows
-     * them: the heap at 85% of the function's memory (-XX:MaxHeapSize=445645k at 512 MB), the serial
-     * collector, class data sharing, tiered compilation stopping at C1 ("In the Java 17 runtime, the
-     * JVM flag for tiered compilation is set to stop at level 1 by default",
+     * them: the heap at 85% of the function's memory (-XX:MaxHeapSize=445645k at 512 MB), the
+     * serial collector, class data sharing, tiered compilation stopping at C1 ("In the Java 17
+     * runtime, the JVM flag for tiered compilation is set to stop at level 1 by default",
      * https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html). No perf-data file: it
      * is not there in Lambda either, and here it would litter the temp directory.
      */
     static List<String> jvmOptions(int memoryMb) {
         long heapKb = memoryMb * 1024L * 85 / 100;
-        return List.of("-XX:MaxHeapSize=" + heapKb + "k", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "--add-opens=java.base/java.io=ALL-UNNAMED",
-                "-XX:+ErrorFileToStderr", "-XX:-UsePerfData");
+        return List.of(
+                "-XX:MaxHeapSize=" + heapKb + "k",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "-XX:+ErrorFileToStderr",
+                "-XX:-UsePerfData");
     }
 }

@@ -14,69 +14,79 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code python3 -m moto.server} child process on a free loopback port. Its Step Functions
- * engine executes ASL for real and sends Lambda Invoke calls to {@code http://localhost:$MOTO_PORT},
- * so {@code MOTO_PORT} is set to the given Lambda host port. Closing it kills the whole process tree.
+ * A {@code python3 -m moto.server} child process on a free loopback port. Its Step Functions engine
+ * executes ASL for real and sends Lambda Invoke calls to {@code http://localhost:$MOTO_PORT}, so
+ * {@code MOTO_PORT} is set to the given Lambda host port. Closing it kills the whole process tree.
  */
 public final class MotoServer implements AutoCloseable {
 
-    static final String NOT_INSTALLED = "moto is not installed: run 'pip install \"moto[server]\"' (needs python3)";
+    static final String NOT_INSTALLED =
+            "moto is not installed: run 'pip install \"moto[server]\"' (needs python3)";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Starts {@code moto.server} after working around seven moto 5.2.x bugs in its ASL engine
      * (stepfunctions/parser/models.py):
+     *
      * <ol>
-     * <li>StartExecution deep-copies the state machine, which references the backend and its past
-     *     executions (they hold threading locks): every StartExecution after the first one in the process
-     *     fails with HTTP 500 "cannot pickle '_thread.RLock' object". The patch keeps those references
-     *     shared instead of copying them.</li>
-     * <li>StartExecution without a name creates the execution ARN {@code ...:execution:<sm>:None}, so the
-     *     second unnamed execution of a state machine fails with ExecutionAlreadyExists. AWS generates a
-     *     UUID name; so does the patch.</li>
-     * <li>The {@code states:startExecution(.sync)} integration hands the ASL's parameter names
-     *     ({@code StateMachineArn}, {@code Input}, as AWS documents them) to boto3 unchanged, whose
-     *     stepfunctions API names them {@code stateMachineArn}, {@code input}: the task fails with
-     *     States.Runtime 'StateMachineArn'; and it reads boto3's answer ({@code executionArn}) as
-     *     {@code ExecutionArn}, and hands the finished execution's description on in boto3's
-     *     lower-case names ({@code status}) where AWS gives {@code Status}. The patch translates both
-     *     ways, as AWS does.</li>
-     * <li>Secrets Manager: UpdateSecretVersionStage moves the AWSCURRENT label but not moto's notion of
-     *     the current version, so a later PutSecretValue (as AWSCURRENT) demotes the wrong version and
-     *     leaves two versions labelled AWSCURRENT. The patch keeps the two in step, as AWS does.</li>
-     * <li>A Task whose Resource is a Lambda function ARN reports every error of the Invoke API itself
-     *     (throttling, SnapStart not ready, service errors) as the error name {@code Exception}, so no
-     *     Retry on {@code Lambda.TooManyRequestsException} and the like ever matches. AWS reports them as
-     *     {@code Lambda.<error code>} ("Lambda errors are reported as Lambda.ErrorName",
-     *     https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), as moto's
-     *     own {@code arn:aws:states:::lambda:invoke} integration already does; so does the patch.</li>
-     * <li>Secrets Manager: ListSecretVersionIds of an unknown secret fails with HTTP 500 (a KeyError)
-     *     where AWS answers ResourceNotFoundException, and gives every version the CreatedDate "now",
-     *     where AWS gives the date the version was created (the CLI shows key ages from it). The patch
-     *     answers as AWS does.</li>
-     * <li>SNS: an email subscription is confirmed at once, where AWS keeps it pending until its owner
-     *     follows the link in the confirmation email: ListSubscriptionsByTopic shows its ARN as
-     *     {@code PendingConfirmation} (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)
-     *     and nothing is delivered to it. The patch keeps it pending, so {@code veryfi-keys doctor}
-     *     sees what it would see in AWS.</li>
+     *   <li>StartExecution deep-copies the state machine, which references the backend and its past
+     *       executions (they hold threading locks): every StartExecution after the first one in the
+     *       process fails with HTTP 500 "cannot pickle '_thread.RLock' object". The patch keeps
+     *       those references shared instead of copying them.
+     *   <li>StartExecution without a name creates the execution ARN {@code
+     *       ...:execution:<sm>:None}, so the second unnamed execution of a state machine fails with
+     *       ExecutionAlreadyExists. AWS generates a UUID name; so does the patch.
+     *   <li>The {@code states:startExecution(.sync)} integration hands the ASL's parameter names
+     *       ({@code StateMachineArn}, {@code Input}, as AWS documents them) to boto3 unchanged,
+     *       whose stepfunctions API names them {@code stateMachineArn}, {@code input}: the task
+     *       fails with States.Runtime 'StateMachineArn'; and it reads boto3's answer ({@code
+     *       executionArn}) as {@code ExecutionArn}, and hands the finished execution's description
+     *       on in boto3's lower-case names ({@code status}) where AWS gives {@code Status}. The
+     *       patch translates both ways, as AWS does.
+     *   <li>Secrets Manager: UpdateSecretVersionStage moves the AWSCURRENT label but not moto's
+     *       notion of the current version, so a later PutSecretValue (as AWSCURRENT) demotes the
+     *       wrong version and leaves two versions labelled AWSCURRENT. The patch keeps the two in
+     *       step, as AWS does.
+     *   <li>A Task whose Resource is a Lambda function ARN reports every error of the Invoke API
+     *       itself (throttling, SnapStart not ready, service errors) as the error name {@code
+     *       Exception}, so no Retry on {@code Lambda.TooManyRequestsException} and the like ever
+     *       matches. AWS reports them as {@code Lambda.<error code>} ("Lambda errors are reported
+     *       as Lambda.ErrorName",
+     *       https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html),
+     *       as moto's own {@code arn:aws:states:::lambda:invoke} integration already does; so does
+     *       the patch.
+     *   <li>Secrets Manager: ListSecretVersionIds of an unknown secret fails with HTTP 500 (a
+     *       KeyError) where AWS answers ResourceNotFoundException, and gives every version the
+     *       CreatedDate "now", where AWS gives the date the version was created (the CLI shows key
+     *       ages from it). The patch answers as AWS does.
+     *   <li>SNS: an email subscription is confirmed at once, where AWS keeps it pending until its
+     *       owner follows the link in the confirmation email: ListSubscriptionsByTopic shows its
+     *       ARN as {@code PendingConfirmation}
+     *       (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html) and nothing is
+     *       delivered to it. The patch keeps it pending, so {@code veryfi-keys doctor} sees what it
+     *       would see in AWS.
      * </ol>
-     * And two for speed, since every AWS call of the tests goes through this one process: moto looks up
-     * the service of each request by listing its own package directory (one {@code isdir} per module,
-     * under a lock that every request takes); the patch lists it once. Werkzeug's access log (a line per
-     * request) is off: the handlers' JSON logs name every AWS call already. Profiled on the fault matrix
-     * (13 scenarios), requests queued on that lock were 80% of moto's thread samples; the subset went
-     * from 111 s to 91 s.
-     * If moto's internals move, the patches are skipped with a warning in the log; and since they are
-     * written for moto 5.2, the launcher (the resource {@code moto_launcher.py} beside this class)
-     * refuses any other version with one line saying which to install.
+     *
+     * And two for speed, since every AWS call of the tests goes through this one process: moto
+     * looks up the service of each request by listing its own package directory (one {@code isdir}
+     * per module, under a lock that every request takes); the patch lists it once. Werkzeug's
+     * access log (a line per request) is off: the handlers' JSON logs name every AWS call already.
+     * Profiled on the fault matrix (13 scenarios), requests queued on that lock were 80% of moto's
+     * thread samples; the subset went from 111 s to 91 s. If moto's internals move, the patches are
+     * skipped with a warning in the log; and since they are written for moto 5.2, the launcher (the
+     * resource {@code moto_launcher.py} beside this class) refuses any other version with one line
+     * saying which to install.
      */
     static final String LAUNCHER = launcher();
+
     /** What the launcher prints when the installed moto is not the version its patches are for. */
     static final String WRONG_VERSION = "local-stack: moto ";
 
     private static String launcher() {
         try (var in = MotoServer.class.getResourceAsStream("moto_launcher.py")) {
-            if (in == null) throw new IllegalStateException("moto_launcher.py is missing from the local-stack jar");
+            if (in == null)
+                throw new IllegalStateException(
+                        "moto_launcher.py is missing from the local-stack jar");
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read moto_launcher.py: " + e.getMessage(), e);
@@ -100,17 +110,25 @@ public final class MotoServer implements AutoCloseable {
     /**
      * Starts moto, waits until it answers and enables ASL execution.
      *
-     * @param lambdaHostPort the port moto sends Lambda Invoke (and other service-integration) calls to;
-     *                       0 leaves MOTO_PORT pointing at moto itself
-     * @param logFile        where moto's output goes; null discards it
+     * @param lambdaHostPort the port moto sends Lambda Invoke (and other service-integration) calls
+     *     to; 0 leaves MOTO_PORT pointing at moto itself
+     * @param logFile where moto's output goes; null discards it
      */
     public static MotoServer start(int lambdaHostPort, Path logFile) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
-            ProcessBuilder pb = new ProcessBuilder("python3", "-c", LAUNCHER, "-H", "127.0.0.1", "-p",
-                    Integer.toString(port));
-            pb.environment().put("MOTO_PORT", Integer.toString(lambdaHostPort > 0 ? lambdaHostPort : port));
+            ProcessBuilder pb =
+                    new ProcessBuilder(
+                            "python3",
+                            "-c",
+                            LAUNCHER,
+                            "-H",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(port));
+            pb.environment()
+                    .put("MOTO_PORT", Integer.toString(lambdaHostPort > 0 ? lambdaHostPort : port));
             pb.environment().put("PYTHONUNBUFFERED", "1");
             pb.redirectErrorStream(true);
             Path log = logFile;
@@ -118,7 +136,8 @@ public final class MotoServer implements AutoCloseable {
                 if (log == null) log = Files.createTempFile("moto-", ".log");
                 else Files.createDirectories(log.toAbsolutePath().getParent());
             } catch (IOException e) {
-                throw new IllegalStateException("cannot create moto log file: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot create moto log file: " + e.getMessage(), e);
             }
             pb.redirectOutput(log.toFile());
             Process p;
@@ -139,7 +158,9 @@ public final class MotoServer implements AutoCloseable {
                 if (out.contains("No module named") || out.contains("ModuleNotFoundError"))
                     throw new IllegalStateException(NOT_INSTALLED);
                 int wrong = out.indexOf(WRONG_VERSION);
-                if (wrong >= 0) throw new IllegalStateException(out.substring(wrong).lines().findFirst().orElse(out));
+                if (wrong >= 0)
+                    throw new IllegalStateException(
+                            out.substring(wrong).lines().findFirst().orElse(out));
                 if (!out.contains("Address already in use")) throw e;
                 last = e;
             }
@@ -147,24 +168,50 @@ public final class MotoServer implements AutoCloseable {
         throw last;
     }
 
-    public int port() { return port; }
-    public URI endpoint() { return URI.create("http://127.0.0.1:" + port); }
-    public long pid() { return process.pid(); }
-    public Path logFile() { return log; }
-    public boolean isAlive() { return process.isAlive(); }
+    public int port() {
+        return port;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(1))
+                        .build();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        HttpRequest probe = HttpRequest.newBuilder(endpoint().resolve("/moto-api/"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest probe =
+                HttpRequest.newBuilder(endpoint().resolve("/moto-api/"))
+                        .timeout(Duration.ofSeconds(2))
+                        .GET()
+                        .build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive())
-                throw new IllegalStateException("moto exited with code " + process.exitValue()
-                        + " before answering; log: " + log + "\n" + tail(readQuietly(log)));
+                throw new IllegalStateException(
+                        "moto exited with code "
+                                + process.exitValue()
+                                + " before answering; log: "
+                                + log
+                                + "\n"
+                                + tail(readQuietly(log)));
             try {
-                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() < 500) return;
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() < 500)
+                    return;
             } catch (IOException e) {
                 // not listening yet
             } catch (InterruptedException e) {
@@ -173,19 +220,32 @@ public final class MotoServer implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new IllegalStateException("moto did not answer on port " + port + " within " + STARTUP_TIMEOUT
-                + "; log: " + log + "\n" + tail(readQuietly(log)));
+        throw new IllegalStateException(
+                "moto did not answer on port "
+                        + port
+                        + " within "
+                        + STARTUP_TIMEOUT
+                        + "; log: "
+                        + log
+                        + "\n"
+                        + tail(readQuietly(log)));
     }
 
     private void enableAslExecution() {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint().resolve("/moto-api/config"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"stepfunctions\":{\"execute_state_machine\":true}}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(endpoint().resolve("/moto-api/config"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    "{\"stepfunctions\":{\"execute_state_machine\":true}}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300)
-                throw new IllegalStateException("moto refused /moto-api/config: " + r.statusCode() + " " + r.body());
+                throw new IllegalStateException(
+                        "moto refused /moto-api/config: " + r.statusCode() + " " + r.body());
         } catch (IOException e) {
             throw new IllegalStateException("cannot configure moto: " + e.getMessage(), e);
         } catch (InterruptedException e) {

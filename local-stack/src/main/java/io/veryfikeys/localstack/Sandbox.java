@@ -27,9 +27,9 @@ import java.util.function.BiConsumer;
 
 /**
  * One Lambda execution environment: a JVM of its own, started from the deployable artifact through
- * the real Runtime Interface Client, and the Runtime API it talks to
- * ({@code /2018-06-01/runtime/invocation/next}, {@code /response}, {@code /error}, {@code /init/error},
- * and for SnapStart {@code /restore/next}, {@code /restore/error}).
+ * the real Runtime Interface Client, and the Runtime API it talks to ({@code
+ * /2018-06-01/runtime/invocation/next}, {@code /response}, {@code /error}, {@code /init/error}, and
+ * for SnapStart {@code /restore/next}, {@code /restore/error}).
  *
  * <p>It handles one invocation at a time. The function's timeout is enforced here, as Lambda does:
  * the RIC does not stop a handler, so at the deadline the process is killed and the caller gets
@@ -38,10 +38,19 @@ import java.util.function.BiConsumer;
 final class Sandbox implements AutoCloseable {
 
     /** What a sandbox runs. {@code environment} is the complete environment of the process. */
-    record Spec(String function, String handler, int timeoutSeconds, int memoryMb, Path taskRoot,
-                Map<String, String> environment, Path extraClassPath) { }
+    record Spec(
+            String function,
+            String handler,
+            int timeoutSeconds,
+            int memoryMb,
+            Path taskRoot,
+            Map<String, String> environment,
+            Path extraClassPath) {}
 
-    /** An invocation's outcome: the payload, and whether it is a function error (X-Amz-Function-Error). */
+    /**
+     * An invocation's outcome: the payload, and whether it is a function error
+     * (X-Amz-Function-Error).
+     */
     record Outcome(byte[] payload, boolean functionError) {
         String errorType() {
             if (!functionError) return null;
@@ -53,9 +62,14 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final String API = "/2018-06-01/runtime";
-    /** A SnapStart snapshot may take its time at publish; a sandbox that never gets ready is given up. */
+
+    /**
+     * A SnapStart snapshot may take its time at publish; a sandbox that never gets ready is given
+     * up.
+     */
     static final Duration INIT_BOUND = Duration.ofSeconds(120);
 
     private static final class Invocation {
@@ -88,14 +102,21 @@ final class Sandbox implements AutoCloseable {
     private volatile ColdStart coldStart;
     private volatile boolean closed;
 
-    private Sandbox(String id, Spec spec, ContainerCredentialsEndpoint credentials, ExecutorService executor,
-                    ScheduledExecutorService timers, BiConsumer<Sandbox, String> logLines,
-                    Map<String, String> hostEnvironment) throws IOException {
+    private Sandbox(
+            String id,
+            Spec spec,
+            ContainerCredentialsEndpoint credentials,
+            ExecutorService executor,
+            ScheduledExecutorService timers,
+            BiConsumer<Sandbox, String> logLines,
+            Map<String, String> hostEnvironment)
+            throws IOException {
         this.id = id;
         this.spec = spec;
         this.credentials = credentials;
         this.timers = timers;
-        this.api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this.api =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         api.setExecutor(executor);
         api.createContext(API + "/", this::handle);
         api.start();
@@ -105,9 +126,15 @@ final class Sandbox implements AutoCloseable {
         env.putAll(hostEnvironment);
         env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getAddress().getPort());
         env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
-        ProcessBuilder pb = new ProcessBuilder(ManagedJavaRuntime.get().command(spec.handler(), spec.memoryMb(), spec.extraClassPath()))
-                .directory(spec.taskRoot().toFile())
-                .redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                                ManagedJavaRuntime.get()
+                                        .command(
+                                                spec.handler(),
+                                                spec.memoryMb(),
+                                                spec.extraClassPath()))
+                        .directory(spec.taskRoot().toFile())
+                        .redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p;
@@ -123,24 +150,37 @@ final class Sandbox implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         process.onExit().thenRun(this::exited);
-        timers.schedule(() -> {
-            if (!ready.isDone()) fail(initTimedOut());
-        }, INIT_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(
+                () -> {
+                    if (!ready.isDone()) fail(initTimedOut());
+                },
+                INIT_BOUND.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    static Sandbox start(String id, Spec spec, ContainerCredentialsEndpoint credentials, ExecutorService executor,
-                         ScheduledExecutorService timers, BiConsumer<Sandbox, String> logLines,
-                         Map<String, String> hostEnvironment) {
+    static Sandbox start(
+            String id,
+            Spec spec,
+            ContainerCredentialsEndpoint credentials,
+            ExecutorService executor,
+            ScheduledExecutorService timers,
+            BiConsumer<Sandbox, String> logLines,
+            Map<String, String> hostEnvironment) {
         try {
             return new Sandbox(id, spec, credentials, executor, timers, logLines, hostEnvironment);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start a sandbox for " + spec.function() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start a sandbox for " + spec.function() + ": " + e.getMessage(), e);
         }
     }
 
-    long pid() { return process.pid(); }
+    long pid() {
+        return process.pid();
+    }
 
-    boolean alive() { return !closed && process.isAlive(); }
+    boolean alive() {
+        return !closed && process.isAlive();
+    }
 
     /** Runs one invocation and waits for its outcome (success, function error, timeout, crash). */
     Outcome invoke(String requestId, byte[] payload) {
@@ -157,8 +197,15 @@ final class Sandbox implements AutoCloseable {
                 long ready = firstNext == 0 ? end : firstNext;
                 long initEnd = restoreAsked != 0 ? restoreAsked : ready;
                 long handed = inv.handedOut == 0 ? end : inv.handedOut;
-                coldStart = new ColdStart(spec.function(), id, millis(initEnd - spawned), millis(ready - initEnd),
-                        millis(end - handed), millis(end - asked), outcome.functionError());
+                coldStart =
+                        new ColdStart(
+                                spec.function(),
+                                id,
+                                millis(initEnd - spawned),
+                                millis(ready - initEnd),
+                                millis(end - handed),
+                                millis(end - asked),
+                                outcome.functionError());
             }
             return outcome;
         } catch (InterruptedException e) {
@@ -176,13 +223,23 @@ final class Sandbox implements AutoCloseable {
             byte[] body = ex.getRequestBody().readAllBytes();
             if ("GET".equals(method) && path.equals("/invocation/next")) {
                 next(ex);
-            } else if ("POST".equals(method) && path.startsWith("/invocation/") && path.endsWith("/response")) {
-                complete(ex, path.substring("/invocation/".length(), path.length() - "/response".length()),
+            } else if ("POST".equals(method)
+                    && path.startsWith("/invocation/")
+                    && path.endsWith("/response")) {
+                complete(
+                        ex,
+                        path.substring(
+                                "/invocation/".length(), path.length() - "/response".length()),
                         new Outcome(body, false));
-            } else if ("POST".equals(method) && path.startsWith("/invocation/") && path.endsWith("/error")) {
-                complete(ex, path.substring("/invocation/".length(), path.length() - "/error".length()),
+            } else if ("POST".equals(method)
+                    && path.startsWith("/invocation/")
+                    && path.endsWith("/error")) {
+                complete(
+                        ex,
+                        path.substring("/invocation/".length(), path.length() - "/error".length()),
                         new Outcome(body, true));
-            } else if ("POST".equals(method) && (path.equals("/init/error") || path.equals("/restore/error"))) {
+            } else if ("POST".equals(method)
+                    && (path.equals("/init/error") || path.equals("/restore/error"))) {
                 initError = body;
                 send(ex, 202, "{\"status\":\"OK\"}");
             } else if ("GET".equals(method) && path.equals("/restore/next")) {
@@ -192,7 +249,12 @@ final class Sandbox implements AutoCloseable {
                 credentials.restored(id);
                 send(ex, 200, "");
             } else {
-                send(ex, 404, "{\"errorMessage\":\"unknown runtime API path " + path + "\",\"errorType\":\"InvalidRequest\"}");
+                send(
+                        ex,
+                        404,
+                        "{\"errorMessage\":\"unknown runtime API path "
+                                + path
+                                + "\",\"errorType\":\"InvalidRequest\"}");
             }
         }
     }
@@ -210,16 +272,28 @@ final class Sandbox implements AutoCloseable {
         current.set(inv);
         inv.handedOut = System.nanoTime();
         long deadline = System.currentTimeMillis() + spec.timeoutSeconds() * 1000L;
-        timers.schedule(() -> {
-            if (inv.result.complete(timedOut(inv))) kill();
-        }, spec.timeoutSeconds() * 1000L, TimeUnit.MILLISECONDS);
+        timers.schedule(
+                () -> {
+                    if (inv.result.complete(timedOut(inv))) kill();
+                },
+                spec.timeoutSeconds() * 1000L,
+                TimeUnit.MILLISECONDS);
         var h = ex.getResponseHeaders();
         h.set("Lambda-Runtime-Aws-Request-Id", inv.requestId);
         h.set("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
-        h.set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:" + spec.environment().getOrDefault("AWS_REGION", "us-east-1")
-                + ":123456789012:function:" + spec.function());
-        h.set("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 24) + ";Sampled=0");
+        h.set(
+                "Lambda-Runtime-Invoked-Function-Arn",
+                "arn:aws:lambda:"
+                        + spec.environment().getOrDefault("AWS_REGION", "us-east-1")
+                        + ":123456789012:function:"
+                        + spec.function());
+        h.set(
+                "Lambda-Runtime-Trace-Id",
+                "Root=1-"
+                        + Long.toHexString(System.currentTimeMillis() / 1000)
+                        + "-"
+                        + UUID.randomUUID().toString().replace("-", "").substring(0, 24)
+                        + ";Sampled=0");
         h.set("Content-Type", "application/json");
         ex.sendResponseHeaders(200, inv.payload.length == 0 ? -1 : inv.payload.length);
         if (inv.payload.length > 0) {
@@ -232,7 +306,10 @@ final class Sandbox implements AutoCloseable {
     private void complete(HttpExchange ex, String requestId, Outcome outcome) throws IOException {
         Invocation inv = current.get();
         if (inv == null || !inv.requestId.equals(requestId)) {
-            send(ex, 400, "{\"errorMessage\":\"unknown request id\",\"errorType\":\"InvalidRequestID\"}");
+            send(
+                    ex,
+                    400,
+                    "{\"errorMessage\":\"unknown request id\",\"errorType\":\"InvalidRequestID\"}");
             return;
         }
         current.compareAndSet(inv, null);
@@ -242,27 +319,47 @@ final class Sandbox implements AutoCloseable {
 
     private Outcome timedOut(Invocation inv) {
         // What Lambda reports for a function that outlives its timeout, and so the error name Step
-        // Functions matches ("Sandbox.Timedout", https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html;
+        // Functions matches ("Sandbox.Timedout",
+        // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html;
         // older runtimes gave no errorType and Step Functions reported Lambda.Unknown).
-        return error("Sandbox.Timedout", "RequestId: " + inv.requestId + " Error: Task timed out after "
-                + String.format(Locale.ROOT, "%.2f", (double) spec.timeoutSeconds()) + " seconds");
+        return error(
+                "Sandbox.Timedout",
+                "RequestId: "
+                        + inv.requestId
+                        + " Error: Task timed out after "
+                        + String.format(Locale.ROOT, "%.2f", (double) spec.timeoutSeconds())
+                        + " seconds");
     }
 
     private Outcome exitError(Invocation inv) {
         byte[] init = initError;
         if (init != null) return new Outcome(init, true);
         int code = process.isAlive() ? -1 : process.exitValue();
-        return error("Runtime.ExitError", "RequestId: " + inv.requestId + " Error: Runtime exited with error: exit status " + code);
+        return error(
+                "Runtime.ExitError",
+                "RequestId: "
+                        + inv.requestId
+                        + " Error: Runtime exited with error: exit status "
+                        + code);
     }
 
     private Outcome initTimedOut() {
-        return error("Runtime.InitTimeout", "the sandbox of " + spec.function() + " did not finish its init within " + INIT_BOUND);
+        return error(
+                "Runtime.InitTimeout",
+                "the sandbox of "
+                        + spec.function()
+                        + " did not finish its init within "
+                        + INIT_BOUND);
     }
 
     private static Outcome error(String type, String message) {
         try {
-            return new Outcome(JSON.writeValueAsBytes(JSON.createObjectNode().put("errorType", type)
-                    .put("errorMessage", message)), true);
+            return new Outcome(
+                    JSON.writeValueAsBytes(
+                            JSON.createObjectNode()
+                                    .put("errorType", type)
+                                    .put("errorMessage", message)),
+                    true);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -295,7 +392,9 @@ final class Sandbox implements AutoCloseable {
     }
 
     private void pump(BiConsumer<Sandbox, String> logLines) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) logLines.accept(this, line);
         } catch (IOException e) {
@@ -314,9 +413,13 @@ final class Sandbox implements AutoCloseable {
     }
 
     /** The first invocation's phases, once it is over (null before). */
-    ColdStart coldStart() { return coldStart; }
+    ColdStart coldStart() {
+        return coldStart;
+    }
 
-    private static long millis(long nanos) { return Math.max(0, nanos / 1_000_000); }
+    private static long millis(long nanos) {
+        return Math.max(0, nanos / 1_000_000);
+    }
 
     /** Stops the process and waits until it is gone. */
     @Override

@@ -13,8 +13,9 @@ import java.util.function.BiConsumer;
 
 /**
  * The execution environments of every function, as Lambda keeps them: an invocation takes a warm
- * idle sandbox, or starts a new one when all are busy. Unlike Lambda, at most {@code maxPerFunction}
- * run at once per function (this machine has two cores); a further invocation waits for one.
+ * idle sandbox, or starts a new one when all are busy. Unlike Lambda, at most {@code
+ * maxPerFunction} run at once per function (this machine has two cores); a further invocation waits
+ * for one.
  */
 final class Sandboxes implements AutoCloseable {
 
@@ -31,33 +32,48 @@ final class Sandboxes implements AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService timers;
     private final AtomicInteger started = new AtomicInteger();
-    /** Every sandbox started and not yet closed, pooled or not: close() must leave no process behind. */
+
+    /**
+     * Every sandbox started and not yet closed, pooled or not: close() must leave no process
+     * behind.
+     */
     private final java.util.Set<Sandbox> live = ConcurrentHashMap.newKeySet();
+
     private volatile boolean closed;
 
-    Sandboxes(ContainerCredentialsEndpoint credentials, BiConsumer<Sandbox, String> logLines,
-              Map<String, String> hostEnvironment, int maxPerFunction) {
+    Sandboxes(
+            ContainerCredentialsEndpoint credentials,
+            BiConsumer<Sandbox, String> logLines,
+            Map<String, String> hostEnvironment,
+            int maxPerFunction) {
         this.credentials = credentials;
         this.logLines = logLines;
         this.hostEnvironment = hostEnvironment;
         this.maxPerFunction = maxPerFunction;
         AtomicLong n = new AtomicLong();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "runtime-api-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.timers = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "sandbox-timers");
-            t.setDaemon(true);
-            return t;
-        });
-        // A JVM that exits without closing its stack still stops its sandboxes. (One killed outright
+        this.executor =
+                Executors.newCachedThreadPool(
+                        r -> {
+                            Thread t = new Thread(r, "runtime-api-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        this.timers =
+                Executors.newScheduledThreadPool(
+                        1,
+                        r -> {
+                            Thread t = new Thread(r, "sandbox-timers");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        // A JVM that exits without closing its stack still stops its sandboxes. (One killed
+        // outright
         // loses them too: the runtime client in each exits when its Runtime API stops answering.)
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    private final Thread shutdownHook = new Thread(() -> live.forEach(Sandbox::close), "sandboxes-shutdown");
+    private final Thread shutdownHook =
+            new Thread(() -> live.forEach(Sandbox::close), "sandboxes-shutdown");
 
     private final List<ColdStart> coldStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -74,7 +90,9 @@ final class Sandboxes implements AutoCloseable {
     }
 
     /** Every sandbox's first invocation so far, in order. */
-    List<ColdStart> coldStarts() { return List.copyOf(coldStarts); }
+    List<ColdStart> coldStarts() {
+        return List.copyOf(coldStarts);
+    }
 
     private Sandbox acquire(Sandbox.Spec spec) {
         Pool pool = pools.computeIfAbsent(spec.function(), k -> new Pool());
@@ -85,8 +103,15 @@ final class Sandboxes implements AutoCloseable {
                 pool.idle.removeIf(s -> !s.alive());
                 if (!pool.idle.isEmpty()) return pool.idle.remove(pool.idle.size() - 1);
                 if (pool.all.size() < maxPerFunction) {
-                    Sandbox s = Sandbox.start(spec.function() + "-" + started.incrementAndGet(), spec, credentials,
-                            executor, timers, logLines, hostEnvironment);
+                    Sandbox s =
+                            Sandbox.start(
+                                    spec.function() + "-" + started.incrementAndGet(),
+                                    spec,
+                                    credentials,
+                                    executor,
+                                    timers,
+                                    logLines,
+                                    hostEnvironment);
                     pool.all.add(s);
                     live.add(s);
                     return s;
@@ -95,7 +120,8 @@ final class Sandboxes implements AutoCloseable {
                     pool.wait(200);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for a sandbox of " + spec.function(), e);
+                    throw new IllegalStateException(
+                            "interrupted while waiting for a sandbox of " + spec.function(), e);
                 }
             }
         }
@@ -116,7 +142,10 @@ final class Sandboxes implements AutoCloseable {
         }
     }
 
-    /** Stops the function's sandboxes: the next invocation is a cold start. Busy ones stop when they finish. */
+    /**
+     * Stops the function's sandboxes: the next invocation is a cold start. Busy ones stop when they
+     * finish.
+     */
     void retire(String function) {
         Pool pool = pools.get(function);
         if (pool == null) return;
@@ -137,17 +166,21 @@ final class Sandboxes implements AutoCloseable {
     /** The live sandboxes: function → their process ids (tests, the demo's process listing). */
     Map<String, List<Long>> processes() {
         Map<String, List<Long>> m = new java.util.TreeMap<>();
-        pools.forEach((f, pool) -> {
-            synchronized (pool) {
-                List<Long> pids = pool.all.stream().filter(Sandbox::alive).map(Sandbox::pid).toList();
-                if (!pids.isEmpty()) m.put(f, pids);
-            }
-        });
+        pools.forEach(
+                (f, pool) -> {
+                    synchronized (pool) {
+                        List<Long> pids =
+                                pool.all.stream().filter(Sandbox::alive).map(Sandbox::pid).toList();
+                        if (!pids.isEmpty()) m.put(f, pids);
+                    }
+                });
         return m;
     }
 
     /** How many sandboxes were started since the host started (cold starts). */
-    int started() { return started.get(); }
+    int started() {
+        return started.get();
+    }
 
     @Override
     public void close() {
@@ -158,14 +191,16 @@ final class Sandboxes implements AutoCloseable {
             // the hook is running or has run
         }
         List<Sandbox> all = new ArrayList<>();
-        pools.values().forEach(pool -> {
-            synchronized (pool) {
-                all.addAll(pool.all);
-                pool.all.clear();
-                pool.idle.clear();
-                pool.notifyAll();
-            }
-        });
+        pools.values()
+                .forEach(
+                        pool -> {
+                            synchronized (pool) {
+                                all.addAll(pool.all);
+                                pool.all.clear();
+                                pool.idle.clear();
+                                pool.notifyAll();
+                            }
+                        });
         all.addAll(live);
         all.parallelStream().forEach(Sandbox::close);
         live.clear();

@@ -28,16 +28,32 @@ public final class SnsCapture {
         this.subscriptionArn = subscriptionArn;
     }
 
-    public String topicArn() { return topicArn; }
-    public String queueUrl() { return queueUrl; }
-    public String subscriptionArn() { return subscriptionArn; }
+    public String topicArn() {
+        return topicArn;
+    }
 
-    /** The SNS envelopes (JSON: Message, Subject, MessageAttributes...) that have arrived; drains the queue. */
+    public String queueUrl() {
+        return queueUrl;
+    }
+
+    public String subscriptionArn() {
+        return subscriptionArn;
+    }
+
+    /**
+     * The SNS envelopes (JSON: Message, Subject, MessageAttributes...) that have arrived; drains
+     * the queue.
+     */
     public List<JsonNode> envelopes() {
         List<JsonNode> out = new ArrayList<>();
         while (true) {
-            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(0)).messages();
+            List<Message> batch =
+                    sqs.receiveMessage(
+                                    r ->
+                                            r.queueUrl(queueUrl)
+                                                    .maxNumberOfMessages(10)
+                                                    .waitTimeSeconds(0))
+                            .messages();
             if (batch.isEmpty()) return out;
             for (Message m : batch) {
                 try {
@@ -57,7 +73,10 @@ public final class SnsCapture {
         return out;
     }
 
-    /** Waits until at least {@code count} messages have arrived (or the timeout passes) and returns them all. */
+    /**
+     * Waits until at least {@code count} messages have arrived (or the timeout passes) and returns
+     * them all.
+     */
     public List<String> awaitMessages(int count, Duration timeout) {
         List<String> out = new ArrayList<>(messages());
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -31,20 +31,83 @@ final class StatusHookExchange extends HttpExchange {
         ex.sendResponseHeaders(status, length);
     }
 
-    @Override public Headers getRequestHeaders() { return ex.getRequestHeaders(); }
-    @Override public Headers getResponseHeaders() { return ex.getResponseHeaders(); }
-    @Override public URI getRequestURI() { return ex.getRequestURI(); }
-    @Override public String getRequestMethod() { return ex.getRequestMethod(); }
-    @Override public HttpContext getHttpContext() { return ex.getHttpContext(); }
-    @Override public void close() { ex.close(); }
-    @Override public InputStream getRequestBody() { return ex.getRequestBody(); }
-    @Override public OutputStream getResponseBody() { return ex.getResponseBody(); }
-    @Override public InetSocketAddress getRemoteAddress() { return ex.getRemoteAddress(); }
-    @Override public int getResponseCode() { return ex.getResponseCode(); }
-    @Override public InetSocketAddress getLocalAddress() { return ex.getLocalAddress(); }
-    @Override public String getProtocol() { return ex.getProtocol(); }
-    @Override public Object getAttribute(String name) { return ex.getAttribute(name); }
-    @Override public void setAttribute(String name, Object value) { ex.setAttribute(name, value); }
-    @Override public void setStreams(InputStream i, OutputStream o) { ex.setStreams(i, o); }
-    @Override public HttpPrincipal getPrincipal() { return ex.getPrincipal(); }
+    @Override
+    public Headers getRequestHeaders() {
+        return ex.getRequestHeaders();
+    }
+
+    @Override
+    public Headers getResponseHeaders() {
+        return ex.getResponseHeaders();
+    }
+
+    @Override
+    public URI getRequestURI() {
+        return ex.getRequestURI();
+    }
+
+    @Override
+    public String getRequestMethod() {
+        return ex.getRequestMethod();
+    }
+
+    @Override
+    public HttpContext getHttpContext() {
+        return ex.getHttpContext();
+    }
+
+    @Override
+    public void close() {
+        ex.close();
+    }
+
+    @Override
+    public InputStream getRequestBody() {
+        return ex.getRequestBody();
+    }
+
+    @Override
+    public OutputStream getResponseBody() {
+        return ex.getResponseBody();
+    }
+
+    @Override
+    public InetSocketAddress getRemoteAddress() {
+        return ex.getRemoteAddress();
+    }
+
+    @Override
+    public int getResponseCode() {
+        return ex.getResponseCode();
+    }
+
+    @Override
+    public InetSocketAddress getLocalAddress() {
+        return ex.getLocalAddress();
+    }
+
+    @Override
+    public String getProtocol() {
+        return ex.getProtocol();
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return ex.getAttribute(name);
+    }
+
+    @Override
+    public void setAttribute(String name, Object value) {
+        ex.setAttribute(name, value);
+    }
+
+    @Override
+    public void setStreams(InputStream i, OutputStream o) {
+        ex.setStreams(i, o);
+    }
+
+    @Override
+    public HttpPrincipal getPrincipal() {
+        return ex.getPrincipal();
+    }
 }

@@ -28,44 +28,60 @@ class CredentialsTest {
     private static final class TestClock extends Clock {
         Instant now = Instant.parse("2026-12-01T00:00:00Z");
 
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "a temporary key with its token,         temp, token,      0,    ",
-            "a temporary key without its token,      temp, none,       0,    UNKNOWN_KEY",
-            "a temporary key with another token,     temp, other,      0,    UNKNOWN_KEY",
-            "a temporary key past its expiration,    temp, token,      3600, EXPIRED",
-            "a temporary key one second before,      temp, token,      3599, ",
-            "a long-lived key,                       long, none,       0,    ",
-            "a long-lived key with a session token,  long, other,      0,    UNKNOWN_KEY",
-            "a key never issued,                     never, none,      0,    UNKNOWN_KEY",
-            "no key at all,                          missing, none,    0,    MISSING",
+        "a temporary key with its token,         temp, token,      0,    ",
+        "a temporary key without its token,      temp, none,       0,    UNKNOWN_KEY",
+        "a temporary key with another token,     temp, other,      0,    UNKNOWN_KEY",
+        "a temporary key past its expiration,    temp, token,      3600, EXPIRED",
+        "a temporary key one second before,      temp, token,      3599, ",
+        "a long-lived key,                       long, none,       0,    ",
+        "a long-lived key with a session token,  long, other,      0,    UNKNOWN_KEY",
+        "a key never issued,                     never, none,      0,    UNKNOWN_KEY",
+        "no key at all,                          missing, none,    0,    MISSING",
     })
-    void whichKeysTheEndpointAccepts(String description, String key, String token, long secondsLater, String refusal) {
+    void whichKeysTheEndpointAccepts(
+            String description, String key, String token, long secondsLater, String refusal) {
         TestClock clock = new TestClock();
         CredentialsAuthority authority = new CredentialsAuthority(clock);
-        CredentialsAuthority.Issued temp = authority.issueTemporary("PlanFunction", "PlanFunction-1", Duration.ofHours(1));
+        CredentialsAuthority.Issued temp =
+                authority.issueTemporary("PlanFunction", "PlanFunction-1", Duration.ofHours(1));
         CredentialsAuthority.Issued longLived = authority.issueLongLived("client");
         clock.now = clock.now.plusSeconds(secondsLater);
-        String accessKey = switch (key) {
-            case "temp" -> temp.accessKeyId();
-            case "long" -> longLived.accessKeyId();
-            case "never" -> "AKIANEVERISSUED00001";
-            default -> null;
-        };
-        String sessionToken = switch (token) {
-            case "token" -> temp.sessionToken();
-            case "other" -> "not-the-token";
-            default -> null;
-        };
+        String accessKey =
+                switch (key) {
+                    case "temp" -> temp.accessKeyId();
+                    case "long" -> longLived.accessKeyId();
+                    case "never" -> "AKIANEVERISSUED00001";
+                    default -> null;
+                };
+        String sessionToken =
+                switch (token) {
+                    case "token" -> temp.sessionToken();
+                    case "other" -> "not-the-token";
+                    default -> null;
+                };
 
         CredentialsAuthority.Check check = authority.check(accessKey, sessionToken);
 
-        assertThat(check.refusal()).as(description)
+        assertThat(check.refusal())
+                .as(description)
                 .isEqualTo(refusal == null ? null : CredentialsAuthority.Refusal.valueOf(refusal));
     }
 
@@ -85,35 +101,67 @@ class CredentialsTest {
     @Test
     void theEndpointAnswersOnlyALiveSandboxsToken() throws Exception {
         CredentialsAuthority authority = new CredentialsAuthority();
-        ContainerCredentialsEndpoint endpoint = new ContainerCredentialsEndpoint(authority, Duration.ofMinutes(60));
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        ContainerCredentialsEndpoint endpoint =
+                new ContainerCredentialsEndpoint(authority, Duration.ofMinutes(60));
+        HttpServer server =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
         server.createContext(ContainerCredentialsEndpoint.PATH, endpoint::handle);
         server.start();
         try {
-            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + ContainerCredentialsEndpoint.PATH);
+            URI uri =
+                    URI.create(
+                            "http://127.0.0.1:"
+                                    + server.getAddress().getPort()
+                                    + ContainerCredentialsEndpoint.PATH);
             String token = endpoint.register("PlanFunction", "PlanFunction-1");
             HttpClient http = HttpClient.newHttpClient();
 
-            HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(uri).header("Authorization", "not-the-token").build(),
-                    HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> none = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> wrong =
+                    http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .header("Authorization", "not-the-token")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> none =
+                    http.send(
+                            HttpRequest.newBuilder(uri).build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(wrong.statusCode()).isEqualTo(403);
             assertThat(none.statusCode()).isEqualTo(403);
 
-            HttpResponse<String> right = http.send(HttpRequest.newBuilder(uri).header("Authorization", token).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> right =
+                    http.send(
+                            HttpRequest.newBuilder(uri).header("Authorization", token).build(),
+                            HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(right.body());
             assertThat(right.statusCode()).isEqualTo(200);
-            assertThat(authority.check(body.path("AccessKeyId").asText(), body.path("Token").asText()).issued().principal())
+            assertThat(
+                            authority
+                                    .check(
+                                            body.path("AccessKeyId").asText(),
+                                            body.path("Token").asText())
+                                    .issued()
+                                    .principal())
                     .isEqualTo("PlanFunction");
-            assertThat(Instant.parse(body.path("Expiration").asText())).isAfter(Instant.now().plus(Duration.ofMinutes(59)));
-            // Asked again early in their life: the same credentials; a retired sandbox's token is refused.
-            HttpResponse<String> again = http.send(HttpRequest.newBuilder(uri).header("Authorization", token).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(JSON.readTree(again.body()).path("AccessKeyId").asText()).isEqualTo(body.path("AccessKeyId").asText());
+            assertThat(Instant.parse(body.path("Expiration").asText()))
+                    .isAfter(Instant.now().plus(Duration.ofMinutes(59)));
+            // Asked again early in their life: the same credentials; a retired sandbox's token is
+            // refused.
+            HttpResponse<String> again =
+                    http.send(
+                            HttpRequest.newBuilder(uri).header("Authorization", token).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(again.body()).path("AccessKeyId").asText())
+                    .isEqualTo(body.path("AccessKeyId").asText());
             endpoint.retire(token, "PlanFunction-1");
-            assertThat(http.send(HttpRequest.newBuilder(uri).header("Authorization", token).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+            assertThat(
+                            http.send(
+                                            HttpRequest.newBuilder(uri)
+                                                    .header("Authorization", token)
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode())
+                    .isEqualTo(403);
         } finally {
             server.stop(0);
         }

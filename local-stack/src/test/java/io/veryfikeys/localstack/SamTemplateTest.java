@@ -17,8 +17,12 @@ class SamTemplateTest {
     @Test
     void readsFunctionsMergedWithGlobals() {
         SamTemplate t = SamTemplate.load(FIXTURE);
-        assertThat(t.functions()).containsOnlyKeys("EchoFunction", "StreamEchoFunction", "SecretWriterFunction",
-                "FailingFunction");
+        assertThat(t.functions())
+                .containsOnlyKeys(
+                        "EchoFunction",
+                        "StreamEchoFunction",
+                        "SecretWriterFunction",
+                        "FailingFunction");
         SamTemplate.FunctionDef echo = t.function("EchoFunction");
         assertThat(echo.handlerClass()).isEqualTo("io.veryfikeys.localstack.fixtures.EchoHandler");
         assertThat(echo.handlerMethod()).contains("handleRequest");
@@ -29,7 +33,8 @@ class SamTemplateTest {
         assertThat(t.function("StreamEchoFunction").handlerMethod()).isEmpty();
         assertThat(t.topics()).containsOnlyKeys("AlertTopic", "RotatedTopic");
         assertThat(t.stateMachines()).containsOnlyKeys("TestFlow", "OtherFlow");
-        assertThat(t.stateMachine("TestFlow").definitionUri()).isEqualTo("statemachine/catch-flow.asl.json");
+        assertThat(t.stateMachine("TestFlow").definitionUri())
+                .isEqualTo("statemachine/catch-flow.asl.json");
         assertThat(t.parameters().get("GracePeriodSeconds").defaultValue()).isEqualTo("5");
         assertThat(t.parameters().get("AlertEmail").defaultValue()).isEmpty();
         assertThat(t.tree().path("AWSTemplateFormatVersion").asText()).isEqualTo("2010-09-09");
@@ -39,9 +44,11 @@ class SamTemplateTest {
     void resolvesEveryIntrinsic() {
         SamTemplate t = SamTemplate.load(FIXTURE);
         SamTemplate.Resolver r = t.resolver("us-east-1", "123456789012", Map.of());
-        Map<String, String> subs = r.resolveAll(t.stateMachine("TestFlow").substitutions(), "TestFlow");
+        Map<String, String> subs =
+                r.resolveAll(t.stateMachine("TestFlow").substitutions(), "TestFlow");
         String fn = "arn:aws:lambda:us-east-1:123456789012:function:";
-        assertThat(subs).containsEntry("EchoFunctionArn", fn + "EchoFunction:live")
+        assertThat(subs)
+                .containsEntry("EchoFunctionArn", fn + "EchoFunction:live")
                 .containsEntry("EchoPlainArn", fn + "EchoFunction")
                 .containsEntry("FailingFunctionArn", fn + "FailingFunction")
                 .containsEntry("AlertTopicArn", "arn:aws:sns:us-east-1:123456789012:local-alerts")
@@ -50,17 +57,24 @@ class SamTemplateTest {
                 .containsEntry("Account", "123456789012")
                 .containsEntry("Partition", "aws")
                 .containsEntry("GraceSeconds", "5")
-                .containsEntry("SubString", "arn:aws:states:us-east-1:123456789012:stateMachine:other-flow")
+                .containsEntry(
+                        "SubString",
+                        "arn:aws:states:us-east-1:123456789012:stateMachine:other-flow")
                 .containsEntry("SubGetAtt", fn + "EchoFunction|local-alerts|${Literal}")
                 .containsEntry("SubWithVars", "hello-dev")
                 .containsEntry("Joined", "dev/us-east-1")
                 .containsEntry("SecondRegion", "eu-west-1")
                 .containsEntry("StageKind", "non-production")
                 .containsEntry("EmailOrNone", "none")
-                .containsEntry("SelfArn", "arn:aws:states:us-east-1:123456789012:stateMachine:other-flow");
+                .containsEntry(
+                        "SelfArn", "arn:aws:states:us-east-1:123456789012:stateMachine:other-flow");
 
-        Map<String, String> env = r.resolveAll(t.function("SecretWriterFunction").environment(), "env");
-        assertThat(env).containsEntry("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:stateMachine:TestFlow")
+        Map<String, String> env =
+                r.resolveAll(t.function("SecretWriterFunction").environment(), "env");
+        assertThat(env)
+                .containsEntry(
+                        "STATE_MACHINE_ARN",
+                        "arn:aws:states:us-east-1:123456789012:stateMachine:TestFlow")
                 .containsEntry("ROTATED_TOPIC_NAME", "RotatedTopic")
                 .containsEntry("ALERT_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:local-alerts")
                 .containsEntry("STAGE", "dev");
@@ -69,10 +83,16 @@ class SamTemplateTest {
     @Test
     void parameterOverridesWin() {
         SamTemplate t = SamTemplate.load(FIXTURE);
-        SamTemplate.Resolver r = t.resolver("us-east-1", "123456789012",
-                Map.of("Stage", "prod", "AlertEmail", "ops@example.com"));
-        Map<String, String> subs = r.resolveAll(t.stateMachine("TestFlow").substitutions(), "TestFlow");
-        assertThat(subs).containsEntry("StageKind", "production").containsEntry("EmailOrNone", "ops@example.com")
+        SamTemplate.Resolver r =
+                t.resolver(
+                        "us-east-1",
+                        "123456789012",
+                        Map.of("Stage", "prod", "AlertEmail", "ops@example.com"));
+        Map<String, String> subs =
+                r.resolveAll(t.stateMachine("TestFlow").substitutions(), "TestFlow");
+        assertThat(subs)
+                .containsEntry("StageKind", "production")
+                .containsEntry("EmailOrNone", "ops@example.com")
                 .containsEntry("Joined", "prod/us-east-1");
         assertThatThrownBy(() -> t.resolver("us-east-1", "1", Map.of("Nope", "x")))
                 .hasMessageContaining("Nope");
@@ -81,7 +101,9 @@ class SamTemplateTest {
     @Test
     void unsupportedIntrinsicNamesItAndWhere(@TempDir Path dir) throws IOException {
         Path tpl = dir.resolve("template.yaml");
-        Files.writeString(tpl, """
+        Files.writeString(
+                tpl,
+                """
                 Resources:
                   F:
                     Type: AWS::Serverless::Function
@@ -94,9 +116,19 @@ class SamTemplateTest {
                 """);
         SamTemplate t = SamTemplate.load(tpl);
         SamTemplate.Resolver r = t.resolver("us-east-1", "123456789012", Map.of());
-        assertThatThrownBy(() -> r.resolve(t.function("F").environment().get("IMPORTED"), "F.Environment.Variables.IMPORTED"))
-                .hasMessageContaining("Fn::ImportValue").hasMessageContaining("F.Environment.Variables.IMPORTED");
-        assertThatThrownBy(() -> r.resolve(t.function("F").environment().get("BUCKET"), "F.Environment.Variables.BUCKET"))
-                .hasMessageContaining("SomeBucket").hasMessageContaining("F.Environment.Variables.BUCKET");
+        assertThatThrownBy(
+                        () ->
+                                r.resolve(
+                                        t.function("F").environment().get("IMPORTED"),
+                                        "F.Environment.Variables.IMPORTED"))
+                .hasMessageContaining("Fn::ImportValue")
+                .hasMessageContaining("F.Environment.Variables.IMPORTED");
+        assertThatThrownBy(
+                        () ->
+                                r.resolve(
+                                        t.function("F").environment().get("BUCKET"),
+                                        "F.Environment.Variables.BUCKET"))
+                .hasMessageContaining("SomeBucket")
+                .hasMessageContaining("F.Environment.Variables.BUCKET");
     }
 }

@@ -17,29 +17,43 @@ import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Moto executes the ASL; its Lambda tasks land on the real (fixture) handlers through the Lambda host. */
+/**
+ * Moto executes the ASL; its Lambda tasks land on the real (fixture) handlers through the Lambda
+ * host.
+ */
 @ExtendWith(LocalAwsStackExtension.class)
 @LocalStackTemplate("src/test/resources/test-template.yaml")
 class StepFunctionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SM = Path.of("src/test/resources/statemachine");
 
-    static DescribeExecutionResponse await(LocalAwsStack stack, String executionArn, Duration timeout) throws InterruptedException {
+    static DescribeExecutionResponse await(
+            LocalAwsStack stack, String executionArn, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            DescribeExecutionResponse d = stack.sfn().describeExecution(r -> r.executionArn(executionArn));
+            DescribeExecutionResponse d =
+                    stack.sfn().describeExecution(r -> r.executionArn(executionArn));
             if (d.status() != ExecutionStatus.RUNNING || System.nanoTime() > deadline) return d;
             Thread.sleep(50);
         }
     }
 
     static List<HistoryEvent> history(LocalAwsStack stack, String executionArn) {
-        return stack.sfn().getExecutionHistoryPaginator(r -> r.executionArn(executionArn)).events().stream().toList();
+        return stack
+                .sfn()
+                .getExecutionHistoryPaginator(r -> r.executionArn(executionArn))
+                .events()
+                .stream()
+                .toList();
     }
 
     static List<String> statesEntered(List<HistoryEvent> events) {
-        return events.stream().map(HistoryEvent::stateEnteredEventDetails).filter(Objects::nonNull)
-                .map(d -> d.name()).toList();
+        return events.stream()
+                .map(HistoryEvent::stateEnteredEventDetails)
+                .filter(Objects::nonNull)
+                .map(d -> d.name())
+                .toList();
     }
 
     @Test
@@ -49,7 +63,10 @@ class StepFunctionsTest {
         int echo = stack.lambdaHost().invocationCount("EchoFunction");
         int failing = stack.lambdaHost().invocationCount("FailingFunction");
 
-        String exec = stack.sfn().startExecution(r -> r.stateMachineArn(arn).input("{\"account\":\"acme\"}")).executionArn();
+        String exec =
+                stack.sfn()
+                        .startExecution(r -> r.stateMachineArn(arn).input("{\"account\":\"acme\"}"))
+                        .executionArn();
         DescribeExecutionResponse d = await(stack, exec, Duration.ofSeconds(30));
 
         List<HistoryEvent> events = history(stack, exec);
@@ -57,20 +74,27 @@ class StepFunctionsTest {
         assertThat(statesEntered(events)).containsExactly("Echo", "Fail", "Caught");
         JsonNode out = JSON.readTree(d.output());
         assertThat(out.at("/echo/echoed/input/account").asText()).isEqualTo("acme");
-        assertThat(out.at("/error/Error").asText()).isEqualTo("io.veryfikeys.localstack.fixtures.BoomException");
-        assertThat(JSON.readTree(out.at("/error/Cause").asText()).path("errorMessage").asText()).isEqualTo("boom for acme");
-        assertThat(events).extracting(HistoryEvent::type).contains(HistoryEventType.TASK_SUCCEEDED,
-                HistoryEventType.LAMBDA_FUNCTION_FAILED);
+        assertThat(out.at("/error/Error").asText())
+                .isEqualTo("io.veryfikeys.localstack.fixtures.BoomException");
+        assertThat(JSON.readTree(out.at("/error/Cause").asText()).path("errorMessage").asText())
+                .isEqualTo("boom for acme");
+        assertThat(events)
+                .extracting(HistoryEvent::type)
+                .contains(HistoryEventType.TASK_SUCCEEDED, HistoryEventType.LAMBDA_FUNCTION_FAILED);
         assertThat(stack.lambdaHost().invocationCount("EchoFunction")).isEqualTo(echo + 1);
         assertThat(stack.lambdaHost().invocationCount("FailingFunction")).isEqualTo(failing + 1);
     }
 
     @Test
     void waitStateReallySleeps(LocalAwsStack stack) throws Exception {
-        String arn = stack.deployStateMachine("probe-wait-2", SM.resolve("probe-wait.asl.json"),
-                Map.of("WaitSeconds", "2", "EchoArn", "${EchoFunction.Alias}"));
+        String arn =
+                stack.deployStateMachine(
+                        "probe-wait-2",
+                        SM.resolve("probe-wait.asl.json"),
+                        Map.of("WaitSeconds", "2", "EchoArn", "${EchoFunction.Alias}"));
         long t0 = System.nanoTime();
-        String exec = stack.sfn().startExecution(r -> r.stateMachineArn(arn).input("{}")).executionArn();
+        String exec =
+                stack.sfn().startExecution(r -> r.stateMachineArn(arn).input("{}")).executionArn();
         DescribeExecutionResponse d = await(stack, exec, Duration.ofSeconds(20));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("[probe] Wait 2s execution took " + millis + " ms");
@@ -81,10 +105,14 @@ class StepFunctionsTest {
 
     @Test
     void stopExecutionStopsARunningExecution(LocalAwsStack stack) throws Exception {
-        String arn = stack.deployStateMachine("probe-stop", SM.resolve("probe-wait.asl.json"),
-                Map.of("WaitSeconds", "3", "EchoArn", "${EchoFunction.Alias}"));
+        String arn =
+                stack.deployStateMachine(
+                        "probe-stop",
+                        SM.resolve("probe-wait.asl.json"),
+                        Map.of("WaitSeconds", "3", "EchoArn", "${EchoFunction.Alias}"));
         int echo = stack.lambdaHost().invocationCount("EchoFunction");
-        String exec = stack.sfn().startExecution(r -> r.stateMachineArn(arn).input("{}")).executionArn();
+        String exec =
+                stack.sfn().startExecution(r -> r.stateMachineArn(arn).input("{}")).executionArn();
         Thread.sleep(700);
         stack.sfn().stopExecution(r -> r.executionArn(exec).error("Stopped").cause("by test"));
         DescribeExecutionResponse d = stack.sfn().describeExecution(r -> r.executionArn(exec));
@@ -92,8 +120,13 @@ class StepFunctionsTest {
         Thread.sleep(3500); // past the Wait: the Task after it must not run
         d = stack.sfn().describeExecution(r -> r.executionArn(exec));
         List<HistoryEvent> events = history(stack, exec);
-        System.out.println("[probe] after stop + 3.5s: status " + d.status() + ", states entered "
-                + statesEntered(events) + ", last event " + events.get(events.size() - 1).type());
+        System.out.println(
+                "[probe] after stop + 3.5s: status "
+                        + d.status()
+                        + ", states entered "
+                        + statesEntered(events)
+                        + ", last event "
+                        + events.get(events.size() - 1).type());
         assertThat(d.status()).isEqualTo(ExecutionStatus.ABORTED);
         assertThat(statesEntered(events)).doesNotContain("After");
         assertThat(stack.lambdaHost().invocationCount("EchoFunction")).isEqualTo(echo);
@@ -101,35 +134,55 @@ class StepFunctionsTest {
 
     @Test
     void mapStateInvokesConcurrently(LocalAwsStack stack) throws Exception {
-        String arn = stack.deployStateMachine("probe-map", SM.resolve("probe-map.asl.json"),
-                Map.of("EchoArn", "${EchoFunction.Alias}"));
+        String arn =
+                stack.deployStateMachine(
+                        "probe-map",
+                        SM.resolve("probe-map.asl.json"),
+                        Map.of("EchoArn", "${EchoFunction.Alias}"));
         int echo = stack.lambdaHost().invocationCount("EchoFunction");
         stack.lambdaHost().resetMostConcurrentInvocations("EchoFunction");
         long t0 = System.nanoTime();
-        String exec = stack.sfn().startExecution(r -> r.stateMachineArn(arn)
-                .input("{\"items\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"]}")).executionArn();
+        String exec =
+                stack.sfn()
+                        .startExecution(
+                                r ->
+                                        r.stateMachineArn(arn)
+                                                .input(
+                                                        "{\"items\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"]}"))
+                        .executionArn();
         DescribeExecutionResponse d = await(stack, exec, Duration.ofSeconds(30));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("[probe] Map of 6 x 300 ms invocations took " + millis + " ms");
-        assertThat(d.status()).as(String.valueOf(history(stack, exec))).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(d.status())
+                .as(String.valueOf(history(stack, exec)))
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
         JsonNode out = JSON.readTree(d.output());
         assertThat(out).hasSize(6);
         assertThat(out.get(5).at("/input/item").asText()).isEqualTo("f");
         assertThat(stack.lambdaHost().invocationCount("EchoFunction")).isEqualTo(echo + 6);
         // Concurrently: at some moment at least two of the six ran at once (not a timing guess: the
         // Lambda host counts the invocations in flight). One at a time, this fails.
-        assertThat(stack.lambdaHost().mostConcurrentInvocations("EchoFunction")).isGreaterThanOrEqualTo(2);
+        assertThat(stack.lambdaHost().mostConcurrentInvocations("EchoFunction"))
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
     void snsPublishIntegrationReachesASubscribedQueue(LocalAwsStack stack) throws Exception {
         SnsCapture alerts = stack.subscribeQueue(stack.topicArn("AlertTopic"));
-        String arn = stack.deployStateMachine("probe-publish", SM.resolve("probe-publish.asl.json"), Map.of());
-        String exec = stack.sfn().startExecution(r -> r.stateMachineArn(arn).input("{\"text\":\"rotated key 42\"}"))
-                .executionArn();
+        String arn =
+                stack.deployStateMachine(
+                        "probe-publish", SM.resolve("probe-publish.asl.json"), Map.of());
+        String exec =
+                stack.sfn()
+                        .startExecution(
+                                r -> r.stateMachineArn(arn).input("{\"text\":\"rotated key 42\"}"))
+                        .executionArn();
         DescribeExecutionResponse d = await(stack, exec, Duration.ofSeconds(20));
-        assertThat(d.status()).as(String.valueOf(history(stack, exec))).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(alerts.awaitMessages(1, Duration.ofSeconds(5))).containsExactly("rotated key 42");
+        assertThat(d.status())
+                .as(String.valueOf(history(stack, exec)))
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(alerts.awaitMessages(1, Duration.ofSeconds(5)))
+                .containsExactly("rotated key 42");
 
         stack.sns().publish(r -> r.topicArn(stack.topicArn("AlertTopic")).message("direct"));
         assertThat(alerts.awaitMessages(1, Duration.ofSeconds(5))).containsExactly("direct");

@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One Veryfi account and its live keys, with Veryfi's documented key rules: at most
- * {@value #MAX_LIVE_KEYS} live keys, the last live key cannot be deleted, and a reset invalidates
- * every key at once.
+ * One Veryfi account and its live keys, with Veryfi's documented key rules: at most {@value
+ * #MAX_LIVE_KEYS} live keys, the last live key cannot be deleted, and a reset invalidates every key
+ * at once.
  *
  * <p>Every method takes the account's lock, and callers that must check and act as one step (the
  * key API authenticates and then processes a call) hold it across both. Each change is told to the
@@ -23,8 +23,15 @@ final class Account {
     static final int MAX_LIVE_KEYS = 2;
 
     /** Who the account is and what a caller must present to act on it. */
-    record Identity(String clientId, String username, String clientSecret, RequestSignature.Scheme onlyScheme) {
-        /** clientSecret null: calls are not signature-checked. onlyScheme null: both signature schemes pass. */
+    record Identity(
+            String clientId,
+            String username,
+            String clientSecret,
+            RequestSignature.Scheme onlyScheme) {
+        /**
+         * clientSecret null: calls are not signature-checked. onlyScheme null: both signature
+         * schemes pass.
+         */
         Identity {
             requireText(clientId, "clientId");
             requireText(username, "username");
@@ -49,8 +56,10 @@ final class Account {
     private final KeyIssuer issuer;
     private final ChangeListeners listeners;
     private final TreeMap<Long, String> live = new TreeMap<>();
+
     /** Live keys that authenticate nothing: new keys Veryfi never activated. */
     private final Set<Long> unusable = new HashSet<>();
+
     private boolean rejectNewKeys;
 
     Account(Identity identity, KeyIssuer issuer, ChangeListeners listeners) {
@@ -73,7 +82,10 @@ final class Account {
     /** A new live key, within the two-key limit. */
     synchronized SimulatedKey addKey() throws ApiError {
         if (live.size() >= MAX_LIVE_KEYS) {
-            throw new ApiError(400, "KEY_LIMIT_REACHED", "The account already has " + MAX_LIVE_KEYS + " active API keys");
+            throw new ApiError(
+                    400,
+                    "KEY_LIMIT_REACHED",
+                    "The account already has " + MAX_LIVE_KEYS + " active API keys");
         }
         SimulatedKey key = newLiveKey();
         listeners.fire(new ChangeEvent.KeyCreated(clientId(), key.id()));
@@ -100,7 +112,9 @@ final class Account {
         for (int i = 0; i < invalidated.size(); i++) {
             fresh.add(newLiveKey());
         }
-        listeners.fire(new ChangeEvent.AccountReset(clientId(), invalidated, fresh.stream().map(SimulatedKey::id).toList()));
+        listeners.fire(
+                new ChangeEvent.AccountReset(
+                        clientId(), invalidated, fresh.stream().map(SimulatedKey::id).toList()));
         return fresh;
     }
 
@@ -115,14 +129,19 @@ final class Account {
 
     /** The live keys, values included, in ascending id order. */
     synchronized List<SimulatedKey> liveKeys() {
-        return live.entrySet().stream().map(e -> new SimulatedKey(e.getKey(), e.getValue())).toList();
+        return live.entrySet().stream()
+                .map(e -> new SimulatedKey(e.getKey(), e.getValue()))
+                .toList();
     }
 
     synchronized int liveKeyCount() {
         return live.size();
     }
 
-    /** The id of the live key with this value, or null; compares in constant time against every live key. */
+    /**
+     * The id of the live key with this value, or null; compares in constant time against every live
+     * key.
+     */
     synchronized Long findKey(String candidate) {
         byte[] c = candidate.getBytes(StandardCharsets.UTF_8);
         Long found = null;

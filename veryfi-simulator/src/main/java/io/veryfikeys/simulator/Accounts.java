@@ -13,7 +13,9 @@ final class Accounts {
         this.listeners = listeners;
     }
 
-    /** @throws IllegalStateException if the client id is taken */
+    /**
+     * @throws IllegalStateException if the client id is taken
+     */
     SimulatedKey create(Account.Identity identity) {
         Account account = new Account(identity, issuer, listeners);
         // Locked before it is visible, so that no call can find the account without its first key.
@@ -30,7 +32,9 @@ final class Accounts {
         return clientId == null ? null : byClientId.get(clientId);
     }
 
-    /** @throws IllegalArgumentException if {@code clientId} is null or unknown */
+    /**
+     * @throws IllegalArgumentException if {@code clientId} is null or unknown
+     */
     Account require(String clientId) {
         Account account = find(clientId);
         if (account == null) {

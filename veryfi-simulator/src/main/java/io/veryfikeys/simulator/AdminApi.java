@@ -29,13 +29,25 @@ import java.util.Set;
  * POST   /__admin/reset                    forget accounts, faults, requests        → 204
  * GET    /__admin/health                                                            → 200 {"status":"ok"}
  * </pre>
+ *
  * Bad input answers 400 {@code {"status":"fail","code":"BAD_REQUEST","message":"<what is wrong>"}}.
  */
 final class AdminApi {
 
-    private static final Set<String> ACCOUNT_FIELDS = Set.of("clientId", "username", "clientSecret");
-    private static final Set<String> FAULT_FIELDS = Set.of("endpoint", "kind", "status", "retryAfterSeconds",
-            "latencyMillis", "count", "always", "probability", "clientId", "seed");
+    private static final Set<String> ACCOUNT_FIELDS =
+            Set.of("clientId", "username", "clientSecret");
+    private static final Set<String> FAULT_FIELDS =
+            Set.of(
+                    "endpoint",
+                    "kind",
+                    "status",
+                    "retryAfterSeconds",
+                    "latencyMillis",
+                    "count",
+                    "always",
+                    "probability",
+                    "clientId",
+                    "seed");
 
     private final VeryfiSimulator sim;
 
@@ -58,7 +70,10 @@ final class AdminApi {
 
     void handle(HttpExchange ex, String subPath) throws IOException {
         String method = ex.getRequestMethod();
-        String path = subPath.length() > 1 && subPath.endsWith("/") ? subPath.substring(0, subPath.length() - 1) : subPath;
+        String path =
+                subPath.length() > 1 && subPath.endsWith("/")
+                        ? subPath.substring(0, subPath.length() - 1)
+                        : subPath;
         try {
             switch (path) {
                 case "/accounts" -> {
@@ -70,7 +85,12 @@ final class AdminApi {
                         case "POST" -> {
                             Fault fault = parseFault(readObject(ex));
                             sim.inject(fault);
-                            Replies.json(ex, 201, Replies.MAPPER.createObjectNode().put("fault", fault.toString()));
+                            Replies.json(
+                                    ex,
+                                    201,
+                                    Replies.MAPPER
+                                            .createObjectNode()
+                                            .put("fault", fault.toString()));
                         }
                         case "GET" -> {
                             ObjectNode body = Replies.MAPPER.createObjectNode();
@@ -107,7 +127,9 @@ final class AdminApi {
                 default -> {
                     if (path.startsWith("/accounts/") && path.endsWith("/keys")) {
                         requireMethod(method, "GET");
-                        String clientId = path.substring("/accounts/".length(), path.length() - "/keys".length());
+                        String clientId =
+                                path.substring(
+                                        "/accounts/".length(), path.length() - "/keys".length());
                         if (clientId.isEmpty() || !sim.hasAccount(clientId)) {
                             throw new BadRequest(404, "unknown account");
                         }
@@ -121,12 +143,13 @@ final class AdminApi {
                 }
             }
         } catch (BadRequest e) {
-            String code = switch (e.status) {
-                case 404 -> "NOT_FOUND";
-                case 405 -> "METHOD_NOT_ALLOWED";
-                case 409 -> "CONFLICT";
-                default -> "BAD_REQUEST";
-            };
+            String code =
+                    switch (e.status) {
+                        case 404 -> "NOT_FOUND";
+                        case 405 -> "METHOD_NOT_ALLOWED";
+                        case 409 -> "CONFLICT";
+                        default -> "BAD_REQUEST";
+                    };
             Replies.json(ex, e.status, Replies.error(code, e.getMessage()));
         }
     }
@@ -152,15 +175,20 @@ final class AdminApi {
         } catch (IllegalStateException e) {
             throw new BadRequest(409, "account already exists");
         }
-        Replies.json(ex, 201, Replies.MAPPER.createObjectNode().put("id", key.id()).put("value", key.value()));
+        Replies.json(
+                ex,
+                201,
+                Replies.MAPPER.createObjectNode().put("id", key.id()).put("value", key.value()));
     }
 
     /**
-     * Fault JSON: {@code {"endpoint":"CREATE","kind":"RATE_LIMIT","status":503,"retryAfterSeconds":1,
+     * Fault JSON: {@code
+     * {"endpoint":"CREATE","kind":"RATE_LIMIT","status":503,"retryAfterSeconds":1,
      * "latencyMillis":0,"count":2,"always":false,"probability":null,"clientId":null,"seed":42}}.
-     * endpoint and kind are required (enum names, case-insensitive); members that do not apply to the
-     * kind are ignored. Defaults: status 503 (SERVER_ERROR), retryAfterSeconds 1 (RATE_LIMIT),
-     * latencyMillis required for LATENCY, count 1. count, always=true and probability exclude each other.
+     * endpoint and kind are required (enum names, case-insensitive); members that do not apply to
+     * the kind are ignored. Defaults: status 503 (SERVER_ERROR), retryAfterSeconds 1 (RATE_LIMIT),
+     * latencyMillis required for LATENCY, count 1. count, always=true and probability exclude each
+     * other.
      */
     Fault parseFault(ObjectNode body) throws BadRequest {
         rejectUnknown(body, FAULT_FIELDS);
@@ -168,31 +196,35 @@ final class AdminApi {
         FaultKind kind = parseEnum(FaultKind.class, requiredString(body, "kind"), "kind");
         Fault fault;
         try {
-            fault = switch (kind) {
-                case RATE_LIMIT -> {
-                    Double seconds = optionalNumber(body, "retryAfterSeconds");
-                    double s = seconds == null ? 1.0 : seconds;
-                    if (s < 0) {
-                        throw new BadRequest("retryAfterSeconds must be >= 0");
-                    }
-                    yield Fault.rateLimit(endpoint, Duration.ofMillis(Math.round(s * 1000)));
-                }
-                case SERVER_ERROR -> {
-                    Long status = optionalLong(body, "status");
-                    yield Fault.serverError(endpoint, status == null ? 503 : Math.toIntExact(status));
-                }
-                case LATENCY -> {
-                    Long ms = optionalLong(body, "latencyMillis");
-                    if (ms == null || ms < 0) {
-                        throw new BadRequest("latencyMillis (>= 0) is required for LATENCY");
-                    }
-                    yield Fault.latency(endpoint, Duration.ofMillis(ms));
-                }
-                case DROP -> Fault.drop(endpoint);
-                case DROP_AFTER_COMMIT -> Fault.dropAfterCommit(endpoint);
-                case FORBIDDEN -> Fault.forbidden(endpoint);
-                case GARBLED_AFTER_COMMIT -> Fault.garbledAfterCommit(endpoint);
-            };
+            fault =
+                    switch (kind) {
+                        case RATE_LIMIT -> {
+                            Double seconds = optionalNumber(body, "retryAfterSeconds");
+                            double s = seconds == null ? 1.0 : seconds;
+                            if (s < 0) {
+                                throw new BadRequest("retryAfterSeconds must be >= 0");
+                            }
+                            yield Fault.rateLimit(
+                                    endpoint, Duration.ofMillis(Math.round(s * 1000)));
+                        }
+                        case SERVER_ERROR -> {
+                            Long status = optionalLong(body, "status");
+                            yield Fault.serverError(
+                                    endpoint, status == null ? 503 : Math.toIntExact(status));
+                        }
+                        case LATENCY -> {
+                            Long ms = optionalLong(body, "latencyMillis");
+                            if (ms == null || ms < 0) {
+                                throw new BadRequest(
+                                        "latencyMillis (>= 0) is required for LATENCY");
+                            }
+                            yield Fault.latency(endpoint, Duration.ofMillis(ms));
+                        }
+                        case DROP -> Fault.drop(endpoint);
+                        case DROP_AFTER_COMMIT -> Fault.dropAfterCommit(endpoint);
+                        case FORBIDDEN -> Fault.forbidden(endpoint);
+                        case GARBLED_AFTER_COMMIT -> Fault.garbledAfterCommit(endpoint);
+                    };
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new BadRequest(e.getMessage());
         }
@@ -276,7 +308,11 @@ final class AdminApi {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw new BadRequest("unknown member '" + name + "'; allowed: " + allowed.stream().sorted().toList());
+                throw new BadRequest(
+                        "unknown member '"
+                                + name
+                                + "'; allowed: "
+                                + allowed.stream().sorted().toList());
             }
         }
     }
@@ -322,7 +358,8 @@ final class AdminApi {
         return n.doubleValue();
     }
 
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String name) throws BadRequest {
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String name)
+            throws BadRequest {
         try {
             return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

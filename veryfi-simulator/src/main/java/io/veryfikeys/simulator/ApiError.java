@@ -1,6 +1,9 @@
 package io.veryfikeys.simulator;
 
-/** An error answer of the key API: {@code {"status":"fail","code":..,"message":..}} with {@code status}. */
+/**
+ * An error answer of the key API: {@code {"status":"fail","code":..,"message":..}} with {@code
+ * status}.
+ */
 final class ApiError extends Exception {
     final int status;
     final String code;

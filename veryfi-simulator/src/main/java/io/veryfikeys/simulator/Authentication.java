@@ -11,13 +11,14 @@ import java.security.MessageDigest;
  * signature ({@link RequestSignature}).
  */
 final class Authentication {
-    private static final String MALFORMED = "Unauthorized: AUTHORIZATION must be 'apikey <USERNAME>:<API_KEY>'";
+    private static final String MALFORMED =
+            "Unauthorized: AUTHORIZATION must be 'apikey <USERNAME>:<API_KEY>'";
 
-    private Authentication() {
-    }
+    private Authentication() {}
 
     /**
-     * The caller holds the account's lock, so that the key found stays live while the call is processed.
+     * The caller holds the account's lock, so that the key found stays live while the call is
+     * processed.
      *
      * @return the id of the live key that authenticated the call
      */
@@ -45,7 +46,8 @@ final class Authentication {
             throw ApiError.unauthorized("Unauthorized: the API key is not active yet");
         }
         if (keyId == null) {
-            throw ApiError.unauthorized("Unauthorized: the API key is not a live key of this account");
+            throw ApiError.unauthorized(
+                    "Unauthorized: the API key is not a live key of this account");
         }
         if (account.identity.clientSecret() != null) {
             verifySignature(account.identity, headers, body);
@@ -53,7 +55,8 @@ final class Authentication {
         return keyId;
     }
 
-    private static void verifySignature(Account.Identity identity, Headers headers, String body) throws ApiError {
+    private static void verifySignature(Account.Identity identity, Headers headers, String body)
+            throws ApiError {
         String timestampHeader = headers.getFirst("X-Veryfi-Request-Timestamp");
         String signature = headers.getFirst("X-Veryfi-Request-Signature");
         if (timestampHeader == null || timestampHeader.isBlank()) {
@@ -68,9 +71,12 @@ final class Authentication {
         } catch (NumberFormatException e) {
             throw ApiError.invalidSignature("X-Veryfi-Request-Timestamp must be Unix milliseconds");
         }
-        if (Math.abs(System.currentTimeMillis() - timestamp) > RequestSignature.VALIDITY.toMillis()) {
-            throw ApiError.invalidSignature("X-Veryfi-Request-Timestamp is more than "
-                    + RequestSignature.VALIDITY.toMinutes() + " minutes away: the signature has expired");
+        if (Math.abs(System.currentTimeMillis() - timestamp)
+                > RequestSignature.VALIDITY.toMillis()) {
+            throw ApiError.invalidSignature(
+                    "X-Veryfi-Request-Timestamp is more than "
+                            + RequestSignature.VALIDITY.toMinutes()
+                            + " minutes away: the signature has expired");
         }
         byte[] given = signature.strip().getBytes(StandardCharsets.UTF_8);
         for (RequestSignature.Scheme scheme : RequestSignature.Scheme.values()) {

@@ -13,19 +13,17 @@ public sealed interface ChangeEvent {
     String clientId();
 
     /** An account was created with its first key. */
-    record AccountCreated(String clientId, long keyId) implements ChangeEvent {
-    }
+    record AccountCreated(String clientId, long keyId) implements ChangeEvent {}
 
     /** A key was added to an account: through the API, or by {@link VeryfiSimulator#addKey}. */
-    record KeyCreated(String clientId, long keyId) implements ChangeEvent {
-    }
+    record KeyCreated(String clientId, long keyId) implements ChangeEvent {}
 
     /** A key was deleted through the API. */
-    record KeyDeleted(String clientId, long keyId) implements ChangeEvent {
-    }
+    record KeyDeleted(String clientId, long keyId) implements ChangeEvent {}
 
     /** The reset endpoint invalidated every key of the account and issued as many new ones. */
-    record AccountReset(String clientId, List<Long> invalidatedKeyIds, List<Long> newKeyIds) implements ChangeEvent {
+    record AccountReset(String clientId, List<Long> invalidatedKeyIds, List<Long> newKeyIds)
+            implements ChangeEvent {
         public AccountReset {
             invalidatedKeyIds = List.copyOf(invalidatedKeyIds);
             newKeyIds = List.copyOf(newKeyIds);
@@ -40,13 +38,13 @@ public sealed interface ChangeEvent {
     }
 
     /** A consumer started calling Veryfi with another key of the account. */
-    record ConsumerSwitchedKey(String clientId, String consumer, long fromKeyId, long toKeyId) implements ChangeEvent {
-    }
+    record ConsumerSwitchedKey(String clientId, String consumer, long fromKeyId, long toKeyId)
+            implements ChangeEvent {}
 
     /**
-     * Veryfi rejected (401/403) a consumer's call made with {@code keyId}: a moment that consumer was
-     * locked out. Fired after {@link SimulatedConsumer#rejectedCalls()} counted it.
+     * Veryfi rejected (401/403) a consumer's call made with {@code keyId}: a moment that consumer
+     * was locked out. Fired after {@link SimulatedConsumer#rejectedCalls()} counted it.
      */
-    record ConsumerCallRejected(String clientId, String consumer, long keyId, int status) implements ChangeEvent {
-    }
+    record ConsumerCallRejected(String clientId, String consumer, long keyId, int status)
+            implements ChangeEvent {}
 }

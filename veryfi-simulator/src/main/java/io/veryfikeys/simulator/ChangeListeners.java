@@ -23,7 +23,8 @@ final class ChangeListeners {
                 listener.changed(event);
             } catch (RuntimeException e) {
                 // The change has happened: a failing test listener must not turn it into a 500.
-                System.err.println("veryfi-simulator: a change listener failed on " + event + ": " + e);
+                System.err.println(
+                        "veryfi-simulator: a change listener failed on " + event + ": " + e);
             }
         }
     }

@@ -16,7 +16,10 @@ public enum Endpoint {
      * the rotation's own Veryfi calls.
      */
     DOCUMENTS,
-    /** Matches the four key endpoints, not {@link #DOCUMENTS}: consumers' traffic must not eat a rotation's faults. */
+    /**
+     * Matches the four key endpoints, not {@link #DOCUMENTS}: consumers' traffic must not eat a
+     * rotation's faults.
+     */
     ANY;
 
     boolean matches(Endpoint actual) {

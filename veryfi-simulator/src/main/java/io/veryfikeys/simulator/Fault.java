@@ -6,19 +6,19 @@ import java.util.Objects;
 /**
  * A fault to inject into the simulated key-management API.
  *
- * <p>A {@code Fault} is a small mutable builder: {@link #times}, {@link #always},
- * {@link #withProbability}, {@link #forAccount} and {@link #withSeed} change this instance and
- * return it, so both {@code sim.inject(Fault.drop(CREATE).times(2))} and calling them on a variable
- * work. {@link VeryfiSimulator#inject} takes a snapshot, so changing (or re-injecting) a
- * {@code Fault} afterwards never affects faults already injected.
+ * <p>A {@code Fault} is a small mutable builder: {@link #times}, {@link #always}, {@link
+ * #withProbability}, {@link #forAccount} and {@link #withSeed} change this instance and return it,
+ * so both {@code sim.inject(Fault.drop(CREATE).times(2))} and calling them on a variable work.
+ * {@link VeryfiSimulator#inject} takes a snapshot, so changing (or re-injecting) a {@code Fault}
+ * afterwards never affects faults already injected.
  *
- * <p>Counting: a new fault applies to the next matching call only ({@code times(1)}).
- * {@link #times(int)} sets a count (and clears any probability), {@link #always()} makes it
- * unlimited (and clears any probability), {@link #withProbability(double)} makes it apply to each
- * matching call with probability p, unlimited count. Calling {@code times(n)} after
- * {@code withProbability(p)} is not supported (the last call wins). Random draws use a
- * {@link java.util.Random} seeded with {@link #withSeed(long) the seed} (default
- * {@value #DEFAULT_SEED}) created when the fault is injected, so runs repeat.
+ * <p>Counting: a new fault applies to the next matching call only ({@code times(1)}). {@link
+ * #times(int)} sets a count (and clears any probability), {@link #always()} makes it unlimited (and
+ * clears any probability), {@link #withProbability(double)} makes it apply to each matching call
+ * with probability p, unlimited count. Calling {@code times(n)} after {@code withProbability(p)} is
+ * not supported (the last call wins). Random draws use a {@link java.util.Random} seeded with
+ * {@link #withSeed(long) the seed} (default {@value #DEFAULT_SEED}) created when the fault is
+ * injected, so runs repeat.
  */
 public final class Fault {
 
@@ -28,9 +28,9 @@ public final class Fault {
     private final FaultKind kind;
     private final int status;
     private final Duration duration;
-    private Integer count = 1;        // null = unlimited
-    private Double probability;       // null = always fire
-    private String clientId;          // null = any account
+    private Integer count = 1; // null = unlimited
+    private Double probability; // null = always fire
+    private String clientId; // null = any account
     private long seed = DEFAULT_SEED;
 
     private Fault(Endpoint endpoint, FaultKind kind, int status, Duration duration) {
@@ -40,7 +40,10 @@ public final class Fault {
         this.duration = duration;
     }
 
-    /** 429 with {@code Retry-After} in whole seconds (rounded up), body code YOU_HAVE_BEEN_RATE_LIMITED. */
+    /**
+     * 429 with {@code Retry-After} in whole seconds (rounded up), body code
+     * YOU_HAVE_BEEN_RATE_LIMITED.
+     */
     public static Fault rateLimit(Endpoint e, Duration retryAfter) {
         Objects.requireNonNull(retryAfter, "retryAfter");
         if (retryAfter.isNegative()) {
@@ -52,7 +55,8 @@ public final class Fault {
     /** A JSON error with the given status: 499 or 500..599 (typically 499/500/503/504). */
     public static Fault serverError(Endpoint e, int status) {
         if (status != 499 && (status < 500 || status > 599)) {
-            throw new IllegalArgumentException("server error status must be 499 or 500..599, got " + status);
+            throw new IllegalArgumentException(
+                    "server error status must be 499 or 500..599, got " + status);
         }
         return new Fault(e, FaultKind.SERVER_ERROR, status, null);
     }
@@ -76,12 +80,18 @@ public final class Fault {
         return new Fault(e, FaultKind.DROP_AFTER_COMMIT, 0, null);
     }
 
-    /** 403 with a JSON error: the credentials are known but the call is not allowed; state unchanged. */
+    /**
+     * 403 with a JSON error: the credentials are known but the call is not allowed; state
+     * unchanged.
+     */
     public static Fault forbidden(Endpoint e) {
         return new Fault(e, FaultKind.FORBIDDEN, 403, null);
     }
 
-    /** Perform the operation (state changes), then answer its 2xx status with a body that is not JSON. */
+    /**
+     * Perform the operation (state changes), then answer its 2xx status with a body that is not
+     * JSON.
+     */
     public static Fault garbledAfterCommit(Endpoint e) {
         return new Fault(e, FaultKind.GARBLED_AFTER_COMMIT, 0, null);
     }
@@ -113,7 +123,9 @@ public final class Fault {
         return this;
     }
 
-    /** Only calls whose {@code CLIENT-ID} header equals {@code clientId} match; null = any account. */
+    /**
+     * Only calls whose {@code CLIENT-ID} header equals {@code clientId} match; null = any account.
+     */
     public Fault forAccount(String clientId) {
         this.clientId = clientId;
         return this;

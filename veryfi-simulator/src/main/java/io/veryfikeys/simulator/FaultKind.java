@@ -14,7 +14,9 @@ public enum FaultKind {
     DROP_AFTER_COMMIT,
     /** 403 (not allowed) with a JSON error, before processing; state unchanged. */
     FORBIDDEN,
-    /** Process the request (state changes), then answer its 2xx status with a body that is not JSON. */
+    /**
+     * Process the request (state changes), then answer its 2xx status with a body that is not JSON.
+     */
     GARBLED_AFTER_COMMIT;
 
     /** Faults that act after the request was processed. */

@@ -12,7 +12,7 @@ final class Faults {
     /** An injected fault with its own remaining count and its own seeded random source. */
     private static final class Active {
         final Fault fault;
-        Integer remaining;   // null = unlimited
+        Integer remaining; // null = unlimited
         final Random random;
 
         Active(Fault fault) {
@@ -22,7 +22,7 @@ final class Faults {
         }
     }
 
-    private final List<Active> active = new ArrayList<>();   // guarded by itself
+    private final List<Active> active = new ArrayList<>(); // guarded by itself
 
     void inject(Fault fault) {
         Objects.requireNonNull(fault, "fault");
@@ -60,8 +60,8 @@ final class Faults {
     }
 
     /**
-     * The first fault (in injection order) that matches the call and fires: after-commit kinds
-     * when {@code afterCommit}, the others otherwise. Uses up one count of the fault returned.
+     * The first fault (in injection order) that matches the call and fires: after-commit kinds when
+     * {@code afterCommit}, the others otherwise. Uses up one count of the fault returned.
      */
     Fault take(Endpoint endpoint, String clientId, boolean afterCommit) {
         synchronized (active) {

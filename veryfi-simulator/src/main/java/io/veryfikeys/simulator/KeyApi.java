@@ -73,7 +73,9 @@ final class KeyApi {
             if (rest.contains("/")) {
                 return Route.answered(404);
             }
-            return method.equals("DELETE") ? new Route(Endpoint.DELETE, rest, 0) : Route.answered(405);
+            return method.equals("DELETE")
+                    ? new Route(Endpoint.DELETE, rest, 0)
+                    : Route.answered(405);
         }
         return Route.answered(404);
     }
@@ -86,7 +88,12 @@ final class KeyApi {
     }
 
     void handle(HttpExchange ex, String path) throws IOException {
-        Call call = new Call(Instant.now(), ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("CLIENT-ID"));
+        Call call =
+                new Call(
+                        Instant.now(),
+                        ex.getRequestMethod(),
+                        path,
+                        ex.getRequestHeaders().getFirst("CLIENT-ID"));
         Route route = route(call.method(), path);
         if (route.endpoint() == null) {
             String code = route.status() == 405 ? "METHOD_NOT_ALLOWED" : "NOT_FOUND";
@@ -113,16 +120,26 @@ final class KeyApi {
         if (before != null && answeredByFault(ex, call, before)) {
             return;
         }
-        Outcome outcome = rawBody.length > MAX_BODY_BYTES
-                ? new Outcome(413, Replies.error("REQUEST_TOO_LARGE", "Request body too large"), null)
-                : authenticateAndProcess(route, call.clientId(), ex.getRequestHeaders(),
-                        new String(rawBody, StandardCharsets.UTF_8));
+        Outcome outcome =
+                rawBody.length > MAX_BODY_BYTES
+                        ? new Outcome(
+                                413,
+                                Replies.error("REQUEST_TOO_LARGE", "Request body too large"),
+                                null)
+                        : authenticateAndProcess(
+                                route,
+                                call.clientId(),
+                                ex.getRequestHeaders(),
+                                new String(rawBody, StandardCharsets.UTF_8));
         String faultName = before == null ? null : before.kind().name();
 
         if (outcome.status() / 100 == 2) {
             Fault after = faults.take(route.endpoint(), call.clientId(), true);
             if (after != null) {
-                String names = faultName == null ? after.kind().name() : faultName + "+" + after.kind().name();
+                String names =
+                        faultName == null
+                                ? after.kind().name()
+                                : faultName + "+" + after.kind().name();
                 answerAfterCommit(ex, call, outcome, after, names);
                 return;
             }
@@ -141,13 +158,19 @@ final class KeyApi {
         switch (f.kind()) {
             case RATE_LIMIT -> {
                 log.record(call.answered(null, 429, name));
-                Replies.json(ex, 429, Replies.error("YOU_HAVE_BEEN_RATE_LIMITED", "You have been rate limited"),
+                Replies.json(
+                        ex,
+                        429,
+                        Replies.error("YOU_HAVE_BEEN_RATE_LIMITED", "You have been rate limited"),
                         Map.of("Retry-After", Long.toString(f.retryAfterSeconds())));
                 return true;
             }
             case SERVER_ERROR -> {
                 log.record(call.answered(null, f.status(), name));
-                Replies.json(ex, f.status(), Replies.error(serverErrorCode(f.status()), "Simulated server error"));
+                Replies.json(
+                        ex,
+                        f.status(),
+                        Replies.error(serverErrorCode(f.status()), "Simulated server error"));
                 return true;
             }
             case DROP -> {
@@ -170,13 +193,15 @@ final class KeyApi {
                 Replies.json(ex, 403, Replies.error("ACCESS_DENIED", "Not allowed"));
                 return true;
             }
-            case DROP_AFTER_COMMIT, GARBLED_AFTER_COMMIT -> throw new IllegalStateException("not a pre-processing fault");
+            case DROP_AFTER_COMMIT, GARBLED_AFTER_COMMIT ->
+                    throw new IllegalStateException("not a pre-processing fault");
         }
         throw new IllegalStateException("unknown fault kind " + f.kind());
     }
 
     /** The call changed the account; the fault spoils only the answer. */
-    private void answerAfterCommit(HttpExchange ex, Call call, Outcome outcome, Fault f, String faultNames)
+    private void answerAfterCommit(
+            HttpExchange ex, Call call, Outcome outcome, Fault f, String faultNames)
             throws IOException {
         if (f.kind() == FaultKind.GARBLED_AFTER_COMMIT) {
             log.record(call.answered(outcome.keyId(), outcome.status(), faultNames));
@@ -192,10 +217,12 @@ final class KeyApi {
         Replies.drop(ex);
     }
 
-    private Outcome authenticateAndProcess(Route route, String clientId, Headers headers, String body) {
+    private Outcome authenticateAndProcess(
+            Route route, String clientId, Headers headers, String body) {
         Account account = accounts.find(clientId);
         if (account == null) {
-            return Outcome.failure(ApiError.unauthorized("Unauthorized: unknown or missing CLIENT-ID"), null);
+            return Outcome.failure(
+                    ApiError.unauthorized("Unauthorized: unknown or missing CLIENT-ID"), null);
         }
         // Auth and processing happen under the account lock: a key deleted or reset by a concurrent
         // request cannot authenticate a call that is processed afterwards.
@@ -219,7 +246,12 @@ final class KeyApi {
             case LIST -> {
                 ObjectNode body = Replies.MAPPER.createObjectNode();
                 ArrayNode keys = body.putArray("api_keys");
-                account.liveKeys().forEach(k -> keys.addObject().put("id", k.id()).put("value", Replies.mask(k.value())));
+                account.liveKeys()
+                        .forEach(
+                                k ->
+                                        keys.addObject()
+                                                .put("id", k.id())
+                                                .put("value", Replies.mask(k.value())));
                 return new Outcome(200, body, keyId);
             }
             case DOCUMENTS -> {
@@ -229,14 +261,23 @@ final class KeyApi {
             }
             case CREATE -> {
                 SimulatedKey key = account.addKey();
-                return new Outcome(201, Replies.MAPPER.createObjectNode().put("id", key.id()).put("value", key.value()), keyId);
+                return new Outcome(
+                        201,
+                        Replies.MAPPER
+                                .createObjectNode()
+                                .put("id", key.id())
+                                .put("value", key.value()),
+                        keyId);
             }
             case DELETE -> {
                 long id;
                 try {
                     id = Long.parseLong(route.idSegment());
                 } catch (NumberFormatException e) {
-                    throw new ApiError(400, "MALFORMED_PARAMETERS", "Malformed parameters: key id must be an integer");
+                    throw new ApiError(
+                            400,
+                            "MALFORMED_PARAMETERS",
+                            "Malformed parameters: key id must be an integer");
                 }
                 account.deleteKey(id);
                 return new Outcome(204, null, keyId);
@@ -244,7 +285,8 @@ final class KeyApi {
             case RESET -> {
                 ObjectNode body = Replies.MAPPER.createObjectNode();
                 ArrayNode keys = body.putArray("api_keys");
-                account.reset().forEach(k -> keys.addObject().put("id", k.id()).put("value", k.value()));
+                account.reset()
+                        .forEach(k -> keys.addObject().put("id", k.id()).put("value", k.value()));
                 return new Outcome(201, body, keyId);
             }
             default -> throw new IllegalStateException("unexpected endpoint " + route.endpoint());

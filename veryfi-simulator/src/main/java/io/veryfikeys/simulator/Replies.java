@@ -13,16 +13,22 @@ import java.util.UUID;
 final class Replies {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Replies() {
-    }
+    private Replies() {}
 
     /** Veryfi's error body. */
     static ObjectNode error(String code, String message) {
-        return MAPPER.createObjectNode().put("status", "fail").put("code", code).put("message", message);
+        return MAPPER.createObjectNode()
+                .put("status", "fail")
+                .put("code", code)
+                .put("message", message);
     }
 
-    /** A JSON answer with a trace id, as Veryfi sends; a null body (or 204) sends none. Closes the exchange. */
-    static void json(HttpExchange ex, int status, JsonNode body, Map<String, String> headers) throws IOException {
+    /**
+     * A JSON answer with a trace id, as Veryfi sends; a null body (or 204) sends none. Closes the
+     * exchange.
+     */
+    static void json(HttpExchange ex, int status, JsonNode body, Map<String, String> headers)
+            throws IOException {
         var h = ex.getResponseHeaders();
         h.set("Content-Type", "application/json");
         h.set("x-veryfi-trace-id", UUID.randomUUID().toString());
@@ -42,12 +48,12 @@ final class Replies {
     }
 
     /**
-     * Closes the connection without writing a single byte. com.sun.net.httpserver's
-     * {@code ExchangeImpl.close()} closes the underlying socket when {@code sendResponseHeaders} was
-     * never called ("the wrapper output stream is not set up"), so the client reads EOF before any
-     * status line and its HttpClient fails with an IOException.
-     * {@code FaultTest.dropClosesTheConnectionWithoutResponseAndChangesNothing} verifies this.
-     * (Declaring a length and closing early would instead leak a status line to the client.)
+     * Closes the connection without writing a single byte. com.sun.net.httpserver's {@code
+     * ExchangeImpl.close()} closes the underlying socket when {@code sendResponseHeaders} was never
+     * called ("the wrapper output stream is not set up"), so the client reads EOF before any status
+     * line and its HttpClient fails with an IOException. {@code
+     * FaultTest.dropClosesTheConnectionWithoutResponseAndChangesNothing} verifies this. (Declaring
+     * a length and closing early would instead leak a status line to the client.)
      */
     static void drop(HttpExchange ex) {
         ex.close();

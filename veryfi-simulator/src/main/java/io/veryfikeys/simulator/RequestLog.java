@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * logged.
  */
 final class RequestLog {
-    private record Arrival(Endpoint endpoint, String clientId) {
-    }
+    private record Arrival(Endpoint endpoint, String clientId) {}
 
     private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
-    private final List<RecordedRequest> answered = new ArrayList<>();   // guarded by itself
+    private final List<RecordedRequest> answered = new ArrayList<>(); // guarded by itself
+
     /** Not a log: what is being handled right now, so {@link #clear()} leaves it alone. */
     private final ConcurrentHashMap<Arrival, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -28,19 +28,28 @@ final class RequestLog {
         arrivals.add(arrival);
     }
 
-    /** The call that {@link #arrived} is answered, dropped or abandoned: the simulator is done with it. */
+    /**
+     * The call that {@link #arrived} is answered, dropped or abandoned: the simulator is done with
+     * it.
+     */
     void finished(Endpoint endpoint, String clientId) {
         inFlight.get(new Arrival(endpoint, clientId)).decrementAndGet();
     }
 
     int inFlight(Endpoint endpoint, String clientId) {
         return inFlight.entrySet().stream()
-                .filter(e -> endpoint.matches(e.getKey().endpoint()) && Objects.equals(e.getKey().clientId(), clientId))
-                .mapToInt(e -> e.getValue().get()).sum();
+                .filter(
+                        e ->
+                                endpoint.matches(e.getKey().endpoint())
+                                        && Objects.equals(e.getKey().clientId(), clientId))
+                .mapToInt(e -> e.getValue().get())
+                .sum();
     }
 
     long arrivals(Endpoint endpoint, String clientId) {
-        return arrivals.stream().filter(a -> a.endpoint() == endpoint && Objects.equals(a.clientId(), clientId)).count();
+        return arrivals.stream()
+                .filter(a -> a.endpoint() == endpoint && Objects.equals(a.clientId(), clientId))
+                .count();
     }
 
     void record(RecordedRequest request) {

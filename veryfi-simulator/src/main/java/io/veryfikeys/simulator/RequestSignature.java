@@ -13,38 +13,44 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The request-signing rules the simulator enforces. Veryfi's own clients sign in two ways and
- * both work against Veryfi, so Veryfi accepts both, and so does the simulator unless an account
- * is made to accept only one ({@link VeryfiSimulator#createAccount(String, String, String, Scheme)}).
+ * The request-signing rules the simulator enforces. Veryfi's own clients sign in two ways and both
+ * work against Veryfi, so Veryfi accepts both, and so does the simulator unless an account is made
+ * to accept only one ({@link VeryfiSimulator#createAccount(String, String, String, Scheme)}).
  * Signatures are valid for 30 minutes from their timestamp (Veryfi's "Signature &amp; Timestamp
  * Headers" page).
  *
  * <p>{@link Scheme#JSON} (Veryfi's Java SDK):
+ *
  * <ol>
- *   <li>parse the request body as a JSON object; an empty (or null / blank) body is {@code {}};</li>
+ *   <li>parse the request body as a JSON object; an empty (or null / blank) body is {@code {}};
  *   <li>set a member {@code "timestamp"} to the timestamp header value <em>as a string</em>, as the
- *       last member (an existing {@code "timestamp"} member is removed first);</li>
- *   <li>serialize compactly with Jackson's default {@link ObjectMapper} (no spaces);</li>
- *   <li>signature = Base64(HMAC-SHA256(key = clientSecret UTF-8 bytes, data = payload UTF-8 bytes)).</li>
+ *       last member (an existing {@code "timestamp"} member is removed first);
+ *   <li>serialize compactly with Jackson's default {@link ObjectMapper} (no spaces);
+ *   <li>signature = Base64(HMAC-SHA256(key = clientSecret UTF-8 bytes, data = payload UTF-8
+ *       bytes)).
  * </ol>
+ *
  * Example: a bodyless request at 1700000000000 signs {@code {"timestamp":"1700000000000"}}.
  *
- * <p>{@link Scheme#PAIRS} (Veryfi's Python and Node.js clients and the API docs): the string
- * {@code timestamp:<ms>}, then {@code ,key:value} for each top-level member of the body, in order
- * (a string as its text, anything else as its JSON). A bodyless request signs {@code timestamp:1700000000000}.
+ * <p>{@link Scheme#PAIRS} (Veryfi's Python and Node.js clients and the API docs): the string {@code
+ * timestamp:<ms>}, then {@code ,key:value} for each top-level member of the body, in order (a
+ * string as its text, anything else as its JSON). A bodyless request signs {@code
+ * timestamp:1700000000000}.
  */
 public final class RequestSignature {
 
     /** The two payloads Veryfi's clients sign. */
-    public enum Scheme { JSON, PAIRS }
+    public enum Scheme {
+        JSON,
+        PAIRS
+    }
 
     /** How long a signature stays valid after its timestamp, either way (clocks drift). */
     public static final java.time.Duration VALIDITY = java.time.Duration.ofMinutes(30);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private RequestSignature() {
-    }
+    private RequestSignature() {}
 
     /**
      * @return Base64 HMAC-SHA256 signature for the given body and timestamp
@@ -54,14 +60,19 @@ public final class RequestSignature {
         return sign(Scheme.JSON, clientSecret, bodyJsonOrEmpty, timestampMillis);
     }
 
-    public static String sign(Scheme scheme, String clientSecret, String bodyJsonOrEmpty, long timestampMillis) {
+    public static String sign(
+            Scheme scheme, String clientSecret, String bodyJsonOrEmpty, long timestampMillis) {
         Objects.requireNonNull(clientSecret, "clientSecret");
-        String payload = scheme == Scheme.PAIRS ? pairsPayload(bodyJsonOrEmpty, timestampMillis)
-                : canonicalPayload(bodyJsonOrEmpty, timestampMillis);
+        String payload =
+                scheme == Scheme.PAIRS
+                        ? pairsPayload(bodyJsonOrEmpty, timestampMillis)
+                        : canonicalPayload(bodyJsonOrEmpty, timestampMillis);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+            mac.init(
+                    new SecretKeySpec(clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder()
+                    .encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
@@ -85,12 +96,20 @@ public final class RequestSignature {
     /** The {@link Scheme#PAIRS} payload, e.g. {@code timestamp:1700000000000,name:x}. */
     public static String pairsPayload(String bodyJsonOrEmpty, long timestampMillis) {
         StringBuilder payload = new StringBuilder("timestamp:").append(timestampMillis);
-        bodyObject(bodyJsonOrEmpty).fields().forEachRemaining(f -> {
-            if (!f.getKey().equals("timestamp")) {
-                payload.append(',').append(f.getKey()).append(':')
-                        .append(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
-            }
-        });
+        bodyObject(bodyJsonOrEmpty)
+                .fields()
+                .forEachRemaining(
+                        f -> {
+                            if (!f.getKey().equals("timestamp")) {
+                                payload.append(',')
+                                        .append(f.getKey())
+                                        .append(':')
+                                        .append(
+                                                f.getValue().isTextual()
+                                                        ? f.getValue().asText()
+                                                        : f.getValue().toString());
+                            }
+                        });
         return payload.toString();
     }
 

@@ -13,22 +13,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A stateful stand-in for Veryfi's partner key-management API ({@code /api/v8/partner/client-keys}),
- * enforcing its documented rules (auth headers and request signature, two live keys per account, the
- * last key cannot be deleted, reset invalidates every previous key) with fault injection and request
- * recording. Bound to 127.0.0.1 only.
+ * A stateful stand-in for Veryfi's partner key-management API ({@code
+ * /api/v8/partner/client-keys}), enforcing its documented rules (auth headers and request
+ * signature, two live keys per account, the last key cannot be deleted, reset invalidates every
+ * previous key) with fault injection and request recording. Bound to 127.0.0.1 only.
  *
  * <p>Use it in-process ({@code try (var sim = VeryfiSimulator.start(0)) { ... }}) or standalone via
- * {@link VeryfiSimulatorMain}. Non-Java callers drive it through the admin API under
- * {@code /__admin/} (see {@link AdminApi}).
+ * {@link VeryfiSimulatorMain}. Non-Java callers drive it through the admin API under {@code
+ * /__admin/} (see {@link AdminApi}).
  *
  * <p>This class is the front door; the work is done by {@link Account} (one account's keys and
- * Veryfi's key rules), {@link Accounts}, {@link KeyApi} (the HTTP API: routing, faults,
- * {@link Authentication}, recording), {@link Faults}, {@link RequestLog} and {@link AdminApi}.
+ * Veryfi's key rules), {@link Accounts}, {@link KeyApi} (the HTTP API: routing, faults, {@link
+ * Authentication}, recording), {@link Faults}, {@link RequestLog} and {@link AdminApi}.
  *
  * <p>Key values and client secrets are never recorded, logged or printed; the only places a value
- * leaves the simulator are the return values of {@link #createAccount}/{@link #addKey}, the
- * {@code POST /__admin/accounts} response, and the create/reset API responses (as the real API does).
+ * leaves the simulator are the return values of {@link #createAccount}/{@link #addKey}, the {@code
+ * POST /__admin/accounts} response, and the create/reset API responses (as the real API does).
  */
 public final class VeryfiSimulator implements AutoCloseable {
 
@@ -56,13 +56,18 @@ public final class VeryfiSimulator implements AutoCloseable {
         }
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            server =
+                    HttpServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the Veryfi simulator to 127.0.0.1:" + port, e);
+            throw new UncheckedIOException(
+                    "cannot bind the Veryfi simulator to 127.0.0.1:" + port, e);
         }
-        // One virtual thread per exchange: a LATENCY fault sleeping on one request never blocks others.
-        ExecutorService executor = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("veryfi-simulator-", 0).factory());
+        // One virtual thread per exchange: a LATENCY fault sleeping on one request never blocks
+        // others.
+        ExecutorService executor =
+                Executors.newThreadPerTaskExecutor(
+                        Thread.ofVirtual().name("veryfi-simulator-", 0).factory());
         VeryfiSimulator sim = new VeryfiSimulator(server, executor);
         server.createContext("/", sim::dispatch);
         server.setExecutor(executor);
@@ -98,26 +103,30 @@ public final class VeryfiSimulator implements AutoCloseable {
     }
 
     /**
-     * As {@link #createAccount(String, String, String)}, accepting only signatures made with
-     * {@code onlyScheme} (null: both, as Veryfi does).
+     * As {@link #createAccount(String, String, String)}, accepting only signatures made with {@code
+     * onlyScheme} (null: both, as Veryfi does).
      */
-    public SimulatedKey createAccount(String clientId, String username, String clientSecret,
-                                      RequestSignature.Scheme onlyScheme) {
+    public SimulatedKey createAccount(
+            String clientId,
+            String username,
+            String clientSecret,
+            RequestSignature.Scheme onlyScheme) {
         return accounts.create(new Account.Identity(clientId, username, clientSecret, onlyScheme));
     }
 
     /**
-     * Adds a live key to an existing account, bypassing HTTP (for test setup), with the same two-key
-     * limit as the API.
+     * Adds a live key to an existing account, bypassing HTTP (for test setup), with the same
+     * two-key limit as the API.
      *
      * @throws IllegalArgumentException if the account is unknown
-     * @throws IllegalStateException    if the account already has two live keys
+     * @throws IllegalStateException if the account already has two live keys
      */
     public SimulatedKey addKey(String clientId) {
         try {
             return accounts.require(clientId).addKey();
         } catch (ApiError e) {
-            throw new IllegalStateException("account already has " + Account.MAX_LIVE_KEYS + " live keys");
+            throw new IllegalStateException(
+                    "account already has " + Account.MAX_LIVE_KEYS + " live keys");
         }
     }
 
@@ -146,8 +155,8 @@ public final class VeryfiSimulator implements AutoCloseable {
     }
 
     /**
-     * Every key value this simulator ever issued, live or not. For leak tests only: they scan
-     * logs, histories and messages for these strings.
+     * Every key value this simulator ever issued, live or not. For leak tests only: they scan logs,
+     * histories and messages for these strings.
      */
     public List<String> issuedKeyValues() {
         return accounts.issuedKeyValues();
@@ -162,8 +171,8 @@ public final class VeryfiSimulator implements AutoCloseable {
     // Change events
 
     /**
-     * From now on, {@code listener} is told of every change to an account's keys, synchronously
-     * and right after it (see {@link ChangeListener} for the rules a listener must keep).
+     * From now on, {@code listener} is told of every change to an account's keys, synchronously and
+     * right after it (see {@link ChangeListener} for the rules a listener must keep).
      */
     public void addChangeListener(ChangeListener listener) {
         listeners.add(listener);
@@ -177,8 +186,9 @@ public final class VeryfiSimulator implements AutoCloseable {
     // Requests
 
     /**
-     * How many key-management requests of {@code endpoint} for {@code clientId} have arrived, counted
-     * on arrival (before any fault or latency): a test can act while such a request is in flight.
+     * How many key-management requests of {@code endpoint} for {@code clientId} have arrived,
+     * counted on arrival (before any fault or latency): a test can act while such a request is in
+     * flight.
      */
     public long received(Endpoint endpoint, String clientId) {
         return requestLog.arrivals(endpoint, clientId);
@@ -194,7 +204,10 @@ public final class VeryfiSimulator implements AutoCloseable {
         return requestLog.inFlight(endpoint, clientId);
     }
 
-    /** Snapshot of the recorded key-management requests, in arrival order (admin calls are not recorded). */
+    /**
+     * Snapshot of the recorded key-management requests, in arrival order (admin calls are not
+     * recorded).
+     */
     public List<RecordedRequest> requests() {
         return requestLog.answered();
     }
@@ -220,7 +233,10 @@ public final class VeryfiSimulator implements AutoCloseable {
         faults.clear();
     }
 
-    /** Removes the faults scoped to one account ({@link Fault#forAccount}); other accounts' faults stay. */
+    /**
+     * Removes the faults scoped to one account ({@link Fault#forAccount}); other accounts' faults
+     * stay.
+     */
     public void clearFaults(String clientId) {
         faults.clear(clientId);
     }
@@ -257,7 +273,12 @@ public final class VeryfiSimulator implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             // Never include request data (it may hold keys) in the message.
             try {
-                Replies.json(ex, 500, Replies.error("INTERNAL_ERROR", "simulator failure: " + e.getClass().getSimpleName()));
+                Replies.json(
+                        ex,
+                        500,
+                        Replies.error(
+                                "INTERNAL_ERROR",
+                                "simulator failure: " + e.getClass().getSimpleName()));
             } catch (IOException | RuntimeException ignored) {
                 ex.close();
             }

@@ -3,15 +3,14 @@ package io.veryfikeys.simulator;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the simulator standalone: {@code java io.veryfikeys.simulator.VeryfiSimulatorMain [--port N]}.
- * Port 0 or absent picks a free port. Prints exactly one line,
- * {@code Veryfi simulator listening on http://127.0.0.1:PORT}, then runs until killed.
- * Drive it through the admin API under {@code /__admin/}.
+ * Runs the simulator standalone: {@code java io.veryfikeys.simulator.VeryfiSimulatorMain [--port
+ * N]}. Port 0 or absent picks a free port. Prints exactly one line, {@code Veryfi simulator
+ * listening on http://127.0.0.1:PORT}, then runs until killed. Drive it through the admin API under
+ * {@code /__admin/}.
  */
 public final class VeryfiSimulatorMain {
 
-    private VeryfiSimulatorMain() {
-    }
+    private VeryfiSimulatorMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         int port;
@@ -19,16 +18,21 @@ public final class VeryfiSimulatorMain {
             port = parsePort(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: VeryfiSimulatorMain [--port N]   (0 or absent: pick a free port)");
+            System.err.println(
+                    "usage: VeryfiSimulatorMain [--port N]   (0 or absent: pick a free port)");
             System.exit(2);
             return;
         }
         VeryfiSimulator sim = VeryfiSimulator.start(port);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            stopped.countDown();
-        }, "veryfi-simulator-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    sim.close();
+                                    stopped.countDown();
+                                },
+                                "veryfi-simulator-shutdown"));
         System.out.println("Veryfi simulator listening on " + sim.baseUrl());
         System.out.flush();
         stopped.await();

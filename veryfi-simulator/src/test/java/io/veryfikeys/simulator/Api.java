@@ -51,7 +51,10 @@ final class Api {
     }
 
     static HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** Creates an account in the simulator and returns its credentials. */
@@ -93,13 +96,20 @@ final class Api {
         return h;
     }
 
-    Resp send(String method, String path, Map<String, String> headers, String body) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.baseUrl() + path)).timeout(Duration.ofSeconds(10));
+    Resp send(String method, String path, Map<String, String> headers, String body)
+            throws IOException {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                        .timeout(Duration.ofSeconds(10));
         headers.forEach(b::header);
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r;
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

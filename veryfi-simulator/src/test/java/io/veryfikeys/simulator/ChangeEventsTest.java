@@ -26,20 +26,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChangeEventsTest extends SimulatorTestBase {
 
-    /** An event with the account's live keys as the listener saw them, on the thread that fired it. */
-    record Seen(ChangeEvent event, List<Long> liveAtEvent) {
-    }
+    /**
+     * An event with the account's live keys as the listener saw them, on the thread that fired it.
+     */
+    record Seen(ChangeEvent event, List<Long> liveAtEvent) {}
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final List<ChangeListener> added = new ArrayList<>();
 
-    /** Records the events of one account; reading the simulator here is safe: same thread, reentrant lock. */
+    /**
+     * Records the events of one account; reading the simulator here is safe: same thread, reentrant
+     * lock.
+     */
     private void listen(String clientId) {
-        ChangeListener listener = event -> {
-            if (event.clientId().equals(clientId)) {
-                seen.add(new Seen(event, sim.liveKeyIds(clientId)));
-            }
-        };
+        ChangeListener listener =
+                event -> {
+                    if (event.clientId().equals(clientId)) {
+                        seen.add(new Seen(event, sim.liveKeyIds(clientId)));
+                    }
+                };
         sim.addChangeListener(listener);
         added.add(listener);
     }
@@ -62,8 +67,11 @@ class ChangeEventsTest extends SimulatorTestBase {
 
         Api.Resp created = api.create(c);
         long second = created.json().get("id").asLong();
-        // told before the answer went out: the caller never sees a change its listeners have not heard of
-        assertThat(events()).containsExactly(new AccountCreated(clientId, first.id()), new KeyCreated(clientId, second));
+        // told before the answer went out: the caller never sees a change its listeners have not
+        // heard of
+        assertThat(events())
+                .containsExactly(
+                        new AccountCreated(clientId, first.id()), new KeyCreated(clientId, second));
 
         assertThat(api.create(c).code()).isEqualTo("KEY_LIMIT_REACHED");
         assertThat(api.delete(c, 999_999).status()).isEqualTo(404);
@@ -72,22 +80,31 @@ class ChangeEventsTest extends SimulatorTestBase {
         assertThat(events()).as("refused calls and reads change nothing").hasSize(2);
 
         assertThat(api.delete(c, first.id()).status()).isEqualTo(204);
-        assertThat(api.delete(c.withKey(created.json().get("value").asText()), second).code()).isEqualTo("LAST_KEY");
+        assertThat(api.delete(c.withKey(created.json().get("value").asText()), second).code())
+                .isEqualTo("LAST_KEY");
         Api.Resp reset = api.reset(c.withKey(created.json().get("value").asText()));
         long afterReset = reset.json().get("api_keys").get(0).get("id").asLong();
         SimulatedKey added = sim.addKey(clientId);
         sim.resetAll();
 
-        assertThat(events()).containsExactly(
-                new AccountCreated(clientId, first.id()),
-                new KeyCreated(clientId, second),
-                new KeyDeleted(clientId, first.id()),
-                new AccountReset(clientId, List.of(second), List.of(afterReset)),
-                new KeyCreated(clientId, added.id()),
-                new AccountForgotten(clientId, List.of(afterReset, added.id())));
-        assertThat(seen).extracting(Seen::liveAtEvent).as("the state each listener call saw: after its change")
-                .containsExactly(List.of(first.id()), List.of(first.id(), second), List.of(second), List.of(afterReset),
-                        List.of(afterReset, added.id()), List.of());
+        assertThat(events())
+                .containsExactly(
+                        new AccountCreated(clientId, first.id()),
+                        new KeyCreated(clientId, second),
+                        new KeyDeleted(clientId, first.id()),
+                        new AccountReset(clientId, List.of(second), List.of(afterReset)),
+                        new KeyCreated(clientId, added.id()),
+                        new AccountForgotten(clientId, List.of(afterReset, added.id())));
+        assertThat(seen)
+                .extracting(Seen::liveAtEvent)
+                .as("the state each listener call saw: after its change")
+                .containsExactly(
+                        List.of(first.id()),
+                        List.of(first.id(), second),
+                        List.of(second),
+                        List.of(afterReset),
+                        List.of(afterReset, added.id()),
+                        List.of());
         for (String value : sim.issuedKeyValues()) {
             assertThat(events().toString()).doesNotContain(value);
         }
@@ -102,7 +119,8 @@ class ChangeEventsTest extends SimulatorTestBase {
         assertThat(events()).as("a fault before processing changes nothing").isEmpty();
 
         sim.inject(Fault.dropAfterCommit(Endpoint.CREATE));
-        assertThatThrownBy(() -> new Api(sim, Api.newClient()).create(c)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new Api(sim, Api.newClient()).create(c))
+                .isInstanceOf(IOException.class);
         List<Long> live = sim.liveKeyIds(c.clientId());
         assertThat(events()).containsExactly(new KeyCreated(c.clientId(), live.get(1)));
     }
@@ -115,18 +133,20 @@ class ChangeEventsTest extends SimulatorTestBase {
         // Many clients race to create and delete: each event must match the state right after it.
         List<CompletableFuture<Void>> racers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            racers.add(CompletableFuture.runAsync(() -> {
-                try {
-                    for (int j = 0; j < 10; j++) {
-                        Api.Resp r = api.create(c);
-                        if (r.status() == 201) {
-                            api.delete(c, r.json().get("id").asLong());
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
+            racers.add(
+                    CompletableFuture.runAsync(
+                            () -> {
+                                try {
+                                    for (int j = 0; j < 10; j++) {
+                                        Api.Resp r = api.create(c);
+                                        if (r.status() == 201) {
+                                            api.delete(c, r.json().get("id").asLong());
+                                        }
+                                    }
+                                } catch (IOException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            }));
         }
         CompletableFuture.allOf(racers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
@@ -138,7 +158,9 @@ class ChangeEventsTest extends SimulatorTestBase {
                 case KeyDeleted k -> live.remove(k.keyId());
                 default -> throw new AssertionError("unexpected " + s.event());
             }
-            assertThat(s.liveAtEvent()).as("after " + s.event()).containsExactlyInAnyOrderElementsOf(live);
+            assertThat(s.liveAtEvent())
+                    .as("after " + s.event())
+                    .containsExactlyInAnyOrderElementsOf(live);
         }
         assertThat(live).containsExactly(first);
     }
@@ -146,9 +168,10 @@ class ChangeEventsTest extends SimulatorTestBase {
     @Test
     void aFailingListenerChangesNoAnswerAndOthersStillHear() throws IOException {
         Api.Creds c = account();
-        ChangeListener failing = event -> {
-            throw new IllegalStateException("a broken listener");
-        };
+        ChangeListener failing =
+                event -> {
+                    throw new IllegalStateException("a broken listener");
+                };
         sim.addChangeListener(failing);
         added.add(failing);
         listen(c.clientId());
@@ -165,20 +188,32 @@ class ChangeEventsTest extends SimulatorTestBase {
         Api.Creds c = account();
         long firstId = sim.liveKeyIds(c.clientId()).get(0);
         SimulatedKey second = sim.addKey(c.clientId());
-        AtomicReference<SimulatedConsumer.Credentials> source = new AtomicReference<>(
-                new SimulatedConsumer.Credentials(firstId, sim.baseUrl(), c.clientId(), c.username(), c.key(), null));
+        AtomicReference<SimulatedConsumer.Credentials> source =
+                new AtomicReference<>(
+                        new SimulatedConsumer.Credentials(
+                                firstId, sim.baseUrl(), c.clientId(), c.username(), c.key(), null));
         BlockingQueue<ChangeEvent> heard = new LinkedBlockingQueue<>();
-        try (SimulatedConsumer consumer = SimulatedConsumer.start("payroll", source::get, Duration.ZERO,
-                Duration.ofMillis(20))) {
+        try (SimulatedConsumer consumer =
+                SimulatedConsumer.start(
+                        "payroll", source::get, Duration.ZERO, Duration.ofMillis(20))) {
             consumer.addChangeListener(heard::add);
 
-            source.set(new SimulatedConsumer.Credentials(second.id(), sim.baseUrl(), c.clientId(), c.username(),
-                    second.value(), null));
+            source.set(
+                    new SimulatedConsumer.Credentials(
+                            second.id(),
+                            sim.baseUrl(),
+                            c.clientId(),
+                            c.username(),
+                            second.value(),
+                            null));
             assertThat(heard.poll(10, TimeUnit.SECONDS))
-                    .isEqualTo(new ConsumerSwitchedKey(c.clientId(), "payroll", firstId, second.id()));
+                    .isEqualTo(
+                            new ConsumerSwitchedKey(c.clientId(), "payroll", firstId, second.id()));
             assertThat(consumer.keyIdInUse()).isEqualTo(second.id());
 
-            source.set(new SimulatedConsumer.Credentials(77, sim.baseUrl(), c.clientId(), c.username(), "not-a-key", null));
+            source.set(
+                    new SimulatedConsumer.Credentials(
+                            77, sim.baseUrl(), c.clientId(), c.username(), "not-a-key", null));
             assertThat(heard.poll(10, TimeUnit.SECONDS))
                     .isEqualTo(new ConsumerSwitchedKey(c.clientId(), "payroll", second.id(), 77));
             assertThat(heard.poll(10, TimeUnit.SECONDS))

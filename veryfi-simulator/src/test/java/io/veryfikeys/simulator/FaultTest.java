@@ -43,7 +43,7 @@ class FaultTest extends SimulatorTestBase {
     @Test
     void serverErrorsUseTheGivenStatusAndAJsonBody() throws IOException {
         Api.Creds c = account();
-        for (int status : new int[]{499, 500, 503, 504}) {
+        for (int status : new int[] {499, 500, 503, 504}) {
             sim.inject(Fault.serverError(Endpoint.RESET, status));
             Api.Resp r = api.reset(c);
             assertThat(r.status()).isEqualTo(status);
@@ -51,7 +51,8 @@ class FaultTest extends SimulatorTestBase {
             assertThat(r.code()).isNotBlank();
         }
         assertThat(sim.isLive(c.clientId(), c.key())).isTrue();
-        assertThatThrownBy(() -> Fault.serverError(Endpoint.ANY, 404)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Fault.serverError(Endpoint.ANY, 404))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -63,24 +64,30 @@ class FaultTest extends SimulatorTestBase {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(r.status()).isEqualTo(200);
         assertThat(elapsedMs).isGreaterThanOrEqualTo(300);
-        assertThat(sim.requests()).last().satisfies(rec -> {
-            assertThat(rec.fault()).isEqualTo("LATENCY");
-            assertThat(rec.status()).isEqualTo(200);
-        });
+        assertThat(sim.requests())
+                .last()
+                .satisfies(
+                        rec -> {
+                            assertThat(rec.fault()).isEqualTo("LATENCY");
+                            assertThat(rec.status()).isEqualTo(200);
+                        });
     }
 
     @Test
     void aSlowRequestDoesNotBlockOthers() throws Exception {
         Api.Creds slow = account();
         Api.Creds fast = account();
-        sim.inject(Fault.latency(Endpoint.LIST, Duration.ofMillis(1500)).forAccount(slow.clientId()));
-        CompletableFuture<Api.Resp> slowCall = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new Api(sim, Api.newClient()).list(slow);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        sim.inject(
+                Fault.latency(Endpoint.LIST, Duration.ofMillis(1500)).forAccount(slow.clientId()));
+        CompletableFuture<Api.Resp> slowCall =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return new Api(sim, Api.newClient()).list(slow);
+                            } catch (IOException e) {
+                                throw new RuntimeException(e);
+                            }
+                        });
         Thread.sleep(100);
         long start = System.nanoTime();
         assertThat(new Api(sim, Api.newClient()).list(fast).status()).isEqualTo(200);
@@ -96,20 +103,23 @@ class FaultTest extends SimulatorTestBase {
         Api fresh = new Api(sim, Api.newClient());
         assertThatThrownBy(() -> fresh.create(c)).isInstanceOf(IOException.class);
         assertThat(sim.liveKeyIds(c.clientId())).hasSize(1);
-        assertThat(sim.requests()).singleElement().satisfies(rec -> {
-            assertThat(rec.status()).isZero();
-            assertThat(rec.fault()).isEqualTo("DROP");
-            assertThat(rec.keyId()).isNull();
-        });
+        assertThat(sim.requests())
+                .singleElement()
+                .satisfies(
+                        rec -> {
+                            assertThat(rec.status()).isZero();
+                            assertThat(rec.fault()).isEqualTo("DROP");
+                            assertThat(rec.keyId()).isNull();
+                        });
 
         sim.inject(Fault.drop(Endpoint.DELETE));
         assertThatThrownBy(() -> fresh.delete(c, 12345)).isInstanceOf(IOException.class);
     }
 
     /**
-     * java.net.http.HttpClient silently retries a GET (or HEAD) ONCE when the connection closes before
-     * any response byte (jdk.internal.net.http.MultiExchange, ConnectionExpiredException). So one
-     * dropped LIST is invisible to a JDK client; two in a row surface as an IOException.
+     * java.net.http.HttpClient silently retries a GET (or HEAD) ONCE when the connection closes
+     * before any response byte (jdk.internal.net.http.MultiExchange, ConnectionExpiredException).
+     * So one dropped LIST is invisible to a JDK client; two in a row surface as an IOException.
      */
     @Test
     void jdkHttpClientRetriesADroppedGetOnce() throws IOException {
@@ -122,7 +132,9 @@ class FaultTest extends SimulatorTestBase {
         sim.inject(Fault.drop(Endpoint.LIST).times(2));
         Api fresh = new Api(sim, Api.newClient());
         assertThatThrownBy(() -> fresh.list(c)).isInstanceOf(IOException.class);
-        assertThat(sim.requests()).extracting(RecordedRequest::fault).containsExactly("DROP", "DROP");
+        assertThat(sim.requests())
+                .extracting(RecordedRequest::fault)
+                .containsExactly("DROP", "DROP");
     }
 
     @Test
@@ -132,20 +144,27 @@ class FaultTest extends SimulatorTestBase {
         Api.Resp resp = new Api(sim, Api.newClient()).create(c);
         assertThat(resp.status()).isEqualTo(403);
         assertThat(sim.liveKeyIds(c.clientId())).hasSize(1);
-        assertThat(sim.requests()).singleElement().satisfies(rec -> assertThat(rec.fault()).isEqualTo("FORBIDDEN"));
+        assertThat(sim.requests())
+                .singleElement()
+                .satisfies(rec -> assertThat(rec.fault()).isEqualTo("FORBIDDEN"));
     }
 
     @Test
-    void garbledAfterCommitPerformsTheOperationThenAnswersItsStatusWithABodyThatIsNotJson() throws IOException {
+    void garbledAfterCommitPerformsTheOperationThenAnswersItsStatusWithABodyThatIsNotJson()
+            throws IOException {
         Api.Creds c = account();
         sim.inject(Fault.garbledAfterCommit(Endpoint.CREATE));
         assertThatThrownBy(() -> new Api(sim, Api.newClient()).create(c))
-                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("response is not JSON");
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("response is not JSON");
         assertThat(sim.liveKeyIds(c.clientId())).hasSize(2);
-        assertThat(sim.requests()).singleElement().satisfies(rec -> {
-            assertThat(rec.fault()).isEqualTo("GARBLED_AFTER_COMMIT");
-            assertThat(rec.status()).isEqualTo(201);
-        });
+        assertThat(sim.requests())
+                .singleElement()
+                .satisfies(
+                        rec -> {
+                            assertThat(rec.fault()).isEqualTo("GARBLED_AFTER_COMMIT");
+                            assertThat(rec.status()).isEqualTo(201);
+                        });
     }
 
     @Test
@@ -153,18 +172,23 @@ class FaultTest extends SimulatorTestBase {
         Api.Creds c = account();
         long original = sim.liveKeyIds(c.clientId()).get(0);
         sim.inject(Fault.dropAfterCommit(Endpoint.CREATE));
-        assertThatThrownBy(() -> new Api(sim, Api.newClient()).create(c)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new Api(sim, Api.newClient()).create(c))
+                .isInstanceOf(IOException.class);
         assertThat(sim.liveKeyIds(c.clientId())).hasSize(2);
-        assertThat(sim.requests()).singleElement().satisfies(rec -> {
-            assertThat(rec.status()).isZero();
-            assertThat(rec.fault()).isEqualTo("DROP_AFTER_COMMIT");
-            assertThat(rec.keyId()).isEqualTo(original);
-        });
+        assertThat(sim.requests())
+                .singleElement()
+                .satisfies(
+                        rec -> {
+                            assertThat(rec.status()).isZero();
+                            assertThat(rec.fault()).isEqualTo("DROP_AFTER_COMMIT");
+                            assertThat(rec.keyId()).isEqualTo(original);
+                        });
 
         // reset: every key changed, the caller never saw the new values
         sim.inject(Fault.dropAfterCommit(Endpoint.RESET));
         List<Long> before = sim.liveKeyIds(c.clientId());
-        assertThatThrownBy(() -> new Api(sim, Api.newClient()).reset(c)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new Api(sim, Api.newClient()).reset(c))
+                .isInstanceOf(IOException.class);
         assertThat(sim.liveKeyIds(c.clientId())).hasSize(2).doesNotContainAnyElementsOf(before);
         assertThat(sim.isLive(c.clientId(), c.key())).isFalse();
     }
@@ -174,9 +198,11 @@ class FaultTest extends SimulatorTestBase {
         Api.Creds c = account();
         api.create(c);
         sim.inject(Fault.dropAfterCommit(Endpoint.CREATE));
-        assertThat(api.create(c).code()).isEqualTo("KEY_LIMIT_REACHED"); // not applied, not consumed
+        assertThat(api.create(c).code())
+                .isEqualTo("KEY_LIMIT_REACHED"); // not applied, not consumed
         api.delete(c, sim.liveKeyIds(c.clientId()).get(1));
-        assertThatThrownBy(() -> new Api(sim, Api.newClient()).create(c)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new Api(sim, Api.newClient()).create(c))
+                .isInstanceOf(IOException.class);
         assertThat(sim.liveKeyIds(c.clientId())).hasSize(2);
         assertThat(sim.faults()).isEmpty();
     }
@@ -239,9 +265,9 @@ class FaultTest extends SimulatorTestBase {
         Api.Creds c = account();
         sim.inject(Fault.serverError(Endpoint.CREATE, 500));
         sim.inject(Fault.rateLimit(Endpoint.ANY, Duration.ofSeconds(1)));
-        assertThat(api.create(c).status()).isEqualTo(500);   // first injected matches first
+        assertThat(api.create(c).status()).isEqualTo(500); // first injected matches first
         assertThat(api.delete(c, 1).status()).isEqualTo(429); // ANY matches DELETE
-        assertThat(api.list(c).status()).isEqualTo(200);      // both consumed
+        assertThat(api.list(c).status()).isEqualTo(200); // both consumed
     }
 
     @Test

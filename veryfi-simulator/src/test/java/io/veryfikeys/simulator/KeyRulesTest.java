@@ -26,19 +26,30 @@ class KeyRulesTest extends SimulatorTestBase {
         keys.forEach(k -> ids.add(k.get("id").asLong()));
         assertThat(ids).isSorted().isEqualTo(sim.liveKeyIds(c.clientId()));
         keys.forEach(k -> assertThat(k.get("value").asText()).matches("[0-9a-f]{0,4}\\*+"));
-        assertThat(list.body()).doesNotContain(c.key()).doesNotContain(newValue)
-                .doesNotContain(c.key().substring(0, 5)).doesNotContain(newValue.substring(0, 5));
+        assertThat(list.body())
+                .doesNotContain(c.key())
+                .doesNotContain(newValue)
+                .doesNotContain(c.key().substring(0, 5))
+                .doesNotContain(newValue.substring(0, 5));
     }
 
     @Test
     void everyResponseIsJsonWithATraceId() throws IOException {
         Api.Creds c = account();
-        List<Api.Resp> responses = List.of(api.list(c), api.create(c),
-                api.delete(c, sim.liveKeyIds(c.clientId()).get(1)), api.list(c.withKey("nope")),
-                api.send("GET", "/nowhere", Map.of(), null));
+        List<Api.Resp> responses =
+                List.of(
+                        api.list(c),
+                        api.create(c),
+                        api.delete(c, sim.liveKeyIds(c.clientId()).get(1)),
+                        api.list(c.withKey("nope")),
+                        api.send("GET", "/nowhere", Map.of(), null));
         for (Api.Resp r : responses) {
             assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-            assertThat(r.headers().firstValue("x-veryfi-trace-id")).isPresent().get().asString().isNotBlank();
+            assertThat(r.headers().firstValue("x-veryfi-trace-id"))
+                    .isPresent()
+                    .get()
+                    .asString()
+                    .isNotBlank();
         }
     }
 
@@ -113,7 +124,8 @@ class KeyRulesTest extends SimulatorTestBase {
         assertThat(api.delete(c, oldId).status()).isEqualTo(204);
         assertThat(sim.isLive(c.clientId(), c.key())).isFalse();
         assertThat(api.list(c).status()).isEqualTo(401);
-        assertThat(api.list(c.withKey(created.json().get("value").asText())).status()).isEqualTo(200);
+        assertThat(api.list(c.withKey(created.json().get("value").asText())).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -179,13 +191,16 @@ class KeyRulesTest extends SimulatorTestBase {
         List<java.util.concurrent.CompletableFuture<Integer>> calls = new ArrayList<>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < 8; i++) {
-                calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return api.create(c).status();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }, pool));
+                calls.add(
+                        java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return api.create(c).status();
+                                    } catch (IOException e) {
+                                        throw new java.io.UncheckedIOException(e);
+                                    }
+                                },
+                                pool));
             }
             List<Integer> statuses = new ArrayList<>();
             for (var call : calls) {

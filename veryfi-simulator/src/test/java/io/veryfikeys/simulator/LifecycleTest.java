@@ -31,7 +31,8 @@ class LifecycleTest {
         assertThat(api.list(c).status()).isEqualTo(200);
         first.close();
         first.close(); // idempotent
-        assertThatThrownBy(() -> new Api(first, Api.newClient()).send("GET", Api.KEYS, Map.of(), null))
+        assertThatThrownBy(
+                        () -> new Api(first, Api.newClient()).send("GET", Api.KEYS, Map.of(), null))
                 .isInstanceOf(ConnectException.class);
 
         try (VeryfiSimulator second = VeryfiSimulator.start(port)) {
@@ -68,8 +69,10 @@ class LifecycleTest {
     void javaApiValidatesInput() {
         try (VeryfiSimulator sim = VeryfiSimulator.start(0)) {
             sim.createAccount("a", "u", null);
-            assertThatThrownBy(() -> sim.createAccount("a", "u", null)).isInstanceOf(IllegalStateException.class);
-            assertThatThrownBy(() -> sim.createAccount(" ", "u", null)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> sim.createAccount("a", "u", null))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> sim.createAccount(" ", "u", null))
+                    .isInstanceOf(IllegalArgumentException.class);
             sim.addKey("a");
             assertThat(sim.liveKeyIds("a")).hasSize(2).isSorted();
             assertThatThrownBy(() -> sim.addKey("a")).isInstanceOf(IllegalStateException.class);
@@ -82,10 +85,13 @@ class LifecycleTest {
     @Test
     void mainParsesThePortArgument() {
         assertThat(VeryfiSimulatorMain.parsePort(new String[0])).isZero();
-        assertThat(VeryfiSimulatorMain.parsePort(new String[]{"--port", "8123"})).isEqualTo(8123);
-        assertThat(VeryfiSimulatorMain.parsePort(new String[]{"--port=0"})).isZero();
-        assertThatThrownBy(() -> VeryfiSimulatorMain.parsePort(new String[]{"--port"})).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> VeryfiSimulatorMain.parsePort(new String[]{"--port", "x"})).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> VeryfiSimulatorMain.parsePort(new String[]{"--verbose"})).isInstanceOf(IllegalArgumentException.class);
+        assertThat(VeryfiSimulatorMain.parsePort(new String[] {"--port", "8123"})).isEqualTo(8123);
+        assertThat(VeryfiSimulatorMain.parsePort(new String[] {"--port=0"})).isZero();
+        assertThatThrownBy(() -> VeryfiSimulatorMain.parsePort(new String[] {"--port"}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VeryfiSimulatorMain.parsePort(new String[] {"--port", "x"}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VeryfiSimulatorMain.parsePort(new String[] {"--verbose"}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

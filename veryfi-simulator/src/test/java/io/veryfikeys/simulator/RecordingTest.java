@@ -30,28 +30,35 @@ class RecordingTest extends SimulatorTestBase {
 
         assertThat(sim.requests()).hasSize(5);
         var r = sim.requests();
-        assertThat(r.get(0)).satisfies(x -> {
-            assertThat(x.method()).isEqualTo("POST");
-            assertThat(x.path()).isEqualTo(Api.KEYS);
-            assertThat(x.clientId()).isEqualTo(c.clientId());
-            assertThat(x.keyId()).isEqualTo(keyId);
-            assertThat(x.status()).isEqualTo(201);
-            assertThat(x.fault()).isNull();
-            assertThat(x.at()).isAfterOrEqualTo(start.minusMillis(1));
-        });
+        assertThat(r.get(0))
+                .satisfies(
+                        x -> {
+                            assertThat(x.method()).isEqualTo("POST");
+                            assertThat(x.path()).isEqualTo(Api.KEYS);
+                            assertThat(x.clientId()).isEqualTo(c.clientId());
+                            assertThat(x.keyId()).isEqualTo(keyId);
+                            assertThat(x.status()).isEqualTo(201);
+                            assertThat(x.fault()).isNull();
+                            assertThat(x.at()).isAfterOrEqualTo(start.minusMillis(1));
+                        });
         assertThat(r.get(1).keyId()).isEqualTo(created.json().get("id").asLong());
         assertThat(r.get(2).keyId()).isNull();
         assertThat(r.get(2).status()).isEqualTo(401);
-        assertThat(r.get(3)).satisfies(x -> {
-            assertThat(x.method()).isEqualTo("DELETE");
-            assertThat(x.path()).isEqualTo(Api.KEYS + "/" + keyId);
-            assertThat(x.status()).isEqualTo(429);
-            assertThat(x.fault()).isEqualTo("RATE_LIMIT");
-            assertThat(x.keyId()).isNull();
-        });
+        assertThat(r.get(3))
+                .satisfies(
+                        x -> {
+                            assertThat(x.method()).isEqualTo("DELETE");
+                            assertThat(x.path()).isEqualTo(Api.KEYS + "/" + keyId);
+                            assertThat(x.status()).isEqualTo(429);
+                            assertThat(x.fault()).isEqualTo("RATE_LIMIT");
+                            assertThat(x.keyId()).isNull();
+                        });
         assertThat(r.get(4).status()).isEqualTo(404);
         for (RecordedRequest x : r) {
-            assertThat(x.toString()).doesNotContain(c.key()).doesNotContain(newValue).doesNotContain(c.secret());
+            assertThat(x.toString())
+                    .doesNotContain(c.key())
+                    .doesNotContain(newValue)
+                    .doesNotContain(c.secret());
         }
         assertThat(r.get(0).at()).isBeforeOrEqualTo(r.get(4).at());
 
@@ -63,13 +70,15 @@ class RecordingTest extends SimulatorTestBase {
     void aCallIsInFlightFromItsArrivalUntilTheSimulatorIsDoneWithIt() throws Exception {
         Api.Creds c = account();
         sim.inject(Fault.latency(Endpoint.CREATE, Duration.ofMillis(500)).forAccount(c.clientId()));
-        CompletableFuture<Api.Resp> slow = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new Api(sim, Api.newClient()).create(c);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<Api.Resp> slow =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return new Api(sim, Api.newClient()).create(c);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
         try {
             awaitTrue(() -> sim.received(Endpoint.CREATE, c.clientId()) == 1);
             assertThat(sim.inFlight(Endpoint.CREATE, c.clientId())).isEqualTo(1);
@@ -86,11 +95,15 @@ class RecordingTest extends SimulatorTestBase {
         assertThat(sim.liveKeyIds(c.clientId())).hasSize(2);
     }
 
-    /** The answer reaches the client a moment before the simulator's thread is done with the call. */
+    /**
+     * The answer reaches the client a moment before the simulator's thread is done with the call.
+     */
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition still false after 10 s").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("condition still false after 10 s")
+                    .isLessThan(deadline);
             Thread.sleep(5);
         }
     }

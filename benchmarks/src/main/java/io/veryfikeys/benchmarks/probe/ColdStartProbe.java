@@ -16,18 +16,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The child JVM of the benchmark: what a Lambda execution environment does on a cold start,
- * timed. Loads and initialises the handler class, constructs it, optionally runs the SnapStart
- * priming hooks (as a checkpoint would), invokes it once with the event, optionally a second
- * time (warm), and writes the figures as one JSON object. Uses nothing but the JDK and the Lambda
- * core interfaces, so it adds nothing to what it measures; management beans are read only after
- * the timed part.
+ * The child JVM of the benchmark: what a Lambda execution environment does on a cold start, timed.
+ * Loads and initialises the handler class, constructs it, optionally runs the SnapStart priming
+ * hooks (as a checkpoint would), invokes it once with the event, optionally a second time (warm),
+ * and writes the figures as one JSON object. Uses nothing but the JDK and the Lambda core
+ * interfaces, so it adds nothing to what it measures; management beans are read only after the
+ * timed part.
  *
  * <p>Arguments: {@code resultFile handlerClass prime|noprime eventFile [secondEventFile]}.
  */
 public final class ColdStartProbe {
-    private ColdStartProbe() {
-    }
+    private ColdStartProbe() {}
 
     public static void main(String[] args) throws Exception {
         long mainAt = System.currentTimeMillis();
@@ -36,19 +35,22 @@ public final class ColdStartProbe {
         // keep them while still passing them on (children.log).
         ByteArrayOutputStream logged = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
-        System.setOut(new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                logged.write(b);
-                stdout.write(b);
-            }
+        System.setOut(
+                new PrintStream(
+                        new OutputStream() {
+                            @Override
+                            public void write(int b) {
+                                logged.write(b);
+                                stdout.write(b);
+                            }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                logged.write(b, off, len);
-                stdout.write(b, off, len);
-            }
-        }, true));
+                            @Override
+                            public void write(byte[] b, int off, int len) {
+                                logged.write(b, off, len);
+                                stdout.write(b, off, len);
+                            }
+                        },
+                        true));
         Path result = Path.of(args[0]);
         String handlerClass = args[1];
         boolean prime = "prime".equals(args[2]);
@@ -67,34 +69,48 @@ public final class ColdStartProbe {
         int invokeLogFrom = 0;
         int invokeLogTo = 0;
         try {
-            RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass)
-                    .getDeclaredConstructor().newInstance();
+            RequestStreamHandler handler =
+                    (RequestStreamHandler)
+                            Class.forName(handlerClass).getDeclaredConstructor().newInstance();
             t1 = System.nanoTime();
             if (prime) {
                 Class.forName("io.veryfikeys.lambda.Priming").getMethod("primeNow").invoke(null);
             }
             t2 = System.nanoTime();
             invokeLogFrom = logged.size();
-            handler.handleRequest(new ByteArrayInputStream(event), out, new ProbeContext(function, UUID.randomUUID().toString()));
+            handler.handleRequest(
+                    new ByteArrayInputStream(event),
+                    out,
+                    new ProbeContext(function, UUID.randomUUID().toString()));
             t3 = System.nanoTime();
             doneAt = System.currentTimeMillis();
             invokeLogTo = logged.size();
             if (second != null) {
                 long s = System.nanoTime();
-                handler.handleRequest(new ByteArrayInputStream(second), new ByteArrayOutputStream(),
+                handler.handleRequest(
+                        new ByteArrayInputStream(second),
+                        new ByteArrayOutputStream(),
                         new ProbeContext(function, UUID.randomUUID().toString()));
                 secondNanos = System.nanoTime() - s;
             }
         } catch (Throwable e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause =
+                    e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null
+                            ? e.getCause()
+                            : e;
             StringWriter trace = new StringWriter();
             cause.printStackTrace(new PrintWriter(trace));
             System.err.println(trace);
             error = cause.getClass().getName() + ": " + cause.getMessage();
         }
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os =
+                (com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean();
         var memory = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long gcs = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum();
+        long gcs =
+                ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .mapToLong(g -> Math.max(0, g.getCollectionCount()))
+                        .sum();
         field(json, "vmStartAtMillis", ManagementFactory.getRuntimeMXBean().getStartTime());
         field(json, "mainAtMillis", mainAt);
         field(json, "doneAtMillis", doneAt);
@@ -102,14 +118,26 @@ public final class ColdStartProbe {
         field(json, "primeMicros", (t2 - t1) / 1000);
         field(json, "invokeMicros", (t3 - t2) / 1000);
         field(json, "secondInvokeMicros", secondNanos < 0 ? -1 : secondNanos / 1000);
-        field(json, "classesLoaded", ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        field(
+                json,
+                "classesLoaded",
+                ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
         field(json, "cpuMillis", os.getProcessCpuTime() / 1_000_000);
         field(json, "heapUsedBytes", memory.getUsed());
         field(json, "gcCount", gcs);
         field(json, "classLoadingMillis", classLoadingMillis());
-        String invokeLog = new String(logged.toByteArray(), invokeLogFrom, Math.max(0, invokeLogTo - invokeLogFrom),
-                java.nio.charset.StandardCharsets.UTF_8);
-        String initLog = new String(logged.toByteArray(), 0, invokeLogFrom, java.nio.charset.StandardCharsets.UTF_8);
+        String invokeLog =
+                new String(
+                        logged.toByteArray(),
+                        invokeLogFrom,
+                        Math.max(0, invokeLogTo - invokeLogFrom),
+                        java.nio.charset.StandardCharsets.UTF_8);
+        String initLog =
+                new String(
+                        logged.toByteArray(),
+                        0,
+                        invokeLogFrom,
+                        java.nio.charset.StandardCharsets.UTF_8);
         json.append("\"initClients\":").append(quote(clients(initLog))).append(',');
         json.append("\"invokeClients\":").append(quote(clients(invokeLog))).append(',');
         long[] aws = calls(invokeLog, "aws.call");
@@ -128,16 +156,20 @@ public final class ColdStartProbe {
     }
 
     /**
-     * HotSpot's own account of class loading, linking, verification and static initialisers for
-     * the whole process (what {@code jstat -class} calls Time): needs
-     * {@code --add-exports java.management/sun.management=ALL-UNNAMED}; -1 without it.
+     * HotSpot's own account of class loading, linking, verification and static initialisers for the
+     * whole process (what {@code jstat -class} calls Time): needs {@code --add-exports
+     * java.management/sun.management=ALL-UNNAMED}; -1 without it.
      */
     private static long classLoadingMillis() {
         try {
-            Object bean = Class.forName("sun.management.ManagementFactoryHelper")
-                    .getMethod("getHotspotClassLoadingMBean").invoke(null);
-            return (Long) Class.forName("sun.management.HotspotClassLoadingMBean")
-                    .getMethod("getClassLoadingTime").invoke(bean);
+            Object bean =
+                    Class.forName("sun.management.ManagementFactoryHelper")
+                            .getMethod("getHotspotClassLoadingMBean")
+                            .invoke(null);
+            return (Long)
+                    Class.forName("sun.management.HotspotClassLoadingMBean")
+                            .getMethod("getClassLoadingTime")
+                            .invoke(bean);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return -1;
         }
@@ -146,14 +178,20 @@ public final class ColdStartProbe {
     /** "client millis, ..." from the handler's client.built lines. */
     private static String clients(String log) {
         StringBuilder out = new StringBuilder();
-        Matcher m = Pattern.compile("\"event\":\"client\\.built\".*?\"client\":\"([^\"]+)\".*?\"millis\":(\\d+)").matcher(log);
+        Matcher m =
+                Pattern.compile(
+                                "\"event\":\"client\\.built\".*?\"client\":\"([^\"]+)\".*?\"millis\":(\\d+)")
+                        .matcher(log);
         while (m.find()) {
             out.append(out.isEmpty() ? "" : ", ").append(m.group(1)).append(' ').append(m.group(2));
         }
         return out.toString();
     }
 
-    /** {count, total ms, wire ms, first call ms, first call wire ms} of the handler's {@code event} lines. */
+    /**
+     * {count, total ms, wire ms, first call ms, first call wire ms} of the handler's {@code event}
+     * lines.
+     */
     private static long[] calls(String log, String event) {
         long[] r = new long[5];
         for (String line : log.split("\n")) {

@@ -7,8 +7,7 @@ import java.time.Duration;
 
 /** Separate class so the url-connection run never links CRT classes. */
 final class CrtFactory {
-    private CrtFactory() {
-    }
+    private CrtFactory() {}
 
     static SdkHttpClient create() {
         return AwsCrtHttpClient.builder().connectionTimeout(Duration.ofSeconds(3)).build();

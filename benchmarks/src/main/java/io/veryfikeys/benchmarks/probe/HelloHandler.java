@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 /** The floor: a hello-world RequestStreamHandler under the same JVM settings. */
 public final class HelloHandler implements RequestStreamHandler {
     @Override
-    public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    public void handleRequest(InputStream in, OutputStream out, Context context)
+            throws IOException {
         in.readAllBytes();
         out.write("{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8));
     }

@@ -7,11 +7,12 @@ import java.time.Duration;
 
 /** The functions' client, configured as {@code AwsClients} configures it. */
 final class UrlConnectionFactory {
-    private UrlConnectionFactory() {
-    }
+    private UrlConnectionFactory() {}
 
     static SdkHttpClient create() {
-        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3))
-                .socketTimeout(Duration.ofSeconds(10)).build();
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(10))
+                .build();
     }
 }
