@@ -112,7 +112,7 @@ public final class Benchmark {
      */
     static final String LIST_ACCOUNTS_EVENT =
             "{\"input\":{},\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\","
-                    + "\"rotationTagKey\":\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}}";
+                    + "\"rotationTagKey\":\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\",\"veryfiRequestsPerSecond\":\"10\"}}";
 
     static final Map<String, String> TUNING =
             Map.of("VERIFY_RETRY_DELAY_MILLIS", "100", "STORE_RETRY_BASE_MILLIS", "50");
@@ -226,9 +226,9 @@ public final class Benchmark {
             RotationCount count = countRotation(stack, accounts, veryfi, rotation, sandboxLog);
 
             // 1a: the same handlers in probe JVMs, for what a sandbox cannot show (builds compared,
-            // anatomy).
-            // Between cold starts, the setup steps run the handlers in this JVM (ForkingHandler's
-            // IN_PROCESS mode), which read the functions' settings from system properties.
+            // anatomy). Between cold starts, the setup steps run the handlers in this JVM
+            // (ForkingHandler's IN_PROCESS mode), which read the functions' settings from system
+            // properties.
             stack.environment()
                     .forEach(
                             (k, v) -> {
@@ -330,13 +330,10 @@ public final class Benchmark {
                         }
                     }
                     // AppCDS, as a diagnostic: with this handler's classes archived (one training
-                    // run,
-                    // then reused), what is left of the cold start once class loading is mostly
-                    // gone.
-                    // CDS archives only jars, so the probe and the function classes are jarred for
-                    // it.
-                    // Written once per run: CDS rejects an archive whose jars changed since it was
-                    // made.
+                    // run, then reused), what is left of the cold start once class loading is
+                    // mostly gone. CDS archives only jars, so the probe and the function classes
+                    // are jarred for it. Written once per run: CDS rejects an archive whose jars
+                    // changed since it was made.
                     Path probeJar = work.resolve("appcds-probe.jar");
                     Path functionsJar = work.resolve("appcds-functions.jar");
                     if (!Files.exists(functionsJar)) {

@@ -288,8 +288,8 @@ final class Table {
                                 (floor.median() + local) / floor.median()));
                 if (!def.isEmpty()) {
                     // Deployed as the template does (SnapStart), both builds restore from a
-                    // snapshot
-                    // taken after init; only this build primes, so only its classes are in it.
+                    // snapshot taken after init; only this build primes, so only its classes are in
+                    // it.
                     double defaultsInvoke = Stats.of(def, Children.Sample::invokeMillis).median();
                     double snapSpeedup = defaultsInvoke / primedInvoke.median();
                     d.append(

@@ -21,9 +21,9 @@ public final class ExecutionFollower {
 
     /** What happened, in the order it happened. {@code detail} may be null. */
     public interface Listener {
-        void stateEntered(Instant at, String state);
+        default void stateEntered(Instant at, String state) {}
 
-        void stepResult(Instant at, String state, String detail);
+        default void stepResult(Instant at, String state, String detail) {}
 
         /** Called between two reads of the history; {@code false} stops following. */
         default boolean tick() {

@@ -181,8 +181,7 @@ public final class Target implements AutoCloseable {
         if (endpoint != null) b.endpointOverride(endpoint);
         if (region != null) b.region(region);
         // The local stack refuses keys it never issued: the demo's file carries the key it issued
-        // to
-        // clients; with --endpoint alone, the SDK's default chain (AWS_ACCESS_KEY_ID and
+        // to clients; with --endpoint alone, the SDK's default chain (AWS_ACCESS_KEY_ID and
         // AWS_SECRET_ACCESS_KEY as LocalAwsStackMain prints them) supplies it.
         if (localCredentials != null)
             b.credentialsProvider(StaticCredentialsProvider.create(localCredentials));

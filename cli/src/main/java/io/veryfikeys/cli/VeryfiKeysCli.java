@@ -43,6 +43,7 @@ import java.util.concurrent.Callable;
         subcommands = {
             VeryfiKeysCli.Status.class,
             VeryfiKeysCli.Rotate.class,
+            VeryfiKeysCli.Fleet.class,
             VeryfiKeysCli.Reset.class,
             VeryfiKeysCli.History.class,
             Doctor.class,
@@ -59,6 +60,7 @@ import java.util.concurrent.Callable;
             "  veryfi-keys rotate veryfi/payroll --region eu-west-1 --profile ops",
             "  veryfi-keys reset veryfi/payroll --reason \"leaked in OPS-1234\" --confirm veryfi/payroll",
             "  veryfi-keys history veryfi/payroll --json",
+            "  veryfi-keys fleet --dry-run                (what the next fleet run would do, and why)",
             "  veryfi-keys doctor                        (is the deployment ready? before the first run)",
             "  veryfi-keys --local status veryfi/demo    (after ./run-demo --keep-running)",
             "  source <(veryfi-keys generate-completion)  (tab completion in bash and zsh)"
@@ -380,8 +382,20 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                                     "  %-12s since %s, execution %s%n",
                                     "running", time(r.start()), r.executionArn());
             }
-            if (json())
-                out().println(toJson(Map.of("target", target.describe(), "accounts", report)));
+            String fleetArn = target.output("FleetStateMachineArn");
+            software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse fleetRun =
+                    fleetArn == null ? null : FleetRuns.last(target.sfn(), fleetArn);
+            if (json()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("target", target.describe());
+                m.put("accounts", report);
+                m.put("lastFleetRun", fleetRun == null ? null : FleetRuns.toJson(fleetRun));
+                out().println(toJson(m));
+            } else {
+                out().println("last fleet run");
+                if (fleetRun == null) out().printf("  %-12s none%n", "status");
+                else FleetRuns.print(out(), fleetRun);
+            }
             return ExitCodes.OK;
         }
     }
@@ -536,6 +550,141 @@ public final class VeryfiKeysCli implements Callable<Integer> {
         }
     }
 
+    // ------------------------------------------------------------------ fleet
+
+    @Command(
+            name = "fleet",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Starts a fleet run (an execution of the fleet state machine) and follows it to its report: "
+                        + "every account tagged for rotation whose policy tags say it is due, or the ACCOUNTs named. "
+                        + "With --dry-run, prints what the run would do with each account and why, and changes nothing.",
+                "Exit code 0 if nothing needs a person (every started rotation succeeded, nothing blocked)."
+            })
+    static final class Fleet extends Base {
+        @Parameters(
+                arity = "0..*",
+                paramLabel = "ACCOUNT",
+                description = "Secret names; default: every secret tagged for rotation.")
+        List<String> accounts;
+
+        @Option(
+                names = "--dry-run",
+                description =
+                        "List each account's decision (rotate / skip / blocked, and why); start nothing.")
+        boolean dryRun;
+
+        @Option(
+                names = "--poll-interval",
+                paramLabel = "SECONDS",
+                description = "Override PollIntervalSeconds for every rotation of the run.")
+        Integer pollInterval;
+
+        @Option(
+                names = "--healthy-polls",
+                paramLabel = "N",
+                description = "Override RequiredHealthyPolls for every rotation of the run.")
+        Integer healthyPolls;
+
+        @Option(
+                names = "--poll-timeout",
+                paramLabel = "SECONDS",
+                description = "Override PollTimeoutSeconds for every rotation of the run.")
+        Integer pollTimeout;
+
+        @Option(
+                names = "--grace-period",
+                paramLabel = "SECONDS",
+                description = "Override GracePeriodSeconds for every rotation of the run.")
+        Integer gracePeriod;
+
+        @Option(
+                names = "--timeout",
+                paramLabel = "SECONDS",
+                description =
+                        "Stop following after this long (exit 4; the run goes on). Default: follow to the end.")
+        Long timeout;
+
+        @Option(names = "--no-wait", description = "Start the run, print its ARN and return.")
+        boolean noWait;
+
+        @Override
+        int run(Target target) throws Exception {
+            String fleetArn = target.output("FleetStateMachineArn");
+            if (fleetArn == null)
+                throw new CliException(
+                        ExitCodes.AWS_ERROR,
+                        "no fleet state machine in " + target.describe() + "; deploy the stack");
+            ObjectNode input = Target.JSON.createObjectNode();
+            if (dryRun) input.put("dryRun", true);
+            if (accounts != null && !accounts.isEmpty()) {
+                accounts.forEach(input.putArray("accounts")::add);
+            }
+            ObjectNode settings = Target.JSON.createObjectNode();
+            if (pollInterval != null) settings.put("pollIntervalSeconds", pollInterval);
+            if (healthyPolls != null) settings.put("requiredHealthyPolls", healthyPolls);
+            if (pollTimeout != null) settings.put("pollTimeoutSeconds", pollTimeout);
+            if (gracePeriod != null) settings.put("gracePeriodSeconds", gracePeriod);
+            if (!settings.isEmpty()) input.set("settings", settings);
+            String executionArn =
+                    target.sfn()
+                            .startExecution(
+                                    r -> r.stateMachineArn(fleetArn).input(input.toString()))
+                            .executionArn();
+            if (noWait) {
+                if (json())
+                    out().println(
+                                    toJson(
+                                            Map.of(
+                                                    "executionArn",
+                                                    executionArn,
+                                                    "status",
+                                                    "RUNNING")));
+                else out().println("started " + executionArn);
+                return ExitCodes.OK;
+            }
+            if (!json())
+                out().println(
+                                (dryRun ? "Dry run of the fleet" : "Fleet run")
+                                        + " ("
+                                        + target.describe()
+                                        + ")\n  execution "
+                                        + executionArn);
+            ExecutionStatus status =
+                    new ExecutionFollower(target.sfn(), Duration.ofSeconds(2))
+                            .follow(
+                                    executionArn,
+                                    timeout == null ? null : Duration.ofSeconds(timeout),
+                                    new ExecutionFollower.Listener() {});
+            if (status == ExecutionStatus.RUNNING)
+                throw new CliException(
+                        ExitCodes.STILL_RUNNING,
+                        "still running after "
+                                + timeout
+                                + " s, and it goes on: 'veryfi-keys status' shows its report when it ends");
+            software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse run =
+                    target.sfn().describeExecution(b -> b.executionArn(executionArn));
+            JsonNode output = FleetRuns.output(run);
+            if (json()) out().println(output.toPrettyString());
+            else if (dryRun && status == ExecutionStatus.SUCCEEDED)
+                FleetRuns.printChoices(out(), output);
+            else FleetRuns.print(out(), run);
+            if (status != ExecutionStatus.SUCCEEDED)
+                throw new CliException(
+                        ExitCodes.NOT_SUCCEEDED,
+                        "the fleet run ended "
+                                + status
+                                + (run.error() == null ? "" : " (" + run.error() + ")")
+                                + ": the alerts topic has its alert");
+            if (output.path("needActionCount").asInt(0) > 0)
+                throw new CliException(
+                        ExitCodes.NOT_SUCCEEDED,
+                        output.path("needActionCount").asInt()
+                                + " account(s) need action: each has its own alert (README 'What each outcome means')");
+            return ExitCodes.OK;
+        }
+    }
+
     // ------------------------------------------------------------------ reset
 
     @Command(
@@ -612,8 +761,8 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                                                     + " (veryfi-keys CLI)");
             String function = target.resetFunction();
             // The live alias: the published version with SnapStart that the template deploys
-            // ($LATEST
-            // has neither SnapStart nor, after a settings change, necessarily the same code).
+            // ($LATEST has neither SnapStart nor, after a settings change, necessarily the same
+            // code).
             InvokeResponse response =
                     target.lambda()
                             .invoke(

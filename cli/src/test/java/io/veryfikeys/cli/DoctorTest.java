@@ -411,8 +411,7 @@ class DoctorTest {
                         "sns:ListSubscriptionsByTopic",
                         "cloudformation:ListStackResources");
         // No CloudFormation stack locally: its outputs come from the file (as the demo writes it),
-        // and
-        // the stack's function list from ListFunctions, the one local stand-in for
+        // and the stack's function list from ListFunctions, the one local stand-in for
         // ListStackResources.
         actions.add("lambda:ListFunctions");
         var operator = stack.lambdaHost().credentials().issueLongLived("operator-readme");

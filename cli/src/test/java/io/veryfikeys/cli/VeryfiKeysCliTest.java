@@ -235,7 +235,7 @@ class VeryfiKeysCliTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRotationThatFailsExitsOne() {
         String orphan = "veryfi/cli-no-registry";
         stack.secretsManager()
@@ -256,14 +256,55 @@ class VeryfiKeysCliTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
         assertThat(r.err().lines().count()).isEqualTo(1);
         // A missing consumer registry stops the plan: nothing is rotated, and since running it
-        // again
-        // unchanged would fail the same way, the outcome is BLOCKED (a configuration problem).
+        // again unchanged would fail the same way, the outcome is BLOCKED (a configuration
+        // problem).
         assertThat(r.err()).contains("ended BLOCKED");
         assertThat(r.json().path("outcome").asText()).isEqualTo("BLOCKED");
         assertThat(r.json().path("states").toString())
                 .contains("Plan", "ReportFailure", "BlockedByConfiguration")
                 .doesNotContain("CreateKey");
         assertThat(cli("history", orphan).out()).contains("BLOCKED");
+    }
+
+    @Test
+    @Order(6)
+    void fleetDryRunSaysWhatItWouldDoAndTheRunReportsOnce() {
+        stack.deployStateMachine("FleetStateMachine");
+        long before = veryfi.liveKeyIds(CLIENT).get(0);
+
+        Result dry = cli("fleet", "--dry-run", ACCOUNT);
+
+        assertThat(dry.exitCode()).as(dry.out() + dry.err()).isZero();
+        assertThat(dry.out())
+                .containsPattern(java.util.regex.Pattern.quote(ACCOUNT) + " +ROTATE +NO_INTERVAL")
+                .contains("rotate 1, skip 0, blocked 0");
+        assertThat(veryfi.liveKeyIds(CLIENT)).containsExactly(before);
+
+        Result run =
+                cli(
+                        "fleet",
+                        ACCOUNT,
+                        "--poll-interval",
+                        "1",
+                        "--healthy-polls",
+                        "1",
+                        "--poll-timeout",
+                        "60",
+                        "--grace-period",
+                        "0");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("rotated 1, skipped 0, blocked 0, failed 0");
+        assertThat(veryfi.liveKeyIds(CLIENT)).hasSize(1).doesNotContain(before);
+
+        Result status = cli("status", ACCOUNT);
+        assertThat(status.out())
+                .contains("last fleet run")
+                .containsPattern("status +SUCCEEDED")
+                .contains("rotated 1");
+        Result json = cli("status", ACCOUNT, "--json");
+        assertThat(json.json().path("lastFleetRun").path("result").asText())
+                .isEqualTo("FLEET_COMPLETED");
     }
 
     /**

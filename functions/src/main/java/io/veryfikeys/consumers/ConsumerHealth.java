@@ -52,10 +52,9 @@ public final class ConsumerHealth implements ConsumerChecks {
         HttpURLConnection connection = null;
         try {
             // Checked again at each call: a name may resolve elsewhere than when the registry was
-            // read
-            // (DNS rebinding). The connection below resolves through the JVM's address cache, which
-            // holds this answer (networkaddress.cache.ttl, 30 s by default), so it connects to what
-            // was checked.
+            // read (DNS rebinding). The connection below resolves through the JVM's address cache,
+            // which holds this answer (networkaddress.cache.ttl, 30 s by default), so it connects
+            // to what was checked.
             var refused =
                     ConsumerAddresses.problemWithHost(
                             consumer.healthUrl().getHost(), ConsumerAddresses.loopbackAllowed());

@@ -58,9 +58,8 @@ public final class Priming {
                     @Override
                     public void afterRestore(Context<? extends Resource> context) {
                         // nothing to refresh: no credentials were resolved before the checkpoint,
-                        // and the
-                        // url-connection client keeps no connection that priming opened (priming
-                        // opens none)
+                        // and the url-connection client keeps no connection that priming opened
+                        // (priming opens none)
                     }
                 };
         RESOURCES.add(resource);

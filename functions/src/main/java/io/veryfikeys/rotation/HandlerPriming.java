@@ -147,7 +147,7 @@ public final class HandlerPriming {
                 com.fasterxml.jackson.databind.JsonNode.class,
                 "{\"input\":{\"settings\":{\"gracePeriodSeconds\":0}},"
                         + "\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":\"veryfi-key-rotation\","
-                        + "\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}}");
+                        + "\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\",\"veryfiRequestsPerSecond\":\"10\"}}");
         Priming.sdkCall(
                 AwsClients::secretsManager,
                 c ->

@@ -3,14 +3,23 @@ package io.veryfikeys.rotation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.fleet.AccountPolicy;
+import io.veryfikeys.fleet.FleetChoice;
+import io.veryfikeys.fleet.FleetCounts;
+import io.veryfikeys.fleet.FleetDecision;
+import io.veryfikeys.fleet.FleetPacing;
 import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SameAccountSecrets;
+import io.veryfikeys.secrets.SecretStore;
 import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.SecretIds;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,68 +59,148 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             throw new InvalidInputException(
                     "the fleet input must be a JSON object ({} rotates every tagged account)");
         }
-        Fields.requireKnown(input, "the fleet input", List.of("accounts", "settings"));
+        Fields.requireKnown(input, "the fleet input", List.of("accounts", "settings", "dryRun"));
         Map<String, Object> settings = settings(input.get("settings"));
-        List<String> names;
-        if (input.has("accounts")) {
-            if (!input.get("accounts").isArray() || input.get("accounts").isEmpty()) {
-                throw new InvalidInputException(
-                        "accounts must be a non-empty list of secret names");
-            }
-            names =
-                    StreamSupport.stream(input.get("accounts").spliterator(), false)
-                            .map(
-                                    node ->
-                                            SecretIds.validate(
-                                                    node.isTextual() ? node.asText() : null))
-                            .distinct()
-                            .toList();
-        } else {
-            names = SECRETS.listTagged(fleet.secretNamePrefix(), fleet.tagKey(), fleet.tagValue());
-        }
+        boolean dryRun = dryRun(input.get("dryRun"));
+        List<String> named = input.has("accounts") ? named(input.get("accounts")) : null;
+
+        Instant now = Instant.now();
+        Map<String, SecretStore.Listed> listed = new LinkedHashMap<>();
+        SECRETS.listUnder(fleet.secretNamePrefix()).forEach(l -> listed.put(l.name(), l));
+        List<String> names =
+                named != null
+                        ? named
+                        : listed.values().stream()
+                                .filter(l -> fleet.tagValue().equals(l.tags().get(fleet.tagKey())))
+                                .map(SecretStore.Listed::name)
+                                .toList();
         // Secrets holding one account: linked copies rotate with the secret that lists them, and
-        // unlinked groups are flagged here (each of their rotations is refused, naming the others).
+        // unlinked groups are blocked here (each of their rotations would be refused anyway).
         SameAccountSecrets.FleetView sameAccount =
                 SameAccountSecrets.fleetView(SECRETS.sameAccountScan(fleet.secretNamePrefix()));
-        List<String> skipped = names.stream().filter(sameAccount.linkedCopies()::contains).toList();
-        names = names.stream().filter(name -> !sameAccount.linkedCopies().contains(name)).toList();
-        if (!sameAccount.unlinkedGroups().isEmpty()) {
-            LOG.warn(
-                    "fleet.same_account_not_linked",
-                    "groups",
-                    sameAccount.unlinkedGroups().toString());
+        Set<String> notLinked = new HashSet<>();
+        sameAccount.unlinkedGroups().forEach(notLinked::addAll);
+
+        List<FleetChoice> choices = new ArrayList<>();
+        for (String name : names) {
+            choices.add(choose(name, listed.get(name), fleet, sameAccount, notLinked, now));
         }
-        List<Map<String, Object>> accounts =
-                names.stream()
-                        .map(
-                                name -> {
-                                    Map<String, Object> rotationInput =
-                                            new LinkedHashMap<>(settings);
-                                    rotationInput.put("secretId", name);
-                                    return rotationInput;
-                                })
-                        .toList();
+        String runId = runId(now, request.path("executionId").asText(""));
+        // Each item is [secret name, when to start, execution name]: the starts are spread so that
+        // the fleet's
+        // calls to Veryfi stay within its request budget (FleetPacing), and the settings travel
+        // once, beside the items, to keep the Map's input small.
+        List<String> rotating =
+                choices.stream().filter(FleetChoice::rotates).map(FleetChoice::account).toList();
+        List<Instant> starts = FleetPacing.starts(rotating.size(), fleet.requestsPerSecond(), now);
+        List<List<Object>> accounts = new ArrayList<>();
+        for (int i = 0; i < rotating.size(); i++) {
+            accounts.add(
+                    List.of(
+                            rotating.get(i),
+                            starts.get(i)
+                                    .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                                    .toString(),
+                            ExecutionNames.fleetRotation(runId, rotating.get(i))));
+        }
         // Removing the tag silently stops a secret's rotation: name those under the prefix without
-        // it
-        // (linked copies aside, which rotate with the secret that lists them), at most 100 of them.
+        // it (linked copies aside, which rotate with the secret that lists them), at most 100.
         List<String> untagged =
-                SECRETS
-                        .listUntagged(fleet.secretNamePrefix(), fleet.tagKey(), fleet.tagValue())
-                        .stream()
+                listed.values().stream()
+                        .filter(l -> !fleet.tagValue().equals(l.tags().get(fleet.tagKey())))
+                        .map(SecretStore.Listed::name)
                         .filter(name -> !sameAccount.linkedCopies().contains(name))
                         .toList();
         if (!untagged.isEmpty()) {
             LOG.warn("fleet.not_tagged_for_rotation", "count", untagged.size());
         }
+        if (!sameAccount.unlinkedGroups().isEmpty()) {
+            LOG.warn("fleet.same_account_not_linked", "groups", sameAccount.unlinkedGroups());
+        }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("accounts", accounts);
+        result.put("dryRun", dryRun);
+        result.put("runId", runId);
+        result.put("decidedAt", now.toString());
+        result.put("settings", settings);
+        result.put("accounts", dryRun ? List.of() : accounts);
         result.put("maxConcurrency", fleet.maxConcurrency());
         result.put("count", accounts.size());
-        result.put("linkedCopiesSkipped", skipped);
+        result.put(
+                "startsSpreadOverSeconds",
+                FleetPacing.spreadSeconds(rotating.size(), fleet.requestsPerSecond()));
+        result.put("counts", FleetCounts.of(choices));
+        // The whole list in a dry run (it is the answer); else only the accounts not started, which
+        // the fleet report names.
+        result.put(
+                "choices", dryRun ? choices : choices.stream().filter(c -> !c.rotates()).toList());
         result.put("sameAccountNotLinked", sameAccount.unlinkedGroups());
         result.put("notTaggedForRotation", untagged.subList(0, Math.min(100, untagged.size())));
         result.put("notTaggedForRotationCount", untagged.size());
+        LOG.info("fleet.decided", "dryRun", dryRun, "counts", result.get("counts"));
         return result;
+    }
+
+    private static FleetChoice choose(
+            String name,
+            SecretStore.Listed listed,
+            Fleet fleet,
+            SameAccountSecrets.FleetView sameAccount,
+            Set<String> notLinked,
+            Instant now) {
+        if (sameAccount.linkedCopies().contains(name)) {
+            return FleetChoice.of(
+                    name, FleetChoice.Reason.LINKED_COPY, "rotates with the secret that lists it");
+        }
+        if (notLinked.contains(name)) {
+            return FleetChoice.of(
+                    name,
+                    FleetChoice.Reason.SAME_ACCOUNT_NOT_LINKED,
+                    "holds the same Veryfi account as another secret and neither lists the other"
+                            + " in linkedSecrets");
+        }
+        // A named secret the listing does not show (outside the prefix, or missing) has no policy:
+        // its own rotation refuses it with the reason.
+        AccountPolicy.Read policy =
+                AccountPolicy.fromTags(listed == null ? Map.of() : listed.tags(), fleet.tagKey());
+        Instant keyCreated =
+                policy.policy() != null && policy.policy().needsKeyAge()
+                        ? SECRETS.currentCreated(name).orElse(null)
+                        : null;
+        return FleetDecision.decide(name, policy, keyCreated, now);
+    }
+
+    /**
+     * Names this run's rotations ({@code <runId>-<index>}): short enough for the 80-character
+     * execution name, unique per run, and the same when the Map retries an account, so a retried
+     * start finds the rotation already started instead of starting a second.
+     */
+    static String runId(Instant now, String executionId) {
+        String time =
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(now);
+        String id = executionId.isEmpty() ? java.util.UUID.randomUUID().toString() : executionId;
+        return time + "-" + String.format("%08x", id.hashCode());
+    }
+
+    private static boolean dryRun(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new InvalidInputException("dryRun must be true or false, got " + node);
+        }
+        return node.booleanValue();
+    }
+
+    private static List<String> named(JsonNode node) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw new InvalidInputException("accounts must be a non-empty list of secret names");
+        }
+        return StreamSupport.stream(node.spliterator(), false)
+                .map(n -> SecretIds.validate(n.isTextual() ? n.asText() : null))
+                .distinct()
+                .toList();
     }
 
     private static Map<String, Object> settings(JsonNode node) {
@@ -141,7 +230,12 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
     }
 
     /** The fleet's template parameters, as the fleet state machine passes them. */
-    record Fleet(String secretNamePrefix, String tagKey, String tagValue, int maxConcurrency) {
+    record Fleet(
+            String secretNamePrefix,
+            String tagKey,
+            String tagValue,
+            int maxConcurrency,
+            int requestsPerSecond) {
         static Fleet from(JsonNode node) {
             if (node == null || !node.isObject()) {
                 throw new InvalidInputException(
@@ -149,16 +243,23 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
                                 + "machine passes the template's settings (deploy statemachine/fleet.asl.json with template.yaml)");
             }
             int maxConcurrency = DeploySettings.number(node, "maxConcurrency");
-            if (maxConcurrency < 1 || maxConcurrency > 40) {
+            if (maxConcurrency < 1 || maxConcurrency > 1000) {
                 throw new InvalidInputException(
-                        "deploySettings.maxConcurrency must be between 1 and 40, got "
+                        "deploySettings.maxConcurrency must be between 1 and 1000, got "
                                 + maxConcurrency);
+            }
+            int requestsPerSecond = DeploySettings.number(node, "veryfiRequestsPerSecond");
+            if (requestsPerSecond < 1 || requestsPerSecond > 60) {
+                throw new InvalidInputException(
+                        "deploySettings.veryfiRequestsPerSecond must be between 1 and 60, got "
+                                + requestsPerSecond);
             }
             return new Fleet(
                     DeploySettings.secretNamePrefix(node),
                     DeploySettings.text(node, "rotationTagKey"),
                     DeploySettings.text(node, "rotationTagValue"),
-                    maxConcurrency);
+                    maxConcurrency,
+                    requestsPerSecond);
         }
     }
 }

@@ -397,11 +397,9 @@ public final class RotationSteps {
                 throw e;
             }
             // This attempt's create was sent and its answer is lost (or unreadable although Veryfi
-            // said
-            // 2xx): Veryfi may have made a key whose value nobody has. A key that appeared since
-            // the
-            // plan is taken to be that one: only this execution's own lost create justifies a
-            // delete.
+            // said 2xx): Veryfi may have made a key whose value nobody has. A key that appeared
+            // since the plan is taken to be that one: only this execution's own lost create
+            // justifies a delete.
             if (removeOwnOrphan(state, current, plan) > 0) {
                 throw new VeryfiUnavailableException(
                         "the create's answer was lost; removed the key it made,"
@@ -410,8 +408,7 @@ public final class RotationSteps {
                         e);
             }
             // Veryfi may still perform it: the state machine records that this happened
-            // ($.lostCreate)
-            // and runs the create again, which may then remove the late orphan.
+            // ($.lostCreate) and runs the create again, which may then remove the late orphan.
             throw e instanceof VeryfiAnswerLostException lost
                     ? lost
                     : new VeryfiAnswerLostException(
@@ -426,9 +423,8 @@ public final class RotationSteps {
             }
             if (state.lostCreate() != null && unknown.size() == 1) {
                 // An earlier attempt of this step lost its answer, and Veryfi performed it after
-                // that
-                // attempt's own check: the key holds the slot and is stored nowhere. Remove it,
-                // retry.
+                // that attempt's own check: the key holds the slot and is stored nowhere. Remove
+                // it, retry.
                 confirm(state, "CreateKey");
                 deleteIfPresent(current, unknown.get(0), "create.orphan_deleted_after_lost_answer");
                 throw new VeryfiUnavailableException(
@@ -529,9 +525,8 @@ public final class RotationSteps {
                 return Map.of("keyId", created.newKeyId(), "verified", true);
             } catch (VeryfiAuthException e) {
                 // A new key can take a moment to propagate at Veryfi: retry a few times, then give
-                // up.
-                // A 403 is an answer, not a delay: the key exists but may not do what the old one
-                // does.
+                // up. A 403 is an answer, not a delay: the key exists but may not do what the old
+                // one does.
                 LOG.warn(
                         "verify.rejected",
                         "keyId",

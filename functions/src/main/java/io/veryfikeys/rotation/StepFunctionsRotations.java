@@ -30,6 +30,9 @@ public final class StepFunctionsRotations implements RunningRotations {
                                         b.stateMachineArn(stateMachineArn)
                                                 .statusFilter(ExecutionStatus.RUNNING))
                         .executions()) {
+            if (!ExecutionNames.mayRotate(item.name(), secretId)) {
+                continue; // the fleet's rotation of another account: no need to read its input
+            }
             DescribeExecutionResponse description =
                     sfn.get().describeExecution(b -> b.executionArn(item.executionArn()));
             if (secretId.equals(secretIdOf(description.input()))) {

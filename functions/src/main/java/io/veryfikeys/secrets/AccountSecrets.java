@@ -11,12 +11,17 @@ import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
+import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
 import software.amazon.awssdk.services.secretsmanager.model.UpdateSecretVersionStageRequest;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -126,11 +131,46 @@ public final class AccountSecrets implements SecretStore {
     }
 
     @Override
-    public List<String> listTagged(String prefix, String tagKey, String tagValue) {
-        return listed(
-                prefix,
-                entry -> hasTag(entry, tagKey, tagValue),
-                Filter.builder().key(FilterNameStringType.TAG_KEY).values(tagKey).build());
+    public List<Listed> listUnder(String prefix) {
+        ListSecretsRequest request =
+                ListSecretsRequest.builder()
+                        .filters(
+                                Filter.builder()
+                                        .key(FilterNameStringType.NAME)
+                                        .values(prefix)
+                                        .build())
+                        .maxResults(100)
+                        .build();
+        List<Listed> listed = new ArrayList<>();
+        clients.get().listSecretsPaginator(request).stream()
+                .flatMap(page -> page.secretList().stream())
+                // The name filter is a prefix match that ignores case: checked again here.
+                .filter(entry -> entry.name() != null && entry.name().startsWith(prefix))
+                .forEach(entry -> listed.add(new Listed(entry.name(), tags(entry))));
+        listed.sort(Comparator.comparing(Listed::name));
+        return listed;
+    }
+
+    private static Map<String, String> tags(SecretListEntry entry) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        entry.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+        return tags;
+    }
+
+    @Override
+    public Optional<Instant> currentCreated(String secretId) {
+        return notFoundAsTyped(
+                secretId,
+                () ->
+                        clients
+                                .get()
+                                .listSecretVersionIdsPaginator(b -> b.secretId(secretId))
+                                .stream()
+                                .flatMap(page -> page.versions().stream())
+                                .filter(v -> v.versionStages().contains(SecretVersions.CURRENT))
+                                .map(SecretVersionsListEntry::createdDate)
+                                .filter(java.util.Objects::nonNull)
+                                .findFirst());
     }
 
     /**
@@ -148,7 +188,7 @@ public final class AccountSecrets implements SecretStore {
         // The names first (ListSecrets, 100 a page), then the values 20 at a time by name: a
         // filtered BatchGetSecretValue would do both in one, but each of its pages makes the
         // service (and moto, in the tests) read every matching secret again.
-        List<String> names = listed(prefix, entry -> true);
+        List<String> names = listUnder(prefix).stream().map(Listed::name).toList();
         List<SameAccountSecrets.Holder> holders = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         for (int from = 0; from < names.size(); from += 20) {
@@ -200,39 +240,6 @@ public final class AccountSecrets implements SecretStore {
         } catch (Exception e) {
             return java.util.Optional.empty();
         }
-    }
-
-    /**
-     * The names, sorted, of the secrets under {@code prefix} that {@code keep} accepts. Secrets
-     * Manager's name filter is a prefix match that ignores case, so the prefix is checked again.
-     */
-    private List<String> listed(String prefix, Predicate<SecretListEntry> keep, Filter... more) {
-        List<Filter> filters = new ArrayList<>();
-        filters.add(Filter.builder().key(FilterNameStringType.NAME).values(prefix).build());
-        filters.addAll(List.of(more));
-        ListSecretsRequest request =
-                ListSecretsRequest.builder().filters(filters).maxResults(100).build();
-        List<String> names = new ArrayList<>();
-        List<SecretListEntry> entries =
-                clients.get().listSecretsPaginator(request).stream()
-                        .flatMap(page -> page.secretList().stream())
-                        .toList();
-        for (SecretListEntry entry : entries) {
-            if (entry.name() != null && entry.name().startsWith(prefix) && keep.test(entry)) {
-                names.add(entry.name());
-            }
-        }
-        names.sort(String::compareTo);
-        return names;
-    }
-
-    @Override
-    public List<String> listUntagged(String prefix, String tagKey, String tagValue) {
-        return listed(prefix, entry -> !hasTag(entry, tagKey, tagValue));
-    }
-
-    private static boolean hasTag(SecretListEntry entry, String key, String value) {
-        return entry.tags().stream().anyMatch(t -> t.key().equals(key) && t.value().equals(value));
     }
 
     private void put(String secretId, String versionId, AccountSecret secret, String label) {

@@ -1,6 +1,9 @@
 package io.veryfikeys.secrets;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The port to where the accounts' keys are kept: versions of a secret moved by staging labels
@@ -50,18 +53,21 @@ public interface SecretStore {
 
     void removeLabel(String secretId, String label, String versionId);
 
-    /**
-     * Names of the secrets whose name starts with {@code prefix} and that carry tag {@code
-     * tagKey}={@code tagValue}.
-     */
-    List<String> listTagged(String prefix, String tagKey, String tagValue);
+    /** A secret as the listing shows it: its name and tags (no value). */
+    record Listed(String name, Map<String, String> tags) {}
 
     /**
-     * Names of the secrets under {@code prefix} that do not carry {@code tagKey}={@code tagValue}:
-     * removing the tag silently takes a secret out of the scheduled rotation, so the fleet lists
-     * them.
+     * Every secret whose name starts with {@code prefix}, with its tags, sorted by name: the fleet
+     * reads the rotation tag and the policy tags from it, and names those without the rotation tag
+     * (removing it silently takes a secret out of the scheduled rotation).
      */
-    List<String> listUntagged(String prefix, String tagKey, String tagValue);
+    List<Listed> listUnder(String prefix);
+
+    /**
+     * When the version that AWSCURRENT labels was created (the current key's age); empty if the
+     * store does not say.
+     */
+    Optional<Instant> currentCreated(String secretId);
 
     /** Every secret under {@code prefix} with the Veryfi account its AWSCURRENT holds. */
     SameAccountSecrets.Scan sameAccountScan(String prefix);

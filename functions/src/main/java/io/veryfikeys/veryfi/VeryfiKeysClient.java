@@ -211,8 +211,8 @@ public final class VeryfiKeysClient implements VeryfiKeys {
         VeryfiCall call = new VeryfiCall(op, account, authKey, keyId, clock);
         Instant start = call.start();
         // The call's own budget, cut short by the invocation's (see InvocationDeadline): a retry
-        // that
-        // would outlast the function's timeout is not started, the state machine retries the step.
+        // that would outlast the function's timeout is not started, the state machine retries the
+        // step.
         Duration invocationLeft = InvocationDeadline.remaining();
         Instant deadline =
                 invocationLeft.compareTo(policy.maxTotalTime()) < 0

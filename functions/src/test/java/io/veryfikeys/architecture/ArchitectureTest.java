@@ -34,7 +34,18 @@ class ArchitectureTest {
 
     /** The pure decisions (their table-driven tests are in the same packages). */
     static final String DECISIONS =
-            named("KeyPlan", "PlanGates", "PollDecision", "SameAccountSecrets", "ResetDecision");
+            named(
+                    "KeyPlan",
+                    "PlanGates",
+                    "PollDecision",
+                    "SameAccountSecrets",
+                    "ResetDecision",
+                    "FleetDecision",
+                    "AccountPolicy",
+                    "MaintenanceWindow",
+                    "FleetPacing",
+                    "FleetReport",
+                    "FleetCounts");
 
     static final String PORTS =
             named(
@@ -84,7 +95,10 @@ class ArchitectureTest {
                                 "io.veryfikeys.consumers..")
                         .should()
                         .dependOnClassesThat()
-                        .resideInAnyPackage("io.veryfikeys.rotation..", "io.veryfikeys.reset.."));
+                        .resideInAnyPackage(
+                                "io.veryfikeys.rotation..",
+                                "io.veryfikeys.reset..",
+                                "io.veryfikeys.fleet.."));
     }
 
     @Test
@@ -110,6 +124,7 @@ class ArchitectureTest {
                         .resideInAnyPackage(
                                 "io.veryfikeys.rotation..",
                                 "io.veryfikeys.reset..",
+                                "io.veryfikeys.fleet..",
                                 "io.veryfikeys.veryfi..",
                                 "io.veryfikeys.secrets..",
                                 "io.veryfikeys.consumers..",

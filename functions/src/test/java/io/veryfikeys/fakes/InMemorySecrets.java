@@ -126,13 +126,17 @@ public final class InMemorySecrets implements SecretStore {
     }
 
     @Override
-    public List<String> listTagged(String prefix, String tagKey, String tagValue) {
-        return values.keySet().stream().filter(name -> name.startsWith(prefix)).toList();
+    public List<Listed> listUnder(String prefix) {
+        return values.keySet().stream()
+                .filter(name -> name.startsWith(prefix))
+                .sorted()
+                .map(name -> new Listed(name, java.util.Map.of()))
+                .toList();
     }
 
     @Override
-    public List<String> listUntagged(String prefix, String tagKey, String tagValue) {
-        return List.of();
+    public java.util.Optional<java.time.Instant> currentCreated(String secretId) {
+        return java.util.Optional.empty();
     }
 
     @Override

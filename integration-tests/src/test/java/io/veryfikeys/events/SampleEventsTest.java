@@ -53,7 +53,11 @@ class SampleEventsTest {
                     Map.entry("rotation-execution.json", JsonNode.class),
                     Map.entry("rotation-execution-urgent.json", JsonNode.class),
                     Map.entry("fleet-execution.json", JsonNode.class),
-                    Map.entry("fleet-execution-chosen-accounts.json", JsonNode.class));
+                    Map.entry("fleet-execution-chosen-accounts.json", JsonNode.class),
+                    Map.entry("fleet-execution-dry-run.json", JsonNode.class),
+                    Map.entry(
+                            "fleet-report.json",
+                            io.veryfikeys.fleet.FleetReportHandler.Request.class));
 
     @Test
     void everySampleEventParsesAsItsFunctionsInput() throws IOException {
@@ -112,7 +116,9 @@ class SampleEventsTest {
                                 "veryfi/"));
         JsonNode list = Json.MAPPER.readTree(EVENTS.resolve("list-accounts.json").toFile());
         assertThat(list.path("input").isObject()).isTrue();
-        assertThat(list.path("deploySettings").path("maxConcurrency").asText()).isEqualTo("5");
+        assertThat(list.path("deploySettings").path("maxConcurrency").asText()).isEqualTo("1000");
+        assertThat(list.path("deploySettings").path("veryfiRequestsPerSecond").asText())
+                .isEqualTo("10");
     }
 
     @Test

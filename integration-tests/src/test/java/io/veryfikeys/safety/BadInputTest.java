@@ -131,9 +131,8 @@ class BadInputTest extends LocalStackTest {
                         "{\"secretId\":" + quote(secretId) + ",\"requiredHealthyPolls\":0}",
                         "requiredHealthyPolls"));
         // Issue 20 item 3: the state the steps produce cannot be handed in with the input (a
-        // "revert" that
-        // turns auto-revert off, a "lostCreate" that licenses deleting a key the plan did not
-        // know...).
+        // "revert" that turns auto-revert off, a "lostCreate" that licenses deleting a key the plan
+        // did not know...).
         for (String internal :
                 List.of("plan", "created", "rollout", "revert", "lostCreate", "poll", "deleted")) {
             bad.add(
@@ -269,6 +268,7 @@ class BadInputTest extends LocalStackTest {
         for (String id : HOSTILE_IDS) {
             inputs.add(new Bad("{\"accounts\":[" + quote(id) + "]}", "secretId"));
         }
+        inputs.add(new Bad("{\"dryRun\":\"yes\"}", "dryRun"));
         // As the fleet state machine sends them: the fleet input beside the template's settings.
         List<Bad> bad = new ArrayList<>();
         inputs.forEach(
@@ -289,9 +289,15 @@ class BadInputTest extends LocalStackTest {
         bad.add(
                 new Bad(
                         "{\"input\":{},\"deploySettings\":"
-                                + RotationHarness.FLEET_DEPLOY_SETTINGS.replace("\"5\"", "\"500\"")
+                                + RotationHarness.FLEET_DEPLOY_SETTINGS.replace("\"5\"", "\"5000\"")
                                 + "}",
                         "maxConcurrency"));
+        bad.add(
+                new Bad(
+                        "{\"input\":{},\"deploySettings\":"
+                                + RotationHarness.FLEET_DEPLOY_SETTINGS.replace("\"10\"", "\"0\"")
+                                + "}",
+                        "veryfiRequestsPerSecond"));
         return bad;
     }
 
@@ -308,10 +314,21 @@ class BadInputTest extends LocalStackTest {
                 case "PlanFunction" -> list.addAll(planInputs());
                 case "ResetFunction" -> list.addAll(resetInputs(account.secretId()));
                 case "ListAccountsFunction" -> list.addAll(listAccountsInputs());
+                case "FleetReportFunction" -> {
+                    list.add(new Bad("{}", "runId"));
+                    list.add(
+                            new Bad(
+                                    "{\"runId\":\"r\",\"notStarted\":[],\"results\":\"x\"}",
+                                    "results"));
+                    list.add(
+                            new Bad(
+                                    "{\"runId\":\"r\",\"notStarted\":[{\"account\":\"veryfi/a\","
+                                            + "\"action\":\"NOPE\"}],\"results\":[]}",
+                                    "action"));
+                }
                 case "ReportFunction" -> {
                     // The report is the catch-all of every failure: it accepts partial state by
-                    // design,
-                    // but not a wrong shape.
+                    // design, but not a wrong shape.
                     list.add(new Bad("{\"outcome\":[],\"state\":{}}", "outcome"));
                     list.add(new Bad("{\"state\":\"x\"}", "state"));
                 }
@@ -406,9 +423,8 @@ class BadInputTest extends LocalStackTest {
                     && e.statesEntered().equals(List.of("Plan"))
                     && !inputOf.get(arn).startsWith("{")) {
                 // moto's ASL engine fails a non-object execution input at the Plan state's
-                // Parameters
-                // ("input.$": "$") before invoking anything; nothing ran, nothing changed (asserted
-                // below).
+                // Parameters ("input.$": "$") before invoking anything; nothing ran, nothing
+                // changed (asserted below).
                 engineRefused++;
             } else if (e.status() != ExecutionStatus.FAILED
                     || !e.statesEntered().contains("ReportFailure")

@@ -437,9 +437,8 @@ class FaultMatrixTest extends LocalStackTest {
             extra.add("unexpected end " + first.status() + " " + states);
         }
         // The run is over, but what it set going may not be: a stopped step runs on to its end, and
-        // a
-        // Veryfi call whose client timed out still sits in the simulator and acts when its delay is
-        // up. The end state is judged once both are done.
+        // a Veryfi call whose client timed out still sits in the simulator and acts when its delay
+        // is up. The end state is judged once both are done.
         if (s.kind() == Kind.STOP_AND_RERUN) {
             awaitStoppedStepEnded(arn.join());
         }
@@ -457,9 +456,8 @@ class FaultMatrixTest extends LocalStackTest {
         if (s.step().flavor() == Flavor.REJECT
                 && second.statesEntered().contains("ReportNewKeyRejected")) {
             // The key created while Veryfi rejected new keys stays rejected: the re-run resumes it,
-            // rejects and
-            // discards it again (a safe, alerted end with one key). The next run then rotates
-            // normally.
+            // rejects and discards it again (a safe, alerted end with one key). The next run then
+            // rotates normally.
             checker.checkEnd("end of the first re-run", List.of(second));
             second = checker.watch(harness.start(secretId, FAST), RUN_TIMEOUT);
         }

@@ -37,6 +37,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * below with the path that needs it (none is today).
  */
 class IamReviewTest extends LocalStackTest {
+    /** The fleet report's sample event, as the fleet state machine sends it. */
+    private static final String FLEET_REPORT_EVENT = readSample("events/fleet-report.json");
+
+    private static String readSample(String path) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("..", path));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Actions that only support {@code Resource: "*"}, with the reason. */
     static final Map<String, String> STAR_RESOURCE_ALLOWED =
             Map.of(
@@ -198,9 +209,8 @@ class IamReviewTest extends LocalStackTest {
         harness.run(reverted.secretId(), FAST, Duration.ofMinutes(2));
 
         // A reset while a rotation runs (it stops it), with an interrupted rotation's AWSPENDING to
-        // drop.
-        // Verification is held (Veryfi latency) so the reset meets the rotation with AWSPENDING
-        // stored.
+        // drop. Verification is held (Veryfi latency) so the reset meets the rotation with
+        // AWSPENDING stored.
         RotationHarness.Account reset = harness.account(1, Duration.ZERO);
         // The reset's sandbox starts now (a refused request calls nothing), so that its cold start
         // does not outlast the held verification below.
@@ -236,7 +246,21 @@ class IamReviewTest extends LocalStackTest {
                                 + "\",\"idempotencyToken\":\"iam-review-1\"}");
         assertThat(invoked.functionError()).as(invoked.payload()).isNull();
 
+        // An account with an interval: ListAccounts reads its current key's age.
+        RotationHarness.Account interval = harness.account(0, Duration.ZERO);
+        harness.secrets.tagResource(
+                b ->
+                        b.secretId(interval.secretId())
+                                .tags(
+                                        software.amazon.awssdk.services.secretsmanager.model.Tag
+                                                .builder()
+                                                .key("veryfi-key-rotation:interval-days")
+                                                .value("30")
+                                                .build()));
         harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT);
+        RotationHarness.Invoked fleetReport =
+                harness.invoke("FleetReportFunction", FLEET_REPORT_EVENT);
+        assertThat(fleetReport.functionError()).as(fleetReport.payload()).isNull();
 
         // A secret with a linked copy: Promote stores the new key in the copy too.
         RotationHarness.Account primary = harness.account(1, Duration.ZERO);

@@ -194,8 +194,7 @@ final class InvariantChecker {
         }
         if (where.contains("Report") || where.startsWith("end")) {
             // Alerts go out from the Report states: judged as they leave them, and at the end. Not
-            // at
-            // every state: draining the alert queue that often slows the whole matrix threefold.
+            // at every state: draining the alert queue that often slows the whole matrix threefold.
             judgeAlerts(where, live.contains(current) ? current : null);
         }
         for (int i = 0; i < consumerKeys.size(); i++) {
@@ -453,11 +452,9 @@ final class InvariantChecker {
                 return harness.execution(executionArn, ExecutionStatus.ABORTED);
             }
             // Moto tells nobody when a state is entered or the execution ends: the history is
-            // polled
-            // for that alone (changes are checked as they are reported, not here). Each look reads
-            // the whole history from moto, whose one Python process serves every scenario running
-            // in
-            // parallel: look often enough to see each state, not more.
+            // polled for that alone (changes are checked as they are reported, not here). Each look
+            // reads the whole history from moto, whose one Python process serves every scenario
+            // running in parallel: look often enough to see each state, not more.
             RotationHarness.sleep(400);
         }
     }

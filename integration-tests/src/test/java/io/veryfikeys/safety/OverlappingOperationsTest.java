@@ -168,9 +168,8 @@ class OverlappingOperationsTest extends LocalStackTest {
                                 harness.credentials(account.secretId(), "AWSCURRENT").apiKey()))
                 .isTrue();
         // Both invocations have returned, and an alert is in the queue once its Publish returns
-        // (moto
-        // delivers to the subscribed queue within the call): a false RESET_FAILED would be here
-        // now.
+        // (moto delivers to the subscribed queue within the call): a false RESET_FAILED would be
+        // here now.
         assertThat(harness.alertsFor(account.secretId()))
                 .extracting(a -> a.path("result").asText())
                 .containsExactly("RESET")
@@ -218,8 +217,7 @@ class OverlappingOperationsTest extends LocalStackTest {
 
         assertThat(reset.functionError()).as(reset.payload()).isNull();
         // The plan refused; the execution then ends Blocked, or is stopped by the reset's second
-        // look
-        // (which wins depends on the scheduling: either is safe, neither may create a key).
+        // look (which wins depends on the scheduling: either is safe, neither may create a key).
         assertThat(execution.statesEntered()).doesNotContain("CreateKey");
         if (execution.status()
                 == software.amazon.awssdk.services.sfn.model.ExecutionStatus.ABORTED) {
@@ -405,9 +403,10 @@ class OverlappingOperationsTest extends LocalStackTest {
     }
 
     /**
-     * The fleet's discovery flags an account held by two secrets that are not linked, and does not
-     * rotate a linked copy on its own (even one tagged for rotation): the secret that lists it
-     * rotates it. Both go into the fleet execution's output.
+     * The fleet's discovery blocks an account held by two secrets that are not linked (each of its
+     * rotations would be refused), and does not rotate a linked copy on its own (even one tagged
+     * for rotation): the secret that lists it rotates it. Both are in ListAccounts' choices, with
+     * their reasons, for the fleet report.
      */
     @Test
     void theFleetFlagsUnlinkedCopiesAndSkipsLinkedOnes() {
@@ -432,11 +431,21 @@ class OverlappingOperationsTest extends LocalStackTest {
         assertThat(listed.functionError()).as(listed.payload()).isNull();
         assertThat(listed.json().path("sameAccountNotLinked").toString())
                 .contains("[\"" + copied.secretId() + "\",\"" + copy.secretId() + "\"]");
-        assertThat(listed.json().path("linkedCopiesSkipped").toString())
-                .contains("\"" + linked.secretId() + "\"");
+        // The linked copy is skipped and the unlinked pair blocked, each with its reason; neither
+        // is started.
+        assertThat(listed.json().path("choices").toString())
+                .contains(
+                        "{\"account\":\""
+                                + linked.secretId()
+                                + "\",\"action\":\"SKIP\",\"reason\":\"LINKED_COPY\"")
+                .contains(
+                        "{\"account\":\""
+                                + copied.secretId()
+                                + "\",\"action\":\"BLOCKED\",\"reason\":\"SAME_ACCOUNT_NOT_LINKED\"");
         assertThat(listed.json().path("accounts").toString())
                 .contains("\"" + primary.secretId() + "\"")
-                .doesNotContain("\"" + linked.secretId() + "\"");
+                .doesNotContain("\"" + linked.secretId() + "\"")
+                .doesNotContain("\"" + copied.secretId() + "\"");
         // issue 20 item 6: an untagged secret is not rotated, and the fleet says so; a linked copy
         // is not named
         assertThat(listed.json().path("notTaggedForRotation").toString())

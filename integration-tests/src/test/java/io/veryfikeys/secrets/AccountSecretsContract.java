@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -88,15 +89,35 @@ abstract class AccountSecretsContract {
     }
 
     @Test
-    void listsOnlyTaggedSecretsUnderThePrefix() {
+    void listsTheSecretsUnderThePrefixWithTheirTags() {
         String tagged = newSecret(1, "k");
         String untagged =
                 "veryfi/contract-untagged-" + UUID.randomUUID().toString().substring(0, 8);
         client().createSecret(b -> b.name(untagged).secretString(document(1, "k")));
 
-        assertThat(secrets().listTagged("veryfi/contract-", "veryfi-key-rotation", "enabled"))
-                .contains(tagged)
-                .doesNotContain(untagged);
+        List<SecretStore.Listed> listed = secrets().listUnder("veryfi/contract-");
+        assertThat(listed)
+                .extracting(SecretStore.Listed::name)
+                .contains(tagged, untagged)
+                .allMatch(name -> name.startsWith("veryfi/contract-"))
+                .isSorted();
+        assertThat(listed)
+                .filteredOn(l -> l.name().equals(tagged))
+                .singleElement()
+                .satisfies(
+                        l -> assertThat(l.tags()).containsEntry("veryfi-key-rotation", "enabled"));
+        assertThat(listed)
+                .filteredOn(l -> l.name().equals(untagged))
+                .singleElement()
+                .satisfies(l -> assertThat(l.tags()).isEmpty());
+        // The current key's age comes from the version AWSCURRENT labels.
+        assertThat(secrets().currentCreated(tagged))
+                .hasValueSatisfying(
+                        created ->
+                                assertThat(created)
+                                        .isBetween(
+                                                java.time.Instant.now().minusSeconds(600),
+                                                java.time.Instant.now().plusSeconds(60)));
     }
 
     @Test

@@ -69,8 +69,7 @@ class FaithfulRuntimeTest extends LocalStackTest {
                 assertThat(pid).isNotEqualTo(self);
                 Map<String, String> env = environmentOf(pid);
                 // https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html: a SnapStart
-                // function
-                // gets the container credentials variables, not the access-key ones.
+                // function gets the container credentials variables, not the access-key ones.
                 assertThat(env)
                         .as(entry.getKey() + " environment")
                         .doesNotContainKeys(
@@ -184,8 +183,8 @@ class FaithfulRuntimeTest extends LocalStackTest {
     void credentialsThatExpireDuringThePollLoopAreRefreshedByTheWarmSandboxesThatRunAfterIt() {
         // Credentials live 3 s. A first rotation warms every sandbox; in the second, the consumers
         // move after 5 s, so the credentials DeleteOldKey and Report were handed in the first
-        // rotation
-        // expire while the second one polls, and the same warm sandboxes must fetch new ones.
+        // rotation expire while the second one polls, and the same warm sandboxes must fetch new
+        // ones.
         stack.lambdaHost().sandboxCredentialsLifetime(Duration.ofSeconds(3));
         stack.lambdaHost().coldStartAll();
         RotationHarness.Account warmUp = harness.account(1, Duration.ZERO);

@@ -67,7 +67,7 @@ public final class RotationHarness implements AutoCloseable {
      */
     public static final String FLEET_DEPLOY_SETTINGS =
             "{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":"
-                    + "\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\"}";
+                    + "\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\",\"veryfiRequestsPerSecond\":\"10\"}";
 
     /** A ListAccounts invocation as the fleet state machine makes it for the input {@code {}}. */
     public static final String LIST_ACCOUNTS_EVENT =
@@ -674,8 +674,8 @@ public final class RotationHarness implements AutoCloseable {
         consumers.forEach(SimulatedConsumer::close);
         veryfi.close();
         // The stack (moto) outlives this harness: every plan reads all the secrets under the
-        // prefix,
-        // so leaving each test class's accounts behind would make later classes slower and slower.
+        // prefix, so leaving each test class's accounts behind would make later classes slower and
+        // slower.
         for (String secretId : createdSecrets) {
             try {
                 secrets.deleteSecret(b -> b.secretId(secretId).forceDeleteWithoutRecovery(true));

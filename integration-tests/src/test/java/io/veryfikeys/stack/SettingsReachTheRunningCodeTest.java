@@ -147,13 +147,13 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
 
         assertThat(fleet.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         JsonNode output = harness.output(arn);
-        assertThat(output.path("fleet").path("maxConcurrency").asInt()).isEqualTo(3);
+        assertThat(output.path("discovery").path("maxConcurrency").asInt()).isEqualTo(3);
         List<String> listed = new ArrayList<>();
-        output.path("fleet").path("accounts").forEach(a -> listed.add(a.path("secretId").asText()));
+        output.path("accounts").forEach(a -> listed.add(a.get(0).asText()));
         assertThat(listed)
                 .containsExactly(fleetAccount.secretId())
                 .doesNotContain(outsidePrefix.secretId());
-        assertThat(output.path("results").toString()).contains("SUCCEEDED");
+        assertThat(output.path("accounts").toString()).contains("SUCCEEDED");
     }
 
     @Test

@@ -178,10 +178,9 @@ class LambdaTaskRetryTest {
     // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions.JitterType.html
     // (FULL draws between 0 and the backoff)
     // https://docs.aws.amazon.com/lambda/latest/dg/snapstart-troubleshooting.html (why SnapStart
-    // errors need minutes)
-    // Only the lower bound counts: a retrier is safe for an Inactive SnapStart version only if even
-    // its
-    // shortest possible schedule lasts long enough, and a FULL jitter may draw 0 for every retry.
+    // errors need minutes) Only the lower bound counts: a retrier is safe for an Inactive SnapStart
+    // version only if even its shortest possible schedule lasts long enough, and a FULL jitter may
+    // draw 0 for every retry.
     static double minimumTotalWaitSeconds(
             Integer intervalSeconds,
             Integer maxAttempts,

@@ -104,6 +104,18 @@ class StateMachineContractTest {
                                             .toList()),
                     "$.report.result", names(Outcome.values()));
 
+    /**
+     * Choices on what Step Functions itself or a flag decides, not an enum of ours: the fleet's
+     * dry-run flag (ListAccounts echoes the validated boolean), the error name of a failed Task
+     * (States.TaskFailed is the name a failed child execution raises in its parent: ASL's
+     * predefined error codes), and whether a failed execution's description names its error.
+     */
+    private static final Map<String, String> NOT_OURS =
+            Map.of(
+                    "$.fleet.dryRun", "BooleanEquals=true",
+                    "$.error.Error", "StringEquals=States.TaskFailed",
+                    "$.failure.Error", "IsPresent=true");
+
     @Test
     void everyChoiceValueIsOneTheCodeProducesAndEveryValueTheCodeProducesIsRouted()
             throws IOException {
@@ -115,7 +127,31 @@ class StateMachineContractTest {
                     for (JsonNode rule : state.path("Choices")) {
                         String variable = rule.path("Variable").asText();
                         String value = rule.path("StringEquals").asText(null);
-                        if (!ROUTED.containsKey(variable)) {
+                        if (NOT_OURS.containsKey(variable)) {
+                            String test =
+                                    rule.fieldNames().next().equals("Variable")
+                                            ? rule.properties().stream()
+                                                    .filter(e -> !e.getKey().equals("Variable"))
+                                                    .filter(e -> !e.getKey().equals("Next"))
+                                                    .map(
+                                                            e ->
+                                                                    e.getKey()
+                                                                            + "="
+                                                                            + e.getValue().asText())
+                                                    .findFirst()
+                                                    .orElse("")
+                                            : "";
+                            if (!NOT_OURS.get(variable).equals(test)) {
+                                problems.add(
+                                        file
+                                                + ": a Choice tests "
+                                                + variable
+                                                + " with "
+                                                + test
+                                                + ", not "
+                                                + NOT_OURS.get(variable));
+                            }
+                        } else if (!ROUTED.containsKey(variable)) {
                             problems.add(
                                     file
                                             + ": a Choice routes on "

@@ -23,6 +23,15 @@ class DeployReadinessTemplateTest {
             SamTemplate.load(LocalAwsStackExtension.findTemplate()).tree();
     private static final JsonNode RESOURCES = TEMPLATE.path("Resources");
 
+    /** Every AWS::Serverless::Function of the template: each publishes one version. */
+    private static final long TEMPLATE_FUNCTIONS =
+            RESOURCES.properties().stream()
+                    .filter(
+                            e ->
+                                    "AWS::Serverless::Function"
+                                            .equals(e.getValue().path("Type").asText()))
+                    .count();
+
     /**
      * CloudWatch alarm actions cannot publish to a topic encrypted with the AWS managed key
      * alias/aws/sns: an AWS service that publishes to an encrypted topic needs kms:Decrypt and
@@ -205,6 +214,7 @@ class DeployReadinessTemplateTest {
                     Map.entry("RotationSchedule", "rate(7 days)"),
                     Map.entry("ScheduleState", "DISABLED"),
                     Map.entry("MaxConcurrency", "17"),
+                    Map.entry("VeryfiRequestsPerSecond", "7"),
                     Map.entry("PollIntervalSeconds", "60"),
                     Map.entry("RequiredHealthyPolls", "5"),
                     Map.entry("PollTimeoutSeconds", "3600"),
@@ -323,7 +333,9 @@ class DeployReadinessTemplateTest {
         assertThat(process.waitFor()).as("SAM translator (pip install cfn-lint): " + err).isZero();
         JsonNode versions = io.veryfikeys.support.Json.MAPPER.readTree(out);
         assertThat(versions.size()).isEqualTo(sets.size());
-        assertThat(versions.get(0).size()).as("one published version per function").isEqualTo(10);
+        assertThat(versions.get(0).size())
+                .as("one published version per function")
+                .isEqualTo(TEMPLATE_FUNCTIONS);
         for (int i = 1; i < sets.size(); i++) {
             assertThat(versions.get(i))
                     .as("versions after a deploy that changes " + names.get(i - 1))
@@ -339,27 +351,18 @@ class DeployReadinessTemplateTest {
     @Test
     void everySettingTravelsInADefinitionOrTheResetSettingsParameter() {
         Map<String, String> where =
-                Map.of(
-                        "PollIntervalSeconds",
-                        "RotationStateMachine",
-                        "RequiredHealthyPolls",
-                        "RotationStateMachine",
-                        "PollTimeoutSeconds",
-                        "RotationStateMachine",
-                        "GracePeriodSeconds",
-                        "RotationStateMachine",
-                        "ConsumerRegistryPrefix",
-                        "RotationStateMachine",
-                        "SecretNamePrefix",
-                        "FleetStateMachine",
-                        "RotationTagKey",
-                        "FleetStateMachine",
-                        "RotationTagValue",
-                        "FleetStateMachine",
-                        "MaxConcurrency",
-                        "FleetStateMachine",
-                        "KeysToKeepAfterReset",
-                        "ResetSettingsParameter");
+                Map.ofEntries(
+                        Map.entry("PollIntervalSeconds", "RotationStateMachine"),
+                        Map.entry("RequiredHealthyPolls", "RotationStateMachine"),
+                        Map.entry("PollTimeoutSeconds", "RotationStateMachine"),
+                        Map.entry("GracePeriodSeconds", "RotationStateMachine"),
+                        Map.entry("ConsumerRegistryPrefix", "RotationStateMachine"),
+                        Map.entry("SecretNamePrefix", "FleetStateMachine"),
+                        Map.entry("RotationTagKey", "FleetStateMachine"),
+                        Map.entry("RotationTagValue", "FleetStateMachine"),
+                        Map.entry("MaxConcurrency", "FleetStateMachine"),
+                        Map.entry("VeryfiRequestsPerSecond", "FleetStateMachine"),
+                        Map.entry("KeysToKeepAfterReset", "ResetSettingsParameter"));
         where.forEach(
                 (parameter, resource) -> {
                     JsonNode properties = RESOURCES.path(resource).path("Properties");

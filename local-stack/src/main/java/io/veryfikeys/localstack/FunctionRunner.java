@@ -47,11 +47,9 @@ record FunctionRunner(
         } catch (Throwable t) {
             Throwable e = InProcessHandlers.thrownByHandler(t);
             // The real AWS Lambda Java runtime reports the exception's FULLY-QUALIFIED class name
-            // as
-            // errorType, and Step Functions matches Retry/Catch ErrorEquals against that string. An
-            // ASL
-            // Catch written against the simple name would never match in AWS, so we must not be
-            // nicer here.
+            // as errorType, and Step Functions matches Retry/Catch ErrorEquals against that string.
+            // An ASL Catch written against the simple name would never match in AWS, so we must not
+            // be nicer here.
             ObjectNode err =
                     json.createObjectNode()
                             .put("errorType", e.getClass().getName())

@@ -615,8 +615,7 @@ public final class SamTemplate {
                 return functionAliasArn(name.substring(0, name.length() - 6));
             if (parameters.containsKey(name)) return parameter(name);
             // Note: in real CloudFormation Ref of a function yields its *name*; here it yields the
-            // ARN,
-            // which every place that accepts a name (Invoke, lambda:invoke FunctionName) also
+            // ARN, which every place that accepts a name (Invoke, lambda:invoke FunctionName) also
             // accepts.
             if (functions.containsKey(name)) return functionArn(name);
             if (topics.containsKey(name)) return topicArn(name);

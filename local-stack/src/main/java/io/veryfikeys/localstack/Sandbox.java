@@ -320,8 +320,8 @@ final class Sandbox implements AutoCloseable {
     private Outcome timedOut(Invocation inv) {
         // What Lambda reports for a function that outlives its timeout, and so the error name Step
         // Functions matches ("Sandbox.Timedout",
-        // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html;
-        // older runtimes gave no errorType and Step Functions reported Lambda.Unknown).
+        // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html; older
+        // runtimes gave no errorType and Step Functions reported Lambda.Unknown).
         return error(
                 "Sandbox.Timedout",
                 "RequestId: "

@@ -67,8 +67,8 @@ final class Sandboxes implements AutoCloseable {
                             return t;
                         });
         // A JVM that exits without closing its stack still stops its sandboxes. (One killed
-        // outright
-        // loses them too: the runtime client in each exits when its Runtime API stops answering.)
+        // outright loses them too: the runtime client in each exits when its Runtime API stops
+        // answering.)
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 

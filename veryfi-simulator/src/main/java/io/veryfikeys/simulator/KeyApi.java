@@ -25,6 +25,7 @@ final class KeyApi {
     private final Accounts accounts;
     private final Faults faults;
     private final RequestLog log;
+    final RateLimit rateLimit = new RateLimit();
 
     KeyApi(Accounts accounts, Faults faults, RequestLog log) {
         this.accounts = accounts;
@@ -116,6 +117,15 @@ final class KeyApi {
             rawBody = in.readNBytes(MAX_BODY_BYTES + 1);
         }
 
+        if (!rateLimit.admit(call.at())) {
+            log.record(call.answered(null, 429, "RATE_LIMITED"));
+            Replies.json(
+                    ex,
+                    429,
+                    Replies.error("YOU_HAVE_BEEN_RATE_LIMITED", "You have been rate limited"),
+                    Map.of("Retry-After", "1"));
+            return;
+        }
         Fault before = faults.take(route.endpoint(), call.clientId(), false);
         if (before != null && answeredByFault(ex, call, before)) {
             return;

@@ -212,6 +212,26 @@ public final class VeryfiSimulator implements AutoCloseable {
         return requestLog.answered();
     }
 
+    /**
+     * Answers 429 (with {@code Retry-After: 1}) to every request past {@code perSecond} in a
+     * wall-clock second, over all accounts, as Veryfi's rate limit would; 0 turns it off.
+     */
+    public void rateLimit(int perSecond) {
+        keyApi.rateLimit.set(perSecond);
+    }
+
+    /**
+     * How many key-management requests arrived in each wall-clock second (epoch second to count),
+     * answered or refused: what a request budget is measured against.
+     */
+    public java.util.SortedMap<Long, Integer> requestsPerSecond() {
+        java.util.SortedMap<Long, Integer> counts = new java.util.TreeMap<>();
+        for (RecordedRequest r : requests()) {
+            counts.merge(r.at().getEpochSecond(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
     public void clearRequests() {
         requestLog.clear();
     }
@@ -247,6 +267,7 @@ public final class VeryfiSimulator implements AutoCloseable {
     /** Forgets accounts, faults and requests. Key ids keep increasing (never reused). */
     public void resetAll() {
         accounts.forgetAll();
+        rateLimit(0);
         clearFaults();
         clearRequests();
     }

@@ -33,6 +33,42 @@ class FaultTest extends SimulatorTestBase {
     }
 
     @Test
+    void theRateLimitRefusesWhatPassesItInAWallClockSecondAndCountsEveryRequest()
+            throws IOException {
+        Api.Creds c = account();
+        Api.Creds other = account();
+        sim.clearRequests();
+        sim.rateLimit(3);
+        try {
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Api.Resp r = api.list(i % 2 == 0 ? c : other);
+                statuses.add(r.status());
+                if (r.status() == 429) {
+                    assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+                    assertThat(r.code()).isEqualTo("YOU_HAVE_BEEN_RATE_LIMITED");
+                }
+            }
+            // Over all accounts: within each second at most 3 were answered, the rest refused.
+            java.util.Map<Long, Long> answered =
+                    sim.requests().stream()
+                            .filter(r -> r.status() == 200)
+                            .collect(
+                                    java.util.stream.Collectors.groupingBy(
+                                            r -> r.at().getEpochSecond(),
+                                            java.util.stream.Collectors.counting()));
+            assertThat(answered.values()).allMatch(n -> n <= 3);
+            assertThat(statuses).contains(429);
+            assertThat(sim.requestsPerSecond().values().stream().mapToInt(Integer::intValue).sum())
+                    .isEqualTo(8);
+        } finally {
+            sim.rateLimit(0);
+        }
+        assertThat(api.list(c).status()).isEqualTo(200);
+        assertThatThrownBy(() -> sim.rateLimit(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void faultsApplyBeforeAuthentication() throws IOException {
         Api.Creds c = account();
         sim.inject(Fault.rateLimit(Endpoint.LIST, Duration.ofSeconds(1)));

@@ -1,0 +1,236 @@
+package io.veryfikeys.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veryfikeys.localstack.LambdaHost;
+import io.veryfikeys.localstack.LocalAwsStack;
+import io.veryfikeys.simulator.RecordedRequest;
+import io.veryfikeys.simulator.VeryfiSimulator;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Issue 15's fleet benchmark: N simulated accounts rotated by one fleet run on the local stack (the
+ * real fleet and rotation definitions executed by moto, every function in its own sandbox JVM),
+ * grace 0, Veryfi's simulator limited to a request rate. Prints the wall time, the busiest second
+ * at the simulator, the 429s, and Lambda invocations and state transitions per account.
+ *
+ * <pre>
+ *   benchmarks/fleet                         1,000 accounts, simulator at 20 req/s, budget 20
+ *   benchmarks/fleet --accounts 50           the CI smoke's size
+ * </pre>
+ *
+ * Exits 1 when an account failed or a second went over the budget.
+ */
+public final class FleetBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Options(int accounts, int simulatorLimit, int budget) {
+        static Options parse(String[] args) {
+            int accounts = 1000;
+            int limit = 20;
+            int budget = 20;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--accounts" -> accounts = Integer.parseInt(args[++i]);
+                    case "--simulator-limit" -> limit = Integer.parseInt(args[++i]);
+                    case "--budget" -> budget = Integer.parseInt(args[++i]);
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "unknown option "
+                                            + args[i]
+                                            + " (--accounts N, --simulator-limit R, --budget R)");
+                }
+            }
+            return new Options(accounts, limit, budget);
+        }
+    }
+
+    /** What one run measured. */
+    record Result(
+            int accounts,
+            int budget,
+            int simulatorLimit,
+            long wallMillis,
+            long spreadSeconds,
+            int peakPerSecond,
+            long secondsOverBudget,
+            long requests,
+            long rateLimited,
+            double invocationsPerAccount,
+            double transitionsPerAccount,
+            int rotated,
+            int notRotated,
+            String report) {
+        boolean passed() {
+            return notRotated == 0 && secondsOverBudget == 0;
+        }
+    }
+
+    private FleetBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Result result = run(Options.parse(args));
+        System.out.println(table(result));
+        System.exit(result.passed() ? 0 : 1);
+    }
+
+    public static Result run(Options options) throws Exception {
+        Path repo = Benchmark.moduleDirectory().getParent();
+        Path work = Files.createDirectories(Benchmark.moduleDirectory().resolve("target"));
+        io.veryfikeys.support.Log.redirect(
+                new java.io.PrintStream(
+                        Files.newOutputStream(work.resolve("fleet-in-process.log")),
+                        true,
+                        StandardCharsets.UTF_8));
+        Benchmark.TUNING.forEach(System::setProperty);
+        Benchmark.log("fleet: starting the local stack and the Veryfi simulator");
+        try (LocalAwsStack stack =
+                        LocalAwsStack.start(
+                                repo.resolve("template.yaml"),
+                                Map.of(
+                                        "VeryfiRequestsPerSecond",
+                                        Integer.toString(options.budget()),
+                                        "MaxConcurrency",
+                                        "1000"),
+                                0,
+                                LocalAwsStack.Options.defaults().mode(LambdaHost.Mode.SANDBOX));
+                VeryfiSimulator veryfi = VeryfiSimulator.start(0);
+                Benchmark.Accounts accounts = new Benchmark.Accounts(stack, veryfi)) {
+            stack.localTestMode(veryfi.baseUrl());
+            Benchmark.TUNING.forEach(stack.lambdaHost()::environmentOverride);
+            Benchmark.log("fleet: creating " + options.accounts() + " accounts");
+            for (int i = 0; i < options.accounts(); i++) {
+                accounts.create(0, Duration.ofMillis(100));
+            }
+            String rotation = stack.deployStateMachine("RotationStateMachine");
+            String fleet = stack.deployStateMachine("FleetStateMachine");
+            veryfi.clearRequests();
+            veryfi.rateLimit(options.simulatorLimit());
+            stack.lambdaHost().resetInvocationCounts();
+
+            Benchmark.log("fleet: running");
+            long started = System.nanoTime();
+            String arn =
+                    stack.sfn()
+                            .startExecution(
+                                    b ->
+                                            b.stateMachineArn(fleet)
+                                                    .input(
+                                                            "{\"settings\":{\"pollIntervalSeconds\":1,"
+                                                                    + "\"requiredHealthyPolls\":1,\"pollTimeoutSeconds\":600,"
+                                                                    + "\"gracePeriodSeconds\":0}}"))
+                            .executionArn();
+            ExecutionStatus status;
+            while ((status = stack.sfn().describeExecution(b -> b.executionArn(arn)).status())
+                    == ExecutionStatus.RUNNING) {
+                Thread.sleep(500);
+                if (System.nanoTime() - started > Duration.ofMinutes(60).toNanos()) {
+                    throw new IllegalStateException("the fleet run is still running after 60 min");
+                }
+            }
+            long wallMillis = (System.nanoTime() - started) / 1_000_000;
+            if (status != ExecutionStatus.SUCCEEDED) {
+                throw new IllegalStateException("the fleet run ended " + status);
+            }
+            JsonNode report =
+                    JSON.readTree(stack.sfn().describeExecution(b -> b.executionArn(arn)).output());
+
+            List<RecordedRequest> requests = veryfi.requests();
+            SortedMap<Long, Integer> perSecond = veryfi.requestsPerSecond();
+            int peak = perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            long over = perSecond.values().stream().filter(n -> n > options.budget()).count();
+            long limited = requests.stream().filter(r -> r.status() == 429).count();
+            int invocations =
+                    stack.lambdaHost().invocationCounts().values().stream()
+                            .mapToInt(Integer::intValue)
+                            .sum();
+            Benchmark.log("fleet: counting state transitions");
+            long transitions = transitions(stack, arn);
+            for (ExecutionListItem child :
+                    stack.sfn()
+                            .listExecutionsPaginator(b -> b.stateMachineArn(rotation))
+                            .executions()) {
+                transitions += transitions(stack, child.executionArn());
+            }
+            int n = Math.max(1, report.path("accounts").size());
+            int rotated = report.path("rotated").asInt();
+            return new Result(
+                    options.accounts(),
+                    options.budget(),
+                    options.simulatorLimit(),
+                    wallMillis,
+                    report.path("discovery").path("startsSpreadOverSeconds").asLong(),
+                    peak,
+                    over,
+                    requests.size(),
+                    limited,
+                    (double) invocations / n,
+                    (double) transitions / n,
+                    rotated,
+                    options.accounts() - rotated,
+                    report.toString().length() > 400
+                            ? report.toString().substring(0, 400) + "..."
+                            : report.toString());
+        }
+    }
+
+    /**
+     * State transitions as Step Functions bills them: one per state entered. Counts the fleet
+     * execution and each rotation; the Map's per-account branches (wait, start, record: three
+     * states each) are added by {@link #table}.
+     */
+    private static long transitions(LocalAwsStack stack, String executionArn) {
+        List<HistoryEvent> events = new ArrayList<>();
+        stack.sfn()
+                .getExecutionHistoryPaginator(b -> b.executionArn(executionArn).maxResults(1000))
+                .forEach(page -> events.addAll(page.events()));
+        return events.stream().filter(e -> e.stateEnteredEventDetails() != null).count();
+    }
+
+    /** Three states per account in the Map's branch: WaitForTurn, RotateAccount, Rotated. */
+    static final int BRANCH_STATES = 3;
+
+    static String table(Result r) {
+        double transitions = r.transitionsPerAccount() + BRANCH_STATES;
+        // Public prices (us-east-1, 2026): Standard workflows $0.025 per 1,000 transitions; Lambda
+        // $0.20 per million requests plus $0.0000166667 per GB-second (1 GB, ~0.2 s a call).
+        double sfnPer1000 = transitions * 1000 * 0.025 / 1000;
+        double lambdaPer1000 =
+                r.invocationsPerAccount() * 1000 * (0.20 / 1_000_000 + 0.2 * 0.0000166667);
+        StringBuilder b = new StringBuilder();
+        b.append("| figure | value |\n| --- | --- |\n");
+        row(b, "accounts", Integer.toString(r.accounts()));
+        row(b, "request budget (VeryfiRequestsPerSecond)", r.budget() + " req/s");
+        row(b, "simulator's rate limit", r.simulatorLimit() + " req/s");
+        row(b, "wall time of the fleet run", String.format("%.1f s", r.wallMillis() / 1000.0));
+        row(b, "starts spread over", r.spreadSeconds() + " s");
+        row(b, "Veryfi requests", Long.toString(r.requests()));
+        row(b, "busiest second at the simulator", r.peakPerSecond() + " req");
+        row(b, "seconds over the budget", Long.toString(r.secondsOverBudget()));
+        row(b, "429s answered", Long.toString(r.rateLimited()));
+        row(b, "Lambda invocations per account", String.format("%.2f", r.invocationsPerAccount()));
+        row(b, "state transitions per account", String.format("%.1f", transitions));
+        row(b, "rotated / not rotated", r.rotated() + " / " + r.notRotated());
+        row(
+                b,
+                "AWS cost per 1,000 accounts (transitions + Lambda)",
+                String.format("$%.2f + $%.2f", sfnPer1000, lambdaPer1000));
+        b.append("\nreport: ").append(r.report()).append('\n');
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String name, String value) {
+        b.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+}

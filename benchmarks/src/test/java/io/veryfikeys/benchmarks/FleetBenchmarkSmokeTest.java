@@ -1,0 +1,25 @@
+package io.veryfikeys.benchmarks;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CI's smoke of the fleet benchmark ({@code benchmarks/fleet --accounts 50}): one fleet run over 50
+ * accounts on the faithful runtime, the simulator limited to 20 requests a second, rotates every
+ * account and keeps every second within the budget. Timing is printed, never asserted.
+ */
+class FleetBenchmarkSmokeTest {
+
+    @Test
+    void fiftyAccountsRotateWithinTheRequestBudget() throws Exception {
+        FleetBenchmark.Result result = FleetBenchmark.run(new FleetBenchmark.Options(50, 20, 20));
+        System.out.println(FleetBenchmark.table(result));
+
+        assertThat(result.rotated()).as(result.report()).isEqualTo(50);
+        assertThat(result.notRotated()).isZero();
+        assertThat(result.secondsOverBudget()).isZero();
+        assertThat(result.peakPerSecond()).isLessThanOrEqualTo(20);
+        assertThat(result.requests()).isGreaterThanOrEqualTo(50 * 4);
+    }
+}

@@ -1,0 +1,142 @@
+package io.veryfikeys.fleet;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.aws.SnsNotifier;
+import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.lambda.StepHandler;
+import io.veryfikeys.notifications.Notifier;
+import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Log;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Last state of the fleet run: one report of the whole run (the state machine's output, which
+ * {@code veryfi-keys status} shows) and one alert for it. Each account whose rotation needs a
+ * person has already alerted on its own; this alert counts and names them.
+ */
+public final class FleetReportHandler
+        extends StepHandler<FleetReportHandler.Request, Map<String, Object>> {
+    private static final Log LOG = Log.get(FleetReportHandler.class);
+    private static final Notifier NOTIFIER = SnsNotifier.fromEnvironment();
+
+    /**
+     * What the fleet state machine passes: ListAccounts' decisions for the accounts it did not
+     * start, and each started account's end as the Map recorded it.
+     */
+    public record Request(
+            String runId,
+            String executionId,
+            String rotationStateMachineArn,
+            List<FleetChoice> notStarted,
+            List<FleetReport.Result> results,
+            Map<String, Object> discovery) {}
+
+    public FleetReportHandler() {
+        super(Request.class, true, FleetReportHandler::prime);
+    }
+
+    @Override
+    protected Map<String, Object> handle(Request request, Context context) {
+        if (request.runId() == null || request.notStarted() == null || request.results() == null) {
+            throw new InvalidInputException(
+                    "the fleet report needs runId, notStarted and results: the fleet state machine"
+                            + " passes them (deploy statemachine/fleet.asl.json with template.yaml)");
+        }
+        FleetReport report = FleetReport.of(request.notStarted(), request.results());
+        String executions = executionArnPrefix(request.rotationStateMachineArn());
+        Map<String, Object> alert = new LinkedHashMap<>();
+        String result = report.needsAction() ? "FLEET_NEEDS_ACTION" : "FLEET_COMPLETED";
+        alert.put("result", result);
+        alert.put("account", "fleet");
+        alert.put("runId", request.runId());
+        alert.put("rotated", report.rotated());
+        alert.put("skipped", report.skipped());
+        alert.put("blocked", report.blocked());
+        alert.put("failed", report.failed());
+        alert.put("needActionCount", report.needActionCount());
+        alert.put(
+                "needAction",
+                report.needAction().stream()
+                        .map(e -> entry(e.account(), e.outcome(), e.execution(), executions))
+                        .toList());
+        alert.put("executionId", request.executionId());
+        String subject =
+                "Veryfi key rotation: fleet run "
+                        + report.rotated()
+                        + " rotated"
+                        + (report.needsAction()
+                                ? ", " + report.needActionCount() + " need action"
+                                : ", nothing needs action");
+        String messageId = NOTIFIER.alert(subject, result, alert);
+        LOG.info(
+                "fleet.reported",
+                "result",
+                result,
+                "rotated",
+                report.rotated(),
+                "needAction",
+                report.needActionCount(),
+                "messageId",
+                messageId);
+        Map<String, Object> output = new LinkedHashMap<>(alert);
+        output.put("executionArnPrefix", executions);
+        output.put("discovery", request.discovery());
+        // Every started account, compactly: [account, outcome, execution name].
+        output.put(
+                "accounts",
+                request.results().stream()
+                        .map(
+                                r ->
+                                        List.of(
+                                                r.account(),
+                                                FleetReport.outcome(r.outcome()),
+                                                r.execution() == null ? "" : r.execution()))
+                        .toList());
+        output.put("messageId", messageId);
+        return output;
+    }
+
+    private static Map<String, Object> entry(
+            String account, String outcome, String execution, String prefix) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("account", account);
+        entry.put("outcome", outcome);
+        if (execution != null && prefix != null) {
+            entry.put("executionArn", prefix + execution);
+        }
+        return entry;
+    }
+
+    /**
+     * The rotation state machine's executions are {@code arn:...:execution:<name>:<execution>}: the
+     * fleet names each account's execution, so its ARN follows from the name.
+     */
+    static String executionArnPrefix(String stateMachineArn) {
+        if (stateMachineArn == null || !stateMachineArn.contains(":stateMachine:")) {
+            return null;
+        }
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":";
+    }
+
+    private static void prime() {
+        Priming.common();
+        Priming.json(
+                Request.class,
+                "{\"runId\":\"20260101T000000-priming\",\"executionId\":\"priming\","
+                        + "\"rotationStateMachineArn\":\"arn:aws:states:us-east-1:123456789012:stateMachine:priming\","
+                        + "\"notStarted\":[{\"account\":\"veryfi/p\",\"action\":\"SKIP\",\"reason\":\"PAUSED\",\"detail\":\"p\"}],"
+                        + "\"results\":[{\"account\":\"veryfi/q\",\"outcome\":\"SUCCEEDED\",\"execution\":\"q-0\"}]}");
+        Priming.sdkCall(
+                AwsClients::sns,
+                c ->
+                        c.publish(
+                                b ->
+                                        b.topicArn("arn:aws:sns:us-east-1:123456789012:priming")
+                                                .subject("priming")
+                                                .message("{}")));
+    }
+}
