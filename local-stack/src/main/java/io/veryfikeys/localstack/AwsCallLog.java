@@ -58,8 +58,13 @@ final class AwsCallLog {
      * prefix:Action} (null when the request names none); the principal is null when the key was not
      * one the stack issued.
      */
-    void answered(String principal, String action, int status) {
+    void answered(
+            String principal,
+            String action,
+            int status,
+            java.util.function.Supplier<String> resource) {
         if (listeners.isEmpty()) return;
+        String named = resource.get();
         int colon = action == null ? -1 : action.indexOf(':');
         AwsCall call =
                 new AwsCall(
@@ -69,7 +74,7 @@ final class AwsCallLog {
                         status);
         for (AwsCallListener l : listeners) {
             try {
-                l.called(call);
+                l.called(call, named);
             } catch (RuntimeException | Error e) {
                 // the answer is about to go out: a listener's failure must not turn it into a
                 // dropped connection

@@ -38,7 +38,14 @@ record AwsEndpoint(
                             : operation == null ? null : AwsRequests.iamAction(operation);
             String principal = check.issued() == null ? null : check.issued().principal();
             answer(
-                    new StatusHookExchange(ex, status -> calls.answered(principal, action, status)),
+                    new StatusHookExchange(
+                            ex,
+                            status ->
+                                    calls.answered(
+                                            principal,
+                                            action,
+                                            status,
+                                            () -> AwsRequests.resourceOf(body))),
                     check,
                     lambda,
                     operation,

@@ -178,6 +178,15 @@ public final class LambdaHost implements AutoCloseable {
     @FunctionalInterface
     public interface AwsCallListener {
         void called(AwsCall call);
+
+        /**
+         * The same, with what the call names (its {@code SecretId}, state machine or execution ARN;
+         * {@code "*"} when it names none): a listener that cares about one secret can skip the
+         * rest.
+         */
+        default void called(AwsCall call, String resource) {
+            called(call);
+        }
     }
 
     private final ObjectMapper json =

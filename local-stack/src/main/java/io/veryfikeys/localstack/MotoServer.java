@@ -210,7 +210,10 @@ public final class MotoServer implements AutoCloseable {
                                 + "\n"
                                 + tail(readQuietly(log)));
             try {
-                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() < 500)
+                // 200 only: another test JVM's server may hold the port moto was given (it bound
+                // it between freePort() and moto's start); moto then exits with "Address already
+                // in use", which the loop above sees and start() retries on another port.
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200)
                     return;
             } catch (IOException e) {
                 // not listening yet
