@@ -141,7 +141,20 @@ public final class FleetBenchmark {
             }
             long wallMillis = (System.nanoTime() - started) / 1_000_000;
             if (status != ExecutionStatus.SUCCEEDED) {
-                throw new IllegalStateException("the fleet run ended " + status);
+                List<HistoryEvent> events = new ArrayList<>();
+                stack.sfn()
+                        .getExecutionHistoryPaginator(b -> b.executionArn(arn).maxResults(1000))
+                        .forEach(page -> events.addAll(page.events()));
+                StringBuilder failures = new StringBuilder();
+                for (HistoryEvent e : events) {
+                    String event = e.toString();
+                    if (e.typeAsString().contains("Failed")
+                            || e.typeAsString().contains("Aborted")) {
+                        failures.append("\n  ").append(event, 0, Math.min(event.length(), 1500));
+                    }
+                }
+                throw new IllegalStateException(
+                        "the fleet run ended " + status + "; failed events:" + failures);
             }
             JsonNode report =
                     JSON.readTree(stack.sfn().describeExecution(b -> b.executionArn(arn)).output());

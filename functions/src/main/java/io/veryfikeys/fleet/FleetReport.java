@@ -36,7 +36,48 @@ public record FleetReport(
      * report's result (SUCCEEDED, ALREADY_RUNNING) when it succeeded, else the error its execution
      * failed with (Blocked, ConsumersLagging, Reverted, ...) or, if it never ran, the Task's error.
      */
-    public record Result(String account, String outcome, String execution) {}
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record Result(
+            String account,
+            String outcome,
+            String execution,
+            @com.fasterxml.jackson.annotation.JsonProperty("Error") String error) {
+        public Result(String account, String outcome, String execution) {
+            this(account, outcome, execution, null);
+        }
+
+        /**
+         * A branch of the Map that failed itself (not its rotation) leaves {@code {"Error",
+         * "Cause"}} in place of its result: its error is then the outcome.
+         */
+        String ended() {
+            return outcome != null ? outcome : error;
+        }
+    }
+
+    /**
+     * The report of a run: {@code started} are the accounts the Map was given, as [secret, start,
+     * execution name]; one whose branch left no result (the branch itself failed, so its Map slot
+     * is empty) counts as failed, {@code NO_RESULT}, named with its rotation's execution, which may
+     * still be running.
+     */
+    public static FleetReport of(
+            List<FleetChoice> notStarted, List<List<String>> started, List<Result> results) {
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        List<Result> all = new ArrayList<>();
+        for (Result result : results) {
+            if (result != null) {
+                all.add(result);
+                reported.add(result.account());
+            }
+        }
+        for (List<String> item : started) {
+            if (!reported.contains(item.get(0))) {
+                all.add(new Result(item.get(0), "NO_RESULT", item.size() > 2 ? item.get(2) : null));
+            }
+        }
+        return of(notStarted, all);
+    }
 
     public static FleetReport of(List<FleetChoice> notStarted, List<Result> results) {
         Map<String, Integer> skipped = new TreeMap<>();
@@ -53,7 +94,7 @@ public record FleetReport(
             }
         }
         for (Result result : results) {
-            String outcome = outcome(result.outcome());
+            String outcome = outcome(result.ended());
             switch (outcome) {
                 case "SUCCEEDED" -> rotated++;
                 case "ALREADY_RUNNING" -> skipped.merge(outcome, 1, Integer::sum);

@@ -32,6 +32,7 @@ public final class FleetReportHandler
             String executionId,
             String rotationStateMachineArn,
             List<FleetChoice> notStarted,
+            List<List<String>> started,
             List<FleetReport.Result> results,
             Map<String, Object> discovery) {}
 
@@ -46,7 +47,8 @@ public final class FleetReportHandler
                     "the fleet report needs runId, notStarted and results: the fleet state machine"
                             + " passes them (deploy statemachine/fleet.asl.json with template.yaml)");
         }
-        FleetReport report = FleetReport.of(request.notStarted(), request.results());
+        List<List<String>> started = request.started() == null ? List.of() : request.started();
+        FleetReport report = FleetReport.of(request.notStarted(), started, request.results());
         String executions = executionArnPrefix(request.rotationStateMachineArn());
         Map<String, Object> alert = new LinkedHashMap<>();
         String result = report.needsAction() ? "FLEET_NEEDS_ACTION" : "FLEET_COMPLETED";
@@ -89,11 +91,12 @@ public final class FleetReportHandler
         output.put(
                 "accounts",
                 request.results().stream()
+                        .filter(java.util.Objects::nonNull)
                         .map(
                                 r ->
                                         List.of(
-                                                r.account(),
-                                                FleetReport.outcome(r.outcome()),
+                                                r.account() == null ? "" : r.account(),
+                                                FleetReport.outcome(r.ended()),
                                                 r.execution() == null ? "" : r.execution()))
                         .toList());
         output.put("messageId", messageId);
@@ -129,7 +132,8 @@ public final class FleetReportHandler
                 "{\"runId\":\"20260101T000000-priming\",\"executionId\":\"priming\","
                         + "\"rotationStateMachineArn\":\"arn:aws:states:us-east-1:123456789012:stateMachine:priming\","
                         + "\"notStarted\":[{\"account\":\"veryfi/p\",\"action\":\"SKIP\",\"reason\":\"PAUSED\",\"detail\":\"p\"}],"
-                        + "\"results\":[{\"account\":\"veryfi/q\",\"outcome\":\"SUCCEEDED\",\"execution\":\"q-0\"}]}");
+                        + "\"started\":[[\"veryfi/q\",\"2026-01-01T00:00:00Z\",\"q-0\"]],"
+                        + "\"results\":[{\"account\":\"veryfi/q\",\"outcome\":\"SUCCEEDED\",\"execution\":\"q-0\"},null]}");
         Priming.sdkCall(
                 AwsClients::sns,
                 c ->

@@ -86,6 +86,38 @@ class FleetReportTest {
     }
 
     @Test
+    void aBranchOfTheMapThatFailedItselfCountsByItsError() {
+        FleetReport report =
+                FleetReport.of(
+                        List.of(),
+                        List.of(new FleetReport.Result(null, null, null, "States.Runtime")));
+        assertThat(report.failed()).containsExactly(Map.entry("States.Runtime", 1));
+        assertThat(report.needActionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aStartedAccountWithoutAResultNeedsActionAndNamesItsExecution() {
+        java.util.List<FleetReport.Result> results = new ArrayList<>();
+        results.add(new FleetReport.Result("veryfi/a", "SUCCEEDED", "run-aa"));
+        results.add(null); // a branch of the Map that failed itself leaves its slot empty
+        FleetReport report =
+                FleetReport.of(
+                        List.of(),
+                        List.of(
+                                List.of("veryfi/a", "2026-12-01T00:00:00Z", "run-aa"),
+                                List.of("veryfi/b", "2026-12-01T00:00:01Z", "run-ab"),
+                                List.of("veryfi/c", "2026-12-01T00:00:02Z")),
+                        results);
+
+        assertThat(report.rotated()).isEqualTo(1);
+        assertThat(report.failed()).containsExactly(Map.entry("NO_RESULT", 2));
+        assertThat(report.needAction())
+                .containsExactly(
+                        new FleetReport.Entry("veryfi/b", "NO_RESULT", "run-ab"),
+                        new FleetReport.Entry("veryfi/c", "NO_RESULT", null));
+    }
+
+    @Test
     void anOutcomeTheMapCouldNotRecordIsUnknown() {
         assertThat(FleetReport.outcome(null)).isEqualTo("UNKNOWN");
         assertThat(FleetReport.outcome("  ")).isEqualTo("UNKNOWN");
