@@ -745,7 +745,7 @@ public final class Benchmark {
         }
     }
 
-    private static Execution execution(LocalAwsStack stack, String arn, ExecutionStatus status) {
+    static Execution execution(LocalAwsStack stack, String arn, ExecutionStatus status) {
         List<HistoryEvent> events = new ArrayList<>();
         stack.sfn()
                 .getExecutionHistoryPaginator(b -> b.executionArn(arn).maxResults(1000))

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -141,12 +140,8 @@ public final class FleetBenchmark {
             }
             long wallMillis = (System.nanoTime() - started) / 1_000_000;
             if (status != ExecutionStatus.SUCCEEDED) {
-                List<HistoryEvent> events = new ArrayList<>();
-                stack.sfn()
-                        .getExecutionHistoryPaginator(b -> b.executionArn(arn).maxResults(1000))
-                        .forEach(page -> events.addAll(page.events()));
                 StringBuilder failures = new StringBuilder();
-                for (HistoryEvent e : events) {
+                for (HistoryEvent e : Benchmark.execution(stack, arn, status).history()) {
                     String event = e.toString();
                     if (e.typeAsString().contains("Failed")
                             || e.typeAsString().contains("Aborted")) {
@@ -169,12 +164,12 @@ public final class FleetBenchmark {
                             .mapToInt(Integer::intValue)
                             .sum();
             Benchmark.log("fleet: counting state transitions");
-            long transitions = transitions(stack, arn);
+            long transitions = transitions(stack, arn, status);
             for (ExecutionListItem child :
                     stack.sfn()
                             .listExecutionsPaginator(b -> b.stateMachineArn(rotation))
                             .executions()) {
-                transitions += transitions(stack, child.executionArn());
+                transitions += transitions(stack, child.executionArn(), child.status());
             }
             int n = Math.max(1, report.path("accounts").size());
             int rotated = report.path("rotated").asInt();
@@ -203,12 +198,10 @@ public final class FleetBenchmark {
      * execution and each rotation; the Map's per-account branches (wait, start, record: three
      * states each) are added by {@link #table}.
      */
-    private static long transitions(LocalAwsStack stack, String executionArn) {
-        List<HistoryEvent> events = new ArrayList<>();
-        stack.sfn()
-                .getExecutionHistoryPaginator(b -> b.executionArn(executionArn).maxResults(1000))
-                .forEach(page -> events.addAll(page.events()));
-        return events.stream().filter(e -> e.stateEnteredEventDetails() != null).count();
+    private static long transitions(LocalAwsStack stack, String arn, ExecutionStatus status) {
+        return Benchmark.execution(stack, arn, status).history().stream()
+                .filter(e -> e.stateEnteredEventDetails() != null)
+                .count();
     }
 
     /** Three states per account in the Map's branch: WaitForTurn, RotateAccount, Rotated. */

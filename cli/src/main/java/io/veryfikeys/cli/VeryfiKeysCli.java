@@ -417,29 +417,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                 description = "Secret name, e.g. veryfi/payroll.")
         String account;
 
-        @Option(
-                names = "--poll-interval",
-                paramLabel = "SECONDS",
-                description = "Override PollIntervalSeconds.")
-        Integer pollInterval;
-
-        @Option(
-                names = "--healthy-polls",
-                paramLabel = "N",
-                description = "Override RequiredHealthyPolls.")
-        Integer healthyPolls;
-
-        @Option(
-                names = "--poll-timeout",
-                paramLabel = "SECONDS",
-                description = "Override PollTimeoutSeconds.")
-        Integer pollTimeout;
-
-        @Option(
-                names = "--grace-period",
-                paramLabel = "SECONDS",
-                description = "Override GracePeriodSeconds.")
-        Integer gracePeriod;
+        @picocli.CommandLine.Mixin RotationOverrides overrides;
 
         @Option(
                 names = "--timeout",
@@ -453,11 +431,8 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
         @Override
         int run(Target target) throws Exception {
-            ObjectNode input = Target.JSON.createObjectNode().put("secretId", account);
-            if (pollInterval != null) input.put("pollIntervalSeconds", pollInterval);
-            if (healthyPolls != null) input.put("requiredHealthyPolls", healthyPolls);
-            if (pollTimeout != null) input.put("pollTimeoutSeconds", pollTimeout);
-            if (gracePeriod != null) input.put("gracePeriodSeconds", gracePeriod);
+            ObjectNode input =
+                    overrides.putInto(Target.JSON.createObjectNode().put("secretId", account));
             String arn = target.stateMachineArn();
             String executionArn =
                     target.sfn()
@@ -574,29 +549,8 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                         "List each account's decision (rotate / skip / blocked, and why); start nothing.")
         boolean dryRun;
 
-        @Option(
-                names = "--poll-interval",
-                paramLabel = "SECONDS",
-                description = "Override PollIntervalSeconds for every rotation of the run.")
-        Integer pollInterval;
-
-        @Option(
-                names = "--healthy-polls",
-                paramLabel = "N",
-                description = "Override RequiredHealthyPolls for every rotation of the run.")
-        Integer healthyPolls;
-
-        @Option(
-                names = "--poll-timeout",
-                paramLabel = "SECONDS",
-                description = "Override PollTimeoutSeconds for every rotation of the run.")
-        Integer pollTimeout;
-
-        @Option(
-                names = "--grace-period",
-                paramLabel = "SECONDS",
-                description = "Override GracePeriodSeconds for every rotation of the run.")
-        Integer gracePeriod;
+        // Applied to every rotation of the run.
+        @picocli.CommandLine.Mixin RotationOverrides overrides;
 
         @Option(
                 names = "--timeout",
@@ -620,11 +574,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
             if (accounts != null && !accounts.isEmpty()) {
                 accounts.forEach(input.putArray("accounts")::add);
             }
-            ObjectNode settings = Target.JSON.createObjectNode();
-            if (pollInterval != null) settings.put("pollIntervalSeconds", pollInterval);
-            if (healthyPolls != null) settings.put("requiredHealthyPolls", healthyPolls);
-            if (pollTimeout != null) settings.put("pollTimeoutSeconds", pollTimeout);
-            if (gracePeriod != null) settings.put("gracePeriodSeconds", gracePeriod);
+            ObjectNode settings = overrides.putInto(Target.JSON.createObjectNode());
             if (!settings.isEmpty()) input.set("settings", settings);
             String executionArn =
                     target.sfn()

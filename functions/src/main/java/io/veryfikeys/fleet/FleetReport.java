@@ -80,19 +80,19 @@ public record FleetReport(
     }
 
     public static FleetReport of(List<FleetChoice> notStarted, List<Result> results) {
-        Map<String, Integer> skipped = new TreeMap<>();
-        Map<String, Integer> blocked = new TreeMap<>();
+        // Discovery's counts first (a rotating choice never reaches notStarted; if one did, it
+        // would count nowhere here), then what each started rotation ended with.
+        FleetCounts discovery = FleetCounts.of(notStarted);
+        Map<String, Integer> skipped = new TreeMap<>(discovery.skip());
+        Map<String, Integer> blocked = new TreeMap<>(discovery.blocked());
         Map<String, Integer> failed = new TreeMap<>();
         List<Entry> needAction = new ArrayList<>();
-        int rotated = 0;
         for (FleetChoice choice : notStarted) {
             if (choice.action() == FleetChoice.Action.BLOCKED) {
-                blocked.merge(choice.reason().name(), 1, Integer::sum);
                 needAction.add(new Entry(choice.account(), choice.reason().name(), null));
-            } else if (choice.action() == FleetChoice.Action.SKIP) {
-                skipped.merge(choice.reason().name(), 1, Integer::sum);
             }
         }
+        int rotated = 0;
         for (Result result : results) {
             String outcome = outcome(result.ended());
             switch (outcome) {

@@ -87,6 +87,23 @@ public record DeploySettings(
                         + (value == null ? "nothing" : value.toString()));
     }
 
+    /** {@link #number}, refused outside {@code min..max} (the template's own bounds). */
+    static int number(JsonNode node, String name, int min, int max) {
+        int value = number(node, name);
+        if (value < min || value > max) {
+            throw new InvalidInputException(
+                    "deploySettings."
+                            + name
+                            + " must be between "
+                            + min
+                            + " and "
+                            + max
+                            + ", got "
+                            + value);
+        }
+        return value;
+    }
+
     static String text(JsonNode node, String name) {
         JsonNode value = node.get(name);
         if (value == null || !value.isTextual() || value.asText().isBlank()) {

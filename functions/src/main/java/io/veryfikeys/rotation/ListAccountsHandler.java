@@ -27,15 +27,18 @@ import java.util.Set;
 import java.util.stream.StreamSupport;
 
 /**
- * First state of the fleet run: the accounts to rotate are the secrets under the configured name
- * prefix that carry the rotation tag. An explicit {@code "accounts"} list in the fleet input
- * replaces the discovery (to rotate a chosen few), and {@code "settings"} (the rotation overrides,
- * e.g. {@code gracePeriodSeconds}) is handed to every account's rotation.
+ * First state of the fleet run: decides, for each secret under the configured name prefix that
+ * carries the rotation tag, whether this run rotates it (its policy tags, {@link FleetDecision}),
+ * and gives each account to rotate its start time ({@link FleetPacing}) and execution name ({@link
+ * ExecutionNames}). An explicit {@code "accounts"} list in the fleet input replaces the discovery
+ * (the policy still applies), {@code "settings"} (the rotation overrides, e.g. {@code
+ * gracePeriodSeconds}) is handed to every account's rotation, and {@code "dryRun": true} returns
+ * the decisions and starts nothing.
  *
- * <p>The state machine passes {@code {"input": <fleet input>, "deploySettings": {...}}}: the
- * prefix, tag and concurrency are template parameters that travel in the fleet definition, not in
- * this function's environment, so that a deploy that changes them reaches the next run (see {@link
- * DeploySettings} for why).
+ * <p>The state machine passes {@code {"input": <fleet input>, "executionId": ..., "deploySettings":
+ * {...}}}: the prefix, tag, concurrency and request budget are template parameters that travel in
+ * the fleet definition, not in this function's environment, so that a deploy that changes them
+ * reaches the next run (see {@link DeploySettings} for why).
  */
 public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String, Object>> {
     private static final Log LOG = Log.get(ListAccountsHandler.class);
@@ -242,18 +245,8 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
                         "the ListAccounts input has no deploySettings object: the fleet state "
                                 + "machine passes the template's settings (deploy statemachine/fleet.asl.json with template.yaml)");
             }
-            int maxConcurrency = DeploySettings.number(node, "maxConcurrency");
-            if (maxConcurrency < 1 || maxConcurrency > 1000) {
-                throw new InvalidInputException(
-                        "deploySettings.maxConcurrency must be between 1 and 1000, got "
-                                + maxConcurrency);
-            }
-            int requestsPerSecond = DeploySettings.number(node, "veryfiRequestsPerSecond");
-            if (requestsPerSecond < 1 || requestsPerSecond > 60) {
-                throw new InvalidInputException(
-                        "deploySettings.veryfiRequestsPerSecond must be between 1 and 60, got "
-                                + requestsPerSecond);
-            }
+            int maxConcurrency = DeploySettings.number(node, "maxConcurrency", 1, 1000);
+            int requestsPerSecond = DeploySettings.number(node, "veryfiRequestsPerSecond", 1, 60);
             return new Fleet(
                     DeploySettings.secretNamePrefix(node),
                     DeploySettings.text(node, "rotationTagKey"),
