@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class ExecutionNames {
     private static final Pattern FLEET_NAME =
-            Pattern.compile("\\d{8}T\\d{6}-[0-9a-f]{8}-a([0-9a-f]{12})");
+            Pattern.compile("(\\d{8}T\\d{6}-[0-9a-f]{8})-a([0-9a-f]{12})");
 
     private ExecutionNames() {}
 
@@ -32,7 +33,20 @@ public final class ExecutionNames {
      */
     public static boolean mayRotate(String executionName, String secretId) {
         Matcher m = FLEET_NAME.matcher(executionName);
-        return !m.matches() || m.group(1).equals(token(secretId));
+        return !m.matches() || m.group(2).equals(token(secretId));
+    }
+
+    /**
+     * The fleet run that an execution (its ARN or name) was named for, if it is named like a fleet
+     * rotation. Anyone who may start an execution can choose such a name, so a caller must stay
+     * safe when it is forged ({@link FleetScans}: the worst is a scan a few minutes old).
+     */
+    public static Optional<String> fleetRunOf(String execution) {
+        if (execution == null) {
+            return Optional.empty();
+        }
+        Matcher m = FLEET_NAME.matcher(execution.substring(execution.lastIndexOf(':') + 1));
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     static String token(String secretId) {

@@ -61,6 +61,7 @@ public final class RotationSteps {
     private final Clock clock;
     private final Duration verifyRetryDelay;
     private final ExecutionRecord record;
+    private final FleetScans fleetScans = new FleetScans();
 
     /**
      * {@code verifyRetryDelay}: the wait before asking Veryfi again about a new key it did not
@@ -137,7 +138,12 @@ public final class RotationSteps {
             return blocked(resetting.get(), found, List.of());
         }
         // Another secret holding this account would keep the old key, which this rotation deletes.
-        SameAccountSecrets.Scan scan = secrets.sameAccountScan(deployed.secretNamePrefix());
+        SameAccountSecrets.Scan scan =
+                fleetScans.scan(
+                        deployed.secretNamePrefix(),
+                        request.executionId(),
+                        clock.instant(),
+                        () -> secrets.sameAccountScan(deployed.secretNamePrefix()));
         SameAccountSecrets.Verdict sameAccount =
                 SameAccountSecrets.judge(secretId, current, deployed.secretNamePrefix(), scan);
         if (sameAccount.refusal() != null) {

@@ -39,4 +39,21 @@ class ExecutionNamesTest {
         // A name that only looks like a fleet name is read.
         assertThat(ExecutionNames.mayRotate(RUN + "-a12345", "veryfi/payroll")).isTrue();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a fleet rotation's ARN  | arn:aws:states:us-east-1:1:execution:rot:20261201T020000-3fa94c1e-a0123456789ab | 20261201T020000-3fa94c1e",
+                "a fleet rotation's name | 20261201T020000-3fa94c1e-a0123456789ab                                       | 20261201T020000-3fa94c1e",
+                "a name given by hand    | arn:aws:states:us-east-1:1:execution:rot:0b9f4f0e-6d1c-4c55-9d8a-6f2d1f5f3c11 | -",
+                "a short token           | arn:aws:states:us-east-1:1:execution:rot:20261201T020000-3fa94c1e-a0123     | -",
+                "no execution            | -                                                                            | -"
+            })
+    void fleetRunOf(String why, String execution, String run) {
+        assertThat(ExecutionNames.fleetRunOf(execution.equals("-") ? null : execution))
+                .as(why)
+                .isEqualTo(
+                        run.equals("-") ? java.util.Optional.empty() : java.util.Optional.of(run));
+    }
 }

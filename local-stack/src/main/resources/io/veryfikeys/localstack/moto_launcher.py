@@ -99,6 +99,29 @@ try:
                     error=error, cause=ex.response["Error"].get("Message", ""))))
         return _lambda_from_error(self, env, ex)
     stl.StateTaskLambda._from_error = _lambda_error_name
+    import functools
+    import moto.stepfunctions.parser.asl.utils.json_path as _json_path
+    import moto.stepfunctions.parser.asl.component.common.path.result_path as _result_path
+    _json_path.parse = functools.lru_cache(maxsize=4096)(_json_path.parse)
+    _result_path.parse = functools.lru_cache(maxsize=4096)(_result_path.parse)
+    import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback as _callback
+    _callback._DELAY_SECONDS_SYNC_CONDITION_CHECK = 2.0
+    import importlib, threading
+    import moto.stepfunctions.parser.asl.utils.boto_client as _boto_client
+    _clients, _clients_lock = {}, threading.Lock()
+    def _cached_client(region, service, state_credentials=None):
+        with _clients_lock:
+            client = _clients.get((region, service))
+            if client is None:
+                client = _clients[(region, service)] = _boto_client.boto_client_for(region, service)
+            return client
+    for _name in ("state_map.item_reader.eval.resource_eval_s3", "state_map.result_writer.resource_eval.resource_eval_s3",
+                  "state_task.lambda_eval_utils", "state_task.service.state_task_service_aws_sdk",
+                  "state_task.service.state_task_service_sfn", "state_task.service.state_task_service_sns",
+                  "state_task.service.state_task_service_events", "state_task.service.state_task_service_sqs",
+                  "state_task.service.state_task_service_dynamodb"):
+        _module = importlib.import_module("moto.stepfunctions.parser.asl.component.state.exec." + _name)
+        _module.boto_client_for = _cached_client
 except (ImportError, AttributeError) as e:
     print("local-stack: moto patches not applied:", e, file=sys.stderr)
 try:
