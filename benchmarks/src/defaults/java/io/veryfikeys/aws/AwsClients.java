@@ -66,4 +66,22 @@ public final class AwsClients {
         }
         return ssm;
     }
+
+    private static DynamoCheckIns checkIns;
+
+    /** The check-in table through the same signed call as the functions; on defaults: Apache 5. */
+    public static synchronized DynamoCheckIns checkIns() {
+        if (checkIns == null) {
+            checkIns =
+                    ClientBuild.timed(
+                            "dynamodb",
+                            () ->
+                                    new DynamoCheckIns(
+                                            Apache5HttpClient.create(),
+                                            DefaultCredentialsProvider.builder().build(),
+                                            new DefaultAwsRegionProviderChain().getRegion(),
+                                            System.getenv("CHECK_IN_TABLE")));
+        }
+        return checkIns;
+    }
 }

@@ -43,6 +43,9 @@ public final class Target implements AutoCloseable {
     /** What the local stack resolves AWS::StackName to, and its Lambda host's function names. */
     static final String LOCAL_RESET_FUNCTION = "ResetFunction";
 
+    /** The template's default ConsumerRegistryPrefix, which the local stack uses. */
+    static final String LOCAL_REGISTRY_PREFIX = "/veryfi-key-rotation/consumers";
+
     /** Everything a command needs to know about where it runs. */
     public record Settings(
             boolean local,
@@ -66,6 +69,8 @@ public final class Target implements AutoCloseable {
     private LambdaClient lambda;
     private SnsClient sns;
     private EventBridgeClient events;
+    private software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+    private software.amazon.awssdk.services.ssm.SsmClient ssm;
     private JsonNode localFileFields;
 
     private AwsCredentials localCredentials;
@@ -222,6 +227,34 @@ public final class Target implements AutoCloseable {
         return resetFunction;
     }
 
+    public synchronized software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb() {
+        if (dynamoDb == null)
+            dynamoDb =
+                    client(
+                            software.amazon.awssdk.services.dynamodb.DynamoDbClient::builder,
+                            Duration.ofSeconds(30));
+        return dynamoDb;
+    }
+
+    public synchronized software.amazon.awssdk.services.ssm.SsmClient ssm() {
+        if (ssm == null)
+            ssm =
+                    client(
+                            software.amazon.awssdk.services.ssm.SsmClient::builder,
+                            Duration.ofSeconds(30));
+        return ssm;
+    }
+
+    /** Who this CLI acts as (STS GetCallerIdentity): recorded with a confirmation. */
+    public String callerArn() {
+        try (var sts =
+                client(
+                        software.amazon.awssdk.services.sts.StsClient::builder,
+                        Duration.ofSeconds(30))) {
+            return sts.getCallerIdentity().arn();
+        }
+    }
+
     public synchronized SnsClient sns() {
         if (sns == null) sns = client(SnsClient::builder, Duration.ofSeconds(30));
         return sns;
@@ -246,6 +279,12 @@ public final class Target implements AutoCloseable {
                 case "ResetFunctionName" -> resetFunction();
                 case "FleetStateMachineArn" ->
                         stateMachinesNamed("-fleet").stream().findFirst().orElse(null);
+                case "CheckInsTableName" ->
+                        dynamoDb().listTablesPaginator(r -> {}).tableNames().stream()
+                                .filter(t -> t.contains("-CheckInsTable-"))
+                                .findFirst()
+                                .orElse(null);
+                case "ConsumerRegistryPrefix" -> LOCAL_REGISTRY_PREFIX;
                 case "AlertsTopicArn" ->
                         sns().listTopicsPaginator(r -> {}).topics().stream()
                                 .map(t -> t.topicArn())

@@ -46,6 +46,7 @@ import java.util.concurrent.Callable;
             VeryfiKeysCli.Fleet.class,
             VeryfiKeysCli.Reset.class,
             VeryfiKeysCli.History.class,
+            Confirm.class,
             Doctor.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class
@@ -60,6 +61,7 @@ import java.util.concurrent.Callable;
             "  veryfi-keys rotate veryfi/payroll --region eu-west-1 --profile ops",
             "  veryfi-keys reset veryfi/payroll --reason \"leaked in OPS-1234\" --confirm veryfi/payroll",
             "  veryfi-keys history veryfi/payroll --json",
+            "  veryfi-keys confirm veryfi/payroll acme-partner --key-id 42   (a manual consumer moved)",
             "  veryfi-keys fleet --dry-run                (what the next fleet run would do, and why)",
             "  veryfi-keys doctor                        (is the deployment ready? before the first run)",
             "  veryfi-keys --local status veryfi/demo    (after ./run-demo --keep-running)",

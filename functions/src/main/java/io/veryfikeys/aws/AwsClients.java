@@ -3,6 +3,7 @@ package io.veryfikeys.aws;
 import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.lambda.Priming;
 import io.veryfikeys.support.AwsCallTimeouts;
+import io.veryfikeys.support.Env;
 import io.veryfikeys.support.Log;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -210,6 +211,23 @@ public final class AwsClients {
     private static final class SsmHolder {
         static final SsmParameters CLIENT =
                 ClientBuild.timed("ssm", () -> new SsmParameters(HTTP, CREDENTIALS, REGION));
+    }
+
+    private static final class CheckInsHolder {
+        static final DynamoCheckIns CLIENT =
+                ClientBuild.timed(
+                        "dynamodb",
+                        () ->
+                                new DynamoCheckIns(
+                                        HTTP,
+                                        CREDENTIALS,
+                                        REGION,
+                                        Env.get("CHECK_IN_TABLE", null)));
+    }
+
+    /** The check-in table, read through {@link DynamoCheckIns} (no DynamoDbClient: 3 MB). */
+    public static DynamoCheckIns checkIns() {
+        return CheckInsHolder.CLIENT;
     }
 
     public static SecretsManagerClient secretsManager() {

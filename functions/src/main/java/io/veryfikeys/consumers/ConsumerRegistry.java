@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class ConsumerRegistry {
     static final int MAX_CONSUMERS = 50;
+    static final int MIN_CHECK_IN_AGE = 60;
+    static final int MAX_CHECK_IN_AGE = 86_400;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final Supplier<? extends Parameters> ssm;
@@ -53,11 +55,15 @@ public final class ConsumerRegistry {
                                                         + ": create SSM parameter "
                                                         + parameter
                                                         + " (an empty {\"consumers\":[]} is allowed)"));
-        List<Consumer> consumers = parse(parameter, document);
+        List<Consumer> consumers =
+                parse(parameter, document).stream().map(c -> c.listedBy(secretName)).toList();
         // Names are resolved here, when the registry is read for a rotation, and again before each
         // call.
         boolean loopback = ConsumerAddresses.loopbackAllowed();
         for (int i = 0; i < consumers.size(); i++) {
+            if (consumers.get(i).healthUrl() == null) {
+                continue;
+            }
             String host = consumers.get(i).healthUrl().getHost();
             int index = i;
             ConsumerAddresses.problemWithHost(host, loopback)
@@ -135,10 +141,75 @@ public final class ConsumerRegistry {
                 throw new InvalidConsumerRegistryException(
                         where + ": consumer name " + name + " appears twice");
             }
-            consumers.add(
-                    new Consumer(name, healthUrl(where, i, entry.path("healthUrl").asText(""))));
+            consumers.add(entry(where, i, name, entry));
         }
         return List.copyOf(consumers);
+    }
+
+    /** One entry's contract and the parameters that contract takes, and no others. */
+    private static Consumer entry(String where, int i, String name, JsonNode entry) {
+        String at = where + ": consumers[" + i + "] (" + name + ")";
+        JsonNode word = entry.get("contract");
+        if (word != null && !word.isTextual()) {
+            throw new InvalidConsumerRegistryException(at + ": contract must be a string");
+        }
+        Contract contract =
+                word == null
+                        ? Contract.HTTP
+                        : Contract.of(word.asText())
+                                .orElseThrow(
+                                        () ->
+                                                new InvalidConsumerRegistryException(
+                                                        at
+                                                                + ": unknown contract "
+                                                                + word.asText()
+                                                                + " (known: http, check-in,"
+                                                                + " manual)"));
+        Set<String> allowed =
+                switch (contract) {
+                    case HTTP -> Set.of("name", "contract", "healthUrl");
+                    case CHECK_IN -> Set.of("name", "contract", "maxAgeSeconds");
+                    case MANUAL -> Set.of("name", "contract");
+                };
+        entry.fieldNames()
+                .forEachRemaining(
+                        field -> {
+                            if (!allowed.contains(field)) {
+                                throw new InvalidConsumerRegistryException(
+                                        at
+                                                + ": "
+                                                + field
+                                                + " does not belong to contract "
+                                                + contract.word()
+                                                + " (it takes: "
+                                                + String.join(
+                                                        ", ", new java.util.TreeSet<>(allowed))
+                                                + ")");
+                            }
+                        });
+        return switch (contract) {
+            case HTTP ->
+                    new Consumer(name, healthUrl(where, i, entry.path("healthUrl").asText("")));
+            case CHECK_IN -> {
+                JsonNode age = entry.get("maxAgeSeconds");
+                if (age == null
+                        || !age.canConvertToInt()
+                        || !age.isIntegralNumber()
+                        || age.asInt() < MIN_CHECK_IN_AGE
+                        || age.asInt() > MAX_CHECK_IN_AGE) {
+                    throw new InvalidConsumerRegistryException(
+                            at
+                                    + ": a check-in consumer needs maxAgeSeconds, a whole number"
+                                    + " from "
+                                    + MIN_CHECK_IN_AGE
+                                    + " to "
+                                    + MAX_CHECK_IN_AGE
+                                    + ": how old its last check-in may be and still count");
+                }
+                yield new Consumer(name, contract, null, age.asInt(), null);
+            }
+            case MANUAL -> new Consumer(name, contract, null, null, null);
+        };
     }
 
     private static URI healthUrl(String where, int index, String text) {

@@ -4,6 +4,7 @@ import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.aws.SnsNotifier;
 import io.veryfikeys.consumers.ConsumerHealth;
 import io.veryfikeys.consumers.ConsumerRegistry;
+import io.veryfikeys.consumers.ConsumerVerifier;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
@@ -46,7 +47,7 @@ public final class DeployedRotation {
         return new RotationSteps(
                 ports(),
                 new ConsumerRegistry(AwsClients::ssmParameters),
-                new ConsumerHealth(),
+                new ConsumerVerifier(new ConsumerHealth(), AwsClients::checkIns, Clock.systemUTC()),
                 new StepFunctionsExecutionRecord(
                         AwsClients::sfn, Env.get("ROTATION_STATE_MACHINE_ARN", null)),
                 Duration.ofMillis(Long.parseLong(Env.get("VERIFY_RETRY_DELAY_MILLIS", "2000"))));

@@ -33,11 +33,14 @@ final class PollDecision {
         int polls = previous == null ? 1 : previous.polls() + 1;
         List<String> lagging = new ArrayList<>();
         List<String> unhealthy = new ArrayList<>();
+        List<String> verified = new ArrayList<>();
         for (ConsumerReport report : reports) {
             if (!report.uses(target)) {
                 lagging.add(report.name());
             } else if (!report.healthy()) {
                 unhealthy.add(report.name());
+            } else {
+                verified.add(report.name() + ": " + report.verifiedBy());
             }
         }
         PollStatus status;
@@ -64,6 +67,7 @@ final class PollDecision {
                 polls,
                 (nowMillis - startedAt) / 1000,
                 List.copyOf(lagging),
-                List.copyOf(unhealthy));
+                List.copyOf(unhealthy),
+                List.copyOf(verified));
     }
 }

@@ -158,7 +158,7 @@ public final class RotationSteps {
             linked.add(new LinkedCopy(copy, secrets.versions(copy).currentVersionId()));
             for (Consumer consumer :
                     registry.consumersOf(deployed.consumerRegistryPrefix(), copy)) {
-                allConsumers.add(new Consumer(copy + ":" + consumer.name(), consumer.healthUrl()));
+                allConsumers.add(consumer.renamed(copy + ":" + consumer.name()));
             }
         }
         consumers = List.copyOf(allConsumers);

@@ -29,6 +29,37 @@ class ConsumerRegistryTest {
                 .hasSize(1);
     }
 
+    @Test
+    void eachContractKeepsItsParametersAndTheRecordIdNamesTheSecretAndTheConsumer() {
+        String document =
+                "{\"consumers\":[{\"name\":\"api\",\"healthUrl\":\"https://a.example/h\"},"
+                        + "{\"name\":\"worker\",\"contract\":\"check-in\",\"maxAgeSeconds\":900},"
+                        + "{\"name\":\"partner\",\"contract\":\"manual\"},"
+                        + "{\"name\":\"api2\",\"contract\":\"http\",\"healthUrl\":\"https://b.example/h\"}]}";
+        var consumers =
+                new ConsumerRegistry(() -> name -> java.util.Optional.of(document))
+                        .consumersOf("/reg", "veryfi/payroll");
+        assertThat(consumers)
+                .extracting(
+                        Consumer::name,
+                        Consumer::contract,
+                        Consumer::maxAgeSeconds,
+                        Consumer::checkInId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "api", Contract.HTTP, null, "veryfi/payroll#api"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "worker", Contract.CHECK_IN, 900, "veryfi/payroll#worker"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "partner", Contract.MANUAL, null, "veryfi/payroll#partner"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "api2", Contract.HTTP, null, "veryfi/payroll#api2"));
+        assertThat(consumers.get(1).healthUrl()).isNull();
+        assertThat(consumers.get(1).renamed("veryfi/copy:worker").checkInId())
+                .as("a linked copy's consumer keeps its own record")
+                .isEqualTo("veryfi/payroll#worker");
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
@@ -52,7 +83,19 @@ class ConsumerRegistryTest {
                 "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://169.254.170.2/v2/credentials\"}]} | is a link-local address",
                 "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://[fd00:ec2::254]/latest/meta-data/\"}]} | is a link-local address",
                 "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://[::ffff:169.254.169.254]/\"}]} | is a link-local address",
-                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://0.0.0.0:9001/\"}]} | is the unspecified address"
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"http://0.0.0.0:9001/\"}]} | is the unspecified address",
+                // issue 16: each contract takes its own parameters and no others
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"push\"}]} | consumers[0] (a): unknown contract push (known: http, check-in, manual)",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":7}]} | consumers[0] (a): contract must be a string",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\"}]} | consumers[0] (a): a check-in consumer needs maxAgeSeconds",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":59}]} | from 60 to 86400",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":86401}]} | from 60 to 86400",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":\"900\"}]} | a whole number",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":90.5}]} | a whole number",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":900,\"healthUrl\":\"https://a/h\"}]} | healthUrl does not belong to contract check-in (it takes: contract, maxAgeSeconds, name)",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"manual\",\"maxAgeSeconds\":900}]} | maxAgeSeconds does not belong to contract manual",
+                "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"https://a/h\",\"maxAgeSeconds\":900}]} | maxAgeSeconds does not belong to contract http",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"manual\",\"healthurl\":\"x\"}]} | healthurl does not belong to contract manual"
             })
     void rejectsBadRegistriesNamingTheParameterAndEntry(String document, String expected) {
         assertThatThrownBy(() -> ConsumerRegistry.parse("/reg/veryfi/x", document))

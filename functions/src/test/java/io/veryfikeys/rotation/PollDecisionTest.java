@@ -62,6 +62,7 @@ class PollDecisionTest {
                             Integer.parseInt(p[2]),
                             Long.parseLong(p[3]),
                             List.of(),
+                            List.of(),
                             List.of());
         }
         // In a revert the target is the old key (1); rolling out, the new key (2).
@@ -83,6 +84,27 @@ class PollDecisionTest {
         assertThat(next.waitedSeconds())
                 .as(why + ": waited")
                 .isEqualTo(before == null ? 0 : Long.parseLong(previous.split(",")[3]));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theStateSaysHowEachConsumerOnTheTargetKeyWasVerified() {
+        PollState next =
+                PollDecision.next(
+                        null,
+                        List.of(
+                                new ConsumerReport("api", 2L, true, null),
+                                new ConsumerReport("worker", 2L, true, null, "check-in at T"),
+                                new ConsumerReport(
+                                        "partner", null, false, "not confirmed yet", null),
+                                new ConsumerReport("batch", 2L, false, null, "check-in at T")),
+                        2,
+                        true,
+                        SETTINGS,
+                        T0);
+        assertThat(next.verified())
+                .containsExactly("api: health endpoint", "worker: check-in at T");
+        assertThat(next.lagging()).containsExactly("partner");
+        assertThat(next.unhealthy()).containsExactly("batch");
     }
 
     /**

@@ -195,15 +195,33 @@ class IamReviewTest extends LocalStackTest {
 
     /** Drives every function through the paths that reach its AWS calls. */
     private static void exerciseEveryFunction() {
+        // With a consumer that checks in (issue 16): Plan's checkup (the doctor's), PollConsumers
+        // and DeleteOldKey read the check-in table.
         RotationHarness.Account happy = harness.account(1, Duration.ZERO);
+        harness.addToRegistry(happy, "iam-worker", 300, null);
+        harness.startCheckInWorker(happy, "iam-worker");
         assertThat(harness.run(happy.secretId(), FAST, Duration.ofMinutes(2)).status())
                 .isEqualTo(ExecutionStatus.SUCCEEDED);
+        RotationHarness.Invoked checkup =
+                harness.invoke(
+                        "PlanFunction",
+                        "{\"checkOnly\":true,\"stateMachineArn\":\""
+                                + harness.stateMachine("RotationStateMachine")
+                                + "\",\"input\":{\"secretId\":\""
+                                + happy.secretId()
+                                + "\"},\"deploySettings\":"
+                                + harness.rotationDeploySettings()
+                                + "}");
+        assertThat(checkup.functionError()).as(checkup.payload()).isNull();
 
         RotationHarness.Account rejected = harness.account(1, Duration.ZERO);
         harness.veryfi.rejectNewKeys(rejected.clientId(), true);
         harness.run(rejected.secretId(), FAST, Duration.ofMinutes(2));
 
+        // Revert reads the check-in table before it discards a key that was ever current.
         RotationHarness.Account reverted = harness.account(1, Duration.ZERO);
+        harness.addToRegistry(reverted, "iam-worker", 300, null);
+        harness.startCheckInWorker(reverted, "iam-worker");
         long old = reverted.initialKeyId();
         reverted.consumer(0).unhealthyWhenUsing(id -> id != old);
         harness.run(reverted.secretId(), FAST, Duration.ofMinutes(2));

@@ -88,6 +88,8 @@ public final class RotationHarness implements AutoCloseable {
     public final SnsCapture keyRotated;
     private static final AtomicInteger SIMULATOR_PORT = new AtomicInteger(0);
     private final List<String> createdSecrets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> closeables =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<SimulatedConsumer> consumers =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, String> stateMachines = new LinkedHashMap<>();
@@ -435,6 +437,195 @@ public final class RotationHarness implements AutoCloseable {
 
     // ------------------------------------------------------------------ executions
 
+    // ---------------------------------------------------------------- issue 16: check-in consumers
+
+    /**
+     * Adds a check-in consumer named {@code name} (maxAgeSeconds {@code maxAgeSeconds}) to the
+     * account's registry, beside the consumers it lists, and a manual one named {@code manual} if
+     * not null.
+     */
+    public void addToRegistry(Account account, String name, int maxAgeSeconds, String manual) {
+        ObjectNode registry = JSON.createObjectNode();
+        var list = registry.putArray("consumers");
+        for (SimulatedConsumer c : account.consumers()) {
+            list.addObject().put("name", c.name()).put("healthUrl", c.healthUrl().toString());
+        }
+        if (name != null) {
+            list.addObject()
+                    .put("name", name)
+                    .put("contract", "check-in")
+                    .put("maxAgeSeconds", maxAgeSeconds);
+        }
+        if (manual != null) {
+            list.addObject().put("name", manual).put("contract", "manual");
+        }
+        String document = registry.toString();
+        ssm.putParameter(
+                b ->
+                        b.name("/veryfi-key-rotation/consumers/" + account.secretId())
+                                .type("String")
+                                .value(document)
+                                .overwrite(true));
+    }
+
+    /**
+     * A DynamoDB client with credentials of its own, whose identity policy is the one the README
+     * gives a consumer: PutItem on the check-in table, and only its own record
+     * (dynamodb:LeadingKeys).
+     */
+    public software.amazon.awssdk.services.dynamodb.DynamoDbClient consumerClient(String record) {
+        String principal = "consumer-" + record.replaceAll("[^A-Za-z0-9-]", "-");
+        var key = stack.lambdaHost().credentials().issueLongLived(principal);
+        stack.lambdaHost().identityPolicy(principal, java.util.Set.of("dynamodb:PutItem"));
+        stack.lambdaHost().dynamoDbLeadingKeys(principal, "consumer", java.util.Set.of(record));
+        var client =
+                software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                        .endpointOverride(stack.endpoint())
+                        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                        .httpClient(
+                                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient
+                                        .create())
+                        .credentialsProvider(
+                                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider
+                                        .create(
+                                                software.amazon.awssdk.auth.credentials
+                                                        .AwsBasicCredentials.create(
+                                                        key.accessKeyId(), key.secretAccessKey())))
+                        .build();
+        closeables.add(client);
+        return client;
+    }
+
+    /**
+     * Writes a check-in record as a consumer does: the key id it uses, whether its calls succeed,
+     * dated {@code secondsAgo} before now.
+     */
+    public void checkIn(
+            software.amazon.awssdk.services.dynamodb.DynamoDbClient client,
+            String secretId,
+            String consumer,
+            long keyId,
+            boolean healthy,
+            long secondsAgo) {
+        java.time.Instant at =
+                java.time.Instant.now()
+                        .minusSeconds(secondsAgo)
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        client.putItem(
+                r ->
+                        r.tableName(stack.tableName("CheckInsTable"))
+                                .item(
+                                        checkInItem(
+                                                secretId + "#" + consumer,
+                                                "check-in",
+                                                keyId,
+                                                healthy,
+                                                at,
+                                                null)));
+    }
+
+    /** What {@code veryfi-keys confirm} writes, written as the stack's operator. */
+    public void confirm(String secretId, String consumer, long keyId) {
+        stack.dynamoDb()
+                .putItem(
+                        r ->
+                                r.tableName(stack.tableName("CheckInsTable"))
+                                        .item(
+                                                checkInItem(
+                                                        secretId + "#" + consumer,
+                                                        "manual",
+                                                        keyId,
+                                                        true,
+                                                        java.time.Instant.now()
+                                                                .truncatedTo(
+                                                                        java.time.temporal
+                                                                                .ChronoUnit
+                                                                                .SECONDS),
+                                                        "arn:aws:sts::123456789012:assumed-role/ops/oncall")));
+    }
+
+    private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>
+            checkInItem(
+                    String id,
+                    String kind,
+                    long keyId,
+                    boolean healthy,
+                    java.time.Instant at,
+                    String by) {
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item =
+                new LinkedHashMap<>();
+        item.put(
+                "consumer",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id));
+        item.put("kind", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(kind));
+        item.put(
+                "keyId",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(
+                        Long.toString(keyId)));
+        item.put(
+                "healthy",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(healthy));
+        item.put(
+                "at",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(at.toString()));
+        if (by != null) {
+            item.put("by", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(by));
+        }
+        item.put(
+                "expiresAt",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(
+                        Long.toString(at.plus(Duration.ofDays(1)).getEpochSecond())));
+        return item;
+    }
+
+    /**
+     * A worker without a health endpoint: every 300 ms it reads the account's AWSCURRENT and checks
+     * in with that key id, with its own credentials, until the harness closes.
+     */
+    public void startCheckInWorker(Account account, String name) {
+        var client = consumerClient(account.secretId() + "#" + name);
+        var worker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        worker.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        checkIn(
+                                client,
+                                account.secretId(),
+                                name,
+                                keyIdsByStage(account.secretId()).get("AWSCURRENT"),
+                                true,
+                                0);
+                    } catch (RuntimeException e) {
+                        // the next round tries again
+                    }
+                },
+                0,
+                300,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        closeables.add(worker::shutdownNow);
+    }
+
+    /** The rotation state machine's settings for Plan, as its definition hands them over. */
+    public String rotationDeploySettings() {
+        try {
+            JsonNode definition =
+                    JSON.readTree(
+                            sfn.describeStateMachine(
+                                            b ->
+                                                    b.stateMachineArn(
+                                                            stateMachine("RotationStateMachine")))
+                                    .definition());
+            return definition
+                    .path("States")
+                    .path("Plan")
+                    .path("Parameters")
+                    .path("deploySettings")
+                    .toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public record Execution(
             String arn, ExecutionStatus status, List<HistoryEvent> history, String historyText) {
         public List<String> statesEntered() {
@@ -671,6 +862,13 @@ public final class RotationHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort: a worker or client of a finished test
+            }
+        }
         consumers.forEach(SimulatedConsumer::close);
         veryfi.close();
         // The stack (moto) outlives this harness: every plan reads all the secrets under the

@@ -73,7 +73,7 @@ record AwsEndpoint(
         if (action != null) {
             Supplier<String> resource =
                     lambda != null ? lambda::resource : () -> AwsRequests.resourceOf(body);
-            if (denied(ex, principal, action, resource)) return;
+            if (denied(ex, principal, action, resource, body)) return;
             calls.allowed(principal, action);
         }
         if (lambda != null) {
@@ -93,9 +93,14 @@ record AwsEndpoint(
     }
 
     private boolean denied(
-            HttpExchange ex, String principal, String action, Supplier<String> resource)
+            HttpExchange ex,
+            String principal,
+            String action,
+            Supplier<String> resource,
+            byte[] body)
             throws IOException {
-        if (policies.allows(principal, action)) return false;
+        if (policies.allows(principal, action)
+                && policies.leadingKeysAllow(principal, action, body)) return false;
         calls.refused("ACCESS_DENIED " + principal + " " + action);
         HttpReplies.forbidden(
                 ex,

@@ -23,7 +23,7 @@ final class AwsRequests {
     private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
     private static final Pattern RESOURCE_FIELD =
             Pattern.compile(
-                    "\"(?:SecretId|stateMachineArn|executionArn|resourceArn)\"\\s*:\\s*\"([^\"]+)\"");
+                    "\"(?:SecretId|stateMachineArn|executionArn|resourceArn|TableName)\"\\s*:\\s*\"([^\"]+)\"");
 
     /**
      * The access key the request was signed with (Authorization header or presigned query); null if
@@ -69,9 +69,13 @@ final class AwsRequests {
                                 ? "states"
                                 : service.equals("amazonssm")
                                         ? "ssm"
-                                        : service.equals("amazonsqs")
-                                                ? "sqs"
-                                                : service.equals("awsevents") ? "events" : service;
+                                        : service.startsWith("dynamodb_")
+                                                ? "dynamodb"
+                                                : service.equals("amazonsqs")
+                                                        ? "sqs"
+                                                        : service.equals("awsevents")
+                                                                ? "events"
+                                                                : service;
         return prefix + ":" + action;
     }
 

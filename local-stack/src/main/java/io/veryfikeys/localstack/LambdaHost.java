@@ -498,6 +498,19 @@ public final class LambdaHost implements AutoCloseable {
         identityPolicies.set(principal, allowedActions);
     }
 
+    /**
+     * Adds to the principal's identity policy the condition a consumer's check-in policy carries:
+     * it may name only these partition key values ({@code dynamodb:LeadingKeys}, see {@link
+     * IdentityPolicies.LeadingKeys}). Null removes it.
+     */
+    public void dynamoDbLeadingKeys(String principal, String attribute, Set<String> values) {
+        identityPolicies.leadingKeys(
+                principal,
+                values == null
+                        ? null
+                        : new IdentityPolicies.LeadingKeys(attribute, Set.copyOf(values)));
+    }
+
     public void addAwsCallListener(AwsCallListener listener) {
         awsCalls.addListener(listener);
     }

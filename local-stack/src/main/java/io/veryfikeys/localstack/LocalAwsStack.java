@@ -68,6 +68,7 @@ public final class LocalAwsStack implements AutoCloseable {
     private SqsClient sqs;
     private SfnClient sfn;
     private SsmClient ssm;
+    private software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
     private final java.util.Set<String> deployedStateMachines = new java.util.LinkedHashSet<>();
     private volatile boolean closed;
 
@@ -183,6 +184,9 @@ public final class LocalAwsStack implements AutoCloseable {
             topicArns.put(id, arn);
         }
 
+        for (SamTemplate.TableDef table : template.tables().values()) {
+            createTable(resolver.tableName(table.logicalId()), table);
+        }
         putSsmParameters();
         subscribeAsTheTemplateSays();
 
@@ -602,6 +606,37 @@ public final class LocalAwsStack implements AutoCloseable {
     public synchronized SnsClient sns() {
         if (sns == null) sns = client(SnsClient::builder);
         return sns;
+    }
+
+    public synchronized software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb() {
+        if (dynamoDb == null)
+            dynamoDb = client(software.amazon.awssdk.services.dynamodb.DynamoDbClient::builder);
+        return dynamoDb;
+    }
+
+    /** The template's table name of {@code logicalId} (CloudFormation generates one). */
+    public String tableName(String logicalId) {
+        return resolver.tableName(logicalId);
+    }
+
+    /** A table as the template declares it: on demand, one string hash key, its TTL. */
+    private void createTable(String name, SamTemplate.TableDef table) {
+        var ddb = dynamoDb();
+        ddb.createTable(
+                r ->
+                        r.tableName(name)
+                                .billingMode("PAY_PER_REQUEST")
+                                .keySchema(k -> k.attributeName(table.hashKey()).keyType("HASH"))
+                                .attributeDefinitions(
+                                        a -> a.attributeName(table.hashKey()).attributeType("S")));
+        if (table.ttlAttribute() != null)
+            ddb.updateTimeToLive(
+                    r ->
+                            r.tableName(name)
+                                    .timeToLiveSpecification(
+                                            t ->
+                                                    t.attributeName(table.ttlAttribute())
+                                                            .enabled(true)));
     }
 
     public synchronized SqsClient sqs() {

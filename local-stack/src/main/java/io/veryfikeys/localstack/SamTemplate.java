@@ -104,6 +104,11 @@ public final class SamTemplate {
     public record TopicDef(String logicalId, JsonNode topicName) {}
 
     /**
+     * An {@code AWS::DynamoDB::Table}: its string hash key and its TTL attribute (null if none).
+     */
+    public record TableDef(String logicalId, String hashKey, String ttlAttribute) {}
+
+    /**
      * An {@code AWS::SSM::Parameter}: its {@code Name} (required here: Ref yields it) and {@code
      * Value}, unresolved.
      */
@@ -117,6 +122,7 @@ public final class SamTemplate {
     private final Map<String, StateMachineDef> stateMachines = new LinkedHashMap<>();
     private final Map<String, ParameterDef> parameters = new LinkedHashMap<>();
     private final Map<String, TopicDef> topics = new LinkedHashMap<>();
+    private final Map<String, TableDef> tables = new LinkedHashMap<>();
     private final Map<String, SsmParameterDef> ssmParameters = new LinkedHashMap<>();
     private final Map<String, SubscriptionDef> subscriptions = new LinkedHashMap<>();
 
@@ -163,6 +169,10 @@ public final class SamTemplate {
 
     public Map<String, ParameterDef> parameters() {
         return Collections.unmodifiableMap(parameters);
+    }
+
+    public Map<String, TableDef> tables() {
+        return Collections.unmodifiableMap(tables);
     }
 
     public Map<String, TopicDef> topics() {
@@ -332,6 +342,27 @@ public final class SamTemplate {
                                                         props.get("Endpoint")));
                                 case "AWS::SNS::Topic" ->
                                         topics.put(id, new TopicDef(id, props.get("TopicName")));
+                                case "AWS::DynamoDB::Table" -> {
+                                    JsonNode key = props.path("KeySchema");
+                                    if (key.size() != 1
+                                            || !"HASH".equals(key.get(0).path("KeyType").asText())
+                                            || props.has("TableName"))
+                                        throw new TemplateException(
+                                                "table "
+                                                        + id
+                                                        + ": the local stack creates tables with"
+                                                        + " one hash key and a generated name, in "
+                                                        + path);
+                                    JsonNode ttl = props.path("TimeToLiveSpecification");
+                                    tables.put(
+                                            id,
+                                            new TableDef(
+                                                    id,
+                                                    key.get(0).path("AttributeName").asText(),
+                                                    ttl.path("Enabled").asBoolean(false)
+                                                            ? ttl.path("AttributeName").asText()
+                                                            : null));
+                                }
                                 case "AWS::SSM::Parameter" -> {
                                     if (props.get("Name") == null || props.get("Value") == null)
                                         throw new TemplateException(
@@ -436,6 +467,23 @@ public final class SamTemplate {
             return t.topicName() == null
                     ? logicalId
                     : resolve(t.topicName(), "TopicName of " + logicalId);
+        }
+
+        /** CloudFormation names a table without TableName {@code <stack>-<logical id>-<suffix>}. */
+        public String tableName(String logicalId) {
+            if (!tables.containsKey(logicalId))
+                throw new TemplateException(
+                        "no AWS::DynamoDB::Table '" + logicalId + "' in " + path);
+            return STACK_NAME + "-" + logicalId + "-LOCAL";
+        }
+
+        public String tableArn(String logicalId) {
+            return "arn:aws:dynamodb:"
+                    + region
+                    + ":"
+                    + accountId
+                    + ":table/"
+                    + tableName(logicalId);
         }
 
         public String topicArn(String logicalId) {
@@ -619,6 +667,7 @@ public final class SamTemplate {
             // accepts.
             if (functions.containsKey(name)) return functionArn(name);
             if (topics.containsKey(name)) return topicArn(name);
+            if (tables.containsKey(name)) return tableName(name);
             if (stateMachines.containsKey(name)) return stateMachineArn(name);
             if (ssmParameters.containsKey(name))
                 return resolve(ssmParameters.get(name).name(), name + ".Name");
@@ -634,6 +683,7 @@ public final class SamTemplate {
 
         private String getAtt(String id, String attr, JsonNode value, String where) {
             if (functions.containsKey(id) && attr.equals("Arn")) return functionArn(id);
+            if (tables.containsKey(id) && attr.equals("Arn")) return tableArn(id);
             if (topics.containsKey(id) && attr.equals("TopicName")) return topicName(id);
             if (topics.containsKey(id) && attr.equals("TopicArn")) return topicArn(id);
             if (stateMachines.containsKey(id) && attr.equals("Arn")) return stateMachineArn(id);

@@ -1,0 +1,39 @@
+package io.veryfikeys.consumers;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * How a consumer proves which key it uses (the registry's {@code contract}): its health endpoint,
+ * which the poller asks ({@code http}); a record it writes itself, fresh within its {@code
+ * maxAgeSeconds} ({@code check-in}: workers and batch jobs without an endpoint); or an operator's
+ * confirmation ({@code manual}: a partner's system that a person updates).
+ */
+public enum Contract {
+    HTTP("http"),
+    CHECK_IN("check-in"),
+    MANUAL("manual");
+
+    private final String word;
+
+    Contract(String word) {
+        this.word = word;
+    }
+
+    @JsonValue
+    public String word() {
+        return word;
+    }
+
+    public static Optional<Contract> of(String word) {
+        return Arrays.stream(values()).filter(c -> c.word.equals(word)).findFirst();
+    }
+
+    @JsonCreator
+    static Contract fromJson(String word) {
+        return of(word).orElseThrow(() -> new IllegalArgumentException("unknown contract " + word));
+    }
+}

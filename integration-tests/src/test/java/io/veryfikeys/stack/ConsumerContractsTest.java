@@ -1,0 +1,194 @@
+package io.veryfikeys.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 16: the three consumer contracts on the local stack (real ASL, the handlers in their
+ * sandboxes, the check-in table in moto, the local IAM's dynamodb:LeadingKeys condition). A
+ * check-in consumer here is a worker that reads AWSCURRENT and writes its own record with its own
+ * credentials, as the consumer library will; a manual consumer is confirmed by an operator's record
+ * (the CLI's {@code confirm} writes the same one, tested in the CLI's suite).
+ */
+class ConsumerContractsTest extends LocalStackTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Map<String, Object> FAST =
+            Map.of(
+                    "pollIntervalSeconds",
+                    1,
+                    "requiredHealthyPolls",
+                    1,
+                    "pollTimeoutSeconds",
+                    30,
+                    "gracePeriodSeconds",
+                    0);
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    private static String table;
+    private final List<RotationHarness.Execution> executions = new ArrayList<>();
+    private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(2);
+
+    @BeforeAll
+    static void table() {
+        table = stack.tableName("CheckInsTable");
+    }
+
+    @AfterEach
+    void noKeyValueLeaked() {
+        workers.shutdownNow();
+        harness.assertNoKeyLeaked(executions);
+    }
+
+    @Test
+    void aConsumerOfEachKindMovesAndTheHistorySaysHowEachWasVerified() {
+        RotationHarness.Account account = harness.account(1, Duration.ofMillis(200));
+        String worker = "invoice-worker";
+        String partner = "acme-partner";
+        harness.addToRegistry(account, worker, 300, partner);
+        // The worker follows AWSCURRENT and checks in every 300 ms with the key id it uses.
+        harness.startCheckInWorker(account, worker);
+
+        String arn = harness.start(account.secretId(), FAST);
+        // The partner is confirmed late: only once the rotation waits for consumers, and a few
+        // polls after that.
+        org.awaitility.Awaitility.await("two rounds of polls lagging on the partner")
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                harness
+                                                .execution(arn, ExecutionStatus.RUNNING)
+                                                .statesEntered()
+                                                .stream()
+                                                .filter("PollConsumers"::equals)
+                                                .count()
+                                        >= 3);
+        assertThat(harness.veryfi.liveKeyIds(account.clientId()))
+                .as("waiting for the partner, nothing is deleted")
+                .hasSize(2);
+        long newKeyId = harness.keyIdsByStage(account.secretId()).get("AWSCURRENT");
+        harness.confirm(account.secretId(), partner, newKeyId);
+        RotationHarness.Execution execution = harness.await(arn, TIMEOUT);
+        executions.add(execution);
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(harness.veryfi.liveKeyIds(account.clientId())).containsExactly(newKeyId);
+        assertThat(execution.historyText())
+                .contains(account.consumer(0).name() + ": health endpoint")
+                .contains(worker + ": check-in at ")
+                .contains(partner + ": confirmed by arn:aws:sts::");
+        assertThat(account.consumer(0).rejectedCalls()).isZero();
+    }
+
+    @Test
+    void aStaleCheckInCountsAsNotMovedAndTheOldKeyIsKept() {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        String worker = "nightly-batch";
+        harness.addToRegistry(account, worker, 300, null);
+        DynamoDbClient workerClient = harness.consumerClient(account.secretId() + "#" + worker);
+        // It did check in with whatever key is current, but 10 minutes ago: maxAgeSeconds is 300.
+        workers.scheduleWithFixedDelay(
+                () ->
+                        harness.checkIn(
+                                workerClient,
+                                account.secretId(),
+                                worker,
+                                harness.keyIdsByStage(account.secretId()).get("AWSCURRENT"),
+                                true,
+                                600),
+                0,
+                300,
+                TimeUnit.MILLISECONDS);
+
+        RotationHarness.Execution execution =
+                harness.run(
+                        account.secretId(),
+                        Map.of(
+                                "pollIntervalSeconds", 1,
+                                "requiredHealthyPolls", 1,
+                                "pollTimeoutSeconds", 4,
+                                "gracePeriodSeconds", 0),
+                        TIMEOUT);
+        executions.add(execution);
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(execution.statesEntered())
+                .contains("ReportConsumersLagging")
+                .doesNotContain("DeleteOldKey");
+        assertThat(harness.veryfi.liveKeyIds(account.clientId()))
+                .hasSize(2)
+                .contains(account.initialKeyId());
+        JsonNode alert =
+                harness.awaitAlert(account.secretId(), "CONSUMERS_LAGGING", Duration.ofSeconds(10));
+        assertThat(alert.path("consumersLagging").toString()).contains(worker);
+    }
+
+    @Test
+    void aConsumerCannotCheckInForAnotherAndNothingIsWritten() {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        harness.addToRegistry(account, "worker-a", 300, null);
+        DynamoDbClient a = harness.consumerClient(account.secretId() + "#worker-a");
+
+        harness.checkIn(a, account.secretId(), "worker-a", account.initialKeyId(), true, 0);
+        assertThatThrownBy(
+                        () ->
+                                harness.checkIn(
+                                        a,
+                                        account.secretId(),
+                                        "worker-b",
+                                        account.initialKeyId(),
+                                        true,
+                                        0))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("not authorized to perform: dynamodb:PutItem");
+        assertThatThrownBy(
+                        () ->
+                                a.getItem(
+                                        r ->
+                                                r.tableName(table)
+                                                        .key(
+                                                                key(
+                                                                        account.secretId()
+                                                                                + "#worker-b"))))
+                .as("nor read another's record: the policy allows PutItem alone")
+                .isInstanceOf(DynamoDbException.class);
+        assertThat(
+                        stack.dynamoDb()
+                                .getItem(
+                                        r ->
+                                                r.tableName(table)
+                                                        .key(key(account.secretId() + "#worker-b")))
+                                .hasItem())
+                .isFalse();
+        assertThat(
+                        stack.dynamoDb()
+                                .getItem(
+                                        r ->
+                                                r.tableName(table)
+                                                        .key(key(account.secretId() + "#worker-a")))
+                                .hasItem())
+                .isTrue();
+    }
+
+    private static Map<String, AttributeValue> key(String id) {
+        return Map.of("consumer", AttributeValue.fromS(id));
+    }
+}
