@@ -73,16 +73,10 @@ final class Confirm extends VeryfiKeysCli.Base {
         if (!"manual".equals(contract))
             throw new CliException(
                     ExitCodes.USAGE,
-                    "consumer "
-                            + consumer
-                            + " of "
-                            + account
+                    consumer
                             + " has contract "
                             + contract
-                            + " in "
-                            + parameter
-                            + "; only a manual consumer is confirmed by hand (an http consumer answers its"
-                            + " health endpoint, a check-in consumer checks in itself). Nothing was written.");
+                            + ", not manual: it proves its key itself. Nothing was written.");
         String table = target.output("CheckInsTableName");
         if (table == null)
             throw new CliException(

@@ -383,6 +383,87 @@ class VeryfiKeysCliTest {
     }
 
     /**
+     * Issue 16: {@code confirm} writes an operator's confirmation of a manual consumer, with who
+     * and when; any other consumer, or a bad key id, is refused and nothing is written.
+     */
+    @Test
+    @Order(90)
+    void confirmRecordsAManualConsumerAndRefusesAnyOther() {
+        String table = stack.tableName("CheckInsTable");
+        String registry = "/veryfi-key-rotation/consumers/" + ACCOUNT;
+        String before = stack.ssm().getParameter(r -> r.name(registry)).parameter().value();
+        stack.ssm()
+                .putParameter(
+                        r ->
+                                r.name(registry)
+                                        .type("String")
+                                        .overwrite(true)
+                                        .value(
+                                                before.replace(
+                                                        "\"consumers\":[",
+                                                        "\"consumers\":[{\"name\":\"acme-partner\",\"contract\":\"manual\"},")));
+        try {
+            Result http = cli("confirm", ACCOUNT, "cli-consumer-0", "--key-id", "42");
+            assertThat(http.exitCode()).as(http.err()).isEqualTo(ExitCodes.USAGE);
+            assertThat(http.err())
+                    .contains("cli-consumer-0 has contract http, not manual")
+                    .contains("Nothing was written");
+            Result unknown = cli("confirm", ACCOUNT, "nobody", "--key-id", "42");
+            assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(unknown.err()).contains("no consumer nobody in the registry of " + ACCOUNT);
+            Result zero = cli("confirm", ACCOUNT, "acme-partner", "--key-id", "0");
+            assertThat(zero.exitCode()).isEqualTo(ExitCodes.USAGE);
+            for (String consumer : List.of("cli-consumer-0", "nobody", "acme-partner"))
+                assertThat(
+                                stack.dynamoDb()
+                                        .getItem(
+                                                r ->
+                                                        r.tableName(table)
+                                                                .key(
+                                                                        Map.of(
+                                                                                "consumer",
+                                                                                software.amazon
+                                                                                        .awssdk
+                                                                                        .services
+                                                                                        .dynamodb
+                                                                                        .model
+                                                                                        .AttributeValue
+                                                                                        .fromS(
+                                                                                                ACCOUNT
+                                                                                                        + "#"
+                                                                                                        + consumer))))
+                                        .hasItem())
+                        .as("nothing written for " + consumer)
+                        .isFalse();
+
+            Result ok = cli("--json", "confirm", ACCOUNT, "acme-partner", "--key-id", "42");
+            assertThat(ok.exitCode()).as(ok.err()).isZero();
+            var item =
+                    stack.dynamoDb()
+                            .getItem(
+                                    r ->
+                                            r.tableName(table)
+                                                    .key(
+                                                            Map.of(
+                                                                    "consumer",
+                                                                    software.amazon.awssdk.services
+                                                                            .dynamodb.model
+                                                                            .AttributeValue.fromS(
+                                                                            ACCOUNT
+                                                                                    + "#acme-partner"))))
+                            .item();
+            assertThat(item.get("kind").s()).isEqualTo("manual");
+            assertThat(item.get("keyId").n()).isEqualTo("42");
+            assertThat(item.get("by").s()).startsWith("arn:aws:");
+            assertThat(ok.out()).contains("\"confirmedBy\"").contains(item.get("by").s());
+        } finally {
+            stack.ssm()
+                    .putParameter(
+                            r -> r.name(registry).type("String").overwrite(true).value(before));
+        }
+    }
+
+    /**
      * No region, then no credentials, as on a laptop with no AWS configuration: a JVM of its own
      * with an empty environment (the SDK reads both from the environment and ~/.aws).
      */
