@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -186,6 +187,78 @@ class ConsumerContractsTest extends LocalStackTest {
                                                         .key(key(account.secretId() + "#worker-a")))
                                 .hasItem())
                 .isTrue();
+    }
+
+    /**
+     * The consumer library as a check-in worker: it reads AWSCURRENT and checks in with its own
+     * credentials (GetSecretValue, and PutItem on its own record only), calls Veryfi all through
+     * the rotation, and no call is rejected.
+     */
+    @Test
+    void theConsumerLibraryChecksInAndNoCallIsRejected() throws Exception {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        harness.addToRegistry(account, "library-worker", 300, null);
+        String principal = "library-worker-" + account.clientId();
+        var key = stack.lambdaHost().credentials().issueLongLived(principal);
+        stack.lambdaHost()
+                .identityPolicy(
+                        principal, Set.of("secretsmanager:GetSecretValue", "dynamodb:PutItem"));
+        stack.lambdaHost()
+                .dynamoDbLeadingKeys(
+                        principal, "consumer", Set.of(account.secretId() + "#library-worker"));
+        var secrets =
+                software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                        .endpointOverride(stack.endpoint())
+                        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                        .httpClient(
+                                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient
+                                        .create())
+                        .credentialsProvider(
+                                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider
+                                        .create(
+                                                software.amazon.awssdk.auth.credentials
+                                                        .AwsBasicCredentials.create(
+                                                        key.accessKeyId(), key.secretAccessKey())))
+                        .build();
+        java.util.concurrent.atomic.AtomicInteger calls =
+                new java.util.concurrent.atomic.AtomicInteger();
+        List<Integer> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (secrets;
+                io.veryfikeys.consumer.VeryfiKey library =
+                        io.veryfikeys.consumer.VeryfiKey.forSecret(account.secretId())
+                                .secretsManager(secrets)
+                                .refreshEvery(Duration.ofMillis(500))
+                                .checkIn("library-worker", table)
+                                .checkInEndpoint(stack.endpoint())
+                                .start()) {
+            workers.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            int status =
+                                    library.send("GET", "/api/v8/partner/client-keys", null)
+                                            .statusCode();
+                            calls.incrementAndGet();
+                            if (status != 200) refused.add(status);
+                        } catch (Exception e) {
+                            refused.add(-1);
+                        }
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
+
+            RotationHarness.Execution execution = harness.run(account.secretId(), FAST, TIMEOUT);
+            executions.add(execution);
+            Thread.sleep(500); // calls after the old key's deletion too
+            workers.shutdownNow();
+
+            assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            long newKeyId = harness.keyIdsByStage(account.secretId()).get("AWSCURRENT");
+            assertThat(library.current().keyId()).isEqualTo(newKeyId);
+            assertThat(execution.historyText()).contains("library-worker: check-in at ");
+            assertThat(calls.get()).isPositive();
+            assertThat(refused).as("business calls Veryfi refused").isEmpty();
+        }
     }
 
     private static Map<String, AttributeValue> key(String id) {
