@@ -77,6 +77,7 @@ final class InvariantChecker {
 
     private int watchesRunning;
     private final List<SimulatedConsumer> heardConsumers = new ArrayList<>();
+    private final List<String> records = new ArrayList<>();
     private final ChangeListener onChange = this::heard;
     private final LambdaHost.AwsCallListener onAwsCall =
             new LambdaHost.AwsCallListener() {
@@ -122,6 +123,40 @@ final class InvariantChecker {
         return this;
     }
 
+    /**
+     * Consumers of the account with the {@code check-in} or {@code manual} contract (issue 16): the
+     * key their record names must stay live, since that record is all they said.
+     */
+    synchronized InvariantChecker recordsOf(String... consumers) {
+        records.addAll(List.of(consumers));
+        return this;
+    }
+
+    private synchronized List<String> records() {
+        return List.copyOf(records);
+    }
+
+    /** The key id a consumer's check-in or confirmation names, or -1 without a record. */
+    private long recordedKeyId(String consumer) {
+        var item =
+                harness.stack
+                        .dynamoDb()
+                        .getItem(
+                                r ->
+                                        r.tableName(harness.stack.tableName("CheckInsTable"))
+                                                .consistentRead(true)
+                                                .key(
+                                                        java.util.Map.of(
+                                                                "consumer",
+                                                                software.amazon.awssdk.services
+                                                                        .dynamodb.model
+                                                                        .AttributeValue.fromS(
+                                                                        account.secretId()
+                                                                                + "#"
+                                                                                + consumer))));
+        return item.hasItem() ? Long.parseLong(item.item().get("keyId").n()) : -1;
+    }
+
     private synchronized List<RotationHarness.Account> copies() {
         return List.copyOf(copies);
     }
@@ -144,6 +179,7 @@ final class InvariantChecker {
         List<Long> live = null;
         long current = -1;
         List<long[]> consumerKeys = new ArrayList<>();
+        List<Long> recordKeys = new ArrayList<>();
         List<SimulatedConsumer> consumers = new ArrayList<>(account.consumers());
         List<RotationHarness.Account> others = copies();
         others.forEach(copy -> consumers.addAll(copy.consumers()));
@@ -163,6 +199,15 @@ final class InvariantChecker {
             consumerKeys.clear();
             for (SimulatedConsumer c : consumers) {
                 consumerKeys.add(new long[] {c.keyIdInUse(), c.rejectedCalls()});
+            }
+            recordKeys.clear();
+            try {
+                for (String consumer : records()) {
+                    recordKeys.add(recordedKeyId(consumer));
+                }
+            } catch (RuntimeException e) {
+                RotationHarness.sleep(50);
+                continue;
             }
             List<Long> after = harness.veryfi.liveKeyIds(account.clientId());
             if (before.equals(after)) {
@@ -207,6 +252,21 @@ final class InvariantChecker {
             // Alerts go out from the Report states: judged as they leave them, and at the end. Not
             // at every state: draining the alert queue that often slows the whole matrix threefold.
             judgeAlerts(where, live.contains(current) ? current : null);
+        }
+        List<String> recorded = records();
+        for (int i = 0; i < recordKeys.size(); i++) {
+            long keyId = recordKeys.get(i);
+            if (!lockOutAllowed && keyId >= 0 && !live.contains(keyId)) {
+                violation(
+                        where,
+                        "consumer "
+                                + recorded.get(i)
+                                + " last said (check-in or confirmation) it uses key "
+                                + keyId
+                                + ", which is not live (live "
+                                + live
+                                + "): deleted before it confirmed another");
+            }
         }
         for (int i = 0; i < consumerKeys.size(); i++) {
             long keyId = consumerKeys.get(i)[0];

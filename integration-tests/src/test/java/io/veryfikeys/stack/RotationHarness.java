@@ -605,6 +605,27 @@ public final class RotationHarness implements AutoCloseable {
         closeables.add(worker::shutdownNow);
     }
 
+    /**
+     * Deletes a key at Veryfi by hand, with the account's AWSCURRENT key (the consumer library).
+     */
+    public void deleteAtVeryfi(Account account, long keyId) {
+        try (var key =
+                io.veryfikeys.consumer.VeryfiKey.forSecret(account.secretId())
+                        .secretsManager(secrets)
+                        .start()) {
+            int status =
+                    key.send("DELETE", "/api/v8/partner/client-keys/" + keyId, null).statusCode();
+            if (status != 204) {
+                throw new IllegalStateException("Veryfi answered " + status + " to the delete");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The rotation state machine's settings for Plan, as its definition hands them over. */
     public String rotationDeploySettings() {
         try {
