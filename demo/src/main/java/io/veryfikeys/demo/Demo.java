@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.cli.ExecutionFollower;
 import io.veryfikeys.cli.Executions;
 import io.veryfikeys.cli.SecretStages;
+import io.veryfikeys.cli.VeryfiKeysCli;
+import io.veryfikeys.consumer.VeryfiKey;
 import io.veryfikeys.localstack.LocalAwsStack;
 import io.veryfikeys.localstack.LocalAwsStackExtension;
 import io.veryfikeys.simulator.SimulatedConsumer;
 import io.veryfikeys.simulator.SimulatedKey;
 import io.veryfikeys.simulator.VeryfiSimulator;
 import io.veryfikeys.support.Log;
+import picocli.CommandLine;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -33,6 +36,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The whole system on this machine, in one command ({@code ./demo}): moto with ASL execution, the
@@ -57,6 +64,12 @@ public final class Demo {
     /** Consumer name and how long after a new key appears it starts using it. */
     static final Map<String, Duration> CONSUMERS = new LinkedHashMap<>();
 
+    /** The consumer library as a worker without an endpoint: it checks in. */
+    static final String WORKER = "invoice-worker";
+
+    /** A partner's system that a person updates: the demo confirms it, as an operator would. */
+    static final String PARTNER = "acme-partner";
+
     static {
         CONSUMERS.put("payroll-api", Duration.ZERO);
         CONSUMERS.put("hr-sync", Duration.ofSeconds(2));
@@ -70,7 +83,10 @@ public final class Demo {
             Map.of("VERIFY_RETRY_DELAY_MILLIS", "100", "STORE_RETRY_BASE_MILLIS", "50");
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final PrintStream OUT = System.out;
+
+    /** Where the demo prints (its test reads the report). */
+    static PrintStream OUT = System.out;
+
     private static volatile boolean finished;
     private static volatile boolean shuttingDown;
 
@@ -234,9 +250,52 @@ public final class Demo {
                                                                         c.healthUrl().toString()))
                                                 .toList()))
                         .toString();
+        // Issue 16: a worker without an endpoint (the consumer library, checking in) and a
+        // partner system that a person updates (confirmed with veryfi-keys confirm).
+        ObjectNode withOthers = (ObjectNode) JSON.readTree(registry);
+        withOthers
+                .withArray("consumers")
+                .addObject()
+                .put("name", WORKER)
+                .put("contract", "check-in")
+                .put("maxAgeSeconds", 60);
+        withOthers
+                .withArray("consumers")
+                .addObject()
+                .put("name", PARTNER)
+                .put("contract", "manual");
+        String registryDocument = withOthers.toString();
         String parameter = "/veryfi-key-rotation/consumers/" + ACCOUNT;
         SsmClient ssm = stack.client(SsmClient::builder);
-        ssm.putParameter(b -> b.name(parameter).type("String").value(registry).overwrite(true));
+        ssm.putParameter(
+                b -> b.name(parameter).type("String").value(registryDocument).overwrite(true));
+        VeryfiKey worker =
+                VeryfiKey.forSecret(ACCOUNT)
+                        .secretsManager(stack.secretsManager())
+                        .refreshEvery(Duration.ofSeconds(1))
+                        .checkIn(WORKER, stack.tableName("CheckInsTable"))
+                        .checkInEndpoint(stack.endpoint())
+                        .start();
+        resources.add(0, worker);
+        AtomicLong workerCalls = new AtomicLong();
+        AtomicLong workerRefused = new AtomicLong();
+        ScheduledExecutorService workerLoop = Executors.newSingleThreadScheduledExecutor();
+        resources.add(0, workerLoop::shutdownNow);
+        workerLoop.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        int status =
+                                worker.send("GET", "/api/v8/partner/client-keys", null)
+                                        .statusCode();
+                        workerCalls.incrementAndGet();
+                        if (status == 401 || status == 403) workerRefused.incrementAndGet();
+                    } catch (Exception e) {
+                        workerRefused.incrementAndGet();
+                    }
+                },
+                0,
+                200,
+                TimeUnit.MILLISECONDS);
         OUT.printf("  %-14s %s in SSM %s%n", "consumers", describeConsumers(), parameter);
 
         String stateMachineArn = stack.deployStateMachine("RotationStateMachine");
@@ -276,6 +335,7 @@ public final class Demo {
         Map<String, Instant> switchedAt = new LinkedHashMap<>();
         for (SimulatedConsumer c : consumers) reported.put(c.name(), firstKey.id());
         Instant[] promotedAt = {null};
+        boolean[] confirmed = {false};
         ExecutionStatus status =
                 new ExecutionFollower(stack.sfn(), Duration.ofMillis(200))
                         .follow(
@@ -297,6 +357,47 @@ public final class Demo {
 
                                     @Override
                                     public boolean tick() {
+                                        if (promotedAt[0] != null
+                                                && !confirmed[0]
+                                                && Duration.between(promotedAt[0], Instant.now())
+                                                                .toSeconds()
+                                                        >= 3) {
+                                            confirmed[0] = true;
+                                            long newKey =
+                                                    SecretStages.read(
+                                                                    stack.secretsManager(), ACCOUNT)
+                                                            .stream()
+                                                            .filter(
+                                                                    st ->
+                                                                            st.stage()
+                                                                                    .equals(
+                                                                                            "AWSCURRENT"))
+                                                            .findFirst()
+                                                            .orElseThrow()
+                                                            .keyId();
+                                            int code =
+                                                    new CommandLine(new VeryfiKeysCli())
+                                                            .setOut(
+                                                                    new java.io.PrintWriter(
+                                                                            java.io.Writer
+                                                                                    .nullWriter()))
+                                                            .execute(
+                                                                    "--local",
+                                                                    "--endpoint",
+                                                                    stack.endpoint().toString(),
+                                                                    "confirm",
+                                                                    ACCOUNT,
+                                                                    PARTNER,
+                                                                    "--key-id",
+                                                                    Long.toString(newKey));
+                                            OUT.printf(
+                                                    "  %6s    ~ operator: veryfi-keys confirm %s %s --key-id %d%s%n",
+                                                    elapsed(rotationStart),
+                                                    ACCOUNT,
+                                                    PARTNER,
+                                                    newKey,
+                                                    code == 0 ? "" : " FAILED (exit " + code + ")");
+                                        }
                                         for (SimulatedConsumer c : consumers) {
                                             JsonNode health = health(c.healthUrl());
                                             if (health == null) continue;
@@ -323,7 +424,9 @@ public final class Demo {
         Executions.Run run = new Executions(stack.sfn(), stateMachineArn).describe(executionArn);
         List<SecretStages.Stage> stages = SecretStages.read(stack.secretsManager(), ACCOUNT);
         List<Long> live = veryfi.liveKeyIds("vf_demo");
-        long rejected = consumers.stream().mapToLong(SimulatedConsumer::rejectedCalls).sum();
+        long rejected =
+                consumers.stream().mapToLong(SimulatedConsumer::rejectedCalls).sum()
+                        + workerRefused.get();
         OUT.println();
         OUT.println("Report");
         OUT.printf(
@@ -374,6 +477,12 @@ public final class Demo {
                     c.acceptedCalls(),
                     c.rejectedCalls());
         }
+        OUT.printf(
+                "  %-12s %-15s check-in   now on key %-3s Veryfi calls through the library: %d, refused %d%n",
+                "", WORKER, worker.current().keyId(), workerCalls.get(), workerRefused.get());
+        List<String> verified = verifiedBy(executionArn);
+        for (int i = 0; i < verified.size(); i++)
+            OUT.printf("  %-12s %s%n", i == 0 ? "verified" : "", verified.get(i));
         Map<String, List<Long>> sandboxes = stack.lambdaHost().sandboxProcesses();
         OUT.printf(
                 "  %-12s %d JVMs, one per sandbox (pids: %s)%n",
@@ -395,6 +504,28 @@ public final class Demo {
 
         if (keepRunning && ok) keepRunning(root, stateMachineArn);
         return ok ? 0 : 1;
+    }
+
+    /** How each consumer was verified, from the last PollConsumers output in the history. */
+    private List<String> verifiedBy(String executionArn) {
+        List<String> verified = new ArrayList<>();
+        for (var event :
+                stack.sfn()
+                        .getExecutionHistoryPaginator(b -> b.executionArn(executionArn))
+                        .events()) {
+            var exited = event.stateExitedEventDetails();
+            if (exited == null || !"PollConsumers".equals(exited.name())) continue;
+            try {
+                JsonNode found = JSON.readTree(exited.output()).path("poll").path("verified");
+                if (found.isArray()) {
+                    verified.clear();
+                    found.forEach(v -> verified.add(v.asText()));
+                }
+            } catch (Exception e) {
+                // not JSON: nothing to show
+            }
+        }
+        return verified;
     }
 
     private void keepRunning(Path root, String stateMachineArn)

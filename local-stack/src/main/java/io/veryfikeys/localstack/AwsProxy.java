@@ -32,6 +32,9 @@ final class AwsProxy {
                     "content-length",
                     "expect");
 
+    /** Connects tried before a 502 (each with the client's connect timeout). */
+    static final int CONNECT_ATTEMPTS = 6;
+
     private final HttpClient http;
     private volatile URI target;
 
@@ -39,7 +42,7 @@ final class AwsProxy {
         this.http =
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(5))
+                        .connectTimeout(Duration.ofSeconds(10))
                         .executor(pool)
                         .build();
     }
@@ -80,16 +83,35 @@ final class AwsProxy {
                 }
             }
         }
-        HttpResponse<byte[]> resp;
-        try {
-            resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            HttpReplies.sendText(ex, 502, "interrupted");
-            return;
-        } catch (IOException e) {
-            HttpReplies.sendText(ex, 502, "moto unreachable: " + e);
-            return;
+        HttpResponse<byte[]> resp = null;
+        HttpRequest request = rb.build();
+        // A connection moto did not accept in time is tried again: AWS does not refuse a call for
+        // being busy, and a 502 here would fail a call (or a Map branch of moto's own engine) that
+        // AWS would have served. Nothing was sent on such a connection, so any request may be
+        // repeated.
+        for (int attempt = 1; resp == null; attempt++) {
+            try {
+                resp = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                HttpReplies.sendText(ex, 502, "interrupted");
+                return;
+            } catch (java.net.http.HttpConnectTimeoutException | java.net.ConnectException e) {
+                if (attempt == CONNECT_ATTEMPTS) {
+                    HttpReplies.sendText(ex, 502, "moto unreachable: " + e);
+                    return;
+                }
+            } catch (IOException e) {
+                // A kept-alive connection that moto closed as the request went out: it answered
+                // nothing, and AWS's SDKs retry exactly this; moto's own engine does not, so the
+                // proxy does.
+                boolean closedUnanswered =
+                        String.valueOf(e.getMessage()).contains("received no bytes");
+                if (!closedUnanswered || attempt == CONNECT_ATTEMPTS) {
+                    HttpReplies.sendText(ex, 502, "moto unreachable: " + e);
+                    return;
+                }
+            }
         }
         Headers out = ex.getResponseHeaders();
         resp.headers()

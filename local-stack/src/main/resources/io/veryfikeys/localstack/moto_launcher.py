@@ -122,6 +122,17 @@ try:
                   "state_task.service.state_task_service_dynamodb"):
         _module = importlib.import_module("moto.stepfunctions.parser.asl.component.state.exec." + _name)
         _module.boto_client_for = _cached_client
+    _sfn_from_error = StateTaskServiceSfn._from_error
+    def _sfn_error_with_request_id(self, env, ex):
+        response = getattr(ex, "response", None)
+        if isinstance(response, dict):
+            print("local-stack: states integration error %s %s: %s" % (
+                response.get("ResponseMetadata", {}).get("HTTPStatusCode"),
+                response.get("Error", {}).get("Code"), response.get("Error", {}).get("Message")),
+                file=sys.stderr)
+            response.setdefault("ResponseMetadata", {}).setdefault("RequestId", str(uuid.uuid4()))
+        return _sfn_from_error(self, env, ex)
+    StateTaskServiceSfn._from_error = _sfn_error_with_request_id
 except (ImportError, AttributeError) as e:
     print("local-stack: moto patches not applied:", e, file=sys.stderr)
 try:
@@ -130,6 +141,15 @@ try:
     _backends.list_of_moto_modules = lambda: _modules
 except (ImportError, AttributeError) as e:
     print("local-stack: moto module list not cached:", e, file=sys.stderr)
+try:
+    # Keep-alive: werkzeug answers HTTP/1.0 and closes every connection, so each AWS call of the
+    # tests (and each call of moto's own engine) opened a new one; under a fleet run the accept
+    # queue fell behind and connects timed out. HTTP/1.1 lets the Lambda host and the engine's
+    # clients reuse connections.
+    from werkzeug.serving import WSGIRequestHandler
+    WSGIRequestHandler.protocol_version = "HTTP/1.1"
+except ImportError as e:
+    print("local-stack: keep-alive not enabled:", e, file=sys.stderr)
 import logging
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 from moto.server import main
