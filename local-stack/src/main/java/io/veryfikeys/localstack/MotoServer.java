@@ -83,10 +83,17 @@ public final class MotoServer implements AutoCloseable {
      * over HTTP, through the Lambda host, for as long as the child runs; AWS does not poll from the
      * workflow's side at all, and the patch asks every 2 s (a child's end is seen up to 2 s later).
      * Together: the 50-account fleet run went from 137 s to 84 s, moto's CPU time from 68 s to 50 s
-     * (benchmarks/fleet --accounts 50). If moto's internals move, the patches are skipped with a
-     * warning in the log; and since they are written for moto 5.2, the launcher (the resource
-     * {@code moto_launcher.py} beside this class) refuses any other version with one line saying
-     * which to install.
+     * (benchmarks/fleet --accounts 50). Two from a 200-account fleet run, where 89 of the Map's
+     * branches ended without a result: werkzeug answers HTTP/1.0 and closes every connection, and
+     * under that load connects to moto timed out, the Lambda host answered the engine's own {@code
+     * .sync} status call with a 502, and the engine then failed the branch on a KeyError (it reads
+     * the error's Request ID, which that 502 lacked) instead of a StepFunctions error its Retry
+     * could match. The patches serve HTTP/1.1 (connections are reused; {@link AwsProxy} also
+     * retries a connect that timed out) and give such an error a Request ID, logging it ({@code
+     * local-stack: states integration error}); the same run then rotated 185 of 200. If moto's
+     * internals move, the patches are skipped with a warning in the log; and since they are written
+     * for moto 5.2, the launcher (the resource {@code moto_launcher.py} beside this class) refuses
+     * any other version with one line saying which to install.
      */
     static final String LAUNCHER = launcher();
 
