@@ -414,44 +414,13 @@ class VeryfiKeysCliTest {
             Result zero = cli("confirm", ACCOUNT, "acme-partner", "--key-id", "0");
             assertThat(zero.exitCode()).isEqualTo(ExitCodes.USAGE);
             for (String consumer : List.of("cli-consumer-0", "nobody", "acme-partner"))
-                assertThat(
-                                stack.dynamoDb()
-                                        .getItem(
-                                                r ->
-                                                        r.tableName(table)
-                                                                .key(
-                                                                        Map.of(
-                                                                                "consumer",
-                                                                                software.amazon
-                                                                                        .awssdk
-                                                                                        .services
-                                                                                        .dynamodb
-                                                                                        .model
-                                                                                        .AttributeValue
-                                                                                        .fromS(
-                                                                                                ACCOUNT
-                                                                                                        + "#"
-                                                                                                        + consumer))))
-                                        .hasItem())
+                assertThat(checkInRecord(table, consumer))
                         .as("nothing written for " + consumer)
-                        .isFalse();
+                        .isEmpty();
 
             Result ok = cli("--json", "confirm", ACCOUNT, "acme-partner", "--key-id", "42");
             assertThat(ok.exitCode()).as(ok.err()).isZero();
-            var item =
-                    stack.dynamoDb()
-                            .getItem(
-                                    r ->
-                                            r.tableName(table)
-                                                    .key(
-                                                            Map.of(
-                                                                    "consumer",
-                                                                    software.amazon.awssdk.services
-                                                                            .dynamodb.model
-                                                                            .AttributeValue.fromS(
-                                                                            ACCOUNT
-                                                                                    + "#acme-partner"))))
-                            .item();
+            var item = checkInRecord(table, "acme-partner");
             assertThat(item.get("kind").s()).isEqualTo("manual");
             assertThat(item.get("keyId").n()).isEqualTo("42");
             assertThat(item.get("by").s()).startsWith("arn:aws:");
@@ -461,6 +430,21 @@ class VeryfiKeysCliTest {
                     .putParameter(
                             r -> r.name(registry).type("String").overwrite(true).value(before));
         }
+    }
+
+    private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>
+            checkInRecord(String table, String consumer) {
+        return stack.dynamoDb()
+                .getItem(
+                        r ->
+                                r.tableName(table)
+                                        .key(
+                                                Map.of(
+                                                        "consumer",
+                                                        software.amazon.awssdk.services.dynamodb
+                                                                .model.AttributeValue.fromS(
+                                                                ACCOUNT + "#" + consumer))))
+                .item();
     }
 
     /**

@@ -30,8 +30,8 @@ import java.util.logging.Logger;
  *
  * <ul>
  *   <li>The key comes from the secret's {@code AWSCURRENT} version and is cached; {@link
- *       #keyRotated()} (wire it to the stack's <em>key rotated</em> topic) and the refresh timer
- *       read it again.
+ *       #onKeyRotatedMessage} (wire it to the stack's <em>key rotated</em> topic) and the refresh
+ *       timer read it again.
  *   <li>A call Veryfi answers 401 or 403 reads {@code AWSCURRENT} again and, if it now holds
  *       another key, is sent once more with it: the caller sees the second answer, so a rotation's
  *       key change costs no rejected business call.
@@ -45,6 +45,8 @@ import java.util.logging.Logger;
  */
 public final class VeryfiKey implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VeryfiKey.class.getName());
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final String secretId;
     private final SecretsManagerClient secrets;
@@ -110,6 +112,31 @@ public final class VeryfiKey implements AutoCloseable {
      */
     public void keyRotated() {
         refresh();
+    }
+
+    /**
+     * A message of the stack's <em>key rotated</em> topic (output {@code KeyRotatedTopicArn}), as
+     * SNS delivers it to a Lambda or an SQS queue (the envelope, or the raw event with raw message
+     * delivery): {@code {"secretId":..., "keyId":...}}. When it is about this account's secret and
+     * names a key other than the one held, {@code AWSCURRENT} is read now.
+     *
+     * @return whether the key was read again
+     */
+    public boolean onKeyRotatedMessage(String message) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode event = JSON.readTree(message);
+            if (event.path("Message").isTextual()) {
+                event = JSON.readTree(event.get("Message").asText());
+            }
+            if (!secretId.equals(event.path("secretId").asText(null))
+                    || (current != null && event.path("keyId").asLong(-1) == current.keyId())) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        refresh();
+        return true;
     }
 
     /**

@@ -227,6 +227,39 @@ class VeryfiKeyTest {
     }
 
     @Test
+    void theKeyRotatedEventOfItsOwnSecretMakesItReadTheNewKeyAndAnotherSecretsDoesNot()
+            throws Exception {
+        Account account = account();
+        try (VeryfiKey key =
+                VeryfiKey.forSecret(account.secretId()).secretsManager(secrets).start()) {
+            SimulatedKey next = rotate(account, key);
+            String other =
+                    "{\"secretId\":\"veryfi/someone-else\",\"keyId\":"
+                            + next.id()
+                            + ",\"reason\":\"rotation\"}";
+            String ours =
+                    "{\"secretId\":\""
+                            + account.secretId()
+                            + "\",\"keyId\":"
+                            + next.id()
+                            + ",\"reason\":\"rotation\"}";
+            // As SNS delivers it to an SQS queue: the event is the envelope's Message.
+            String envelope =
+                    JSON.createObjectNode()
+                            .put("Type", "Notification")
+                            .put("Message", ours)
+                            .toString();
+
+            assertThat(key.onKeyRotatedMessage(other)).isFalse();
+            assertThat(key.current().keyId()).isEqualTo(account.first().id());
+            assertThat(key.onKeyRotatedMessage(envelope)).isTrue();
+            assertThat(key.current().keyId()).isEqualTo(next.id());
+            assertThat(key.onKeyRotatedMessage(ours)).as("already on that key").isFalse();
+            assertThat(key.onKeyRotatedMessage("not json")).isFalse();
+        }
+    }
+
+    @Test
     void servesTheHealthContract() throws Exception {
         Account account = account();
         try (VeryfiKey key =

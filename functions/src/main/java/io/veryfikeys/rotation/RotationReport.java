@@ -49,6 +49,7 @@ public final class RotationReport {
             Long newKeyId,
             List<String> consumersLagging,
             List<String> consumersUnhealthy,
+            List<String> consumersVerified,
             Integer polls,
             Long waitedSeconds,
             String time) {}
@@ -98,6 +99,7 @@ public final class RotationReport {
                                 : state.created() == null ? null : state.created().newKeyId(),
                         poll == null ? null : poll.lagging(),
                         poll == null ? null : poll.unhealthy(),
+                        poll == null ? null : poll.verified(),
                         poll == null ? null : poll.polls(),
                         poll == null ? null : poll.waitedSeconds(),
                         clock.instant().toString());

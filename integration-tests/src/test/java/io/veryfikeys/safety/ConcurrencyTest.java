@@ -21,16 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConcurrencyTest extends LocalStackTest {
     static final int N = 5;
-    static final Map<String, Object> SETTINGS =
-            Map.of(
-                    "pollIntervalSeconds",
-                    1,
-                    "requiredHealthyPolls",
-                    2,
-                    "pollTimeoutSeconds",
-                    30,
-                    "gracePeriodSeconds",
-                    0);
+    static final Map<String, Object> SETTINGS = RotationHarness.settings(1, 2, 30, 0);
 
     /**
      * Our own threads: blocking waits on the common ForkJoinPool (1 thread on 2 cores) starve the

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 16 in the safety suite: with consumers of every contract, the invariants hold after every
@@ -18,12 +17,7 @@ import static org.awaitility.Awaitility.await;
  * catch a deleted key that a confirmation still names.
  */
 class ContractInvariantsTest extends LocalStackTest {
-    static final Map<String, Object> FAST =
-            Map.of(
-                    "pollIntervalSeconds", 1,
-                    "requiredHealthyPolls", 1,
-                    "pollTimeoutSeconds", 60,
-                    "gracePeriodSeconds", 0);
+    static final Map<String, Object> FAST = RotationHarness.settings(1, 1, 60, 0);
 
     @Test
     void aRotationWithAConsumerOfEachKindKeepsEveryInvariant() {
@@ -36,16 +30,7 @@ class ContractInvariantsTest extends LocalStackTest {
         String arn = harness.start(account.secretId(), FAST);
         CompletableFuture<RotationHarness.Execution> watched =
                 CompletableFuture.supplyAsync(() -> checker.watch(arn, Duration.ofMinutes(3)));
-        await().atMost(Duration.ofMinutes(2))
-                .until(
-                        () ->
-                                harness
-                                                .execution(arn, ExecutionStatus.RUNNING)
-                                                .statesEntered()
-                                                .stream()
-                                                .filter("PollConsumers"::equals)
-                                                .count()
-                                        >= 2);
+        harness.awaitPolls(arn, 2, Duration.ofMinutes(2));
         harness.confirm(
                 account.secretId(),
                 "partner",

@@ -44,16 +44,7 @@ import static org.awaitility.Awaitility.await;
  * {@code -Dsafety.exhaustive=true} adds persistent-outage variants.
  */
 class FaultMatrixTest extends LocalStackTest {
-    static final Map<String, Object> FAST =
-            Map.of(
-                    "pollIntervalSeconds",
-                    1,
-                    "requiredHealthyPolls",
-                    1,
-                    "pollTimeoutSeconds",
-                    20,
-                    "gracePeriodSeconds",
-                    0);
+    static final Map<String, Object> FAST = RotationHarness.settings(1, 1, 20, 0);
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
     static final boolean EXHAUSTIVE = Boolean.getBoolean("safety.exhaustive");
     static final int PARALLEL = Integer.getInteger("safety.parallel", 10);

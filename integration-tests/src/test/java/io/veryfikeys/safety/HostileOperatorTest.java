@@ -146,18 +146,7 @@ class HostileOperatorTest extends LocalStackTest {
     void stepsInvokedDirectlyWithForgedStatesAreRefusedAndAlert() throws Exception {
         RotationHarness.Account account = harness.account(1, Duration.ofSeconds(120));
         InvariantChecker checker = new InvariantChecker(harness, account, false);
-        String arn =
-                harness.start(
-                        account.secretId(),
-                        Map.of(
-                                "pollIntervalSeconds",
-                                1,
-                                "requiredHealthyPolls",
-                                1,
-                                "pollTimeoutSeconds",
-                                120,
-                                "gracePeriodSeconds",
-                                0));
+        String arn = harness.start(account.secretId(), RotationHarness.settings(1, 1, 120, 0));
         harness.awaitState(arn, "WaitBeforeNextPoll");
         String genuine = null;
         for (var event : harness.execution(arn, null).history()) {

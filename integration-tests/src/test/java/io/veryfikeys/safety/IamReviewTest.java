@@ -72,16 +72,7 @@ class IamReviewTest extends LocalStackTest {
                     "secretsmanager:BatchGetSecretValue",
                     Set.of("secretsmanager:ListSecrets", "secretsmanager:GetSecretValue"));
 
-    static final Map<String, Object> FAST =
-            Map.of(
-                    "pollIntervalSeconds",
-                    1,
-                    "requiredHealthyPolls",
-                    1,
-                    "pollTimeoutSeconds",
-                    30,
-                    "gracePeriodSeconds",
-                    0);
+    static final Map<String, Object> FAST = RotationHarness.settings(1, 1, 30, 0);
 
     @Test
     void noWildcardsAndEveryFunctionHoldsExactlyThePermissionsItsCodeUses() {
@@ -289,18 +280,7 @@ class IamReviewTest extends LocalStackTest {
         // Someone moves AWSCURRENT back while the consumers are polled: PollConsumers reads who
         // stored it.
         RotationHarness.Account moved = harness.account(1, Duration.ofSeconds(60));
-        String arn =
-                harness.start(
-                        moved.secretId(),
-                        Map.of(
-                                "pollIntervalSeconds",
-                                1,
-                                "requiredHealthyPolls",
-                                1,
-                                "pollTimeoutSeconds",
-                                60,
-                                "gracePeriodSeconds",
-                                0));
+        String arn = harness.start(moved.secretId(), RotationHarness.settings(1, 1, 60, 0));
         harness.awaitState(arn, "WaitBeforeNextPoll");
         harness.moveCurrentBack(moved.secretId());
         harness.await(arn, Duration.ofMinutes(1));

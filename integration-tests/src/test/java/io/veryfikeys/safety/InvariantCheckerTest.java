@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,18 +31,7 @@ class InvariantCheckerTest extends LocalStackTest {
         // live.
         RotationHarness.Account account = harness.account(1, Duration.ofMinutes(10));
         InvariantChecker checker = new InvariantChecker(harness, account, false);
-        String arn =
-                harness.start(
-                        account.secretId(),
-                        Map.of(
-                                "pollIntervalSeconds",
-                                1,
-                                "requiredHealthyPolls",
-                                1,
-                                "pollTimeoutSeconds",
-                                120,
-                                "gracePeriodSeconds",
-                                0));
+        String arn = harness.start(account.secretId(), RotationHarness.settings(1, 1, 120, 0));
         CompletableFuture<RotationHarness.Execution> watched =
                 CompletableFuture.supplyAsync(() -> checker.watch(arn, Duration.ofMinutes(3)));
         harness.awaitState(arn, "WaitBeforeNextPoll");

@@ -258,18 +258,7 @@ class OverlappingOperationsTest extends LocalStackTest {
     void aRotationWhoseCurrentKeySomeoneElseMovedStopsAtTheNextPoll() {
         RotationHarness.Account account = harness.account(1, Duration.ofSeconds(60));
         InvariantChecker checker = new InvariantChecker(harness, account, false);
-        String arn =
-                harness.start(
-                        account.secretId(),
-                        java.util.Map.of(
-                                "pollIntervalSeconds",
-                                1,
-                                "requiredHealthyPolls",
-                                1,
-                                "pollTimeoutSeconds",
-                                60,
-                                "gracePeriodSeconds",
-                                0));
+        String arn = harness.start(account.secretId(), RotationHarness.settings(1, 1, 60, 0));
         harness.awaitState(arn, "WaitBeforeNextPoll");
         harness.moveCurrentBack(account.secretId());
         long started = System.nanoTime();

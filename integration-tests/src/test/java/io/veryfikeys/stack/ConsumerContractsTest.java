@@ -31,16 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ConsumerContractsTest extends LocalStackTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Map<String, Object> FAST =
-            Map.of(
-                    "pollIntervalSeconds",
-                    1,
-                    "requiredHealthyPolls",
-                    1,
-                    "pollTimeoutSeconds",
-                    30,
-                    "gracePeriodSeconds",
-                    0);
+    static final Map<String, Object> FAST = RotationHarness.settings(1, 1, 30, 0);
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private static String table;
@@ -70,18 +61,7 @@ class ConsumerContractsTest extends LocalStackTest {
         String arn = harness.start(account.secretId(), FAST);
         // The partner is confirmed late: only once the rotation waits for consumers, and a few
         // polls after that.
-        org.awaitility.Awaitility.await("two rounds of polls lagging on the partner")
-                .atMost(TIMEOUT)
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () ->
-                                harness
-                                                .execution(arn, ExecutionStatus.RUNNING)
-                                                .statesEntered()
-                                                .stream()
-                                                .filter("PollConsumers"::equals)
-                                                .count()
-                                        >= 3);
+        harness.awaitPolls(arn, 3, TIMEOUT);
         assertThat(harness.veryfi.liveKeyIds(account.clientId()))
                 .as("waiting for the partner, nothing is deleted")
                 .hasSize(2);
@@ -96,6 +76,15 @@ class ConsumerContractsTest extends LocalStackTest {
                 .contains(account.consumer(0).name() + ": health endpoint")
                 .contains(worker + ": check-in at ")
                 .contains(partner + ": confirmed by arn:aws:sts::");
+        // ...and the run's alert says it too.
+        assertThat(
+                        harness.awaitAlert(account.secretId(), "SUCCEEDED", Duration.ofSeconds(10))
+                                .path("consumersVerified")
+                                .toString())
+                .contains(worker + ": check-in at ")
+                .contains(
+                        partner
+                                + ": confirmed by arn:aws:sts::123456789012:assumed-role/ops/oncall");
         assertThat(account.consumer(0).rejectedCalls()).isZero();
     }
 
@@ -120,14 +109,7 @@ class ConsumerContractsTest extends LocalStackTest {
                 TimeUnit.MILLISECONDS);
 
         RotationHarness.Execution execution =
-                harness.run(
-                        account.secretId(),
-                        Map.of(
-                                "pollIntervalSeconds", 1,
-                                "requiredHealthyPolls", 1,
-                                "pollTimeoutSeconds", 4,
-                                "gracePeriodSeconds", 0),
-                        TIMEOUT);
+                harness.run(account.secretId(), RotationHarness.settings(1, 1, 4, 0), TIMEOUT);
         executions.add(execution);
 
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
@@ -198,39 +180,23 @@ class ConsumerContractsTest extends LocalStackTest {
     void theConsumerLibraryChecksInAndNoCallIsRejected() throws Exception {
         RotationHarness.Account account = harness.account(0, Duration.ZERO);
         harness.addToRegistry(account, "library-worker", 300, null);
-        String principal = "library-worker-" + account.clientId();
-        var key = stack.lambdaHost().credentials().issueLongLived(principal);
-        stack.lambdaHost()
-                .identityPolicy(
-                        principal, Set.of("secretsmanager:GetSecretValue", "dynamodb:PutItem"));
-        stack.lambdaHost()
-                .dynamoDbLeadingKeys(
-                        principal, "consumer", Set.of(account.secretId() + "#library-worker"));
         var secrets =
-                software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
-                        .endpointOverride(stack.endpoint())
-                        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                        .httpClient(
-                                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient
-                                        .create())
-                        .credentialsProvider(
-                                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider
-                                        .create(
-                                                software.amazon.awssdk.auth.credentials
-                                                        .AwsBasicCredentials.create(
-                                                        key.accessKeyId(), key.secretAccessKey())))
-                        .build();
+                harness.clientAs(
+                        software.amazon.awssdk.services.secretsmanager.SecretsManagerClient
+                                ::builder,
+                        "library-worker-" + account.clientId(),
+                        Set.of("secretsmanager:GetSecretValue", "dynamodb:PutItem"),
+                        account.secretId() + "#library-worker");
         java.util.concurrent.atomic.AtomicInteger calls =
                 new java.util.concurrent.atomic.AtomicInteger();
         List<Integer> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (secrets;
-                io.veryfikeys.consumer.VeryfiKey library =
-                        io.veryfikeys.consumer.VeryfiKey.forSecret(account.secretId())
-                                .secretsManager(secrets)
-                                .refreshEvery(Duration.ofMillis(500))
-                                .checkIn("library-worker", table)
-                                .checkInEndpoint(stack.endpoint())
-                                .start()) {
+        try (io.veryfikeys.consumer.VeryfiKey library =
+                io.veryfikeys.consumer.VeryfiKey.forSecret(account.secretId())
+                        .secretsManager(secrets)
+                        .refreshEvery(Duration.ofMillis(500))
+                        .checkIn("library-worker", table)
+                        .checkInEndpoint(stack.endpoint())
+                        .start()) {
             workers.scheduleWithFixedDelay(
                     () -> {
                         try {

@@ -26,16 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checked).
  */
 class FaithfulRuntimeTest extends LocalStackTest {
-    static final Map<String, Object> FAST =
-            Map.of(
-                    "pollIntervalSeconds",
-                    1,
-                    "requiredHealthyPolls",
-                    2,
-                    "pollTimeoutSeconds",
-                    60,
-                    "gracePeriodSeconds",
-                    0);
+    static final Map<String, Object> FAST = RotationHarness.settings(1, 2, 60, 0);
 
     @AfterEach
     void restore() {
@@ -90,8 +81,11 @@ class FaithfulRuntimeTest extends LocalStackTest {
                         .contains("-XX:MaxHeapSize=" + 1024 * 1024 * 85 / 100 + "k");
             }
         }
-        assertThat(stack.lambdaHost().refusedAwsCalls())
+        // Identity-policy denials (ACCESS_DENIED) are other tests' on purpose: a consumer
+        // writing another's check-in, a hostile operator.
+        assertThat(stack.lambdaHost().refusedAwsCalls().keySet())
                 .as("requests with keys the stack never issued")
+                .filteredOn(refusal -> !refusal.startsWith("ACCESS_DENIED"))
                 .isEmpty();
         harness.assertNoKeyLeaked(List.of(execution));
     }
@@ -232,8 +226,11 @@ class FaithfulRuntimeTest extends LocalStackTest {
                 .isGreaterThan(deleteKeys);
         assertThat(stack.lambdaHost().credentials().temporaryKeysIssuedTo("ReportFunction"))
                 .isGreaterThan(reportKeys);
-        assertThat(stack.lambdaHost().refusedAwsCalls())
+        // Identity-policy denials (ACCESS_DENIED) are other tests' on purpose: a consumer
+        // writing another's check-in, a hostile operator.
+        assertThat(stack.lambdaHost().refusedAwsCalls().keySet())
                 .as("calls signed with expired or unknown keys")
+                .filteredOn(refusal -> !refusal.startsWith("ACCESS_DENIED"))
                 .isEmpty();
     }
 

@@ -1,6 +1,8 @@
 package io.veryfikeys.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.simulator.Endpoint;
+import io.veryfikeys.simulator.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
@@ -46,6 +48,22 @@ class FleetRunTest extends LocalStackTest {
                                                 .build()));
     }
 
+    /** Every version of the account's secret: its id and labels, as "id:LABEL,LABEL". */
+    private Map<String, Long> versions(RotationHarness.Account account) {
+        Map<String, Long> versions = new java.util.TreeMap<>();
+        harness.secrets
+                .listSecretVersionIds(b -> b.secretId(account.secretId()).includeDeprecated(true))
+                .versions()
+                .forEach(
+                        v ->
+                                versions.put(
+                                        v.versionId() + ":" + String.join(",", v.versionStages()),
+                                        v.createdDate() == null
+                                                ? 0L
+                                                : v.createdDate().toEpochMilli()));
+        return versions;
+    }
+
     private String startFleet(String input) {
         harness.stateMachine("RotationStateMachine");
         String fleet = harness.stateMachine("FleetStateMachine");
@@ -82,6 +100,10 @@ class FleetRunTest extends LocalStackTest {
         tag(outside, ":window", windowNotToday());
         tag(badTag, ":interval-days", "monthly");
 
+        Map<String, Map<String, Long>> versionsBefore = new HashMap<>();
+        for (RotationHarness.Account account : List.of(plain, paused, notDue, outside, badTag)) {
+            versionsBefore.put(account.secretId(), versions(account));
+        }
         String arn =
                 startFleet(
                         "{\"dryRun\":true,"
@@ -120,10 +142,12 @@ class FleetRunTest extends LocalStackTest {
         assertThat(output.path("counts").toString())
                 .isEqualTo(
                         "{\"rotate\":1,\"skip\":{\"BAD_POLICY_TAG\":1,\"NOT_DUE\":1,\"OUTSIDE_WINDOW\":1,\"PAUSED\":1},\"blocked\":{}}");
-        // Nothing changed: every account keeps its one key, and no alert was sent.
+        // Nothing changed: every account keeps its one key and its secret versions (ids and
+        // labels), and no alert was sent.
         for (RotationHarness.Account account : List.of(plain, paused, notDue, outside, badTag)) {
             assertThat(harness.veryfi.liveKeyIds(account.clientId()))
                     .containsExactly(account.initialKeyId());
+            assertThat(versions(account)).isEqualTo(versionsBefore.get(account.secretId()));
             assertThat(harness.alertsFor(account.secretId())).isEmpty();
         }
         assertThat(harness.alertsFor("fleet"))
@@ -136,12 +160,34 @@ class FleetRunTest extends LocalStackTest {
         RotationHarness.Account second = harness.account(1, Duration.ZERO);
         RotationHarness.Account paused = harness.account(0, Duration.ZERO);
         RotationHarness.Account noRegistry = harness.account(0, Duration.ZERO);
+        RotationHarness.Account notDue = harness.account(0, Duration.ZERO);
+        RotationHarness.Account outside = harness.account(0, Duration.ZERO);
+        RotationHarness.Account badTag = harness.account(0, Duration.ZERO);
+        RotationHarness.Account failing = harness.account(0, Duration.ZERO);
         tag(paused, ":paused", "true");
+        tag(notDue, ":interval-days", "30");
+        tag(outside, ":window", windowNotToday());
+        tag(badTag, ":window", "sometime");
         harness.ssm.deleteParameter(
                 b -> b.name("/veryfi-key-rotation/consumers/" + noRegistry.secretId()));
+        // Veryfi never accepts this account's new key: its rotation fails (and cleans up).
+        harness.veryfi.rejectNewKeys(failing.clientId(), true);
 
         String arn =
-                startFleet("{" + accounts(first, second, paused, noRegistry) + "," + FAST + "}");
+                startFleet(
+                        "{"
+                                + accounts(
+                                        first,
+                                        second,
+                                        paused,
+                                        noRegistry,
+                                        notDue,
+                                        outside,
+                                        badTag,
+                                        failing)
+                                + ","
+                                + FAST
+                                + "}");
         RotationHarness.Execution execution = harness.await(arn, RotationScenariosTest.TIMEOUT);
         executions.add(execution);
 
@@ -151,19 +197,27 @@ class FleetRunTest extends LocalStackTest {
         JsonNode report = harness.output(arn);
         assertThat(report.path("result").asText()).isEqualTo("FLEET_NEEDS_ACTION");
         assertThat(report.path("rotated").asInt()).isEqualTo(2);
-        assertThat(report.path("skipped").toString()).isEqualTo("{\"PAUSED\":1}");
+        assertThat(report.path("skipped").toString())
+                .isEqualTo(
+                        "{\"BAD_POLICY_TAG\":1,\"NOT_DUE\":1,\"OUTSIDE_WINDOW\":1,\"PAUSED\":1}");
         assertThat(report.path("blocked").toString()).isEqualTo("{\"BLOCKED\":1}");
-        assertThat(report.path("failed").toString()).isEqualTo("{}");
-        assertThat(report.path("needActionCount").asInt()).isEqualTo(1);
-        JsonNode blocked = report.path("needAction").get(0);
+        assertThat(report.path("failed").toString()).isEqualTo("{\"NEW_KEY_REJECTED\":1}");
+        assertThat(report.path("needActionCount").asInt()).isEqualTo(2);
+        JsonNode needAction = report.path("needAction");
+        assertThat(needAction.findValuesAsText("account"))
+                .containsExactlyInAnyOrder(noRegistry.secretId(), failing.secretId());
+        JsonNode blocked =
+                needAction.get(0).path("account").asText().equals(noRegistry.secretId())
+                        ? needAction.get(0)
+                        : needAction.get(1);
         assertThat(blocked.path("account").asText()).isEqualTo(noRegistry.secretId());
         // The link to the account's own execution: the fleet named it, so its ARN is known.
         String blockedArn = blocked.path("executionArn").asText();
         assertThat(blockedArn).startsWith(report.path("executionArnPrefix").asText());
         assertThat(harness.sfn.describeExecution(b -> b.executionArn(blockedArn)).status())
                 .isEqualTo(ExecutionStatus.FAILED);
-        assertThat(report.path("accounts")).hasSize(3);
-        assertThat(report.path("discovery").path("counts").path("rotate").asInt()).isEqualTo(3);
+        assertThat(report.path("accounts")).hasSize(4);
+        assertThat(report.path("discovery").path("counts").path("rotate").asInt()).isEqualTo(4);
 
         // One alert for the run, beside each account's own.
         JsonNode alert = harness.awaitAlert("fleet", "FLEET_NEEDS_ACTION", Duration.ofSeconds(10));
@@ -177,8 +231,54 @@ class FleetRunTest extends LocalStackTest {
                     .doesNotContain(account.initialKeyId());
             assertThat(account.consumer(0).rejectedCalls()).isZero();
         }
-        assertThat(harness.veryfi.liveKeyIds(paused.clientId()))
-                .containsExactly(paused.initialKeyId());
-        assertThat(harness.alertsFor(paused.secretId())).isEmpty();
+        for (RotationHarness.Account skipped : List.of(paused, notDue, outside, badTag)) {
+            assertThat(harness.veryfi.liveKeyIds(skipped.clientId()))
+                    .containsExactly(skipped.initialKeyId());
+            assertThat(harness.alertsFor(skipped.secretId())).isEmpty();
+        }
+        assertThat(harness.veryfi.liveKeyIds(failing.clientId()))
+                .as("the failed rotation kept the account's key and removed its own")
+                .containsExactly(failing.initialKeyId());
+    }
+
+    /**
+     * Issue 15: Veryfi answers 429 (with Retry-After) to the first key creations of the run; the
+     * clients wait as told and every account rotates.
+     */
+    @Test
+    void aFleetRunThroughA429SpellRotatesEveryAccount() {
+        List<RotationHarness.Account> accounts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            accounts.add(harness.account(1, Duration.ZERO));
+        }
+        harness.veryfi.inject(Fault.rateLimit(Endpoint.CREATE, Duration.ofSeconds(1)).times(3));
+
+        String arn =
+                startFleet(
+                        "{"
+                                + accounts(accounts.toArray(RotationHarness.Account[]::new))
+                                + ","
+                                + FAST
+                                + "}");
+        RotationHarness.Execution execution = harness.await(arn, RotationScenariosTest.TIMEOUT);
+        executions.add(execution);
+        harness.veryfi.clearFaults();
+
+        JsonNode report = harness.output(arn);
+        assertThat(report.path("result").asText())
+                .as(report.toString())
+                .isEqualTo("FLEET_COMPLETED");
+        assertThat(report.path("rotated").asInt()).isEqualTo(4);
+        assertThat(report.path("failed").toString()).isEqualTo("{}");
+        assertThat(harness.veryfi.requests())
+                .as("Veryfi answered 429 three times")
+                .filteredOn(r -> r.status() == 429)
+                .hasSize(3);
+        for (RotationHarness.Account account : accounts) {
+            assertThat(harness.veryfi.liveKeyIds(account.clientId()))
+                    .hasSize(1)
+                    .doesNotContain(account.initialKeyId());
+            assertThat(account.consumer(0).rejectedCalls()).isZero();
+        }
     }
 }

@@ -69,6 +69,42 @@ public final class RotationHarness implements AutoCloseable {
             "{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":"
                     + "\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\",\"veryfiRequestsPerSecond\":\"10\"}";
 
+    /**
+     * A rotation's execution input overrides: poll every {@code pollInterval} s, {@code
+     * healthyPolls} healthy polls in a row, give up after {@code pollTimeout} s, grace {@code
+     * grace} s.
+     */
+    public static Map<String, Object> settings(
+            int pollInterval, int healthyPolls, int pollTimeout, int grace) {
+        return Map.of(
+                "pollIntervalSeconds",
+                pollInterval,
+                "requiredHealthyPolls",
+                healthyPolls,
+                "pollTimeoutSeconds",
+                pollTimeout,
+                "gracePeriodSeconds",
+                grace);
+    }
+
+    /**
+     * Waits until the execution has entered PollConsumers {@code rounds} times (its consumers were
+     * asked that often).
+     */
+    public void awaitPolls(String executionArn, int rounds, Duration timeout) {
+        org.awaitility.Awaitility.await(rounds + " rounds of PollConsumers")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                execution(executionArn, ExecutionStatus.RUNNING)
+                                                .statesEntered()
+                                                .stream()
+                                                .filter("PollConsumers"::equals)
+                                                .count()
+                                        >= rounds);
+    }
+
     /** A ListAccounts invocation as the fleet state machine makes it for the input {@code {}}. */
     public static final String LIST_ACCOUNTS_EVENT =
             "{\"input\":{},\"deploySettings\":" + FLEET_DEPLOY_SETTINGS + "}";
@@ -474,12 +510,35 @@ public final class RotationHarness implements AutoCloseable {
      * (dynamodb:LeadingKeys).
      */
     public software.amazon.awssdk.services.dynamodb.DynamoDbClient consumerClient(String record) {
-        String principal = "consumer-" + record.replaceAll("[^A-Za-z0-9-]", "-");
+        return clientAs(
+                software.amazon.awssdk.services.dynamodb.DynamoDbClient::builder,
+                "consumer-" + record.replaceAll("[^A-Za-z0-9-]", "-"),
+                java.util.Set.of("dynamodb:PutItem"),
+                record);
+    }
+
+    /**
+     * An SDK client of the stack with long-lived credentials of {@code principal}, whose identity
+     * policy allows only {@code actions}, on DynamoDB only the record {@code record}
+     * (dynamodb:LeadingKeys). Closed with the harness.
+     */
+    public <
+                    B extends
+                            software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+                                    & software.amazon.awssdk.awscore.client.builder
+                                                    .AwsSyncClientBuilder<
+                                            B, C>,
+                    C extends AutoCloseable>
+            C clientAs(
+                    java.util.function.Supplier<B> builder,
+                    String principal,
+                    java.util.Set<String> actions,
+                    String record) {
         var key = stack.lambdaHost().credentials().issueLongLived(principal);
-        stack.lambdaHost().identityPolicy(principal, java.util.Set.of("dynamodb:PutItem"));
+        stack.lambdaHost().identityPolicy(principal, actions);
         stack.lambdaHost().dynamoDbLeadingKeys(principal, "consumer", java.util.Set.of(record));
-        var client =
-                software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+        C client =
+                builder.get()
                         .endpointOverride(stack.endpoint())
                         .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                         .httpClient(

@@ -28,16 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RotationScenariosTest extends LocalStackTest {
     /** Fast settings: poll every second, two healthy polls in a row, no grace period. */
-    static final Map<String, Object> FAST =
-            Map.of(
-                    "pollIntervalSeconds",
-                    1,
-                    "requiredHealthyPolls",
-                    2,
-                    "pollTimeoutSeconds",
-                    30,
-                    "gracePeriodSeconds",
-                    0);
+    static final Map<String, Object> FAST = RotationHarness.settings(1, 2, 30, 0);
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
 
@@ -112,18 +103,7 @@ class RotationScenariosTest extends LocalStackTest {
         RotationHarness.Account account = harness.account(0, Duration.ZERO);
         harness.veryfi.clearRequests();
 
-        RotationHarness.Execution execution =
-                run(
-                        account,
-                        Map.of(
-                                "pollIntervalSeconds",
-                                1,
-                                "requiredHealthyPolls",
-                                1,
-                                "pollTimeoutSeconds",
-                                30,
-                                "gracePeriodSeconds",
-                                0));
+        RotationHarness.Execution execution = run(account, RotationHarness.settings(1, 1, 30, 0));
 
         assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(execution.statesEntered())
@@ -218,18 +198,7 @@ class RotationScenariosTest extends LocalStackTest {
         RotationHarness.Account account = harness.account(2, Duration.ZERO);
         account.consumer(1).freeze();
 
-        RotationHarness.Execution execution =
-                run(
-                        account,
-                        Map.of(
-                                "pollIntervalSeconds",
-                                1,
-                                "requiredHealthyPolls",
-                                2,
-                                "pollTimeoutSeconds",
-                                4,
-                                "gracePeriodSeconds",
-                                0));
+        RotationHarness.Execution execution = run(account, RotationHarness.settings(1, 2, 4, 0));
 
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.statesEntered())
@@ -303,18 +272,7 @@ class RotationScenariosTest extends LocalStackTest {
                         .times(1)
                         .forAccount(account.clientId()));
 
-        RotationHarness.Execution execution =
-                run(
-                        account,
-                        Map.of(
-                                "pollIntervalSeconds",
-                                1,
-                                "requiredHealthyPolls",
-                                1,
-                                "pollTimeoutSeconds",
-                                30,
-                                "gracePeriodSeconds",
-                                0));
+        RotationHarness.Execution execution = run(account, RotationHarness.settings(1, 1, 30, 0));
 
         assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(harness.veryfi.liveKeyIds(account.clientId()))
