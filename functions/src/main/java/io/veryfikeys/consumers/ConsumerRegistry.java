@@ -167,9 +167,9 @@ public final class ConsumerRegistry {
                                                                 + " manual)"));
         Set<String> allowed =
                 switch (contract) {
-                    case HTTP -> Set.of("name", "contract", "healthUrl");
-                    case CHECK_IN -> Set.of("name", "contract", "maxAgeSeconds");
-                    case MANUAL -> Set.of("name", "contract");
+                    case HTTP -> Set.of("name", "contract", "description", "healthUrl");
+                    case CHECK_IN -> Set.of("name", "contract", "description", "maxAgeSeconds");
+                    case MANUAL -> Set.of("name", "contract", "description");
                 };
         entry.fieldNames()
                 .forEachRemaining(

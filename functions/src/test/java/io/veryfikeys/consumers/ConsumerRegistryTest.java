@@ -34,7 +34,7 @@ class ConsumerRegistryTest {
         String document =
                 "{\"consumers\":[{\"name\":\"api\",\"healthUrl\":\"https://a.example/h\"},"
                         + "{\"name\":\"worker\",\"contract\":\"check-in\",\"maxAgeSeconds\":900},"
-                        + "{\"name\":\"partner\",\"contract\":\"manual\"},"
+                        + "{\"name\":\"partner\",\"contract\":\"manual\",\"description\":\"ACME's billing, updated by hand\"},"
                         + "{\"name\":\"api2\",\"contract\":\"http\",\"healthUrl\":\"https://b.example/h\"}]}";
         var consumers =
                 new ConsumerRegistry(() -> name -> java.util.Optional.of(document))
@@ -92,7 +92,7 @@ class ConsumerRegistryTest {
                 "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":86401}]} | from 60 to 86400",
                 "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":\"900\"}]} | a whole number",
                 "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":90.5}]} | a whole number",
-                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":900,\"healthUrl\":\"https://a/h\"}]} | healthUrl does not belong to contract check-in (it takes: contract, maxAgeSeconds, name)",
+                "{\"consumers\":[{\"name\":\"a\",\"contract\":\"check-in\",\"maxAgeSeconds\":900,\"healthUrl\":\"https://a/h\"}]} | healthUrl does not belong to contract check-in (it takes: contract, description, maxAgeSeconds, name)",
                 "{\"consumers\":[{\"name\":\"a\",\"contract\":\"manual\",\"maxAgeSeconds\":900}]} | maxAgeSeconds does not belong to contract manual",
                 "{\"consumers\":[{\"name\":\"a\",\"healthUrl\":\"https://a/h\",\"maxAgeSeconds\":900}]} | maxAgeSeconds does not belong to contract http",
                 "{\"consumers\":[{\"name\":\"a\",\"contract\":\"manual\",\"healthurl\":\"x\"}]} | healthurl does not belong to contract manual"
