@@ -58,11 +58,13 @@ class FleetScansTest {
         String byHand =
                 "arn:aws:states:us-east-1:1:execution:rot:0b9f4f0e-6d1c-4c55-9d8a-6f2d1f5f3c11";
 
-        scans.scan("veryfi/", fleetA, AT, () -> fresh(made));
-        scans.scan("veryfi/", fleetB, AT.plusSeconds(10), () -> fresh(made));
+        assertThat(scans.scan("veryfi/", fleetA, AT, () -> fresh(made))).isSameAs(SCAN);
+        assertThat(scans.scan("veryfi/", fleetB, AT.plusSeconds(10), () -> fresh(made)))
+                .isSameAs(SCAN);
         assertThat(made).as("the second account of the run reuses the scan").hasValue(1);
 
-        scans.scan("veryfi/", byHand, AT.plusSeconds(20), () -> fresh(made));
+        assertThat(scans.scan("veryfi/", byHand, AT.plusSeconds(20), () -> fresh(made)))
+                .isSameAs(SCAN);
         scans.scan("veryfi/", byHand, AT.plusSeconds(21), () -> fresh(made));
         assertThat(made).as("a rotation started by hand always scans").hasValue(3);
 
