@@ -100,11 +100,11 @@ final class SignedJsonCall {
     Answer call(String operation, String what, byte[] body, Object... logged) {
         long started = System.nanoTime();
         long wire = 0;
-        if (!InvocationDeadline.mayStart(AwsCallTimeouts.SSM_ATTEMPT)) {
+        if (!InvocationDeadline.mayStart(AwsCallTimeouts.SIGNED_CALL_ATTEMPT)) {
             throw new AwsUnavailableException(
                     what
                             + " not sent: less than "
-                            + AwsCallTimeouts.SSM_ATTEMPT.toSeconds()
+                            + AwsCallTimeouts.SIGNED_CALL_ATTEMPT.toSeconds()
                             + " s left before the function's timeout",
                     null);
         }
@@ -157,7 +157,7 @@ final class SignedJsonCall {
             }
             long delay =
                     ThreadLocalRandom.current().nextLong(backoffBaseMillis << (attempt - 1)) + 1;
-            if (!InvocationDeadline.allows(AwsCallTimeouts.SSM_ATTEMPT.plusMillis(delay))) {
+            if (!InvocationDeadline.allows(AwsCallTimeouts.SIGNED_CALL_ATTEMPT.plusMillis(delay))) {
                 throw new AwsUnavailableException(
                         failed
                                 + ", after "

@@ -28,10 +28,10 @@ public final class AwsCallTimeouts {
     public static final Duration SDK_CALL = Duration.ofSeconds(10);
 
     /**
-     * One SSM read attempt ({@code aws.SsmParameters} is not an SDK client): connect, then its one
-     * small read.
+     * One attempt of a hand-signed call ({@code aws.SignedJsonCall}: SSM GetParameter, DynamoDB
+     * BatchGetItem; not SDK clients): connect, then its one small read.
      */
-    public static final Duration SSM_ATTEMPT = CONNECT.plus(SOCKET);
+    public static final Duration SIGNED_CALL_ATTEMPT = CONNECT.plus(SOCKET);
 
     private AwsCallTimeouts() {}
 }

@@ -46,7 +46,7 @@ class RetryBudgetTemplateTest {
     @Test
     void theReserveHoldsWhatAStepDoesAfterGivingUp() {
         Duration inFlight =
-                Stream.of(AwsCallTimeouts.SDK_CALL, AwsCallTimeouts.SSM_ATTEMPT)
+                Stream.of(AwsCallTimeouts.SDK_CALL, AwsCallTimeouts.SIGNED_CALL_ATTEMPT)
                         .max(Duration::compareTo)
                         .orElseThrow();
         Duration afterGivingUp =
