@@ -26,8 +26,8 @@ import java.util.Optional;
  * The check-in table (the template's CheckInsTable), read with {@code
  * DynamoDB_20120810.BatchGetItem} as a {@link SignedJsonCall}: the SDK's DynamoDbClient is 3 MB, a
  * third of the deployable, for one read. Strongly consistent, so a check-in written a moment ago
- * counts. The record format (written by the consumer library and {@code veryfi-keys confirm};
- * README "Consumers"):
+ * counts. The record format (written by the consumer library, {@code veryfi-keys confirm} and
+ * ConfirmFunction ({@link #put}); README "Consumers"):
  *
  * <pre>
  * consumer  S  &lt;secret name&gt;#&lt;consumer name&gt;   (the table's key)
@@ -84,12 +84,7 @@ public final class DynamoCheckIns implements CheckIns {
 
     @Override
     public Map<String, CheckIn> read(List<String> ids) {
-        if (table == null || table.isBlank()) {
-            throw new AwsCallFailedException(
-                    "the registry names check-in or manual consumers, but this function has no"
-                            + " CHECK_IN_TABLE (deploy the current template, which creates"
-                            + " CheckInsTable)");
-        }
+        requireTable();
         Map<String, CheckIn> found = new HashMap<>();
         for (int from = 0; from < ids.size(); from += BATCH) {
             List<String> pending = ids.subList(from, Math.min(ids.size(), from + BATCH));
@@ -100,6 +95,55 @@ public final class DynamoCheckIns implements CheckIns {
             }
         }
         return found;
+    }
+
+    /**
+     * Writes an operator's confirmation (the console path, {@code ConfirmFunction}) with {@code
+     * PutItem}: a retried write replaces the same record, so retrying is safe.
+     */
+    public void put(CheckIn record, Instant expiresAt) {
+        requireTable();
+        String what = "DynamoDB PutItem " + table;
+        SignedJsonCall.Answer answer =
+                calls.call(
+                        "PutItem",
+                        what,
+                        putItemRequest(table, record, expiresAt).getBytes(StandardCharsets.UTF_8),
+                        "table",
+                        table,
+                        "consumer",
+                        record.id());
+        if (answer.status() != 200) {
+            throw new AwsCallFailedException(SignedJsonCall.failure(what, answer));
+        }
+    }
+
+    /**
+     * The PutItem request for {@code record}, in the documented shape that {@link #record} reads.
+     */
+    static String putItemRequest(String table, CheckIn record, Instant expiresAt) {
+        ObjectNode request = Json.MAPPER.createObjectNode();
+        request.put("TableName", table);
+        ObjectNode item = request.putObject("Item");
+        item.putObject("consumer").put("S", record.id());
+        item.putObject("kind").put("S", record.kind());
+        item.putObject("keyId").put("N", Long.toString(record.keyId()));
+        item.putObject("healthy").put("BOOL", record.healthy());
+        item.putObject("at").put("S", record.at().toString());
+        if (record.by() != null) {
+            item.putObject("by").put("S", record.by());
+        }
+        item.putObject("expiresAt").put("N", Long.toString(expiresAt.getEpochSecond()));
+        return request.toString();
+    }
+
+    private void requireTable() {
+        if (table == null || table.isBlank()) {
+            throw new AwsCallFailedException(
+                    "the registry names check-in or manual consumers, but this function has no"
+                            + " CHECK_IN_TABLE (deploy the current template, which creates"
+                            + " CheckInsTable)");
+        }
     }
 
     private List<String> readBatch(List<String> ids, Map<String, CheckIn> found) {

@@ -21,7 +21,7 @@ public final class CheckInDecision {
             return problem(
                     consumer,
                     consumer.contract() == Contract.MANUAL
-                            ? "not confirmed yet (veryfi-keys confirm)"
+                            ? "not confirmed yet (veryfi-keys confirm, or ConfirmFunction)"
                             : "no check-in yet");
         }
         if (!expected.equals(record.kind())) {

@@ -42,7 +42,11 @@ public final class ConsumerRegistry {
                 + secretName;
     }
 
-    public List<Consumer> consumersOf(String prefix, String secretName) {
+    /**
+     * The consumers listed for {@code secretName}, validated, without resolving any health URL's
+     * host: what an operator's confirmation checks against (it asks no consumer).
+     */
+    public List<Consumer> listed(String prefix, String secretName) {
         String parameter = parameterName(prefix, secretName);
         String document =
                 ssm.get()
@@ -55,8 +59,12 @@ public final class ConsumerRegistry {
                                                         + ": create SSM parameter "
                                                         + parameter
                                                         + " (an empty {\"consumers\":[]} is allowed)"));
-        List<Consumer> consumers =
-                parse(parameter, document).stream().map(c -> c.listedBy(secretName)).toList();
+        return parse(parameter, document).stream().map(c -> c.listedBy(secretName)).toList();
+    }
+
+    public List<Consumer> consumersOf(String prefix, String secretName) {
+        String parameter = parameterName(prefix, secretName);
+        List<Consumer> consumers = listed(prefix, secretName);
         // Names are resolved here, when the registry is read for a rotation, and again before each
         // call.
         boolean loopback = ConsumerAddresses.loopbackAllowed();

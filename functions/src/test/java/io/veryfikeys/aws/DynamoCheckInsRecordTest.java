@@ -2,6 +2,7 @@ package io.veryfikeys.aws;
 
 import io.veryfikeys.consumers.CheckIn;
 import io.veryfikeys.support.Json;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,5 +41,35 @@ class DynamoCheckInsRecordTest {
                     assertThat(r.healthy()).isTrue();
                     assertThat(r.at()).isEqualTo(Instant.parse("2026-12-01T12:00:00Z"));
                 });
+    }
+
+    /** What ConfirmFunction writes is what the poller reads back, field for field. */
+    @Test
+    void aWrittenConfirmationReadsBackAsTheSameRecord() throws Exception {
+        CheckIn written =
+                new CheckIn(
+                        "veryfi/p#acme",
+                        CheckIn.MANUAL,
+                        42,
+                        true,
+                        Instant.parse("2026-12-01T12:00:00Z"),
+                        "jane (Lambda request r-1)");
+        var request =
+                Json.MAPPER.readTree(
+                        DynamoCheckIns.putItemRequest(
+                                "t", written, Instant.parse("2026-12-31T12:00:00Z")));
+        assertThat(request.path("TableName").asText()).isEqualTo("t");
+        assertThat(request.path("Item").path("expiresAt").path("N").asText())
+                .isEqualTo(Long.toString(Instant.parse("2026-12-31T12:00:00Z").getEpochSecond()));
+        assertThat(DynamoCheckIns.record(request.path("Item"))).contains(written);
+
+        CheckIn anonymous =
+                new CheckIn("veryfi/p#w", CheckIn.CHECK_IN, 7, false, written.at(), null);
+        var item =
+                Json.MAPPER
+                        .readTree(DynamoCheckIns.putItemRequest("t", anonymous, written.at()))
+                        .path("Item");
+        assertThat(item.has("by")).isFalse();
+        assertThat(DynamoCheckIns.record(item)).contains(anonymous);
     }
 }

@@ -27,7 +27,7 @@ class CheckInDecisionTest {
                 "dated within the clock skew        | check-in | check-in | 7 | true  | -60   | 7 | true  | -                                          | check-in at 2026-12-01T12:01:00Z",
                 "dated past the clock skew          | check-in | check-in | 7 | true  | -61   | - | false | its record is dated in the future (2026-12-01T12:01:01Z) | -",
                 "a confirmation                     | manual   | manual   | 7 | false | 86400 | 7 | true  | -                                          | confirmed by arn:aws:iam::1:user/ops at 2026-11-30T12:00:00Z",
-                "not confirmed                      | manual   | -        | 0 | true  | 0     | - | false | not confirmed yet (veryfi-keys confirm)    | -",
+                "not confirmed                      | manual   | -        | 0 | true  | 0     | - | false | not confirmed yet (veryfi-keys confirm, or ConfirmFunction)    | -",
                 "a check-in where a person must confirm | manual | check-in | 7 | true | 30   | - | false | its record is a check-in, not a manual (the registry says manual) | -",
                 "a confirmation dated in the future | manual   | manual   | 7 | true  | -3600 | - | false | its record is dated in the future (2026-12-01T13:00:00Z) | -"
             })

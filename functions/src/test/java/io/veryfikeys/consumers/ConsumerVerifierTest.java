@@ -51,7 +51,9 @@ class ConsumerVerifierTest {
                         org.assertj.core.groups.Tuple.tuple("api", 2L, null),
                         org.assertj.core.groups.Tuple.tuple("worker", 2L, null),
                         org.assertj.core.groups.Tuple.tuple(
-                                "partner", null, "not confirmed yet (veryfi-keys confirm)"),
+                                "partner",
+                                null,
+                                "not confirmed yet (veryfi-keys confirm, or ConfirmFunction)"),
                         org.assertj.core.groups.Tuple.tuple("api2", 2L, null));
         assertThat(endpointCalls).containsExactly(List.of("api", "api2"));
         assertThat(recordReads).containsExactly(List.of("s#worker", "s#partner"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veryfikeys.stack.LocalStackTest;
 import io.veryfikeys.stack.RotationHarness;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -181,6 +182,52 @@ class BadInputTest extends LocalStackTest {
         return bad;
     }
 
+    /** An operator's confirmation: each refused, writing nothing (the secrets are compared). */
+    static List<Bad> confirmInputs(RotationHarness.Account account) {
+        String q = quote(account.secretId());
+        String http = account.consumer(0).name();
+        return List.of(
+                new Bad("{}", "consumer"),
+                new Bad("{\"secretId\":" + q + ",\"consumer\":\"a/b\",\"keyId\":1}", "consumer"),
+                new Bad(
+                        "{\"secretId\":" + q + ",\"consumer\":\"p\",\"confirmedBy\":\"x\"}",
+                        "keyId"),
+                new Bad(
+                        "{\"secretId\":"
+                                + q
+                                + ",\"consumer\":\"p\",\"keyId\":-1,\"confirmedBy\":\"x\"}",
+                        "keyId"),
+                new Bad("{\"secretId\":" + q + ",\"consumer\":\"p\",\"keyId\":1}", "confirmedBy"),
+                new Bad(
+                        "{\"secretId\":"
+                                + q
+                                + ",\"consumer\":\"p\",\"keyId\":1,\"confirmedBy\":\"x\\u0007\"}",
+                        "confirmedBy"),
+                new Bad(
+                        "{\"secretId\":\"../x\",\"consumer\":\"p\",\"keyId\":1,\"confirmedBy\":\"x\"}",
+                        "secretId"),
+                new Bad(
+                        "{\"secretId\":"
+                                + q
+                                + ",\"consumer\":\"p\",\"keyId\":1,\"confirmedBy\":\"x\",\"confirmBy\":\"y\"}",
+                        "confirmBy"),
+                new Bad(
+                        "{\"secretId\":"
+                                + q
+                                + ",\"consumer\":\"nobody\",\"keyId\":1,\"confirmedBy\":\"x\"}",
+                        "no consumer nobody"),
+                new Bad(
+                        "{\"secretId\":"
+                                + q
+                                + ",\"consumer\":"
+                                + quote(http)
+                                + ",\"keyId\":1,\"confirmedBy\":\"x\"}",
+                        "contract http, not manual"),
+                new Bad(
+                        "{\"secretId\":\"veryfi/no-registry\",\"consumer\":\"p\",\"keyId\":1,\"confirmedBy\":\"x\"}",
+                        "no consumer registry"));
+    }
+
     static List<Bad> resetInputs(String secretId) {
         List<Bad> bad = new ArrayList<>();
         String q = quote(secretId);
@@ -306,6 +353,7 @@ class BadInputTest extends LocalStackTest {
         RotationHarness.Account account = harness.account(1, Duration.ZERO);
         Map<String, Object> before = secretsSnapshot();
         long mutatingBefore = mutatingCalls();
+        List<Map<String, AttributeValue>> checkInsBefore = checkIns();
 
         Map<String, List<Bad>> cases = new LinkedHashMap<>();
         for (String function : stack.template().functions().keySet()) {
@@ -314,6 +362,7 @@ class BadInputTest extends LocalStackTest {
                 case "PlanFunction" -> list.addAll(planInputs());
                 case "ResetFunction" -> list.addAll(resetInputs(account.secretId()));
                 case "ListAccountsFunction" -> list.addAll(listAccountsInputs());
+                case "ConfirmFunction" -> list.addAll(confirmInputs(account));
                 case "FleetReportFunction" -> {
                     list.add(new Bad("{}", "runId"));
                     list.add(
@@ -443,6 +492,7 @@ class BadInputTest extends LocalStackTest {
 
         assertThat(mutatingCalls()).as("mutating Veryfi calls").isEqualTo(mutatingBefore);
         assertThat(secretsSnapshot()).as("Secrets Manager").isEqualTo(before);
+        assertThat(checkIns()).as("the check-in table").isEqualTo(checkInsBefore);
         assertThat(InvariantChecker.leaksIn(harness, executions)).isEmpty();
         System.out.printf(
                 "BAD INPUT: %d inputs tried %s (%d refused by StartExecution itself, %d non-object inputs"
@@ -459,6 +509,10 @@ class BadInputTest extends LocalStackTest {
             }
         }
         return null;
+    }
+
+    private static List<Map<String, AttributeValue>> checkIns() {
+        return stack.dynamoDb().scan(r -> r.tableName(stack.tableName("CheckInsTable"))).items();
     }
 
     private static long mutatingCalls() {

@@ -205,6 +205,20 @@ class IamReviewTest extends LocalStackTest {
                                 + "}");
         assertThat(checkup.functionError()).as(checkup.payload()).isNull();
 
+        // An operator confirms a partner system from the console: ConfirmFunction reads its
+        // settings and the registry, and writes the confirmation.
+        RotationHarness.Account partnered = harness.account(0, Duration.ZERO);
+        harness.addToRegistry(partnered, null, 0, "iam-partner");
+        RotationHarness.Invoked confirmed =
+                harness.invoke(
+                        "ConfirmFunction",
+                        "{\"secretId\":\""
+                                + partnered.secretId()
+                                + "\",\"consumer\":\"iam-partner\",\"keyId\":"
+                                + partnered.initialKeyId()
+                                + ",\"confirmedBy\":\"iam review\"}");
+        assertThat(confirmed.functionError()).as(confirmed.payload()).isNull();
+
         RotationHarness.Account rejected = harness.account(1, Duration.ZERO);
         harness.veryfi.rejectNewKeys(rejected.clientId(), true);
         harness.run(rejected.secretId(), FAST, Duration.ofMinutes(2));

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Issue 16: the three consumer contracts on the local stack (real ASL, the handlers in their
  * sandboxes, the check-in table in moto, the local IAM's dynamodb:LeadingKeys condition). A
  * check-in consumer here is a worker that reads AWSCURRENT and writes its own record with its own
- * credentials, as the consumer library will; a manual consumer is confirmed by an operator's record
- * (the CLI's {@code confirm} writes the same one, tested in the CLI's suite).
+ * credentials, as the consumer library does; a manual consumer is confirmed by an operator through
+ * ConfirmFunction, the console path (the CLI's {@code confirm} writes the same record, tested in
+ * the CLI's suite).
  */
 class ConsumerContractsTest extends LocalStackTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +67,29 @@ class ConsumerContractsTest extends LocalStackTest {
                 .as("waiting for the partner, nothing is deleted")
                 .hasSize(2);
         long newKeyId = harness.keyIdsByStage(account.secretId()).get("AWSCURRENT");
-        harness.confirm(account.secretId(), partner, newKeyId);
+        // The console path: ConfirmFunction in its own sandbox, as the Lambda console's Test tab
+        // invokes it (events/confirm.json). It refuses, writing nothing, a consumer that proves
+        // its key itself and one the registry does not list.
+        RotationHarness.Invoked notManual =
+                harness.invoke("ConfirmFunction", confirmation(account, worker, newKeyId));
+        assertThat(notManual.functionError()).isNotNull();
+        assertThat(notManual.json().path("errorMessage").asText())
+                .contains(worker + " of " + account.secretId() + " has contract check-in")
+                .endsWith("Nothing was written.");
+        assertThat(item(account.secretId() + "#" + worker).get("kind").s())
+                .as("the worker's own record stays a check-in")
+                .isEqualTo("check-in");
+        RotationHarness.Invoked unknown =
+                harness.invoke("ConfirmFunction", confirmation(account, "acme-partnr", newKeyId));
+        assertThat(unknown.json().path("errorMessage").asText())
+                .contains("no consumer acme-partnr in the registry of " + account.secretId());
+        assertThat(item(account.secretId() + "#acme-partnr")).isEmpty();
+
+        RotationHarness.Invoked confirmed =
+                harness.invoke("ConfirmFunction", confirmation(account, partner, newKeyId));
+        assertThat(confirmed.functionError()).as(confirmed.payload()).isNull();
+        assertThat(confirmed.json().path("confirmedBy").asText())
+                .startsWith("oncall@example.com (Lambda request ");
         RotationHarness.Execution execution = harness.await(arn, TIMEOUT);
         executions.add(execution);
 
@@ -75,16 +98,14 @@ class ConsumerContractsTest extends LocalStackTest {
         assertThat(execution.historyText())
                 .contains(account.consumer(0).name() + ": health endpoint")
                 .contains(worker + ": check-in at ")
-                .contains(partner + ": confirmed by arn:aws:sts::");
+                .contains(partner + ": confirmed by oncall@example.com (Lambda request ");
         // ...and the run's alert says it too.
         assertThat(
                         harness.awaitAlert(account.secretId(), "SUCCEEDED", Duration.ofSeconds(10))
                                 .path("consumersVerified")
                                 .toString())
                 .contains(worker + ": check-in at ")
-                .contains(
-                        partner
-                                + ": confirmed by arn:aws:sts::123456789012:assumed-role/ops/oncall");
+                .contains(partner + ": confirmed by oncall@example.com (Lambda request ");
         assertThat(account.consumer(0).rejectedCalls()).isZero();
     }
 
@@ -225,6 +246,21 @@ class ConsumerContractsTest extends LocalStackTest {
             assertThat(calls.get()).isPositive();
             assertThat(refused).as("business calls Veryfi refused").isEmpty();
         }
+    }
+
+    private static String confirmation(
+            RotationHarness.Account account, String consumer, long keyId) {
+        return "{\"secretId\":\""
+                + account.secretId()
+                + "\",\"consumer\":\""
+                + consumer
+                + "\",\"keyId\":"
+                + keyId
+                + ",\"confirmedBy\":\"oncall@example.com\"}";
+    }
+
+    private static Map<String, AttributeValue> item(String id) {
+        return stack.dynamoDb().getItem(r -> r.tableName(table).key(key(id))).item();
     }
 
     private static Map<String, AttributeValue> key(String id) {

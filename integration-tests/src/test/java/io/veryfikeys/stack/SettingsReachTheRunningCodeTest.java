@@ -183,4 +183,27 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
                                 .has("settingsProblem"))
                 .isFalse();
     }
+
+    @Test
+    void theConfirmFunctionReadsTheRegistryUnderTheNewPrefix() {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        harness.ssm.putParameter(
+                b ->
+                        b.name(REGISTRY_PREFIX + "/" + account.secretId())
+                                .type("String")
+                                .value(
+                                        "{\"consumers\":[{\"name\":\"partner\",\"contract\":\"manual\"}]}"));
+
+        RotationHarness.Invoked result =
+                harness.invoke(
+                        "ConfirmFunction",
+                        "{\"secretId\":\""
+                                + account.secretId()
+                                + "\",\"consumer\":\"partner\",\"keyId\":"
+                                + account.initialKeyId()
+                                + ",\"confirmedBy\":\"settings test\"}");
+
+        assertThat(result.functionError()).as(result.payload()).isNull();
+        assertThat(result.json().path("confirmed").asBoolean()).isTrue();
+    }
 }

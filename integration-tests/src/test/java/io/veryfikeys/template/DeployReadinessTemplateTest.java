@@ -363,6 +363,15 @@ class DeployReadinessTemplateTest {
                         Map.entry("MaxConcurrency", "FleetStateMachine"),
                         Map.entry("VeryfiRequestsPerSecond", "FleetStateMachine"),
                         Map.entry("KeysToKeepAfterReset", "ResetSettingsParameter"));
+        // ConfirmFunction reads the registry prefix from its own settings parameter too.
+        assertThat(
+                        RESOURCES
+                                .path("ConfirmSettingsParameter")
+                                .path("Properties")
+                                .path("Value")
+                                .path("Fn::Sub")
+                                .asText())
+                .contains("${ConsumerRegistryPrefix}");
         where.forEach(
                 (parameter, resource) -> {
                     JsonNode properties = RESOURCES.path(resource).path("Properties");
