@@ -476,6 +476,7 @@ class FaultMatrixTest extends LocalStackTest {
         }
         List<String> violations = new ArrayList<>(checker.violations());
         violations.addAll(extra);
+        harness.retire(account);
         return new Outcome(
                 s,
                 firstOutcome,

@@ -3,7 +3,9 @@ package io.veryfikeys.stack;
 import io.veryfikeys.localstack.LocalAwsStack;
 import io.veryfikeys.localstack.LocalAwsStackExtension;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -19,6 +21,20 @@ public abstract class LocalStackTest {
     static void startHarness(LocalAwsStack localStack) {
         stack = localStack;
         harness = new RotationHarness(localStack);
+    }
+
+    /**
+     * Each test method's consumers stop when it ends: each reads AWSCURRENT from moto and calls the
+     * simulator ten times a second, and left running they slowed every later test of the class.
+     */
+    @BeforeEach
+    void consumersOfThisTest() {
+        harness.beginTest();
+    }
+
+    @AfterEach
+    void stopConsumersOfThisTest() {
+        harness.endTest();
     }
 
     @AfterAll

@@ -128,6 +128,10 @@ public final class RotationHarness implements AutoCloseable {
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<SimulatedConsumer> consumers =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Consumers started by the running test method (null between tests): stopped at its end. */
+    private volatile List<SimulatedConsumer> testConsumers;
+
     private final Map<String, String> stateMachines = new LinkedHashMap<>();
 
     public RotationHarness(LocalAwsStack stack) {
@@ -301,6 +305,10 @@ public final class RotationHarness implements AutoCloseable {
                             Duration.ofMillis(100));
             started.add(consumer);
             consumers.add(consumer);
+            List<SimulatedConsumer> ofTest = testConsumers;
+            if (ofTest != null) {
+                ofTest.add(consumer);
+            }
         }
         registry(secretId, started);
         return started;
@@ -937,6 +945,38 @@ public final class RotationHarness implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** From now on, consumers started belong to the running test method ({@link #endTest}). */
+    public void beginTest() {
+        testConsumers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    }
+
+    /**
+     * Stops the consumers the test method started (those of accounts made in {@code @BeforeAll}
+     * live on for the class): see {@link #retire}.
+     */
+    public void endTest() {
+        List<SimulatedConsumer> ofTest = testConsumers;
+        testConsumers = null;
+        if (ofTest != null) {
+            for (SimulatedConsumer consumer : ofTest) {
+                consumer.close();
+                consumers.remove(consumer);
+            }
+        }
+    }
+
+    /**
+     * Stops the account's consumers: a test that is done with an account calls this, since each
+     * consumer reads AWSCURRENT from moto and calls the simulator ten times a second until stopped,
+     * and a class that leaves dozens running makes every later step of the class slower.
+     */
+    public void retire(Account account) {
+        for (SimulatedConsumer consumer : account.consumers()) {
+            consumer.close();
+            consumers.remove(consumer);
         }
     }
 
