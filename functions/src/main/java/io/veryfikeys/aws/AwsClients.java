@@ -225,6 +225,23 @@ public final class AwsClients {
                                         Env.get("CHECK_IN_TABLE", null)));
     }
 
+    private static final class RequestBudgetHolder {
+        static final DynamoRequestBudget CLIENT =
+                ClientBuild.timed(
+                        "dynamodb-budget",
+                        () ->
+                                new DynamoRequestBudget(
+                                        HTTP,
+                                        CREDENTIALS,
+                                        REGION,
+                                        Env.get("VERYFI_BUDGET_TABLE", null)));
+    }
+
+    /** The fleet-wide Veryfi request budget's count ({@link DynamoRequestBudget}). */
+    public static DynamoRequestBudget requestBudget() {
+        return RequestBudgetHolder.CLIENT;
+    }
+
     /** The check-in table, read through {@link DynamoCheckIns} (no DynamoDbClient: 3 MB). */
     public static DynamoCheckIns checkIns() {
         return CheckInsHolder.CLIENT;

@@ -6,6 +6,7 @@ import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.rotation.DeployedRotation;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.veryfi.RequestBudget;
 
 import java.time.Duration;
 import java.util.Map;
@@ -35,6 +36,9 @@ public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Ob
 
     @Override
     protected Map<String, Object> handle(ResetRequest input, Context context) {
+        // An incident reset is never paced behind a fleet run (README: Veryfi's rate limit), even
+        // where a rotation step ran on this thread before (the local stack's in-process mode).
+        RequestBudget.use(null);
         String invocationId = context == null ? null : context.getAwsRequestId();
         if (invocationId == null && (input == null || input.idempotencyToken() == null)) {
             throw new InvalidInputException("idempotencyToken is required outside Lambda");

@@ -14,10 +14,14 @@ import java.util.regex.Pattern;
  * {@code live} alias that runs. CloudFormation does resolve a state machine's {@code
  * DefinitionSubstitutions} on every deploy, so values placed in the definition reach the next
  * execution. Substitutions arrive as strings (the ASL must stay valid JSON before they are filled
- * in); numbers are parsed here.
+ * in); numbers are parsed here. {@code veryfiRequestsPerSecond} (the fleet-wide request budget,
+ * veryfi.RequestBudget) is absent from definitions deployed before it existed: no pacing then.
  */
 public record DeploySettings(
-        RotationSettings rotation, String consumerRegistryPrefix, String secretNamePrefix) {
+        RotationSettings rotation,
+        String consumerRegistryPrefix,
+        String secretNamePrefix,
+        Integer veryfiRequestsPerSecond) {
     private static final Pattern PREFIX = Pattern.compile("/[A-Za-z0-9/_.-]{0,200}[A-Za-z0-9_.-]");
 
     /**
@@ -46,7 +50,10 @@ public record DeploySettings(
                         number(node, "pollTimeoutSeconds"),
                         number(node, "gracePeriodSeconds")),
                 prefix,
-                secretPrefix);
+                secretPrefix,
+                node.has("veryfiRequestsPerSecond")
+                        ? number(node, "veryfiRequestsPerSecond", 1, 60)
+                        : null);
     }
 
     /**

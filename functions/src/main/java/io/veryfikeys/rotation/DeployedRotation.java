@@ -7,6 +7,7 @@ import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.consumers.ConsumerVerifier;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.support.Env;
+import io.veryfikeys.veryfi.RequestBudget;
 import io.veryfikeys.veryfi.VeryfiKeysClient;
 
 import java.time.Clock;
@@ -44,6 +45,10 @@ public final class DeployedRotation {
     }
 
     private static RotationSteps build() {
+        // Rotation steps take a slot of the fleet-wide budget before each call to Veryfi; the reset
+        // does not build this, so it never waits behind a fleet run.
+        RequestBudget.install(
+                (second, perSecond) -> AwsClients.requestBudget().take(second, perSecond));
         return new RotationSteps(
                 ports(),
                 new ConsumerRegistry(AwsClients::ssmParameters),

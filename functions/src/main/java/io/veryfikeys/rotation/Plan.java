@@ -16,6 +16,8 @@ import java.util.List;
  * @param executionId the execution that planned, for every later step's log lines
  * @param linkedCopies the other secrets of this account that get each new key too (their consumers
  *     are in {@code consumers}, named {@code <secret>:<consumer>})
+ * @param veryfiRequestsPerSecond the fleet-wide request budget every step of this rotation keeps
+ *     (veryfi.RequestBudget); null in plans made before it existed, or without one
  */
 public record Plan(
         PlanAction action,
@@ -30,7 +32,8 @@ public record Plan(
         RotationSettings settings,
         Rollout rollout,
         String executionId,
-        List<LinkedCopy> linkedCopies) {
+        List<LinkedCopy> linkedCopies,
+        Integer veryfiRequestsPerSecond) {
     public Plan {
         linkedCopies = linkedCopies == null ? List.of() : List.copyOf(linkedCopies);
     }

@@ -3,6 +3,7 @@ package io.veryfikeys.rotation;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.veryfi.RequestBudget;
 
 /**
  * Lambda entry point of the two undo steps: {@code demote} puts the old key back as AWSCURRENT,
@@ -22,6 +23,10 @@ public final class RevertHandler extends StepHandler<RevertHandler.Request, Obje
         if (input.state() == null) {
             throw new InvalidInputException("state is required");
         }
+        RequestBudget.use(
+                input.state().plan() == null
+                        ? null
+                        : input.state().plan().veryfiRequestsPerSecond());
         if ("demote".equals(input.phase())) {
             return steps.demoteNewKey(input.state());
         }

@@ -2,6 +2,7 @@ package io.veryfikeys.rotation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.veryfikeys.lambda.StepHandler;
+import io.veryfikeys.veryfi.RequestBudget;
 
 import java.util.function.BiFunction;
 
@@ -20,6 +21,11 @@ abstract class RotationStateHandler<O> extends StepHandler<RotationState, O> {
 
     @Override
     protected final O handle(RotationState input, Context context) {
+        // The budget of this rotation, as Plan recorded it (none in older plans).
+        RequestBudget.use(
+                input == null || input.plan() == null
+                        ? null
+                        : input.plan().veryfiRequestsPerSecond());
         return step.apply(steps, input);
     }
 }

@@ -18,6 +18,7 @@ import io.veryfikeys.veryfi.ApiKey;
 import io.veryfikeys.veryfi.KeyLimitReachedException;
 import io.veryfikeys.veryfi.KeyNotFoundException;
 import io.veryfikeys.veryfi.MalformedResponseException;
+import io.veryfikeys.veryfi.RequestBudget;
 import io.veryfikeys.veryfi.VeryfiAnswerLostException;
 import io.veryfikeys.veryfi.VeryfiAuthException;
 import io.veryfikeys.veryfi.VeryfiForbiddenException;
@@ -98,6 +99,7 @@ public final class RotationSteps {
                                 ? request.input().get("secretId").asText()
                                 : null);
         DeploySettings deployed = DeploySettings.from(request.deploySettings());
+        RequestBudget.use(deployed.veryfiRequestsPerSecond());
         RotationSettings settings =
                 deployed.rotation().withOverrides(request.input()).withinHistoryBudget();
         Log.context("account", secretId);
@@ -123,7 +125,8 @@ public final class RotationSteps {
                             settings,
                             null,
                             request.executionId(),
-                            List.of()));
+                            List.of(),
+                            deployed.veryfiRequestsPerSecond()));
         }
 
         SecretVersions versions = secrets.versions(secretId);
@@ -131,7 +134,14 @@ public final class RotationSteps {
         List<Consumer> consumers =
                 registry.consumersOf(deployed.consumerRegistryPrefix(), secretId);
         Found found =
-                new Found(secretId, versions, current, consumers, settings, request.executionId());
+                new Found(
+                        secretId,
+                        versions,
+                        current,
+                        consumers,
+                        settings,
+                        request.executionId(),
+                        deployed.veryfiRequestsPerSecond());
         Optional<String> resetting =
                 PlanGates.resetInProgress(secretId, versions.resetInProgressSince(clock.instant()));
         if (resetting.isPresent()) {
@@ -162,7 +172,15 @@ public final class RotationSteps {
             }
         }
         consumers = List.copyOf(allConsumers);
-        found = new Found(secretId, versions, current, consumers, settings, request.executionId());
+        found =
+                new Found(
+                        secretId,
+                        versions,
+                        current,
+                        consumers,
+                        settings,
+                        request.executionId(),
+                        deployed.veryfiRequestsPerSecond());
 
         List<Long> live = List.of();
         PlanGates.CurrentKeyAnswer answer = PlanGates.CurrentKeyAnswer.LISTED;
@@ -297,7 +315,8 @@ public final class RotationSteps {
             AccountSecret current,
             List<Consumer> consumers,
             RotationSettings settings,
-            String executionId) {}
+            String executionId,
+            Integer veryfiRequestsPerSecond) {}
 
     private Plan blocked(String reason, Found found, List<Long> live) {
         LOG.warn("plan.blocked", "reason", reason);
@@ -331,7 +350,8 @@ public final class RotationSteps {
                         found.settings(),
                         rollout,
                         found.executionId(),
-                        linked));
+                        linked,
+                        found.veryfiRequestsPerSecond()));
     }
 
     private static Plan decided(Plan plan) {

@@ -231,6 +231,12 @@ public final class VeryfiKeysClient implements VeryfiKeys {
         int attempt = 0;
         while (true) {
             attempt++;
+            try {
+                RequestBudget.acquire(clock, sleeper::sleep, op.logName());
+            } catch (InterruptedException e) {
+                throw interrupted(
+                        call, attempt, "interrupted", "interrupted waiting for the budget");
+            }
             Duration remaining = Duration.between(clock.instant(), deadline);
             Duration timeout = remaining.compareTo(requestTimeout) < 0 ? remaining : requestTimeout;
             if (timeout.toMillis() < 1) {

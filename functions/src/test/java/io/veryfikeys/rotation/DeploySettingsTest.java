@@ -13,7 +13,8 @@ class DeploySettingsTest {
     private static final String DEFAULTS =
             "{\"pollIntervalSeconds\":\"120\",\"requiredHealthyPolls\":\"3\","
                     + "\"pollTimeoutSeconds\":\"86400\",\"gracePeriodSeconds\":\"3600\","
-                    + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\"}";
+                    + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\","
+                    + "\"veryfiRequestsPerSecond\":\"10\"}";
 
     @Test
     void readsTheSubstitutedStringsAsTheStateMachinePassesThem() throws Exception {
@@ -23,7 +24,16 @@ class DeploySettingsTest {
                         new DeploySettings(
                                 new RotationSettings(120, 3, 86400, 3600),
                                 "/veryfi-key-rotation/consumers",
-                                "veryfi/"));
+                                "veryfi/",
+                                10));
+    }
+
+    /** A definition deployed before the request budget existed has none: no pacing. */
+    @Test
+    void aDefinitionWithoutTheBudgetPacesNothing() throws Exception {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(DEFAULTS);
+        node.remove("veryfiRequestsPerSecond");
+        assertThat(DeploySettings.from(node).veryfiRequestsPerSecond()).isNull();
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -43,6 +53,9 @@ class DeploySettingsTest {
                 "{\"secretNamePrefix\":\"\"}                                | deploySettings.secretNamePrefix must be a non-empty string",
                 "{\"secretNamePrefix\":\"veryfi/*\"}                        | deploySettings.secretNamePrefix must be a secret name prefix",
                 "{\"secretNamePrefix\":\"veryfi\"}                          | must be a secret name prefix ending with '/'",
+                "{\"veryfiRequestsPerSecond\":\"0\"}                        | veryfiRequestsPerSecond must be between 1 and 60, got 0",
+                "{\"veryfiRequestsPerSecond\":\"61\"}                       | veryfiRequestsPerSecond must be between 1 and 60, got 61",
+                "{\"veryfiRequestsPerSecond\":\"${VeryfiRequestsPerSecond}\"} | deploySettings.veryfiRequestsPerSecond must be a whole number",
             })
     void refusesWhatTheTemplateCouldNotHaveSent(String change, String message) throws Exception {
         var node =

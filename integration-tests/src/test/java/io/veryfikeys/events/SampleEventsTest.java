@@ -50,6 +50,7 @@ class SampleEventsTest {
                     Map.entry("report.json", RotationReport.Request.class),
                     Map.entry("list-accounts.json", JsonNode.class),
                     Map.entry("reset.json", ResetRequest.class),
+                    Map.entry("confirm.json", io.veryfikeys.confirm.ConfirmRequest.class),
                     Map.entry("rotation-execution.json", JsonNode.class),
                     Map.entry("rotation-execution-urgent.json", JsonNode.class),
                     Map.entry("fleet-execution.json", JsonNode.class),
@@ -113,7 +114,8 @@ class SampleEventsTest {
                         new DeploySettings(
                                 new RotationSettings(120, 3, 86400, 3600),
                                 "/veryfi-key-rotation/consumers",
-                                "veryfi/"));
+                                "veryfi/",
+                                10));
         JsonNode list = Json.MAPPER.readTree(EVENTS.resolve("list-accounts.json").toFile());
         assertThat(list.path("input").isObject()).isTrue();
         assertThat(list.path("deploySettings").path("maxConcurrency").asText()).isEqualTo("1000");

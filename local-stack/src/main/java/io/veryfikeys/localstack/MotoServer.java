@@ -25,8 +25,8 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Starts {@code moto.server} after working around seven moto 5.2.x bugs in its ASL engine
-     * (stepfunctions/parser/models.py):
+     * Starts {@code moto.server} after working around eight moto 5.2.x bugs (the first in its ASL
+     * engine, stepfunctions/parser/models.py):
      *
      * <ol>
      *   <li>StartExecution deep-copies the state machine, which references the backend and its past
@@ -65,6 +65,12 @@ public final class MotoServer implements AutoCloseable {
      *       (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html) and nothing is
      *       delivered to it. The patch keeps it pending, so {@code veryfi-keys doctor} sees what it
      *       would see in AWS.
+     *   <li>DynamoDB: each item write is atomic in AWS
+     *       (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html),
+     *       so a conditional {@code UpdateItem} is a safe counter (the Veryfi request budget's).
+     *       Moto reads, checks and writes without a lock while serving requests on threads: two
+     *       concurrent increments both passed the condition and one was lost (a budget of 2 let 4
+     *       requests through in one second). The patch serializes item writes.
      * </ol>
      *
      * And two for speed, since every AWS call of the tests goes through this one process: moto

@@ -150,6 +150,26 @@ try:
     WSGIRequestHandler.protocol_version = "HTTP/1.1"
 except ImportError as e:
     print("local-stack: keep-alive not enabled:", e, file=sys.stderr)
+try:
+    # DynamoDB applies each item write atomically ("All of these operations are atomic":
+    # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html), so a
+    # conditional UpdateItem is a safe counter. Moto reads, checks and writes without a lock, and
+    # werkzeug serves requests on threads: two concurrent increments of the request budget's
+    # count both passed its condition and one was lost. One lock around item writes restores the
+    # atomicity the functions rely on.
+    import functools, threading
+    from moto.dynamodb.models import DynamoDBBackend
+    _dynamodb_writes = threading.Lock()
+    def _atomic(method):
+        @functools.wraps(method)
+        def locked(self, *args, **kwargs):
+            with _dynamodb_writes:
+                return method(self, *args, **kwargs)
+        return locked
+    for _name in ("put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"):
+        setattr(DynamoDBBackend, _name, _atomic(getattr(DynamoDBBackend, _name)))
+except (ImportError, AttributeError) as e:
+    print("local-stack: DynamoDB writes not made atomic:", e, file=sys.stderr)
 import logging
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 from moto.server import main
