@@ -60,13 +60,7 @@ public final class DynamoCheckIns implements CheckIns {
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             String table) {
-        this(
-                http,
-                credentials,
-                region,
-                SignedJsonCall.endpoint(region, "dynamodb", "DYNAMODB", "DynamoDb"),
-                100,
-                table);
+        this(http, credentials, region, endpoint(region), 100, table);
     }
 
     DynamoCheckIns(
@@ -80,6 +74,14 @@ public final class DynamoCheckIns implements CheckIns {
                 new SignedJsonCall(
                         DYNAMODB, http, credentials, region, endpoint, backoffBaseMillis);
         this.table = table;
+    }
+
+    /**
+     * The endpoint the SDK would use for DynamoDB ({@link SignedJsonCall#endpoint}), for this table
+     * and the request budget's.
+     */
+    static URI endpoint(Region region) {
+        return SignedJsonCall.endpoint(region, "dynamodb", "DYNAMODB", "DynamoDb");
     }
 
     @Override

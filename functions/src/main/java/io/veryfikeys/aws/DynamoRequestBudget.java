@@ -32,12 +32,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             String table) {
-        this(
-                http,
-                credentials,
-                region,
-                SignedJsonCall.endpoint(region, "dynamodb", "DYNAMODB", "DynamoDb"),
-                table);
+        this(http, credentials, region, DynamoCheckIns.endpoint(region), table);
     }
 
     DynamoRequestBudget(

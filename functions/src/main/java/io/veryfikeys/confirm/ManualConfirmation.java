@@ -65,25 +65,25 @@ public final class ManualConfirmation {
         ConfirmDecision.requestProblem(request)
                 .ifPresent(
                         problem -> {
-                            throw new InvalidInputException(problem + ". Nothing was written.");
+                            throw refused(problem);
                         });
         String secretId;
         try {
             secretId = SecretIds.validate(request.secretId());
         } catch (InvalidInputException e) {
-            throw new InvalidInputException(e.getMessage() + ". Nothing was written.");
+            throw refused(e.getMessage());
         }
         String prefix = registryPrefix();
         List<Consumer> listed;
         try {
             listed = new ConsumerRegistry(ssm).listed(prefix, secretId);
         } catch (InvalidConsumerRegistryException e) {
-            throw new InvalidInputException(e.getMessage() + ". Nothing was written.");
+            throw refused(e.getMessage());
         }
         ConfirmDecision.registryProblem(secretId, request.consumer(), listed)
                 .ifPresent(
                         problem -> {
-                            throw new InvalidInputException(problem + ". Nothing was written.");
+                            throw refused(problem);
                         });
         Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String by =
@@ -116,6 +116,11 @@ public final class ManualConfirmation {
         result.put("confirmedBy", by);
         result.put("at", at.toString());
         return result;
+    }
+
+    /** A refusal: the operator reads it in the console, so it says that nothing changed. */
+    private static InvalidInputException refused(String problem) {
+        return new InvalidInputException(problem + ". Nothing was written.");
     }
 
     /** The stack's ConsumerRegistryPrefix from the settings parameter; refuses without it. */

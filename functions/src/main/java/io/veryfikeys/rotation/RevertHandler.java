@@ -23,10 +23,7 @@ public final class RevertHandler extends StepHandler<RevertHandler.Request, Obje
         if (input.state() == null) {
             throw new InvalidInputException("state is required");
         }
-        RequestBudget.use(
-                input.state().plan() == null
-                        ? null
-                        : input.state().plan().veryfiRequestsPerSecond());
+        RequestBudget.use(RotationStateHandler.budgetOf(input.state()));
         if ("demote".equals(input.phase())) {
             return steps.demoteNewKey(input.state());
         }

@@ -21,11 +21,14 @@ abstract class RotationStateHandler<O> extends StepHandler<RotationState, O> {
 
     @Override
     protected final O handle(RotationState input, Context context) {
-        // The budget of this rotation, as Plan recorded it (none in older plans).
-        RequestBudget.use(
-                input == null || input.plan() == null
-                        ? null
-                        : input.plan().veryfiRequestsPerSecond());
+        RequestBudget.use(budgetOf(input));
         return step.apply(steps, input);
+    }
+
+    /** The request budget of this rotation, as Plan recorded it (none in older plans). */
+    static Integer budgetOf(RotationState state) {
+        return state == null || state.plan() == null
+                ? null
+                : state.plan().veryfiRequestsPerSecond();
     }
 }

@@ -172,15 +172,7 @@ public final class RotationSteps {
             }
         }
         consumers = List.copyOf(allConsumers);
-        found =
-                new Found(
-                        secretId,
-                        versions,
-                        current,
-                        consumers,
-                        settings,
-                        request.executionId(),
-                        deployed.veryfiRequestsPerSecond());
+        found = found.withConsumers(consumers);
 
         List<Long> live = List.of();
         PlanGates.CurrentKeyAnswer answer = PlanGates.CurrentKeyAnswer.LISTED;
@@ -316,7 +308,19 @@ public final class RotationSteps {
             List<Consumer> consumers,
             RotationSettings settings,
             String executionId,
-            Integer veryfiRequestsPerSecond) {}
+            Integer veryfiRequestsPerSecond) {
+        /** The same facts, with the linked copies' consumers added to the account's own. */
+        Found withConsumers(List<Consumer> all) {
+            return new Found(
+                    secretId,
+                    versions,
+                    current,
+                    all,
+                    settings,
+                    executionId,
+                    veryfiRequestsPerSecond);
+        }
+    }
 
     private Plan blocked(String reason, Found found, List<Long> live) {
         LOG.warn("plan.blocked", "reason", reason);

@@ -961,10 +961,7 @@ public final class RotationHarness implements AutoCloseable {
         List<SimulatedConsumer> ofTest = testConsumers;
         testConsumers = null;
         if (ofTest != null) {
-            for (SimulatedConsumer consumer : ofTest) {
-                consumer.close();
-                consumers.remove(consumer);
-            }
+            stop(ofTest);
         }
     }
 
@@ -974,7 +971,11 @@ public final class RotationHarness implements AutoCloseable {
      * and a class that leaves dozens running makes every later step of the class slower.
      */
     public void retire(Account account) {
-        for (SimulatedConsumer consumer : account.consumers()) {
+        stop(account.consumers());
+    }
+
+    private void stop(List<SimulatedConsumer> stopping) {
+        for (SimulatedConsumer consumer : stopping) {
             consumer.close();
             consumers.remove(consumer);
         }
