@@ -34,24 +34,39 @@ import java.util.SortedMap;
 public final class FleetBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Options(int accounts, int simulatorLimit, int budget) {
+    /**
+     * @param maxConcurrency the fleet's MaxConcurrency. Default 200, not the template's 1,000: moto
+     *     runs each in-flight Map iteration on Python threads of its one process (4,700 threads
+     *     with 1,000 in flight, and its engine then answered ListExecutions in 4-8 s, so that every
+     *     Plan timed out). With grace 0 a rotation takes well under a minute here, and 200 in
+     *     flight keep up with the starts the request budget allows (20 req/s, 4 requests a
+     *     rotation: 5 starts a second).
+     */
+    record Options(int accounts, int simulatorLimit, int budget, int maxConcurrency) {
+        Options(int accounts, int simulatorLimit, int budget) {
+            this(accounts, simulatorLimit, budget, 200);
+        }
+
         static Options parse(String[] args) {
             int accounts = 1000;
             int limit = 20;
             int budget = 20;
+            int concurrency = 200;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--accounts" -> accounts = Integer.parseInt(args[++i]);
                     case "--simulator-limit" -> limit = Integer.parseInt(args[++i]);
                     case "--budget" -> budget = Integer.parseInt(args[++i]);
+                    case "--max-concurrency" -> concurrency = Integer.parseInt(args[++i]);
                     default ->
                             throw new IllegalArgumentException(
                                     "unknown option "
                                             + args[i]
-                                            + " (--accounts N, --simulator-limit R, --budget R)");
+                                            + " (--accounts N, --simulator-limit R, --budget R,"
+                                            + " --max-concurrency N)");
                 }
             }
-            return new Options(accounts, limit, budget);
+            return new Options(accounts, limit, budget, concurrency);
         }
     }
 
@@ -60,6 +75,7 @@ public final class FleetBenchmark {
             int accounts,
             int budget,
             int simulatorLimit,
+            int maxConcurrency,
             long wallMillis,
             long spreadSeconds,
             int peakPerSecond,
@@ -70,9 +86,47 @@ public final class FleetBenchmark {
             double transitionsPerAccount,
             int rotated,
             int notRotated,
+            CpuSeconds cpu,
             String report) {
         boolean passed() {
             return notRotated == 0 && secondsOverBudget == 0;
+        }
+    }
+
+    /**
+     * CPU time spent during the fleet run by moto (AWS's APIs and the ASL engine), by the
+     * functions' sandbox JVMs still alive at its end, and by this JVM (the Lambda host and the
+     * simulator): on a 2-core machine their sum over two is the least wall time the run could take.
+     */
+    record CpuSeconds(double moto, double sandboxes, double host) {
+        static CpuSeconds now(LocalAwsStack stack) {
+            long motoPid = stack.motoServer().pid();
+            double moto = cpu(ProcessHandle.of(motoPid).stream());
+            double sandboxes =
+                    cpu(
+                            ProcessHandle.current()
+                                    .descendants()
+                                    .filter(p -> p.pid() != motoPid)
+                                    .filter(p -> p.info().command().orElse("").endsWith("java")));
+            return new CpuSeconds(
+                    moto, sandboxes, cpu(java.util.stream.Stream.of(ProcessHandle.current())));
+        }
+
+        private static double cpu(java.util.stream.Stream<ProcessHandle> processes) {
+            return processes
+                            .mapToLong(
+                                    p ->
+                                            p.info()
+                                                    .totalCpuDuration()
+                                                    .map(Duration::toMillis)
+                                                    .orElse(0L))
+                            .sum()
+                    / 1000.0;
+        }
+
+        CpuSeconds minus(CpuSeconds before) {
+            return new CpuSeconds(
+                    moto - before.moto, sandboxes - before.sandboxes, host - before.host);
         }
     }
 
@@ -101,7 +155,7 @@ public final class FleetBenchmark {
                                         "VeryfiRequestsPerSecond",
                                         Integer.toString(options.budget()),
                                         "MaxConcurrency",
-                                        "1000"),
+                                        Integer.toString(options.maxConcurrency())),
                                 0,
                                 LocalAwsStack.Options.defaults().mode(LambdaHost.Mode.SANDBOX));
                 VeryfiSimulator veryfi = VeryfiSimulator.start(0);
@@ -119,6 +173,7 @@ public final class FleetBenchmark {
             stack.lambdaHost().resetInvocationCounts();
 
             Benchmark.log("fleet: running");
+            CpuSeconds cpuBefore = CpuSeconds.now(stack);
             long started = System.nanoTime();
             String arn =
                     stack.sfn()
@@ -139,6 +194,7 @@ public final class FleetBenchmark {
                 }
             }
             long wallMillis = (System.nanoTime() - started) / 1_000_000;
+            CpuSeconds cpu = CpuSeconds.now(stack).minus(cpuBefore);
             if (status != ExecutionStatus.SUCCEEDED) {
                 StringBuilder failures = new StringBuilder();
                 for (HistoryEvent e : Benchmark.execution(stack, arn, status).history()) {
@@ -177,6 +233,7 @@ public final class FleetBenchmark {
                     options.accounts(),
                     options.budget(),
                     options.simulatorLimit(),
+                    options.maxConcurrency(),
                     wallMillis,
                     report.path("discovery").path("startsSpreadOverSeconds").asLong(),
                     peak,
@@ -187,6 +244,7 @@ public final class FleetBenchmark {
                     (double) transitions / n,
                     rotated,
                     options.accounts() - rotated,
+                    cpu,
                     report.toString().length() > 400
                             ? report.toString().substring(0, 400) + "..."
                             : report.toString());
@@ -219,6 +277,7 @@ public final class FleetBenchmark {
         row(b, "accounts", Integer.toString(r.accounts()));
         row(b, "request budget (VeryfiRequestsPerSecond)", r.budget() + " req/s");
         row(b, "simulator's rate limit", r.simulatorLimit() + " req/s");
+        row(b, "MaxConcurrency (rotations in flight)", Integer.toString(r.maxConcurrency()));
         row(b, "wall time of the fleet run", String.format("%.1f s", r.wallMillis() / 1000.0));
         row(b, "starts spread over", r.spreadSeconds() + " s");
         row(b, "Veryfi requests", Long.toString(r.requests()));
@@ -228,6 +287,17 @@ public final class FleetBenchmark {
         row(b, "Lambda invocations per account", String.format("%.2f", r.invocationsPerAccount()));
         row(b, "state transitions per account", String.format("%.1f", transitions));
         row(b, "rotated / not rotated", r.rotated() + " / " + r.notRotated());
+        row(
+                b,
+                "CPU time: moto / sandbox JVMs / Lambda host and simulator",
+                String.format(
+                        "%.0f s / %.0f s / %.0f s (per account %.2f / %.2f / %.2f s)",
+                        r.cpu().moto(),
+                        r.cpu().sandboxes(),
+                        r.cpu().host(),
+                        r.cpu().moto() / r.accounts(),
+                        r.cpu().sandboxes() / r.accounts(),
+                        r.cpu().host() / r.accounts()));
         row(
                 b,
                 "AWS cost per 1,000 accounts (transitions + Lambda)",

@@ -25,7 +25,7 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Starts {@code moto.server} after working around eight moto 5.2.x bugs (the first in its ASL
+     * Starts {@code moto.server} after working around nine moto 5.2.x bugs (the first in its ASL
      * engine, stepfunctions/parser/models.py):
      *
      * <ol>
@@ -71,6 +71,12 @@ public final class MotoServer implements AutoCloseable {
      *       Moto reads, checks and writes without a lock while serving requests on threads: two
      *       concurrent increments both passed the condition and one was lost (a budget of 2 let 4
      *       requests through in one second). The patch serializes item writes.
+     *   <li>Step Functions: a ListExecutions next token names the first execution of the next page,
+     *       and moto fails the call with InvalidToken when that execution ended between the pages
+     *       (a RUNNING filter); AWS's tokens stay valid for 24 hours
+     *       (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html).
+     *       The rotation's Plan lists the running rotations while a fleet's children come and go,
+     *       and failed. The patch goes on from the token's start date.
      * </ol>
      *
      * And two for speed, since every AWS call of the tests goes through this one process: moto
@@ -87,19 +93,22 @@ public final class MotoServer implements AutoCloseable {
      * start, and closes it after; the patch keeps one client per service and region (boto3 clients
      * are thread-safe). And a {@code .sync} Task asks for its child execution's status every 0.5 s
      * over HTTP, through the Lambda host, for as long as the child runs; AWS does not poll from the
-     * workflow's side at all, and the patch asks every 2 s (a child's end is seen up to 2 s later).
-     * Together: the 50-account fleet run went from 137 s to 84 s, moto's CPU time from 68 s to 50 s
-     * (benchmarks/fleet --accounts 50). Two from a 200-account fleet run, where 89 of the Map's
-     * branches ended without a result: werkzeug answers HTTP/1.0 and closes every connection, and
-     * under that load connects to moto timed out, the Lambda host answered the engine's own {@code
-     * .sync} status call with a 502, and the engine then failed the branch on a KeyError (it reads
-     * the error's Request ID, which that 502 lacked) instead of a StepFunctions error its Retry
-     * could match. The patches serve HTTP/1.1 (connections are reused; {@link AwsProxy} also
-     * retries a connect that timed out) and give such an error a Request ID, logging it ({@code
-     * local-stack: states integration error}); the same run then rotated 185 of 200. If moto's
-     * internals move, the patches are skipped with a warning in the log; and since they are written
-     * for moto 5.2, the launcher (the resource {@code moto_launcher.py} beside this class) refuses
-     * any other version with one line saying which to install.
+     * workflow's side at all. The patch (first: every 2 s) now has each execution's end set an
+     * event that the Task waits on, and calls DescribeExecution once, when the child has ended, so
+     * the Task's output is unchanged: with 1,000 children, the waiting threads' wake-ups alone took
+     * most of moto's CPU. Together: the 50-account fleet run went from 137 s to 84 s, moto's CPU
+     * time from 68 s to 50 s (benchmarks/fleet --accounts 50). Two from a 200-account fleet run,
+     * where 89 of the Map's branches ended without a result: werkzeug answers HTTP/1.0 and closes
+     * every connection, and under that load connects to moto timed out, the Lambda host answered
+     * the engine's own {@code .sync} status call with a 502, and the engine then failed the branch
+     * on a KeyError (it reads the error's Request ID, which that 502 lacked) instead of a
+     * StepFunctions error its Retry could match. The patches serve HTTP/1.1 (connections are
+     * reused; {@link AwsProxy} also retries a connect that timed out) and give such an error a
+     * Request ID, logging it ({@code local-stack: states integration error}); the same run then
+     * rotated 185 of 200. If moto's internals move, the patches are skipped with a warning in the
+     * log; and since they are written for moto 5.2, the launcher (the resource {@code
+     * moto_launcher.py} beside this class) refuses any other version with one line saying which to
+     * install.
      */
     static final String LAUNCHER = launcher();
 

@@ -100,6 +100,10 @@ final class Sandbox implements AutoCloseable {
     private volatile long firstNext;
     private volatile boolean invokedBefore;
     private volatile ColdStart coldStart;
+
+    /** CPU time of the JVM when its first invocation ended (-1 before). */
+    private volatile long firstInvocationCpuMillis = -1;
+
     private volatile boolean closed;
 
     private Sandbox(
@@ -206,6 +210,7 @@ final class Sandbox implements AutoCloseable {
                                 millis(end - handed),
                                 millis(end - asked),
                                 outcome.functionError());
+                firstInvocationCpuMillis = cpuMillis();
             }
             return outcome;
         } catch (InterruptedException e) {
@@ -419,6 +424,20 @@ final class Sandbox implements AutoCloseable {
 
     private static long millis(long nanos) {
         return Math.max(0, nanos / 1_000_000);
+    }
+
+    /** CPU time the JVM has used so far (0 once it is gone, where the OS no longer says). */
+    long cpuMillis() {
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toMillis)
+                .orElse(0L);
+    }
+
+    /** CPU time the JVM had used when its first invocation ended, or -1. */
+    long firstInvocationCpuMillis() {
+        return firstInvocationCpuMillis;
     }
 
     /** Stops the process and waits until it is gone. */

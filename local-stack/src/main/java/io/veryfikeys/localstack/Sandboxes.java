@@ -41,6 +41,13 @@ final class Sandboxes implements AutoCloseable {
 
     private volatile boolean closed;
 
+    /**
+     * CPU used by the sandboxes already stopped: all of it, and up to each first invocation's end.
+     */
+    private final AtomicLong stoppedCpuMillis = new AtomicLong();
+
+    private final AtomicLong stoppedFirstInvocationCpuMillis = new AtomicLong();
+
     Sandboxes(
             ContainerCredentialsEndpoint credentials,
             BiConsumer<Sandbox, String> logLines,
@@ -137,7 +144,7 @@ final class Sandboxes implements AutoCloseable {
             pool.notifyAll();
         }
         if (!keep) {
-            sandbox.close(); // retired while busy, or dead
+            stop(sandbox); // retired while busy, or dead
             live.remove(sandbox);
         }
     }
@@ -155,7 +162,7 @@ final class Sandboxes implements AutoCloseable {
             pool.idle.clear();
             pool.all.clear(); // release() closes the busy ones, no longer pooled
         }
-        stop.forEach(Sandbox::close);
+        stop.forEach(this::stop);
         live.removeAll(stop);
     }
 
@@ -202,9 +209,27 @@ final class Sandboxes implements AutoCloseable {
                             }
                         });
         all.addAll(live);
-        all.parallelStream().forEach(Sandbox::close);
+        new java.util.LinkedHashSet<>(all).parallelStream().forEach(this::stop);
         live.clear();
         executor.shutdownNow();
         timers.shutdownNow();
+        if (started.get() > 0)
+            System.err.printf(
+                    "local-stack: %d sandboxes started; their JVMs used %.1f s of CPU, %.1f s of it"
+                            + " up to the end of each one's first invocation%n",
+                    started.get(),
+                    stoppedCpuMillis.get() / 1000.0,
+                    stoppedFirstInvocationCpuMillis.get() / 1000.0);
+    }
+
+    /** Stops a sandbox, counting the CPU its JVM used (once: a stopped JVM reports none). */
+    private void stop(Sandbox sandbox) {
+        long cpu = sandbox.alive() ? sandbox.cpuMillis() : 0;
+        long first = sandbox.firstInvocationCpuMillis();
+        sandbox.close();
+        if (cpu > 0) {
+            stoppedCpuMillis.addAndGet(cpu);
+            stoppedFirstInvocationCpuMillis.addAndGet(Math.max(0, first));
+        }
     }
 }

@@ -104,8 +104,46 @@ try:
     import moto.stepfunctions.parser.asl.component.common.path.result_path as _result_path
     _json_path.parse = functools.lru_cache(maxsize=4096)(_json_path.parse)
     _result_path.parse = functools.lru_cache(maxsize=4096)(_result_path.parse)
-    import moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback as _callback
-    _callback._DELAY_SECONDS_SYNC_CONDITION_CHECK = 2.0
+    # A .sync Task learns that its child ended from the engine itself instead of asking over HTTP
+    # every 0.5 s: AWS does not poll from the workflow's side, and here each ask went through the
+    # Lambda host and back into this process, and hundreds of waiting threads woke up to ask (with
+    # 1,000 children, those wake-ups alone took most of this process's CPU). Each execution's end
+    # sets an event; the Task waits on its child's, and only then asks DescribeExecution (once),
+    # so its output is what AWS documents. It still looks up every 5 s, so that a Task whose own
+    # execution was stopped stops waiting.
+    import threading
+    from moto.stepfunctions.parser.api import ExecutionStatus as _ExecutionStatus
+    from moto.stepfunctions.parser.backend.execution import Execution as _Execution
+    _ended_events, _ended_lock = {}, threading.Lock()
+    def _ended_event(arn):
+        with _ended_lock:
+            event = _ended_events.get(arn)
+            if event is None:
+                event = _ended_events[arn] = threading.Event()
+            return event
+    def _set_exec_status(self, status):
+        self.__dict__["_exec_status"] = status
+        if status is not None and status != _ExecutionStatus.RUNNING:
+            _ended_event(self.__dict__.get("exec_arn")).set()
+    _Execution.exec_status = property(lambda self: self.__dict__.get("_exec_status"), _set_exec_status)
+    def _waits_for_the_end(build):
+        def build_resolver(self, env, *args, **kwargs):
+            top = env.stack[-1] if env.stack else None
+            arn = (top.get("ExecutionArn") or top.get("executionArn")) if isinstance(top, dict) else None
+            resolver = build(self, env, *args, **kwargs)
+            if arn is None or resolver is None:
+                return resolver
+            ended = _ended_event(arn)
+            def resolve():
+                if not ended.wait(5.0):
+                    return None
+                with _ended_lock:
+                    _ended_events.pop(arn, None)
+                return resolver()
+            return resolve
+        return build_resolver
+    StateTaskServiceSfn._build_sync_resolver = _waits_for_the_end(StateTaskServiceSfn._build_sync_resolver)
+    StateTaskServiceSfn._build_sync2_resolver = _waits_for_the_end(StateTaskServiceSfn._build_sync2_resolver)
     import importlib, threading
     import moto.stepfunctions.parser.asl.utils.boto_client as _boto_client
     _clients, _clients_lock = {}, threading.Lock()
@@ -133,6 +171,25 @@ try:
             response.setdefault("ResponseMetadata", {}).setdefault("RequestId", str(uuid.uuid4()))
         return _sfn_from_error(self, env, ex)
     StateTaskServiceSfn._from_error = _sfn_error_with_request_id
+    # ListExecutions' next token names the first execution of the next page; when that execution
+    # ended between the pages (a RUNNING filter), moto failed the call with InvalidToken "Resource
+    # not found!", where AWS's tokens stay valid for 24 hours. The patch goes on from the token's
+    # start date (executions are listed newest first): nothing is skipped.
+    import datetime
+    from moto.utilities.paginator import Paginator
+    from moto.core.exceptions import InvalidToken
+    _paginate = Paginator.paginate
+    def _paginate_past_ended(self, results):
+        try:
+            return _paginate(self, results)
+        except InvalidToken:
+            if self._unique_attributes != ["start_date", "execution_arn"] or not self._parsed_token:
+                raise
+            since = datetime.datetime.fromisoformat(self._parsed_token["uniqueAttributes"].split("|")[0])
+            rest = [r for r in results if r.start_date <= since]
+            more = len(rest) > self._max_results
+            return rest[:self._max_results], self._build_next_token(rest[self._max_results]) if more else None
+    Paginator.paginate = _paginate_past_ended
 except (ImportError, AttributeError) as e:
     print("local-stack: moto patches not applied:", e, file=sys.stderr)
 try:

@@ -132,6 +132,66 @@ class StepFunctionsTest {
         assertThat(stack.lambdaHost().invocationCount("EchoFunction")).isEqualTo(echo);
     }
 
+    /**
+     * AWS's ListExecutions tokens stay valid for 24 hours
+     * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html:
+     * "Each pagination token expires after 24 hours"); an execution that ends between two pages
+     * does not void the token. Moto's token names the next page's first execution and failed with
+     * InvalidToken once that one had ended: the rotation's Plan, listing the running rotations
+     * while a fleet's children came and went, failed.
+     */
+    @Test
+    void aListExecutionsTokenOutlivesTheExecutionItNames(LocalAwsStack stack) throws Exception {
+        String arn =
+                stack.deployStateMachine(
+                        "probe-pages",
+                        SM.resolve("probe-wait.asl.json"),
+                        Map.of("WaitSeconds", "30", "EchoArn", "${EchoFunction.Alias}"));
+        List<String> started = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            started.add(
+                    stack.sfn()
+                            .startExecution(r -> r.stateMachineArn(arn).input("{}"))
+                            .executionArn());
+            Thread.sleep(20); // distinct start dates
+        }
+        try {
+            var first =
+                    stack.sfn()
+                            .listExecutions(
+                                    r ->
+                                            r.stateMachineArn(arn)
+                                                    .statusFilter(ExecutionStatus.RUNNING)
+                                                    .maxResults(1));
+            assertThat(first.executions()).hasSize(1);
+            assertThat(first.nextToken()).isNotNull();
+            // newest first: the next page starts with the second newest, which now ends
+            String named = started.get(1);
+            stack.sfn().stopExecution(r -> r.executionArn(named));
+
+            var rest =
+                    stack.sfn()
+                            .listExecutions(
+                                    r ->
+                                            r.stateMachineArn(arn)
+                                                    .statusFilter(ExecutionStatus.RUNNING)
+                                                    .nextToken(first.nextToken())
+                                                    .maxResults(10));
+
+            assertThat(rest.executions())
+                    .extracting(e -> e.executionArn())
+                    .containsExactly(started.get(0));
+        } finally {
+            for (String e : started) {
+                try {
+                    stack.sfn().stopExecution(r -> r.executionArn(e));
+                } catch (software.amazon.awssdk.services.sfn.model.SfnException ended) {
+                    // already stopped
+                }
+            }
+        }
+    }
+
     @Test
     void mapStateInvokesConcurrently(LocalAwsStack stack) throws Exception {
         String arn =
