@@ -100,13 +100,15 @@ public final class FleetBenchmark {
      */
     record CpuSeconds(double moto, double sandboxes, double host) {
         static CpuSeconds now(LocalAwsStack stack) {
-            long motoPid = stack.motoServer().pid();
-            double moto = cpu(ProcessHandle.of(motoPid).stream());
+            java.util.Set<Long> motoPids = new java.util.HashSet<>();
+            motoPids.add(stack.motoServer().pid());
+            stack.stepFunctionsServer().ifPresent(m -> motoPids.add(m.pid()));
+            double moto = cpu(motoPids.stream().flatMap(pid -> ProcessHandle.of(pid).stream()));
             double sandboxes =
                     cpu(
                             ProcessHandle.current()
                                     .descendants()
-                                    .filter(p -> p.pid() != motoPid)
+                                    .filter(p -> !motoPids.contains(p.pid()))
                                     .filter(p -> p.info().command().orElse("").endsWith("java")));
             return new CpuSeconds(
                     moto, sandboxes, cpu(java.util.stream.Stream.of(ProcessHandle.current())));
@@ -157,7 +159,9 @@ public final class FleetBenchmark {
                                         "MaxConcurrency",
                                         Integer.toString(options.maxConcurrency())),
                                 0,
-                                LocalAwsStack.Options.defaults().mode(LambdaHost.Mode.SANDBOX));
+                                LocalAwsStack.Options.defaults()
+                                        .mode(LambdaHost.Mode.SANDBOX)
+                                        .splitMoto(true));
                 VeryfiSimulator veryfi = VeryfiSimulator.start(0);
                 Benchmark.Accounts accounts = new Benchmark.Accounts(stack, veryfi)) {
             stack.localTestMode(veryfi.baseUrl());

@@ -25,7 +25,7 @@ record AwsEndpoint(
             String path = ex.getRequestURI().getRawPath();
             byte[] body = ex.getRequestBody().readAllBytes();
             if (path.startsWith("/moto-api/")) {
-                proxy.forward(ex, body); // moto's own admin API, not an AWS one
+                proxy.forward(ex, body, null); // moto's own admin API, not an AWS one
                 return;
             }
             CredentialsAuthority.Check check =
@@ -82,7 +82,9 @@ record AwsEndpoint(
         }
         AwsFault fault = faults.take(operation, principal, body);
         if (fault != null) AwsFaults.reply(ex, fault);
-        else proxy.forward(ex, body);
+        else
+            proxy.forward(
+                    ex, body, action == null ? null : action.substring(0, action.indexOf(':')));
     }
 
     private void refuse(HttpExchange ex, CredentialsAuthority.Check check) throws IOException {

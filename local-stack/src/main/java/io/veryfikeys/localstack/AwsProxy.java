@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
-/** Passes a request on to moto as it came (signature headers included) and moto's answer back. */
+/**
+ * Passes a request on to moto as it came (signature headers included) and moto's answer back; a
+ * service may have a moto process of its own (Step Functions, see {@link LocalAwsStack}).
+ */
 final class AwsProxy {
     private static final Set<String> HOP_BY_HOP =
             Set.of(
@@ -37,6 +40,7 @@ final class AwsProxy {
 
     private final HttpClient http;
     private volatile URI target;
+    private final Map<String, URI> serviceTargets = new java.util.concurrent.ConcurrentHashMap<>();
 
     AwsProxy(ExecutorService pool) {
         this.http =
@@ -52,8 +56,18 @@ final class AwsProxy {
         this.target = target;
     }
 
-    void forward(HttpExchange ex, byte[] body) throws IOException {
-        URI target = this.target;
+    /** Where the requests of one service (its IAM prefix, e.g. {@code states}) go instead. */
+    void target(String service, URI target) {
+        serviceTargets.put(service, target);
+    }
+
+    /**
+     * @param service the request's IAM prefix ({@code states}, {@code secretsmanager}...), or null
+     *     for moto's own admin API
+     */
+    void forward(HttpExchange ex, byte[] body, String service) throws IOException {
+        URI target = service == null ? null : serviceTargets.get(service);
+        if (target == null) target = this.target;
         if (target == null) {
             HttpReplies.sendText(ex, 502, "no forward target (moto) configured");
             return;

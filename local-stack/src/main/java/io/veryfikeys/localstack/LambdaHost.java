@@ -324,6 +324,12 @@ public final class LambdaHost implements AutoCloseable {
         return this;
     }
 
+    /** Where one service's requests go instead (by IAM prefix: {@code states}). */
+    public LambdaHost forwardTo(String service, URI target) {
+        proxy.target(service, target);
+        return this;
+    }
+
     public LambdaHost register(String name, String handler, int timeoutSeconds) {
         return register(new FunctionConfig(name, handler, timeoutSeconds));
     }

@@ -59,6 +59,15 @@ public final class LocalAwsStack implements AutoCloseable {
     private volatile SamTemplate.Resolver resolver;
     private final LambdaHost lambdaHost;
     private MotoServer moto;
+
+    /**
+     * Step Functions' own moto process, when {@link Options#splitMoto}: the ASL engine then runs
+     * beside the process serving the other services instead of sharing its interpreter (one core at
+     * a time). The fleet benchmark uses it: at 1,000 accounts that one process was the bottleneck.
+     * The test suites do not: on two cores the split made the fault matrix slower.
+     */
+    private MotoServer stepFunctionsMoto;
+
     private final Map<String, String> previousProperties = new LinkedHashMap<>();
     private final Map<String, String> topicArns = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
@@ -78,7 +87,8 @@ public final class LocalAwsStack implements AutoCloseable {
      * <CodeUri>/target/lambda}); {@code maxSandboxesPerFunction}: how many sandboxes of one
      * function may run at once (further invocations wait).
      */
-    public record Options(LambdaHost.Mode mode, Path codeRoot, int maxSandboxesPerFunction) {
+    public record Options(
+            LambdaHost.Mode mode, Path codeRoot, int maxSandboxesPerFunction, boolean splitMoto) {
         /**
          * Sandboxes, unless the system property {@code localstack.mode=in-process} says otherwise.
          */
@@ -88,15 +98,23 @@ public final class LocalAwsStack implements AutoCloseable {
                             ? LambdaHost.Mode.IN_PROCESS
                             : LambdaHost.Mode.SANDBOX;
             return new Options(
-                    mode, null, Integer.getInteger("localstack.maxSandboxesPerFunction", 4));
+                    mode,
+                    null,
+                    Integer.getInteger("localstack.maxSandboxesPerFunction", 4),
+                    Boolean.getBoolean("localstack.splitMoto"));
         }
 
         public Options mode(LambdaHost.Mode m) {
-            return new Options(m, codeRoot, maxSandboxesPerFunction);
+            return new Options(m, codeRoot, maxSandboxesPerFunction, splitMoto);
         }
 
         public Options codeRoot(Path p) {
-            return new Options(mode, p, maxSandboxesPerFunction);
+            return new Options(mode, p, maxSandboxesPerFunction, splitMoto);
+        }
+
+        /** Step Functions in a moto process of its own (see {@link #stepFunctionsServer}). */
+        public Options splitMoto(boolean split) {
+            return new Options(mode, codeRoot, maxSandboxesPerFunction, split);
         }
     }
 
@@ -161,6 +179,13 @@ public final class LocalAwsStack implements AutoCloseable {
         Path log = logDirectory(templatePath).resolve("moto-" + lambdaHost.port() + ".log");
         moto = MotoServer.start(lambdaHost.port(), log);
         lambdaHost.forwardTo(moto.endpoint());
+        if (options.splitMoto()) {
+            stepFunctionsMoto =
+                    MotoServer.start(
+                            lambdaHost.port(),
+                            log.resolveSibling("moto-states-" + lambdaHost.port() + ".log"));
+            lambdaHost.forwardTo("states", stepFunctionsMoto.endpoint());
+        }
 
         // For SDK clients of this JVM built on defaults (and in-process handlers): the stack's
         // endpoint, region and the client key it issued. Sandboxes get none of these.
@@ -432,6 +457,11 @@ public final class LocalAwsStack implements AutoCloseable {
 
     public MotoServer motoServer() {
         return moto;
+    }
+
+    /** Step Functions' own moto process, or empty when one process serves every API. */
+    public Optional<MotoServer> stepFunctionsServer() {
+        return Optional.ofNullable(stepFunctionsMoto);
     }
 
     public URI motoEndpoint() {
@@ -808,6 +838,7 @@ public final class LocalAwsStack implements AutoCloseable {
             }
         }
         if (moto != null) moto.close();
+        if (stepFunctionsMoto != null) stepFunctionsMoto.close();
         lambdaHost.close();
         previousProperties.forEach(
                 (k, v) -> {
