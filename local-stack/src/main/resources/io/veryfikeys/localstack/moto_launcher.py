@@ -144,7 +144,7 @@ try:
         return build_resolver
     StateTaskServiceSfn._build_sync_resolver = _waits_for_the_end(StateTaskServiceSfn._build_sync_resolver)
     StateTaskServiceSfn._build_sync2_resolver = _waits_for_the_end(StateTaskServiceSfn._build_sync2_resolver)
-    import importlib, threading
+    import importlib
     import moto.stepfunctions.parser.asl.utils.boto_client as _boto_client
     _clients, _clients_lock = {}, threading.Lock()
     def _cached_client(region, service, state_credentials=None):

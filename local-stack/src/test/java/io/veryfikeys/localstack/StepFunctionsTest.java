@@ -48,6 +48,20 @@ class StepFunctionsTest {
                 .toList();
     }
 
+    /**
+     * probe-wait.asl.json deployed as {@code name}: a Wait of {@code seconds}, then the Echo task.
+     */
+    static String probeWait(LocalAwsStack stack, String name, int seconds) {
+        return stack.deployStateMachine(
+                name,
+                SM.resolve("probe-wait.asl.json"),
+                Map.of(
+                        "WaitSeconds",
+                        Integer.toString(seconds),
+                        "EchoArn",
+                        "${EchoFunction.Alias}"));
+    }
+
     static List<String> statesEntered(List<HistoryEvent> events) {
         return events.stream()
                 .map(HistoryEvent::stateEnteredEventDetails)
@@ -87,11 +101,7 @@ class StepFunctionsTest {
 
     @Test
     void waitStateReallySleeps(LocalAwsStack stack) throws Exception {
-        String arn =
-                stack.deployStateMachine(
-                        "probe-wait-2",
-                        SM.resolve("probe-wait.asl.json"),
-                        Map.of("WaitSeconds", "2", "EchoArn", "${EchoFunction.Alias}"));
+        String arn = probeWait(stack, "probe-wait-2", 2);
         long t0 = System.nanoTime();
         String exec =
                 stack.sfn().startExecution(r -> r.stateMachineArn(arn).input("{}")).executionArn();
@@ -105,11 +115,7 @@ class StepFunctionsTest {
 
     @Test
     void stopExecutionStopsARunningExecution(LocalAwsStack stack) throws Exception {
-        String arn =
-                stack.deployStateMachine(
-                        "probe-stop",
-                        SM.resolve("probe-wait.asl.json"),
-                        Map.of("WaitSeconds", "3", "EchoArn", "${EchoFunction.Alias}"));
+        String arn = probeWait(stack, "probe-stop", 3);
         int echo = stack.lambdaHost().invocationCount("EchoFunction");
         String exec =
                 stack.sfn().startExecution(r -> r.stateMachineArn(arn).input("{}")).executionArn();
@@ -142,11 +148,7 @@ class StepFunctionsTest {
      */
     @Test
     void aListExecutionsTokenOutlivesTheExecutionItNames(LocalAwsStack stack) throws Exception {
-        String arn =
-                stack.deployStateMachine(
-                        "probe-pages",
-                        SM.resolve("probe-wait.asl.json"),
-                        Map.of("WaitSeconds", "30", "EchoArn", "${EchoFunction.Alias}"));
+        String arn = probeWait(stack, "probe-pages", 30);
         List<String> started = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
             started.add(
