@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The SnapStart priming hooks of every handler run to the end and never reach the network: the SDK
  * endpoint points at a closed port, so any request that were really sent would fail here, and each
  * SDK call is answered by the priming HTTP client, so its response is unmarshalled. (This class
- * runs in its own JVM: surefire does not reuse forks in this module.)
+ * runs in its own JVM: the module's surefire configuration gives it a fork of its own.)
  */
 class PrimingTest {
     private static final List<String> HANDLERS =
