@@ -171,6 +171,25 @@ try:
             response.setdefault("ResponseMetadata", {}).setdefault("RequestId", str(uuid.uuid4()))
         return _sfn_from_error(self, env, ex)
     StateTaskServiceSfn._from_error = _sfn_error_with_request_id
+    # Each execution parsed its state machine's definition twice with ANTLR's pure-Python runtime
+    # (the engine's entry point, and the static analysis of its variables): for the rotation's
+    # definition that was most of this process's CPU in a fleet run. The parse tree is kept per
+    # definition text and only read afterwards; each caller still gets components of its own.
+    import moto.stepfunctions.parser.asl.parse.asl_parser as _asl_parser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor as _Preprocessor
+    _parse = _asl_parser.AmazonStateLanguageParser.parse
+    _parse_trees, _parse_lock = {}, threading.Lock()
+    def _parse_once(definition):
+        tree = _parse_trees.get(definition)
+        if tree is None:
+            program, tree = _parse(definition)
+            with _parse_lock:
+                if len(_parse_trees) >= 256:
+                    _parse_trees.clear()
+                _parse_trees[definition] = tree
+            return program, tree
+        return _Preprocessor().visit(tree), tree
+    _asl_parser.AmazonStateLanguageParser.parse = staticmethod(_parse_once)
     # ListExecutions' next token names the first execution of the next page; when that execution
     # ended between the pages (a RUNNING filter), moto failed the call with InvalidToken "Resource
     # not found!", where AWS's tokens stay valid for 24 hours. The patch goes on from the token's
