@@ -1,6 +1,7 @@
 package io.veryfikeys.lambda;
 
 import io.veryfikeys.support.Json;
+import io.veryfikeys.support.Metrics;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -78,10 +79,12 @@ public final class Priming {
     public static void primeNow() {
         for (Runnable work : WORK) {
             ACTIVE.set(true);
+            Metrics.mute(true);
             try {
                 work.run();
             } finally {
                 ACTIVE.set(false);
+                Metrics.mute(false);
             }
         }
     }
@@ -93,6 +96,7 @@ public final class Priming {
 
     private static void run(Class<?> handler, Runnable work) {
         ACTIVE.set(true);
+        Metrics.mute(true);
         try {
             work.run();
         } catch (RuntimeException | LinkageError e) {
@@ -105,6 +109,7 @@ public final class Priming {
                             + "\"}");
         } finally {
             ACTIVE.set(false);
+            Metrics.mute(false);
         }
     }
 

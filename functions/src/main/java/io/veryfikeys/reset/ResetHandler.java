@@ -6,6 +6,8 @@ import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.rotation.DeployedRotation;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.Metrics;
+import io.veryfikeys.support.Metrics.Metric;
 import io.veryfikeys.veryfi.RequestBudget;
 
 import java.time.Duration;
@@ -53,6 +55,19 @@ public final class ResetHandler extends StepHandler<ResetRequest, Map<String, Ob
                                 + " of "
                                 + context.getInvokedFunctionArn()
                                 + " (the caller is in CloudTrail's Invoke event)";
-        return RESET.reset(input, invocationId, invokedBy);
+        try {
+            Map<String, Object> result = RESET.reset(input, invocationId, invokedBy);
+            Metrics.put(
+                    Metric.RESETS,
+                    1,
+                    String.valueOf(result.get("secretId")),
+                    Boolean.TRUE.equals(result.get("alreadyDone")) ? "ALREADY_DONE" : "RESET");
+            return result;
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Metrics.put(Metric.RESETS, 1, input.secretId(), "FAILED");
+            throw e;
+        }
     }
 }

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Metrics;
+import io.veryfikeys.support.Metrics.Metric;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +30,16 @@ public final class RotationReport {
         this.clock = clock;
     }
 
-    public record Request(Outcome outcome, String executionId, RotationState state) {}
+    /**
+     * {@code startedAt}: the execution's start ({@code $$.Execution.StartTime}), for the rotation's
+     * duration; absent in executions started before it was passed.
+     */
+    public record Request(
+            Outcome outcome, String executionId, RotationState state, String startedAt) {
+        public Request(Outcome outcome, String executionId, RotationState state) {
+            this(outcome, executionId, state, null);
+        }
+    }
 
     /**
      * The report on the alerts topic: ids, outcomes and advice, never a key value. A member that
@@ -63,6 +76,8 @@ public final class RotationReport {
         // BlockedByConfiguration).
         Outcome outcome = verdict == null ? requested : verdict.result();
         String account = state.plan() != null ? state.plan().secretId() : state.secretId();
+        Log.context("account", account);
+        Log.context("executionId", request.executionId());
         Plan plan = state.plan();
         Rollout rollout = state.currentRollout();
         PollState poll =
@@ -106,7 +121,30 @@ public final class RotationReport {
         String subject = "Veryfi key rotation " + outcome + ": " + account;
         String messageId = notifications.alert(subject, outcome.name(), message);
         LOG.info("report.published", "result", outcome, "account", account, "messageId", messageId);
+        Metrics.put(Metric.ROTATIONS, 1, account, outcome.name());
+        Instant started = startedAt(request.startedAt());
+        if (started != null) {
+            Metrics.put(
+                    Metric.ROTATION_DURATION,
+                    Math.max(0, Duration.between(started, clock.instant()).toMillis()) / 1000.0,
+                    account);
+        }
+        if (poll != null) {
+            Metrics.put(Metric.POLL_ITERATIONS, poll.polls(), account);
+        }
         return Map.of("result", outcome, "messageId", messageId);
+    }
+
+    /** The execution's start time, or null when absent or unreadable (no metric then). */
+    static Instant startedAt(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** What a failed step means for the person who reads the alert: the result, and what to do. */

@@ -13,6 +13,8 @@ import io.veryfikeys.secrets.SecretVersions;
 import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Metrics;
+import io.veryfikeys.support.Metrics.Metric;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.veryfi.ApiKey;
 import io.veryfikeys.veryfi.KeyLimitReachedException;
@@ -786,6 +788,7 @@ public final class RotationSteps {
                 next.consecutiveHealthy(),
                 "lagging",
                 String.join(",", next.lagging()));
+        Metrics.put(Metric.CONSUMERS_LAGGING, next.lagging().size(), state.plan().secretId());
         return next;
     }
 

@@ -85,6 +85,20 @@ public final class Log {
         out.println(buffer);
     }
 
+    /** A line written as it is (an EMF metric line, {@link Metrics}), to where log lines go. */
+    static void writeLine(String line) {
+        out.println(line);
+    }
+
+    /** This thread's log context as members of {@code json}, except the names in {@code skip}. */
+    static void writeContext(JsonGenerator json, java.util.Set<String> skip) throws IOException {
+        for (Map.Entry<String, Object> entry : CONTEXT.get().entrySet()) {
+            if (!skip.contains(entry.getKey())) {
+                writeField(json, entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
     private static void writeField(JsonGenerator json, String name, Object value)
             throws IOException {
         if (value == null) {

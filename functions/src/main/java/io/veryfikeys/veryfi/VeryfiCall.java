@@ -1,6 +1,8 @@
 package io.veryfikeys.veryfi;
 
 import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Metrics;
+import io.veryfikeys.support.Metrics.Metric;
 import io.veryfikeys.support.SecretValue;
 import io.veryfikeys.veryfi.VeryfiKeysClient.Operation;
 
@@ -70,6 +72,9 @@ final class VeryfiCall {
     /** Logs the call's failure and returns {@code error}, for the caller to throw. */
     VeryfiException fail(
             int attempts, String trace, int status, String code, VeryfiException error) {
+        if (status == 429) {
+            Metrics.put(Metric.VERYFI_RATE_LIMITED, 1, null);
+        }
         LOG.warn(
                 "veryfi.call",
                 ended(
@@ -102,6 +107,10 @@ final class VeryfiCall {
     }
 
     void retrying(int attempt, int status, String trace, String reason, Duration delay) {
+        Metrics.put(Metric.VERYFI_RETRIES, 1, null, op.logName());
+        if (status == 429) {
+            Metrics.put(Metric.VERYFI_RATE_LIMITED, 1, null);
+        }
         LOG.warn(
                 "veryfi.retry",
                 about(

@@ -106,15 +106,14 @@ public final class MotoServer implements AutoCloseable {
      * reused; {@link AwsProxy} also retries a connect that timed out) and give such an error a
      * Request ID, logging it ({@code local-stack: states integration error}); the same run then
      * rotated 185 of 200. And one from a 200-account run under cProfile (one profiler per thread,
-     * merged): every execution parsed its state machine's definition twice with ANTLR's
-     * pure-Python runtime (the engine's entry point, and a static analysis of its variables), the
-     * largest share of the Step Functions process's CPU. The patch keeps each definition's parse
-     * tree (only read afterwards) and builds fresh components from it for each caller: 200
-     * accounts went from 156 s to 116 s, moto's CPU from 106 s to 59 s; 1,000 accounts from 607 s
-     * to 388 s. If moto's internals move, the patches are skipped with a warning in the
-     * log; and since they are written for moto 5.2, the launcher (the resource {@code
-     * moto_launcher.py} beside this class) refuses any other version with one line saying which to
-     * install.
+     * merged): every execution parsed its state machine's definition twice with ANTLR's pure-Python
+     * runtime (the engine's entry point, and a static analysis of its variables), the largest share
+     * of the Step Functions process's CPU. The patch keeps each definition's parse tree (only read
+     * afterwards) and builds fresh components from it for each caller: 200 accounts went from 156 s
+     * to 116 s, moto's CPU from 106 s to 59 s; 1,000 accounts from 607 s to 388 s. If moto's
+     * internals move, the patches are skipped with a warning in the log; and since they are written
+     * for moto 5.2, the launcher (the resource {@code moto_launcher.py} beside this class) refuses
+     * any other version with one line saying which to install.
      */
     static final String LAUNCHER = launcher();
 

@@ -1,0 +1,165 @@
+package io.veryfikeys.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veryfikeys.localstack.SamTemplate;
+import io.veryfikeys.simulator.Endpoint;
+import io.veryfikeys.simulator.Fault;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 17's metrics, as the functions print them in their sandboxes: the Embedded Metric Format
+ * lines that CloudWatch Logs turns into metrics
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html),
+ * parsed from what the functions logged and checked by name, dimensions and value.
+ */
+class MetricsOnTheStackTest extends LocalStackTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final List<RotationHarness.Execution> executions = new ArrayList<>();
+
+    @AfterEach
+    void noKeyValueLeaked() {
+        harness.veryfi.clearFaults();
+        harness.assertNoKeyLeaked(executions);
+    }
+
+    /** The EMF lines the functions printed for {@code metric} about {@code account}. */
+    static List<JsonNode> metricLines(String metric, String account) {
+        List<JsonNode> found = new ArrayList<>();
+        for (String line : RotationHarness.capturedLogs().split("\n")) {
+            int start = line.indexOf("{\"_aws\"");
+            if (start < 0 || !line.contains("\"" + metric + "\"")) continue;
+            try {
+                JsonNode node = JSON.readTree(line.substring(start));
+                JsonNode directive = node.path("_aws").path("CloudWatchMetrics").path(0);
+                if (directive.path("Metrics").path(0).path("Name").asText().equals(metric)
+                        && (account == null || account.equals(node.path("Account").asText()))) {
+                    found.add(node);
+                }
+            } catch (Exception notJson) {
+                // a line cut by another's output: not a metric line
+            }
+        }
+        return found;
+    }
+
+    private static List<List<String>> dimensionSets(JsonNode line) {
+        List<List<String>> sets = new ArrayList<>();
+        for (JsonNode set :
+                line.path("_aws").path("CloudWatchMetrics").path(0).path("Dimensions")) {
+            List<String> names = new ArrayList<>();
+            set.forEach(n -> names.add(n.asText()));
+            sets.add(names);
+        }
+        return sets;
+    }
+
+    @Test
+    void aRotationReportsItsOutcomeDurationPollsAndLaggingConsumers() {
+        RotationHarness.Account account = harness.account(2, Duration.ofMillis(300));
+
+        RotationHarness.Execution execution =
+                harness.run(account.secretId(), RotationScenariosTest.FAST, Duration.ofSeconds(90));
+        executions.add(execution);
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+        List<JsonNode> outcomes = metricLines("Rotations", account.secretId());
+        assertThat(outcomes).hasSize(1);
+        JsonNode outcome = outcomes.getFirst();
+        assertThat(
+                        outcome.path("_aws")
+                                .path("CloudWatchMetrics")
+                                .path(0)
+                                .path("Namespace")
+                                .asText())
+                .isEqualTo("VeryfiKeyRotation");
+        assertThat(dimensionSets(outcome))
+                .containsExactly(
+                        List.of("Stack", "Outcome"), List.of("Stack", "Account", "Outcome"));
+        assertThat(outcome.path("Outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.path("Rotations").asInt()).isEqualTo(1);
+        assertThat(outcome.path("Stack").asText()).isEqualTo(SamTemplate.Resolver.STACK_NAME);
+        assertThat(outcome.path("executionId").asText()).isEqualTo(execution.arn());
+
+        List<JsonNode> durations = metricLines("RotationDuration", account.secretId());
+        assertThat(durations).singleElement();
+        assertThat(durations.getFirst().path("RotationDuration").asDouble())
+                .isPositive()
+                .isLessThan(90);
+
+        List<JsonNode> polls = metricLines("PollIterations", account.secretId());
+        assertThat(polls).singleElement();
+        assertThat(polls.getFirst().path("PollIterations").asInt()).isGreaterThanOrEqualTo(2);
+
+        // One line per poll; the last poll found no consumer lagging.
+        List<JsonNode> lagging = metricLines("ConsumersLagging", account.secretId());
+        assertThat(lagging).hasSize(polls.getFirst().path("PollIterations").asInt());
+        assertThat(lagging.getLast().path("ConsumersLagging").asInt()).isZero();
+        assertThat(lagging)
+                .allSatisfy(l -> assertThat(l.path("ConsumersLagging").asInt()).isBetween(0, 2));
+    }
+
+    @Test
+    void veryfiRetriesAnd429sAreCounted() {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+        int before429 = metricLines("VeryfiRateLimited", null).size();
+        int beforeRetries = metricLines("VeryfiRetries", null).size();
+        // The first create answers 429 (Retry-After 1): the step waits and tries again.
+        harness.veryfi.inject(
+                Fault.rateLimit(Endpoint.CREATE, Duration.ofSeconds(1))
+                        .times(1)
+                        .forAccount(account.clientId()));
+
+        RotationHarness.Execution execution =
+                harness.run(
+                        account.secretId(),
+                        RotationHarness.settings(1, 1, 30, 0),
+                        Duration.ofSeconds(90));
+        executions.add(execution);
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+        List<JsonNode> limited = metricLines("VeryfiRateLimited", null);
+        assertThat(limited).hasSize(before429 + 1);
+        assertThat(dimensionSets(limited.getLast())).containsExactly(List.of("Stack"));
+        List<JsonNode> retries = metricLines("VeryfiRetries", null);
+        assertThat(retries).hasSize(beforeRetries + 1);
+        assertThat(retries.getLast().path("Operation").asText()).isEqualTo("create");
+        assertThat(dimensionSets(retries.getLast())).containsExactly(List.of("Stack", "Operation"));
+    }
+
+    @Test
+    void aResetIsCounted() throws Exception {
+        RotationHarness.Account account = harness.account(0, Duration.ZERO);
+
+        RotationHarness.Invoked result =
+                harness.invoke(
+                        "ResetFunction",
+                        JSON.writeValueAsString(
+                                Map.of(
+                                        "secretId",
+                                        account.secretId(),
+                                        "reason",
+                                        "metrics test",
+                                        "confirm",
+                                        account.secretId(),
+                                        "idempotencyToken",
+                                        "metrics-" + UUID.randomUUID())));
+        assertThat(result.functionError()).as(result.payload()).isNull();
+
+        List<JsonNode> resets = metricLines("Resets", account.secretId());
+        assertThat(resets).singleElement();
+        assertThat(resets.getFirst().path("Result").asText()).isEqualTo("RESET");
+        assertThat(dimensionSets(resets.getFirst()))
+                .containsExactly(List.of("Stack", "Result"), List.of("Stack", "Account", "Result"));
+    }
+}
