@@ -42,9 +42,19 @@ public final class FleetBenchmark {
      *     flight keep up with the starts the request budget allows (20 req/s, 4 requests a
      *     rotation: 5 starts a second).
      */
-    record Options(int accounts, int simulatorLimit, int budget, int maxConcurrency) {
+    record Options(
+            int accounts,
+            int simulatorLimit,
+            int budget,
+            int maxConcurrency,
+            int sandboxesPerFunction) {
         Options(int accounts, int simulatorLimit, int budget) {
-            this(accounts, simulatorLimit, budget, 200);
+            this(accounts, simulatorLimit, budget, 200, 4);
+        }
+
+        /** The CI smoke's: fewer sandboxes, whose cold starts were most of its CPU. */
+        Options withSandboxesPerFunction(int n) {
+            return new Options(accounts, simulatorLimit, budget, maxConcurrency, n);
         }
 
         static Options parse(String[] args) {
@@ -52,21 +62,23 @@ public final class FleetBenchmark {
             int limit = 20;
             int budget = 20;
             int concurrency = 200;
+            int sandboxes = 4;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--accounts" -> accounts = Integer.parseInt(args[++i]);
                     case "--simulator-limit" -> limit = Integer.parseInt(args[++i]);
                     case "--budget" -> budget = Integer.parseInt(args[++i]);
                     case "--max-concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                    case "--sandboxes-per-function" -> sandboxes = Integer.parseInt(args[++i]);
                     default ->
                             throw new IllegalArgumentException(
                                     "unknown option "
                                             + args[i]
                                             + " (--accounts N, --simulator-limit R, --budget R,"
-                                            + " --max-concurrency N)");
+                                            + " --max-concurrency N, --sandboxes-per-function N)");
                 }
             }
-            return new Options(accounts, limit, budget, concurrency);
+            return new Options(accounts, limit, budget, concurrency, sandboxes);
         }
     }
 
@@ -161,6 +173,7 @@ public final class FleetBenchmark {
                                 0,
                                 LocalAwsStack.Options.defaults()
                                         .mode(LambdaHost.Mode.SANDBOX)
+                                        .maxSandboxesPerFunction(options.sandboxesPerFunction())
                                         .splitMoto(true));
                 VeryfiSimulator veryfi = VeryfiSimulator.start(0);
                 Benchmark.Accounts accounts = new Benchmark.Accounts(stack, veryfi)) {

@@ -112,6 +112,13 @@ public final class LocalAwsStack implements AutoCloseable {
             return new Options(mode, p, maxSandboxesPerFunction, splitMoto);
         }
 
+        /**
+         * At most {@code n} sandboxes per function (Lambda's concurrency, scaled down to a laptop).
+         */
+        public Options maxSandboxesPerFunction(int n) {
+            return new Options(mode, codeRoot, n, splitMoto);
+        }
+
         /** Step Functions in a moto process of its own (see {@link #stepFunctionsServer}). */
         public Options splitMoto(boolean split) {
             return new Options(mode, codeRoot, maxSandboxesPerFunction, split);
