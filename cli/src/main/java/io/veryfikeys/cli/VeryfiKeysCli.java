@@ -47,6 +47,7 @@ import java.util.concurrent.Callable;
             VeryfiKeysCli.Reset.class,
             VeryfiKeysCli.History.class,
             Confirm.class,
+            Compliance.class,
             Doctor.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class

@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +187,77 @@ class VeryfiKeysCliTest {
         assertThat(executions.get(0).path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(executions.get(0).path("start").asText()).isNotEmpty();
         assertThat(executions.get(0).path("stop").asText()).isNotEmpty();
+    }
+
+    /**
+     * Issue 17: the key-age evidence for an audit. The account's key was stored minutes ago, so it
+     * is compliant now and 91 days on; judged as of 100 days on it is over the stack default (90),
+     * until the account's tag allows 120 days. A tag it cannot read is a finding, not a pass.
+     */
+    @Test
+    @Order(3)
+    void complianceJudgesEveryCurrentKeyAgainstItsMaximumAge() throws Exception {
+        Instant inHundredDays = Instant.now().plus(Duration.ofDays(100).plusHours(1));
+
+        Result now = cli("compliance", ACCOUNT);
+        assertThat(now.exitCode()).as(now.err()).isZero();
+        assertThat(now.out())
+                .containsPattern(ACCOUNT + " +\\d+ +0 days +90 days +stack default +OK")
+                .contains("1 account(s) as of", "1 compliant, 0 not");
+
+        Result later = cli("compliance", ACCOUNT, "--as-of", inHundredDays.toString());
+        assertThat(later.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
+        assertThat(later.out())
+                .containsPattern(ACCOUNT + " +\\d+ +100 days +90 days +stack default +OVER")
+                .contains("older than the 90 allowed", "0 compliant, 1 not");
+
+        Result json = cli("compliance", ACCOUNT, "--as-of", inHundredDays.toString(), "--json");
+        assertThat(json.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
+        JsonNode report = JSON.readTree(json.out());
+        assertThat(report.path("compliant").asBoolean()).isFalse();
+        JsonNode entry = report.path("accounts").get(0);
+        assertThat(entry.path("account").asText()).isEqualTo(ACCOUNT);
+        assertThat(entry.path("status").asText()).isEqualTo("OVER");
+        assertThat(entry.path("ageDays").asLong()).isEqualTo(100);
+        assertThat(entry.path("maxKeyAgeDays").asInt()).isEqualTo(90);
+        assertThat(entry.path("keyId").asLong())
+                .isEqualTo(LocalAccounts.current(stack, ACCOUNT).keyId());
+
+        tag("veryfi-key-rotation:max-key-age-days", "120");
+        try {
+            Result allowed = cli("compliance", ACCOUNT, "--as-of", inHundredDays.toString());
+            assertThat(allowed.exitCode()).as(allowed.out()).isZero();
+            assertThat(allowed.out())
+                    .contains("120 days", "tag veryfi-key-rotation:max-key-age-days");
+
+            tag("veryfi-key-rotation:max-key-age-days", "soon");
+            Result unreadable = cli("compliance", ACCOUNT);
+            assertThat(unreadable.exitCode()).isEqualTo(ExitCodes.NOT_SUCCEEDED);
+            assertThat(unreadable.out()).contains("BAD_POLICY", "got 'soon'");
+        } finally {
+            stack.secretsManager()
+                    .untagResource(
+                            r ->
+                                    r.secretId(ACCOUNT)
+                                            .tagKeys("veryfi-key-rotation:max-key-age-days"));
+        }
+
+        Result usage = cli("compliance", ACCOUNT, "--as-of", "next tuesday");
+        assertThat(usage.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(usage.err()).contains("--as-of must be an ISO-8601 time");
+    }
+
+    private static void tag(String key, String value) {
+        stack.secretsManager()
+                .tagResource(
+                        r ->
+                                r.secretId(ACCOUNT)
+                                        .tags(
+                                                software.amazon.awssdk.services.secretsmanager.model
+                                                        .Tag.builder()
+                                                        .key(key)
+                                                        .value(value)
+                                                        .build()));
     }
 
     @Test

@@ -42,6 +42,8 @@ public final class FleetReportHandler
 
     @Override
     protected Map<String, Object> handle(Request request, Context context) {
+        Log.context("account", "fleet");
+        Log.context("executionId", request.executionId());
         if (request.runId() == null || request.notStarted() == null || request.results() == null) {
             throw new InvalidInputException(
                     "the fleet report needs runId, notStarted and results: the fleet state machine"

@@ -27,6 +27,8 @@ import java.io.OutputStream;
  */
 public abstract class StepHandler<I, O> implements RequestStreamHandler {
     private static final int MAX_INPUT_BYTES = 256 * 1024;
+    private static final java.util.concurrent.atomic.AtomicBoolean FIRST_INVOCATION =
+            new java.util.concurrent.atomic.AtomicBoolean(true);
     private final Class<I> inputType;
     private final boolean strictFields;
     private final Log log = Log.get(getClass());
@@ -62,6 +64,9 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
                 "function",
                 context == null ? getClass().getSimpleName() : context.getFunctionName());
         Log.context("requestId", context == null ? null : context.getAwsRequestId());
+        // True on the first invocation of this JVM: after a SnapStart restore too, since the
+        // snapshot is taken before any invocation (priming does not come through here).
+        Log.context("cold_start", FIRST_INVOCATION.getAndSet(false));
         long started = System.nanoTime();
         InvocationDeadline.begin(context);
         try {

@@ -56,6 +56,8 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
 
     @Override
     protected Map<String, Object> handle(JsonNode request, Context context) {
+        Log.context("account", "fleet");
+        Log.context("executionId", request.path("executionId").asText(null));
         Fleet fleet = Fleet.from(request.get("deploySettings"));
         JsonNode input = request.get("input");
         if (input == null || !input.isObject()) {

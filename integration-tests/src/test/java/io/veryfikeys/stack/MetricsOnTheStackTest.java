@@ -107,6 +107,52 @@ class MetricsOnTheStackTest extends LocalStackTest {
         assertThat(lagging.getLast().path("ConsumersLagging").asInt()).isZero();
         assertThat(lagging)
                 .allSatisfy(l -> assertThat(l.path("ConsumersLagging").asInt()).isBetween(0, 2));
+
+        // Item 5: every line that the rotation's invocations printed names its account, its
+        // execution, its step and whether the invocation was its JVM's first.
+        List<JsonNode> lines = jsonLines();
+        java.util.Set<String> invocations = new java.util.HashSet<>();
+        for (JsonNode line : lines) {
+            if (execution.arn().equals(line.path("executionId").asText())
+                    && line.hasNonNull("requestId")) {
+                invocations.add(line.path("requestId").asText());
+            }
+        }
+        assertThat(invocations).as("the rotation's invocations").hasSizeGreaterThanOrEqualTo(7);
+        List<JsonNode> ofTheRotation =
+                lines.stream()
+                        .filter(l -> invocations.contains(l.path("requestId").asText()))
+                        .toList();
+        assertThat(ofTheRotation)
+                .allSatisfy(
+                        line -> {
+                            assertThat(line.path("account").asText())
+                                    .as(line.toString())
+                                    .isEqualTo(account.secretId());
+                            assertThat(line.path("executionId").asText())
+                                    .as(line.toString())
+                                    .isEqualTo(execution.arn());
+                            assertThat(line.path("step").asText()).as(line.toString()).isNotBlank();
+                            assertThat(line.path("cold_start").isBoolean())
+                                    .as(line.toString())
+                                    .isTrue();
+                        });
+    }
+
+    /** Every JSON line the functions printed. */
+    static List<JsonNode> jsonLines() {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : RotationHarness.capturedLogs().split("\n")) {
+            int start = line.indexOf('{');
+            if (start < 0) continue;
+            try {
+                JsonNode node = JSON.readTree(line.substring(start));
+                if (node.isObject()) lines.add(node);
+            } catch (Exception notJson) {
+                // not a JSON line
+            }
+        }
+        return lines;
     }
 
     @Test

@@ -215,6 +215,7 @@ class DeployReadinessTemplateTest {
                     Map.entry("ScheduleState", "DISABLED"),
                     Map.entry("MaxConcurrency", "17"),
                     Map.entry("VeryfiRequestsPerSecond", "7"),
+                    Map.entry("MaxKeyAgeDays", "30"),
                     Map.entry("PollIntervalSeconds", "60"),
                     Map.entry("RequiredHealthyPolls", "5"),
                     Map.entry("PollTimeoutSeconds", "3600"),
