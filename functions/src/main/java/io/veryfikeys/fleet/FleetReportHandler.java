@@ -53,7 +53,18 @@ public final class FleetReportHandler
         FleetReport report = FleetReport.of(request.notStarted(), started, request.results());
         String executions = executionArnPrefix(request.rotationStateMachineArn());
         Map<String, Object> alert = new LinkedHashMap<>();
-        String result = report.needsAction() ? "FLEET_NEEDS_ACTION" : "FLEET_COMPLETED";
+        // Issue 17: the keys older than their maximum that ListAccounts found (absent in a run
+        // that an older definition started).
+        Object overMaxAge =
+                request.discovery() == null ? null : request.discovery().get("keysOverMaxAge");
+        int keysOverMaxAge =
+                overMaxAge instanceof Map<?, ?> m && m.get("count") instanceof Number n
+                        ? n.intValue()
+                        : 0;
+        String result =
+                report.needsAction() || keysOverMaxAge > 0
+                        ? "FLEET_NEEDS_ACTION"
+                        : "FLEET_COMPLETED";
         alert.put("result", result);
         alert.put("account", "fleet");
         alert.put("runId", request.runId());
@@ -67,6 +78,9 @@ public final class FleetReportHandler
                 report.needAction().stream()
                         .map(e -> entry(e.account(), e.outcome(), e.execution(), executions))
                         .toList());
+        if (overMaxAge != null) {
+            alert.put("keysOverMaxAge", overMaxAge);
+        }
         alert.put("executionId", request.executionId());
         String subject =
                 "Veryfi key rotation: fleet run "
@@ -74,7 +88,10 @@ public final class FleetReportHandler
                         + " rotated"
                         + (report.needsAction()
                                 ? ", " + report.needActionCount() + " need action"
-                                : ", nothing needs action");
+                                : keysOverMaxAge > 0 ? "" : ", nothing needs action")
+                        + (keysOverMaxAge > 0
+                                ? ", " + keysOverMaxAge + " key(s) older than allowed"
+                                : "");
         String messageId = NOTIFIER.alert(subject, result, alert);
         LOG.info(
                 "fleet.reported",

@@ -8,6 +8,7 @@ import io.veryfikeys.fleet.FleetChoice;
 import io.veryfikeys.fleet.FleetCounts;
 import io.veryfikeys.fleet.FleetDecision;
 import io.veryfikeys.fleet.FleetPacing;
+import io.veryfikeys.fleet.KeyAge;
 import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SameAccountSecrets;
@@ -15,6 +16,8 @@ import io.veryfikeys.secrets.SecretStore;
 import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
 import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Metrics;
+import io.veryfikeys.support.Metrics.Metric;
 import io.veryfikeys.support.SecretIds;
 
 import java.time.Instant;
@@ -43,6 +46,13 @@ import java.util.stream.StreamSupport;
 public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String, Object>> {
     private static final Log LOG = Log.get(ListAccountsHandler.class);
     private static final AccountSecrets SECRETS = new AccountSecrets(AwsClients::secretsManager);
+
+    /** The template's MaxKeyAgeDays default. */
+    static final int DEFAULT_MAX_KEY_AGE_DAYS = 90;
+
+    /** ListSecretVersionIds calls in flight at once for the key ages (one per account). */
+    private static final int KEY_AGE_READS_AT_ONCE = 8;
+
     private static final Set<String> SETTINGS =
             Set.of(
                     "pollIntervalSeconds",
@@ -86,9 +96,40 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
         Set<String> notLinked = new HashSet<>();
         sameAccount.unlinkedGroups().forEach(notLinked::addAll);
 
+        // Issue 17: the current key's age of every secret under the prefix that carries the tag
+        // key (whatever its value: a paused account's key ages too), against its maximum.
+        List<String> aged =
+                listed.values().stream()
+                        .filter(l -> l.tags().containsKey(fleet.tagKey()))
+                        .map(SecretStore.Listed::name)
+                        .toList();
+        Map<String, Instant> created = keyCreated(aged);
+        List<KeyAge> keyAges = new ArrayList<>();
+        for (String name : aged) {
+            KeyAge age =
+                    KeyAge.judge(
+                            name,
+                            created.get(name),
+                            listed.get(name).tags(),
+                            fleet.tagKey(),
+                            fleet.maxKeyAgeDays(),
+                            now);
+            keyAges.add(age);
+            if (age.ageSeconds() != null) {
+                Metrics.put(Metric.KEY_AGE, age.ageSeconds(), name);
+            }
+        }
+        List<String> tooOld =
+                keyAges.stream().filter(a -> !a.compliant()).map(KeyAge::account).toList();
+        Metrics.put(Metric.KEYS_OVER_MAX_AGE, tooOld.size(), null);
+        if (!tooOld.isEmpty()) {
+            LOG.warn("fleet.keys_over_max_age", "count", tooOld.size());
+        }
+
         List<FleetChoice> choices = new ArrayList<>();
         for (String name : names) {
-            choices.add(choose(name, listed.get(name), fleet, sameAccount, notLinked, now));
+            choices.add(
+                    choose(name, listed.get(name), fleet, sameAccount, notLinked, now, created));
         }
         String runId = runId(now, request.path("executionId").asText(""));
         // Each item is [secret name, when to start, execution name]: the starts are spread so that
@@ -141,6 +182,10 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
         result.put("sameAccountNotLinked", sameAccount.unlinkedGroups());
         result.put("notTaggedForRotation", untagged.subList(0, Math.min(100, untagged.size())));
         result.put("notTaggedForRotationCount", untagged.size());
+        Map<String, Object> overMaxAge = new LinkedHashMap<>();
+        overMaxAge.put("count", tooOld.size());
+        overMaxAge.put("accounts", tooOld.subList(0, Math.min(100, tooOld.size())));
+        result.put("keysOverMaxAge", overMaxAge);
         LOG.info("fleet.decided", "dryRun", dryRun, "counts", result.get("counts"));
         return result;
     }
@@ -151,7 +196,8 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             Fleet fleet,
             SameAccountSecrets.FleetView sameAccount,
             Set<String> notLinked,
-            Instant now) {
+            Instant now,
+            Map<String, Instant> created) {
         if (sameAccount.linkedCopies().contains(name)) {
             return FleetChoice.of(
                     name, FleetChoice.Reason.LINKED_COPY, "rotates with the secret that lists it");
@@ -169,9 +215,62 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
                 AccountPolicy.fromTags(listed == null ? Map.of() : listed.tags(), fleet.tagKey());
         Instant keyCreated =
                 policy.policy() != null && policy.policy().needsKeyAge()
-                        ? SECRETS.currentCreated(name).orElse(null)
+                        ? created.containsKey(name)
+                                ? created.get(name)
+                                : SECRETS.currentCreated(name).orElse(null)
                         : null;
         return FleetDecision.decide(name, policy, keyCreated, now);
+    }
+
+    /**
+     * Each account's current version's creation date (null when it has none), read {@value
+     * #KEY_AGE_READS_AT_ONCE} at a time: one ListSecretVersionIds per account, which at a thousand
+     * accounts one after the other would take a good part of this function's timeout. An account
+     * whose read fails is left out (its age is unknown: not compliant), and the run goes on.
+     */
+    private static Map<String, Instant> keyCreated(List<String> names) {
+        Map<String, Instant> created = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(KEY_AGE_READS_AT_ONCE);
+        try {
+            List<java.util.concurrent.Future<?>> reads = new ArrayList<>();
+            Map<String, Object> context = Log.contextSnapshot();
+            for (String name : names) {
+                reads.add(
+                        pool.submit(
+                                () -> {
+                                    Log.adopt(context);
+                                    try {
+                                        SECRETS.currentCreated(name)
+                                                .ifPresent(c -> created.put(name, c));
+                                        known.add(name);
+                                    } catch (RuntimeException e) {
+                                        LOG.warn(
+                                                "fleet.key_age_unreadable",
+                                                "secret",
+                                                name,
+                                                "errorType",
+                                                e.getClass().getName());
+                                    }
+                                }));
+            }
+            for (java.util.concurrent.Future<?> read : reads) {
+                read.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading key ages", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("reading a key age failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Instant> result = new java.util.HashMap<>();
+        for (String name : known) {
+            result.put(name, created.get(name));
+        }
+        return result;
     }
 
     /**
@@ -240,7 +339,8 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             String tagKey,
             String tagValue,
             int maxConcurrency,
-            int requestsPerSecond) {
+            int requestsPerSecond,
+            int maxKeyAgeDays) {
         static Fleet from(JsonNode node) {
             if (node == null || !node.isObject()) {
                 throw new InvalidInputException(
@@ -249,12 +349,19 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             }
             int maxConcurrency = DeploySettings.number(node, "maxConcurrency", 1, 1000);
             int requestsPerSecond = DeploySettings.number(node, "veryfiRequestsPerSecond", 1, 60);
+            // Absent only in a fleet run that a definition of before MaxKeyAgeDays started, which
+            // this deploy's function finishes: the template's default then.
+            int maxKeyAgeDays =
+                    node.has("maxKeyAgeDays")
+                            ? DeploySettings.number(node, "maxKeyAgeDays", 1, KeyAge.MAX_DAYS)
+                            : DEFAULT_MAX_KEY_AGE_DAYS;
             return new Fleet(
                     DeploySettings.secretNamePrefix(node),
                     DeploySettings.text(node, "rotationTagKey"),
                     DeploySettings.text(node, "rotationTagValue"),
                     maxConcurrency,
-                    requestsPerSecond);
+                    requestsPerSecond,
+                    maxKeyAgeDays);
         }
     }
 }

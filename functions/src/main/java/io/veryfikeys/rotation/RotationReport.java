@@ -120,7 +120,7 @@ public final class RotationReport {
                         clock.instant().toString());
         String subject = "Veryfi key rotation " + outcome + ": " + account;
         String messageId = notifications.alert(subject, outcome.name(), message);
-        LOG.info("report.published", "result", outcome, "account", account, "messageId", messageId);
+        LOG.info("report.published", "result", outcome, "messageId", messageId);
         Metrics.put(Metric.ROTATIONS, 1, account, outcome.name());
         Instant started = startedAt(request.startedAt());
         if (started != null) {

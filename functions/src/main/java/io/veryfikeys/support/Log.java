@@ -43,6 +43,17 @@ public final class Log {
         CONTEXT.get().clear();
     }
 
+    /** This thread's context, for a worker thread of the same invocation ({@link #adopt}). */
+    public static Map<String, Object> contextSnapshot() {
+        return new LinkedHashMap<>(CONTEXT.get());
+    }
+
+    /** Makes {@code snapshot} this thread's context (a worker of the invocation that took it). */
+    public static void adopt(Map<String, Object> snapshot) {
+        CONTEXT.get().clear();
+        CONTEXT.get().putAll(snapshot);
+    }
+
     /** Where lines go; tests point this at a buffer to scan what was logged. */
     public static void redirect(PrintStream stream) {
         out = stream == null ? System.out : stream;

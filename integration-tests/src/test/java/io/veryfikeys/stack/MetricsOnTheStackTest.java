@@ -183,6 +183,55 @@ class MetricsOnTheStackTest extends LocalStackTest {
         assertThat(dimensionSets(retries.getLast())).containsExactly(List.of("Stack", "Operation"));
     }
 
+    /**
+     * A fleet run reports every tagged account's key age, and counts the keys that are not
+     * compliant with their maximum: here, one whose max-key-age-days tag cannot be read (a key
+     * cannot be made days old on the local stack; KeyAgeTest covers the ages).
+     */
+    @Test
+    void aFleetRunReportsEveryKeysAgeAndTheKeysOverTheirMaximum() {
+        RotationHarness.Account young = harness.account(0, Duration.ZERO);
+        RotationHarness.Account unreadable = harness.account(0, Duration.ZERO);
+        harness.secrets.tagResource(
+                b ->
+                        b.secretId(unreadable.secretId())
+                                .tags(
+                                        software.amazon.awssdk.services.secretsmanager.model.Tag
+                                                .builder()
+                                                .key("veryfi-key-rotation:max-key-age-days")
+                                                .value("soon")
+                                                .build()));
+        int overBefore = metricLines("KeysOverMaxAge", null).size();
+
+        harness.stateMachine("RotationStateMachine");
+        String fleet = harness.stateMachine("FleetStateMachine");
+        String arn =
+                harness.sfn
+                        .startExecution(b -> b.stateMachineArn(fleet).input("{\"dryRun\":true}"))
+                        .executionArn();
+        RotationHarness.Execution execution = harness.await(arn, Duration.ofSeconds(90));
+        executions.add(execution);
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+        List<JsonNode> ages = metricLines("KeyAge", young.secretId());
+        assertThat(ages).isNotEmpty();
+        JsonNode age = ages.getLast();
+        assertThat(dimensionSets(age))
+                .containsExactly(List.of("Stack"), List.of("Stack", "Account"));
+        assertThat(age.path("KeyAge").asLong()).isBetween(0L, 3600L);
+        assertThat(age.path("executionId").asText()).isEqualTo(arn);
+
+        List<JsonNode> over = metricLines("KeysOverMaxAge", null);
+        assertThat(over).hasSizeGreaterThan(overBefore);
+        assertThat(dimensionSets(over.getLast())).containsExactly(List.of("Stack"));
+        assertThat(over.getLast().path("KeysOverMaxAge").asInt()).isGreaterThanOrEqualTo(1);
+        // a dry run's output is ListAccounts' own
+        JsonNode listed = harness.output(arn).path("keysOverMaxAge");
+        assertThat(listed.path("accounts").toString())
+                .contains(unreadable.secretId())
+                .doesNotContain(young.secretId());
+    }
+
     @Test
     void aResetIsCounted() throws Exception {
         RotationHarness.Account account = harness.account(0, Duration.ZERO);

@@ -55,8 +55,8 @@ class DashboardTemplateTest {
                 RESOURCES.path("OperationsDashboard").path("Properties").path("DashboardBody");
         JsonNode sub = body.path("Fn::Sub");
         String text = sub.isArray() ? sub.get(0).asText() : sub.asText();
-        // every ${...} is a plain string value in the JSON
-        return text.replaceAll("\\$\\{[^}]+}", "X");
+        // a ${...} outside quotes is a number (MaxKeyAgeDays), one inside them part of a string
+        return text.replaceAll("(?<![\"/])\\$\\{[^}]+}", "0").replaceAll("\\$\\{[^}]+}", "X");
     }
 
     @Test
@@ -98,7 +98,9 @@ class DashboardTemplateTest {
                         "VeryfiRetries",
                         "VeryfiRateLimited",
                         "RotationDuration",
-                        "Resets");
+                        "Resets",
+                        "KeyAge",
+                        "KeysOverMaxAge");
     }
 
     @Test
@@ -123,6 +125,6 @@ class DashboardTemplateTest {
                                     .contains(dimensions);
                             watched.add(r.getKey());
                         });
-        assertThat(watched).contains("VeryfiRateLimitedAlarm");
+        assertThat(watched).contains("VeryfiRateLimitedAlarm", "KeysOverMaxAgeAlarm");
     }
 }
