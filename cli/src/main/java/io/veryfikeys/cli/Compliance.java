@@ -65,20 +65,11 @@ final class Compliance extends VeryfiKeysCli.Base {
                             + "; name the account");
         List<KeyAgeCompliance.Verdict> verdicts = new ArrayList<>();
         for (String account : names) {
-            Map<String, String> tags =
-                    target.secrets().describeSecret(r -> r.secretId(account)).tags().stream()
-                            .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
-            SecretStages.Stage current =
-                    SecretStages.read(target.secrets(), account).stream()
-                            .filter(s -> s.stage().equals("AWSCURRENT"))
-                            .findFirst()
-                            .orElse(null);
             verdicts.add(
-                    KeyAgeCompliance.judge(
+                    verdict(
+                            target,
                             account,
-                            current == null ? null : current.keyId(),
-                            current == null ? null : current.created(),
-                            tags,
+                            SecretStages.read(target.secrets(), account),
                             accounts.tagKey,
                             defaultMax,
                             when));
@@ -117,7 +108,38 @@ final class Compliance extends VeryfiKeysCli.Base {
         return failing == 0 ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
     }
 
+    /** One account's verdict, from its stages (already read) and its tags. */
+    static KeyAgeCompliance.Verdict verdict(
+            Target target,
+            String account,
+            List<SecretStages.Stage> stages,
+            String tagKey,
+            int defaultMax,
+            Instant when) {
+        Map<String, String> tags =
+                target.secrets().describeSecret(r -> r.secretId(account)).tags().stream()
+                        .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
+        SecretStages.Stage current =
+                stages.stream()
+                        .filter(s -> s.stage().equals("AWSCURRENT"))
+                        .findFirst()
+                        .orElse(null);
+        return KeyAgeCompliance.judge(
+                account,
+                current == null ? null : current.keyId(),
+                current == null ? null : current.created(),
+                tags,
+                tagKey,
+                defaultMax,
+                when);
+    }
+
     private int defaultMaxDays(Target target) {
+        return defaultMaxDays(target, maxKeyAgeDays);
+    }
+
+    /** {@code --max-key-age-days}, else the stack's MaxKeyAgeDays output, else 90. */
+    static int defaultMaxDays(Target target, Integer maxKeyAgeDays) {
         if (maxKeyAgeDays != null) {
             if (maxKeyAgeDays < 1 || maxKeyAgeDays > KeyAgeCompliance.MAX_DAYS)
                 throw new CliException(
@@ -151,7 +173,7 @@ final class Compliance extends VeryfiKeysCli.Base {
         }
     }
 
-    private static Map<String, Object> toJson(KeyAgeCompliance.Verdict v) {
+    static Map<String, Object> toJson(KeyAgeCompliance.Verdict v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("account", v.account());
         m.put("keyId", v.keyId());

@@ -302,7 +302,8 @@ public final class VeryfiKeysCli implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = {
                 "Per account: the key ids behind AWSCURRENT, AWSPREVIOUS and AWSPENDING with their age (the secret "
-                        + "version's creation date), the last rotation's outcome and time, and the running rotations.",
+                        + "version's creation date), the current key's age against its maximum (as compliance judges it),"
+                        + " the last rotation's outcome and time, and the running rotations.",
                 "Without ACCOUNT: every secret tagged for rotation."
             })
     static final class Status extends Base {
@@ -322,9 +323,13 @@ public final class VeryfiKeysCli implements Callable<Integer> {
             Executions executions = new Executions(target.sfn(), target.stateMachineArn());
             List<Executions.Run> runs = executions.list(names, null, accounts.scan);
             Instant now = Instant.now();
+            int maxKeyAgeDays = Compliance.defaultMaxDays(target, null);
             List<Map<String, Object>> report = new ArrayList<>();
             for (String account : names) {
                 List<SecretStages.Stage> stages = SecretStages.read(target.secrets(), account);
+                KeyAgeCompliance.Verdict keyAge =
+                        Compliance.verdict(
+                                target, account, stages, accounts.tagKey, maxKeyAgeDays, now);
                 Executions.Run last =
                         runs.stream()
                                 .filter(
@@ -344,6 +349,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("account", account);
                     m.put("stages", stages.stream().map(SecretStages.Stage::toJson).toList());
+                    m.put("keyAge", Compliance.toJson(keyAge));
                     m.put("lastRotation", last == null ? null : last.toJson());
                     m.put("running", running.stream().map(Executions.Run::toJson).toList());
                     report.add(m);
@@ -363,6 +369,16 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                                         s.versionId(),
                                         s.note() == null ? "" : "  (" + s.note() + ")");
                 }
+                out().printf(
+                                "  %-12s %s: current key %s, maximum %s (%s)%s%n",
+                                "key age",
+                                keyAge.status(),
+                                keyAge.ageSeconds() == null
+                                        ? "?"
+                                        : age(keyAge.created(), now) + " old",
+                                keyAge.maxDays() == null ? "?" : keyAge.maxDays() + " days",
+                                keyAge.policy(),
+                                keyAge.reason() == null ? "" : "; " + keyAge.reason());
                 out().printf(
                                 "  %-12s %s%n",
                                 "last run",

@@ -154,6 +154,8 @@ class VeryfiKeysCliTest {
                 .containsPattern("AWSPREVIOUS +key " + firstKeyId + " ")
                 .containsPattern("AWSPENDING +-")
                 .contains("last run", "SUCCEEDED")
+                .containsPattern(
+                        "key age +OK: current key \\d+ (s|min) old, maximum 90 days \\(stack default\\)")
                 .containsPattern("running +none");
 
         Result json = cli("status", "--json"); // no account: every secret tagged for rotation
@@ -165,6 +167,8 @@ class VeryfiKeysCliTest {
         assertThat(account.path("lastRotation").path("outcome").asText()).isEqualTo("SUCCEEDED");
         assertThat(account.path("lastRotation").path("newKeyId").asLong()).isEqualTo(newKeyId);
         assertThat(account.path("running")).isEmpty();
+        assertThat(account.path("keyAge").path("status").asText()).isEqualTo("OK");
+        assertThat(account.path("keyAge").path("maxKeyAgeDays").asInt()).isEqualTo(90);
     }
 
     @Test
