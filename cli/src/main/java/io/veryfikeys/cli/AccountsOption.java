@@ -35,6 +35,20 @@ final class AccountsOption {
             description = "How many recent executions to look through (default: ${DEFAULT-VALUE}).")
     int scan;
 
+    /** {@link #names}, refusing (exit 1, naming the fix) when there is none to look at. */
+    List<String> namesOrRefuse(Target target) {
+        List<String> names = names(target);
+        if (names.isEmpty())
+            throw new CliException(
+                    ExitCodes.NOT_SUCCEEDED,
+                    "no secret tagged "
+                            + tagKey
+                            + " in "
+                            + target.describe()
+                            + "; name the account");
+        return names;
+    }
+
     /** The named accounts, else the tagged secrets' names (possibly none). */
     List<String> names(Target target) {
         List<String> names = new ArrayList<>(named);

@@ -54,15 +54,7 @@ final class Compliance extends VeryfiKeysCli.Base {
     int run(Target target) {
         Instant when = asOf == null ? Instant.now() : parseTime(asOf);
         int defaultMax = defaultMaxDays(target);
-        List<String> names = accounts.names(target);
-        if (names.isEmpty())
-            throw new CliException(
-                    ExitCodes.NOT_SUCCEEDED,
-                    "no secret tagged "
-                            + accounts.tagKey
-                            + " in "
-                            + target.describe()
-                            + "; name the account");
+        List<String> names = accounts.namesOrRefuse(target);
         List<KeyAgeCompliance.Verdict> verdicts = new ArrayList<>();
         for (String account : names) {
             verdicts.add(

@@ -311,15 +311,7 @@ public final class VeryfiKeysCli implements Callable<Integer> {
 
         @Override
         int run(Target target) {
-            List<String> names = accounts.names(target);
-            if (names.isEmpty())
-                throw new CliException(
-                        ExitCodes.NOT_SUCCEEDED,
-                        "no secret tagged "
-                                + accounts.tagKey
-                                + " in "
-                                + target.describe()
-                                + "; name the account");
+            List<String> names = accounts.namesOrRefuse(target);
             Executions executions = new Executions(target.sfn(), target.stateMachineArn());
             List<Executions.Run> runs = executions.list(names, null, accounts.scan);
             Instant now = Instant.now();
