@@ -38,5 +38,27 @@ class DemoTest {
                 .contains("refused 0")
                 .contains(
                         "SUCCESS: new key in place, old key deleted, no consumer was ever rejected");
+
+        // Issue 17: the demo's rotation printed its metrics, as Embedded Metric Format lines that
+        // CloudWatch Logs would turn into metrics, among the functions' log lines.
+        java.nio.file.Path handlers =
+                io.veryfikeys.localstack.LocalAwsStackExtension.findTemplate()
+                        .getParent()
+                        .resolve("target/demo/handlers.log");
+        java.util.List<String> metrics =
+                java.nio.file.Files.readAllLines(handlers).stream()
+                        .filter(l -> l.startsWith("{\"_aws\""))
+                        .toList();
+        assertThat(metrics)
+                .anySatisfy(
+                        l ->
+                                assertThat(l)
+                                        .contains(
+                                                "\"Name\":\"Rotations\"",
+                                                "\"Outcome\":\"SUCCEEDED\"",
+                                                "\"Account\":\"veryfi/demo\"",
+                                                "\"Rotations\":1"))
+                .anySatisfy(l -> assertThat(l).contains("\"Name\":\"RotationDuration\""))
+                .anySatisfy(l -> assertThat(l).contains("\"Name\":\"ConsumersLagging\""));
     }
 }
