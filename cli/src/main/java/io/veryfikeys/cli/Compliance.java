@@ -61,7 +61,7 @@ final class Compliance extends VeryfiKeysCli.Base {
                     verdict(
                             target,
                             account,
-                            SecretStages.read(target.secrets(), account),
+                            SecretStages.current(target.secrets(), account),
                             accounts.tagKey,
                             defaultMax,
                             when));
@@ -100,22 +100,17 @@ final class Compliance extends VeryfiKeysCli.Base {
         return failing == 0 ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
     }
 
-    /** One account's verdict, from its stages (already read) and its tags. */
+    /** One account's verdict, from its AWSCURRENT stage (already read; null if none) and tags. */
     static KeyAgeCompliance.Verdict verdict(
             Target target,
             String account,
-            List<SecretStages.Stage> stages,
+            SecretStages.Stage current,
             String tagKey,
             int defaultMax,
             Instant when) {
         Map<String, String> tags =
                 target.secrets().describeSecret(r -> r.secretId(account)).tags().stream()
                         .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
-        SecretStages.Stage current =
-                stages.stream()
-                        .filter(s -> s.stage().equals("AWSCURRENT"))
-                        .findFirst()
-                        .orElse(null);
         return KeyAgeCompliance.judge(
                 account,
                 current == null ? null : current.keyId(),

@@ -39,9 +39,21 @@ public final class SecretStages {
     private SecretStages() {}
 
     public static List<Stage> read(SecretsManagerClient secrets, String secretId) {
+        return read(secrets, secretId, STAGES);
+    }
+
+    /**
+     * The AWSCURRENT stage alone (one secret value read, not three), or null when none holds it.
+     */
+    public static Stage current(SecretsManagerClient secrets, String secretId) {
+        return read(secrets, secretId, List.of("AWSCURRENT")).stream().findFirst().orElse(null);
+    }
+
+    private static List<Stage> read(
+            SecretsManagerClient secrets, String secretId, List<String> wanted) {
         List<SecretVersionsListEntry> versions = versions(secrets, secretId);
         List<Stage> stages = new ArrayList<>();
-        for (String stage : STAGES) {
+        for (String stage : wanted) {
             for (SecretVersionsListEntry v : versions) {
                 if (!v.versionStages().contains(stage)) continue;
                 Long keyId = null;

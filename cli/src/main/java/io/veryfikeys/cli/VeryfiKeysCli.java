@@ -321,7 +321,15 @@ public final class VeryfiKeysCli implements Callable<Integer> {
                 List<SecretStages.Stage> stages = SecretStages.read(target.secrets(), account);
                 KeyAgeCompliance.Verdict keyAge =
                         Compliance.verdict(
-                                target, account, stages, accounts.tagKey, maxKeyAgeDays, now);
+                                target,
+                                account,
+                                stages.stream()
+                                        .filter(s -> s.stage().equals("AWSCURRENT"))
+                                        .findFirst()
+                                        .orElse(null),
+                                accounts.tagKey,
+                                maxKeyAgeDays,
+                                now);
                 Executions.Run last =
                         runs.stream()
                                 .filter(

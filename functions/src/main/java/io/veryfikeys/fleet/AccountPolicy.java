@@ -20,6 +20,9 @@ public record AccountPolicy(Integer intervalDays, boolean paused, MaintenanceWin
     public static final String PAUSED = ":paused";
     public static final String WINDOW = ":window";
 
+    /** The most days a days tag may say (ten years). */
+    public static final int MAX_DAYS = 3650;
+
     /** The policy, or the problem with the tags ({@code problem} set, {@code policy} null). */
     public record Read(AccountPolicy policy, String problem) {}
 
@@ -42,21 +45,27 @@ public record AccountPolicy(Integer intervalDays, boolean paused, MaintenanceWin
     }
 
     private static Integer interval(String value, String tagKey) {
-        if (value == null) {
-            return null;
-        }
+        return value == null ? null : days(value, tagKey + INTERVAL_DAYS);
+    }
+
+    /**
+     * A tag's whole number of days, 1 to {@value #MAX_DAYS}; else what the tag {@code tagName}
+     * wants, as the exception's message.
+     */
+    static int days(String value, String tagName) {
         try {
             int days = Integer.parseInt(value.trim());
-            if (days >= 1 && days <= 3650) {
+            if (days >= 1 && days <= MAX_DAYS) {
                 return days;
             }
         } catch (NumberFormatException e) {
             // the message below says what is wanted
         }
         throw new IllegalArgumentException(
-                tagKey
-                        + INTERVAL_DAYS
-                        + " must be a whole number of days from 1 to 3650, got '"
+                tagName
+                        + " must be a whole number of days from 1 to "
+                        + MAX_DAYS
+                        + ", got '"
                         + value
                         + "'");
     }

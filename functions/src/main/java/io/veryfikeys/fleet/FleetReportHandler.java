@@ -88,10 +88,11 @@ public final class FleetReportHandler
                         + " rotated"
                         + (report.needsAction()
                                 ? ", " + report.needActionCount() + " need action"
-                                : keysOverMaxAge > 0 ? "" : ", nothing needs action")
+                                : "")
                         + (keysOverMaxAge > 0
                                 ? ", " + keysOverMaxAge + " key(s) older than allowed"
-                                : "");
+                                : "")
+                        + (result.equals("FLEET_COMPLETED") ? ", nothing needs action" : "");
         String messageId = NOTIFIER.alert(subject, result, alert);
         LOG.info(
                 "fleet.reported",

@@ -17,7 +17,6 @@ import java.util.Map;
 public record KeyAge(
         String account, Long ageSeconds, Integer maxDays, boolean compliant, String problem) {
     public static final String MAX_AGE_TAG = ":max-key-age-days";
-    public static final int MAX_DAYS = 3650;
 
     public static KeyAge judge(
             String account,
@@ -29,20 +28,13 @@ public record KeyAge(
         Long age =
                 created == null ? null : Math.max(0, Duration.between(created, now).getSeconds());
         String tagged = tags.get(tagKey + MAX_AGE_TAG);
-        Integer maxDays = tagged == null ? Integer.valueOf(defaultMaxDays) : days(tagged);
-        if (maxDays == null) {
-            return new KeyAge(
-                    account,
-                    age,
-                    null,
-                    false,
-                    tagKey
-                            + MAX_AGE_TAG
-                            + " must be a whole number of days from 1 to "
-                            + MAX_DAYS
-                            + ", got '"
-                            + tagged
-                            + "'");
+        int maxDays = defaultMaxDays;
+        if (tagged != null) {
+            try {
+                maxDays = AccountPolicy.days(tagged, tagKey + MAX_AGE_TAG);
+            } catch (IllegalArgumentException e) {
+                return new KeyAge(account, age, null, false, e.getMessage());
+            }
         }
         if (age == null) {
             return new KeyAge(
@@ -55,14 +47,5 @@ public record KeyAge(
                 maxDays,
                 !over,
                 over ? "key " + age / 86400 + " days old, maximum " + maxDays : null);
-    }
-
-    private static Integer days(String value) {
-        try {
-            int days = Integer.parseInt(value.trim());
-            return days >= 1 && days <= MAX_DAYS ? days : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

@@ -78,14 +78,7 @@ public final class Priming {
      */
     public static void primeNow() {
         for (Runnable work : WORK) {
-            ACTIVE.set(true);
-            Metrics.mute(true);
-            try {
-                work.run();
-            } finally {
-                ACTIVE.set(false);
-                Metrics.mute(false);
-            }
+            asHook(work);
         }
     }
 
@@ -95,10 +88,8 @@ public final class Priming {
     }
 
     private static void run(Class<?> handler, Runnable work) {
-        ACTIVE.set(true);
-        Metrics.mute(true);
         try {
-            work.run();
+            asHook(work);
         } catch (RuntimeException | LinkageError e) {
             // Priming must never break a snapshot: the invocation will simply load what is missing.
             System.err.println(
@@ -107,6 +98,18 @@ public final class Priming {
                             + "\",\"errorType\":\""
                             + e.getClass().getName()
                             + "\"}");
+        }
+    }
+
+    /**
+     * Runs {@code work} as a hook does: SDK calls answered by {@link PrimingHttpClient}, metric
+     * lines built but not printed (the snapshot's output reaches CloudWatch Logs).
+     */
+    private static void asHook(Runnable work) {
+        ACTIVE.set(true);
+        Metrics.mute(true);
+        try {
+            work.run();
         } finally {
             ACTIVE.set(false);
             Metrics.mute(false);

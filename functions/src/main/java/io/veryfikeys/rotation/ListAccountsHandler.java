@@ -26,7 +26,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.StreamSupport;
 
 /**
@@ -103,13 +109,13 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
                         .filter(l -> l.tags().containsKey(fleet.tagKey()))
                         .map(SecretStore.Listed::name)
                         .toList();
-        Map<String, Instant> created = keyCreated(aged);
+        Map<String, Optional<Instant>> created = keyCreated(aged);
         List<KeyAge> keyAges = new ArrayList<>();
         for (String name : aged) {
             KeyAge age =
                     KeyAge.judge(
                             name,
-                            created.get(name),
+                            created.getOrDefault(name, Optional.empty()).orElse(null),
                             listed.get(name).tags(),
                             fleet.tagKey(),
                             fleet.maxKeyAgeDays(),
@@ -197,7 +203,7 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             SameAccountSecrets.FleetView sameAccount,
             Set<String> notLinked,
             Instant now,
-            Map<String, Instant> created) {
+            Map<String, Optional<Instant>> created) {
         if (sameAccount.linkedCopies().contains(name)) {
             return FleetChoice.of(
                     name, FleetChoice.Reason.LINKED_COPY, "rotates with the secret that lists it");
@@ -215,36 +221,31 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
                 AccountPolicy.fromTags(listed == null ? Map.of() : listed.tags(), fleet.tagKey());
         Instant keyCreated =
                 policy.policy() != null && policy.policy().needsKeyAge()
-                        ? created.containsKey(name)
-                                ? created.get(name)
-                                : SECRETS.currentCreated(name).orElse(null)
+                        // read above unless that read failed or the account was named
+                        ? created.computeIfAbsent(name, SECRETS::currentCreated).orElse(null)
                         : null;
         return FleetDecision.decide(name, policy, keyCreated, now);
     }
 
     /**
-     * Each account's current version's creation date (null when it has none), read {@value
+     * Each account's current version's creation date (empty when it has none), read {@value
      * #KEY_AGE_READS_AT_ONCE} at a time: one ListSecretVersionIds per account, which at a thousand
      * accounts one after the other would take a good part of this function's timeout. An account
      * whose read fails is left out (its age is unknown: not compliant), and the run goes on.
      */
-    private static Map<String, Instant> keyCreated(List<String> names) {
-        Map<String, Instant> created = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.concurrent.ExecutorService pool =
-                java.util.concurrent.Executors.newFixedThreadPool(KEY_AGE_READS_AT_ONCE);
+    private static Map<String, Optional<Instant>> keyCreated(List<String> names) {
+        Map<String, Optional<Instant>> created = new ConcurrentHashMap<>();
+        Map<String, Object> context = Log.contextSnapshot();
+        ExecutorService pool = Executors.newFixedThreadPool(KEY_AGE_READS_AT_ONCE);
         try {
-            List<java.util.concurrent.Future<?>> reads = new ArrayList<>();
-            Map<String, Object> context = Log.contextSnapshot();
+            List<Future<?>> reads = new ArrayList<>();
             for (String name : names) {
                 reads.add(
                         pool.submit(
                                 () -> {
                                     Log.adopt(context);
                                     try {
-                                        SECRETS.currentCreated(name)
-                                                .ifPresent(c -> created.put(name, c));
-                                        known.add(name);
+                                        created.put(name, SECRETS.currentCreated(name));
                                     } catch (RuntimeException e) {
                                         LOG.warn(
                                                 "fleet.key_age_unreadable",
@@ -255,22 +256,18 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
                                     }
                                 }));
             }
-            for (java.util.concurrent.Future<?> read : reads) {
+            for (Future<?> read : reads) {
                 read.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading key ages", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("reading a key age failed", e.getCause());
         } finally {
             pool.shutdownNow();
         }
-        Map<String, Instant> result = new java.util.HashMap<>();
-        for (String name : known) {
-            result.put(name, created.get(name));
-        }
-        return result;
+        return created;
     }
 
     /**
@@ -353,7 +350,8 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
             // this deploy's function finishes: the template's default then.
             int maxKeyAgeDays =
                     node.has("maxKeyAgeDays")
-                            ? DeploySettings.number(node, "maxKeyAgeDays", 1, KeyAge.MAX_DAYS)
+                            ? DeploySettings.number(
+                                    node, "maxKeyAgeDays", 1, AccountPolicy.MAX_DAYS)
                             : DEFAULT_MAX_KEY_AGE_DAYS;
             return new Fleet(
                     DeploySettings.secretNamePrefix(node),

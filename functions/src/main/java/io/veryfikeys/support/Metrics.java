@@ -77,10 +77,7 @@ public final class Metrics {
         }
     }
 
-    private static final String STACK =
-            System.getenv("STACK_NAME") == null || System.getenv("STACK_NAME").isBlank()
-                    ? "unnamed"
-                    : System.getenv("STACK_NAME");
+    private static final String STACK = Env.get("STACK_NAME", "unnamed");
 
     private Metrics() {}
 
