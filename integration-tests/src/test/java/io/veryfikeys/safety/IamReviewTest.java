@@ -271,15 +271,7 @@ class IamReviewTest extends LocalStackTest {
 
         // An account with an interval: ListAccounts reads its current key's age.
         RotationHarness.Account interval = harness.account(0, Duration.ZERO);
-        harness.secrets.tagResource(
-                b ->
-                        b.secretId(interval.secretId())
-                                .tags(
-                                        software.amazon.awssdk.services.secretsmanager.model.Tag
-                                                .builder()
-                                                .key("veryfi-key-rotation:interval-days")
-                                                .value("30")
-                                                .build()));
+        harness.tag(interval.secretId(), "veryfi-key-rotation:interval-days", "30");
         harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT);
         RotationHarness.Invoked fleetReport =
                 harness.invoke("FleetReportFunction", FLEET_REPORT_EVENT);

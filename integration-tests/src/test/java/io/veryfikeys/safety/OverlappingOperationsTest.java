@@ -404,15 +404,7 @@ class OverlappingOperationsTest extends LocalStackTest {
         RotationHarness.Account primary = harness.account(0, Duration.ZERO);
         RotationHarness.Account linked = harness.copyOf(primary, "linked", 0, Duration.ZERO);
         harness.link(primary, linked);
-        harness.secrets.tagResource(
-                b ->
-                        b.secretId(linked.secretId())
-                                .tags(
-                                        software.amazon.awssdk.services.secretsmanager.model.Tag
-                                                .builder()
-                                                .key("veryfi-key-rotation")
-                                                .value("enabled")
-                                                .build()));
+        harness.tag(linked.secretId(), "veryfi-key-rotation", "enabled");
 
         RotationHarness.Invoked listed =
                 harness.invoke("ListAccountsFunction", RotationHarness.LIST_ACCOUNTS_EVENT);

@@ -5,7 +5,6 @@ import io.veryfikeys.simulator.Endpoint;
 import io.veryfikeys.simulator.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.secretsmanager.model.Tag;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.time.DayOfWeek;
@@ -38,14 +37,7 @@ class FleetRunTest extends LocalStackTest {
     }
 
     private void tag(RotationHarness.Account account, String suffix, String value) {
-        harness.secrets.tagResource(
-                b ->
-                        b.secretId(account.secretId())
-                                .tags(
-                                        Tag.builder()
-                                                .key("veryfi-key-rotation" + suffix)
-                                                .value(value)
-                                                .build()));
+        harness.tag(account.secretId(), "veryfi-key-rotation" + suffix, value);
     }
 
     /** Every version of the account's secret: its id and labels, as "id:LABEL,LABEL". */

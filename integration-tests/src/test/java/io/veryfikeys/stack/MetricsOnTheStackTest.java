@@ -35,22 +35,20 @@ class MetricsOnTheStackTest extends LocalStackTest {
 
     /** The EMF lines the functions printed for {@code metric} about {@code account}. */
     static List<JsonNode> metricLines(String metric, String account) {
-        List<JsonNode> found = new ArrayList<>();
-        for (String line : RotationHarness.capturedLogs().split("\n")) {
-            int start = line.indexOf("{\"_aws\"");
-            if (start < 0 || !line.contains("\"" + metric + "\"")) continue;
-            try {
-                JsonNode node = JSON.readTree(line.substring(start));
-                JsonNode directive = node.path("_aws").path("CloudWatchMetrics").path(0);
-                if (directive.path("Metrics").path(0).path("Name").asText().equals(metric)
-                        && (account == null || account.equals(node.path("Account").asText()))) {
-                    found.add(node);
-                }
-            } catch (Exception notJson) {
-                // a line cut by another's output: not a metric line
-            }
-        }
-        return found;
+        return jsonLines().stream()
+                .filter(
+                        node ->
+                                node.path("_aws")
+                                                .path("CloudWatchMetrics")
+                                                .path(0)
+                                                .path("Metrics")
+                                                .path(0)
+                                                .path("Name")
+                                                .asText()
+                                                .equals(metric)
+                                        && (account == null
+                                                || account.equals(node.path("Account").asText())))
+                .toList();
     }
 
     private static List<List<String>> dimensionSets(JsonNode line) {
@@ -192,15 +190,7 @@ class MetricsOnTheStackTest extends LocalStackTest {
     void aFleetRunReportsEveryKeysAgeAndTheKeysOverTheirMaximum() {
         RotationHarness.Account young = harness.account(0, Duration.ZERO);
         RotationHarness.Account unreadable = harness.account(0, Duration.ZERO);
-        harness.secrets.tagResource(
-                b ->
-                        b.secretId(unreadable.secretId())
-                                .tags(
-                                        software.amazon.awssdk.services.secretsmanager.model.Tag
-                                                .builder()
-                                                .key("veryfi-key-rotation:max-key-age-days")
-                                                .value("soon")
-                                                .build()));
+        harness.tag(unreadable.secretId(), "veryfi-key-rotation:max-key-age-days", "soon");
         int overBefore = metricLines("KeysOverMaxAge", null).size();
 
         harness.stateMachine("RotationStateMachine");

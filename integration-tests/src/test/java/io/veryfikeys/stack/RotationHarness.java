@@ -336,6 +336,12 @@ public final class RotationHarness implements AutoCloseable {
                 registeredConsumers(copyId, "consumer-" + suffix, consumerCount, lag));
     }
 
+    /** Tags the secret {@code secretId}: a fleet policy tag, say, or the rotation tag itself. */
+    public void tag(String secretId, String key, String value) {
+        secrets.tagResource(
+                b -> b.secretId(secretId).tags(Tag.builder().key(key).value(value).build()));
+    }
+
     /**
      * Declares {@code copies} linked in the primary's secret ({@code "linkedSecrets"}), as a new
      * AWSCURRENT version.

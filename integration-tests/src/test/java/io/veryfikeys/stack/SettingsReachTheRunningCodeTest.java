@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.secretsmanager.model.Tag;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.time.Duration;
@@ -39,10 +38,7 @@ class SettingsReachTheRunningCodeTest extends LocalStackTest {
         fleetAccount = harness.accountUnder("veryfi/settings-test/", 1, Duration.ZERO);
         outsidePrefix = harness.account(0, Duration.ZERO);
         for (RotationHarness.Account a : List.of(fleetAccount, outsidePrefix)) {
-            harness.secrets.tagResource(
-                    b ->
-                            b.secretId(a.secretId())
-                                    .tags(Tag.builder().key("settings-test").value("on").build()));
+            harness.tag(a.secretId(), "settings-test", "on");
         }
         Map<String, String> changed = new LinkedHashMap<>();
         changed.put("PollIntervalSeconds", "1"); // default 120
