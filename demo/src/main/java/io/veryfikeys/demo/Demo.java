@@ -310,6 +310,9 @@ public final class Demo {
         // The demo's on-call inbox: a queue subscribed to the alerts topic (confirmed at once, as
         // SQS is).
         stack.subscribeQueue(stack.topicArn("AlertsTopic"));
+        // What a team's EventBridge rule would route: the stack's lifecycle events, to a queue.
+        String eventSource = stack.environment().get("EVENT_SOURCE");
+        io.veryfikeys.localstack.EventCapture events = stack.captureEvents(eventSource);
         OUT.printf("  %-14s %.1f s%n", "ready in", (System.nanoTime() - begin) / 1e9);
         OUT.println();
 
@@ -480,6 +483,19 @@ public final class Demo {
         OUT.printf(
                 "  %-12s %-15s check-in   now on key %-3s Veryfi calls through the library: %d, refused %d%n",
                 "", WORKER, worker.current().keyId(), workerCalls.get(), workerRefused.get());
+        OUT.printf(
+                "  %-12s %s (EventBridge, source %s)%n",
+                "events",
+                String.join(
+                        ", ",
+                        events.events().stream()
+                                .filter(
+                                        e ->
+                                                ACCOUNT.equals(
+                                                        e.path("detail").path("account").asText()))
+                                .map(e -> e.path("detail-type").asText())
+                                .toList()),
+                eventSource);
         List<String> verified = verifiedBy(executionArn);
         for (int i = 0; i < verified.size(); i++)
             OUT.printf("  %-12s %s%n", i == 0 ? "verified" : "", verified.get(i));

@@ -37,6 +37,9 @@ class DemoTest {
                 .contains("acme-partner: confirmed by arn:aws:")
                 .contains("refused 0")
                 .contains(
+                        "events       Rotation Started, Key Created, Consumers Moved, Old Key Deleted,"
+                                + " Rotation Succeeded (EventBridge, source veryfi-key-rotation.local)")
+                .contains(
                         "SUCCESS: new key in place, old key deleted, no consumer was ever rejected");
 
         // Issue 17: the demo's rotation printed its metrics, as Embedded Metric Format lines that

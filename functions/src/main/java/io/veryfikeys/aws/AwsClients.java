@@ -213,6 +213,11 @@ public final class AwsClients {
                 ClientBuild.timed("ssm", () -> new SsmParameters(HTTP, CREDENTIALS, REGION));
     }
 
+    private static final class EventsHolder {
+        static final EventBridgeEvents CLIENT =
+                ClientBuild.timed("events", () -> new EventBridgeEvents(HTTP, CREDENTIALS, REGION));
+    }
+
     private static final class CheckInsHolder {
         static final DynamoCheckIns CLIENT =
                 ClientBuild.timed(
@@ -245,6 +250,11 @@ public final class AwsClients {
     /** The check-in table, read through {@link DynamoCheckIns} (no DynamoDbClient: 3 MB). */
     public static DynamoCheckIns checkIns() {
         return CheckInsHolder.CLIENT;
+    }
+
+    /** Lifecycle events, put through {@link EventBridgeEvents} (no EventBridgeClient to load). */
+    public static EventBridgeEvents events() {
+        return EventsHolder.CLIENT;
     }
 
     public static SecretsManagerClient secretsManager() {

@@ -2,7 +2,7 @@ package io.veryfikeys.fleet;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.veryfikeys.aws.AwsClients;
-import io.veryfikeys.aws.SnsNotifier;
+import io.veryfikeys.aws.AwsNotifier;
 import io.veryfikeys.lambda.Priming;
 import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.notifications.Notifier;
@@ -21,7 +21,7 @@ import java.util.Map;
 public final class FleetReportHandler
         extends StepHandler<FleetReportHandler.Request, Map<String, Object>> {
     private static final Log LOG = Log.get(FleetReportHandler.class);
-    private static final Notifier NOTIFIER = SnsNotifier.fromEnvironment();
+    private static final Notifier NOTIFIER = AwsNotifier.fromEnvironment();
 
     /**
      * What the fleet state machine passes: ListAccounts' decisions for the accounts it did not

@@ -1,9 +1,10 @@
 package io.veryfikeys.notifications;
 
 /**
- * Where people and consumers hear of what happened: alerts and reports for people, key-rotated
- * events for consumers that refetch on push. Messages carry ids and plain facts, never a key value.
- * Deployed, this is SNS ({@code aws.SnsNotifier}); unit tests record the messages in memory.
+ * Where people, consumers and other programs hear of what happened: alerts and reports for people,
+ * key-rotated events for consumers that refetch on push, lifecycle events for programs that route
+ * them. Messages carry ids and plain facts, never a key value. Deployed, this is SNS and
+ * EventBridge ({@code aws.AwsNotifier}); unit tests record the messages in memory.
  */
 public interface Notifier {
     /**
@@ -21,4 +22,11 @@ public interface Notifier {
 
     /** Returns the message id. */
     String keyRotated(KeyRotated event);
+
+    /**
+     * Puts a lifecycle event on the event bus, best effort: a rotation or a reset never fails
+     * because a program downstream could not hear of it (the deployed notifier logs and counts what
+     * it could not send).
+     */
+    void lifecycle(LifecycleEvent event);
 }

@@ -2,6 +2,7 @@ package io.veryfikeys.reset;
 
 import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.rotation.Ports;
 import io.veryfikeys.secrets.AccountSecret;
@@ -365,6 +366,17 @@ public final class AccountReset {
         if (keysToKeep != null && keysToKeep.problem() != null) {
             alert.put("settingsProblem", keysToKeep.problem());
         }
+        ports.notifier()
+                .lifecycle(
+                        LifecycleEvent.resetPerformed(
+                                secretId,
+                                versionId,
+                                keep.id(),
+                                current.apiKeyId(),
+                                deleted,
+                                pending,
+                                linkedUpdated,
+                                ports.clock().instant().toString()));
         ports.notifier().alert("Veryfi keys RESET: " + secretId, "RESET", alert);
 
         KeyRotated event =
@@ -750,6 +762,10 @@ public final class AccountReset {
         }
         alert.putAll(details);
         alert.put("time", ports.clock().instant().toString());
+        ports.notifier()
+                .lifecycle(
+                        LifecycleEvent.resetFailed(
+                                secretId, result, ports.clock().instant().toString()));
         String subject =
                 "LOCKED_OUT".equals(result)
                         ? "URGENT Veryfi account LOCKED OUT: "

@@ -7,6 +7,7 @@ import io.veryfikeys.rotation.StepFunctionsRotations;
 import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
 import static io.veryfikeys.rotation.HandlerPriming.SECRET;
 import static io.veryfikeys.rotation.HandlerPriming.STATE_MACHINE;
+import static io.veryfikeys.rotation.HandlerPriming.lifecycle;
 import static io.veryfikeys.rotation.HandlerPriming.moveStage;
 import static io.veryfikeys.rotation.HandlerPriming.publish;
 import static io.veryfikeys.rotation.HandlerPriming.putSecret;
@@ -39,6 +40,7 @@ final class ResetPriming {
         Priming.sdkCall(
                 AwsClients::sfn,
                 c -> c.stopExecution(b -> b.executionArn(EXECUTION).cause("priming")));
+        lifecycle();
         publish();
     }
 }

@@ -1,7 +1,7 @@
 package io.veryfikeys.rotation;
 
 import io.veryfikeys.aws.AwsClients;
-import io.veryfikeys.aws.SnsNotifier;
+import io.veryfikeys.aws.AwsNotifier;
 import io.veryfikeys.consumers.ConsumerHealth;
 import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.consumers.ConsumerVerifier;
@@ -40,7 +40,7 @@ public final class DeployedRotation {
                 new AccountSecrets(AwsClients::secretsManager),
                 VeryfiKeysClient.create(),
                 new StepFunctionsRotations(AwsClients::sfn),
-                SnsNotifier.fromEnvironment(),
+                AwsNotifier.fromEnvironment(),
                 Clock.systemUTC());
     }
 

@@ -2,6 +2,7 @@ package io.veryfikeys.rotation;
 
 import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
 import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
@@ -85,6 +86,7 @@ public final class HandlerPriming {
                 AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
         new StepFunctionsRotations(AwsClients::sfn).of(STATE_MACHINE, SECRET);
         Priming.sdkCall(AwsClients::sfn, c -> c.describeExecution(b -> b.executionArn(EXECUTION)));
+        lifecycle();
     }
 
     static void createKey() {
@@ -93,6 +95,7 @@ public final class HandlerPriming {
         Priming.json(Created.class, CREATED);
         readSecret();
         putSecret("AWSPENDING");
+        lifecycle();
     }
 
     static void verifyNewKey() {
@@ -115,12 +118,14 @@ public final class HandlerPriming {
         Priming.json(RotationState.class, STATE);
         Priming.json(PollState.class, POLL);
         Priming.sdkCall(AwsClients::secretsManager, c -> c.describeSecret(b -> b.secretId(SECRET)));
+        lifecycle();
     }
 
     static void deleteOldKey() {
         Priming.common();
         Priming.json(RotationState.class, STATE);
         readSecret();
+        lifecycle();
     }
 
     static void revert() {
@@ -140,6 +145,7 @@ public final class HandlerPriming {
                         + "\",\"state\":"
                         + STATE
                         + "}");
+        lifecycle();
         publish();
         // The metric line's code, built but not printed (Metrics is muted while a hook runs).
         Metrics.put(Metric.ROTATIONS, 1, SECRET, Outcome.SUCCEEDED.name());
@@ -195,6 +201,17 @@ public final class HandlerPriming {
                                                 .versionStage("AWSCURRENT")
                                                 .moveToVersionId(VERSION)
                                                 .removeFromVersionId(OLD_VERSION)));
+    }
+
+    /** A PutEvents of a lifecycle event, as each step that announces one makes it. */
+    public static void lifecycle() {
+        Priming.sdkCall(
+                AwsClients::events,
+                c ->
+                        c.put(
+                                "veryfi-key-rotation.priming",
+                                LifecycleEvent.keyCreated(
+                                        SECRET, EXECUTION, 2, VERSION, "2026-01-01T00:00:00Z")));
     }
 
     public static void publish() {

@@ -5,7 +5,7 @@ import io.veryfikeys.lambda.StepHandler;
 
 /**
  * Lambda entry point of the rotation's Plan state; the protocol lives in {@link
- * RotationSteps#plan}.
+ * RotationSteps#planRotation}.
  */
 public final class PlanHandler extends StepHandler<PlanRequest, Object> {
     private final RotationSteps steps = DeployedRotation.steps();
@@ -16,6 +16,6 @@ public final class PlanHandler extends StepHandler<PlanRequest, Object> {
 
     @Override
     protected Object handle(PlanRequest input, Context context) {
-        return input.checkOnly() ? steps.checkup(input) : steps.plan(input);
+        return input.checkOnly() ? steps.checkup(input) : steps.planRotation(input);
     }
 }

@@ -1,7 +1,7 @@
 package io.veryfikeys.rotation;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.veryfikeys.aws.SnsNotifier;
+import io.veryfikeys.aws.AwsNotifier;
 import io.veryfikeys.lambda.StepHandler;
 
 import java.time.Clock;
@@ -10,7 +10,7 @@ import java.util.Map;
 /** Lambda entry point of the Report states: publishes the outcome to the alerts topic. */
 public final class ReportHandler extends StepHandler<RotationReport.Request, Map<String, Object>> {
     private static final RotationReport REPORT =
-            new RotationReport(SnsNotifier.fromEnvironment(), Clock.systemUTC());
+            new RotationReport(AwsNotifier.fromEnvironment(), Clock.systemUTC());
 
     public ReportHandler() {
         super(RotationReport.Request.class, false, HandlerPriming::report);

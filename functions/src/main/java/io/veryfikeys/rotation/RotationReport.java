@@ -2,6 +2,7 @@ package io.veryfikeys.rotation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
@@ -118,6 +119,22 @@ public final class RotationReport {
                         poll == null ? null : poll.polls(),
                         poll == null ? null : poll.waitedSeconds(),
                         clock.instant().toString());
+        // The event before the alert: it is best effort and cannot fail the report, and an
+        // outcome that is true stays announced even while the alerts topic refuses.
+        LifecycleEvent.Type ending = endingEvent(outcome);
+        if (ending != null) {
+            notifications.lifecycle(
+                    LifecycleEvent.rotationEnded(
+                            ending,
+                            account,
+                            request.executionId(),
+                            outcome.name(),
+                            message.step(),
+                            message.error(),
+                            message.oldKeyId(),
+                            message.newKeyId(),
+                            message.time()));
+        }
         String subject = "Veryfi key rotation " + outcome + ": " + account;
         String messageId = notifications.alert(subject, outcome.name(), message);
         LOG.info("report.published", "result", outcome, "messageId", messageId);
@@ -133,6 +150,22 @@ public final class RotationReport {
             Metrics.put(Metric.POLL_ITERATIONS, poll.polls(), account);
         }
         return Map.of("result", outcome, "messageId", messageId);
+    }
+
+    /**
+     * The lifecycle event that ends an execution with {@code outcome}: Blocked where people must
+     * act before it can go on (configuration, lagging consumers), Reverted where the old key is
+     * back and the new one gone, Failed where keys may need a look. None for ALREADY_RUNNING: the
+     * execution already running sends its own.
+     */
+    static LifecycleEvent.Type endingEvent(Outcome outcome) {
+        return switch (outcome) {
+            case SUCCEEDED -> LifecycleEvent.Type.ROTATION_SUCCEEDED;
+            case BLOCKED, CONSUMERS_LAGGING -> LifecycleEvent.Type.ROTATION_BLOCKED;
+            case REVERTED, NEW_KEY_REJECTED -> LifecycleEvent.Type.ROTATION_REVERTED;
+            case REVERT_INCOMPLETE, FAILED -> LifecycleEvent.Type.ROTATION_FAILED;
+            case ALREADY_RUNNING -> null;
+        };
     }
 
     /** The execution's start time, or null when absent or unreadable (no metric then). */

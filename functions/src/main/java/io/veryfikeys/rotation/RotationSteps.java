@@ -5,6 +5,7 @@ import io.veryfikeys.consumers.ConsumerChecks;
 import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.consumers.ConsumerReport;
 import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.SameAccountSecrets;
@@ -284,6 +285,24 @@ public final class RotationSteps {
     }
 
     /**
+     * The Plan state: {@link #plan}, and the Rotation Started event when it decided to rotate or to
+     * finish an earlier rotation (a refusal or an execution already running ends in its Report).
+     */
+    public Plan planRotation(PlanRequest request) {
+        Plan plan = plan(request);
+        if (plan.action() == PlanAction.ROTATE || plan.action() == PlanAction.FINISH_PREVIOUS) {
+            notifications.lifecycle(
+                    LifecycleEvent.rotationStarted(
+                            plan.secretId(),
+                            plan.executionId(),
+                            plan.action().name(),
+                            plan.currentKeyId(),
+                            clock.instant().toString()));
+        }
+        return plan;
+    }
+
+    /**
      * The doctor's question: what would the next run decide, and does every consumer answer with
      * the AWSCURRENT key? Plan reads only, so this is Plan itself, plus one round of health checks.
      */
@@ -376,7 +395,23 @@ public final class RotationSteps {
 
     // ---------------------------------------------------------------- Create
 
+    /**
+     * The CreateKey state: {@link #create}, then the Key Created event (on a retry that finds the
+     * key already made too: delivery is at least once, never lost to a timeout between the two).
+     */
     public Created createKey(RotationState state) {
+        Created created = create(state);
+        notifications.lifecycle(
+                LifecycleEvent.keyCreated(
+                        state.plan().secretId(),
+                        state.plan().executionId(),
+                        created.newKeyId(),
+                        created.versionId(),
+                        clock.instant().toString()));
+        return created;
+    }
+
+    private Created create(RotationState state) {
         Plan plan = requirePlan(state);
         String secretId = plan.secretId();
         SecretVersions versions = secrets.versions(secretId);
@@ -789,6 +824,16 @@ public final class RotationSteps {
                 "lagging",
                 String.join(",", next.lagging()));
         Metrics.put(Metric.CONSUMERS_LAGGING, next.lagging().size(), state.plan().secretId());
+        if (next.status() == PollStatus.DONE && !reverting) {
+            notifications.lifecycle(
+                    LifecycleEvent.consumersMoved(
+                            state.plan().secretId(),
+                            state.plan().executionId(),
+                            target,
+                            next.verified(),
+                            next.polls(),
+                            clock.instant().toString()));
+        }
         return next;
     }
 
@@ -896,6 +941,13 @@ public final class RotationSteps {
         }
         confirm(state, "DeleteOldKey");
         deleteIfPresent(current, rollout.oldKeyId(), "delete.old_key_deleted");
+        notifications.lifecycle(
+                LifecycleEvent.oldKeyDeleted(
+                        secretId,
+                        state.plan().executionId(),
+                        rollout.oldKeyId(),
+                        rollout.newKeyId(),
+                        clock.instant().toString()));
         return Map.of("deletedKeyId", rollout.oldKeyId());
     }
 

@@ -45,7 +45,9 @@ public final class Metrics {
         /** Seconds since the account's current key was created. */
         KEY_AGE("KeyAge", "Seconds", List.of(), true),
         /** Accounts whose current key is older than their MaxKeyAgeDays, at a fleet run. */
-        KEYS_OVER_MAX_AGE("KeysOverMaxAge", "Count", List.of(), false);
+        KEYS_OVER_MAX_AGE("KeysOverMaxAge", "Count", List.of(), false),
+        /** Lifecycle events that could not be put on EventBridge (the step went on without). */
+        LIFECYCLE_EVENTS_NOT_SENT("LifecycleEventsNotSent", "Count", List.of(), false);
 
         private final String metricName;
         private final String unit;

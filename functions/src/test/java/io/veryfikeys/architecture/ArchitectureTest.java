@@ -28,7 +28,7 @@ class ArchitectureTest {
                     "ConsumerHealth",
                     "StepFunctionsRotations",
                     "StepFunctionsExecutionRecord",
-                    "SnsNotifier",
+                    "AwsNotifier",
                     "SsmParameters",
                     "AwsClients");
 

@@ -1,6 +1,7 @@
 package io.veryfikeys.fakes;
 
 import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ public final class RecordingNotifier implements Notifier {
 
     public final List<Alert> alerts = new ArrayList<>();
     public final List<KeyRotated> keyRotated = new ArrayList<>();
+    public final List<LifecycleEvent> lifecycle = new ArrayList<>();
 
     @Override
     @SuppressWarnings("unchecked")
@@ -28,5 +30,10 @@ public final class RecordingNotifier implements Notifier {
     public String keyRotated(KeyRotated event) {
         keyRotated.add(event);
         return "event-" + keyRotated.size();
+    }
+
+    @Override
+    public void lifecycle(LifecycleEvent event) {
+        lifecycle.add(event);
     }
 }

@@ -48,6 +48,23 @@ class RotationReportTest {
                             assertThat((String) alert.message().get("summary"))
                                     .contains("resumes safely");
                         });
+        assertThat(notifier.lifecycle)
+                .singleElement()
+                .satisfies(
+                        event -> {
+                            assertThat(event.type().detailType()).isEqualTo("Rotation Failed");
+                            assertThat(event.detail())
+                                    .containsEntry("account", HandlerPriming.SECRET)
+                                    .containsEntry("executionId", "exec-1")
+                                    .containsEntry("outcome", "FAILED")
+                                    .containsEntry("step", "VerifyNewKey")
+                                    .containsEntry(
+                                            "error",
+                                            "io.veryfikeys.veryfi.VeryfiUnavailableException")
+                                    .containsEntry("oldKeyId", 1L)
+                                    .containsEntry("newKeyId", 2L)
+                                    .containsEntry("time", "2026-12-01T10:00:00Z");
+                        });
     }
 
     @org.junit.jupiter.api.Test
@@ -98,5 +115,21 @@ class RotationReportTest {
         assertThat(verdict.result()).isEqualTo(result);
         assertThat(verdict.advice()).contains(advice);
         assertThat(verdict.advice().contains("resumes safely")).isEqualTo(promisesResume);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "SUCCEEDED,         Rotation Succeeded",
+        "BLOCKED,           Rotation Blocked",
+        "CONSUMERS_LAGGING, Rotation Blocked",
+        "REVERTED,          Rotation Reverted",
+        "NEW_KEY_REJECTED,  Rotation Reverted",
+        "REVERT_INCOMPLETE, Rotation Failed",
+        "FAILED,            Rotation Failed",
+        "ALREADY_RUNNING,   ''"
+    })
+    void everyOutcomeEndsInItsLifecycleEvent(Outcome outcome, String detailType) {
+        var type = RotationReport.endingEvent(outcome);
+        assertThat(type == null ? "" : type.detailType()).isEqualTo(detailType);
     }
 }

@@ -77,7 +77,7 @@ class RotationStepsTest {
     @Test
     void aWholeRotationStepByStepMovesTheConsumerFirstAndDeletesTheOldKeyLast() {
         consumers.uses("payroll-api", first.id());
-        Plan plan = steps.plan(request());
+        Plan plan = steps.planRotation(request());
         assertThat(plan.action()).isEqualTo(PlanAction.ROTATE);
         assertThat(plan.currentKeyId()).isEqualTo(first.id());
 
@@ -123,6 +123,23 @@ class RotationStepsTest {
         assertThat(confirmed)
                 .as("every step that moves AWSCURRENT or deletes a key checks its state first")
                 .contains("Promote", "DeleteOldKey");
+        assertThat(notifier.lifecycle)
+                .as("each step announces what it did, once per run of it (a retry announces again)")
+                .extracting(e -> e.type().detailType())
+                .containsExactly(
+                        "Rotation Started",
+                        "Key Created",
+                        "Key Created",
+                        "Consumers Moved",
+                        "Old Key Deleted",
+                        "Old Key Deleted");
+        assertThat(notifier.lifecycle.get(3).detail())
+                .containsEntry("newKeyId", created.newKeyId())
+                .containsEntry(
+                        "consumersVerified", java.util.List.of("payroll-api: health endpoint"));
+        assertThat(notifier.lifecycle.get(4).detail())
+                .containsEntry("oldKeyId", first.id())
+                .containsEntry("newKeyId", created.newKeyId());
     }
 
     @Test

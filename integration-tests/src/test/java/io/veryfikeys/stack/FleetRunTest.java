@@ -216,8 +216,32 @@ class FleetRunTest extends LocalStackTest {
         assertThat(alert.path("executionId").asText()).isEqualTo(arn);
         assertThat(alert.path("rotated").asInt()).isEqualTo(2);
         harness.awaitAlert(noRegistry.secretId(), "BLOCKED", Duration.ofSeconds(10));
+        // Issue 17: each child rotation put its lifecycle events; the blocked one only its end.
+        assertThat(
+                        harness
+                                .awaitLifecycle(
+                                        noRegistry.secretId(),
+                                        "Rotation Blocked",
+                                        Duration.ofSeconds(10))
+                                .stream()
+                                .map(e -> e.path("detail-type").asText()))
+                .containsExactly("Rotation Blocked");
         for (RotationHarness.Account account : List.of(first, second)) {
             harness.awaitAlert(account.secretId(), "SUCCEEDED", Duration.ofSeconds(10));
+            assertThat(
+                            harness
+                                    .awaitLifecycle(
+                                            account.secretId(),
+                                            "Rotation Succeeded",
+                                            Duration.ofSeconds(10))
+                                    .stream()
+                                    .map(e -> e.path("detail-type").asText()))
+                    .containsExactly(
+                            "Rotation Started",
+                            "Key Created",
+                            "Consumers Moved",
+                            "Old Key Deleted",
+                            "Rotation Succeeded");
             assertThat(harness.veryfi.liveKeyIds(account.clientId()))
                     .hasSize(1)
                     .doesNotContain(account.initialKeyId());
@@ -227,6 +251,7 @@ class FleetRunTest extends LocalStackTest {
             assertThat(harness.veryfi.liveKeyIds(skipped.clientId()))
                     .containsExactly(skipped.initialKeyId());
             assertThat(harness.alertsFor(skipped.secretId())).isEmpty();
+            assertThat(harness.lifecycleFor(skipped.secretId())).isEmpty();
         }
         assertThat(harness.veryfi.liveKeyIds(failing.clientId()))
                 .as("the failed rotation kept the account's key and removed its own")

@@ -122,6 +122,10 @@ public final class RotationHarness implements AutoCloseable {
     public final SfnClient sfn;
     public final SnsCapture alerts;
     public final SnsCapture keyRotated;
+
+    /** The stack's lifecycle events (README: Lifecycle events), as a rule's target gets them. */
+    public final io.veryfikeys.localstack.EventCapture lifecycle;
+
     private static final AtomicInteger SIMULATOR_PORT = new AtomicInteger(0);
     private final List<String> createdSecrets = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<AutoCloseable> closeables =
@@ -149,6 +153,12 @@ public final class RotationHarness implements AutoCloseable {
         this.ssm = stack.client(SsmClient::builder);
         this.alerts = stack.subscribeQueue(stack.topicArn("AlertsTopic"));
         this.keyRotated = stack.subscribeQueue(stack.topicArn("KeyRotatedTopic"));
+        this.lifecycle = stack.captureEvents(eventSource());
+    }
+
+    /** The source of the stack's lifecycle events, as the functions' environment gives it. */
+    public String eventSource() {
+        return stack.environment().get("EVENT_SOURCE");
     }
 
     /**
@@ -861,6 +871,44 @@ public final class RotationHarness implements AutoCloseable {
         return alertLog.stream().filter(a -> secretId.equals(a.path("account").asText())).toList();
     }
 
+    private final List<JsonNode> lifecycleLog = new ArrayList<>();
+
+    /**
+     * The lifecycle events about {@code secretId} (its {@code detail.account}), in arrival order.
+     */
+    public synchronized List<JsonNode> lifecycleFor(String secretId) {
+        drain();
+        return lifecycleLog.stream()
+                .filter(e -> secretId.equals(e.path("detail").path("account").asText()))
+                .toList();
+    }
+
+    /**
+     * Waits until a lifecycle event of {@code detailType} about {@code secretId} has arrived and
+     * returns all of the account's events so far.
+     */
+    public List<JsonNode> awaitLifecycle(String secretId, String detailType, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<JsonNode> events = lifecycleFor(secretId);
+            if (events.stream().anyMatch(e -> detailType.equals(e.path("detail-type").asText()))) {
+                return events;
+            }
+            if (System.nanoTime() > deadline) {
+                return fail(
+                        "no "
+                                + detailType
+                                + " event for "
+                                + secretId
+                                + "; got "
+                                + events.stream()
+                                        .map(e -> e.path("detail-type").asText())
+                                        .toList());
+            }
+            sleep(100);
+        }
+    }
+
     public synchronized List<JsonNode> keyRotatedFor(String secretId) {
         drain();
         return keyRotatedLog.stream()
@@ -896,6 +944,7 @@ public final class RotationHarness implements AutoCloseable {
         for (String message : keyRotated.messages()) {
             keyRotatedLog.add(parse(message));
         }
+        lifecycleLog.addAll(lifecycle.events());
     }
 
     public synchronized List<String> allMessages() {
@@ -903,6 +952,7 @@ public final class RotationHarness implements AutoCloseable {
         List<String> all = new ArrayList<>();
         alertLog.forEach(a -> all.add(a.toString()));
         keyRotatedLog.forEach(a -> all.add(a.toString()));
+        lifecycleLog.forEach(a -> all.add(a.toString()));
         return all;
     }
 
@@ -919,14 +969,15 @@ public final class RotationHarness implements AutoCloseable {
 
     /**
      * No key value the simulator ever issued appears in the execution histories, the SNS messages,
-     * or the captured logs. A failure names where and which key id, never the value.
+     * the lifecycle events, or the captured logs. A failure names where and which key id, never the
+     * value.
      */
     public void assertNoKeyLeaked(Collection<Execution> executions) {
         List<String> values = veryfi.issuedKeyValues();
         assertThat(values).isNotEmpty();
         Map<String, String> haystacks = new LinkedHashMap<>();
         executions.forEach(e -> haystacks.put("history of " + e.arn(), e.historyText()));
-        haystacks.put("SNS messages", String.join("\n", allMessages()));
+        haystacks.put("SNS messages and lifecycle events", String.join("\n", allMessages()));
         haystacks.put("captured logs", capturedLogs());
         for (var haystack : haystacks.entrySet()) {
             for (int i = 0; i < values.size(); i++) {

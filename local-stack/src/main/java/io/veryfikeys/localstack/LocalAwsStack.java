@@ -635,6 +635,24 @@ public final class LocalAwsStack implements AutoCloseable {
         return new SnsCapture(sqs(), topicArn, url, sub);
     }
 
+    /**
+     * Creates an SQS queue in moto and an EventBridge rule on the default bus that sends it every
+     * event of {@code source}; returns a reader for what arrives.
+     */
+    public EventCapture captureEvents(String source) {
+        String name = "capture-events-" + QUEUES.incrementAndGet();
+        String url = sqs().createQueue(r -> r.queueName(name)).queueUrl();
+        String queueArn =
+                sqs().getQueueAttributes(
+                                r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                        .attributes()
+                        .get(QueueAttributeName.QUEUE_ARN);
+        String pattern = "{\"source\":[\"" + source + "\"]}";
+        events().putRule(r -> r.name(name).eventPattern(pattern));
+        events().putTargets(r -> r.rule(name).targets(t -> t.id("queue").arn(queueArn)));
+        return new EventCapture(sqs(), url);
+    }
+
     public synchronized SecretsManagerClient secretsManager() {
         if (secretsManager == null) secretsManager = client(SecretsManagerClient::builder);
         return secretsManager;

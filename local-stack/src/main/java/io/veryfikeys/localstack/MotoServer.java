@@ -25,7 +25,7 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Starts {@code moto.server} after working around nine moto 5.2.x bugs (the first in its ASL
+     * Starts {@code moto.server} after working around ten moto 5.2.x bugs (the first in its ASL
      * engine, stepfunctions/parser/models.py):
      *
      * <ol>
@@ -77,6 +77,15 @@ public final class MotoServer implements AutoCloseable {
      *       (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html).
      *       The rotation's Plan lists the running rotations while a fleet's children come and go,
      *       and failed. The patch goes on from the token's start date.
+     *   <li>EventBridge: PutEvents offers each event to every rule of the bus, one with only a
+     *       schedule (moto matches its missing pattern to every event) or a disabled one too, and
+     *       the fleet's schedule rule, whose target is a state machine moto cannot deliver to, then
+     *       fails the whole call with HTTP 500. In AWS "rules with EventPatterns are triggered when
+     *       a matching event is observed. Rules with ScheduleExpressions self-trigger based on the
+     *       given schedule", and a DISABLED rule matches no event
+     *       (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html). The
+     *       patch matches only an enabled rule's pattern, so the functions' lifecycle events reach
+     *       a rule's target beside the schedule.
      * </ol>
      *
      * And two for speed, since every AWS call of the tests goes through this one process: moto

@@ -45,6 +45,11 @@ public final class SnsCapture {
      * the queue.
      */
     public List<JsonNode> envelopes() {
+        return drain(sqs, queueUrl);
+    }
+
+    /** Every message on the queue, each body read as JSON; deletes what it read. */
+    static List<JsonNode> drain(SqsClient sqs, String queueUrl) {
         List<JsonNode> out = new ArrayList<>();
         while (true) {
             List<Message> batch =
@@ -59,7 +64,7 @@ public final class SnsCapture {
                 try {
                     out.add(JSON.readTree(m.body()));
                 } catch (IOException e) {
-                    throw new IllegalStateException("not an SNS envelope: " + m.body(), e);
+                    throw new IllegalStateException("not JSON: " + m.body(), e);
                 }
                 sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
             }

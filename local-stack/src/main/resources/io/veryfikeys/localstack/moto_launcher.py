@@ -209,6 +209,17 @@ try:
             more = len(rest) > self._max_results
             return rest[:self._max_results], self._build_next_token(rest[self._max_results]) if more else None
     Paginator.paginate = _paginate_past_ended
+    # EventBridge: PutEvents offered every event to every rule of the bus, a rule with only a
+    # schedule (no pattern: moto matches it to everything) and a disabled one too; the fleet's
+    # schedule rule then failed the whole call with HTTP 500 (it cannot deliver to a state
+    # machine). In AWS only an enabled rule's event pattern is matched against put events.
+    from moto.events.models import Rule as _EventsRule
+    _send_to_targets = _EventsRule.send_to_targets
+    def _send_if_pattern_matches(self, original_event, transform_input=True):
+        if self.state != "ENABLED" or not self.event_pattern.get_pattern():
+            return None
+        return _send_to_targets(self, original_event, transform_input)
+    _EventsRule.send_to_targets = _send_if_pattern_matches
 except (ImportError, AttributeError) as e:
     print("local-stack: moto patches not applied:", e, file=sys.stderr)
 try:

@@ -1,9 +1,13 @@
 package io.veryfikeys.aws;
 
 import io.veryfikeys.notifications.KeyRotated;
+import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.Env;
 import io.veryfikeys.support.Json;
+import io.veryfikeys.support.Log;
+import io.veryfikeys.support.Metrics;
+import io.veryfikeys.support.Metrics.Metric;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
@@ -12,24 +16,38 @@ import java.util.function.Supplier;
 
 /**
  * The {@link Notifier} as deployed: the two SNS topics, alerts (reports for people) and key-rotated
- * events (for consumers that refetch on push).
+ * events (for consumers that refetch on push), and lifecycle events on the account's default
+ * EventBridge bus under the stack's own source ({@code EVENT_SOURCE}).
  */
-public final class SnsNotifier implements Notifier {
+public final class AwsNotifier implements Notifier {
+    private static final Log LOG = Log.get(AwsNotifier.class);
+
     private final Supplier<SnsClient> sns;
     private final String alertsTopicArn;
     private final String keyRotatedTopicArn;
+    private final Supplier<EventBridgeEvents> events;
+    private final String eventSource;
 
-    public SnsNotifier(Supplier<SnsClient> sns, String alertsTopicArn, String keyRotatedTopicArn) {
+    public AwsNotifier(
+            Supplier<SnsClient> sns,
+            String alertsTopicArn,
+            String keyRotatedTopicArn,
+            Supplier<EventBridgeEvents> events,
+            String eventSource) {
         this.sns = sns;
         this.alertsTopicArn = alertsTopicArn;
         this.keyRotatedTopicArn = keyRotatedTopicArn;
+        this.events = events;
+        this.eventSource = eventSource;
     }
 
-    public static SnsNotifier fromEnvironment() {
-        return new SnsNotifier(
+    public static AwsNotifier fromEnvironment() {
+        return new AwsNotifier(
                 AwsClients::sns,
                 Env.require("ALERTS_TOPIC_ARN"),
-                Env.require("KEY_ROTATED_TOPIC_ARN"));
+                Env.require("KEY_ROTATED_TOPIC_ARN"),
+                AwsClients::events,
+                Env.get("EVENT_SOURCE", null));
     }
 
     @Override
@@ -40,6 +58,40 @@ public final class SnsNotifier implements Notifier {
     @Override
     public String keyRotated(KeyRotated event) {
         return publish(keyRotatedTopicArn, "Veryfi key rotated", "KEY_ROTATED", event);
+    }
+
+    /**
+     * Best effort, by design: the event reports a change already made (a key created, stored,
+     * deleted), so failing the step now would only make Step Functions repeat work that is done.
+     * What was not sent is logged (type and error, never the detail's values beyond ids) and
+     * counted ({@code LifecycleEventsNotSent}, alarmed in the template).
+     */
+    @Override
+    public void lifecycle(LifecycleEvent event) {
+        if (eventSource == null || eventSource.isBlank()) {
+            LOG.warn(
+                    "lifecycle.not_sent",
+                    "type",
+                    event.type().detailType(),
+                    "error",
+                    "no EVENT_SOURCE");
+            Metrics.put(Metric.LIFECYCLE_EVENTS_NOT_SENT, 1, null);
+            return;
+        }
+        try {
+            String eventId = events.get().put(eventSource, event);
+            LOG.info("lifecycle.sent", "type", event.type().detailType(), "eventId", eventId);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "lifecycle.not_sent",
+                    "type",
+                    event.type().detailType(),
+                    "error",
+                    e.getClass().getSimpleName(),
+                    "message",
+                    e.getMessage());
+            Metrics.put(Metric.LIFECYCLE_EVENTS_NOT_SENT, 1, null);
+        }
     }
 
     private String publish(String topicArn, String subject, String result, Object message) {
