@@ -84,4 +84,39 @@ public final class AwsClients {
         }
         return checkIns;
     }
+
+    private static DynamoRequestBudget requestBudget;
+
+    /** The fleet-wide Veryfi request budget through the same signed call; on defaults: Apache 5. */
+    public static synchronized DynamoRequestBudget requestBudget() {
+        if (requestBudget == null) {
+            requestBudget =
+                    ClientBuild.timed(
+                            "dynamodb-budget",
+                            () ->
+                                    new DynamoRequestBudget(
+                                            Apache5HttpClient.create(),
+                                            DefaultCredentialsProvider.builder().build(),
+                                            new DefaultAwsRegionProviderChain().getRegion(),
+                                            System.getenv("VERYFI_BUDGET_TABLE")));
+        }
+        return requestBudget;
+    }
+
+    private static EventBridgeEvents events;
+
+    /** Lifecycle events through the same signed call as the functions; on defaults: Apache 5. */
+    public static synchronized EventBridgeEvents events() {
+        if (events == null) {
+            events =
+                    ClientBuild.timed(
+                            "events",
+                            () ->
+                                    new EventBridgeEvents(
+                                            Apache5HttpClient.create(),
+                                            DefaultCredentialsProvider.builder().build(),
+                                            new DefaultAwsRegionProviderChain().getRegion()));
+        }
+        return events;
+    }
 }
