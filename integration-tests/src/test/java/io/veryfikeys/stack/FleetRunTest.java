@@ -236,12 +236,7 @@ class FleetRunTest extends LocalStackTest {
                                             Duration.ofSeconds(10))
                                     .stream()
                                     .map(e -> e.path("detail-type").asText()))
-                    .containsExactly(
-                            "Rotation Started",
-                            "Key Created",
-                            "Consumers Moved",
-                            "Old Key Deleted",
-                            "Rotation Succeeded");
+                    .containsExactlyElementsOf(RotationHarness.ROTATION_SUCCEEDED_EVENTS);
             assertThat(harness.veryfi.liveKeyIds(account.clientId()))
                     .hasSize(1)
                     .doesNotContain(account.initialKeyId());

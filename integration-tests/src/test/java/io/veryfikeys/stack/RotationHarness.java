@@ -873,6 +873,15 @@ public final class RotationHarness implements AutoCloseable {
 
     private final List<JsonNode> lifecycleLog = new ArrayList<>();
 
+    /** The lifecycle events of a successful rotation, in order (README: Lifecycle events). */
+    public static final List<String> ROTATION_SUCCEEDED_EVENTS =
+            List.of(
+                    "Rotation Started",
+                    "Key Created",
+                    "Consumers Moved",
+                    "Old Key Deleted",
+                    "Rotation Succeeded");
+
     /**
      * The lifecycle events about {@code secretId} (its {@code detail.account}), in arrival order.
      */

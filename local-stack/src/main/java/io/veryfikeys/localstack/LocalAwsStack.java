@@ -622,17 +622,11 @@ public final class LocalAwsStack implements AutoCloseable {
      * arrives.
      */
     public SnsCapture subscribeQueue(String topicArn) {
-        String queueName = "capture-" + QUEUES.incrementAndGet();
-        String url = sqs().createQueue(r -> r.queueName(queueName)).queueUrl();
-        String queueArn =
-                sqs().getQueueAttributes(
-                                r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                        .attributes()
-                        .get(QueueAttributeName.QUEUE_ARN);
+        String[] queue = captureQueue("capture-");
         String sub =
-                sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn))
+                sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queue[1]))
                         .subscriptionArn();
-        return new SnsCapture(sqs(), topicArn, url, sub);
+        return new SnsCapture(sqs(), topicArn, queue[0], sub);
     }
 
     /**
@@ -640,17 +634,24 @@ public final class LocalAwsStack implements AutoCloseable {
      * event of {@code source}; returns a reader for what arrives.
      */
     public EventCapture captureEvents(String source) {
-        String name = "capture-events-" + QUEUES.incrementAndGet();
+        String[] queue = captureQueue("capture-events-");
+        String rule = queue[0].substring(queue[0].lastIndexOf('/') + 1);
+        String pattern = "{\"source\":[\"" + source + "\"]}";
+        events().putRule(r -> r.name(rule).eventPattern(pattern));
+        events().putTargets(r -> r.rule(rule).targets(t -> t.id("queue").arn(queue[1])));
+        return new EventCapture(sqs(), queue[0]);
+    }
+
+    /** A new SQS queue in moto: its URL and its ARN. */
+    private String[] captureQueue(String prefix) {
+        String name = prefix + QUEUES.incrementAndGet();
         String url = sqs().createQueue(r -> r.queueName(name)).queueUrl();
-        String queueArn =
+        String arn =
                 sqs().getQueueAttributes(
                                 r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
                         .attributes()
                         .get(QueueAttributeName.QUEUE_ARN);
-        String pattern = "{\"source\":[\"" + source + "\"]}";
-        events().putRule(r -> r.name(name).eventPattern(pattern));
-        events().putTargets(r -> r.rule(name).targets(t -> t.id("queue").arn(queueArn)));
-        return new EventCapture(sqs(), url);
+        return new String[] {url, arn};
     }
 
     public synchronized SecretsManagerClient secretsManager() {
