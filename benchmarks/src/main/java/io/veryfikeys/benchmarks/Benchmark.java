@@ -55,6 +55,7 @@ public final class Benchmark {
     static final double SECRETS_PER_CALL = 0.05 / 10_000; // Secrets Manager API calls
     static final double SECRETS_PER_SECRET_MONTH = 0.40;
     static final double SNS_PER_PUBLISH = 0.50 / 1_000_000; // SNS standard topic publishes
+    static final double EVENTS_PER_EVENT = 1.00 / 1_000_000; // EventBridge custom events
     static final int MEMORY_MB = 1024;
 
     static final List<String> ORDER =
@@ -75,22 +76,32 @@ public final class Benchmark {
     private static volatile String templateJavaToolOptions = "";
     static final List<String> FAILURES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    record Options(int iterations, boolean smoke) {
+    /**
+     * {@code jfrDir}: where each probe JVM writes a JFR recording of its first invocation (issue
+     * 18's profiles; null: none).
+     */
+    record Options(int iterations, boolean smoke, Path jfrDir) {
+        Options(int iterations, boolean smoke) {
+            this(iterations, smoke, null);
+        }
+
         static Options parse(String[] args) {
             int iterations = 5;
             boolean smoke = false;
+            Path jfrDir = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--smoke" -> smoke = true;
                     case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                    case "--jfr" -> jfrDir = Path.of(args[++i]).toAbsolutePath();
                     default ->
                             throw new IllegalArgumentException(
                                     "unknown argument "
                                             + args[i]
-                                            + " (use --iterations N, --smoke)");
+                                            + " (use --iterations N, --smoke, --jfr DIR)");
                 }
             }
-            return new Options(smoke ? 1 : iterations, smoke);
+            return new Options(smoke ? 1 : iterations, smoke, jfrDir);
         }
     }
 
@@ -234,8 +245,13 @@ public final class Benchmark {
                             (k, v) -> {
                                 if (!k.equals("JAVA_TOOL_OPTIONS")) System.setProperty(k, v);
                             });
+            Map<String, String> childEnvironment = new LinkedHashMap<>(childEnvironment(stack));
+            if (options.jfrDir() != null) {
+                Files.createDirectories(options.jfrDir());
+                childEnvironment.put("PROBE_JFR_DIR", options.jfrDir().toString());
+            }
             Children children =
-                    new Children(module.resolve("target/benchmark-work"), childEnvironment(stack));
+                    new Children(module.resolve("target/benchmark-work"), childEnvironment);
             ForkingHandler.children = children;
             host.functions()
                     .forEach(

@@ -104,6 +104,11 @@ try:
     import moto.stepfunctions.parser.asl.component.common.path.result_path as _result_path
     _json_path.parse = functools.lru_cache(maxsize=4096)(_json_path.parse)
     _result_path.parse = functools.lru_cache(maxsize=4096)(_result_path.parse)
+    # EventBridge's delivery to a rule's target parses the same few JSONPaths (its default input
+    # template's) with a new ply parser for every event: 100-200 ms of CPU per PutEvents alone, and
+    # seconds under the test suite's load. A parsed path is a pure function of its text.
+    import jsonpath_ng.ext as _jsonpath_ext
+    _jsonpath_ext.parse = functools.lru_cache(maxsize=4096)(_jsonpath_ext.parse)
     # A .sync Task learns that its child ended from the engine itself instead of asking over HTTP
     # every 0.5 s: AWS does not poll from the workflow's side, and here each ask went through the
     # Lambda host and back into this process, and hundreds of waiting threads woke up to ask (with

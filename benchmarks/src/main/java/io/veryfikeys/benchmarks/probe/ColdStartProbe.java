@@ -76,6 +76,8 @@ public final class ColdStartProbe {
             if (prime) {
                 Class.forName("io.veryfikeys.lambda.Priming").getMethod("primeNow").invoke(null);
             }
+            String jfrDir = System.getenv("PROBE_JFR_DIR");
+            FirstInvokeRecording recording = jfrDir == null ? null : FirstInvokeRecording.start();
             t2 = System.nanoTime();
             invokeLogFrom = logged.size();
             handler.handleRequest(
@@ -83,6 +85,15 @@ public final class ColdStartProbe {
                     out,
                     new ProbeContext(function, UUID.randomUUID().toString()));
             t3 = System.nanoTime();
+            if (recording != null) {
+                recording.stopAndDump(
+                        Path.of(
+                                jfrDir,
+                                function
+                                        + (prime ? "-primed-" : "-fresh-")
+                                        + ProcessHandle.current().pid()
+                                        + ".jfr"));
+            }
             doneAt = System.currentTimeMillis();
             invokeLogTo = logged.size();
             if (second != null) {
