@@ -60,14 +60,23 @@ public final class SnsCapture {
                                                     .waitTimeSeconds(0))
                             .messages();
             if (batch.isEmpty()) return out;
+            List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> read =
+                    new ArrayList<>();
             for (Message m : batch) {
                 try {
                     out.add(JSON.readTree(m.body()));
                 } catch (IOException e) {
                     throw new IllegalStateException("not JSON: " + m.body(), e);
                 }
-                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                read.add(
+                        software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry
+                                .builder()
+                                .id(Integer.toString(read.size()))
+                                .receiptHandle(m.receiptHandle())
+                                .build());
             }
+            // one call for the batch: the suites poll these queues from many threads at once
+            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(read));
         }
     }
 
