@@ -12,7 +12,6 @@ import static io.veryfikeys.rotation.HandlerPriming.moveStage;
 import static io.veryfikeys.rotation.HandlerPriming.publish;
 import static io.veryfikeys.rotation.HandlerPriming.putSecret;
 import static io.veryfikeys.rotation.HandlerPriming.readSecret;
-import static io.veryfikeys.rotation.HandlerPriming.scanSecrets;
 
 /**
  * The reset's SnapStart priming hook (see {@link Priming}): the reset knows the rotation (it stops
@@ -32,7 +31,6 @@ final class ResetPriming {
                         + SECRET
                         + "\",\"idempotencyToken\":\"priming\",\"requestedBy\":\"priming\"}");
         readSecret();
-        scanSecrets();
         putSecret("AWSCURRENT");
         moveStage();
         Priming.sdkCall(

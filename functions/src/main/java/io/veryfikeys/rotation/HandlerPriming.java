@@ -82,7 +82,6 @@ public final class HandlerPriming {
                         + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\"}}");
         Priming.json(Plan.class, PLAN);
         readSecret();
-        scanSecrets();
         Priming.sdkCall(
                 AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
         new StepFunctionsRotations(AwsClients::sfn).of(STATE_MACHINE, SECRET);
@@ -110,7 +109,6 @@ public final class HandlerPriming {
         Priming.json(RotationState.class, STATE);
         Priming.json(Rollout.class, ROLLOUT);
         readSecret();
-        readHistory();
         moveStage();
         publish();
     }
@@ -127,7 +125,6 @@ public final class HandlerPriming {
         Priming.common();
         Priming.json(RotationState.class, STATE);
         readSecret();
-        readHistory();
         lifecycle();
     }
 
@@ -136,9 +133,7 @@ public final class HandlerPriming {
         Priming.json(RevertHandler.Request.class, "{\"phase\":\"demote\",\"state\":" + STATE + "}");
         Priming.json(Rollout.class, ROLLOUT);
         readSecret();
-        readHistory();
         moveStage();
-        publish();
     }
 
     static void report() {
@@ -171,7 +166,6 @@ public final class HandlerPriming {
                                         .filters(f -> f.key("name").values("veryfi/"))
                                         .maxResults(100)
                                         .build()));
-        scanSecrets();
     }
 
     /**
@@ -207,47 +201,6 @@ public final class HandlerPriming {
                                                 .versionStage("AWSCURRENT")
                                                 .moveToVersionId(VERSION)
                                                 .removeFromVersionId(OLD_VERSION)));
-    }
-
-    /**
-     * The same-account scan's Secrets Manager calls (Plan, the reset, ListAccounts): ListSecrets,
-     * BatchGetSecretValue and ListSecretVersionIds, each with its model classes, which the first
-     * invocation loaded otherwise (issue 18's profile: about 200 classes).
-     */
-    public static void scanSecrets() {
-        Priming.sdkCall(
-                AwsClients::secretsManager,
-                c ->
-                        c
-                                .listSecretsPaginator(
-                                        ListSecretsRequest.builder()
-                                                .filters(f -> f.key("name").values("veryfi/"))
-                                                .maxResults(100)
-                                                .build())
-                                .stream()
-                                .forEach(page -> page.secretList().forEach(e -> e.tags())));
-        Priming.sdkCall(
-                AwsClients::secretsManager,
-                c -> c.batchGetSecretValue(b -> b.secretIdList(SECRET)).secretValues());
-        Priming.sdkCall(
-                AwsClients::secretsManager,
-                c ->
-                        c.listSecretVersionIdsPaginator(b -> b.secretId(SECRET)).stream()
-                                .forEach(page -> page.versions()));
-    }
-
-    /**
-     * A step's check of its own execution's history (Promote, DeleteOldKey, Revert):
-     * GetExecutionHistory, whose model the first invocation loaded otherwise (about 400 classes).
-     */
-    public static void readHistory() {
-        Priming.sdkCall(
-                AwsClients::sfn,
-                c ->
-                        c.getExecutionHistoryPaginator(
-                                        b -> b.executionArn(EXECUTION).maxResults(100))
-                                .events()
-                                .forEach(e -> e.executionStartedEventDetails()));
     }
 
     /** A PutEvents of a lifecycle event, as each step that announces one makes it. */
