@@ -69,29 +69,27 @@ public final class AwsNotifier implements Notifier {
     @Override
     public void lifecycle(LifecycleEvent event) {
         if (eventSource == null || eventSource.isBlank()) {
-            LOG.warn(
-                    "lifecycle.not_sent",
-                    "type",
-                    event.type().detailType(),
-                    "error",
-                    "no EVENT_SOURCE");
-            Metrics.put(Metric.LIFECYCLE_EVENTS_NOT_SENT, 1, null);
+            notSent(event, "no EVENT_SOURCE", null);
             return;
         }
         try {
             String eventId = events.get().put(eventSource, event);
             LOG.info("lifecycle.sent", "type", event.type().detailType(), "eventId", eventId);
         } catch (RuntimeException e) {
-            LOG.warn(
-                    "lifecycle.not_sent",
-                    "type",
-                    event.type().detailType(),
-                    "error",
-                    e.getClass().getSimpleName(),
-                    "message",
-                    e.getMessage());
-            Metrics.put(Metric.LIFECYCLE_EVENTS_NOT_SENT, 1, null);
+            notSent(event, e.getClass().getSimpleName(), e.getMessage());
         }
+    }
+
+    private static void notSent(LifecycleEvent event, String error, String message) {
+        LOG.warn(
+                "lifecycle.not_sent",
+                "type",
+                event.type().detailType(),
+                "error",
+                error,
+                "message",
+                message);
+        Metrics.put(Metric.LIFECYCLE_EVENTS_NOT_SENT, 1, null);
     }
 
     private String publish(String topicArn, String subject, String result, Object message) {
