@@ -8,7 +8,10 @@ import io.veryfikeys.support.Log;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -45,15 +48,29 @@ public final class AwsClients {
                                             .build()));
 
     /**
-     * The SDK's standard chain. A SnapStart function gets no access-key variables: Lambda gives it
+     * The three places Lambda and our tests put credentials, asked in order, instead of the SDK's
+     * default chain (which also tries web identity, profile files and the EC2 instance metadata
+     * service: about 30 classes loaded by the first invocation, for sources a function never has).
+     * A SnapStart function gets no access-key variables: Lambda gives it
      * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN, and the credentials
      * behind them expire and are refreshed
-     * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html); the chain's container
-     * provider caches them until shortly before their expiration. Building it resolves nothing, and
-     * once a provider has answered the chain asks only that one.
+     * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials);
+     * the container provider caches them until shortly before their expiration. A function without
+     * SnapStart gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN
+     * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html), which is why the
+     * environment provider must never be the only one. The system properties are the test JVM's
+     * (the local stack sets them). Building the chain resolves nothing, and once a provider has
+     * answered the chain asks only that one.
      */
     private static final AwsCredentialsProvider CREDENTIALS =
-            new PrimingCredentials(DefaultCredentialsProvider.builder().build());
+            new PrimingCredentials(
+                    AwsCredentialsProviderChain.builder()
+                            .reuseLastProviderEnabled(true)
+                            .credentialsProviders(
+                                    SystemPropertyCredentialsProvider.create(),
+                                    EnvironmentVariableCredentialsProvider.create(),
+                                    ContainerCredentialsProvider.builder().build())
+                            .build());
 
     /**
      * While a SnapStart priming hook runs, every SDK call is answered locally and signs with

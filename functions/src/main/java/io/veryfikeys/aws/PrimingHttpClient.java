@@ -44,10 +44,13 @@ public final class PrimingHttpClient implements SdkHttpClient {
         String body;
         if (target != null) {
             contentType = "application/x-amz-json-1.1";
+            String canned = Priming.answerFor(target);
             body =
-                    "AmazonSSM.GetParameter".equals(target)
-                            ? "{\"Parameter\":{\"Name\":\"priming\",\"Type\":\"String\",\"Value\":\"{\\\"consumers\\\":[]}\",\"Version\":1}}"
-                            : "{}";
+                    canned != null
+                            ? canned
+                            : "AmazonSSM.GetParameter".equals(target)
+                                    ? "{\"Parameter\":{\"Name\":\"priming\",\"Type\":\"String\",\"Value\":\"{\\\"consumers\\\":[]}\",\"Version\":1}}"
+                                    : "{}";
         } else {
             contentType = "text/xml";
             String action = action(request);

@@ -35,6 +35,7 @@ public final class Priming {
 
     private static final List<Runnable> WORK = new CopyOnWriteArrayList<>();
     private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<java.util.Map<String, String>> ANSWERS = new ThreadLocal<>();
     private static final java.util.Set<Class<?>> HANDLERS =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -105,7 +106,7 @@ public final class Priming {
      * Runs {@code work} as a hook does: SDK calls answered by {@link PrimingHttpClient}, metric
      * lines built but not printed (the snapshot's output reaches CloudWatch Logs).
      */
-    private static void asHook(Runnable work) {
+    static void asHook(Runnable work) {
         ACTIVE.set(true);
         Metrics.mute(true);
         try {
@@ -130,6 +131,29 @@ public final class Priming {
      */
     public static <C> void sdkCall(Supplier<C> client, Consumer<C> call) {
         call.accept(client.get());
+    }
+
+    /**
+     * Runs {@code work} (our own code making SDK calls) with canned answers: a JSON-protocol call
+     * whose {@code X-Amz-Target} is a key of {@code answers} gets that body instead of an empty
+     * success. An empty answer never reaches the unmarshaller's nested models (a history's event
+     * details, a listed secret's tags), which the first real answer then loads: in Promote, 400
+     * classes of a GetExecutionHistory answer (issue 18's profile). The answers are made-up ids,
+     * never a key.
+     */
+    public static void answering(java.util.Map<String, String> answers, Runnable work) {
+        ANSWERS.set(answers);
+        try {
+            work.run();
+        } finally {
+            ANSWERS.remove();
+        }
+    }
+
+    /** The canned answer for a JSON call's target while {@link #answering} runs, or null. */
+    public static String answerFor(String target) {
+        java.util.Map<String, String> answers = ANSWERS.get();
+        return answers == null ? null : answers.get(target);
     }
 
     /**

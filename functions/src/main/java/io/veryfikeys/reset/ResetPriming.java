@@ -2,16 +2,17 @@ package io.veryfikeys.reset;
 
 import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.lambda.Priming;
-import io.veryfikeys.rotation.StepFunctionsRotations;
 
 import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
 import static io.veryfikeys.rotation.HandlerPriming.SECRET;
-import static io.veryfikeys.rotation.HandlerPriming.STATE_MACHINE;
 import static io.veryfikeys.rotation.HandlerPriming.lifecycle;
 import static io.veryfikeys.rotation.HandlerPriming.moveStage;
 import static io.veryfikeys.rotation.HandlerPriming.publish;
 import static io.veryfikeys.rotation.HandlerPriming.putSecret;
 import static io.veryfikeys.rotation.HandlerPriming.readSecret;
+import static io.veryfikeys.rotation.HandlerPriming.readVersionIds;
+import static io.veryfikeys.rotation.HandlerPriming.runningRotations;
+import static io.veryfikeys.rotation.HandlerPriming.scanSecrets;
 
 /**
  * The reset's SnapStart priming hook (see {@link Priming}): the reset knows the rotation (it stops
@@ -31,12 +32,14 @@ final class ResetPriming {
                         + SECRET
                         + "\",\"idempotencyToken\":\"priming\",\"requestedBy\":\"priming\"}");
         readSecret();
+        readVersionIds();
+        scanSecrets();
         putSecret("AWSCURRENT");
         moveStage();
         Priming.sdkCall(
                 AwsClients::ssmParameters,
                 c -> c.get("/veryfi-key-rotation/priming/reset-settings"));
-        new StepFunctionsRotations(AwsClients::sfn).of(STATE_MACHINE, SECRET);
+        runningRotations();
         Priming.sdkCall(
                 AwsClients::sfn,
                 c -> c.stopExecution(b -> b.executionArn(EXECUTION).cause("priming")));

@@ -3,11 +3,15 @@ package io.veryfikeys.rotation;
 import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.lambda.Priming;
 import io.veryfikeys.notifications.LifecycleEvent;
+import io.veryfikeys.secrets.AccountSecrets;
+import io.veryfikeys.secrets.SameAccountSecrets;
+import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
 import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,10 +86,10 @@ public final class HandlerPriming {
                         + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\"}}");
         Priming.json(Plan.class, PLAN);
         readSecret();
+        scanSecrets();
         Priming.sdkCall(
                 AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
-        new StepFunctionsRotations(AwsClients::sfn).of(STATE_MACHINE, SECRET);
-        Priming.sdkCall(AwsClients::sfn, c -> c.describeExecution(b -> b.executionArn(EXECUTION)));
+        runningRotations();
         lifecycle();
     }
 
@@ -109,6 +113,7 @@ public final class HandlerPriming {
         Priming.json(RotationState.class, STATE);
         Priming.json(Rollout.class, ROLLOUT);
         readSecret();
+        readHistory();
         moveStage();
         publish();
     }
@@ -117,7 +122,7 @@ public final class HandlerPriming {
         Priming.common();
         Priming.json(RotationState.class, STATE);
         Priming.json(PollState.class, POLL);
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.describeSecret(b -> b.secretId(SECRET)));
+        describeSecret();
         lifecycle();
     }
 
@@ -125,6 +130,7 @@ public final class HandlerPriming {
         Priming.common();
         Priming.json(RotationState.class, STATE);
         readSecret();
+        readHistory();
         lifecycle();
     }
 
@@ -133,7 +139,9 @@ public final class HandlerPriming {
         Priming.json(RevertHandler.Request.class, "{\"phase\":\"demote\",\"state\":" + STATE + "}");
         Priming.json(Rollout.class, ROLLOUT);
         readSecret();
+        readHistory();
         moveStage();
+        publish();
     }
 
     static void report() {
@@ -166,6 +174,8 @@ public final class HandlerPriming {
                                         .filters(f -> f.key("name").values("veryfi/"))
                                         .maxResults(100)
                                         .build()));
+        scanSecrets();
+        readVersionIds();
     }
 
     /**
@@ -188,7 +198,14 @@ public final class HandlerPriming {
         Priming.sdkCall(
                 AwsClients::secretsManager,
                 c -> c.getSecretValue(b -> b.secretId(SECRET).versionStage("AWSCURRENT")));
-        Priming.sdkCall(AwsClients::secretsManager, c -> c.describeSecret(b -> b.secretId(SECRET)));
+        describeSecret();
+    }
+
+    /** DescribeSecret through our own code (the secret's versions and their labels). */
+    private static void describeSecret() {
+        Priming.answering(
+                SECRETS_ANSWERS,
+                () -> new AccountSecrets(AwsClients::secretsManager).versions(SECRET));
     }
 
     public static void moveStage() {
@@ -201,6 +218,193 @@ public final class HandlerPriming {
                                                 .versionStage("AWSCURRENT")
                                                 .moveToVersionId(VERSION)
                                                 .removeFromVersionId(OLD_VERSION)));
+    }
+
+    private static final String ENTRY_ARN =
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + SECRET + "-AbCdEf";
+
+    /**
+     * Canned answers in the shape Secrets Manager gives them, so the unmarshaller builds each
+     * listed entry's models (an empty answer builds none). Made-up ids and a placeholder account
+     * with no key: priming never reads a secret.
+     */
+    private static final Map<String, String> SECRETS_ANSWERS =
+            Map.of(
+                    "secretsmanager.ListSecrets",
+                    "{\"SecretList\":[{\"ARN\":\""
+                            + ENTRY_ARN
+                            + "\",\"Name\":\""
+                            + SECRET
+                            + "\",\"LastChangedDate\":1767225600.0,\"CreatedDate\":1767225600.0,"
+                            + "\"Tags\":[{\"Key\":\"veryfi-key-rotation\",\"Value\":\"enabled\"}],"
+                            + "\"SecretVersionsToStages\":{\""
+                            + VERSION
+                            + "\":[\"AWSCURRENT\"]}}]}",
+                    "secretsmanager.BatchGetSecretValue",
+                    "{\"SecretValues\":[{\"ARN\":\""
+                            + ENTRY_ARN
+                            + "\",\"Name\":\""
+                            + SECRET
+                            + "\",\"VersionId\":\""
+                            + VERSION
+                            + "\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0,"
+                            + "\"SecretString\":\"{\\\"clientId\\\":\\\"priming\\\",\\\"username\\\":\\\"priming\\\","
+                            + "\\\"linkedSecrets\\\":[]}\"}],\"Errors\":[]}",
+                    "secretsmanager.DescribeSecret",
+                    "{\"ARN\":\""
+                            + ENTRY_ARN
+                            + "\",\"Name\":\""
+                            + SECRET
+                            + "\",\"LastChangedDate\":1767225600.0,\"CreatedDate\":1767225600.0,"
+                            + "\"Tags\":[{\"Key\":\"veryfi-key-rotation\",\"Value\":\"enabled\"}],"
+                            + "\"VersionIdsToStages\":{\""
+                            + VERSION
+                            + "\":[\"AWSCURRENT\"],\""
+                            + OLD_VERSION
+                            + "\":[\"AWSPREVIOUS\"]}}",
+                    "secretsmanager.ListSecretVersionIds",
+                    "{\"ARN\":\""
+                            + ENTRY_ARN
+                            + "\",\"Name\":\""
+                            + SECRET
+                            + "\",\"Versions\":[{\"VersionId\":\""
+                            + VERSION
+                            + "\",\"VersionStages\":[\"AWSCURRENT\"],"
+                            + "\"CreatedDate\":1767225600.0,\"LastAccessedDate\":1767225600.0}]}");
+
+    /**
+     * The same-account scan (Plan, the reset, ListAccounts) through our own code: ListSecrets and
+     * BatchGetSecretValue with one listed secret each. Issue 18's profile: about 200 Secrets
+     * Manager classes loaded by the first invocation otherwise.
+     */
+    public static SameAccountSecrets.Scan scanSecrets() {
+        var scan = new java.util.concurrent.atomic.AtomicReference<SameAccountSecrets.Scan>();
+        Priming.answering(
+                SECRETS_ANSWERS,
+                () ->
+                        scan.set(
+                                new AccountSecrets(AwsClients::secretsManager)
+                                        .sameAccountScan("veryfi/")));
+        return scan.get();
+    }
+
+    /** ListSecretVersionIds as the reset (hasVersion) and ListAccounts (a key's age) make it. */
+    public static java.util.Optional<java.time.Instant> readVersionIds() {
+        var created =
+                new java.util.concurrent.atomic.AtomicReference<
+                        java.util.Optional<java.time.Instant>>();
+        Priming.answering(
+                SECRETS_ANSWERS,
+                () -> {
+                    AccountSecrets secrets = new AccountSecrets(AwsClients::secretsManager);
+                    secrets.hasVersion(SECRET, VERSION);
+                    created.set(secrets.currentCreated(SECRET));
+                });
+        return created.get();
+    }
+
+    /**
+     * A step's check of its own execution (Promote, DeleteOldKey, Revert) through our own code,
+     * against a canned history with the events a rotation's history has (a function's scheduling,
+     * start, failure and success; states entered and exited) and the outputs the check compares.
+     * With an empty answer the first invocation still loaded about 260 classes of event details.
+     */
+    public static void readHistory() {
+        try {
+            RotationState state = Json.MAPPER.readValue(STATE, RotationState.class);
+            Priming.answering(
+                    Map.of("AWSStepFunctions.GetExecutionHistory", history()),
+                    () ->
+                            new StepFunctionsExecutionRecord(AwsClients::sfn, STATE_MACHINE)
+                                    .confirm(state, "priming"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("priming history", e);
+        }
+    }
+
+    private static String history() throws java.io.IOException {
+        var mapper = Json.MAPPER;
+        var events = mapper.createArrayNode();
+        var started = event(events, "ExecutionStarted", "executionStartedEventDetails");
+        started.put("input", "{\"secretId\":\"" + SECRET + "\"}");
+        started.putObject("inputDetails").put("truncated", false);
+        started.put("roleArn", "arn:aws:iam::123456789012:role/priming");
+        String[][] outputs = {
+            {"Plan", "{\"plan\":" + PLAN + "}"},
+            {"CreateKey", "{\"created\":" + CREATED + "}"},
+            {"Promote", "{\"rollout\":" + ROLLOUT + "}"}
+        };
+        for (String[] state : outputs) {
+            var entered = event(events, "TaskStateEntered", "stateEnteredEventDetails");
+            entered.put("name", state[0]);
+            entered.put("input", "{}");
+            entered.putObject("inputDetails").put("truncated", false);
+            // The rotation's Task states name their function's ARN (no service integration),
+            // so their history has LambdaFunction* events, a retried call's failure among them.
+            var scheduled =
+                    event(events, "LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails");
+            scheduled.put("resource", "arn:aws:lambda:us-east-1:123456789012:function:priming");
+            scheduled.put("input", "{}");
+            scheduled.putObject("inputDetails").put("truncated", false);
+            scheduled.put("timeoutInSeconds", 60);
+            event(events, "LambdaFunctionStarted", null);
+            var failed = event(events, "LambdaFunctionFailed", "lambdaFunctionFailedEventDetails");
+            failed.put("error", "Lambda.TooManyRequestsException");
+            failed.put("cause", "priming");
+            var succeeded =
+                    event(events, "LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails");
+            succeeded.put("output", "{}");
+            succeeded.putObject("outputDetails").put("truncated", false);
+            var exited = event(events, "TaskStateExited", "stateExitedEventDetails");
+            exited.put("name", state[0]);
+            exited.put("output", state[1]);
+            exited.putObject("outputDetails").put("truncated", false);
+        }
+        var answer = mapper.createObjectNode();
+        answer.set("events", events);
+        return mapper.writeValueAsString(answer);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode event(
+            com.fasterxml.jackson.databind.node.ArrayNode events, String type, String details) {
+        var event = events.addObject();
+        event.put("id", events.size());
+        if (events.size() > 1) event.put("previousEventId", events.size() - 1);
+        event.put("timestamp", 1767225600.0);
+        event.put("type", type);
+        return details == null ? event : event.putObject(details);
+    }
+
+    /**
+     * The search for rotations of the account already running (Plan, and the reset that stops them)
+     * through our own code: ListExecutions answers one running execution, and DescribeExecution its
+     * input.
+     */
+    public static List<String> runningRotations() {
+        var running = new java.util.concurrent.atomic.AtomicReference<List<String>>();
+        Priming.answering(
+                Map.of(
+                        "AWSStepFunctions.ListExecutions",
+                        "{\"executions\":[{\"executionArn\":\""
+                                + EXECUTION
+                                + "\",\"stateMachineArn\":\""
+                                + STATE_MACHINE
+                                + "\",\"name\":\"priming\",\"status\":\"RUNNING\","
+                                + "\"startDate\":1767225600.0}]}",
+                        "AWSStepFunctions.DescribeExecution",
+                        "{\"executionArn\":\""
+                                + EXECUTION
+                                + "\",\"stateMachineArn\":\""
+                                + STATE_MACHINE
+                                + "\",\"name\":\"priming\",\"status\":\"RUNNING\","
+                                + "\"startDate\":1767225600.0,\"input\":\"{\\\"secretId\\\":\\\""
+                                + SECRET
+                                + "\\\"}\",\"inputDetails\":{\"included\":true}}"),
+                () ->
+                        running.set(
+                                new StepFunctionsRotations(AwsClients::sfn)
+                                        .of(STATE_MACHINE, SECRET)));
+        return running.get();
     }
 
     /** A PutEvents of a lifecycle event, as each step that announces one makes it. */

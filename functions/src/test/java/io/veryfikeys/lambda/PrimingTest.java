@@ -98,4 +98,32 @@ class PrimingTest {
                 .isGreaterThanOrEqualTo(20);
         assertThat(Priming.active()).isFalse();
     }
+
+    /**
+     * The canned answers reach our own code as Secrets Manager and Step Functions would give them:
+     * a misspelled member would unmarshal to an empty list without an error, and the first
+     * invocation would load those classes again.
+     */
+    @Test
+    void cannedAnswersAreReadByOurCodeAsARealAnswerIs() {
+        var scan = new java.util.concurrent.atomic.AtomicReference<Object>();
+        var created = new java.util.concurrent.atomic.AtomicReference<Object>();
+        var running = new java.util.concurrent.atomic.AtomicReference<Object>();
+        Priming.asHook(
+                () -> {
+                    scan.set(io.veryfikeys.rotation.HandlerPriming.scanSecrets());
+                    created.set(io.veryfikeys.rotation.HandlerPriming.readVersionIds());
+                    running.set(io.veryfikeys.rotation.HandlerPriming.runningRotations());
+                    // throws a ForgedStateException unless the history holds the plan, the
+                    // created key and the rollout of the priming state
+                    io.veryfikeys.rotation.HandlerPriming.readHistory();
+                });
+        assertThat(((io.veryfikeys.secrets.SameAccountSecrets.Scan) scan.get()).holders())
+                .extracting(io.veryfikeys.secrets.SameAccountSecrets.Holder::secretId)
+                .containsExactly(io.veryfikeys.rotation.HandlerPriming.SECRET);
+        assertThat(running.get())
+                .isEqualTo(java.util.List.of(io.veryfikeys.rotation.HandlerPriming.EXECUTION));
+        assertThat(created.get())
+                .isEqualTo(java.util.Optional.of(java.time.Instant.parse("2026-01-01T00:00:00Z")));
+    }
 }
