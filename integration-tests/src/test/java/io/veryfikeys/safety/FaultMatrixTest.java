@@ -43,9 +43,6 @@ import static org.awaitility.Awaitility.await;
  * live key = AWSCURRENT, no orphan). Independent scenarios run concurrently on separate accounts.
  * {@code -Dsafety.exhaustive=true} adds persistent-outage variants.
  */
-// CPU-bound (ten scenarios at once): runs last, when the other modules are done (see
-// junit-platform.properties).
-@org.junit.jupiter.api.Order(Integer.MAX_VALUE)
 class FaultMatrixTest extends LocalStackTest {
     static final Map<String, Object> FAST = RotationHarness.settings(1, 1, 20, 0);
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);

@@ -19,9 +19,6 @@ import static org.awaitility.Awaitility.await;
  * Issue 21: operations on one Veryfi account that overlap in time, on the local stack with the
  * invariant checker watching.
  */
-// Runs early, beside the other modules' CPU work: it mostly waits (a Retry-After storm longer than
-// the clients' retries), see junit-platform.properties.
-@org.junit.jupiter.api.Order(2)
 class OverlappingOperationsTest extends LocalStackTest {
     private final List<RotationHarness.Execution> executions = new ArrayList<>();
 

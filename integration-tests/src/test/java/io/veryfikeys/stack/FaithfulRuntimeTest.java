@@ -25,9 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test here failed on the code before issue 11's fixes (see the issue's note for how it was
  * checked).
  */
-// Runs early, beside the other modules' CPU work: it mostly waits (a 32 s function timeout, a
-// version inactive for 14 days, credentials expiring), see junit-platform.properties.
-@org.junit.jupiter.api.Order(1)
 class FaithfulRuntimeTest extends LocalStackTest {
     static final Map<String, Object> FAST = RotationHarness.settings(1, 2, 60, 0);
 

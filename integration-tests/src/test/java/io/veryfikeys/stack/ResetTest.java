@@ -21,9 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The incident reset, invoked through the Lambda Invoke API as a responder would, on the local
  * stack.
  */
-// Runs early, beside the other modules' CPU work: it mostly waits on its executions and the store
-// loop (see junit-platform.properties).
-@org.junit.jupiter.api.Order(4)
 class ResetTest extends LocalStackTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<RotationHarness.Execution> executions = new ArrayList<>();

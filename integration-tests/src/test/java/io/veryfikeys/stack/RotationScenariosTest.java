@@ -26,9 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with the key they hold. Every scenario ends with the leak scan, and every consumer's
  * rejected-call count proves nobody was locked out.
  */
-// Runs early, beside the other modules' CPU work: it mostly waits on its executions (see
-// junit-platform.properties).
-@org.junit.jupiter.api.Order(3)
 class RotationScenariosTest extends LocalStackTest {
     /** Fast settings: poll every second, two healthy polls in a row, no grace period. */
     static final Map<String, Object> FAST = RotationHarness.settings(1, 2, 30, 0);
