@@ -626,7 +626,15 @@ public final class LocalAwsStack implements AutoCloseable {
         String sub =
                 sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queue[1]))
                         .subscriptionArn();
-        return new SnsCapture(sqs(), topicArn, queue[0], sub);
+        return new SnsCapture(
+                sqs(),
+                topicArn,
+                queue[0],
+                sub,
+                () -> {
+                    sns().unsubscribe(r -> r.subscriptionArn(sub));
+                    sqs().deleteQueue(r -> r.queueUrl(queue[0]));
+                });
     }
 
     /**
@@ -639,7 +647,14 @@ public final class LocalAwsStack implements AutoCloseable {
         String pattern = "{\"source\":[\"" + source + "\"]}";
         events().putRule(r -> r.name(rule).eventPattern(pattern));
         events().putTargets(r -> r.rule(rule).targets(t -> t.id("queue").arn(queue[1])));
-        return new EventCapture(sqs(), queue[0]);
+        return new EventCapture(
+                sqs(),
+                queue[0],
+                () -> {
+                    events().removeTargets(r -> r.rule(rule).ids("queue"));
+                    events().deleteRule(r -> r.name(rule));
+                    sqs().deleteQueue(r -> r.queueUrl(queue[0]));
+                });
     }
 
     /** A new SQS queue in moto: its URL and its ARN. */

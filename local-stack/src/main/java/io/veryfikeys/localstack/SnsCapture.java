@@ -14,18 +14,35 @@ import java.util.List;
  * An SQS queue in moto subscribed to an SNS topic, so tests read published messages back over the
  * real protocol. Each call to {@link #messages()} drains what has arrived since the last call.
  */
-public final class SnsCapture {
+public final class SnsCapture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final SqsClient sqs;
     private final String topicArn;
     private final String queueUrl;
     private final String subscriptionArn;
+    private final Runnable release;
 
-    SnsCapture(SqsClient sqs, String topicArn, String queueUrl, String subscriptionArn) {
+    SnsCapture(
+            SqsClient sqs,
+            String topicArn,
+            String queueUrl,
+            String subscriptionArn,
+            Runnable release) {
         this.sqs = sqs;
         this.topicArn = topicArn;
         this.queueUrl = queueUrl;
         this.subscriptionArn = subscriptionArn;
+        this.release = release;
+    }
+
+    /**
+     * Unsubscribes the queue and deletes it. Left behind, every later message on the topic would
+     * still be delivered to it: each test class's capture made moto's every Publish slower for the
+     * classes after it.
+     */
+    @Override
+    public void close() {
+        release.run();
     }
 
     public String topicArn() {

@@ -249,4 +249,29 @@ class StepFunctionsTest {
         stack.sns().publish(r -> r.topicArn(stack.topicArn("AlertTopic")).message("direct"));
         assertThat(alerts.awaitMessages(1, Duration.ofSeconds(5))).containsExactly("direct");
     }
+
+    /**
+     * A closed capture leaves nothing in moto for later messages and events to be delivered to: no
+     * subscription on the topic, no rule on the bus, no queue.
+     */
+    @Test
+    void closedCapturesLeaveNoSubscriptionRuleOrQueue(LocalAwsStack stack) {
+        String topic = stack.topicArn("AlertTopic");
+        SnsCapture alerts = stack.subscribeQueue(topic);
+        EventCapture events = stack.captureEvents("capture-close-test");
+        String subscription = alerts.subscriptionArn();
+        int queues = stack.sqs().listQueues().queueUrls().size();
+        assertThat(stack.sns().listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions())
+                .anyMatch(s -> s.subscriptionArn().equals(subscription));
+
+        alerts.close();
+        events.close();
+
+        assertThat(stack.sns().listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions())
+                .noneMatch(s -> s.subscriptionArn().equals(subscription));
+        assertThat(stack.events().listRules(r -> r.namePrefix("capture-events-")).rules())
+                .as("the capture's rule")
+                .isEmpty();
+        assertThat(stack.sqs().listQueues().queueUrls()).hasSize(queues - 2);
+    }
 }
