@@ -14,6 +14,10 @@ final class Table {
     private final Benchmark.Options options;
     private final Map<String, List<Children.Sample>> samples;
     private final Map<String, List<io.veryfikeys.localstack.ColdStart>> sandboxes;
+
+    /** The request budget's deliberate wait in each sandbox's first invocation (by sandbox id). */
+    private final Map<String, Long> pacedBySandbox;
+
     private final List<Children.HttpSample> http;
     private final Map<String, List<Children.Sample>> jvmOptions;
     private final Path deployable;
@@ -25,6 +29,7 @@ final class Table {
             Benchmark.Options options,
             Map<String, List<Children.Sample>> samples,
             Map<String, List<io.veryfikeys.localstack.ColdStart>> sandboxes,
+            Map<String, Long> pacedBySandbox,
             List<Children.HttpSample> http,
             Map<String, List<Children.Sample>> jvmOptions,
             Path deployable,
@@ -33,6 +38,7 @@ final class Table {
         this.options = options;
         this.samples = samples;
         this.sandboxes = sandboxes;
+        this.pacedBySandbox = pacedBySandbox;
         this.http = http;
         this.jvmOptions = jvmOptions;
         this.deployable = deployable;
@@ -242,12 +248,30 @@ final class Table {
             if (c.isEmpty() || b.optimized().isEmpty() || b.primed().isEmpty()) {
                 continue;
             }
-            double model =
+            // What a caller waits, and the same without the request budget's deliberate wait
+            // before a Veryfi call (issue 15: up to 500 ms when the call falls in the second half
+            // of a wall-clock second, warm or cold alike). The target is judged on the cold start,
+            // without that wait; both are printed.
+            double withPacing =
                     (floorTotal.median()
                                     + Stats.of(c, io.veryfikeys.localstack.ColdStart::invokeMillis)
                                             .median()
                                     - floorInvoke.median())
                             / floorTotal.median();
+            Stats paced = Stats.of(c, x -> pacedBySandbox.getOrDefault(x.sandboxId(), 0L));
+            double model =
+                    (floorTotal.median()
+                                    + Stats.of(
+                                                    c,
+                                                    x ->
+                                                            x.invokeMillis()
+                                                                    - pacedBySandbox.getOrDefault(
+                                                                            x.sandboxId(), 0L))
+                                            .median()
+                                    - floorInvoke.median())
+                            / floorTotal.median();
+            boolean anyPaced =
+                    c.stream().anyMatch(x -> pacedBySandbox.getOrDefault(x.sandboxId(), 0L) > 0);
             double fresh =
                     Stats.of(b.optimized(), Children.Sample::totalMillis).median()
                             / probeFloor.median();
@@ -259,11 +283,16 @@ final class Table {
                     Benchmark.simpleHandler(function),
                     fmt("%.2f× / %.1f×", model, fresh),
                     fmt(
-                            "SnapStart model %.2f× floor (≤%.1f×: %s); fresh JVM %.1f× floor (≤%.0f×: %s);"
+                            "SnapStart model %.2f× floor (≤%.1f×: %s%s); fresh JVM %.1f× floor (≤%.0f×: %s);"
                                     + " primed first invoke %.0f ms, %.0f ms of it local%s",
                             model,
                             SNAPSTART_TARGET,
                             model <= SNAPSTART_TARGET ? "met" : "MISSED",
+                            anyPaced
+                                    ? fmt(
+                                            "; %.2f× with the request budget's wait before a Veryfi call, %.0f ms median (%.0f–%.0f)",
+                                            withPacing, paced.median(), paced.min(), paced.max())
+                                    : "",
                             fresh,
                             FRESH_JVM_TARGET,
                             fresh <= FRESH_JVM_TARGET ? "met" : "MISSED",
