@@ -26,7 +26,7 @@ import java.util.SortedMap;
  *
  * <pre>
  *   benchmarks/fleet                         1,000 accounts, simulator at 20 req/s, budget 20
- *   benchmarks/fleet --accounts 50           the CI smoke's size
+ *   benchmarks/fleet --accounts 20           the CI smoke's size
  * </pre>
  *
  * Exits 1 when an account failed or a second went over the budget.
