@@ -532,9 +532,11 @@ public final class Benchmark {
         }
     }
 
+    private static final java.util.regex.Pattern WAITED_MS =
+            java.util.regex.Pattern.compile("\"waitedMs\":(\\d+)");
+
     private static long waitedMs(String line) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("\"waitedMs\":(\\d+)").matcher(line);
+        java.util.regex.Matcher m = WAITED_MS.matcher(line);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
@@ -577,7 +579,8 @@ public final class Benchmark {
                     stack.invoke("RevertFunction", new String(revert, StandardCharsets.UTF_8)),
                     "RevertFunction");
         sleep(300); // the sandboxes' last log lines are still on their way from their processes
-        List<ColdStart> round = host.coldStarts().subList(from, host.coldStarts().size());
+        List<ColdStart> all = host.coldStarts();
+        List<ColdStart> round = all.subList(from, all.size());
         for (ColdStart c : round) {
             pacedBySandbox.put(c.sandboxId(), pacedByFunction.getOrDefault(c.function(), 0L));
         }

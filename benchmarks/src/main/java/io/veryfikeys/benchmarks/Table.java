@@ -258,20 +258,13 @@ final class Table {
                                             .median()
                                     - floorInvoke.median())
                             / floorTotal.median();
-            Stats paced = Stats.of(c, x -> pacedBySandbox.getOrDefault(x.sandboxId(), 0L));
+            Stats paced = Stats.of(c, this::pacedMillis);
             double model =
                     (floorTotal.median()
-                                    + Stats.of(
-                                                    c,
-                                                    x ->
-                                                            x.invokeMillis()
-                                                                    - pacedBySandbox.getOrDefault(
-                                                                            x.sandboxId(), 0L))
-                                            .median()
+                                    + Stats.of(c, x -> x.invokeMillis() - pacedMillis(x)).median()
                                     - floorInvoke.median())
                             / floorTotal.median();
-            boolean anyPaced =
-                    c.stream().anyMatch(x -> pacedBySandbox.getOrDefault(x.sandboxId(), 0L) > 0);
+            boolean anyPaced = c.stream().anyMatch(x -> pacedMillis(x) > 0);
             double fresh =
                     Stats.of(b.optimized(), Children.Sample::totalMillis).median()
                             / probeFloor.median();
@@ -305,6 +298,11 @@ final class Table {
                                             local <= RESET_LOCAL_TARGET_MS ? "met" : "MISSED")
                                     : ""));
         }
+    }
+
+    /** The request budget's wait in a sandbox's first invocation (0 when it made no paced call). */
+    private long pacedMillis(io.veryfikeys.localstack.ColdStart coldStart) {
+        return pacedBySandbox.getOrDefault(coldStart.sandboxId(), 0L);
     }
 
     String render() throws IOException {

@@ -134,17 +134,18 @@ public final class Priming {
     }
 
     /**
-     * Runs {@code work} (our own code making SDK calls) with canned answers: a JSON-protocol call
-     * whose {@code X-Amz-Target} is a key of {@code answers} gets that body instead of an empty
-     * success. An empty answer never reaches the unmarshaller's nested models (a history's event
-     * details, a listed secret's tags), which the first real answer then loads: in Promote, 400
-     * classes of a GetExecutionHistory answer (issue 18's profile). The answers are made-up ids,
-     * never a key.
+     * Runs {@code work} (our own code making SDK calls) with canned answers and returns what it
+     * read: a JSON-protocol call whose {@code X-Amz-Target} is a key of {@code answers} gets that
+     * body instead of an empty success. An empty answer never reaches the unmarshaller's nested
+     * models (a history's event details, a listed secret's tags), which the first real answer then
+     * loads: in Promote, 400 classes of a GetExecutionHistory answer (issue 18's profile). The
+     * answers are made-up ids, never a key.
      */
-    public static void answering(java.util.Map<String, String> answers, Runnable work) {
+    public static <T> T answering(
+            java.util.Map<String, String> answers, java.util.function.Supplier<T> work) {
         ANSWERS.set(answers);
         try {
-            work.run();
+            return work.get();
         } finally {
             ANSWERS.remove();
         }

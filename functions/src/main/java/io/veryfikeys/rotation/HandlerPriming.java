@@ -8,7 +8,6 @@ import io.veryfikeys.secrets.SameAccountSecrets;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
-import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 import java.util.List;
@@ -166,14 +165,7 @@ public final class HandlerPriming {
                 "{\"input\":{\"settings\":{\"gracePeriodSeconds\":0}},"
                         + "\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\",\"rotationTagKey\":\"veryfi-key-rotation\","
                         + "\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\",\"veryfiRequestsPerSecond\":\"10\"}}");
-        Priming.sdkCall(
-                AwsClients::secretsManager,
-                c ->
-                        c.listSecrets(
-                                ListSecretsRequest.builder()
-                                        .filters(f -> f.key("name").values("veryfi/"))
-                                        .maxResults(100)
-                                        .build()));
+        // ListAccounts' own listing (listUnder) is the scan's first call.
         scanSecrets();
         readVersionIds();
     }
@@ -278,29 +270,20 @@ public final class HandlerPriming {
      * Manager classes loaded by the first invocation otherwise.
      */
     public static SameAccountSecrets.Scan scanSecrets() {
-        var scan = new java.util.concurrent.atomic.AtomicReference<SameAccountSecrets.Scan>();
-        Priming.answering(
+        return Priming.answering(
                 SECRETS_ANSWERS,
-                () ->
-                        scan.set(
-                                new AccountSecrets(AwsClients::secretsManager)
-                                        .sameAccountScan("veryfi/")));
-        return scan.get();
+                () -> new AccountSecrets(AwsClients::secretsManager).sameAccountScan("veryfi/"));
     }
 
     /** ListSecretVersionIds as the reset (hasVersion) and ListAccounts (a key's age) make it. */
     public static java.util.Optional<java.time.Instant> readVersionIds() {
-        var created =
-                new java.util.concurrent.atomic.AtomicReference<
-                        java.util.Optional<java.time.Instant>>();
-        Priming.answering(
+        return Priming.answering(
                 SECRETS_ANSWERS,
                 () -> {
                     AccountSecrets secrets = new AccountSecrets(AwsClients::secretsManager);
                     secrets.hasVersion(SECRET, VERSION);
-                    created.set(secrets.currentCreated(SECRET));
+                    return secrets.currentCreated(SECRET);
                 });
-        return created.get();
     }
 
     /**
@@ -314,9 +297,11 @@ public final class HandlerPriming {
             RotationState state = Json.MAPPER.readValue(STATE, RotationState.class);
             Priming.answering(
                     Map.of("AWSStepFunctions.GetExecutionHistory", history()),
-                    () ->
-                            new StepFunctionsExecutionRecord(AwsClients::sfn, STATE_MACHINE)
-                                    .confirm(state, "priming"));
+                    () -> {
+                        new StepFunctionsExecutionRecord(AwsClients::sfn, STATE_MACHINE)
+                                .confirm(state, "priming");
+                        return null;
+                    });
         } catch (java.io.IOException e) {
             throw new IllegalStateException("priming history", e);
         }
@@ -381,8 +366,7 @@ public final class HandlerPriming {
      * input.
      */
     public static List<String> runningRotations() {
-        var running = new java.util.concurrent.atomic.AtomicReference<List<String>>();
-        Priming.answering(
+        return Priming.answering(
                 Map.of(
                         "AWSStepFunctions.ListExecutions",
                         "{\"executions\":[{\"executionArn\":\""
@@ -400,11 +384,7 @@ public final class HandlerPriming {
                                 + "\"startDate\":1767225600.0,\"input\":\"{\\\"secretId\\\":\\\""
                                 + SECRET
                                 + "\\\"}\",\"inputDetails\":{\"included\":true}}"),
-                () ->
-                        running.set(
-                                new StepFunctionsRotations(AwsClients::sfn)
-                                        .of(STATE_MACHINE, SECRET)));
-        return running.get();
+                () -> new StepFunctionsRotations(AwsClients::sfn).of(STATE_MACHINE, SECRET));
     }
 
     /** A PutEvents of a lifecycle event, as each step that announces one makes it. */
