@@ -88,6 +88,41 @@ abstract class AccountSecretsContract {
         assertThat(secrets.readCurrent(name).apiKeyId()).isEqualTo(3);
     }
 
+    /**
+     * The reset marks the current version, stores its new key as AWSCURRENT, then removes the mark
+     * from the version it marked. PutSecretValue moves only the labels it names and AWSPREVIOUS
+     * ("If you specify a staging label that's already associated with a different version ...
+     * Secrets Manager removes the label from the other version", and AWSPREVIOUS moves to the
+     * version AWSCURRENT was removed from:
+     * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html), so
+     * the mark is still there to remove. moto 5.2 replaced the old version's labels with
+     * AWSPREVIOUS alone (MotoServer's patch 11).
+     */
+    @Test
+    void aLabelOnTheCurrentVersionStaysWhenANewCurrentIsPut() {
+        String name = newSecret(1, "first-key");
+        AccountSecrets secrets = secrets();
+        SecretVersions start = secrets.versions(name);
+        AccountSecret current = secrets.read(name, start.currentVersionId());
+        String mark = SecretVersions.RESETTING_PREFIX + "1796000000000_contract";
+        secrets.addLabel(name, mark, start.currentVersionId());
+
+        String resetVersion = UUID.randomUUID().toString();
+        secrets.putCurrent(name, resetVersion, current.withKey(2, SecretValue.of("second-key")));
+
+        assertThat(
+                        client().describeSecret(b -> b.secretId(name))
+                                .versionIdsToStages()
+                                .get(start.currentVersionId()))
+                .containsExactlyInAnyOrder("AWSPREVIOUS", mark);
+        secrets.removeLabel(name, mark, start.currentVersionId());
+        assertThat(
+                        client().describeSecret(b -> b.secretId(name))
+                                .versionIdsToStages()
+                                .get(start.currentVersionId()))
+                .containsExactly("AWSPREVIOUS");
+    }
+
     @Test
     void listsTheSecretsUnderThePrefixWithTheirTags() {
         String tagged = newSecret(1, "k");

@@ -25,7 +25,7 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Starts {@code moto.server} after working around ten moto 5.2.x bugs (the first in its ASL
+     * Starts {@code moto.server} after working around eleven moto 5.2.x bugs (the first in its ASL
      * engine, stepfunctions/parser/models.py):
      *
      * <ol>
@@ -86,6 +86,14 @@ public final class MotoServer implements AutoCloseable {
      *       (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html). The
      *       patch matches only an enabled rule's pattern, so the functions' lifecycle events reach
      *       a rule's target beside the schedule.
+     *   <li>Secrets Manager: PutSecretValue as AWSCURRENT replaces every label of the version it
+     *       demotes with AWSPREVIOUS, so a label of the reset's (its mark) or a person's vanished
+     *       with it. AWS moves only the labels the call names, and AWSPREVIOUS to the version
+     *       AWSCURRENT was removed from
+     *       (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html);
+     *       the reset's removal of its mark then failed on moto alone ("Version stage ... not found
+     *       in version"), and a test that the mark is gone after a reset could not fail. The patch
+     *       keeps the demoted version's other labels, as AWS does.
      * </ol>
      *
      * And two for speed, since every AWS call of the tests goes through this one process: moto
