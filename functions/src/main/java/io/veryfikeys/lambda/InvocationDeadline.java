@@ -48,6 +48,20 @@ public final class InvocationDeadline {
         END_NANOS.remove();
     }
 
+    /** This thread's deadline, for a worker of the same invocation ({@link Concurrently}). */
+    static Long capture() {
+        return END_NANOS.get();
+    }
+
+    /** Makes {@code endNanos} (from {@link #capture}) this thread's deadline; null for none. */
+    static void adopt(Long endNanos) {
+        if (endNanos == null) {
+            END_NANOS.remove();
+        } else {
+            END_NANOS.set(endNanos);
+        }
+    }
+
     private static Duration untilTimeout() {
         Long end = END_NANOS.get();
         return end == null ? NONE : Duration.ofNanos(end - System.nanoTime());

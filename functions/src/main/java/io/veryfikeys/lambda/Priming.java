@@ -112,6 +112,8 @@ public final class Priming {
         try {
             work.run();
         } finally {
+            // nothing a hook started may still run when the snapshot is taken
+            Concurrently.awaitStarted();
             ACTIVE.set(false);
             Metrics.mute(false);
         }
@@ -148,6 +150,26 @@ public final class Priming {
             return work.get();
         } finally {
             ANSWERS.remove();
+        }
+    }
+
+    /**
+     * Whether a hook runs on this thread and its canned answers, for a worker thread the hook's
+     * code starts ({@link Concurrently}): without them the worker's calls would go to the network.
+     */
+    record HookState(boolean active, java.util.Map<String, String> answers) {}
+
+    static HookState captureHook() {
+        return new HookState(ACTIVE.get(), ANSWERS.get());
+    }
+
+    static void adoptHook(HookState state) {
+        ACTIVE.set(state.active());
+        Metrics.mute(state.active());
+        if (state.answers() == null) {
+            ANSWERS.remove();
+        } else {
+            ANSWERS.set(state.answers());
         }
     }
 

@@ -85,6 +85,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
             log.error("step.failed", e, "millis", (System.nanoTime() - started) / 1_000_000);
             throw e;
         } finally {
+            Concurrently.awaitStarted();
             InvocationDeadline.end();
             Log.clearContext();
         }

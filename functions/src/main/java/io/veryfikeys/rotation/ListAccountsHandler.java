@@ -9,6 +9,7 @@ import io.veryfikeys.fleet.FleetCounts;
 import io.veryfikeys.fleet.FleetDecision;
 import io.veryfikeys.fleet.FleetPacing;
 import io.veryfikeys.fleet.KeyAge;
+import io.veryfikeys.lambda.Concurrently;
 import io.veryfikeys.lambda.StepHandler;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SameAccountSecrets;
@@ -235,26 +236,27 @@ public final class ListAccountsHandler extends StepHandler<JsonNode, Map<String,
      */
     private static Map<String, Optional<Instant>> keyCreated(List<String> names) {
         Map<String, Optional<Instant>> created = new ConcurrentHashMap<>();
-        Map<String, Object> context = Log.contextSnapshot();
         ExecutorService pool = Executors.newFixedThreadPool(KEY_AGE_READS_AT_ONCE);
         try {
             List<Future<?>> reads = new ArrayList<>();
             for (String name : names) {
+                // the invocation's log context and deadline go with each read
                 reads.add(
                         pool.submit(
-                                () -> {
-                                    Log.adopt(context);
-                                    try {
-                                        created.put(name, SECRETS.currentCreated(name));
-                                    } catch (RuntimeException e) {
-                                        LOG.warn(
-                                                "fleet.key_age_unreadable",
-                                                "secret",
-                                                name,
-                                                "errorType",
-                                                e.getClass().getName());
-                                    }
-                                }));
+                                Concurrently.carrying(
+                                        () -> {
+                                            try {
+                                                created.put(name, SECRETS.currentCreated(name));
+                                            } catch (RuntimeException e) {
+                                                LOG.warn(
+                                                        "fleet.key_age_unreadable",
+                                                        "secret",
+                                                        name,
+                                                        "errorType",
+                                                        e.getClass().getName());
+                                            }
+                                            return null;
+                                        })));
             }
             for (Future<?> read : reads) {
                 read.get();
