@@ -74,7 +74,11 @@ final class Children {
             long firstAwsMillis,
             long firstAwsWireMillis,
             long veryfiCalls,
-            long veryfiMillis) {
+            long veryfiMillis,
+            long networkMillis,
+            long storedAtMillis,
+            long networkBeforeStoredMillis,
+            long callsInARow) {
         long clientMillis() {
             return sum(invokeClients);
         }
@@ -168,7 +172,11 @@ final class Children {
                             r.path("firstAwsMillis").asLong(),
                             r.path("firstAwsWireMillis").asLong(),
                             r.path("veryfiCalls").asLong(),
-                            r.path("veryfiMillis").asLong()));
+                            r.path("veryfiMillis").asLong(),
+                            r.path("networkMillis").asLong(),
+                            r.path("storedAtMillis").asLong(-1),
+                            r.path("networkBeforeStoredMillis").asLong(-1),
+                            r.path("callsInARow").asLong(-1)));
         } catch (IOException e) {
             throw new IllegalStateException("child JVM for " + function + " failed; see " + log, e);
         }

@@ -112,14 +112,9 @@ final class Table {
         if (!pri.isEmpty()) {
             d.append(
                     fmt(
-                            "; after SnapStart priming: first invoke %.0f ms, on the wire (AWS + Veryfi) %.0f ms, local %.0f ms",
+                            "; after SnapStart priming: first invoke %.0f ms, on the wire (AWS + Veryfi, overlapping calls counted once) %.0f ms, local %.0f ms",
                             Stats.of(pri, Children.Sample::invokeMillis).median(),
-                            Stats.of(
-                                            pri,
-                                            s ->
-                                                    s.anatomy().awsWireMillis()
-                                                            + s.anatomy().veryfiMillis())
-                                    .median(),
+                            Stats.of(pri, s -> s.anatomy().networkMillis()).median(),
                             primedLocalMillis(pri)));
         }
         if (!def.isEmpty()) {
@@ -138,19 +133,37 @@ final class Table {
     }
 
     /**
-     * Median local work of the first invocation after priming: its time minus the waits on AWS and
-     * Veryfi.
+     * Median local work of the first invocation after priming: its time minus the time during which
+     * a call to AWS or Veryfi was on the network (the union of the calls' intervals: the reset
+     * makes some of its calls together).
      */
     private static double primedLocalMillis(List<Children.Sample> primed) {
-        return Stats.of(
-                        primed,
-                        s ->
-                                Math.max(
-                                        0,
-                                        s.invokeMillis()
-                                                - s.anatomy().awsWireMillis()
-                                                - s.anatomy().veryfiMillis()))
+        return Stats.of(primed, s -> Math.max(0, s.invokeMillis() - s.anatomy().networkMillis()))
                 .median();
+    }
+
+    /**
+     * The reset's first invocation after priming up to the new key's store (the responder's
+     * "console click to new key stored"), and the local part of it; null when no sample logged the
+     * store.
+     */
+    private static double[] primedUntilStored(List<Children.Sample> primed) {
+        List<Children.Sample> stored =
+                primed.stream().filter(s -> s.anatomy().storedAtMillis() >= 0).toList();
+        if (stored.isEmpty()) {
+            return null;
+        }
+        return new double[] {
+            Stats.of(stored, s -> s.anatomy().storedAtMillis()).median(),
+            Stats.of(
+                            stored,
+                            s ->
+                                    Math.max(
+                                            0,
+                                            s.anatomy().storedAtMillis()
+                                                    - s.anatomy().networkBeforeStoredMillis()))
+                    .median()
+        };
     }
 
     /** One handler's successful cold starts in the three builds. */
@@ -277,7 +290,7 @@ final class Table {
                     fmt("%.2f× / %.1f×", model, fresh),
                     fmt(
                             "SnapStart model %.2f× floor (≤%.1f×: %s%s); fresh JVM %.1f× floor (≤%.0f×: %s);"
-                                    + " primed first invoke %.0f ms, %.0f ms of it local%s",
+                                    + " primed first invoke %.0f ms, %.0f ms of it local, %.0f calls, %.0f of them one after another%s",
                             model,
                             SNAPSTART_TARGET,
                             model <= SNAPSTART_TARGET ? "met" : "MISSED",
@@ -291,13 +304,29 @@ final class Table {
                             fresh <= FRESH_JVM_TARGET ? "met" : "MISSED",
                             primedInvoke,
                             local,
-                            reset
-                                    ? fmt(
-                                            " (≤%.0f ms: %s)",
-                                            RESET_LOCAL_TARGET_MS,
-                                            local <= RESET_LOCAL_TARGET_MS ? "met" : "MISSED")
-                                    : ""));
+                            Stats.of(
+                                            b.primed(),
+                                            x -> x.anatomy().awsCalls() + x.anatomy().veryfiCalls())
+                                    .median(),
+                            Stats.of(b.primed(), x -> x.anatomy().callsInARow()).median(),
+                            reset ? resetTarget(local, b.primed()) : ""));
         }
+    }
+
+    /**
+     * Reset's target, judged on the whole first invocation (alert and events included); the part up
+     * to the new key's store is printed beside it.
+     */
+    private static String resetTarget(double local, List<Children.Sample> primed) {
+        double[] untilStored = primedUntilStored(primed);
+        return fmt(
+                        " (≤%.0f ms: %s)",
+                        RESET_LOCAL_TARGET_MS, local <= RESET_LOCAL_TARGET_MS ? "met" : "MISSED")
+                + (untilStored == null
+                        ? ""
+                        : fmt(
+                                "; the new key stored after %.0f ms, %.0f ms of it local",
+                                untilStored[0], untilStored[1]));
     }
 
     /** The request budget's wait in a sandbox's first invocation (0 when it made no paced call). */

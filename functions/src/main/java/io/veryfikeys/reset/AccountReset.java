@@ -1,5 +1,6 @@
 package io.veryfikeys.reset;
 
+import io.veryfikeys.lambda.Concurrently;
 import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.notifications.KeyRotated;
 import io.veryfikeys.notifications.LifecycleEvent;
@@ -125,6 +126,11 @@ public final class AccountReset {
                                         .getBytes(StandardCharsets.UTF_8))
                         .toString();
 
+        // Independent reads go out together (issue 18): a responder waits on every round trip
+        // before the new key is stored. Each is joined where the sequential code read it, so a
+        // failure surfaces at the same point; one left unjoined is awaited as the invocation ends.
+        Concurrently.Call<SecretVersions> versionsRead =
+                Concurrently.start(() -> secrets.versions(secretId));
         if (secrets.hasVersion(secretId, versionId)) {
             long keyId = secrets.read(secretId, versionId).apiKeyId();
             LOG.info("reset.already_done", "versionId", versionId, "keyId", keyId);
@@ -137,18 +143,26 @@ public final class AccountReset {
 
         java.time.Instant started = ports.clock().instant();
         List<String> stopped = new ArrayList<>();
-        SecretVersions versions = secrets.versions(secretId);
-        AccountSecret current = secrets.read(secretId, versions.currentVersionId());
+        SecretVersions firstLook = versionsRead.join();
+        Concurrently.Call<AccountSecret> currentRead =
+                Concurrently.start(() -> secrets.read(secretId, firstLook.currentVersionId()));
         // Mark the account before calling Veryfi, so that a rotation planned meanwhile refuses it.
         String mark =
                 SecretVersions.RESETTING_PREFIX
                         + started.toEpochMilli()
                         + "_"
                         + versionId.substring(0, 8);
-        String markedVersion = versions.currentVersionId();
+        String markedVersion = firstLook.currentVersionId();
         boolean marked = markResetting(secretId, mark, markedVersion);
+        Concurrently.Call<List<String>> runningRead = null;
         try {
+            SecretVersions versions = firstLook;
+            AccountSecret current = currentRead.join();
+            // Read after the mark, so that no rotation started before it is missed.
+            runningRead =
+                    Concurrently.start(() -> ports.running().of(rotationStateMachineArn, secretId));
             if (marked && earlierReset(secretId, mark).isPresent()) {
+                runningRead = null; // read again once the earlier reset is done
                 // Two responders: wait for the reset that came first, then see whether it did the
                 // job.
                 LOG.info("reset.waiting_for_earlier_reset");
@@ -182,7 +196,8 @@ public final class AccountReset {
                     started,
                     stopped,
                     versions,
-                    current);
+                    current,
+                    runningRead);
         } finally {
             if (marked) {
                 try {
@@ -238,7 +253,13 @@ public final class AccountReset {
     }
 
     private void stopRotations(String secretId, String reason, List<String> stopped) {
-        for (String execution : ports.running().of(rotationStateMachineArn, secretId)) {
+        stopRotations(
+                ports.running().of(rotationStateMachineArn, secretId), secretId, reason, stopped);
+    }
+
+    private void stopRotations(
+            List<String> running, String secretId, String reason, List<String> stopped) {
+        for (String execution : running) {
             if (stopped.contains(execution)) {
                 continue;
             }
@@ -269,10 +290,15 @@ public final class AccountReset {
             java.time.Instant started,
             List<String> stopped,
             SecretVersions versions,
-            AccountSecret current) {
+            AccountSecret current,
+            Concurrently.Call<List<String>> runningRead) {
         // After the mark: a rotation planned from now on refuses the account; stop those already
-        // ports.running().
-        stopRotations(secretId, reason, stopped);
+        // running (read after the mark, unless an earlier reset was waited for).
+        if (runningRead == null) {
+            stopRotations(secretId, reason, stopped);
+        } else {
+            stopRotations(runningRead.join(), secretId, reason, stopped);
+        }
         List<ApiKey> keys;
         try {
             keys = callReset(secretId, versions, current);
@@ -298,9 +324,14 @@ public final class AccountReset {
                                 ports.clock().instant().toString());
         storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
+        // Reads for what follows go out together; none depends on the writes below.
+        Concurrently.Call<List<String>> runningNow =
+                Concurrently.start(() -> ports.running().of(rotationStateMachineArn, secretId));
+        Concurrently.Call<List<String>> unlinkedRead =
+                Concurrently.start(() -> unlinkedCopies(secretId, current));
         // A rotation that started after the first look (its plan ran before the mark) dies now too.
         try {
-            stopRotations(secretId, reason, stopped);
+            stopRotations(runningNow.join(), secretId, reason, stopped);
         } catch (RuntimeException e) {
             LOG.warn("reset.second_stop_failed", "errorType", e.getClass().getName());
         }
@@ -337,7 +368,7 @@ public final class AccountReset {
             }
         }
 
-        List<String> unlinked = unlinkedCopies(secretId, current);
+        List<String> unlinked = unlinkedRead.join(); // never fails: best effort
         Map<String, Object> done =
                 result(
                         secretId,
@@ -366,19 +397,24 @@ public final class AccountReset {
         if (keysToKeep != null && keysToKeep.problem() != null) {
             alert.put("settingsProblem", keysToKeep.problem());
         }
-        ports.notifier()
-                .lifecycle(
-                        LifecycleEvent.resetPerformed(
-                                secretId,
-                                versionId,
-                                keep.id(),
-                                current.apiKeyId(),
-                                deleted,
-                                pending,
-                                linkedUpdated,
-                                ports.clock().instant().toString()));
-        ports.notifier().alert("Veryfi keys RESET: " + secretId, "RESET", alert);
-
+        LifecycleEvent performed =
+                LifecycleEvent.resetPerformed(
+                        secretId,
+                        versionId,
+                        keep.id(),
+                        current.apiKeyId(),
+                        deleted,
+                        pending,
+                        linkedUpdated,
+                        ports.clock().instant().toString());
+        // Best effort (it never throws), so it goes out beside the alert and the key-rotated
+        // notice.
+        Concurrently.Call<Void> lifecycleSent =
+                Concurrently.start(
+                        () -> {
+                            ports.notifier().lifecycle(performed);
+                            return null;
+                        });
         KeyRotated event =
                 new KeyRotated(
                         secretId,
@@ -387,10 +423,19 @@ public final class AccountReset {
                         versionId,
                         "reset",
                         ports.clock().instant().toString());
-        ports.notifier().keyRotated(event);
-        for (String copy : linkedUpdated) {
-            ports.notifier().keyRotated(event.forSecret(copy));
-        }
+        // The consumers' notice does not wait for the responders' alert, nor the other way round.
+        Concurrently.Call<Void> keyRotatedSent =
+                Concurrently.start(
+                        () -> {
+                            ports.notifier().keyRotated(event);
+                            for (String copy : linkedUpdated) {
+                                ports.notifier().keyRotated(event.forSecret(copy));
+                            }
+                            return null;
+                        });
+        ports.notifier().alert("Veryfi keys RESET: " + secretId, "RESET", alert);
+        keyRotatedSent.join();
+        lifecycleSent.join();
         LOG.info(
                 "reset.done",
                 "keyId",

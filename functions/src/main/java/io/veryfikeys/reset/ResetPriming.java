@@ -1,6 +1,7 @@
 package io.veryfikeys.reset;
 
 import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.lambda.Concurrently;
 import io.veryfikeys.lambda.Priming;
 
 import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
@@ -31,8 +32,15 @@ final class ResetPriming {
                         + "\",\"reason\":\"priming\",\"confirm\":\""
                         + SECRET
                         + "\",\"idempotencyToken\":\"priming\",\"requestedBy\":\"priming\"}");
+        // as the reset does: the version check beside the first read, on a thread of its own
+        Concurrently.Call<Void> versionIds =
+                Concurrently.start(
+                        () -> {
+                            readVersionIds();
+                            return null;
+                        });
         readSecret();
-        readVersionIds();
+        versionIds.join();
         scanSecrets();
         putSecret("AWSCURRENT");
         moveStage();

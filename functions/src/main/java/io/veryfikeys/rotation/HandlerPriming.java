@@ -1,6 +1,7 @@
 package io.veryfikeys.rotation;
 
 import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.lambda.Concurrently;
 import io.veryfikeys.lambda.Priming;
 import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.secrets.AccountSecrets;
@@ -84,11 +85,18 @@ public final class HandlerPriming {
                         + "\"pollTimeoutSeconds\":\"86400\",\"gracePeriodSeconds\":\"3600\","
                         + "\"consumerRegistryPrefix\":\"/veryfi-key-rotation/consumers\",\"secretNamePrefix\":\"veryfi/\"}}");
         Priming.json(Plan.class, PLAN);
+        // as the plan does: the scan on a thread of its own, beside the other reads
+        Concurrently.Call<Void> scan =
+                Concurrently.start(
+                        () -> {
+                            scanSecrets();
+                            return null;
+                        });
         readSecret();
-        scanSecrets();
         Priming.sdkCall(
                 AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
         runningRotations();
+        scan.join();
         lifecycle();
     }
 

@@ -4,6 +4,7 @@ import io.veryfikeys.consumers.Consumer;
 import io.veryfikeys.consumers.ConsumerChecks;
 import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.consumers.ConsumerReport;
+import io.veryfikeys.lambda.Concurrently;
 import io.veryfikeys.notifications.KeyRotated;
 import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
@@ -108,6 +109,22 @@ public final class RotationSteps {
         Log.context("account", secretId);
         Log.context("executionId", request.executionId());
 
+        // Reads that neither depend on each other nor on the account's state go out together
+        // with the search for another rotation (issue 18); each is joined where it was read
+        // before. The account's own secret is read only once no other rotation owns it.
+        Concurrently.Call<List<Consumer>> consumersRead =
+                Concurrently.start(
+                        () -> registry.consumersOf(deployed.consumerRegistryPrefix(), secretId));
+        Concurrently.Call<SameAccountSecrets.Scan> scanRead =
+                Concurrently.start(
+                        () ->
+                                fleetScans.scan(
+                                        deployed.secretNamePrefix(),
+                                        request.executionId(),
+                                        clock.instant(),
+                                        () ->
+                                                secrets.sameAccountScan(
+                                                        deployed.secretNamePrefix())));
         Optional<String> alreadyRunning =
                 PlanGates.alreadyRunning(
                         secretId,
@@ -134,8 +151,7 @@ public final class RotationSteps {
 
         SecretVersions versions = secrets.versions(secretId);
         AccountSecret current = secrets.read(secretId, versions.currentVersionId());
-        List<Consumer> consumers =
-                registry.consumersOf(deployed.consumerRegistryPrefix(), secretId);
+        List<Consumer> consumers = consumersRead.join();
         Found found =
                 new Found(
                         secretId,
@@ -151,12 +167,7 @@ public final class RotationSteps {
             return blocked(resetting.get(), found, List.of());
         }
         // Another secret holding this account would keep the old key, which this rotation deletes.
-        SameAccountSecrets.Scan scan =
-                fleetScans.scan(
-                        deployed.secretNamePrefix(),
-                        request.executionId(),
-                        clock.instant(),
-                        () -> secrets.sameAccountScan(deployed.secretNamePrefix()));
+        SameAccountSecrets.Scan scan = scanRead.join();
         SameAccountSecrets.Verdict sameAccount =
                 SameAccountSecrets.judge(secretId, current, deployed.secretNamePrefix(), scan);
         if (sameAccount.refusal() != null) {

@@ -9,22 +9,22 @@ import java.util.List;
 public final class FakeRunningRotations implements RunningRotations {
     private final List<String> running = new ArrayList<>();
 
-    public FakeRunningRotations add(String executionArn) {
+    public synchronized FakeRunningRotations add(String executionArn) {
         running.add(executionArn);
         return this;
     }
 
-    public List<String> running() {
+    public synchronized List<String> running() {
         return List.copyOf(running);
     }
 
     @Override
-    public List<String> of(String stateMachineArn, String secretId) {
+    public synchronized List<String> of(String stateMachineArn, String secretId) {
         return List.copyOf(running);
     }
 
     @Override
-    public void stop(String executionArn, String cause) {
+    public synchronized void stop(String executionArn, String cause) {
         running.remove(executionArn);
     }
 }

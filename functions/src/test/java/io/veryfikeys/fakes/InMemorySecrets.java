@@ -30,7 +30,7 @@ public final class InMemorySecrets implements SecretStore {
     private int versionCounter;
 
     /** A new secret whose first version is AWSCURRENT. */
-    public void create(String secretId, AccountSecret secret) {
+    public synchronized void create(String secretId, AccountSecret secret) {
         values.put(secretId, new LinkedHashMap<>());
         labels.put(secretId, new HashMap<>());
         putCurrent(secretId, "initial-" + ++versionCounter, secret);
@@ -40,17 +40,17 @@ public final class InMemorySecrets implements SecretStore {
      * The next call of {@code operation} (a method name of SecretStore) fails with {@code failure},
      * changing nothing.
      */
-    public void failNext(String operation, RuntimeException failure) {
+    public synchronized void failNext(String operation, RuntimeException failure) {
         failures.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
     }
 
     /** Which version carries {@code label}, or null. */
-    public String labelled(String secretId, String label) {
+    public synchronized String labelled(String secretId, String label) {
         return labels.get(secretId).get(label);
     }
 
     @Override
-    public SecretVersions versions(String secretId) {
+    public synchronized SecretVersions versions(String secretId) {
         fail("versions");
         Map<String, List<String>> stages = new TreeMap<>();
         labels(secretId)
@@ -61,7 +61,7 @@ public final class InMemorySecrets implements SecretStore {
     }
 
     @Override
-    public AccountSecret read(String secretId, String versionId) {
+    public synchronized AccountSecret read(String secretId, String versionId) {
         fail("read");
         String value = secret(secretId).get(versionId);
         if (value == null) {
@@ -72,37 +72,38 @@ public final class InMemorySecrets implements SecretStore {
     }
 
     @Override
-    public AccountSecret readCurrent(String secretId) {
+    public synchronized AccountSecret readCurrent(String secretId) {
         fail("readCurrent");
         return read(secretId, labels(secretId).get(SecretVersions.CURRENT));
     }
 
     @Override
-    public boolean hasVersion(String secretId, String versionId) {
+    public synchronized boolean hasVersion(String secretId, String versionId) {
         fail("hasVersion");
         return secret(secretId).containsKey(versionId);
     }
 
     @Override
-    public void putPending(String secretId, String versionId, AccountSecret secret) {
+    public synchronized void putPending(String secretId, String versionId, AccountSecret secret) {
         fail("putPending");
         put(secretId, versionId, secret, SecretVersions.PENDING);
     }
 
     @Override
-    public void putCurrent(String secretId, String versionId, AccountSecret secret) {
+    public synchronized void putCurrent(String secretId, String versionId, AccountSecret secret) {
         fail("putCurrent");
         put(secretId, versionId, secret, SecretVersions.CURRENT);
     }
 
     @Override
-    public void putSurplus(String secretId, String versionId, AccountSecret secret) {
+    public synchronized void putSurplus(String secretId, String versionId, AccountSecret secret) {
         fail("putSurplus");
         put(secretId, versionId, secret, SecretVersions.SURPLUS);
     }
 
     @Override
-    public void moveCurrent(String secretId, String fromVersionId, String toVersionId) {
+    public synchronized void moveCurrent(
+            String secretId, String fromVersionId, String toVersionId) {
         fail("moveCurrent");
         if (!fromVersionId.equals(labels(secretId).get(SecretVersions.CURRENT))) {
             throw new IllegalStateException("AWSCURRENT is not on " + fromVersionId);
@@ -111,13 +112,13 @@ public final class InMemorySecrets implements SecretStore {
     }
 
     @Override
-    public void addLabel(String secretId, String label, String versionId) {
+    public synchronized void addLabel(String secretId, String label, String versionId) {
         fail("addLabel");
         label(secretId, label, versionId);
     }
 
     @Override
-    public void removeLabel(String secretId, String label, String versionId) {
+    public synchronized void removeLabel(String secretId, String label, String versionId) {
         fail("removeLabel");
         if (!versionId.equals(labels(secretId).get(label))) {
             throw new IllegalStateException(label + " is not on " + versionId);
@@ -126,7 +127,7 @@ public final class InMemorySecrets implements SecretStore {
     }
 
     @Override
-    public List<Listed> listUnder(String prefix) {
+    public synchronized List<Listed> listUnder(String prefix) {
         return values.keySet().stream()
                 .filter(name -> name.startsWith(prefix))
                 .sorted()
@@ -135,12 +136,12 @@ public final class InMemorySecrets implements SecretStore {
     }
 
     @Override
-    public java.util.Optional<java.time.Instant> currentCreated(String secretId) {
+    public synchronized java.util.Optional<java.time.Instant> currentCreated(String secretId) {
         return java.util.Optional.empty();
     }
 
     @Override
-    public SameAccountSecrets.Scan sameAccountScan(String prefix) {
+    public synchronized SameAccountSecrets.Scan sameAccountScan(String prefix) {
         fail("sameAccountScan");
         List<SameAccountSecrets.Holder> holders = new ArrayList<>();
         for (String name : values.keySet()) {

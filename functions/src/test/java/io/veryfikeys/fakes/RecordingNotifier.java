@@ -5,6 +5,7 @@ import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -12,9 +13,10 @@ import java.util.Map;
 public final class RecordingNotifier implements Notifier {
     public record Alert(String subject, String result, Map<String, Object> message) {}
 
-    public final List<Alert> alerts = new ArrayList<>();
-    public final List<KeyRotated> keyRotated = new ArrayList<>();
-    public final List<LifecycleEvent> lifecycle = new ArrayList<>();
+    // synchronized: the reset sends its lifecycle event beside the alert, from another thread
+    public final List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
+    public final List<KeyRotated> keyRotated = Collections.synchronizedList(new ArrayList<>());
+    public final List<LifecycleEvent> lifecycle = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     @SuppressWarnings("unchecked")

@@ -161,6 +161,81 @@ class AccountResetTest {
                         });
     }
 
+    /**
+     * Issue 18: the reads before Veryfi's call go out together, the running rotations still only
+     * after the mark (a rotation planned before it would otherwise be missed). Sequentially, the
+     * versions would be asked only after hasVersion answered, and the latch would time out.
+     */
+    @Test
+    void theReadsBeforeVeryfisCallGoOutTogetherAndRotationsAreListedAfterTheMark()
+            throws Exception {
+        java.util.concurrent.CountDownLatch versionsAsked =
+                new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Boolean> overlapped =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        io.veryfikeys.secrets.SecretStore store =
+                (io.veryfikeys.secrets.SecretStore)
+                        java.lang.reflect.Proxy.newProxyInstance(
+                                getClass().getClassLoader(),
+                                new Class<?>[] {io.veryfikeys.secrets.SecretStore.class},
+                                (proxy, method, args) -> {
+                                    if (method.getName().equals("versions")) {
+                                        versionsAsked.countDown();
+                                    }
+                                    if (method.getName().equals("hasVersion")) {
+                                        overlapped.add(
+                                                versionsAsked.await(
+                                                        5, java.util.concurrent.TimeUnit.SECONDS));
+                                    }
+                                    try {
+                                        return method.invoke(secrets, args);
+                                    } catch (java.lang.reflect.InvocationTargetException e) {
+                                        throw e.getCause();
+                                    }
+                                });
+        java.util.List<Boolean> markedWhenListed =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        io.veryfikeys.rotation.RunningRotations rotations =
+                new io.veryfikeys.rotation.RunningRotations() {
+                    @Override
+                    public java.util.List<String> of(String stateMachineArn, String secretId) {
+                        markedWhenListed.add(
+                                !secrets.versions(SECRET)
+                                        .freshResetMarks(Instant.parse("2026-12-01T03:00:00Z"))
+                                        .isEmpty());
+                        return running.of(stateMachineArn, secretId);
+                    }
+
+                    @Override
+                    public void stop(String executionArn, String cause) {
+                        running.stop(executionArn, cause);
+                    }
+                };
+        AccountReset concurrent =
+                new AccountReset(
+                        new Ports(
+                                store,
+                                veryfi,
+                                rotations,
+                                notifier,
+                                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
+                        ROTATIONS,
+                        new ResetSettings(() -> name -> Optional.empty(), null),
+                        new AccountReset.StoreRetry(Duration.ZERO, 2));
+
+        Map<String, Object> result =
+                concurrent.reset(request("tok-00000042"), "request-1", "tester");
+
+        assertThat(overlapped).containsExactly(true);
+        assertThat(markedWhenListed)
+                .as("both looks at the running rotations, before and after the store")
+                .containsExactly(true, true);
+        assertThat(secrets.readCurrent(SECRET).apiKeyId()).isEqualTo(result.get("newKeyId"));
+        assertThat(notifier.lifecycle)
+                .as("sent beside the alert, joined before returning")
+                .hasSize(1);
+    }
+
     private static ResetRequest request(String token) {
         return new ResetRequest(SECRET, null, "key leaked in a log", SECRET, token, "on-call");
     }

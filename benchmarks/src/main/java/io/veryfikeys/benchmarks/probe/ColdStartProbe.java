@@ -66,6 +66,7 @@ public final class ColdStartProbe {
         long t3 = t0;
         long doneAt = 0;
         long secondNanos = -1;
+        java.time.Instant invokeStartedAt = null;
         int invokeLogFrom = 0;
         int invokeLogTo = 0;
         try {
@@ -79,6 +80,7 @@ public final class ColdStartProbe {
             String jfrDir = System.getenv("PROBE_JFR_DIR");
             FirstInvokeRecording recording = jfrDir == null ? null : FirstInvokeRecording.start();
             t2 = System.nanoTime();
+            invokeStartedAt = java.time.Instant.now();
             invokeLogFrom = logged.size();
             handler.handleRequest(
                     new ByteArrayInputStream(event),
@@ -160,6 +162,21 @@ public final class ColdStartProbe {
         field(json, "firstAwsWireMillis", aws[4]);
         field(json, "veryfiCalls", veryfi[0]);
         field(json, "veryfiMillis", veryfi[1]);
+        // Calls made concurrently overlap: the time on the network is the union of the calls'
+        // intervals, not their sum.
+        field(json, "networkMillis", networkMillis(invokeLog, null));
+        field(json, "callsInARow", callsInARow(invokeLog));
+        java.time.Instant stored = loggedAt(invokeLog, "reset.stored_current");
+        field(
+                json,
+                "storedAtMillis",
+                stored == null || invokeStartedAt == null
+                        ? -1
+                        : java.time.Duration.between(invokeStartedAt, stored).toMillis());
+        field(
+                json,
+                "networkBeforeStoredMillis",
+                stored == null ? -1 : networkMillis(invokeLog, stored));
         json.append("\"error\":").append(error == null ? "null" : quote(error)).append('}');
         Files.write(Path.of(args[0] + ".out"), out.toByteArray());
         Files.writeString(result, json);
@@ -220,6 +237,100 @@ public final class ColdStartProbe {
             r[2] += Math.max(0, wire);
         }
         return r;
+    }
+
+    private static final Pattern TIME = Pattern.compile("\"time\":\"([^\"]+)\"");
+
+    /** When the first line of {@code event} was logged, or null. */
+    private static java.time.Instant loggedAt(String log, String event) {
+        for (String line : log.split("\n")) {
+            if (line.contains("\"event\":\"" + event + "\"")) {
+                Matcher m = TIME.matcher(line);
+                return m.find() ? java.time.Instant.parse(m.group(1)) : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Milliseconds during which at least one call was on the network, for the calls that ended by
+     * {@code until} (all if null): an AWS call's wire time ends when its line is logged (what
+     * follows it, the unmarshal, takes a few ms once primed), a Veryfi call's whole duration
+     * counts.
+     */
+    static long networkMillis(String log, java.time.Instant until) {
+        java.util.List<long[]> intervals = new java.util.ArrayList<>();
+        for (String line : log.split("\n")) {
+            boolean aws = line.contains("\"event\":\"aws.call\"");
+            if (!aws && !line.contains("\"event\":\"veryfi.call\"")) {
+                continue;
+            }
+            Matcher m = TIME.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            java.time.Instant end = java.time.Instant.parse(m.group(1));
+            if (until != null && end.isAfter(until)) {
+                continue;
+            }
+            long endMicros = end.getEpochSecond() * 1_000_000L + end.getNano() / 1000;
+            long millis = Math.max(0, number(line, aws ? "wireMs" : "durationMs"));
+            intervals.add(new long[] {endMicros - millis * 1000, endMicros});
+        }
+        intervals.sort(java.util.Comparator.comparingLong(i -> i[0]));
+        long total = 0;
+        long from = Long.MIN_VALUE;
+        long to = Long.MIN_VALUE;
+        for (long[] i : intervals) {
+            if (i[0] > to) {
+                total += to - from;
+                from = i[0];
+                to = i[1];
+            } else {
+                to = Math.max(to, i[1]);
+            }
+        }
+        total += to - from;
+        return total / 1000;
+    }
+
+    /**
+     * How many of the invocation's AWS and Veryfi calls were waited for one after another: calls
+     * whose spans overlap (by more than the 2 ms a span's whole-millisecond duration may be off)
+     * count as one round trip. On moto, overlapping calls still take turns (one Python process), so
+     * this, not the milliseconds, is what shows the round trips saved where AWS answers calls side
+     * by side.
+     */
+    static int callsInARow(String log) {
+        java.util.List<long[]> spans = new java.util.ArrayList<>();
+        for (String line : log.split("\n")) {
+            if (!line.contains("\"event\":\"aws.call\"")
+                    && !line.contains("\"event\":\"veryfi.call\"")) {
+                continue;
+            }
+            Matcher m = TIME.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            java.time.Instant end = java.time.Instant.parse(m.group(1));
+            long endMicros = end.getEpochSecond() * 1_000_000L + end.getNano() / 1000;
+            spans.add(
+                    new long[] {
+                        endMicros - Math.max(0, number(line, "durationMs")) * 1000, endMicros
+                    });
+        }
+        spans.sort(java.util.Comparator.comparingLong(i -> i[0]));
+        int inARow = 0;
+        long to = 0;
+        for (long[] span : spans) {
+            if (inARow == 0 || span[0] >= to - 2000) {
+                inARow++;
+                to = span[1];
+            } else {
+                to = Math.max(to, span[1]);
+            }
+        }
+        return inARow;
     }
 
     private static long number(String line, String name) {
