@@ -3,6 +3,7 @@ package io.veryfikeys.reset;
 import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.lambda.Concurrently;
 import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.veryfi.VeryfiPriming;
 
 import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
 import static io.veryfikeys.rotation.HandlerPriming.SECRET;
@@ -42,6 +43,7 @@ final class ResetPriming {
         readSecret();
         versionIds.join();
         scanSecrets();
+        VeryfiPriming.reset();
         putSecret("AWSCURRENT");
         moveStage();
         Priming.sdkCall(

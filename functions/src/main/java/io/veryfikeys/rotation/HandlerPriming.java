@@ -9,6 +9,7 @@ import io.veryfikeys.secrets.SameAccountSecrets;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
+import io.veryfikeys.veryfi.VeryfiPriming;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 import java.util.List;
@@ -97,6 +98,7 @@ public final class HandlerPriming {
                 AwsClients::ssmParameters, c -> c.get("/veryfi-key-rotation/consumers/" + SECRET));
         runningRotations();
         scan.join();
+        VeryfiPriming.list();
         lifecycle();
     }
 
@@ -105,6 +107,7 @@ public final class HandlerPriming {
         Priming.json(RotationState.class, STATE);
         Priming.json(Created.class, CREATED);
         readSecret();
+        VeryfiPriming.create();
         putSecret("AWSPENDING");
         lifecycle();
     }
@@ -113,6 +116,7 @@ public final class HandlerPriming {
         Priming.common();
         Priming.json(RotationState.class, STATE);
         readSecret();
+        VeryfiPriming.list();
     }
 
     static void promote() {
@@ -138,6 +142,7 @@ public final class HandlerPriming {
         Priming.json(RotationState.class, STATE);
         readSecret();
         readHistory();
+        VeryfiPriming.delete();
         lifecycle();
     }
 
@@ -148,6 +153,7 @@ public final class HandlerPriming {
         readSecret();
         readHistory();
         moveStage();
+        VeryfiPriming.delete(); // the discard phase deletes the new key
         publish();
     }
 

@@ -183,7 +183,11 @@ class ArchitectureTest {
                         .haveSimpleNameNotEndingWith("Handler")
                         .and()
                         .haveNameNotMatching(
-                                named("DeployedRotation", "HandlerPriming", "ResetPriming"))
+                                named(
+                                        "DeployedRotation",
+                                        "HandlerPriming",
+                                        "ResetPriming",
+                                        "VeryfiPriming"))
                         .and()
                         .haveNameNotMatching(ADAPTERS)
                         .and()

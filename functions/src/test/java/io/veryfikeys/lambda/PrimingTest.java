@@ -126,4 +126,18 @@ class PrimingTest {
         assertThat(created.get())
                 .isEqualTo(java.util.Optional.of(java.time.Instant.parse("2026-01-01T00:00:00Z")));
     }
+
+    /**
+     * The Veryfi client's canned answers are read as Veryfi's answers are: an answer the client
+     * could not read would throw (MalformedResponseException) and prime only its error path.
+     */
+    @Test
+    void theVeryfiClientReadsItsCannedAnswersAsVeryfisOwn() {
+        assertThat(io.veryfikeys.veryfi.VeryfiPriming.list()).containsExactly(1L, 2L);
+        assertThat(io.veryfikeys.veryfi.VeryfiPriming.create().id()).isEqualTo(3L);
+        assertThat(io.veryfikeys.veryfi.VeryfiPriming.reset())
+                .extracting(io.veryfikeys.veryfi.ApiKey::id)
+                .containsExactly(4L);
+        io.veryfikeys.veryfi.VeryfiPriming.delete();
+    }
 }
