@@ -237,7 +237,10 @@ final class Table {
     /** Issue 18's targets: a fresh JVM (no SnapStart) at most this × the floor. */
     static final double FRESH_JVM_TARGET = 5.0;
 
-    /** Issue 18's targets: Reset's primed first invocation, minus the network, at most this. */
+    /**
+     * Issue 18's targets: Reset's primed first invocation, "console click to new key stored, minus
+     * the network", at most this.
+     */
     static final double RESET_LOCAL_TARGET_MS = 300;
 
     /**
@@ -309,24 +312,27 @@ final class Table {
                                             x -> x.anatomy().awsCalls() + x.anatomy().veryfiCalls())
                                     .median(),
                             Stats.of(b.primed(), x -> x.anatomy().callsInARow()).median(),
-                            reset ? resetTarget(local, b.primed()) : ""));
+                            reset ? resetTarget(b.primed()) : ""));
         }
     }
 
     /**
-     * Reset's target, judged on the whole first invocation (alert and events included); the part up
-     * to the new key's store is printed beside it.
+     * Reset's target as the issue defines it: the primed first invocation from the console click to
+     * the new key stored, minus the network. The whole invocation's local part (alert, events, and
+     * the same-account scan for the alert, which grows with the secrets under the prefix) is
+     * printed before it.
      */
-    private static String resetTarget(double local, List<Children.Sample> primed) {
+    private static String resetTarget(List<Children.Sample> primed) {
         double[] untilStored = primedUntilStored(primed);
+        if (untilStored == null) {
+            return " (the new key's store was not logged: Reset's target not judged)";
+        }
         return fmt(
-                        " (≤%.0f ms: %s)",
-                        RESET_LOCAL_TARGET_MS, local <= RESET_LOCAL_TARGET_MS ? "met" : "MISSED")
-                + (untilStored == null
-                        ? ""
-                        : fmt(
-                                "; the new key stored after %.0f ms, %.0f ms of it local",
-                                untilStored[0], untilStored[1]));
+                "; the new key stored after %.0f ms, %.0f ms of it local (≤%.0f ms: %s)",
+                untilStored[0],
+                untilStored[1],
+                RESET_LOCAL_TARGET_MS,
+                untilStored[1] <= RESET_LOCAL_TARGET_MS ? "met" : "MISSED");
     }
 
     /** The request budget's wait in a sandbox's first invocation (0 when it made no paced call). */
