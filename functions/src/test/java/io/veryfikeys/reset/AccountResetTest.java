@@ -42,17 +42,22 @@ class AccountResetTest {
     void account() {
         first = veryfi.newAccount("client-1");
         secrets.create(SECRET, InMemorySecrets.accountSecret(SECRET, first));
-        reset =
-                new AccountReset(
-                        new Ports(
-                                secrets,
-                                veryfi,
-                                running,
-                                notifier,
-                                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
-                        ROTATIONS,
-                        new ResetSettings(() -> name -> Optional.empty(), null),
-                        new AccountReset.StoreRetry(Duration.ZERO, 2));
+        reset = resetOn(secrets, running);
+    }
+
+    private AccountReset resetOn(
+            io.veryfikeys.secrets.SecretStore store,
+            io.veryfikeys.rotation.RunningRotations rotations) {
+        return new AccountReset(
+                new Ports(
+                        store,
+                        veryfi,
+                        rotations,
+                        notifier,
+                        Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
+                ROTATIONS,
+                new ResetSettings(() -> name -> Optional.empty(), null),
+                new AccountReset.StoreRetry(Duration.ZERO, 2));
     }
 
     @Test
@@ -211,17 +216,7 @@ class AccountResetTest {
                         running.stop(executionArn, cause);
                     }
                 };
-        AccountReset concurrent =
-                new AccountReset(
-                        new Ports(
-                                store,
-                                veryfi,
-                                rotations,
-                                notifier,
-                                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
-                        ROTATIONS,
-                        new ResetSettings(() -> name -> Optional.empty(), null),
-                        new AccountReset.StoreRetry(Duration.ZERO, 2));
+        AccountReset concurrent = resetOn(store, rotations);
 
         Map<String, Object> result =
                 concurrent.reset(request("tok-00000042"), "request-1", "tester");
