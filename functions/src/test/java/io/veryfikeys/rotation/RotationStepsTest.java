@@ -211,6 +211,88 @@ class RotationStepsTest {
         assertThat(plan.reason()).contains("HTTP 403").contains("do not reset");
     }
 
+    /**
+     * Issue 18: Plan asks for the consumer registry and the same-account scan beside its search for
+     * another rotation of the account, but reads the account's own secret only once that search has
+     * answered (a rotation ending in between could otherwise leave its labels half-read).
+     * Sequentially, the search would wait for reads not yet asked, and time out.
+     */
+    @Test
+    void planReadsTheRegistryAndScanBesideTheRotationsSearchAndTheSecretOnlyAfterIt() {
+        java.util.concurrent.CountDownLatch registryAsked =
+                new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch scanAsked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean searched =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        List<Boolean> overlapped = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Boolean> secretReadAfterSearch =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+        io.veryfikeys.secrets.SecretStore store =
+                (io.veryfikeys.secrets.SecretStore)
+                        java.lang.reflect.Proxy.newProxyInstance(
+                                getClass().getClassLoader(),
+                                new Class<?>[] {io.veryfikeys.secrets.SecretStore.class},
+                                (proxy, method, args) -> {
+                                    if (method.getName().equals("sameAccountScan")) {
+                                        scanAsked.countDown();
+                                    }
+                                    if ((method.getName().equals("versions")
+                                                    || method.getName().equals("read"))
+                                            && SECRET.equals(args[0])) {
+                                        secretReadAfterSearch.add(searched.get());
+                                    }
+                                    try {
+                                        return method.invoke(secrets, args);
+                                    } catch (java.lang.reflect.InvocationTargetException e) {
+                                        throw e.getCause();
+                                    }
+                                });
+        RunningRotations rotations =
+                new RunningRotations() {
+                    @Override
+                    public List<String> of(String stateMachineArn, String secretId) {
+                        try {
+                            overlapped.add(
+                                    registryAsked.await(5, java.util.concurrent.TimeUnit.SECONDS)
+                                            && scanAsked.await(
+                                                    5, java.util.concurrent.TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        searched.set(true);
+                        return List.of();
+                    }
+
+                    @Override
+                    public void stop(String executionArn, String cause) {}
+                };
+        String registry =
+                "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
+        RotationSteps concurrent =
+                new RotationSteps(
+                        new Ports(
+                                store,
+                                veryfi,
+                                rotations,
+                                notifier,
+                                Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC)),
+                        new ConsumerRegistry(
+                                () ->
+                                        name -> {
+                                            registryAsked.countDown();
+                                            return Optional.of(registry);
+                                        }),
+                        consumers,
+                        (state, step) -> confirmed.add(step),
+                        Duration.ZERO);
+
+        Plan plan = concurrent.planRotation(request());
+
+        assertThat(plan.action()).isEqualTo(PlanAction.ROTATE);
+        assertThat(overlapped).containsExactly(true);
+        assertThat(secretReadAfterSearch).isNotEmpty().containsOnly(true);
+    }
+
     private static PlanRequest request() {
         try {
             JsonNode input = Json.MAPPER.readTree("{\"secretId\":\"" + SECRET + "\"}");
