@@ -116,15 +116,27 @@ public final class Benchmark {
             int lambdaInvocations,
             boolean rotationSucceeded) {}
 
-    /** Test tuning given to the sandboxes, as the integration tests give it. */
+    /**
+     * The fleet ListAccounts lists: a fixed number of accounts under a prefix of their own. Under
+     * the rotations' prefix, ListAccounts' work (a key-age read per account) grew with every
+     * iteration's new accounts (5 AWS calls in the first, 17 in the fifth), and its median with the
+     * iteration count.
+     */
+    static final String LISTED_PREFIX = "veryfi-listed/";
+
+    static final int LISTED_ACCOUNTS = 5;
+
     /**
      * ListAccounts as the fleet state machine invokes it for the input {@code {}}, with the
-     * template's defaults.
+     * template's defaults but for the prefix ({@link #LISTED_PREFIX}).
      */
     static final String LIST_ACCOUNTS_EVENT =
-            "{\"input\":{},\"deploySettings\":{\"secretNamePrefix\":\"veryfi/\","
+            "{\"input\":{},\"deploySettings\":{\"secretNamePrefix\":\""
+                    + LISTED_PREFIX
+                    + "\","
                     + "\"rotationTagKey\":\"veryfi-key-rotation\",\"rotationTagValue\":\"enabled\",\"maxConcurrency\":\"5\",\"veryfiRequestsPerSecond\":\"10\"}}";
 
+    /** Test tuning given to the sandboxes, as the integration tests give it. */
     static final Map<String, String> TUNING =
             Map.of("VERIFY_RETRY_DELAY_MILLIS", "100", "STORE_RETRY_BASE_MILLIS", "50");
 
@@ -199,6 +211,9 @@ public final class Benchmark {
                 VeryfiSimulator veryfi = VeryfiSimulator.start(0);
                 Accounts accounts = new Accounts(stack, veryfi)) {
             stack.localTestMode(veryfi.baseUrl());
+            for (int i = 0; i < LISTED_ACCOUNTS; i++) {
+                accounts.create(LISTED_PREFIX, 0, Duration.ofMillis(100));
+            }
             templateJavaToolOptions = stack.environment().getOrDefault("JAVA_TOOL_OPTIONS", "");
             hello = hello.withOptions("hello", templateJavaToolOptions);
             optimized = optimized.withOptions("optimized", templateJavaToolOptions);
@@ -835,8 +850,12 @@ public final class Benchmark {
         }
 
         Account create(int consumerCount, Duration tick) {
+            return create("veryfi/", consumerCount, tick);
+        }
+
+        Account create(String prefix, int consumerCount, Duration tick) {
             int n = ACCOUNTS.incrementAndGet();
-            String secretId = "veryfi/bench-" + n;
+            String secretId = prefix + "bench-" + n;
             String clientId = "vf_bench_" + n;
             SimulatedKey key = veryfi.createAccount(clientId, "bench" + n, "client-secret-" + n);
             ObjectNode secret =
