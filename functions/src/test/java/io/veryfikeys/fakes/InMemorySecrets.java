@@ -40,6 +40,31 @@ public final class InMemorySecrets implements SecretStore {
      * The next call of {@code operation} (a method name of SecretStore) fails with {@code failure},
      * changing nothing.
      */
+    /** What a test does as a call reaches the store: count down a latch, note the order. */
+    @FunctionalInterface
+    public interface Watcher {
+        void before(String operation, Object[] args) throws Exception;
+    }
+
+    /**
+     * This store, telling {@code watcher} of each call (on the calling thread) before making it:
+     * for tests of which calls a step makes together and in what order.
+     */
+    public SecretStore watched(Watcher watcher) {
+        return (SecretStore)
+                java.lang.reflect.Proxy.newProxyInstance(
+                        SecretStore.class.getClassLoader(),
+                        new Class<?>[] {SecretStore.class},
+                        (proxy, method, args) -> {
+                            watcher.before(method.getName(), args);
+                            try {
+                                return method.invoke(this, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+    }
+
     public synchronized void failNext(String operation, RuntimeException failure) {
         failures.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
     }

@@ -179,25 +179,17 @@ class AccountResetTest {
         java.util.List<Boolean> overlapped =
                 java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         io.veryfikeys.secrets.SecretStore store =
-                (io.veryfikeys.secrets.SecretStore)
-                        java.lang.reflect.Proxy.newProxyInstance(
-                                getClass().getClassLoader(),
-                                new Class<?>[] {io.veryfikeys.secrets.SecretStore.class},
-                                (proxy, method, args) -> {
-                                    if (method.getName().equals("versions")) {
-                                        versionsAsked.countDown();
-                                    }
-                                    if (method.getName().equals("hasVersion")) {
-                                        overlapped.add(
-                                                versionsAsked.await(
-                                                        5, java.util.concurrent.TimeUnit.SECONDS));
-                                    }
-                                    try {
-                                        return method.invoke(secrets, args);
-                                    } catch (java.lang.reflect.InvocationTargetException e) {
-                                        throw e.getCause();
-                                    }
-                                });
+                secrets.watched(
+                        (operation, args) -> {
+                            if (operation.equals("versions")) {
+                                versionsAsked.countDown();
+                            }
+                            if (operation.equals("hasVersion")) {
+                                overlapped.add(
+                                        versionsAsked.await(
+                                                5, java.util.concurrent.TimeUnit.SECONDS));
+                            }
+                        });
         java.util.List<Boolean> markedWhenListed =
                 java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         io.veryfikeys.rotation.RunningRotations rotations =

@@ -228,25 +228,16 @@ class RotationStepsTest {
         List<Boolean> secretReadAfterSearch =
                 java.util.Collections.synchronizedList(new ArrayList<>());
         io.veryfikeys.secrets.SecretStore store =
-                (io.veryfikeys.secrets.SecretStore)
-                        java.lang.reflect.Proxy.newProxyInstance(
-                                getClass().getClassLoader(),
-                                new Class<?>[] {io.veryfikeys.secrets.SecretStore.class},
-                                (proxy, method, args) -> {
-                                    if (method.getName().equals("sameAccountScan")) {
-                                        scanAsked.countDown();
-                                    }
-                                    if ((method.getName().equals("versions")
-                                                    || method.getName().equals("read"))
-                                            && SECRET.equals(args[0])) {
-                                        secretReadAfterSearch.add(searched.get());
-                                    }
-                                    try {
-                                        return method.invoke(secrets, args);
-                                    } catch (java.lang.reflect.InvocationTargetException e) {
-                                        throw e.getCause();
-                                    }
-                                });
+                secrets.watched(
+                        (operation, args) -> {
+                            if (operation.equals("sameAccountScan")) {
+                                scanAsked.countDown();
+                            }
+                            if ((operation.equals("versions") || operation.equals("read"))
+                                    && SECRET.equals(args[0])) {
+                                secretReadAfterSearch.add(searched.get());
+                            }
+                        });
         RunningRotations rotations =
                 new RunningRotations() {
                     @Override
