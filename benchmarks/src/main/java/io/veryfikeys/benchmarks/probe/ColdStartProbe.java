@@ -259,25 +259,7 @@ public final class ColdStartProbe {
      * counts.
      */
     static long networkMillis(String log, java.time.Instant until) {
-        java.util.List<long[]> intervals = new java.util.ArrayList<>();
-        for (String line : log.split("\n")) {
-            boolean aws = line.contains("\"event\":\"aws.call\"");
-            if (!aws && !line.contains("\"event\":\"veryfi.call\"")) {
-                continue;
-            }
-            Matcher m = TIME.matcher(line);
-            if (!m.find()) {
-                continue;
-            }
-            java.time.Instant end = java.time.Instant.parse(m.group(1));
-            if (until != null && end.isAfter(until)) {
-                continue;
-            }
-            long endMicros = end.getEpochSecond() * 1_000_000L + end.getNano() / 1000;
-            long millis = Math.max(0, number(line, aws ? "wireMs" : "durationMs"));
-            intervals.add(new long[] {endMicros - millis * 1000, endMicros});
-        }
-        intervals.sort(java.util.Comparator.comparingLong(i -> i[0]));
+        java.util.List<long[]> intervals = spans(log, until, true);
         long total = 0;
         long from = Long.MIN_VALUE;
         long to = Long.MIN_VALUE;
@@ -302,24 +284,7 @@ public final class ColdStartProbe {
      * by side.
      */
     static int callsInARow(String log) {
-        java.util.List<long[]> spans = new java.util.ArrayList<>();
-        for (String line : log.split("\n")) {
-            if (!line.contains("\"event\":\"aws.call\"")
-                    && !line.contains("\"event\":\"veryfi.call\"")) {
-                continue;
-            }
-            Matcher m = TIME.matcher(line);
-            if (!m.find()) {
-                continue;
-            }
-            java.time.Instant end = java.time.Instant.parse(m.group(1));
-            long endMicros = end.getEpochSecond() * 1_000_000L + end.getNano() / 1000;
-            spans.add(
-                    new long[] {
-                        endMicros - Math.max(0, number(line, "durationMs")) * 1000, endMicros
-                    });
-        }
-        spans.sort(java.util.Comparator.comparingLong(i -> i[0]));
+        java.util.List<long[]> spans = spans(log, null, false);
         int inARow = 0;
         long to = 0;
         for (long[] span : spans) {
@@ -331,6 +296,36 @@ public final class ColdStartProbe {
             }
         }
         return inARow;
+    }
+
+    /**
+     * The {start, end} in microseconds of each AWS and Veryfi call that ended by {@code until} (all
+     * if null), sorted by start. A call ends when its line is logged; it lasts its durationMs, or
+     * for an AWS call with {@code awsWireOnly} its wireMs (what follows the wire, the unmarshal,
+     * takes a few ms once primed).
+     */
+    private static java.util.List<long[]> spans(
+            String log, java.time.Instant until, boolean awsWireOnly) {
+        java.util.List<long[]> spans = new java.util.ArrayList<>();
+        for (String line : log.split("\n")) {
+            boolean aws = line.contains("\"event\":\"aws.call\"");
+            if (!aws && !line.contains("\"event\":\"veryfi.call\"")) {
+                continue;
+            }
+            Matcher m = TIME.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            java.time.Instant end = java.time.Instant.parse(m.group(1));
+            if (until != null && end.isAfter(until)) {
+                continue;
+            }
+            long endMicros = end.getEpochSecond() * 1_000_000L + end.getNano() / 1000;
+            long millis = Math.max(0, number(line, aws && awsWireOnly ? "wireMs" : "durationMs"));
+            spans.add(new long[] {endMicros - millis * 1000, endMicros});
+        }
+        spans.sort(java.util.Comparator.comparingLong(i -> i[0]));
+        return spans;
     }
 
     private static long number(String line, String name) {
