@@ -70,15 +70,14 @@ try:
         return json.dumps({"ARN": secret.arn, "Name": secret.name, "Versions": versions})
     SecretsManagerBackend.list_secret_version_ids = _list_secret_version_ids
     from moto.secretsmanager.models import FakeSecret
+    _reset_default = FakeSecret.reset_default_version
     def _reset_default_version(self, secret_version, version_id):
-        for old_version in self.versions.values():
-            if "AWSPREVIOUS" in old_version["version_stages"]:
-                old_version["version_stages"].remove("AWSPREVIOUS")
-        if self.default_version_id:
-            demoted = self.versions[self.default_version_id]["version_stages"]
-            demoted[:] = [s for s in demoted if s != "AWSCURRENT"] + ["AWSPREVIOUS"]
-        self.versions[version_id] = secret_version
-        self.default_version_id = version_id
+        demoted = self.default_version_id
+        kept = [s for s in self.versions[demoted]["version_stages"]
+                if s not in ("AWSCURRENT", "AWSPREVIOUS")] if demoted else []
+        _reset_default(self, secret_version, version_id)
+        if demoted:
+            self.versions[demoted]["version_stages"].extend(kept)
     FakeSecret.reset_default_version = _reset_default_version
     from moto.sns.models import SNSBackend
     _subscribe = SNSBackend.subscribe
