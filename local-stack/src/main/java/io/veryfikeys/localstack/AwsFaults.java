@@ -69,7 +69,11 @@ final class AwsFaults {
     }
 
     static void reply(HttpExchange ex, AwsFault fault) throws IOException {
-        HttpReplies.sendAwsJsonError(
-                ex, fault.status(), fault.errorCode(), "injected by the local stack");
+        HttpReplies.sendAwsError(
+                ex,
+                fault.status(),
+                fault.errorCode(),
+                fault.errorCode(),
+                "injected by the local stack");
     }
 }

@@ -61,13 +61,27 @@ final class HttpReplies {
      */
     static void forbidden(HttpExchange ex, String queryCode, String jsonCode, String message)
             throws IOException {
+        sendAwsError(ex, 403, queryCode, jsonCode, message);
+    }
+
+    /**
+     * An AWS error in the protocol of the request, as the service would send it: a query service
+     * (form body: SNS) answers {@code <ErrorResponse><Error><Code>} XML
+     * (https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html), a JSON service {@code __type}
+     * and x-amzn-ErrorType.
+     */
+    static void sendAwsError(
+            HttpExchange ex, int status, String queryCode, String jsonCode, String message)
+            throws IOException {
         String contentType = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
         if (contentType.startsWith("application/x-www-form-urlencoded")) {
             ex.getResponseHeaders().set("Content-Type", "text/xml");
             sendText(
                     ex,
-                    403,
-                    "<ErrorResponse><Error><Type>Sender</Type><Code>"
+                    status,
+                    "<ErrorResponse><Error><Type>"
+                            + (status >= 500 ? "Receiver" : "Sender")
+                            + "</Type><Code>"
                             + queryCode
                             + "</Code><Message>"
                             + message
@@ -75,7 +89,7 @@ final class HttpReplies {
                             + UUID.randomUUID()
                             + "</RequestId></ErrorResponse>");
         } else {
-            sendAwsJsonError(ex, 403, jsonCode, message);
+            sendAwsJsonError(ex, status, jsonCode, message);
         }
     }
 }
