@@ -1,10 +1,8 @@
 package io.veryfikeys.aws;
 
-import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.lambda.Priming;
 import io.veryfikeys.support.AwsCallTimeouts;
 import io.veryfikeys.support.Env;
-import io.veryfikeys.support.Log;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -12,31 +10,19 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * The AWS SDK clients, built once per JVM (per Lambda execution environment) with an explicit
- * region, credentials provider and HTTP client. The endpoint is left to the SDK's standard override
- * ({@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}), which is how the local stack points the
- * very same code at moto.
+ * The AWS services our functions call, built once per JVM (per Lambda execution environment) on one
+ * region, one credentials provider and one HTTP client. Every call is a {@link SignedCall}: no SDK
+ * service client is loaded (issue 18: their classes were most of a first invocation's time without
+ * SnapStart). The endpoint follows the SDK's standard override ({@code AWS_ENDPOINT_URL} / {@code
+ * aws.endpointUrl}), which is how the local stack points the very same code at moto.
  */
 public final class AwsClients {
-    private static final Log LOG = Log.get(AwsClients.class);
     private static final SdkHttpClient HTTP =
             ClientBuild.timed(
                     "aws-http",
@@ -91,116 +77,6 @@ public final class AwsClients {
 
     private static final Region REGION = new SystemSettingsRegionProvider().getRegion();
 
-    private static final ExecutionAttribute<Long> STARTED =
-            new ExecutionAttribute<>("veryfikeys.aws.started");
-    private static final ExecutionAttribute<Long> SENT =
-            new ExecutionAttribute<>("veryfikeys.aws.sent");
-    private static final ExecutionAttribute<Long> WIRE =
-            new ExecutionAttribute<>("veryfikeys.aws.wire");
-    private static final ExecutionAttribute<Integer> ATTEMPTS =
-            new ExecutionAttribute<>("veryfikeys.aws.attempts");
-
-    /**
-     * Logs one {@code aws.call} line per SDK call, with the time on the wire apart from the total:
-     * what an operator needs to see where a slow or cold invocation spent its time. (While {@link
-     * Priming} runs, {@link PrimingHttpClient} answers instead of AWS, and nothing is logged.)
-     */
-    private static final ClientOverrideConfiguration OVERRIDES =
-            ClientOverrideConfiguration.builder()
-                    // Hard bounds on each call, its retries included (see AwsCallTimeouts).
-                    .apiCallAttemptTimeout(AwsCallTimeouts.SDK_ATTEMPT)
-                    .apiCallTimeout(AwsCallTimeouts.SDK_CALL)
-                    .addExecutionInterceptor(
-                            new ExecutionInterceptor() {
-                                @Override
-                                public void beforeExecution(
-                                        Context.BeforeExecution context,
-                                        ExecutionAttributes attributes) {
-                                    if (!Priming.active()
-                                            && !InvocationDeadline.mayStart(
-                                                    AwsCallTimeouts.SDK_CALL)) {
-                                        // Retryable (StepHandler turns it into
-                                        // AwsUnavailableException): the state
-                                        // machine tries the step again in a fresh invocation.
-                                        throw SdkClientException.create(
-                                                "not sent: less than "
-                                                        + AwsCallTimeouts.SDK_CALL.toSeconds()
-                                                        + " s left before the function's timeout");
-                                    }
-                                    attributes.putAttribute(STARTED, System.nanoTime());
-                                    attributes.putAttribute(WIRE, 0L);
-                                    attributes.putAttribute(ATTEMPTS, 0);
-                                }
-
-                                @Override
-                                public void beforeTransmission(
-                                        Context.BeforeTransmission context,
-                                        ExecutionAttributes attributes) {
-                                    attributes.putAttribute(SENT, System.nanoTime());
-                                    attributes.putAttribute(
-                                            ATTEMPTS, attributes.getAttribute(ATTEMPTS) + 1);
-                                }
-
-                                @Override
-                                public void afterTransmission(
-                                        Context.AfterTransmission context,
-                                        ExecutionAttributes attributes) {
-                                    attributes.putAttribute(
-                                            WIRE,
-                                            attributes.getAttribute(WIRE)
-                                                    + System.nanoTime()
-                                                    - attributes.getAttribute(SENT));
-                                }
-
-                                @Override
-                                public void afterExecution(
-                                        Context.AfterExecution context,
-                                        ExecutionAttributes attributes) {
-                                    if (!Priming.active()) {
-                                        logCall(
-                                                attributes,
-                                                context.httpResponse().statusCode(),
-                                                "ok");
-                                    }
-                                }
-
-                                @Override
-                                public void onExecutionFailure(
-                                        Context.FailedExecution context,
-                                        ExecutionAttributes attributes) {
-                                    if (!Priming.active()) {
-                                        logCall(
-                                                attributes,
-                                                context.httpResponse()
-                                                        .map(r -> r.statusCode())
-                                                        .orElse(-1),
-                                                context.exception().getClass().getSimpleName());
-                                    }
-                                }
-                            })
-                    .build();
-
-    private static void logCall(ExecutionAttributes attributes, int status, String outcome) {
-        Long started = attributes.getAttribute(STARTED);
-        Long wire = attributes.getAttribute(WIRE);
-        LOG.info(
-                "aws.call",
-                "service",
-                attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
-                "operation",
-                attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-                "status",
-                status,
-                "outcome",
-                outcome,
-                "attempts",
-                attributes.getAttribute(ATTEMPTS),
-                "durationMs",
-                started == null ? -1 : (System.nanoTime() - started) / 1_000_000,
-                "wireMs",
-                wire == null ? -1 : wire / 1_000_000);
-    }
-
     private AwsClients() {}
 
     public static Region region() {
@@ -210,19 +86,53 @@ public final class AwsClients {
     // One holder class per client: the JVM builds a client the first time its holder is used, once
     // and thread-safely, so a function that never calls a service never pays for its client.
     private static final class SecretsManagerHolder {
-        static final SecretsManagerClient CLIENT =
+        static final JsonService CLIENT =
                 ClientBuild.timed(
-                        "secretsmanager", () -> configure(SecretsManagerClient.builder()));
+                        "secretsmanager",
+                        () ->
+                                new JsonService(
+                                        signed(
+                                                SECRETS_MANAGER,
+                                                SignedCall.endpoint(
+                                                        REGION,
+                                                        "secretsmanager",
+                                                        "SECRETS_MANAGER",
+                                                        "SecretsManager"))));
     }
 
     private static final class SnsHolder {
-        static final SnsClient CLIENT =
-                ClientBuild.timed("sns", () -> configure(SnsClient.builder()));
+        static final SnsTopics CLIENT =
+                ClientBuild.timed(
+                        "sns",
+                        () ->
+                                new SnsTopics(
+                                        signed(
+                                                SnsTopics.SNS,
+                                                SignedCall.endpoint(REGION, "sns", "SNS", "Sns"))));
     }
 
     private static final class SfnHolder {
-        static final SfnClient CLIENT =
-                ClientBuild.timed("sfn", () -> configure(SfnClient.builder()));
+        static final JsonService CLIENT =
+                ClientBuild.timed(
+                        "sfn",
+                        () ->
+                                new JsonService(
+                                        signed(
+                                                STEP_FUNCTIONS,
+                                                SignedCall.endpoint(
+                                                        REGION, "states", "SFN", "Sfn"))));
+    }
+
+    /** Secrets Manager: JSON 1.1, {@code secretsmanager.} targets. */
+    static final SignedCall.Service SECRETS_MANAGER =
+            SignedCall.Service.json("SecretsManager", "secretsmanager", "1.1", "secretsmanager.");
+
+    /** Step Functions: JSON 1.0, {@code AWSStepFunctions.} targets, signed as {@code states}. */
+    static final SignedCall.Service STEP_FUNCTIONS =
+            SignedCall.Service.json("Sfn", "states", "1.0", "AWSStepFunctions.");
+
+    private static SignedCall signed(SignedCall.Service service, java.net.URI endpoint) {
+        return new SignedCall(service, HTTP, CREDENTIALS, REGION, endpoint, 100);
     }
 
     private static final class SsmHolder {
@@ -274,29 +184,37 @@ public final class AwsClients {
         return EventsHolder.CLIENT;
     }
 
-    public static SecretsManagerClient secretsManager() {
+    /** Secrets Manager, read and written by {@code AccountSecrets}. */
+    public static JsonService secretsManager() {
         return SecretsManagerHolder.CLIENT;
     }
 
-    public static SnsClient sns() {
+    /**
+     * Secrets Manager at another endpoint, with other credentials: for the contract tests that run
+     * {@code AccountSecrets} against moto or LocalStack over the wire.
+     */
+    public static JsonService secretsManager(
+            java.net.URI endpoint,
+            Region region,
+            software.amazon.awssdk.identity.spi.IdentityProvider<
+                            ? extends software.amazon.awssdk.identity.spi.AwsCredentialsIdentity>
+                    credentials) {
+        return new JsonService(
+                new SignedCall(SECRETS_MANAGER, HTTP, credentials, region, endpoint, 100));
+    }
+
+    /** The SNS topics of alerts and key-rotated events ({@link AwsNotifier}). */
+    public static SnsTopics sns() {
         return SnsHolder.CLIENT;
     }
 
-    public static SfnClient sfn() {
+    /** Step Functions: the rotations running, an execution's history, stopping one. */
+    public static JsonService sfn() {
         return SfnHolder.CLIENT;
     }
 
     /** SSM is read through {@link SsmParameters}, not the SDK's SsmClient (6 MB for one call). */
     public static SsmParameters ssmParameters() {
         return SsmHolder.CLIENT;
-    }
-
-    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C configure(
-            B builder) {
-        return builder.region(REGION)
-                .credentialsProvider(CREDENTIALS)
-                .httpClient(HTTP)
-                .overrideConfiguration(OVERRIDES)
-                .build();
     }
 }

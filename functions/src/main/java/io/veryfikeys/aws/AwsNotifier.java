@@ -8,8 +8,6 @@ import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,14 +20,14 @@ import java.util.function.Supplier;
 public final class AwsNotifier implements Notifier {
     private static final Log LOG = Log.get(AwsNotifier.class);
 
-    private final Supplier<SnsClient> sns;
+    private final Supplier<SnsTopics> sns;
     private final String alertsTopicArn;
     private final String keyRotatedTopicArn;
     private final Supplier<EventBridgeEvents> events;
     private final String eventSource;
 
     public AwsNotifier(
-            Supplier<SnsClient> sns,
+            Supplier<SnsTopics> sns,
             String alertsTopicArn,
             String keyRotatedTopicArn,
             Supplier<EventBridgeEvents> events,
@@ -103,19 +101,6 @@ public final class AwsNotifier implements Notifier {
         String safeSubject = subject.replaceAll("[^\\x20-\\x7E]", "?");
         String finalSubject =
                 safeSubject.length() > 100 ? safeSubject.substring(0, 100) : safeSubject;
-        return sns.get()
-                .publish(
-                        b ->
-                                b.topicArn(topicArn)
-                                        .subject(finalSubject)
-                                        .message(body)
-                                        .messageAttributes(
-                                                Map.of(
-                                                        "result",
-                                                        MessageAttributeValue.builder()
-                                                                .dataType("String")
-                                                                .stringValue(result)
-                                                                .build())))
-                .messageId();
+        return sns.get().publish(topicArn, finalSubject, body, Map.of("result", result));
     }
 }

@@ -24,7 +24,7 @@ import java.util.Optional;
 
 /**
  * The check-in table (the template's CheckInsTable), read with {@code
- * DynamoDB_20120810.BatchGetItem} as a {@link SignedJsonCall}: the SDK's DynamoDbClient is 3 MB, a
+ * DynamoDB_20120810.BatchGetItem} as a {@link SignedCall}: the SDK's DynamoDbClient is 3 MB, a
  * third of the deployable, for one read. Strongly consistent, so a check-in written a moment ago
  * counts. The record format (written by the consumer library, {@code veryfi-keys confirm} and
  * ConfirmFunction ({@link #put}); README "Consumers"):
@@ -43,8 +43,8 @@ import java.util.Optional;
  * warning naming it.
  */
 public final class DynamoCheckIns implements CheckIns {
-    static final SignedJsonCall.Service DYNAMODB =
-            new SignedJsonCall.Service(
+    static final SignedCall.Service DYNAMODB =
+            new SignedCall.Service(
                     "DynamoDb", "dynamodb", "application/x-amz-json-1.0", "DynamoDB_20120810.");
 
     /** BatchGetItem's limit of keys per request. */
@@ -52,7 +52,7 @@ public final class DynamoCheckIns implements CheckIns {
 
     private static final Log log = Log.get(DynamoCheckIns.class);
 
-    private final SignedJsonCall calls;
+    private final SignedCall calls;
     private final String table;
 
     public DynamoCheckIns(
@@ -71,17 +71,16 @@ public final class DynamoCheckIns implements CheckIns {
             long backoffBaseMillis,
             String table) {
         this.calls =
-                new SignedJsonCall(
-                        DYNAMODB, http, credentials, region, endpoint, backoffBaseMillis);
+                new SignedCall(DYNAMODB, http, credentials, region, endpoint, backoffBaseMillis);
         this.table = table;
     }
 
     /**
-     * The endpoint the SDK would use for DynamoDB ({@link SignedJsonCall#endpoint}), for this table
-     * and the request budget's.
+     * The endpoint the SDK would use for DynamoDB ({@link SignedCall#endpoint}), for this table and
+     * the request budget's.
      */
     static URI endpoint(Region region) {
-        return SignedJsonCall.endpoint(region, "dynamodb", "DYNAMODB", "DynamoDb");
+        return SignedCall.endpoint(region, "dynamodb", "DYNAMODB", "DynamoDb");
     }
 
     @Override
@@ -106,7 +105,7 @@ public final class DynamoCheckIns implements CheckIns {
     public void put(CheckIn record, Instant expiresAt) {
         requireTable();
         String what = "DynamoDB PutItem " + table;
-        SignedJsonCall.Answer answer =
+        SignedCall.Answer answer =
                 calls.call(
                         "PutItem",
                         what,
@@ -116,7 +115,7 @@ public final class DynamoCheckIns implements CheckIns {
                         "consumer",
                         record.id());
         if (answer.status() != 200) {
-            throw new AwsCallFailedException(SignedJsonCall.failure(what, answer));
+            throw new AwsCallFailedException(SignedCall.failure(what, answer));
         }
     }
 
@@ -155,7 +154,7 @@ public final class DynamoCheckIns implements CheckIns {
         ids.forEach(id -> keys.addObject().putObject("consumer").put("S", id));
         tableRequest.put("ConsistentRead", true);
         String what = "DynamoDB BatchGetItem " + table;
-        SignedJsonCall.Answer answer =
+        SignedCall.Answer answer =
                 calls.call(
                         "BatchGetItem",
                         what,
@@ -165,7 +164,7 @@ public final class DynamoCheckIns implements CheckIns {
                         "keys",
                         ids.size());
         if (answer.status() != 200) {
-            throw new AwsCallFailedException(SignedJsonCall.failure(what, answer));
+            throw new AwsCallFailedException(SignedCall.failure(what, answer));
         }
         for (JsonNode item : answer.body().path("Responses").path(table)) {
             Optional<CheckIn> record = record(item);

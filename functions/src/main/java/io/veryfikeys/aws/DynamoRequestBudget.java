@@ -24,7 +24,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
     /** Kept an hour: long enough to read back when investigating, then removed by the TTL. */
     static final long KEPT_SECONDS = 3600;
 
-    private final SignedJsonCall calls;
+    private final SignedCall calls;
     private final String table;
 
     public DynamoRequestBudget(
@@ -43,8 +43,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
             String table) {
         // No backoff worth the name: a slot is for this second, so a slow retry is no use.
         this.calls =
-                new SignedJsonCall(
-                        DynamoCheckIns.DYNAMODB, http, credentials, region, endpoint, 20);
+                new SignedCall(DynamoCheckIns.DYNAMODB, http, credentials, region, endpoint, 20);
         this.table = table;
     }
 
@@ -56,7 +55,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
                             + " VeryfiBudgetTable)");
         }
         String what = "DynamoDB UpdateItem " + table;
-        SignedJsonCall.Answer answer =
+        SignedCall.Answer answer =
                 calls.call(
                         "UpdateItem",
                         what,
@@ -73,7 +72,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
                 && answer.errorType().endsWith("ConditionalCheckFailedException")) {
             return false;
         }
-        throw new AwsCallFailedException(SignedJsonCall.failure(what, answer));
+        throw new AwsCallFailedException(SignedCall.failure(what, answer));
     }
 
     static String updateItemRequest(String table, long epochSecond, int perSecond) {

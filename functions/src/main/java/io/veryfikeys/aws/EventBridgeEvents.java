@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Puts one lifecycle event on the account's default event bus: {@code AWSEvents.PutEvents} (JSON
- * 1.1 protocol) as a {@link SignedJsonCall}, since the SDK's EventBridge client would be one more
+ * 1.1 protocol) as a {@link SignedCall}, since the SDK's EventBridge client would be one more
  * client to load at a cold start for this one call.
  *
  * <p>PutEvents answers 200 even when it refused the entry: the refusal is in {@code
@@ -24,11 +24,11 @@ import java.nio.charset.StandardCharsets;
  * read here and a refused entry is an error like any other.
  */
 public final class EventBridgeEvents {
-    static final SignedJsonCall.Service EVENTS =
-            new SignedJsonCall.Service(
+    static final SignedCall.Service EVENTS =
+            new SignedCall.Service(
                     "EventBridge", "events", "application/x-amz-json-1.1", "AWSEvents.");
 
-    private final SignedJsonCall calls;
+    private final SignedCall calls;
 
     public EventBridgeEvents(
             SdkHttpClient http,
@@ -43,8 +43,7 @@ public final class EventBridgeEvents {
             Region region,
             URI endpoint,
             long backoffBaseMillis) {
-        this.calls =
-                new SignedJsonCall(EVENTS, http, credentials, region, endpoint, backoffBaseMillis);
+        this.calls = new SignedCall(EVENTS, http, credentials, region, endpoint, backoffBaseMillis);
     }
 
     /**
@@ -56,10 +55,10 @@ public final class EventBridgeEvents {
     public String put(String source, LifecycleEvent event) {
         byte[] body = body(source, event).toString().getBytes(StandardCharsets.UTF_8);
         String what = "EventBridge PutEvents " + event.type().detailType();
-        SignedJsonCall.Answer answer =
+        SignedCall.Answer answer =
                 calls.call("PutEvents", what, body, "detailType", event.type().detailType());
         if (answer.status() != 200) {
-            throw new AwsCallFailedException(SignedJsonCall.failure(what, answer));
+            throw new AwsCallFailedException(SignedCall.failure(what, answer));
         }
         JsonNode entry = answer.body().path("Entries").path(0);
         if (answer.body().path("FailedEntryCount").asInt(0) > 0 || entry.hasNonNull("ErrorCode")) {
@@ -87,8 +86,8 @@ public final class EventBridgeEvents {
         return request;
     }
 
-    /** The endpoint the SDK's EventBridge client would use ({@link SignedJsonCall#endpoint}). */
+    /** The endpoint the SDK's EventBridge client would use ({@link SignedCall#endpoint}). */
     static URI endpoint(Region region) {
-        return SignedJsonCall.endpoint(region, "events", "EVENTBRIDGE", "EventBridge");
+        return SignedCall.endpoint(region, "events", "EVENTBRIDGE", "EventBridge");
     }
 }

@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
 /**
  * The HTTP client of every AWS call, which answers by itself while {@link Priming} runs on the
  * calling thread: a minimal, empty success in the service's protocol (JSON, or the query protocol's
- * XML for SNS). So a SnapStart priming hook takes an SDK call through its whole pipeline, response
- * unmarshalling included, without a byte on the network. Outside priming it passes every request to
- * the real client.
+ * XML for SNS). So a SnapStart priming hook takes an AWS call ({@link SignedCall}) through its
+ * whole path, the answer's parsing included, without a byte on the network. Outside priming it
+ * passes every request to the real client.
  */
 public final class PrimingHttpClient implements SdkHttpClient {
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");

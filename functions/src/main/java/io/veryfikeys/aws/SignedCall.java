@@ -25,23 +25,27 @@ import software.amazon.awssdk.regions.ServiceMetadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One SigV4-signed call to an AWS JSON-protocol service, sent with the same signer, credentials and
- * HTTP client as the SDK clients in {@link AwsClients}: for the two services whose SDK clients are
- * too large to ship for the one or two calls made to them ({@link SsmParameters}, {@link
- * DynamoCheckIns}). What the SDK client would add is done here: the standard endpoint resolution
- * (service metadata for the region, the {@code AWS_ENDPOINT_URL_<SERVICE>} / {@code
- * AWS_ENDPOINT_URL} overrides and their {@code aws.endpointUrl*} system properties, FIPS and
- * dual-stack), retries with jitter on throttling, 5xx and I/O errors within the invocation's
- * deadline, one {@code aws.call} log line, and errors that say what was asked and what AWS
- * answered.
+ * One SigV4-signed call to an AWS service, in its JSON protocol (Secrets Manager, Step Functions,
+ * SSM, DynamoDB, EventBridge) or its query protocol (SNS), sent with one signer, one credentials
+ * provider and one HTTP client ({@link AwsClients}). It stands in for the SDK's service clients,
+ * whose classes made a function's first invocation without SnapStart 10-12× a hello-world
+ * function's (issue 18), and whose jars were most of the deployable (issue 7). What an SDK client
+ * would add is done here: the standard endpoint resolution (service metadata for the region, the
+ * {@code AWS_ENDPOINT_URL_<SERVICE>} / {@code AWS_ENDPOINT_URL} overrides and their {@code
+ * aws.endpointUrl*} system properties, FIPS and dual-stack), retries with jitter on throttling, 5xx
+ * and I/O errors within the invocation's deadline, one {@code aws.call} log line, and errors that
+ * say what was asked and what AWS answered.
  */
-final class SignedJsonCall {
+final class SignedCall {
     static final int MAX_ATTEMPTS = 3;
     private static final Set<String> THROTTLING =
             Set.of(
@@ -50,21 +54,47 @@ final class SignedJsonCall {
                     "TooManyRequestsException",
                     "RequestLimitExceeded",
                     "RequestThrottledException",
-                    "ProvisionedThroughputExceededException");
+                    "ProvisionedThroughputExceededException",
+                    // SNS (query protocol; HTTP 429 too)
+                    "Throttled");
+
+    /** Larger than any answer we ask for: a page of 100 secrets' tags, or of 100 history events. */
+    private static final int MAX_ANSWER_BYTES = 8 << 20;
+
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
-    private static final Log log = Log.get(SignedJsonCall.class);
+    private static final Log log = Log.get(SignedCall.class);
 
     /**
-     * A service as the call needs it: its name in logs and endpoint variables ({@code Ssm}), its
-     * signing name and endpoint id ({@code ssm}), its JSON protocol version and its target prefix.
+     * A service as the call needs it: its name in logs (the SDK's service name, {@code Ssm}), its
+     * signing name ({@code ssm}), its protocol's content type, and its JSON target prefix ({@code
+     * AmazonSSM.}; null for a query-protocol service, whose action is in the form body).
      */
-    record Service(String name, String signingName, String contentType, String targetPrefix) {}
+    record Service(String name, String signingName, String contentType, String targetPrefix) {
+        static Service json(String name, String signingName, String version, String prefix) {
+            return new Service(name, signingName, "application/x-amz-json-" + version, prefix);
+        }
+
+        static Service query(String name, String signingName) {
+            return new Service(
+                    name, signingName, "application/x-www-form-urlencoded; charset=utf-8", null);
+        }
+
+        boolean isQuery() {
+            return targetPrefix == null;
+        }
+    }
 
     /**
      * What AWS answered: HTTP status (-1: no answer), error code, message, body (an empty object
-     * when there was none).
+     * when there was none, or the answer was XML) and, for a query-protocol service, the XML.
      */
-    record Answer(int status, String errorType, String message, JsonNode body, long wireNanos) {}
+    record Answer(
+            int status,
+            String errorType,
+            String message,
+            JsonNode body,
+            String xml,
+            long wireNanos) {}
 
     private final Service service;
     private final SdkHttpClient http;
@@ -72,20 +102,49 @@ final class SignedJsonCall {
     private final Region region;
     private final URI endpoint;
     private final long backoffBaseMillis;
+    private final Duration attemptBound;
+    private final Duration callBound;
 
-    SignedJsonCall(
+    SignedCall(
             Service service,
             SdkHttpClient http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             URI endpoint,
             long backoffBaseMillis) {
+        this(
+                service,
+                http,
+                credentials,
+                region,
+                endpoint,
+                backoffBaseMillis,
+                AwsCallTimeouts.ATTEMPT,
+                AwsCallTimeouts.CALL);
+    }
+
+    /**
+     * With other bounds than {@link AwsCallTimeouts}'s, for tests: {@code attemptBound} is what one
+     * attempt may take at most (the HTTP client's connect and read timeouts), {@code callBound}
+     * what the call may take with its retries.
+     */
+    SignedCall(
+            Service service,
+            SdkHttpClient http,
+            IdentityProvider<? extends AwsCredentialsIdentity> credentials,
+            Region region,
+            URI endpoint,
+            long backoffBaseMillis,
+            Duration attemptBound,
+            Duration callBound) {
         this.service = service;
         this.http = http;
         this.credentials = credentials;
         this.region = region;
         this.endpoint = endpoint;
         this.backoffBaseMillis = backoffBaseMillis;
+        this.attemptBound = attemptBound;
+        this.callBound = callBound;
     }
 
     /**
@@ -100,11 +159,11 @@ final class SignedJsonCall {
     Answer call(String operation, String what, byte[] body, Object... logged) {
         long started = System.nanoTime();
         long wire = 0;
-        if (!InvocationDeadline.mayStart(AwsCallTimeouts.SIGNED_CALL_ATTEMPT)) {
+        if (!InvocationDeadline.mayStart(attemptBound)) {
             throw new AwsUnavailableException(
                     what
                             + " not sent: less than "
-                            + AwsCallTimeouts.SIGNED_CALL_ATTEMPT.toSeconds()
+                            + attemptBound.toSeconds()
                             + " s left before the function's timeout",
                     null);
         }
@@ -120,6 +179,7 @@ final class SignedJsonCall {
                                 "IOException",
                                 e.getClass().getSimpleName(),
                                 Json.MAPPER.createObjectNode(),
+                                null,
                                 System.nanoTime() - sent);
             }
             wire += answer.wireNanos();
@@ -129,8 +189,12 @@ final class SignedJsonCall {
                             || answer.status() == 429
                             || (answer.errorType() != null
                                     && THROTTLING.contains(answer.errorType()));
-            if ((answer.status() == 200 || !retryable || attempt == MAX_ATTEMPTS)
-                    && !Priming.active()) {
+            boolean done = answer.status() == 200 || !retryable;
+            long delay =
+                    ThreadLocalRandom.current().nextLong(backoffBaseMillis << (attempt - 1)) + 1;
+            Duration next = attemptBound.plusMillis(delay);
+            String givenUp = done ? null : whyNotAgain(attempt, started, next);
+            if ((done || givenUp != null) && !Priming.active()) {
                 List<Object> fields = new ArrayList<>(List.of(logged));
                 fields.addAll(
                         List.of(
@@ -147,27 +211,33 @@ final class SignedJsonCall {
                 fields.addAll(0, List.of("service", service.name(), "operation", operation));
                 log.info("aws.call", fields.toArray());
             }
-            if (answer.status() == 200 || !retryable) {
+            if (done) {
                 return answer;
             }
-            String failed = failure(what, answer);
-            if (attempt == MAX_ATTEMPTS) {
+            if (givenUp != null) {
                 throw new AwsUnavailableException(
-                        failed + ", after " + attempt + " attempts", null);
-            }
-            long delay =
-                    ThreadLocalRandom.current().nextLong(backoffBaseMillis << (attempt - 1)) + 1;
-            if (!InvocationDeadline.allows(AwsCallTimeouts.SIGNED_CALL_ATTEMPT.plusMillis(delay))) {
-                throw new AwsUnavailableException(
-                        failed
-                                + ", after "
-                                + attempt
-                                + " attempts (no time left in this"
-                                + " invocation for another)",
-                        null);
+                        failure(what, answer) + ", after " + attempt + " attempts" + givenUp, null);
             }
             sleep(delay, what);
         }
+    }
+
+    /**
+     * Why a retryable failure is not tried again ("" after the last attempt), or null if it is:
+     * another attempt, its backoff included, must end within the call's bound and the invocation's
+     * time.
+     */
+    private String whyNotAgain(int attempt, long started, Duration next) {
+        if (attempt == MAX_ATTEMPTS) {
+            return "";
+        }
+        if (Duration.ofNanos(System.nanoTime() - started).plus(next).compareTo(callBound) > 0) {
+            return " (another could outlast the call's " + callBound.toMillis() + " ms bound)";
+        }
+        if (!InvocationDeadline.allows(next)) {
+            return " (no time left in this invocation for another)";
+        }
+        return null;
     }
 
     /** {@code <what> failed: <error> (HTTP <status>): <message>}. */
@@ -180,7 +250,7 @@ final class SignedJsonCall {
     }
 
     private Answer send(String operation, byte[] body) throws IOException {
-        SdkHttpRequest request =
+        SdkHttpRequest.Builder builder =
                 SdkHttpRequest.builder()
                         .method(SdkHttpMethod.POST)
                         .uri(endpoint)
@@ -189,10 +259,12 @@ final class SignedJsonCall {
                                         ? "/"
                                         : endpoint.getRawPath())
                         .putHeader("Content-Type", service.contentType())
-                        .putHeader("X-Amz-Target", service.targetPrefix() + operation)
                         .putHeader("Content-Length", Integer.toString(body.length))
-                        .putHeader("User-Agent", "veryfi-key-rotation")
-                        .build();
+                        .putHeader("User-Agent", "veryfi-key-rotation");
+        if (!service.isQuery()) {
+            builder.putHeader("X-Amz-Target", service.targetPrefix() + operation);
+        }
+        SdkHttpRequest request = builder.build();
         AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
         SignedRequest signed =
                 SIGNER.sign(
@@ -218,24 +290,70 @@ final class SignedJsonCall {
                 response.responseBody()
                         .map(s -> (InputStream) s)
                         .orElse(InputStream.nullInputStream())) {
-            bytes = in.readNBytes(1 << 20);
+            bytes = in.readNBytes(MAX_ANSWER_BYTES);
         }
+        Optional<String> errorTypeHeader =
+                response.httpResponse().firstMatchingHeader("x-amzn-ErrorType");
         long wireNanos = System.nanoTime() - sent;
+        if (service.isQuery()) {
+            return queryAnswer(status, new String(bytes, StandardCharsets.UTF_8), wireNanos);
+        }
         JsonNode json = parse(bytes);
         if (status == 200) {
-            return new Answer(status, null, null, json, wireNanos);
+            return new Answer(status, null, null, json, null, wireNanos);
         }
-        String type =
-                response.httpResponse()
-                        .firstMatchingHeader("x-amzn-ErrorType")
-                        .orElse(json.path("__type").asText("HTTP" + status));
+        String type = errorTypeHeader.orElse(json.path("__type").asText("HTTP" + status));
         JsonNode message = json.has("message") ? json.get("message") : json.get("Message");
         return new Answer(
                 status,
                 errorCode(type),
                 message == null ? null : message.asText(),
                 json,
+                null,
                 wireNanos);
+    }
+
+    /**
+     * A query-protocol answer: XML, whose error is {@code
+     * <Error><Code>…</Code><Message>…</Message>}
+     * (https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html).
+     */
+    static Answer queryAnswer(int status, String xml, long wireNanos) {
+        if (status == 200) {
+            return new Answer(status, null, null, Json.MAPPER.createObjectNode(), xml, wireNanos);
+        }
+        String code = xmlElement(xml, "Code");
+        return new Answer(
+                status,
+                code == null ? "HTTP" + status : code,
+                xmlElement(xml, "Message"),
+                Json.MAPPER.createObjectNode(),
+                xml,
+                wireNanos);
+    }
+
+    /**
+     * The text of the first {@code <name>} element of an AWS answer, unescaped; null if there is
+     * none. AWS's query answers are flat enough for this, and it keeps an XML parser's classes out
+     * of the cold start.
+     */
+    static String xmlElement(String xml, String name) {
+        String open = "<" + name + ">";
+        int from = xml.indexOf(open);
+        if (from < 0) {
+            return null;
+        }
+        int to = xml.indexOf("</" + name + ">", from);
+        if (to < 0) {
+            return null;
+        }
+        return xml.substring(from + open.length(), to)
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
     }
 
     /** {@code com.amazonaws.ssm#ParameterNotFound:http://...} → {@code ParameterNotFound}. */

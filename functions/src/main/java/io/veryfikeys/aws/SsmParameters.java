@@ -15,17 +15,17 @@ import java.util.Optional;
 
 /**
  * Reads one SSM parameter: {@code AmazonSSM.GetParameter} (JSON 1.1 protocol) as a {@link
- * SignedJsonCall}.
+ * SignedCall}.
  *
  * <p>Why not the SDK's {@code SsmClient}: its jar is 6 MB, 40% of the deployable, for this one
  * call, and every function ships it (issue 7).
  */
 public final class SsmParameters implements Parameters {
-    static final int MAX_ATTEMPTS = SignedJsonCall.MAX_ATTEMPTS;
-    static final SignedJsonCall.Service SSM =
-            new SignedJsonCall.Service("Ssm", "ssm", "application/x-amz-json-1.1", "AmazonSSM.");
+    static final int MAX_ATTEMPTS = SignedCall.MAX_ATTEMPTS;
+    static final SignedCall.Service SSM =
+            new SignedCall.Service("Ssm", "ssm", "application/x-amz-json-1.1", "AmazonSSM.");
 
-    private final SignedJsonCall calls;
+    private final SignedCall calls;
 
     public SsmParameters(
             SdkHttpClient http,
@@ -40,8 +40,7 @@ public final class SsmParameters implements Parameters {
             Region region,
             URI endpoint,
             long backoffBaseMillis) {
-        this.calls =
-                new SignedJsonCall(SSM, http, credentials, region, endpoint, backoffBaseMillis);
+        this.calls = new SignedCall(SSM, http, credentials, region, endpoint, backoffBaseMillis);
     }
 
     /** The parameter's value, or empty if it does not exist. */
@@ -57,7 +56,7 @@ public final class SsmParameters implements Parameters {
                         .toString()
                         .getBytes(StandardCharsets.UTF_8);
         String what = "SSM GetParameter " + name;
-        SignedJsonCall.Answer answer = calls.call("GetParameter", what, body, "parameter", name);
+        SignedCall.Answer answer = calls.call("GetParameter", what, body, "parameter", name);
         if (answer.status() == 200) {
             JsonNode value = answer.body().path("Parameter").path("Value");
             if (!value.isTextual()) {
@@ -68,15 +67,15 @@ public final class SsmParameters implements Parameters {
         if ("ParameterNotFound".equals(answer.errorType())) {
             return Optional.empty();
         }
-        throw new AwsCallFailedException(SignedJsonCall.failure(what, answer));
+        throw new AwsCallFailedException(SignedCall.failure(what, answer));
     }
 
-    /** The endpoint the SDK would use for SSM ({@link SignedJsonCall#endpoint}). */
+    /** The endpoint the SDK would use for SSM ({@link SignedCall#endpoint}). */
     static URI endpoint(Region region) {
-        return SignedJsonCall.endpoint(region, "ssm", "SSM", "Ssm");
+        return SignedCall.endpoint(region, "ssm", "SSM", "Ssm");
     }
 
     static String errorCode(String type) {
-        return SignedJsonCall.errorCode(type);
+        return SignedCall.errorCode(type);
     }
 }

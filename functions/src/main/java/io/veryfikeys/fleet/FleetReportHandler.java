@@ -158,9 +158,9 @@ public final class FleetReportHandler
                 AwsClients::sns,
                 c ->
                         c.publish(
-                                b ->
-                                        b.topicArn("arn:aws:sns:us-east-1:123456789012:priming")
-                                                .subject("priming")
-                                                .message("{}")));
+                                "arn:aws:sns:us-east-1:123456789012:priming",
+                                "priming",
+                                "{}",
+                                java.util.Map.of("result", "PRIMING")));
     }
 }

@@ -128,20 +128,19 @@ public final class Priming {
     }
 
     /**
-     * One SDK call through the whole pipeline (marshal, endpoint rules, sign, unmarshal) against
-     * the local answer of {@link PrimingHttpClient}: everything but the network.
+     * One AWS call through its whole path (the request's JSON or form, signing, the answer read)
+     * against the local answer of {@code aws.PrimingHttpClient}: everything but the network.
      */
     public static <C> void sdkCall(Supplier<C> client, Consumer<C> call) {
         call.accept(client.get());
     }
 
     /**
-     * Runs {@code work} (our own code making SDK calls) with canned answers and returns what it
+     * Runs {@code work} (our own code making AWS calls) with canned answers and returns what it
      * read: a JSON-protocol call whose {@code X-Amz-Target} is a key of {@code answers} gets that
-     * body instead of an empty success. An empty answer never reaches the unmarshaller's nested
-     * models (a history's event details, a listed secret's tags), which the first real answer then
-     * loads: in Promote, 400 classes of a GetExecutionHistory answer (issue 18's profile). The
-     * answers are made-up ids, never a key.
+     * body instead of an empty success. An empty answer never reaches the code that reads an
+     * answer's entries (a history's event details, a listed secret's tags), which the first real
+     * answer would then load and compile. The answers are made-up ids, never a key.
      */
     public static <T> T answering(
             java.util.Map<String, String> answers, java.util.function.Supplier<T> work) {

@@ -168,7 +168,7 @@ public final class AccountReset {
                 LOG.info("reset.waiting_for_earlier_reset");
                 while (earlierReset(secretId, mark).isPresent()) {
                     if (!InvocationDeadline.allows(
-                            Duration.ofSeconds(1).plus(AwsCallTimeouts.SDK_CALL))) {
+                            Duration.ofSeconds(1).plus(AwsCallTimeouts.CALL))) {
                         throw new ResetFailedException(
                                 "another reset of "
                                         + secretId
@@ -461,7 +461,7 @@ public final class AccountReset {
         List<String> updated = new ArrayList<>();
         for (String copy : current.linkedSecrets()) {
             try {
-                if (!InvocationDeadline.allows(AwsCallTimeouts.SDK_CALL.multipliedBy(3))) {
+                if (!InvocationDeadline.allows(AwsCallTimeouts.CALL.multipliedBy(3))) {
                     notUpdated.add(copy + " (no time left)");
                     continue;
                 }
@@ -507,7 +507,7 @@ public final class AccountReset {
         try {
             Optional<String> prefix = settings.secretNamePrefix();
             if (prefix.isEmpty()
-                    || !InvocationDeadline.allows(AwsCallTimeouts.SDK_CALL.multipliedBy(2))) {
+                    || !InvocationDeadline.allows(AwsCallTimeouts.CALL.multipliedBy(2))) {
                 return List.of();
             }
             String clientId = current.account().clientId();
@@ -636,7 +636,7 @@ public final class AccountReset {
             } catch (RuntimeException e) {
                 LOG.warn("reset.recheck_failed", "errorType", e.getClass().getName());
             }
-            if (!InvocationDeadline.allows(Duration.ofSeconds(1).plus(AwsCallTimeouts.SDK_CALL))) {
+            if (!InvocationDeadline.allows(Duration.ofSeconds(1).plus(AwsCallTimeouts.CALL))) {
                 break;
             }
             sleep(Duration.ofSeconds(1));
@@ -664,7 +664,7 @@ public final class AccountReset {
                 // Stop while the alert below can still be sent: past the function's timeout nobody
                 // would hear of this.
                 if (attempt == storeRetry.attempts()
-                        || !InvocationDeadline.allows(delay.plus(AwsCallTimeouts.SDK_CALL))) {
+                        || !InvocationDeadline.allows(delay.plus(AwsCallTimeouts.CALL))) {
                     break;
                 }
                 sleep(delay);

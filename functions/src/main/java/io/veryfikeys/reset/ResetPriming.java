@@ -3,6 +3,7 @@ package io.veryfikeys.reset;
 import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.lambda.Concurrently;
 import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.rotation.StepFunctionsRotations;
 import io.veryfikeys.veryfi.VeryfiPriming;
 
 import static io.veryfikeys.rotation.HandlerPriming.EXECUTION;
@@ -50,9 +51,7 @@ final class ResetPriming {
                 AwsClients::ssmParameters,
                 c -> c.get("/veryfi-key-rotation/priming/reset-settings"));
         runningRotations();
-        Priming.sdkCall(
-                AwsClients::sfn,
-                c -> c.stopExecution(b -> b.executionArn(EXECUTION).cause("priming")));
+        new StepFunctionsRotations(AwsClients::sfn).stop(EXECUTION, "priming");
         lifecycle();
         publish();
     }

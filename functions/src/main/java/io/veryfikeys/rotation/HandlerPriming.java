@@ -4,13 +4,13 @@ import io.veryfikeys.aws.AwsClients;
 import io.veryfikeys.lambda.Concurrently;
 import io.veryfikeys.lambda.Priming;
 import io.veryfikeys.notifications.LifecycleEvent;
+import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SameAccountSecrets;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
 import io.veryfikeys.veryfi.VeryfiPriming;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 import java.util.List;
 import java.util.Map;
@@ -189,21 +189,19 @@ public final class HandlerPriming {
      * make it.
      */
     public static void putSecret(String stage) {
-        Priming.sdkCall(
-                AwsClients::secretsManager,
-                c ->
-                        c.putSecretValue(
-                                b ->
-                                        b.secretId(SECRET)
-                                                .clientRequestToken(VERSION)
-                                                .secretString("{}")
-                                                .versionStages(stage)));
+        AccountSecret placeholder = AccountSecret.parse(SECRET, PLACEHOLDER_SECRET);
+        AccountSecrets secrets = new AccountSecrets(AwsClients::secretsManager);
+        switch (stage) {
+            case "AWSPENDING" -> secrets.putPending(SECRET, VERSION, placeholder);
+            case "AWSCURRENT" -> secrets.putCurrent(SECRET, VERSION, placeholder);
+            default -> throw new IllegalArgumentException("priming: no put with " + stage);
+        }
     }
 
     public static void readSecret() {
-        Priming.sdkCall(
-                AwsClients::secretsManager,
-                c -> c.getSecretValue(b -> b.secretId(SECRET).versionStage("AWSCURRENT")));
+        Priming.answering(
+                SECRETS_ANSWERS,
+                () -> new AccountSecrets(AwsClients::secretsManager).readCurrent(SECRET));
         describeSecret();
     }
 
@@ -215,16 +213,13 @@ public final class HandlerPriming {
     }
 
     public static void moveStage() {
-        Priming.sdkCall(
-                AwsClients::secretsManager,
-                c ->
-                        c.updateSecretVersionStage(
-                                b ->
-                                        b.secretId(SECRET)
-                                                .versionStage("AWSCURRENT")
-                                                .moveToVersionId(VERSION)
-                                                .removeFromVersionId(OLD_VERSION)));
+        new AccountSecrets(AwsClients::secretsManager).moveCurrent(SECRET, OLD_VERSION, VERSION);
     }
+
+    /** An account secret's shape with placeholders: priming reads and writes no real one. */
+    private static final String PLACEHOLDER_SECRET =
+            "{\"clientId\":\"vf_priming\",\"username\":\"priming\",\"apiKey\":\"priming-placeholder\","
+                    + "\"apiKeyId\":1}";
 
     private static final String ENTRY_ARN =
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + SECRET + "-AbCdEf";
@@ -256,6 +251,17 @@ public final class HandlerPriming {
                             + "\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0,"
                             + "\"SecretString\":\"{\\\"clientId\\\":\\\"priming\\\",\\\"username\\\":\\\"priming\\\","
                             + "\\\"linkedSecrets\\\":[]}\"}],\"Errors\":[]}",
+                    "secretsmanager.GetSecretValue",
+                    "{\"ARN\":\""
+                            + ENTRY_ARN
+                            + "\",\"Name\":\""
+                            + SECRET
+                            + "\",\"VersionId\":\""
+                            + VERSION
+                            + "\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0,"
+                            + "\"SecretString\":"
+                            + Json.MAPPER.valueToTree(PLACEHOLDER_SECRET)
+                            + "}",
                     "secretsmanager.DescribeSecret",
                     "{\"ARN\":\""
                             + ENTRY_ARN
@@ -415,18 +421,6 @@ public final class HandlerPriming {
     public static void publish() {
         Priming.sdkCall(
                 AwsClients::sns,
-                c ->
-                        c.publish(
-                                b ->
-                                        b.topicArn(TOPIC)
-                                                .subject("priming")
-                                                .message("{}")
-                                                .messageAttributes(
-                                                        Map.of(
-                                                                "result",
-                                                                MessageAttributeValue.builder()
-                                                                        .dataType("String")
-                                                                        .stringValue("PRIMING")
-                                                                        .build()))));
+                c -> c.publish(TOPIC, "priming", "{}", Map.of("result", "PRIMING")));
     }
 }

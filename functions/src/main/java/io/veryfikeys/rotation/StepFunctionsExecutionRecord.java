@@ -1,13 +1,11 @@
 package io.veryfikeys.rotation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veryfikeys.aws.JsonService;
+import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.Json;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
-import software.amazon.awssdk.services.sfn.model.HistoryEvent;
-import software.amazon.awssdk.services.sfn.model.InvalidArnException;
 
-import java.util.Objects;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -27,10 +25,14 @@ public final class StepFunctionsExecutionRecord implements ExecutionRecord {
     private static final Set<String> CREATE_STATES =
             Set.of("CreateKey", "CreateKeyAfterLostAnswer");
 
-    private final Supplier<SfnClient> sfn;
+    /** Execution and ARN errors mean no such execution here: anything else is AWS's trouble. */
+    private static final Set<String> NO_SUCH_EXECUTION =
+            Set.of("ExecutionDoesNotExist", "InvalidArn");
+
+    private final Supplier<JsonService> sfn;
     private final String stateMachineArn;
 
-    public StepFunctionsExecutionRecord(Supplier<SfnClient> sfn, String stateMachineArn) {
+    public StepFunctionsExecutionRecord(Supplier<JsonService> sfn, String stateMachineArn) {
         this.sfn = sfn;
         this.stateMachineArn = stateMachineArn;
     }
@@ -97,30 +99,39 @@ public final class StepFunctionsExecutionRecord implements ExecutionRecord {
     private Recorded read(String executionArn, String step) {
         Recorded recorded = new Recorded();
         try {
-            for (HistoryEvent event :
+            Iterator<JsonNode> events =
                     sfn.get()
-                            .getExecutionHistoryPaginator(
-                                    b -> b.executionArn(executionArn).maxResults(100))
-                            .events()) {
-                if (event.executionStartedEventDetails() != null) {
+                            .pages(
+                                    "GetExecutionHistory",
+                                    "Step Functions GetExecutionHistory " + executionArn,
+                                    JsonService.request()
+                                            .put("executionArn", executionArn)
+                                            .put("maxResults", 100),
+                                    "nextToken")
+                            .flatMap(
+                                    page -> {
+                                        java.util.List<JsonNode> list = new java.util.ArrayList<>();
+                                        page.path("events").forEach(list::add);
+                                        return list.stream();
+                                    })
+                            .iterator();
+            while (events.hasNext()) {
+                JsonNode event = events.next();
+                JsonNode started = event.get("executionStartedEventDetails");
+                JsonNode entered = event.get("stateEnteredEventDetails");
+                JsonNode exited = event.get("stateExitedEventDetails");
+                if (started != null) {
                     recorded.secretId =
                             Json.MAPPER
-                                    .readTree(
-                                            Objects.requireNonNullElse(
-                                                    event.executionStartedEventDetails().input(),
-                                                    "{}"))
+                                    .readTree(started.path("input").asText("{}"))
                                     .path("secretId")
                                     .asText(null);
-                } else if (event.stateEnteredEventDetails() != null
-                        && "CreateKeyAfterLostAnswer"
-                                .equals(event.stateEnteredEventDetails().name())) {
+                } else if (entered != null
+                        && "CreateKeyAfterLostAnswer".equals(entered.path("name").asText())) {
                     recorded.lostCreate = true;
-                } else if (event.stateExitedEventDetails() != null) {
-                    String name = event.stateExitedEventDetails().name();
-                    JsonNode output =
-                            Json.MAPPER.readTree(
-                                    Objects.requireNonNullElse(
-                                            event.stateExitedEventDetails().output(), "{}"));
+                } else if (exited != null) {
+                    String name = exited.path("name").asText();
+                    JsonNode output = Json.MAPPER.readTree(exited.path("output").asText("{}"));
                     if ("Plan".equals(name) && output.hasNonNull("plan")) {
                         recorded.plan = Json.MAPPER.treeToValue(output.get("plan"), Plan.class);
                     } else if (CREATE_STATES.contains(name) && output.hasNonNull("created")) {
@@ -134,7 +145,10 @@ public final class StepFunctionsExecutionRecord implements ExecutionRecord {
                     }
                 }
             }
-        } catch (ExecutionDoesNotExistException | InvalidArnException e) {
+        } catch (AwsCallFailedException e) {
+            if (!NO_SUCH_EXECUTION.contains(e.errorCode())) {
+                throw e;
+            }
             throw new ForgedStateException(
                     step + " refused: execution " + executionArn + " does not exist");
         } catch (java.io.IOException e) {

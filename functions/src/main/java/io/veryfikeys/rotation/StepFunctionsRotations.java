@@ -1,55 +1,82 @@
 package io.veryfikeys.rotation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.aws.JsonService;
 import io.veryfikeys.support.Json;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The {@link RunningRotations} as deployed: the executions of the rotation state machine. */
+/**
+ * The {@link RunningRotations} as deployed: the executions of the rotation state machine, read with
+ * ListExecutions and DescribeExecution and stopped with StopExecution, in Step Functions' JSON
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html).
+ */
 public final class StepFunctionsRotations implements RunningRotations {
-    private final Supplier<SfnClient> sfn;
+    private final Supplier<JsonService> sfn;
 
-    public StepFunctionsRotations(Supplier<SfnClient> sfn) {
+    public StepFunctionsRotations(Supplier<JsonService> sfn) {
         this.sfn = sfn;
     }
 
+    private record Running(String executionArn, BigDecimal startDate) {}
+
     @Override
     public List<String> of(String stateMachineArn, String secretId) {
-        List<ExecutionListItem> matching = new ArrayList<>();
-        for (ExecutionListItem item :
-                sfn.get()
-                        .listExecutionsPaginator(
-                                b ->
-                                        b.stateMachineArn(stateMachineArn)
-                                                .statusFilter(ExecutionStatus.RUNNING))
-                        .executions()) {
-            if (!ExecutionNames.mayRotate(item.name(), secretId)) {
-                continue; // the fleet's rotation of another account: no need to read its input
-            }
-            DescribeExecutionResponse description =
-                    sfn.get().describeExecution(b -> b.executionArn(item.executionArn()));
-            if (secretId.equals(secretIdOf(description.input()))) {
-                matching.add(item);
-            }
-        }
+        ObjectNode request =
+                JsonService.request()
+                        .put("stateMachineArn", stateMachineArn)
+                        .put("statusFilter", "RUNNING");
+        List<Running> matching = new ArrayList<>();
+        sfn.get()
+                .pages(
+                        "ListExecutions",
+                        "Step Functions ListExecutions of " + stateMachineArn,
+                        request,
+                        "nextToken")
+                .forEach(
+                        page -> {
+                            for (JsonNode item : page.path("executions")) {
+                                if (!ExecutionNames.mayRotate(
+                                        item.path("name").asText(""), secretId)) {
+                                    continue; // the fleet's rotation of another account: no need
+                                    // to read its input
+                                }
+                                String arn = item.path("executionArn").asText();
+                                JsonNode description =
+                                        sfn.get()
+                                                .call(
+                                                        "DescribeExecution",
+                                                        "Step Functions DescribeExecution " + arn,
+                                                        JsonService.request()
+                                                                .put("executionArn", arn));
+                                if (secretId.equals(
+                                        secretIdOf(description.path("input").asText(null)))) {
+                                    matching.add(
+                                            new Running(
+                                                    arn, item.path("startDate").decimalValue()));
+                                }
+                            }
+                        });
         matching.sort(
-                Comparator.comparing(ExecutionListItem::startDate)
-                        .thenComparing(ExecutionListItem::executionArn));
-        return matching.stream().map(ExecutionListItem::executionArn).toList();
+                Comparator.comparing(Running::startDate).thenComparing(Running::executionArn));
+        return matching.stream().map(Running::executionArn).toList();
     }
 
     @Override
     public void stop(String executionArn, String cause) {
         sfn.get()
-                .stopExecution(
-                        b -> b.executionArn(executionArn).error("StoppedByReset").cause(cause));
+                .call(
+                        "StopExecution",
+                        "Step Functions StopExecution " + executionArn,
+                        JsonService.request()
+                                .put("executionArn", executionArn)
+                                .put("error", "StoppedByReset")
+                                .put("cause", cause));
     }
 
     private static String secretIdOf(String input) {

@@ -1,19 +1,11 @@
 package io.veryfikeys.secrets;
 
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.APIErrorType;
-import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
-import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
-import software.amazon.awssdk.services.secretsmanager.model.Filter;
-import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
-import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
-import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
-import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
-import software.amazon.awssdk.services.secretsmanager.model.UpdateSecretVersionStageRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.aws.JsonService;
+import io.veryfikeys.support.AwsCallFailedException;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,49 +13,56 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The account secrets in Secrets Manager. Every write is keyed by a version id (the
  * ClientRequestToken) so that repeating it is harmless, and every move of a staging label names the
  * version it moves from, so a stale caller cannot move a label it does not hold.
+ *
+ * <p>Requests and answers are Secrets Manager's JSON as its API reference documents each operation
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Operations.html); the
+ * contract tests run this class against moto over the wire.
  */
 public final class AccountSecrets implements SecretStore {
-    private final Supplier<SecretsManagerClient> clients;
+    private final Supplier<JsonService> secretsManager;
 
     /**
      * Takes a supplier so that a step which never touches Secrets Manager never builds its client.
      */
-    public AccountSecrets(Supplier<SecretsManagerClient> clients) {
-        this.clients = clients;
+    public AccountSecrets(Supplier<JsonService> secretsManager) {
+        this.secretsManager = secretsManager;
     }
 
     @Override
     public SecretVersions versions(String secretId) {
-        DescribeSecretResponse description =
-                notFoundAsTyped(
-                        secretId, () -> clients.get().describeSecret(b -> b.secretId(secretId)));
-        return SecretVersions.of(secretId, description.versionIdsToStages());
+        JsonNode description =
+                call("DescribeSecret", secretId, JsonService.request().put("SecretId", secretId));
+        Map<String, List<String>> stages = new LinkedHashMap<>();
+        description
+                .path("VersionIdsToStages")
+                .properties()
+                .forEach(e -> stages.put(e.getKey(), texts(e.getValue())));
+        return SecretVersions.of(secretId, stages);
     }
 
     @Override
     public AccountSecret read(String secretId, String versionId) {
-        return read(secretId, b -> b.versionId(versionId));
+        return read(secretId, JsonService.request().put("VersionId", versionId));
     }
 
     @Override
     public AccountSecret readCurrent(String secretId) {
-        return read(secretId, b -> b.versionStage(SecretVersions.CURRENT));
+        return read(secretId, JsonService.request().put("VersionStage", SecretVersions.CURRENT));
     }
 
-    private AccountSecret read(String secretId, Consumer<GetSecretValueRequest.Builder> which) {
-        GetSecretValueRequest request =
-                GetSecretValueRequest.builder().secretId(secretId).applyMutation(which).build();
-        String secretString =
-                notFoundAsTyped(
-                        secretId, () -> clients.get().getSecretValue(request).secretString());
-        return AccountSecret.parse(secretId, secretString);
+    private AccountSecret read(String secretId, ObjectNode which) {
+        ObjectNode request = JsonService.request().put("SecretId", secretId);
+        request.setAll(which);
+        JsonNode value = call("GetSecretValue", secretId, request).get("SecretString");
+        return AccountSecret.parse(
+                secretId, value == null || value.isNull() ? null : value.asText());
     }
 
     @Override
@@ -71,13 +70,28 @@ public final class AccountSecrets implements SecretStore {
         return notFoundAsTyped(
                 secretId,
                 () ->
-                        clients
-                                .get()
-                                .listSecretVersionIdsPaginator(
-                                        b -> b.secretId(secretId).includeDeprecated(true))
-                                .stream()
-                                .flatMap(page -> page.versions().stream())
-                                .anyMatch(version -> version.versionId().equals(versionId)));
+                        versionEntries(secretId, true)
+                                .anyMatch(
+                                        version ->
+                                                versionId.equals(
+                                                        version.path("VersionId").asText(null))));
+    }
+
+    /** Every version of the secret (ListSecretVersionIds), page by page as read. */
+    private Stream<JsonNode> versionEntries(String secretId, boolean includeDeprecated) {
+        ObjectNode request = JsonService.request().put("SecretId", secretId);
+        if (includeDeprecated) {
+            request.put("IncludeDeprecated", true);
+        }
+        // Pages are asked for as the stream is read: callers read it inside notFoundAsTyped.
+        return secretsManager
+                .get()
+                .pages(
+                        "ListSecretVersionIds",
+                        what("ListSecretVersionIds", secretId),
+                        request,
+                        "NextToken")
+                .flatMap(page -> stream(page.path("Versions")));
     }
 
     @Override
@@ -99,61 +113,59 @@ public final class AccountSecrets implements SecretStore {
     public void moveCurrent(String secretId, String fromVersionId, String toVersionId) {
         updateStage(
                 secretId,
-                b ->
-                        b.versionStage(SecretVersions.CURRENT)
-                                .removeFromVersionId(fromVersionId)
-                                .moveToVersionId(toVersionId));
+                JsonService.request()
+                        .put("VersionStage", SecretVersions.CURRENT)
+                        .put("RemoveFromVersionId", fromVersionId)
+                        .put("MoveToVersionId", toVersionId));
     }
 
     @Override
     public void addLabel(String secretId, String label, String versionId) {
-        updateStage(secretId, b -> b.versionStage(label).moveToVersionId(versionId));
+        updateStage(
+                secretId,
+                JsonService.request().put("VersionStage", label).put("MoveToVersionId", versionId));
     }
 
     @Override
     public void removeLabel(String secretId, String label, String versionId) {
-        updateStage(secretId, b -> b.versionStage(label).removeFromVersionId(versionId));
+        updateStage(
+                secretId,
+                JsonService.request()
+                        .put("VersionStage", label)
+                        .put("RemoveFromVersionId", versionId));
     }
 
     /**
      * One UpdateSecretVersionStage call on {@code secretId}: {@code change} names the label and the
      * versions.
      */
-    private void updateStage(
-            String secretId,
-            java.util.function.Consumer<UpdateSecretVersionStageRequest.Builder> change) {
-        notFoundAsTyped(
-                secretId,
-                () ->
-                        clients.get()
-                                .updateSecretVersionStage(
-                                        b -> change.accept(b.secretId(secretId))));
+    private void updateStage(String secretId, ObjectNode change) {
+        ObjectNode request = JsonService.request().put("SecretId", secretId);
+        request.setAll(change);
+        call("UpdateSecretVersionStage", secretId, request);
     }
 
     @Override
     public List<Listed> listUnder(String prefix) {
-        ListSecretsRequest request =
-                ListSecretsRequest.builder()
-                        .filters(
-                                Filter.builder()
-                                        .key(FilterNameStringType.NAME)
-                                        .values(prefix)
-                                        .build())
-                        .maxResults(100)
-                        .build();
+        ObjectNode request = JsonService.request();
+        request.putArray("Filters").addObject().put("Key", "name").putArray("Values").add(prefix);
+        request.put("MaxResults", 100);
         List<Listed> listed = new ArrayList<>();
-        clients.get().listSecretsPaginator(request).stream()
-                .flatMap(page -> page.secretList().stream())
+        secretsManager
+                .get()
+                .pages("ListSecrets", "Secrets Manager ListSecrets " + prefix, request, "NextToken")
+                .flatMap(page -> stream(page.path("SecretList")))
                 // The name filter is a prefix match that ignores case: checked again here.
-                .filter(entry -> entry.name() != null && entry.name().startsWith(prefix))
-                .forEach(entry -> listed.add(new Listed(entry.name(), tags(entry))));
+                .filter(entry -> entry.path("Name").asText("").startsWith(prefix))
+                .forEach(entry -> listed.add(new Listed(entry.get("Name").asText(), tags(entry))));
         listed.sort(Comparator.comparing(Listed::name));
         return listed;
     }
 
-    private static Map<String, String> tags(SecretListEntry entry) {
+    private static Map<String, String> tags(JsonNode entry) {
         Map<String, String> tags = new LinkedHashMap<>();
-        entry.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+        entry.path("Tags")
+                .forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
         return tags;
     }
 
@@ -162,15 +174,26 @@ public final class AccountSecrets implements SecretStore {
         return notFoundAsTyped(
                 secretId,
                 () ->
-                        clients
-                                .get()
-                                .listSecretVersionIdsPaginator(b -> b.secretId(secretId))
-                                .stream()
-                                .flatMap(page -> page.versions().stream())
-                                .filter(v -> v.versionStages().contains(SecretVersions.CURRENT))
-                                .map(SecretVersionsListEntry::createdDate)
-                                .filter(java.util.Objects::nonNull)
+                        versionEntries(secretId, false)
+                                .filter(
+                                        v ->
+                                                texts(v.path("VersionStages"))
+                                                        .contains(SecretVersions.CURRENT))
+                                .map(v -> v.get("CreatedDate"))
+                                .filter(date -> date != null && date.isNumber())
+                                .map(AccountSecrets::epochSeconds)
                                 .findFirst());
+    }
+
+    /**
+     * Secrets Manager's timestamps: seconds since the epoch, with a fraction. Read from the
+     * number's shortest text, not its binary double: 1523477145.713 is 713 ms, not 713.000059.
+     */
+    static Instant epochSeconds(JsonNode date) {
+        BigDecimal seconds = new BigDecimal(date.asText());
+        long whole = seconds.longValue();
+        int nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).intValue();
+        return Instant.ofEpochSecond(whole, nanos);
     }
 
     /**
@@ -193,23 +216,36 @@ public final class AccountSecrets implements SecretStore {
         List<String> unreadable = new ArrayList<>();
         for (int from = 0; from < names.size(); from += 20) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + 20));
-            BatchGetSecretValueResponse page =
-                    clients.get().batchGetSecretValue(b -> b.secretIdList(chunk));
-            for (SecretValueEntry entry : page.secretValues()) {
-                holder(entry.name(), entry.secretString()).ifPresent(holders::add);
+            ObjectNode request = JsonService.request();
+            chunk.forEach(request.putArray("SecretIdList")::add);
+            JsonNode page =
+                    secretsManager
+                            .get()
+                            .call(
+                                    "BatchGetSecretValue",
+                                    "Secrets Manager BatchGetSecretValue of "
+                                            + chunk.size()
+                                            + " secrets under "
+                                            + prefix,
+                                    request);
+            for (JsonNode entry : page.path("SecretValues")) {
+                JsonNode value = entry.get("SecretString");
+                holder(
+                                entry.path("Name").asText(null),
+                                value == null || value.isNull() ? null : value.asText())
+                        .ifPresent(holders::add);
             }
-            for (APIErrorType error : page.errors()) {
+            for (JsonNode error : page.path("Errors")) {
                 unreadable.add(
-                        (error.secretId() == null ? "?" : error.secretId())
+                        error.path("SecretId").asText("?")
                                 + " "
-                                + error.errorCode());
+                                + error.path("ErrorCode").asText());
             }
         }
         holders.sort(java.util.Comparator.comparing(SameAccountSecrets.Holder::secretId));
         return new SameAccountSecrets.Scan(List.copyOf(holders), List.copyOf(unreadable));
     }
 
-    /** Lenient on purpose: a secret under the prefix that is no account secret holds no account. */
     private static java.util.Optional<SameAccountSecrets.Holder> holder(
             String name, String secretString) {
         if (secretString == null) {
@@ -243,24 +279,55 @@ public final class AccountSecrets implements SecretStore {
     }
 
     private void put(String secretId, String versionId, AccountSecret secret, String label) {
-        notFoundAsTyped(
+        ObjectNode request =
+                JsonService.request()
+                        .put("SecretId", secretId)
+                        .put("ClientRequestToken", versionId)
+                        .put("SecretString", secret.toSecretString());
+        request.putArray("VersionStages").add(label);
+        call("PutSecretValue", secretId, request);
+    }
+
+    /** One call about {@code secretId}; its absence (or the version's) is a typed error. */
+    private JsonNode call(String operation, String secretId, ObjectNode request) {
+        return notFoundAsTyped(
                 secretId,
                 () ->
-                        clients.get()
-                                .putSecretValue(
-                                        b ->
-                                                b.secretId(secretId)
-                                                        .clientRequestToken(versionId)
-                                                        .secretString(secret.toSecretString())
-                                                        .versionStages(label)));
+                        secretsManager
+                                .get()
+                                .call(
+                                        operation,
+                                        what(operation, secretId),
+                                        request,
+                                        "secret",
+                                        secretId));
+    }
+
+    private static String what(String operation, String secretId) {
+        return "Secrets Manager " + operation + " " + secretId;
+    }
+
+    private static Stream<JsonNode> stream(JsonNode array) {
+        List<JsonNode> items = new ArrayList<>();
+        array.forEach(items::add);
+        return items.stream();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(n -> texts.add(n.asText()));
+        return texts;
     }
 
     private static <T> T notFoundAsTyped(String secretId, Supplier<T> call) {
         try {
             return call.get();
-        } catch (ResourceNotFoundException e) {
-            throw new SecretNotFoundException(
-                    "secret " + secretId + " (or the version asked for) does not exist");
+        } catch (AwsCallFailedException e) {
+            if ("ResourceNotFoundException".equals(e.errorCode())) {
+                throw new SecretNotFoundException(
+                        "secret " + secretId + " (or the version asked for) does not exist");
+            }
+            throw e;
         }
     }
 }

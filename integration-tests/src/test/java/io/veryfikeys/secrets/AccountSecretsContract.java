@@ -1,5 +1,6 @@
 package io.veryfikeys.secrets;
 
+import io.veryfikeys.aws.JsonService;
 import io.veryfikeys.support.SecretValue;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -19,10 +20,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 abstract class AccountSecretsContract {
     private static final AtomicInteger NAMES = new AtomicInteger();
 
+    /** The SDK's client: sets the secrets up and checks them, independently of our code. */
     protected abstract SecretsManagerClient client();
 
+    /** Our own calls, to the same endpoint: what {@link AccountSecrets} uses when deployed. */
+    protected abstract JsonService store();
+
     private AccountSecrets secrets() {
-        return new AccountSecrets(this::client);
+        return new AccountSecrets(this::store);
     }
 
     private String newSecret(long keyId, String key) {

@@ -1,5 +1,7 @@
 package io.veryfikeys.secrets;
 
+import io.veryfikeys.aws.AwsClients;
+import io.veryfikeys.aws.JsonService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class AccountSecretsOnLocalStackTest extends AccountSecretsContract {
     private static LocalStackContainer localStack;
     private static SecretsManagerClient client;
+    private static JsonService store;
 
     static boolean dockerAvailable() {
         boolean docker;
@@ -57,6 +60,13 @@ class AccountSecretsOnLocalStackTest extends AccountSecretsContract {
                                                 localStack.getSecretKey())))
                         .httpClient(UrlConnectionHttpClient.create())
                         .build();
+        store =
+                AwsClients.secretsManager(
+                        localStack.getEndpoint(),
+                        Region.of(localStack.getRegion()),
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(
+                                        localStack.getAccessKey(), localStack.getSecretKey())));
     }
 
     @AfterAll
@@ -72,5 +82,10 @@ class AccountSecretsOnLocalStackTest extends AccountSecretsContract {
     @Override
     protected SecretsManagerClient client() {
         return client;
+    }
+
+    @Override
+    protected JsonService store() {
+        return store;
     }
 }
