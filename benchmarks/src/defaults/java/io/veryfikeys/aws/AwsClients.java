@@ -4,22 +4,20 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * BENCHMARK ONLY, never deployed: the same API as functions' AwsClients, built the way SDK examples
- * do it, i.e. on the SDK's defaults: {@code XxxClient.create()} (default HTTP client = Apache 5
- * found on the classpath, default region provider chain, default credentials provider chain).
- * Compiled by the benchmark at run time and put before the functions jar on the child's classpath,
- * together with the apache5-client jars. Lazy like the real one, so the comparison isolates the
- * client configuration.
+ * BENCHMARK ONLY, never deployed: the same API as functions' AwsClients, built on the SDK's
+ * defaults: the default HTTP client (Apache 5, found on the classpath), the default region provider
+ * chain and the default credentials provider chain. The functions make every AWS call as a signed
+ * call (no SDK service client since issue 18), so this variant makes the same calls on those
+ * defaults. Compiled by the benchmark at run time and put before the functions jar on the child's
+ * classpath, together with the apache5-client jars. Lazy like the real one, so the comparison
+ * isolates the client configuration.
  */
 public final class AwsClients {
-    private static volatile SecretsManagerClient secretsManager;
-    private static volatile SnsClient sns;
-    private static volatile SfnClient sfn;
+    private static volatile JsonService secretsManager;
+    private static volatile SnsTopics sns;
+    private static volatile JsonService sfn;
     private static volatile SsmParameters ssm;
 
     private AwsClients() {}
@@ -28,23 +26,64 @@ public final class AwsClients {
         return new DefaultAwsRegionProviderChain().getRegion();
     }
 
-    public static synchronized SecretsManagerClient secretsManager() {
+    /** A signed call on the defaults. */
+    private static SignedCall signed(
+            SignedCall.Service service, String endpointId, String env, String property) {
+        Region region = new DefaultAwsRegionProviderChain().getRegion();
+        return new SignedCall(
+                service,
+                Apache5HttpClient.create(),
+                DefaultCredentialsProvider.builder().build(),
+                region,
+                SignedCall.endpoint(region, endpointId, env, property),
+                100);
+    }
+
+    public static synchronized JsonService secretsManager() {
         if (secretsManager == null) {
-            secretsManager = ClientBuild.timed("secretsmanager", SecretsManagerClient::create);
+            secretsManager =
+                    ClientBuild.timed(
+                            "secretsmanager",
+                            () ->
+                                    new JsonService(
+                                            signed(
+                                                    SignedCall.Service.json(
+                                                            "SecretsManager",
+                                                            "secretsmanager",
+                                                            "1.1",
+                                                            "secretsmanager."),
+                                                    "secretsmanager",
+                                                    "SECRETS_MANAGER",
+                                                    "SecretsManager")));
         }
         return secretsManager;
     }
 
-    public static synchronized SnsClient sns() {
+    public static synchronized SnsTopics sns() {
         if (sns == null) {
-            sns = ClientBuild.timed("sns", SnsClient::create);
+            sns =
+                    ClientBuild.timed(
+                            "sns", () -> new SnsTopics(signed(SnsTopics.SNS, "sns", "SNS", "Sns")));
         }
         return sns;
     }
 
-    public static synchronized SfnClient sfn() {
+    public static synchronized JsonService sfn() {
         if (sfn == null) {
-            sfn = ClientBuild.timed("sfn", SfnClient::create);
+            sfn =
+                    ClientBuild.timed(
+                            "sfn",
+                            () ->
+                                    new JsonService(
+                                            signed(
+                                                    SignedCall.Service.json(
+                                                            "Sfn",
+                                                            "states",
+                                                            "1.0",
+                                                            "AWSStepFunctions."),
+                                                    "states",
+                                                    "SFN",
+                                                    "Sfn")));
         }
         return sfn;
     }

@@ -78,7 +78,8 @@ final class Children {
             long networkMillis,
             long storedAtMillis,
             long networkBeforeStoredMillis,
-            long callsInARow) {
+            long callsInARow,
+            long budgetWaitedMillis) {
         long clientMillis() {
             return sum(invokeClients);
         }
@@ -176,7 +177,8 @@ final class Children {
                             r.path("networkMillis").asLong(),
                             r.path("storedAtMillis").asLong(-1),
                             r.path("networkBeforeStoredMillis").asLong(-1),
-                            r.path("callsInARow").asLong(-1)));
+                            r.path("callsInARow").asLong(-1),
+                            r.path("budgetWaitedMillis").asLong(0)));
         } catch (IOException e) {
             throw new IllegalStateException("child JVM for " + function + " failed; see " + log, e);
         }

@@ -86,8 +86,8 @@ final class Table {
                 new StringBuilder(
                         fmt(
                                 "clients built %.0f ms (%s); %d AWS calls %.0f ms, on the wire %.0f ms; "
-                                        + "the first AWS call %.0f ms, of which on the wire %.0f ms (the rest: the SDK's first marshal, "
-                                        + "endpoint rules, signing, unmarshal, i.e. loading and interpreting its classes); %d Veryfi calls %.0f ms; "
+                                        + "the first AWS call %.0f ms, of which on the wire %.0f ms (the rest: the request's first build, "
+                                        + "signing and the answer's parsing, i.e. loading and interpreting their classes); %d Veryfi calls %.0f ms; "
                                         + "other (handler, Jackson, our code) %.0f ms",
                                 clients,
                                 typical.anatomy().invokeClients().isEmpty()
@@ -120,7 +120,7 @@ final class Table {
         if (!def.isEmpty()) {
             d.append(
                     fmt(
-                            "; SDK defaults: clients built %.0f ms, first invoke %.0f ms",
+                            "; on SDK defaults (Apache 5, default chains): clients built %.0f ms, first invoke %.0f ms",
                             Stats.of(def, s -> s.anatomy().clientMillis()).median(),
                             Stats.of(def, Children.Sample::invokeMillis).median()));
         }
@@ -281,9 +281,14 @@ final class Table {
                                     - floorInvoke.median())
                             / floorTotal.median();
             boolean anyPaced = c.stream().anyMatch(x -> pacedMillis(x) > 0);
+            // The fresh JVM judged the same way: without the budget's wait in its first invocation.
             double fresh =
+                    Stats.of(b.optimized(), x -> x.totalMillis() - pacedMillis(x)).median()
+                            / probeFloor.median();
+            double freshWithPacing =
                     Stats.of(b.optimized(), Children.Sample::totalMillis).median()
                             / probeFloor.median();
+            boolean freshPaced = b.optimized().stream().anyMatch(x -> pacedMillis(x) > 0);
             double primedInvoke = Stats.of(b.primed(), Children.Sample::invokeMillis).median();
             double local = primedLocalMillis(b.primed());
             boolean reset = function.equals("ResetFunction");
@@ -292,7 +297,7 @@ final class Table {
                     Benchmark.simpleHandler(function),
                     fmt("%.2f× / %.1f×", model, fresh),
                     fmt(
-                            "SnapStart model %.2f× floor (≤%.1f×: %s%s); fresh JVM %.1f× floor (≤%.0f×: %s);"
+                            "SnapStart model %.2f× floor (≤%.1f×: %s%s); fresh JVM %.1f× floor (≤%.0f×: %s%s);"
                                     + " primed first invoke %.0f ms, %.0f ms of it local, %.0f calls, %.0f of them one after another%s",
                             model,
                             SNAPSTART_TARGET,
@@ -305,6 +310,9 @@ final class Table {
                             fresh,
                             FRESH_JVM_TARGET,
                             fresh <= FRESH_JVM_TARGET ? "met" : "MISSED",
+                            freshPaced
+                                    ? fmt("; %.1f× with the request budget's wait", freshWithPacing)
+                                    : "",
                             primedInvoke,
                             local,
                             Stats.of(
@@ -333,6 +341,11 @@ final class Table {
                 untilStored[1],
                 RESET_LOCAL_TARGET_MS,
                 untilStored[1] <= RESET_LOCAL_TARGET_MS ? "met" : "MISSED");
+    }
+
+    /** The request budget's wait in a probe JVM's first invocation (its log lines). */
+    private static long pacedMillis(Children.Sample sample) {
+        return sample.anatomy().budgetWaitedMillis();
     }
 
     /** The request budget's wait in a sandbox's first invocation (0 when it made no paced call). */
@@ -388,7 +401,7 @@ final class Table {
                 double speedup = dt.median() / total.median();
                 d.append(
                         fmt(
-                                "; SDK defaults %s = %.2f× slower (target ≥2×: %s; CPU %.0f ms = %.2f×)",
+                                "; on SDK defaults (Apache 5, default chains) %s = %.2f× slower (target ≥2×: %s; CPU %.0f ms = %.2f×)",
                                 dt.ms(),
                                 speedup,
                                 speedup >= 2 ? "met" : "MISSED",
@@ -511,7 +524,7 @@ final class Table {
                 "all deployable artifacts together",
                 fmt("%.2f MB", together / 1e6),
                 fmt(
-                        "target ≤10 MB: %s; not shipped: the SDK's SsmClient (6 MB; SSM GetParameter is a signed call, aws/SsmParameters)",
+                        "target ≤10 MB: %s; not shipped: any SDK service client (every AWS call is a signed call, aws/SignedCall; the SsmClient alone is 6 MB)",
                         together <= 10_000_000 ? "met" : "MISSED"));
 
         // 3 rotation
