@@ -8,9 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * The stack's one AWS endpoint. A request (but one of moto's own admin API) must be signed with a
- * key the stack issued and be allowed by its principal's identity policy, as in AWS; then Lambda's
- * API is answered here, and any other call gets the fault a test injected for it or moto's answer.
- * Whatever the answer, the {@link AwsCallLog}'s listeners hear of it just before it goes out.
+ * key the stack issued, its signature must verify ({@link Signatures}), and it must be allowed by
+ * its principal's identity policy, as in AWS; then Lambda's API is answered here, and any other
+ * call gets the fault a test injected for it or moto's answer. Whatever the answer, the {@link
+ * AwsCallLog}'s listeners hear of it just before it goes out.
  */
 record AwsEndpoint(
         CredentialsAuthority authority,
@@ -30,6 +31,11 @@ record AwsEndpoint(
             }
             CredentialsAuthority.Check check =
                     authority.check(AwsRequests.accessKey(ex), AwsRequests.sessionToken(ex));
+            if (check.accepted() && !Signatures.verifies(ex, body, check.issued())) {
+                check =
+                        new CredentialsAuthority.Check(
+                                check.issued(), CredentialsAuthority.Refusal.BAD_SIGNATURE);
+            }
             LambdaApi.Request lambda = LambdaApi.request(ex.getRequestMethod(), path);
             String operation = lambda == null ? AwsRequests.operation(ex, body) : null;
             String action =

@@ -62,7 +62,12 @@ public final class CredentialsAuthority {
         EXPIRED(
                 "ExpiredTokenException",
                 "ExpiredToken",
-                "The security token included in the request is expired");
+                "The security token included in the request is expired"),
+        /** Checked by {@link Signatures}, once the key is known. */
+        BAD_SIGNATURE(
+                "InvalidSignatureException",
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.");
 
         public final String jsonCode;
         public final String queryCode;
