@@ -1,9 +1,17 @@
 package io.veryfikeys.aws;
 
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+import java.io.InputStream;
 
 /**
  * BENCHMARK ONLY, never deployed: the same API as functions' AwsClients, built on the SDK's
@@ -22,6 +30,34 @@ public final class AwsClients {
 
     private AwsClients() {}
 
+    /** The SDK's default HTTP client (Apache 5) under the functions' signed calls. */
+    private static AwsTransport over(SdkHttpClient client) {
+        return (uri, headers, body) -> {
+            SdkHttpRequest.Builder request =
+                    SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri);
+            headers.forEach(request::putHeader);
+            HttpExecuteResponse response =
+                    client.prepareRequest(
+                                    HttpExecuteRequest.builder()
+                                            .request(request.build())
+                                            .contentStreamProvider(
+                                                    ContentStreamProvider.fromByteArray(body))
+                                            .build())
+                            .call();
+            byte[] bytes;
+            try (InputStream in =
+                    response.responseBody()
+                            .map(s -> (InputStream) s)
+                            .orElse(InputStream.nullInputStream())) {
+                bytes = in.readAllBytes();
+            }
+            return new AwsTransport.Response(
+                    response.httpResponse().statusCode(),
+                    response.httpResponse().firstMatchingHeader("x-amzn-ErrorType").orElse(null),
+                    bytes);
+        };
+    }
+
     public static Region region() {
         return new DefaultAwsRegionProviderChain().getRegion();
     }
@@ -32,7 +68,7 @@ public final class AwsClients {
         Region region = new DefaultAwsRegionProviderChain().getRegion();
         return new SignedCall(
                 service,
-                Apache5HttpClient.create(),
+                over(Apache5HttpClient.create()),
                 DefaultCredentialsProvider.builder().build(),
                 region,
                 SignedCall.endpoint(region, endpointId, env, property),
@@ -99,7 +135,7 @@ public final class AwsClients {
                             "ssm",
                             () ->
                                     new SsmParameters(
-                                            Apache5HttpClient.create(),
+                                            over(Apache5HttpClient.create()),
                                             DefaultCredentialsProvider.builder().build(),
                                             new DefaultAwsRegionProviderChain().getRegion()));
         }
@@ -116,7 +152,7 @@ public final class AwsClients {
                             "dynamodb",
                             () ->
                                     new DynamoCheckIns(
-                                            Apache5HttpClient.create(),
+                                            over(Apache5HttpClient.create()),
                                             DefaultCredentialsProvider.builder().build(),
                                             new DefaultAwsRegionProviderChain().getRegion(),
                                             System.getenv("CHECK_IN_TABLE")));
@@ -134,7 +170,7 @@ public final class AwsClients {
                             "dynamodb-budget",
                             () ->
                                     new DynamoRequestBudget(
-                                            Apache5HttpClient.create(),
+                                            over(Apache5HttpClient.create()),
                                             DefaultCredentialsProvider.builder().build(),
                                             new DefaultAwsRegionProviderChain().getRegion(),
                                             System.getenv("VERYFI_BUDGET_TABLE")));
@@ -152,7 +188,7 @@ public final class AwsClients {
                             "events",
                             () ->
                                     new EventBridgeEvents(
-                                            Apache5HttpClient.create(),
+                                            over(Apache5HttpClient.create()),
                                             DefaultCredentialsProvider.builder().build(),
                                             new DefaultAwsRegionProviderChain().getRegion()));
         }

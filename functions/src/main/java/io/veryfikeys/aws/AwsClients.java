@@ -10,8 +10,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 
@@ -23,15 +21,15 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
  * aws.endpointUrl}), which is how the local stack points the very same code at moto.
  */
 public final class AwsClients {
-    private static final SdkHttpClient HTTP =
+    private static final AwsTransport HTTP =
             ClientBuild.timed(
                     "aws-http",
                     () ->
-                            new PrimingHttpClient(
-                                    UrlConnectionHttpClient.builder()
-                                            .connectionTimeout(AwsCallTimeouts.CONNECT)
-                                            .socketTimeout(AwsCallTimeouts.SOCKET)
-                                            .build()));
+                            new PrimingTransport(
+                                    new UrlConnectionAwsTransport(
+                                            AwsCallTimeouts.CONNECT,
+                                            AwsCallTimeouts.SOCKET,
+                                            AwsCallTimeouts.ATTEMPT)));
 
     /**
      * The three places Lambda and our tests put credentials, asked in order, instead of the SDK's
@@ -55,8 +53,37 @@ public final class AwsClients {
                             .credentialsProviders(
                                     SystemPropertyCredentialsProvider.create(),
                                     EnvironmentVariableCredentialsProvider.create(),
-                                    ContainerCredentialsProvider.builder().build())
+                                    new ContainerCredentials())
                             .build());
+
+    /**
+     * The container credentials endpoint's provider, built where this environment's credentials
+     * come from there (a SnapStart function: built at init, so it is in the snapshot, and asked
+     * only after the restore), else only if the providers before it had none. Building it loads
+     * some 70 classes (its HTTP loader, the SDK's JSON parser) that a function with access-key
+     * variables, as every function without SnapStart has, never needs.
+     */
+    private static final class ContainerCredentials implements AwsCredentialsProvider {
+        private volatile AwsCredentialsProvider provider =
+                System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null
+                                || System.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != null
+                        ? ContainerCredentialsProvider.builder().build()
+                        : null;
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            AwsCredentialsProvider built = provider;
+            if (built == null) {
+                synchronized (this) {
+                    if (provider == null) {
+                        provider = ContainerCredentialsProvider.builder().build();
+                    }
+                    built = provider;
+                }
+            }
+            return built.resolveCredentials();
+        }
+    }
 
     /**
      * While a SnapStart priming hook runs, every SDK call is answered locally and signs with

@@ -8,7 +8,6 @@ import io.veryfikeys.consumers.CheckIns;
 import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
@@ -56,7 +55,7 @@ public final class DynamoCheckIns implements CheckIns {
     private final String table;
 
     public DynamoCheckIns(
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             String table) {
@@ -64,7 +63,7 @@ public final class DynamoCheckIns implements CheckIns {
     }
 
     DynamoCheckIns(
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             URI endpoint,

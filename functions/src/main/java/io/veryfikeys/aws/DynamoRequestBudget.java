@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.veryfi.RequestBudget;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
@@ -28,7 +27,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
     private final String table;
 
     public DynamoRequestBudget(
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             String table) {
@@ -36,7 +35,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
     }
 
     DynamoRequestBudget(
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             URI endpoint,

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.Json;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
@@ -31,14 +30,14 @@ public final class EventBridgeEvents {
     private final SignedCall calls;
 
     public EventBridgeEvents(
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region) {
         this(http, credentials, region, endpoint(region), 100);
     }
 
     EventBridgeEvents(
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             URI endpoint,

@@ -7,15 +7,8 @@ import io.veryfikeys.support.AwsCallTimeouts;
 import io.veryfikeys.support.AwsUnavailableException;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Log;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.EndpointTag;
 import software.amazon.awssdk.regions.Region;
@@ -23,13 +16,14 @@ import software.amazon.awssdk.regions.ServiceEndpointKey;
 import software.amazon.awssdk.regions.ServiceMetadata;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -58,10 +52,6 @@ final class SignedCall {
                     // SNS (query protocol; HTTP 429 too)
                     "Throttled");
 
-    /** Larger than any answer we ask for: a page of 100 secrets' tags, or of 100 history events. */
-    private static final int MAX_ANSWER_BYTES = 8 << 20;
-
-    private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
     private static final Log log = Log.get(SignedCall.class);
 
     /**
@@ -97,7 +87,7 @@ final class SignedCall {
             long wireNanos) {}
 
     private final Service service;
-    private final SdkHttpClient http;
+    private final AwsTransport http;
     private final IdentityProvider<? extends AwsCredentialsIdentity> credentials;
     private final Region region;
     private final URI endpoint;
@@ -107,7 +97,7 @@ final class SignedCall {
 
     SignedCall(
             Service service,
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             URI endpoint,
@@ -130,7 +120,7 @@ final class SignedCall {
      */
     SignedCall(
             Service service,
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             URI endpoint,
@@ -250,50 +240,37 @@ final class SignedCall {
     }
 
     private Answer send(String operation, byte[] body) throws IOException {
-        SdkHttpRequest.Builder builder =
-                SdkHttpRequest.builder()
-                        .method(SdkHttpMethod.POST)
-                        .uri(endpoint)
-                        .encodedPath(
-                                endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
-                                        ? "/"
-                                        : endpoint.getRawPath())
-                        .putHeader("Content-Type", service.contentType())
-                        .putHeader("Content-Length", Integer.toString(body.length))
-                        .putHeader("User-Agent", "veryfi-key-rotation");
+        URI uri =
+                endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
+                        ? endpoint.resolve("/")
+                        : endpoint;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", service.contentType());
         if (!service.isQuery()) {
-            builder.putHeader("X-Amz-Target", service.targetPrefix() + operation);
+            headers.put("X-Amz-Target", service.targetPrefix() + operation);
         }
-        SdkHttpRequest request = builder.build();
         AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
-        SignedRequest signed =
-                SIGNER.sign(
-                        r ->
-                                r.identity(identity)
-                                        .request(request)
-                                        .payload(ContentStreamProvider.fromByteArray(body))
-                                        .putProperty(AwsV4HttpSigner.REGION_NAME, region.id())
-                                        .putProperty(
-                                                AwsV4HttpSigner.SERVICE_SIGNING_NAME,
-                                                service.signingName()));
+        Map<String, String> signed =
+                SigV4.sign(
+                        "POST",
+                        uri,
+                        headers,
+                        body,
+                        new SigV4.Credentials(
+                                identity.accessKeyId(),
+                                identity.secretAccessKey(),
+                                identity instanceof AwsSessionCredentialsIdentity session
+                                        ? session.sessionToken()
+                                        : null),
+                        region.id(),
+                        service.signingName(),
+                        Instant.now());
+        // Sent, not signed: AWS's signers leave the User-Agent out too.
+        signed.put("User-Agent", "veryfi-key-rotation");
         long sent = System.nanoTime();
-        HttpExecuteResponse response =
-                http.prepareRequest(
-                                HttpExecuteRequest.builder()
-                                        .request(signed.request())
-                                        .contentStreamProvider(signed.payload().orElse(null))
-                                        .build())
-                        .call();
-        int status = response.httpResponse().statusCode();
-        byte[] bytes;
-        try (InputStream in =
-                response.responseBody()
-                        .map(s -> (InputStream) s)
-                        .orElse(InputStream.nullInputStream())) {
-            bytes = in.readNBytes(MAX_ANSWER_BYTES);
-        }
-        Optional<String> errorTypeHeader =
-                response.httpResponse().firstMatchingHeader("x-amzn-ErrorType");
+        AwsTransport.Response response = http.send(uri, signed, body);
+        int status = response.status();
+        byte[] bytes = response.body();
         long wireNanos = System.nanoTime() - sent;
         if (service.isQuery()) {
             return queryAnswer(status, new String(bytes, StandardCharsets.UTF_8), wireNanos);
@@ -302,7 +279,10 @@ final class SignedCall {
         if (status == 200) {
             return new Answer(status, null, null, json, null, wireNanos);
         }
-        String type = errorTypeHeader.orElse(json.path("__type").asText("HTTP" + status));
+        String type =
+                response.errorType() != null
+                        ? response.errorType()
+                        : json.path("__type").asText("HTTP" + status);
         JsonNode message = json.has("message") ? json.get("message") : json.get("Message");
         return new Answer(
                 status,

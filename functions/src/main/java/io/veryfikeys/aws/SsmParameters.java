@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.Json;
 import io.veryfikeys.support.Parameters;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
@@ -28,14 +27,14 @@ public final class SsmParameters implements Parameters {
     private final SignedCall calls;
 
     public SsmParameters(
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region) {
         this(http, credentials, region, endpoint(region), 100);
     }
 
     SsmParameters(
-            SdkHttpClient http,
+            AwsTransport http,
             IdentityProvider<? extends AwsCredentialsIdentity> credentials,
             Region region,
             URI endpoint,

@@ -27,9 +27,9 @@ import java.util.function.Supplier;
  *       started by priming would send its call to the network before the snapshot.
  * </ul>
  *
- * Platform threads, not virtual ones: the url-connection HTTP client blocks inside synchronized
- * code, which in Java 21 pins a virtual thread to its carrier, and a function with one vCPU has one
- * carrier, so the calls would run one after the other again.
+ * Platform threads, not virtual ones: HttpURLConnection, which every AWS call goes through, blocks
+ * inside synchronized code, which in Java 21 pins a virtual thread to its carrier, and a function
+ * with one vCPU has one carrier, so the calls would run one after the other again.
  */
 public final class Concurrently {
     /** What this invocation's thread started, awaited as the invocation ends. */

@@ -17,12 +17,12 @@ import java.util.function.Supplier;
  * SnapStart priming. Each handler registers, in its static initializer, a CRaC {@link Resource}
  * whose {@code beforeCheckpoint} runs the code paths a real invocation needs: building the SDK
  * clients it uses, its SDK calls end to end (marshal, endpoint rules, sign, and unmarshal an answer
- * that {@link PrimingHttpClient} gives locally: priming never reaches AWS, Veryfi or a consumer),
- * and JSON (de)serialization of its input and output records. Lambda runs the hook once when it
- * snapshots a published version, so the loaded, linked and C1-compiled classes are in the snapshot
- * and the first invocation after a restore does not pay for them. Outside a CRaC runtime (tests,
- * the local stack, a JVM without SnapStart) the hook never runs and registering costs well under a
- * millisecond.
+ * that {@link io.veryfikeys.aws.PrimingTransport} gives locally: priming never reaches AWS, Veryfi
+ * or a consumer), and JSON (de)serialization of its input and output records. Lambda runs the hook
+ * once when it snapshots a published version, so the loaded, linked and C1-compiled classes are in
+ * the snapshot and the first invocation after a restore does not pay for them. Outside a CRaC
+ * runtime (tests, the local stack, a JVM without SnapStart) the hook never runs and registering
+ * costs well under a millisecond.
  *
  * <p>Nothing secret and nothing unique is created before the snapshot: no credentials are resolved
  * (SDK calls sign with placeholder credentials while a hook runs: see AwsClients), no random ids.
@@ -60,8 +60,7 @@ public final class Priming {
                     @Override
                     public void afterRestore(Context<? extends Resource> context) {
                         // nothing to refresh: no credentials were resolved before the checkpoint,
-                        // and the url-connection client keeps no connection that priming opened
-                        // (priming opens none)
+                        // and no connection is kept that priming opened (priming opens none)
                     }
                 };
         RESOURCES.add(resource);
@@ -103,8 +102,9 @@ public final class Priming {
     }
 
     /**
-     * Runs {@code work} as a hook does: SDK calls answered by {@link PrimingHttpClient}, metric
-     * lines built but not printed (the snapshot's output reaches CloudWatch Logs).
+     * Runs {@code work} as a hook does: SDK calls answered by {@link
+     * io.veryfikeys.aws.PrimingTransport}, metric lines built but not printed (the snapshot's
+     * output reaches CloudWatch Logs).
      */
     static void asHook(Runnable work) {
         ACTIVE.set(true);
@@ -120,8 +120,8 @@ public final class Priming {
     }
 
     /**
-     * True while a priming hook runs on this thread: {@link PrimingHttpClient} then answers instead
-     * of AWS.
+     * True while a priming hook runs on this thread: {@link io.veryfikeys.aws.PrimingTransport}
+     * then answers instead of AWS.
      */
     public static boolean active() {
         return ACTIVE.get();
@@ -129,7 +129,7 @@ public final class Priming {
 
     /**
      * One AWS call through its whole path (the request's JSON or form, signing, the answer read)
-     * against the local answer of {@code aws.PrimingHttpClient}: everything but the network.
+     * against the local answer of {@code aws.PrimingTransport}: everything but the network.
      */
     public static <C> void sdkCall(Supplier<C> client, Consumer<C> call) {
         call.accept(client.get());

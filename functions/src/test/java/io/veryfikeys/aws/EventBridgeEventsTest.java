@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 import java.io.ByteArrayOutputStream;
@@ -19,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -65,7 +65,8 @@ class EventBridgeEventsTest {
                 });
         server.start();
         return new EventBridgeEvents(
-                UrlConnectionHttpClient.create(),
+                new UrlConnectionAwsTransport(
+                        Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(7)),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")),
                 Region.EU_WEST_1,
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort()),

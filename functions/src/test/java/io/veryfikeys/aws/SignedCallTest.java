@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 import java.io.IOException;
@@ -102,10 +101,8 @@ class SignedCallTest {
             SignedCall.Service service, URI endpoint, Duration attempt, Duration bound) {
         return new SignedCall(
                 service,
-                UrlConnectionHttpClient.builder()
-                        .connectionTimeout(attempt.dividedBy(2))
-                        .socketTimeout(attempt.dividedBy(2))
-                        .build(),
+                new UrlConnectionAwsTransport(
+                        attempt.dividedBy(2), attempt.dividedBy(2), attempt.dividedBy(2)),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")),
                 Region.US_EAST_1,
                 endpoint,

@@ -10,7 +10,6 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 import java.net.InetAddress;
@@ -18,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -81,7 +81,10 @@ class SsmParametersTest {
                         "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG", "session-token");
         SsmParameters ssm =
                 new SsmParameters(
-                        UrlConnectionHttpClient.create(),
+                        new UrlConnectionAwsTransport(
+                                Duration.ofSeconds(3),
+                                Duration.ofSeconds(4),
+                                Duration.ofSeconds(7)),
                         StaticCredentialsProvider.create(credentials),
                         Region.EU_WEST_1,
                         endpoint,

@@ -1,6 +1,6 @@
 package io.veryfikeys.lambda;
 
-import io.veryfikeys.aws.PrimingHttpClient;
+import io.veryfikeys.aws.PrimingTransport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +93,7 @@ class PrimingTest {
         assertThat(millis).as("priming must not wait for retries or timeouts").isLessThan(20_000);
         // every SDK call of every hook was answered locally, so response unmarshalling is primed
         // too
-        assertThat(PrimingHttpClient.answered())
+        assertThat(PrimingTransport.answered())
                 .as("SDK calls answered by the priming client")
                 .isGreaterThanOrEqualTo(20);
         assertThat(Priming.active()).isFalse();
