@@ -22,12 +22,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * secret is refused, one signed right is served, by the SDK's client and by ours.
  */
 @ExtendWith(LocalAwsStackExtension.class)
-class SignaturesOnTheStackTest {
+public class SignaturesOnTheStackTest {
+    /**
+     * The principal whose requests are signed with the wrong secret here: the suites that check the
+     * stack refused nothing else leave its refusals out.
+     */
+    public static final String FORGER = "signature-forger";
+
     private static LocalAwsStack stack;
+    private static String forgerKeyId;
+    private static String forgerSecret;
 
     @BeforeAll
     static void connect(LocalAwsStack localStack) {
         stack = localStack;
+        var key = stack.lambdaHost().credentials().issueLongLived(FORGER);
+        forgerKeyId = key.accessKeyId();
+        forgerSecret = key.secretAccessKey();
     }
 
     private static String secret() {
@@ -44,7 +55,6 @@ class SignaturesOnTheStackTest {
     @Test
     void aRequestSignedWithTheWrongSecretIsRefusedAsAwsRefusesIt() {
         String name = secret();
-        var key = stack.clientCredentials();
         try (SecretsManagerClient forged =
                 SecretsManagerClient.builder()
                         .endpointOverride(stack.endpoint())
@@ -53,7 +63,7 @@ class SignaturesOnTheStackTest {
                         .credentialsProvider(
                                 StaticCredentialsProvider.create(
                                         AwsBasicCredentials.create(
-                                                key.accessKeyId(), "not-" + key.secretAccessKey())))
+                                                forgerKeyId, "not-" + forgerSecret)))
                         .build()) {
             assertThatThrownBy(() -> forged.describeSecret(b -> b.secretId(name)))
                     .isInstanceOfSatisfying(
@@ -92,8 +102,7 @@ class SignaturesOnTheStackTest {
                         stack.endpoint(),
                         stack.region(),
                         StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create(
-                                        key.accessKeyId(), "not-" + key.secretAccessKey())));
+                                AwsBasicCredentials.create(forgerKeyId, "not-" + forgerSecret)));
         assertThatThrownBy(
                         () ->
                                 forged.call(
