@@ -86,7 +86,7 @@ public final class AwsClients {
     }
 
     /**
-     * While a SnapStart priming hook runs, every SDK call is answered locally and signs with
+     * While a SnapStart priming hook runs, every AWS call is answered locally and signs with
      * placeholder credentials: nothing before the checkpoint asks the credentials endpoint, so the
      * snapshot holds no credentials (they would be expired, or another environment's, after a
      * restore).

@@ -101,6 +101,13 @@ public final class AwsNotifier implements Notifier {
         String safeSubject = subject.replaceAll("[^\\x20-\\x7E]", "?");
         String finalSubject =
                 safeSubject.length() > 100 ? safeSubject.substring(0, 100) : safeSubject;
-        return sns.get().publish(topicArn, finalSubject, body, Map.of("result", result));
+        // The result attribute is what a subscription's filter policy matches; a message without
+        // one still goes out.
+        return sns.get()
+                .publish(
+                        topicArn,
+                        finalSubject,
+                        body,
+                        result == null ? Map.of() : Map.of("result", result));
     }
 }

@@ -276,6 +276,14 @@ final class SignedCall {
             return queryAnswer(status, new String(bytes, StandardCharsets.UTF_8), wireNanos);
         }
         JsonNode json = parse(bytes);
+        if (status == 200 && json == null) {
+            // A success we cannot read must not pass for an empty one (a page of secrets read as
+            // no secrets): it fails like a broken connection, and is tried again.
+            throw new IOException("the answer to " + operation + " is not JSON");
+        }
+        if (json == null) {
+            json = Json.MAPPER.createObjectNode();
+        }
         if (status == 200) {
             return new Answer(status, null, null, json, null, wireNanos);
         }
@@ -343,12 +351,16 @@ final class SignedCall {
         return colon < 0 ? code : code.substring(0, colon);
     }
 
+    /** The answer's JSON: an empty object for an empty answer, null if it is not JSON. */
     private static JsonNode parse(byte[] bytes) {
-        try {
-            JsonNode node = bytes.length == 0 ? null : Json.MAPPER.readTree(bytes);
-            return node == null ? Json.MAPPER.createObjectNode() : node;
-        } catch (IOException e) {
+        if (bytes.length == 0) {
             return Json.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(bytes);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -53,7 +53,12 @@ final class UrlConnectionAwsTransport implements AwsTransport {
         }
         int status = connection.getResponseCode();
         String answer =
-                UrlConnections.body(connection, status, started, answerTimeout, MAX_ANSWER_BYTES);
+                UrlConnections.body(
+                        connection, status, started, answerTimeout, MAX_ANSWER_BYTES + 1);
+        if (answer.getBytes(StandardCharsets.UTF_8).length > MAX_ANSWER_BYTES) {
+            // Cut short, it would read as a shorter answer (or as none): fail it instead.
+            throw new IOException("the answer is larger than " + MAX_ANSWER_BYTES + " bytes");
+        }
         return new Response(
                 status,
                 connection.getHeaderField("x-amzn-ErrorType"),

@@ -11,10 +11,10 @@ import java.time.Duration;
  * every invocation inside its timeout, whatever the number of calls a step makes:
  *
  * <ul>
- *   <li>retry loops (Veryfi calls, SSM reads, the reset's store loop) wait and try again only while
+ *   <li>retry loops (Veryfi calls, AWS calls, the reset's store loop) wait and try again only while
  *       the next attempt ends before {@link #RESERVE} is left ({@link #allows});
  *   <li>no call starts unless its own bound ends {@link #SAFETY} before the timeout ({@link
- *       #mayStart}): the SDK clients and the SSM reader refuse it, retryably.
+ *       #mayStart}): every AWS call ({@code aws.SignedCall}) refuses it, retryably.
  * </ul>
  *
  * The reserve is what a step still does after its retries gave up: a Veryfi attempt's connect

@@ -15,17 +15,17 @@ import java.util.function.Supplier;
 
 /**
  * SnapStart priming. Each handler registers, in its static initializer, a CRaC {@link Resource}
- * whose {@code beforeCheckpoint} runs the code paths a real invocation needs: building the SDK
- * clients it uses, its SDK calls end to end (marshal, endpoint rules, sign, and unmarshal an answer
- * that {@link io.veryfikeys.aws.PrimingTransport} gives locally: priming never reaches AWS, Veryfi
- * or a consumer), and JSON (de)serialization of its input and output records. Lambda runs the hook
- * once when it snapshots a published version, so the loaded, linked and C1-compiled classes are in
- * the snapshot and the first invocation after a restore does not pay for them. Outside a CRaC
- * runtime (tests, the local stack, a JVM without SnapStart) the hook never runs and registering
- * costs well under a millisecond.
+ * whose {@code beforeCheckpoint} runs the code paths a real invocation needs: building the AWS
+ * clients it uses, its AWS calls end to end (build the request, sign, and read an answer that
+ * {@link io.veryfikeys.aws.PrimingTransport} gives locally: priming never reaches AWS, Veryfi or a
+ * consumer), and JSON (de)serialization of its input and output records. Lambda runs the hook once
+ * when it snapshots a published version, so the loaded, linked and C1-compiled classes are in the
+ * snapshot and the first invocation after a restore does not pay for them. Outside a CRaC runtime
+ * (tests, the local stack, a JVM without SnapStart) the hook never runs and registering costs well
+ * under a millisecond.
  *
  * <p>Nothing secret and nothing unique is created before the snapshot: no credentials are resolved
- * (SDK calls sign with placeholder credentials while a hook runs: see AwsClients), no random ids.
+ * (AWS calls sign with placeholder credentials while a hook runs: see AwsClients), no random ids.
  * After the restore the first AWS call fetches fresh credentials from Lambda's container
  * credentials endpoint.
  */
@@ -102,7 +102,7 @@ public final class Priming {
     }
 
     /**
-     * Runs {@code work} as a hook does: SDK calls answered by {@link
+     * Runs {@code work} as a hook does: AWS calls answered by {@link
      * io.veryfikeys.aws.PrimingTransport}, metric lines built but not printed (the snapshot's
      * output reaches CloudWatch Logs).
      */

@@ -16,7 +16,7 @@ import java.time.Duration;
 /**
  * The rotation as deployed: {@link RotationSteps} on Secrets Manager, Veryfi over HTTPS, the
  * consumers' health endpoints, SSM, SNS and Step Functions, set from the function's environment.
- * The one place that knows the adapters; the steps know only their ports. SDK clients are built on
+ * The one place that knows the adapters; the steps know only their ports. AWS clients are built on
  * first use only.
  */
 public final class DeployedRotation {

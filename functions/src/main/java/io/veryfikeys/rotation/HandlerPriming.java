@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * What each handler's SnapStart priming hook runs (see {@link Priming}): the JSON of its input and
- * output records and the SDK calls its step makes, answered locally, never sent. Samples are
+ * output records and the AWS calls its step makes, answered locally, never sent. Samples are
  * made-up ids only; the secret names are under {@code priming/}, which no policy grants anyway.
  */
 public final class HandlerPriming {

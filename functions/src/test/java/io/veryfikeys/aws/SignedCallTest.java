@@ -166,6 +166,26 @@ class SignedCallTest {
     }
 
     @Test
+    void aSuccessThatIsNotJsonIsTriedAgainNotReadAsEmpty() throws Exception {
+        URI endpoint =
+                serve(
+                        n ->
+                                n == 1
+                                        ? Answer.json(
+                                                200, "{\"SecretList\":[{\"Name\":\"veryfi/a\"")
+                                        : Answer.json(
+                                                200, "{\"SecretList\":[{\"Name\":\"veryfi/a\"}]}"));
+        JsonService service =
+                new JsonService(call(JSON, endpoint, Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        assertThat(
+                        service.call("ListSecrets", "x", JsonService.request())
+                                .path("SecretList")
+                                .size())
+                .isEqualTo(1);
+        assertThat(received).hasSize(2);
+    }
+
+    @Test
     void pagesAreAskedForOnlyAsFarAsTheyAreRead() throws Exception {
         URI endpoint =
                 serve(
