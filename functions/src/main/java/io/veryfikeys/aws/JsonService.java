@@ -51,17 +51,28 @@ public final class JsonService {
                         request.toString().getBytes(StandardCharsets.UTF_8),
                         logged);
         if (answer.status() != 200) {
-            throw new AwsCallFailedException(SignedCall.failure(what, answer), answer.errorType());
+            throw SignedCall.refused(what, answer);
         }
         return answer.body();
     }
 
     /**
-     * The pages of a paginated operation, each asked for only when the stream is read that far: the
-     * request again with the previous page's {@code tokenField} ({@code NextToken} in Secrets
-     * Manager, {@code nextToken} in Step Functions) until a page has none.
+     * The items of a paginated operation (each page's {@code itemsField} array: {@code SecretList},
+     * {@code events}), a page asked for only when the stream is read that far: the request again
+     * with the previous page's {@code tokenField} ({@code NextToken} in Secrets Manager, {@code
+     * nextToken} in Step Functions) until a page has none.
      */
-    public Stream<JsonNode> pages(
+    public Stream<JsonNode> items(
+            String operation,
+            String what,
+            ObjectNode request,
+            String tokenField,
+            String itemsField) {
+        return pages(operation, what, request, tokenField)
+                .flatMap(page -> StreamSupport.stream(page.path(itemsField).spliterator(), false));
+    }
+
+    private Stream<JsonNode> pages(
             String operation, String what, ObjectNode request, String tokenField) {
         Iterator<JsonNode> pages =
                 new Iterator<>() {

@@ -101,19 +101,14 @@ public final class StepFunctionsExecutionRecord implements ExecutionRecord {
         try {
             Iterator<JsonNode> events =
                     sfn.get()
-                            .pages(
+                            .items(
                                     "GetExecutionHistory",
                                     "Step Functions GetExecutionHistory " + executionArn,
                                     JsonService.request()
                                             .put("executionArn", executionArn)
                                             .put("maxResults", 100),
-                                    "nextToken")
-                            .flatMap(
-                                    page -> {
-                                        java.util.List<JsonNode> list = new java.util.ArrayList<>();
-                                        page.path("events").forEach(list::add);
-                                        return list.stream();
-                                    })
+                                    "nextToken",
+                                    "events")
                             .iterator();
             while (events.hasNext()) {
                 JsonNode event = events.next();

@@ -32,34 +32,29 @@ public final class StepFunctionsRotations implements RunningRotations {
                         .put("stateMachineArn", stateMachineArn)
                         .put("statusFilter", "RUNNING");
         List<Running> matching = new ArrayList<>();
+        // The fleet's rotations of other accounts are left out by name: no need to read their
+        // input.
         sfn.get()
-                .pages(
+                .items(
                         "ListExecutions",
                         "Step Functions ListExecutions of " + stateMachineArn,
                         request,
-                        "nextToken")
+                        "nextToken",
+                        "executions")
+                .filter(item -> ExecutionNames.mayRotate(item.path("name").asText(""), secretId))
                 .forEach(
-                        page -> {
-                            for (JsonNode item : page.path("executions")) {
-                                if (!ExecutionNames.mayRotate(
-                                        item.path("name").asText(""), secretId)) {
-                                    continue; // the fleet's rotation of another account: no need
-                                    // to read its input
-                                }
-                                String arn = item.path("executionArn").asText();
-                                JsonNode description =
-                                        sfn.get()
-                                                .call(
-                                                        "DescribeExecution",
-                                                        "Step Functions DescribeExecution " + arn,
-                                                        JsonService.request()
-                                                                .put("executionArn", arn));
-                                if (secretId.equals(
-                                        secretIdOf(description.path("input").asText(null)))) {
-                                    matching.add(
-                                            new Running(
-                                                    arn, item.path("startDate").decimalValue()));
-                                }
+                        item -> {
+                            String arn = item.path("executionArn").asText();
+                            JsonNode description =
+                                    sfn.get()
+                                            .call(
+                                                    "DescribeExecution",
+                                                    "Step Functions DescribeExecution " + arn,
+                                                    JsonService.request().put("executionArn", arn));
+                            if (secretId.equals(
+                                    secretIdOf(description.path("input").asText(null)))) {
+                                matching.add(
+                                        new Running(arn, item.path("startDate").decimalValue()));
                             }
                         });
         matching.sort(

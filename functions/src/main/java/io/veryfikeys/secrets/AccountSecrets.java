@@ -86,12 +86,12 @@ public final class AccountSecrets implements SecretStore {
         // Pages are asked for as the stream is read: callers read it inside notFoundAsTyped.
         return secretsManager
                 .get()
-                .pages(
+                .items(
                         "ListSecretVersionIds",
                         what("ListSecretVersionIds", secretId),
                         request,
-                        "NextToken")
-                .flatMap(page -> stream(page.path("Versions")));
+                        "NextToken",
+                        "Versions");
     }
 
     @Override
@@ -153,8 +153,12 @@ public final class AccountSecrets implements SecretStore {
         List<Listed> listed = new ArrayList<>();
         secretsManager
                 .get()
-                .pages("ListSecrets", "Secrets Manager ListSecrets " + prefix, request, "NextToken")
-                .flatMap(page -> stream(page.path("SecretList")))
+                .items(
+                        "ListSecrets",
+                        "Secrets Manager ListSecrets " + prefix,
+                        request,
+                        "NextToken",
+                        "SecretList")
                 // The name filter is a prefix match that ignores case: checked again here.
                 .filter(entry -> entry.path("Name").asText("").startsWith(prefix))
                 .forEach(entry -> listed.add(new Listed(entry.get("Name").asText(), tags(entry))));
@@ -305,12 +309,6 @@ public final class AccountSecrets implements SecretStore {
 
     private static String what(String operation, String secretId) {
         return "Secrets Manager " + operation + " " + secretId;
-    }
-
-    private static Stream<JsonNode> stream(JsonNode array) {
-        List<JsonNode> items = new ArrayList<>();
-        array.forEach(items::add);
-        return items.stream();
     }
 
     private static List<String> texts(JsonNode array) {

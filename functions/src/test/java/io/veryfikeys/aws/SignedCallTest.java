@@ -1,5 +1,6 @@
 package io.veryfikeys.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.veryfikeys.support.AwsCallFailedException;
@@ -196,9 +197,9 @@ class SignedCallTest {
         JsonService service =
                 new JsonService(call(JSON, endpoint, Duration.ofSeconds(2), Duration.ofSeconds(5)));
         List<Integer> firstTwo =
-                service.pages("List", "x", JsonService.request().put("a", 1), "nextToken")
+                service.items("List", "x", JsonService.request().put("a", 1), "nextToken", "items")
                         .limit(2)
-                        .map(page -> page.path("items").path(0).asInt())
+                        .map(JsonNode::asInt)
                         .toList();
         assertThat(firstTwo).containsExactly(1, 2);
         assertThat(received).containsExactly("{\"a\":1}", "{\"a\":1,\"nextToken\":\"t1\"}");
