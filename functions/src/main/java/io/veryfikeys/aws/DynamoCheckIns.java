@@ -114,7 +114,7 @@ public final class DynamoCheckIns implements CheckIns {
                         "consumer",
                         record.id());
         if (answer.status() != 200) {
-            throw new AwsCallFailedException(SignedCall.failure(what, answer));
+            throw SignedCall.refused(what, answer);
         }
     }
 
@@ -163,7 +163,7 @@ public final class DynamoCheckIns implements CheckIns {
                         "keys",
                         ids.size());
         if (answer.status() != 200) {
-            throw new AwsCallFailedException(SignedCall.failure(what, answer));
+            throw SignedCall.refused(what, answer);
         }
         for (JsonNode item : answer.body().path("Responses").path(table)) {
             Optional<CheckIn> record = record(item);

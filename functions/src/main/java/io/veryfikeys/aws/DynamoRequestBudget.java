@@ -71,7 +71,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
                 && answer.errorType().endsWith("ConditionalCheckFailedException")) {
             return false;
         }
-        throw new AwsCallFailedException(SignedCall.failure(what, answer));
+        throw SignedCall.refused(what, answer);
     }
 
     static String updateItemRequest(String table, long epochSecond, int perSecond) {

@@ -57,7 +57,7 @@ public final class EventBridgeEvents {
         SignedCall.Answer answer =
                 calls.call("PutEvents", what, body, "detailType", event.type().detailType());
         if (answer.status() != 200) {
-            throw new AwsCallFailedException(SignedCall.failure(what, answer));
+            throw SignedCall.refused(what, answer);
         }
         JsonNode entry = answer.body().path("Entries").path(0);
         if (answer.body().path("FailedEntryCount").asInt(0) > 0 || entry.hasNonNull("ErrorCode")) {

@@ -3,6 +3,7 @@ package io.veryfikeys.aws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.lambda.InvocationDeadline;
 import io.veryfikeys.lambda.Priming;
+import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.AwsCallTimeouts;
 import io.veryfikeys.support.AwsUnavailableException;
 import io.veryfikeys.support.Json;
@@ -90,7 +91,7 @@ final class SignedCall {
     private final AwsTransport http;
     private final IdentityProvider<? extends AwsCredentialsIdentity> credentials;
     private final Region region;
-    private final URI endpoint;
+    private final URI uri;
     private final long backoffBaseMillis;
     private final Duration attemptBound;
     private final Duration callBound;
@@ -131,7 +132,11 @@ final class SignedCall {
         this.http = http;
         this.credentials = credentials;
         this.region = region;
-        this.endpoint = endpoint;
+        // An endpoint without a path is posted to "/".
+        this.uri =
+                endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
+                        ? endpoint.resolve("/")
+                        : endpoint;
         this.backoffBaseMillis = backoffBaseMillis;
         this.attemptBound = attemptBound;
         this.callBound = callBound;
@@ -230,6 +235,11 @@ final class SignedCall {
         return null;
     }
 
+    /** AWS's refusal of the call, its error code kept for the caller that gives it a meaning. */
+    static AwsCallFailedException refused(String what, Answer answer) {
+        return new AwsCallFailedException(failure(what, answer), answer.errorType());
+    }
+
     /** {@code <what> failed: <error> (HTTP <status>): <message>}. */
     static String failure(String what, Answer answer) {
         return what
@@ -240,10 +250,6 @@ final class SignedCall {
     }
 
     private Answer send(String operation, byte[] body) throws IOException {
-        URI uri =
-                endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
-                        ? endpoint.resolve("/")
-                        : endpoint;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", service.contentType());
         if (!service.isQuery()) {

@@ -38,7 +38,7 @@ public final class SnsTopics {
                         "topic",
                         topicArn);
         if (answer.status() != 200) {
-            throw new AwsCallFailedException(SignedCall.failure(what, answer), answer.errorType());
+            throw SignedCall.refused(what, answer);
         }
         return SignedCall.xmlElement(answer.xml(), "MessageId");
     }

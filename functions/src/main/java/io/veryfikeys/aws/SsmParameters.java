@@ -66,7 +66,7 @@ public final class SsmParameters implements Parameters {
         if ("ParameterNotFound".equals(answer.errorType())) {
             return Optional.empty();
         }
-        throw new AwsCallFailedException(SignedCall.failure(what, answer));
+        throw SignedCall.refused(what, answer);
     }
 
     /** The endpoint the SDK would use for SSM ({@link SignedCall#endpoint}). */

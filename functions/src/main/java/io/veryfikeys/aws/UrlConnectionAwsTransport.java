@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -52,16 +51,13 @@ final class UrlConnectionAwsTransport implements AwsTransport {
             out.write(body);
         }
         int status = connection.getResponseCode();
-        String answer =
-                UrlConnections.body(
+        byte[] answer =
+                UrlConnections.bytes(
                         connection, status, started, answerTimeout, MAX_ANSWER_BYTES + 1);
-        if (answer.getBytes(StandardCharsets.UTF_8).length > MAX_ANSWER_BYTES) {
+        if (answer.length > MAX_ANSWER_BYTES) {
             // Cut short, it would read as a shorter answer (or as none): fail it instead.
             throw new IOException("the answer is larger than " + MAX_ANSWER_BYTES + " bytes");
         }
-        return new Response(
-                status,
-                connection.getHeaderField("x-amzn-ErrorType"),
-                answer.getBytes(StandardCharsets.UTF_8));
+        return new Response(status, connection.getHeaderField("x-amzn-ErrorType"), answer);
     }
 }

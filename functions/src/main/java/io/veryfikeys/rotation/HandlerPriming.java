@@ -225,9 +225,26 @@ public final class HandlerPriming {
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + SECRET + "-AbCdEf";
 
     /**
-     * Canned answers in the shape Secrets Manager gives them, so the unmarshaller builds each
-     * listed entry's models (an empty answer builds none). Made-up ids and a placeholder account
-     * with no key: priming never reads a secret.
+     * One secret value as GetSecretValue answers it, and as BatchGetSecretValue lists it: the
+     * priming secret's current version holding {@code secretString}.
+     */
+    private static String secretValue(String secretString) {
+        return "{\"ARN\":\""
+                + ENTRY_ARN
+                + "\",\"Name\":\""
+                + SECRET
+                + "\",\"VersionId\":\""
+                + VERSION
+                + "\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0,"
+                + "\"SecretString\":"
+                + Json.MAPPER.valueToTree(secretString)
+                + "}";
+    }
+
+    /**
+     * Canned answers in the shape Secrets Manager gives them, so our code reads each listed entry
+     * (an empty answer has none to read). Made-up ids and a placeholder account with no key:
+     * priming never reads a secret.
      */
     private static final Map<String, String> SECRETS_ANSWERS =
             Map.of(
@@ -242,26 +259,12 @@ public final class HandlerPriming {
                             + VERSION
                             + "\":[\"AWSCURRENT\"]}}]}",
                     "secretsmanager.BatchGetSecretValue",
-                    "{\"SecretValues\":[{\"ARN\":\""
-                            + ENTRY_ARN
-                            + "\",\"Name\":\""
-                            + SECRET
-                            + "\",\"VersionId\":\""
-                            + VERSION
-                            + "\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0,"
-                            + "\"SecretString\":\"{\\\"clientId\\\":\\\"priming\\\",\\\"username\\\":\\\"priming\\\","
-                            + "\\\"linkedSecrets\\\":[]}\"}],\"Errors\":[]}",
+                    "{\"SecretValues\":["
+                            + secretValue(
+                                    "{\"clientId\":\"priming\",\"username\":\"priming\",\"linkedSecrets\":[]}")
+                            + "],\"Errors\":[]}",
                     "secretsmanager.GetSecretValue",
-                    "{\"ARN\":\""
-                            + ENTRY_ARN
-                            + "\",\"Name\":\""
-                            + SECRET
-                            + "\",\"VersionId\":\""
-                            + VERSION
-                            + "\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0,"
-                            + "\"SecretString\":"
-                            + Json.MAPPER.valueToTree(PLACEHOLDER_SECRET)
-                            + "}",
+                    secretValue(PLACEHOLDER_SECRET),
                     "secretsmanager.DescribeSecret",
                     "{\"ARN\":\""
                             + ENTRY_ARN
@@ -286,8 +289,7 @@ public final class HandlerPriming {
 
     /**
      * The same-account scan (Plan, the reset, ListAccounts) through our own code: ListSecrets and
-     * BatchGetSecretValue with one listed secret each. Issue 18's profile: about 200 Secrets
-     * Manager classes loaded by the first invocation otherwise.
+     * BatchGetSecretValue with one listed secret each, so the code that reads an entry runs too.
      */
     public static SameAccountSecrets.Scan scanSecrets() {
         return Priming.answering(

@@ -43,10 +43,22 @@ public final class UrlConnections {
             Duration timeout,
             int maxBytes)
             throws IOException {
+        return new String(
+                bytes(connection, status, startedNanos, timeout, maxBytes), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #body}'s bytes, not decoded. */
+    public static byte[] bytes(
+            HttpURLConnection connection,
+            int status,
+            long startedNanos,
+            Duration timeout,
+            int maxBytes)
+            throws IOException {
         InputStream stream =
                 status >= 400 ? connection.getErrorStream() : connection.getInputStream();
         if (stream == null) {
-            return "";
+            return new byte[0];
         }
         long deadline = startedNanos + timeout.toNanos();
         try (InputStream in = stream) {
@@ -66,7 +78,7 @@ public final class UrlConnections {
                             "no complete response within " + timeout.toMillis() + " ms");
                 }
             }
-            return out.toString(StandardCharsets.UTF_8);
+            return out.toByteArray();
         }
     }
 
