@@ -4,7 +4,7 @@ import io.veryfikeys.notifications.KeyRotated;
 import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.support.Env;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonRecords;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
@@ -93,7 +93,7 @@ public final class AwsNotifier implements Notifier {
     private String publish(String topicArn, String subject, String result, Object message) {
         String body;
         try {
-            body = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(message);
+            body = JsonRecords.prettyText(message);
         } catch (Exception e) {
             throw new IllegalStateException("could not serialize notification", e);
         }

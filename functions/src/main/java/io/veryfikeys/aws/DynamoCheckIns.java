@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.consumers.CheckIn;
 import io.veryfikeys.consumers.CheckIns;
 import io.veryfikeys.support.AwsCallFailedException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Log;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
@@ -122,7 +122,7 @@ public final class DynamoCheckIns implements CheckIns {
      * The PutItem request for {@code record}, in the documented shape that {@link #record} reads.
      */
     static String putItemRequest(String table, CheckIn record, Instant expiresAt) {
-        ObjectNode request = Json.MAPPER.createObjectNode();
+        ObjectNode request = JsonTree.object();
         request.put("TableName", table);
         ObjectNode item = request.putObject("Item");
         item.putObject("consumer").put("S", record.id());
@@ -134,7 +134,7 @@ public final class DynamoCheckIns implements CheckIns {
             item.putObject("by").put("S", record.by());
         }
         item.putObject("expiresAt").put("N", Long.toString(expiresAt.getEpochSecond()));
-        return request.toString();
+        return JsonTree.text(request);
     }
 
     private void requireTable() {
@@ -147,7 +147,7 @@ public final class DynamoCheckIns implements CheckIns {
     }
 
     private List<String> readBatch(List<String> ids, Map<String, CheckIn> found) {
-        ObjectNode request = Json.MAPPER.createObjectNode();
+        ObjectNode request = JsonTree.object();
         ObjectNode tableRequest = request.putObject("RequestItems").putObject(table);
         ArrayNode keys = tableRequest.putArray("Keys");
         ids.forEach(id -> keys.addObject().putObject("consumer").put("S", id));
@@ -157,7 +157,7 @@ public final class DynamoCheckIns implements CheckIns {
                 calls.call(
                         "BatchGetItem",
                         what,
-                        request.toString().getBytes(StandardCharsets.UTF_8),
+                        JsonTree.text(request).getBytes(StandardCharsets.UTF_8),
                         "table",
                         table,
                         "keys",

@@ -2,7 +2,7 @@ package io.veryfikeys.aws;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.support.AwsCallFailedException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.veryfi.RequestBudget;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
@@ -75,7 +75,7 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
     }
 
     static String updateItemRequest(String table, long epochSecond, int perSecond) {
-        ObjectNode request = Json.MAPPER.createObjectNode();
+        ObjectNode request = JsonTree.object();
         request.put("TableName", table);
         request.putObject("Key").putObject("window").put("S", "veryfi#" + epochSecond);
         request.put("UpdateExpression", "ADD #requests :one SET #expiresAt = :expiresAt");
@@ -88,6 +88,6 @@ public final class DynamoRequestBudget implements RequestBudget.Windows {
         values.putObject(":one").put("N", "1");
         values.putObject(":budget").put("N", Integer.toString(perSecond));
         values.putObject(":expiresAt").put("N", Long.toString(epochSecond + KEPT_SECONDS));
-        return request.toString();
+        return JsonTree.text(request);
     }
 }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.support.AwsCallFailedException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonRecords;
+import io.veryfikeys.support.JsonTree;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
@@ -52,7 +53,7 @@ public final class EventBridgeEvents {
      * @throws AwsCallFailedException when EventBridge refused the call or the entry
      */
     public String put(String source, LifecycleEvent event) {
-        byte[] body = body(source, event).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = JsonTree.text(body(source, event)).getBytes(StandardCharsets.UTF_8);
         String what = "EventBridge PutEvents " + event.type().detailType();
         SignedCall.Answer answer =
                 calls.call("PutEvents", what, body, "detailType", event.type().detailType());
@@ -73,11 +74,11 @@ public final class EventBridgeEvents {
 
     /** The PutEvents request: one entry, on the default bus (no EventBusName). */
     static ObjectNode body(String source, LifecycleEvent event) {
-        ObjectNode request = Json.MAPPER.createObjectNode();
+        ObjectNode request = JsonTree.object();
         ObjectNode entry = request.putArray("Entries").addObject();
         entry.put("Source", source);
         entry.put("DetailType", event.type().detailType());
-        entry.put("Detail", Json.MAPPER.valueToTree(event.detail()).toString());
+        entry.put("Detail", JsonRecords.text(event.detail()));
         String execution = event.executionId();
         if (execution != null && execution.startsWith("arn:")) {
             entry.putArray("Resources").add(execution);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.AwsUnavailableException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -29,7 +29,7 @@ public final class JsonService {
 
     /** An empty request to fill in. */
     public static ObjectNode request() {
-        return Json.MAPPER.createObjectNode();
+        return JsonTree.object();
     }
 
     /**
@@ -48,7 +48,7 @@ public final class JsonService {
                 calls.call(
                         operation,
                         what,
-                        request.toString().getBytes(StandardCharsets.UTF_8),
+                        JsonTree.text(request).getBytes(StandardCharsets.UTF_8),
                         logged);
         if (answer.status() != 200) {
             throw SignedCall.refused(what, answer);

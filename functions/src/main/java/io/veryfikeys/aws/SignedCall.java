@@ -6,7 +6,7 @@ import io.veryfikeys.lambda.Priming;
 import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.AwsCallTimeouts;
 import io.veryfikeys.support.AwsUnavailableException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Log;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
@@ -173,7 +173,7 @@ final class SignedCall {
                                 -1,
                                 "IOException",
                                 e.getClass().getSimpleName(),
-                                Json.MAPPER.createObjectNode(),
+                                JsonTree.object(),
                                 null,
                                 System.nanoTime() - sent);
             }
@@ -288,7 +288,7 @@ final class SignedCall {
             throw new IOException("the answer to " + operation + " is not JSON");
         }
         if (json == null) {
-            json = Json.MAPPER.createObjectNode();
+            json = JsonTree.object();
         }
         if (status == 200) {
             return new Answer(status, null, null, json, null, wireNanos);
@@ -314,14 +314,14 @@ final class SignedCall {
      */
     static Answer queryAnswer(int status, String xml, long wireNanos) {
         if (status == 200) {
-            return new Answer(status, null, null, Json.MAPPER.createObjectNode(), xml, wireNanos);
+            return new Answer(status, null, null, JsonTree.object(), xml, wireNanos);
         }
         String code = xmlElement(xml, "Code");
         return new Answer(
                 status,
                 code == null ? "HTTP" + status : code,
                 xmlElement(xml, "Message"),
-                Json.MAPPER.createObjectNode(),
+                JsonTree.object(),
                 xml,
                 wireNanos);
     }
@@ -360,10 +360,10 @@ final class SignedCall {
     /** The answer's JSON: an empty object for an empty answer, null if it is not JSON. */
     private static JsonNode parse(byte[] bytes) {
         if (bytes.length == 0) {
-            return Json.MAPPER.createObjectNode();
+            return JsonTree.object();
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(bytes);
+            JsonNode node = JsonTree.parse(bytes);
             return node == null || node.isMissingNode() ? null : node;
         } catch (IOException e) {
             return null;

@@ -2,7 +2,7 @@ package io.veryfikeys.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.AwsCallFailedException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Parameters;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
@@ -48,11 +48,7 @@ public final class SsmParameters implements Parameters {
         // WithDecryption: a registry kept as a SecureString reads as its plaintext (a String
         // ignores it).
         byte[] body =
-                Json.MAPPER
-                        .createObjectNode()
-                        .put("Name", name)
-                        .put("WithDecryption", true)
-                        .toString()
+                JsonTree.text(JsonTree.object().put("Name", name).put("WithDecryption", true))
                         .getBytes(StandardCharsets.UTF_8);
         String what = "SSM GetParameter " + name;
         SignedCall.Answer answer = calls.call("GetParameter", what, body, "parameter", name);

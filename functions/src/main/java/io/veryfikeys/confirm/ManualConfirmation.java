@@ -6,7 +6,7 @@ import io.veryfikeys.consumers.Consumer;
 import io.veryfikeys.consumers.ConsumerRegistry;
 import io.veryfikeys.consumers.InvalidConsumerRegistryException;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Parameters;
 import io.veryfikeys.support.SecretIds;
@@ -141,7 +141,7 @@ public final class ManualConfirmation {
                                                         + " template"));
         JsonNode prefix;
         try {
-            prefix = Json.MAPPER.readTree(document).path("consumerRegistryPrefix");
+            prefix = JsonTree.parse(document).path("consumerRegistryPrefix");
         } catch (Exception e) {
             prefix = null;
         }

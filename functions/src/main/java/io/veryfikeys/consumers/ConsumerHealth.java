@@ -1,7 +1,7 @@
 package io.veryfikeys.consumers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.UrlConnections;
 
 import java.io.IOException;
@@ -84,7 +84,7 @@ public final class ConsumerHealth implements ConsumerChecks {
                     consumer.name(), null, false, "health endpoint answered " + status);
         }
         try {
-            JsonNode body = Json.MAPPER.readTree(text);
+            JsonNode body = JsonTree.parse(text);
             JsonNode keyId = body.get("keyId");
             JsonNode healthy = body.get("healthy");
             if (keyId == null

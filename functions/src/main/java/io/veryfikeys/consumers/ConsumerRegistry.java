@@ -1,7 +1,7 @@
 package io.veryfikeys.consumers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Parameters;
 
 import java.net.URI;
@@ -93,7 +93,7 @@ public final class ConsumerRegistry {
     public static List<Consumer> parse(String where, String document) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(document);
+            root = JsonTree.parse(document);
         } catch (Exception e) {
             throw new InvalidConsumerRegistryException(where + " is not valid JSON");
         }

@@ -1,7 +1,6 @@
 package io.veryfikeys.consumers;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import io.veryfikeys.support.JsonRecords;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -12,7 +11,7 @@ import java.util.Optional;
  * maxAgeSeconds} ({@code check-in}: workers and batch jobs without an endpoint); or an operator's
  * confirmation ({@code manual}: a partner's system that a person updates).
  */
-public enum Contract {
+public enum Contract implements JsonRecords.JsonWord {
     HTTP("http"),
     CHECK_IN("check-in"),
     MANUAL("manual");
@@ -23,17 +22,12 @@ public enum Contract {
         this.word = word;
     }
 
-    @JsonValue
+    @Override
     public String word() {
         return word;
     }
 
     public static Optional<Contract> of(String word) {
         return Arrays.stream(values()).filter(c -> c.word.equals(word)).findFirst();
-    }
-
-    @JsonCreator
-    static Contract fromJson(String word) {
-        return of(word).orElseThrow(() -> new IllegalArgumentException("unknown contract " + word));
     }
 }

@@ -36,12 +36,12 @@ public record FleetReport(
      * report's result (SUCCEEDED, ALREADY_RUNNING) when it succeeded, else the error its execution
      * failed with (Blocked, ConsumersLagging, Reverted, ...) or, if it never ran, the Task's error.
      */
-    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
     public record Result(
             String account,
             String outcome,
             String execution,
-            @com.fasterxml.jackson.annotation.JsonProperty("Error") String error) {
+            @com.fasterxml.jackson.annotation.JsonProperty("Error") String error)
+            implements io.veryfikeys.support.JsonRecords.IgnoresUnknown {
         public Result(String account, String outcome, String execution) {
             this(account, outcome, execution, null);
         }

@@ -1,6 +1,7 @@
 package io.veryfikeys.lambda;
 
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonRecords;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Metrics;
 import org.crac.Context;
 import org.crac.Core;
@@ -184,8 +185,8 @@ public final class Priming {
      */
     public static void json(Class<?> type, String json) {
         try {
-            Object value = Json.MAPPER.readValue(json, type);
-            Json.MAPPER.writeValueAsBytes(value);
+            Object value = JsonRecords.read(JsonTree.parse(json), type);
+            JsonRecords.bytes(value);
         } catch (Exception e) {
             throw new IllegalStateException("priming JSON for " + type.getSimpleName(), e);
         }
@@ -195,7 +196,7 @@ public final class Priming {
     public static void common() {
         try {
             StringWriter buffer = new StringWriter();
-            try (var generator = Json.MAPPER.getFactory().createGenerator(buffer)) {
+            try (var generator = JsonTree.FACTORY.createGenerator(buffer)) {
                 generator.writeStartObject();
                 generator.writeStringField("time", java.time.Instant.now().toString());
                 generator.writeNumberField("millis", 1L);

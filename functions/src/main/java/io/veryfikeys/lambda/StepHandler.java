@@ -3,13 +3,12 @@ package io.veryfikeys.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.AwsUnavailableException;
 import io.veryfikeys.support.Fields;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonRecords;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Log;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -72,7 +71,7 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
         try {
             I input = read(in);
             O output = handle(input, context);
-            Json.MAPPER.writeValue(out, output);
+            JsonRecords.write(output, out);
             log.info("step.succeeded", "millis", (System.nanoTime() - started) / 1_000_000);
         } catch (SdkException e) {
             log.error("step.failed", e, "millis", (System.nanoTime() - started) / 1_000_000);
@@ -111,33 +110,9 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
         if (bytes.length == 0) {
             throw new InvalidInputException("input is empty: expected a JSON object");
         }
+        JsonNode tree;
         try {
-            I input =
-                    strictFields
-                            ? Json.MAPPER
-                                    .readerFor(inputType)
-                                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                                    .readValue(bytes)
-                            : Json.MAPPER.readValue(bytes, inputType);
-            if (input == null) {
-                throw new InvalidInputException("input is null: expected a JSON object");
-            }
-            return input;
-        } catch (UnrecognizedPropertyException e) {
-            throw new InvalidInputException(
-                    Fields.unknown(
-                            e.getPropertyName(),
-                            e.getKnownPropertyIds().stream()
-                                    .map(String::valueOf)
-                                    .sorted()
-                                    .toList()));
-        } catch (MismatchedInputException e) {
-            // Say where, never echo what: the input could hold anything.
-            throw new InvalidInputException(
-                    "input does not match "
-                            + inputType.getSimpleName()
-                            + " at "
-                            + (e.getPathReference() == null ? "the top level" : pathOf(e)));
+            tree = JsonTree.parse(bytes);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(
                     "input is not valid JSON (line "
@@ -146,16 +121,23 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
                             + e.getLocation().getColumnNr()
                             + ")");
         }
-    }
-
-    private static String pathOf(MismatchedInputException e) {
-        StringBuilder path = new StringBuilder("$");
-        for (var ref : e.getPath()) {
-            path.append(
-                    ref.getFieldName() != null
-                            ? "." + ref.getFieldName()
-                            : "[" + ref.getIndex() + "]");
+        if (tree.isNull() || tree.isMissingNode()) {
+            throw new InvalidInputException("input is null: expected a JSON object");
         }
-        return path.toString();
+        if (inputType == JsonNode.class) {
+            return inputType.cast(tree);
+        }
+        try {
+            return JsonRecords.read(tree, inputType, strictFields);
+        } catch (JsonRecords.UnknownField e) {
+            throw new InvalidInputException(Fields.unknown(e.name(), e.known()));
+        } catch (JsonRecords.Mismatch e) {
+            // Say where, never echo what: the input could hold anything.
+            throw new InvalidInputException(
+                    "input does not match "
+                            + inputType.getSimpleName()
+                            + " at "
+                            + ("$".equals(e.path()) ? "the top level" : e.path()));
+        }
     }
 }

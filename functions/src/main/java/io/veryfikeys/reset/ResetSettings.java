@@ -1,7 +1,7 @@
 package io.veryfikeys.reset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Parameters;
 
@@ -82,7 +82,7 @@ public final class ResetSettings {
 
     static java.util.Optional<String> prefixIn(String document) {
         try {
-            JsonNode prefix = Json.MAPPER.readTree(document).path("secretNamePrefix");
+            JsonNode prefix = JsonTree.parse(document).path("secretNamePrefix");
             return prefix.isTextual() && !prefix.asText().isBlank()
                     ? java.util.Optional.of(prefix.asText())
                     : java.util.Optional.empty();
@@ -98,7 +98,7 @@ public final class ResetSettings {
         }
         JsonNode count;
         try {
-            count = Json.MAPPER.readTree(document).path("keysToKeep");
+            count = JsonTree.parse(document).path("keysToKeep");
         } catch (Exception e) {
             return KeysToKeep.fallback("the settings parameter " + parameterName + " is not JSON");
         }

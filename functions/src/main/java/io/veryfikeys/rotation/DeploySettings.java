@@ -2,6 +2,7 @@ package io.veryfikeys.rotation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.InvalidInputException;
+import io.veryfikeys.support.JsonTree;
 
 import java.util.regex.Pattern;
 
@@ -91,7 +92,7 @@ public record DeploySettings(
                 "deploySettings."
                         + name
                         + " must be a whole number, got "
-                        + (value == null ? "nothing" : value.toString()));
+                        + (value == null ? "nothing" : JsonTree.text(value)));
     }
 
     /** {@link #number}, refused outside {@code min..max} (the template's own bounds). */

@@ -7,7 +7,8 @@ import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.secrets.AccountSecret;
 import io.veryfikeys.secrets.AccountSecrets;
 import io.veryfikeys.secrets.SameAccountSecrets;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonRecords;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
 import io.veryfikeys.veryfi.VeryfiPriming;
@@ -237,7 +238,7 @@ public final class HandlerPriming {
                 + VERSION
                 + "\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0,"
                 + "\"SecretString\":"
-                + Json.MAPPER.valueToTree(secretString)
+                + JsonTree.text(JsonTree.object().textNode(secretString))
                 + "}";
     }
 
@@ -316,7 +317,7 @@ public final class HandlerPriming {
      */
     public static void readHistory() {
         try {
-            RotationState state = Json.MAPPER.readValue(STATE, RotationState.class);
+            RotationState state = JsonRecords.read(JsonTree.parse(STATE), RotationState.class);
             Priming.answering(
                     Map.of("AWSStepFunctions.GetExecutionHistory", history()),
                     () -> {
@@ -330,8 +331,7 @@ public final class HandlerPriming {
     }
 
     private static String history() throws java.io.IOException {
-        var mapper = Json.MAPPER;
-        var events = mapper.createArrayNode();
+        var events = JsonTree.array();
         var started = event(events, "ExecutionStarted", "executionStartedEventDetails");
         started.put("input", "{\"secretId\":\"" + SECRET + "\"}");
         started.putObject("inputDetails").put("truncated", false);
@@ -367,9 +367,9 @@ public final class HandlerPriming {
             exited.put("output", state[1]);
             exited.putObject("outputDetails").put("truncated", false);
         }
-        var answer = mapper.createObjectNode();
+        var answer = JsonTree.object();
         answer.set("events", events);
-        return mapper.writeValueAsString(answer);
+        return JsonTree.text(answer);
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode event(

@@ -1,10 +1,10 @@
 package io.veryfikeys.rotation;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonRecords;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.Log;
 import io.veryfikeys.support.Metrics;
 import io.veryfikeys.support.Metrics.Metric;
@@ -47,7 +47,6 @@ public final class RotationReport {
      * does not apply (no error, no poll yet) is left out. {@code advice} is {@link
      * Notifier#ADVICE_RESET_ACCOUNT} only when AWSCURRENT's key is dead.
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Message(
             String account,
             Outcome result,
@@ -66,7 +65,8 @@ public final class RotationReport {
             List<String> consumersVerified,
             Integer polls,
             Long waitedSeconds,
-            String time) {}
+            String time)
+            implements JsonRecords.OmitsNulls {}
 
     public Map<String, Object> publish(Request request) {
         RotationState state = request.state() == null ? emptyState() : request.state();
@@ -307,7 +307,7 @@ public final class RotationReport {
     private static String causeOf(JsonNode error) {
         String cause = error.path("Cause").asText("");
         try {
-            JsonNode parsed = Json.MAPPER.readTree(cause);
+            JsonNode parsed = JsonTree.parse(cause);
             if (parsed != null && parsed.has("errorMessage")) {
                 return parsed.get("errorMessage").asText();
             }

@@ -3,7 +3,8 @@ package io.veryfikeys.rotation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.aws.JsonService;
 import io.veryfikeys.support.AwsCallFailedException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonRecords;
+import io.veryfikeys.support.JsonTree;
 
 import java.util.Iterator;
 import java.util.Set;
@@ -117,8 +118,7 @@ public final class StepFunctionsExecutionRecord implements ExecutionRecord {
                 JsonNode exited = event.get("stateExitedEventDetails");
                 if (started != null) {
                     recorded.secretId =
-                            Json.MAPPER
-                                    .readTree(started.path("input").asText("{}"))
+                            JsonTree.parse(started.path("input").asText("{}"))
                                     .path("secretId")
                                     .asText(null);
                 } else if (entered != null
@@ -126,15 +126,13 @@ public final class StepFunctionsExecutionRecord implements ExecutionRecord {
                     recorded.lostCreate = true;
                 } else if (exited != null) {
                     String name = exited.path("name").asText();
-                    JsonNode output = Json.MAPPER.readTree(exited.path("output").asText("{}"));
+                    JsonNode output = JsonTree.parse(exited.path("output").asText("{}"));
                     if ("Plan".equals(name) && output.hasNonNull("plan")) {
-                        recorded.plan = Json.MAPPER.treeToValue(output.get("plan"), Plan.class);
+                        recorded.plan = JsonRecords.read(output.get("plan"), Plan.class);
                     } else if (CREATE_STATES.contains(name) && output.hasNonNull("created")) {
-                        recorded.created =
-                                Json.MAPPER.treeToValue(output.get("created"), Created.class);
+                        recorded.created = JsonRecords.read(output.get("created"), Created.class);
                     } else if ("Promote".equals(name) && output.hasNonNull("rollout")) {
-                        recorded.rollout =
-                                Json.MAPPER.treeToValue(output.get("rollout"), Rollout.class);
+                        recorded.rollout = JsonRecords.read(output.get("rollout"), Rollout.class);
                         break; // every later state acts on these; nothing after Promote changes
                         // them
                     }

@@ -3,7 +3,7 @@ package io.veryfikeys.rotation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.aws.JsonService;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ public final class StepFunctionsRotations implements RunningRotations {
 
     private static String secretIdOf(String input) {
         try {
-            JsonNode node = Json.MAPPER.readTree(input == null ? "{}" : input);
+            JsonNode node = JsonTree.parse(input == null ? "{}" : input);
             return node.path("secretId").asText(null);
         } catch (Exception e) {
             return null;

@@ -3,7 +3,7 @@ package io.veryfikeys.secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.support.InvalidInputException;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.SecretIds;
 import io.veryfikeys.support.SecretValue;
 import io.veryfikeys.veryfi.SigningScheme;
@@ -52,7 +52,7 @@ public final class AccountSecret {
     public static AccountSecret parse(String secretId, String secretString) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(secretString);
+            node = JsonTree.parse(secretString);
         } catch (Exception e) {
             throw new InvalidSecretException("secret " + secretId + " is not valid JSON");
         }
@@ -219,7 +219,7 @@ public final class AccountSecret {
 
     /** The JSON to store. Only ever handed to Secrets Manager. */
     public String toSecretString() {
-        return json.toString();
+        return JsonTree.text(json);
     }
 
     @Override

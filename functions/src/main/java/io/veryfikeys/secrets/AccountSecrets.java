@@ -257,7 +257,7 @@ public final class AccountSecrets implements SecretStore {
         }
         try {
             com.fasterxml.jackson.databind.JsonNode json =
-                    io.veryfikeys.support.Json.MAPPER.readTree(secretString);
+                    io.veryfikeys.support.JsonTree.parse(secretString);
             if (json == null
                     || !json.path("clientId").isTextual()
                     || !json.path("username").isTextual()) {

@@ -73,7 +73,7 @@ public final class Log {
 
     private void write(String level, String event, Throwable error, Object[] fields) {
         StringWriter buffer = new StringWriter(256);
-        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(buffer)) {
+        try (JsonGenerator json = JsonTree.FACTORY.createGenerator(buffer)) {
             json.writeStartObject();
             json.writeStringField("time", Instant.now().toString());
             json.writeStringField("level", level);

@@ -132,7 +132,7 @@ public final class Metrics {
             sets.add(accountSet);
         }
         StringWriter buffer = new StringWriter(384);
-        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(buffer)) {
+        try (JsonGenerator json = JsonTree.FACTORY.createGenerator(buffer)) {
             json.writeStartObject();
             json.writeObjectFieldStart("_aws");
             json.writeNumberField("Timestamp", epochMillis);

@@ -1,7 +1,7 @@
 package io.veryfikeys.veryfi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -25,7 +25,7 @@ record ErrorBody(Optional<String> code, Optional<String> message) {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(body);
+            root = JsonTree.parse(body);
         } catch (Exception e) {
             // Not JSON (an HTML error page from a proxy, say). Deliberately not kept: its text is
             // unknown.

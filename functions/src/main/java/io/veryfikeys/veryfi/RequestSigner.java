@@ -3,7 +3,7 @@ package io.veryfikeys.veryfi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.SecretValue;
 
 import java.nio.charset.StandardCharsets;
@@ -33,21 +33,17 @@ final class RequestSigner {
         ObjectNode payload = bodyObject(body);
         payload.remove("timestamp"); // so that it is always the last member
         payload.put("timestamp", Long.toString(timestampMillis));
-        try {
-            return Json.MAPPER.writeValueAsString(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize the payload to sign", e);
-        }
+        return JsonTree.text(payload);
     }
 
     /** The body as a JSON object of its own ({@code {}} without one). */
     private static ObjectNode bodyObject(String body) {
         if (body == null || body.isBlank()) {
-            return Json.MAPPER.createObjectNode();
+            return JsonTree.object();
         }
         JsonNode parsed;
         try {
-            parsed = Json.MAPPER.readTree(body);
+            parsed = JsonTree.parse(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("request body to sign is not JSON");
         }
@@ -91,7 +87,7 @@ final class RequestSigner {
                                         .append(
                                                 value.isTextual()
                                                         ? value.asText()
-                                                        : value.toString());
+                                                        : JsonTree.text(value));
                             }
                         });
         return payload.toString();

@@ -1,7 +1,7 @@
 package io.veryfikeys.veryfi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.SecretValue;
 
 import java.io.IOException;
@@ -127,7 +127,7 @@ final class VeryfiAnswers {
             throw malformed("empty body");
         }
         try {
-            JsonNode root = Json.MAPPER.readTree(body);
+            JsonNode root = JsonTree.parse(body);
             if (root == null || !root.isContainerNode()) {
                 throw malformed("body is not a JSON object");
             }

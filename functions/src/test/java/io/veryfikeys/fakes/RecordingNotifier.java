@@ -22,8 +22,19 @@ public final class RecordingNotifier implements Notifier {
     @SuppressWarnings("unchecked")
     public String alert(String subject, String result, Object message) {
         // as SNS would carry it: the JSON the deployed notifier publishes, read back as members
-        Map<String, Object> members =
-                io.veryfikeys.support.Json.MAPPER.convertValue(message, Map.class);
+        // (a whole number as a Long, the type our messages give their ids)
+        Map<String, Object> members;
+        try {
+            members =
+                    io.veryfikeys.support.Json.MAPPER
+                            .readerFor(Map.class)
+                            .with(
+                                    com.fasterxml.jackson.databind.DeserializationFeature
+                                            .USE_LONG_FOR_INTS)
+                            .readValue(io.veryfikeys.support.JsonRecords.bytes(message));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         alerts.add(new Alert(subject, result, java.util.Collections.unmodifiableMap(members)));
         return "alert-" + alerts.size();
     }

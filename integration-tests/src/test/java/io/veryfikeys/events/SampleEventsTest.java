@@ -9,7 +9,8 @@ import io.veryfikeys.rotation.RevertHandler;
 import io.veryfikeys.rotation.RotationReport;
 import io.veryfikeys.rotation.RotationSettings;
 import io.veryfikeys.rotation.RotationState;
-import io.veryfikeys.support.Json;
+import io.veryfikeys.support.JsonRecords;
+import io.veryfikeys.support.JsonTree;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,15 +28,16 @@ class SampleEventsTest {
     private static final Path EVENTS = Path.of("..", "events");
 
     /**
-     * As strict as a reader can be: a sample with a misspelled or stale field fails here instead of
-     * rotting.
+     * Read as the functions read their input (JsonRecords), and as strictly as a reader can be: a
+     * sample with a misspelled or stale field fails here instead of rotting.
      */
-    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT =
-            Json.MAPPER
-                    .copy()
-                    .enable(
-                            com.fasterxml.jackson.databind.DeserializationFeature
-                                    .FAIL_ON_UNKNOWN_PROPERTIES);
+    private static Object strict(JsonNode sample, Class<?> type) {
+        return type == JsonNode.class ? sample : JsonRecords.read(sample, type, true);
+    }
+
+    private static JsonNode tree(String name) throws IOException {
+        return JsonTree.parse(Files.readAllBytes(EVENTS.resolve(name)));
+    }
 
     private static final Map<String, Class<?>> INPUT_TYPES =
             Map.ofEntries(
@@ -66,7 +68,7 @@ class SampleEventsTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 String name = file.getFileName().toString();
                 assertThat(INPUT_TYPES).as("events/%s has no known target", name).containsKey(name);
-                Object event = STRICT.readValue(file.toFile(), INPUT_TYPES.get(name));
+                Object event = strict(tree(name), INPUT_TYPES.get(name));
                 assertThat(event).as(name).isNotNull();
                 if (event instanceof RotationState state) {
                     assertThat(state.plan()).as("%s has a plan", name).isNotNull();
@@ -85,17 +87,16 @@ class SampleEventsTest {
         for (Map.Entry<String, Class<?>> e : INPUT_TYPES.entrySet()) {
             if (e.getValue() == JsonNode.class) continue;
             com.fasterxml.jackson.databind.node.ObjectNode sample =
-                    (com.fasterxml.jackson.databind.node.ObjectNode)
-                            Json.MAPPER.readTree(EVENTS.resolve(e.getKey()).toFile());
+                    (com.fasterxml.jackson.databind.node.ObjectNode) tree(e.getKey());
             String field = sample.fieldNames().next();
             sample.set(field + "x", sample.remove(field));
             assertThat(
                             org.assertj.core.api.Assertions.catchThrowable(
-                                    () -> STRICT.treeToValue(sample, e.getValue())))
+                                    () -> strict(sample, e.getValue())))
                     .as("%s with %sx", e.getKey(), field)
-                    .isInstanceOf(
-                            com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException.class)
-                    .hasMessageContaining(field + "x");
+                    .isInstanceOf(JsonRecords.UnknownField.class)
+                    .extracting(t -> ((JsonRecords.UnknownField) t).name())
+                    .isEqualTo(field + "x");
             typed++;
         }
         assertThat(typed).isGreaterThanOrEqualTo(10);
@@ -107,8 +108,7 @@ class SampleEventsTest {
      */
     @Test
     void thePlanAndListAccountsSamplesCarryTheDeploySettings() throws IOException {
-        PlanRequest plan =
-                Json.MAPPER.readValue(EVENTS.resolve("plan.json").toFile(), PlanRequest.class);
+        PlanRequest plan = JsonRecords.read(tree("plan.json"), PlanRequest.class);
         assertThat(DeploySettings.from(plan.deploySettings()))
                 .isEqualTo(
                         new DeploySettings(
@@ -116,7 +116,7 @@ class SampleEventsTest {
                                 "/veryfi-key-rotation/consumers",
                                 "veryfi/",
                                 10));
-        JsonNode list = Json.MAPPER.readTree(EVENTS.resolve("list-accounts.json").toFile());
+        JsonNode list = tree("list-accounts.json");
         assertThat(list.path("input").isObject()).isTrue();
         assertThat(list.path("deploySettings").path("maxConcurrency").asText()).isEqualTo("1000");
         assertThat(list.path("deploySettings").path("veryfiRequestsPerSecond").asText())
@@ -125,8 +125,7 @@ class SampleEventsTest {
 
     @Test
     void theResetSampleIsAValidConfirmedRequest() throws IOException {
-        ResetRequest request =
-                Json.MAPPER.readValue(EVENTS.resolve("reset.json").toFile(), ResetRequest.class);
+        ResetRequest request = JsonRecords.read(tree("reset.json"), ResetRequest.class);
         assertThat(AccountReset.validate(request)).isEqualTo(request.secretId());
     }
 }

@@ -319,7 +319,7 @@ class DeployReadinessTemplateTest {
                         "python3",
                         script.toString(),
                         LocalAwsStackExtension.findTemplate().toString(),
-                        io.veryfikeys.support.Json.MAPPER.writeValueAsString(sets));
+                        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(sets));
         pb.environment().putIfAbsent("AWS_DEFAULT_REGION", "us-east-1");
         pb.redirectErrorStream(false);
         Process process = pb.start();
@@ -332,7 +332,7 @@ class DeployReadinessTemplateTest {
                         process.getErrorStream().readAllBytes(),
                         java.nio.charset.StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("SAM translator (pip install cfn-lint): " + err).isZero();
-        JsonNode versions = io.veryfikeys.support.Json.MAPPER.readTree(out);
+        JsonNode versions = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
         assertThat(versions.size()).isEqualTo(sets.size());
         assertThat(versions.get(0).size())
                 .as("one published version per function")

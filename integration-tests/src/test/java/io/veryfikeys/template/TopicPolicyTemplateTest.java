@@ -130,7 +130,7 @@ class TopicPolicyTemplateTest {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("SAM translator (pip install cfn-lint): " + err).isZero();
-        JsonNode translated = io.veryfikeys.support.Json.MAPPER.readTree(out);
+        JsonNode translated = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
         granted.values().stream()
                 .flatMap(Set::stream)
                 .forEach(
