@@ -1,0 +1,83 @@
+package io.veryfikeys.lambda;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every handler's whole path (its SnapStart priming runs each AWS and Veryfi call against canned
+ * answers) reads and writes JSON without databind's ObjectMapper: a fresh JVM paid about 630
+ * classes and 270-460 ms for it before the first answer (issue 18). Run in a JVM of its own, since
+ * this one has loaded whatever other tests needed; a {@code JsonNode.toString()} or a new {@code
+ * readValue} anywhere in the functions fails here.
+ */
+class ClassesLoadedByPrimingTest {
+    @Test
+    void noHandlerLoadsAnObjectMapperOrItsSerializers(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("classes.txt");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xlog:class+load=info:file=" + log);
+        for (var p :
+                List.of(
+                        "aws.region=us-east-1",
+                        "aws.accessKeyId=priming-test",
+                        "aws.secretAccessKey=priming-test",
+                        "aws.endpointUrl=http://127.0.0.1:9",
+                        "ALERTS_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:alerts",
+                        "KEY_ROTATED_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:key-rotated",
+                        "ROTATION_STATE_MACHINE_ARN="
+                                + "arn:aws:states:us-east-1:123456789012:stateMachine:rotation")) {
+            command.add("-D" + p);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(PrimeEveryHandler.class.getName());
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("out.txt").toFile())
+                        .start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(Files.readString(dir.resolve("out.txt"))).isZero();
+        List<String> loaded = Files.readAllLines(log);
+        assertThat(loaded)
+                .as("the priming ran: every handler's class was loaded")
+                .anyMatch(line -> line.contains("io.veryfikeys.reset.ResetHandler "))
+                .anyMatch(line -> line.contains("io.veryfikeys.support.JsonRecords "));
+        assertThat(loaded)
+                .noneMatch(line -> line.contains("com.fasterxml.jackson.databind.ObjectMapper "))
+                .noneMatch(line -> line.contains("com.fasterxml.jackson.databind.ser."))
+                .noneMatch(line -> line.contains("com.fasterxml.jackson.databind.deser."));
+    }
+
+    /** The child JVM: builds every handler (which registers its priming) and primes them all. */
+    public static final class PrimeEveryHandler {
+        public static void main(String[] args) throws Exception {
+            for (String handler :
+                    List.of(
+                            "io.veryfikeys.rotation.PlanHandler",
+                            "io.veryfikeys.rotation.CreateKeyHandler",
+                            "io.veryfikeys.rotation.VerifyNewKeyHandler",
+                            "io.veryfikeys.rotation.PromoteHandler",
+                            "io.veryfikeys.rotation.PollConsumersHandler",
+                            "io.veryfikeys.rotation.DeleteOldKeyHandler",
+                            "io.veryfikeys.rotation.RevertHandler",
+                            "io.veryfikeys.rotation.ReportHandler",
+                            "io.veryfikeys.rotation.ListAccountsHandler",
+                            "io.veryfikeys.reset.ResetHandler",
+                            "io.veryfikeys.fleet.FleetReportHandler")) {
+                Class.forName(handler).getConstructor().newInstance();
+            }
+            Priming.primeNow();
+        }
+    }
+}
