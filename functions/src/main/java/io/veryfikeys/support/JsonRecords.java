@@ -227,10 +227,10 @@ public final class JsonRecords {
             throw new Mismatch(path, "expected text");
         }
         if (raw == long.class || raw == Long.class) {
-            return number(node, path).longValue();
+            return whole(node, path, Long.MIN_VALUE, Long.MAX_VALUE);
         }
         if (raw == int.class || raw == Integer.class) {
-            return number(node, path).intValue();
+            return (int) whole(node, path, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         if (raw == double.class || raw == Double.class) {
             return number(node, path).doubleValue();
@@ -320,6 +320,27 @@ public final class JsonRecords {
             return shape.construct(arguments, path);
         }
         throw new IllegalArgumentException("no JSON form for " + type.getTypeName());
+    }
+
+    /**
+     * A whole number: a fraction is cut off, as databind's default accepts a float for an int; one
+     * out of the type's range is refused, not wrapped around.
+     */
+    private static long whole(JsonNode node, String path, long min, long max) {
+        Number n = number(node, path);
+        BigInteger whole =
+                n instanceof BigDecimal d
+                        ? d.toBigInteger()
+                        : n instanceof BigInteger i
+                                ? i
+                                : n instanceof Double || n instanceof Float
+                                        ? BigDecimal.valueOf(n.doubleValue()).toBigInteger()
+                                        : BigInteger.valueOf(n.longValue());
+        if (whole.compareTo(BigInteger.valueOf(min)) < 0
+                || whole.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw new Mismatch(path, "number out of range");
+        }
+        return whole.longValue();
     }
 
     private static Number number(JsonNode node, String path) {

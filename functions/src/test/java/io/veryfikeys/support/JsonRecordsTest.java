@@ -199,6 +199,8 @@ class JsonRecordsTest {
                 "{\"state\":{\"plan\":{\"consumers\":[{\"contract\":\"carrier-pigeon\"}]}}}|"
                         + " $.state.plan.consumers[0].contract",
                 "{\"state\":[]}| $.state",
+                "{\"state\":{\"poll\":{\"polls\":3000000000}}}| $.state.poll.polls",
+                "{\"state\":{\"plan\":{\"currentKeyId\":1e30}}}| $.state.plan.currentKeyId",
                 "[]| $"
             })
     void inputThatDoesNotFitSaysWhereAndNeverWhat(String json, String path) {
