@@ -11,10 +11,7 @@ import io.veryfikeys.support.Log;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
-import software.amazon.awssdk.regions.EndpointTag;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.ServiceEndpointKey;
-import software.amazon.awssdk.regions.ServiceMetadata;
 
 import java.io.IOException;
 import java.net.URI;
@@ -392,15 +389,13 @@ final class SignedCall {
                 return URI.create(value.trim());
             }
         }
-        List<EndpointTag> tags = new ArrayList<>();
-        if (flag("AWS_USE_FIPS_ENDPOINT", "aws.useFipsEndpoint")) {
-            tags.add(EndpointTag.FIPS);
-        }
-        if (flag("AWS_USE_DUALSTACK_ENDPOINT", "aws.useDualstackEndpoint")) {
-            tags.add(EndpointTag.DUALSTACK);
-        }
-        ServiceEndpointKey key = ServiceEndpointKey.builder().region(region).tags(tags).build();
-        return URI.create("https://" + ServiceMetadata.of(endpointId).endpointFor(key));
+        return URI.create(
+                "https://"
+                        + Endpoints.host(
+                                endpointId,
+                                region,
+                                flag("AWS_USE_FIPS_ENDPOINT", "aws.useFipsEndpoint"),
+                                flag("AWS_USE_DUALSTACK_ENDPOINT", "aws.useDualstackEndpoint")));
     }
 
     private static boolean flag(String env, String property) {

@@ -69,4 +69,63 @@ class EndpointsTest {
         assertThat(SignedCall.endpoint(Region.US_EAST_1, id, env, property))
                 .hasToString("http://127.0.0.1:9999");
     }
+
+    /**
+     * Our table against the SDK's metadata for every region the SDK knows, each of our services,
+     * with and without FIPS and dual-stack: the host, or the same refusal.
+     */
+    @org.junit.jupiter.api.Test
+    void everyRegionTheSdkKnowsGetsTheHostItsMetadataGives() {
+        int compared = 0;
+        java.util.List<String> different = new java.util.ArrayList<>();
+        for (Region region : Region.regions()) {
+            for (String service :
+                    new String[] {"secretsmanager", "states", "sns", "ssm", "dynamodb", "events"}) {
+                for (boolean fips : new boolean[] {false, true}) {
+                    for (boolean dualStack : new boolean[] {false, true}) {
+                        String sdk =
+                                outcome(
+                                        () ->
+                                                Endpoints.fromSdkMetadata(
+                                                        service, region, fips, dualStack));
+                        String ours =
+                                outcome(() -> Endpoints.host(service, region, fips, dualStack));
+                        if (!sdk.equals(ours)) {
+                            different.add(
+                                    service
+                                            + " "
+                                            + region
+                                            + " fips="
+                                            + fips
+                                            + " dualstack="
+                                            + dualStack
+                                            + ": sdk "
+                                            + sdk
+                                            + ", ours "
+                                            + ours);
+                        }
+                        compared++;
+                    }
+                }
+            }
+        }
+        assertThat(different).isEmpty();
+        assertThat(compared).isGreaterThan(6 * 4 * 30);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRegionOfNoKnownPartitionIsLeftToTheSdkMetadata() {
+        assertThat(Endpoints.host("sns", Region.of("xx-mars-1"), false, false))
+                .isEqualTo(Endpoints.fromSdkMetadata("sns", Region.of("xx-mars-1"), false, false));
+        assertThat(Endpoints.host("ssm", Region.of("us-gov-west-1"), true, false))
+                .isEqualTo("ssm.us-gov-west-1.amazonaws.com");
+    }
+
+    private static String outcome(java.util.function.Supplier<String> host) {
+        try {
+            return host.get();
+        } catch (RuntimeException e) {
+            return e.getClass().getName();
+        }
+    }
 }
