@@ -327,8 +327,10 @@ public final class AccountReset {
         // Reads for what follows go out together; none depends on the writes below.
         Concurrently.Call<List<String>> runningNow =
                 Concurrently.start(() -> ports.running().of(rotationStateMachineArn, secretId));
+        // The settings once, for the scan and the keys to keep alike.
+        Concurrently.Call<ResetSettings.Read> settingsRead = Concurrently.start(settings::read);
         Concurrently.Call<List<String>> unlinkedRead =
-                Concurrently.start(() -> unlinkedCopies(secretId, current));
+                Concurrently.start(() -> unlinkedCopies(secretId, current, settingsRead));
         // A rotation that started after the first look (its plan ran before the mark) dies now too.
         try {
             stopRotations(runningNow.join(), secretId, reason, stopped);
@@ -348,9 +350,10 @@ public final class AccountReset {
                             // A pending key from an interrupted rotation died with the reset.
                             secrets.removeLabel(secretId, SecretVersions.PENDING, pending);
                         });
-        // Read only now: the new key is stored whatever the setting says, and with one key there is
-        // nothing to decide.
-        ResetSettings.KeysToKeep keysToKeep = keys.size() > 1 ? settings.keysToKeep() : null;
+        // Read since the store, not before: the new key is stored whatever the setting says, and
+        // with one key there is nothing to decide.
+        ResetSettings.KeysToKeep keysToKeep =
+                keys.size() > 1 ? settingsRead.join().keysToKeep() : null;
         List<Long> deleted = new ArrayList<>();
         List<Long> pending = new ArrayList<>();
         Long spareKeyId = null;
@@ -503,9 +506,12 @@ public final class AccountReset {
      * killed their key too, and the responder must hear of them. Best effort, after everything
      * else.
      */
-    private List<String> unlinkedCopies(String secretId, AccountSecret current) {
+    private List<String> unlinkedCopies(
+            String secretId,
+            AccountSecret current,
+            Concurrently.Call<ResetSettings.Read> settingsRead) {
         try {
-            Optional<String> prefix = settings.secretNamePrefix();
+            Optional<String> prefix = settingsRead.join().secretNamePrefix();
             if (prefix.isEmpty()
                     || !InvocationDeadline.allows(AwsCallTimeouts.CALL.multipliedBy(2))) {
                 return List.of();

@@ -38,32 +38,26 @@ public final class ResetSettings {
         this.parameterName = parameterName;
     }
 
-    public KeysToKeep keysToKeep() {
-        return read(document -> parse(parameterName, document.orElse(null)), KeysToKeep::fallback);
-    }
-
     /**
-     * The stack's secret name prefix, under which the reset looks for other secrets holding the
-     * account to name them in its alert; empty if the parameter cannot be read (the reset goes on).
+     * What the reset needs from one read of the settings document: the keys to keep, and the
+     * stack's secret name prefix, under which it looks for other secrets holding the account to
+     * name them in its alert. A reset never fails on its settings: a document that cannot be read
+     * gives the fallbacks (one key kept, no prefix, so no scan).
      */
-    public java.util.Optional<String> secretNamePrefix() {
-        return read(
-                document -> document.flatMap(ResetSettings::prefixIn),
-                problem -> java.util.Optional.empty());
-    }
+    public record Read(KeysToKeep keysToKeep, java.util.Optional<String> secretNamePrefix) {}
 
-    /**
-     * Reads the settings document; a reset never fails on its settings, so a problem becomes the
-     * fallback.
-     */
-    private <T> T read(
-            java.util.function.Function<java.util.Optional<String>, T> use,
-            java.util.function.Function<String, T> fallback) {
+    /** One GetParameter: both settings come from the same document (issue 18). */
+    public Read read() {
         if (parameterName == null || parameterName.isBlank()) {
-            return fallback.apply("RESET_SETTINGS_PARAMETER is not set");
+            return new Read(
+                    KeysToKeep.fallback("RESET_SETTINGS_PARAMETER is not set"),
+                    java.util.Optional.empty());
         }
         try {
-            return use.apply(ssm.get().get(parameterName));
+            java.util.Optional<String> document = ssm.get().get(parameterName);
+            return new Read(
+                    parse(parameterName, document.orElse(null)),
+                    document.flatMap(ResetSettings::prefixIn));
         } catch (RuntimeException e) {
             LOG.warn(
                     "reset.settings_unreadable",
@@ -71,13 +65,23 @@ public final class ResetSettings {
                     parameterName,
                     "error",
                     e.getClass().getSimpleName());
-            return fallback.apply(
-                    "the settings parameter "
-                            + parameterName
-                            + " could not be read ("
-                            + e.getClass().getSimpleName()
-                            + ")");
+            return new Read(
+                    KeysToKeep.fallback(
+                            "the settings parameter "
+                                    + parameterName
+                                    + " could not be read ("
+                                    + e.getClass().getSimpleName()
+                                    + ")"),
+                    java.util.Optional.empty());
         }
+    }
+
+    public KeysToKeep keysToKeep() {
+        return read().keysToKeep();
+    }
+
+    public java.util.Optional<String> secretNamePrefix() {
+        return read().secretNamePrefix();
     }
 
     static java.util.Optional<String> prefixIn(String document) {

@@ -115,9 +115,15 @@ public final class FakeVeryfi implements VeryfiKeys {
 
     @Override
     public List<ApiKey> resetKeys(VeryfiAccount account, SecretValue authKey) {
+        // As Veryfi: every key is regenerated, so as many come back as were live.
         TreeMap<Long, SecretValue> keys = live(account, authKey, "reset");
+        int count = keys.size();
         keys.clear();
-        return List.of(addKey(account.clientId()));
+        List<ApiKey> fresh = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            fresh.add(addKey(account.clientId()));
+        }
+        return fresh;
     }
 
     private TreeMap<Long, SecretValue> live(

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +59,48 @@ class AccountResetTest {
                 ROTATIONS,
                 new ResetSettings(() -> name -> Optional.empty(), null),
                 new AccountReset.StoreRetry(Duration.ZERO, 2));
+    }
+
+    /**
+     * Two keys back from Veryfi: the keys to keep and the prefix for the alert's scan both come
+     * from one read of the settings parameter, not one each (issue 18).
+     */
+    @Test
+    void theSettingsAreReadOnceForTheKeysToKeepAndTheScan() {
+        veryfi.addKey("client-1");
+        secrets.create("veryfi/hr", InMemorySecrets.accountSecret("veryfi/hr", first));
+        java.util.concurrent.atomic.AtomicInteger reads =
+                new java.util.concurrent.atomic.AtomicInteger();
+        AccountReset counted =
+                new AccountReset(
+                        new Ports(
+                                secrets,
+                                veryfi,
+                                running,
+                                notifier,
+                                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
+                        ROTATIONS,
+                        new ResetSettings(
+                                () ->
+                                        name -> {
+                                            reads.incrementAndGet();
+                                            return Optional.of(
+                                                    "{\"keysToKeep\":2,\"secretNamePrefix\":\"veryfi/\"}");
+                                        },
+                                "/reset-settings"),
+                        new AccountReset.StoreRetry(Duration.ZERO, 2));
+
+        Map<String, Object> result = counted.reset(request("tok-00000003"), "request-3", "tester");
+
+        assertThat(reads).hasValue(1);
+        assertThat(result.get("spareKeyId")).as("keysToKeep 2 was read").isNotNull();
+        assertThat(notifier.alerts)
+                .singleElement()
+                .satisfies(
+                        alert ->
+                                assertThat(alert.message().get("sameAccountNotLinked"))
+                                        .as("the scan used the prefix")
+                                        .isEqualTo(List.of("veryfi/hr")));
     }
 
     @Test
