@@ -299,6 +299,14 @@ public final class AccountReset {
         } else {
             stopRotations(runningRead.join(), secretId, reason, stopped);
         }
+        // The alert's scan for other secrets holding the account needs nothing the reset changes:
+        // it runs while Veryfi regenerates the keys (a call of hundreds of milliseconds in
+        // production), not after the store, where the responder's answer waited for it. The
+        // settings are read once, for the scan's prefix and the keys to keep alike; neither is
+        // awaited before the new key is stored.
+        Concurrently.Call<ResetSettings.Read> settingsRead = Concurrently.start(settings::read);
+        Concurrently.Call<List<String>> unlinkedRead =
+                Concurrently.start(() -> unlinkedCopies(secretId, current, settingsRead));
         List<ApiKey> keys;
         try {
             keys = callReset(secretId, versions, current);
@@ -324,13 +332,8 @@ public final class AccountReset {
                                 ports.clock().instant().toString());
         storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
-        // Reads for what follows go out together; none depends on the writes below.
         Concurrently.Call<List<String>> runningNow =
                 Concurrently.start(() -> ports.running().of(rotationStateMachineArn, secretId));
-        // The settings once, for the scan and the keys to keep alike.
-        Concurrently.Call<ResetSettings.Read> settingsRead = Concurrently.start(settings::read);
-        Concurrently.Call<List<String>> unlinkedRead =
-                Concurrently.start(() -> unlinkedCopies(secretId, current, settingsRead));
         // A rotation that started after the first look (its plan ran before the mark) dies now too.
         try {
             stopRotations(runningNow.join(), secretId, reason, stopped);
@@ -350,8 +353,8 @@ public final class AccountReset {
                             // A pending key from an interrupted rotation died with the reset.
                             secrets.removeLabel(secretId, SecretVersions.PENDING, pending);
                         });
-        // Read since the store, not before: the new key is stored whatever the setting says, and
-        // with one key there is nothing to decide.
+        // Awaited only now: the new key is stored whatever the setting says, and with one key there
+        // is nothing to decide.
         ResetSettings.KeysToKeep keysToKeep =
                 keys.size() > 1 ? settingsRead.join().keysToKeep() : null;
         List<Long> deleted = new ArrayList<>();
