@@ -184,6 +184,8 @@ public final class Benchmark {
 
         List<Path> apache5 = jars(dependencyJars, "apache5-client-", "httpclient5-", "httpcore5-");
         List<Path> crt = jars(dependencyJars, "aws-crt-", "crt-core-");
+        // The functions no longer ship the url-connection client either: the probe brings its own.
+        List<Path> urlConnection = jars(dependencyJars, "url-connection-client-");
         List<Path> sdkClient =
                 jars(
                         dependencyJars,
@@ -361,6 +363,7 @@ public final class Benchmark {
                     String secretId = accounts.create(0, Duration.ofMillis(100)).secretId();
                     List<Path> httpPath = new ArrayList<>(concat(List.of(probe), functions));
                     httpPath.addAll(crt);
+                    httpPath.addAll(urlConnection);
                     // The functions ship no SDK service client any more; this probe compares the
                     // HTTP clients under one (the SDK's Secrets Manager client).
                     httpPath.addAll(sdkClient);
