@@ -49,17 +49,19 @@ public final class JsonTree {
      * An empty input is a {@code MissingNode}, as {@code readTree} gives.
      */
     public static JsonNode parse(byte[] json) throws JsonProcessingException {
-        try (JsonParser parser = FACTORY.createParser(json)) {
-            return parse(parser);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return parse(() -> FACTORY.createParser(json));
     }
 
     public static JsonNode parse(String json) throws JsonProcessingException {
-        try (JsonParser parser = FACTORY.createParser(json)) {
+        return parse(() -> FACTORY.createParser(json));
+    }
+
+    private interface Source {
+        JsonParser open() throws IOException;
+    }
+
+    private static JsonNode parse(Source source) throws JsonProcessingException {
+        try (JsonParser parser = source.open()) {
             return parse(parser);
         } catch (JsonProcessingException e) {
             throw e;

@@ -66,19 +66,9 @@ class ClassesLoadedByPrimingTest {
     /** The child JVM: builds every handler (which registers its priming) and primes them all. */
     public static final class PrimeEveryHandler {
         public static void main(String[] args) throws Exception {
-            for (String handler :
-                    List.of(
-                            "io.veryfikeys.rotation.PlanHandler",
-                            "io.veryfikeys.rotation.CreateKeyHandler",
-                            "io.veryfikeys.rotation.VerifyNewKeyHandler",
-                            "io.veryfikeys.rotation.PromoteHandler",
-                            "io.veryfikeys.rotation.PollConsumersHandler",
-                            "io.veryfikeys.rotation.DeleteOldKeyHandler",
-                            "io.veryfikeys.rotation.RevertHandler",
-                            "io.veryfikeys.rotation.ReportHandler",
-                            "io.veryfikeys.rotation.ListAccountsHandler",
-                            "io.veryfikeys.reset.ResetHandler",
-                            "io.veryfikeys.fleet.FleetReportHandler")) {
+            List<String> handlers = new ArrayList<>(PrimingTest.HANDLERS);
+            handlers.add("io.veryfikeys.fleet.FleetReportHandler");
+            for (String handler : handlers) {
                 Class.forName(handler).getConstructor().newInstance();
             }
             Priming.primeNow();

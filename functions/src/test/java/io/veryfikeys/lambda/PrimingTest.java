@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * runs in its own JVM: the module's surefire configuration gives it a fork of its own.)
  */
 class PrimingTest {
-    private static final List<String> HANDLERS =
+    static final List<String> HANDLERS =
             List.of(
                     "io.veryfikeys.rotation.PlanHandler",
                     "io.veryfikeys.rotation.CreateKeyHandler",
