@@ -180,8 +180,8 @@ public final class Priming {
     }
 
     /**
-     * Reads {@code json} as {@code type} and writes it back: Jackson's record introspection for
-     * both directions.
+     * Reads {@code json} as {@code type} and writes it back: JsonRecords' look at the record's
+     * components, for both directions.
      */
     public static void json(Class<?> type, String json) {
         try {

@@ -34,11 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * fields ignored, a missing member null or zero, a number where text is expected read as its text)
  * and refuses anything else with the path where it went wrong.
  *
- * <p>Why not databind: its record introspection and (de)serializer machinery were 460 ms of a fresh
- * JVM's first invocation for one handler's event, against about 120 ms for reading and writing the
- * same JSON without them (issue 18). This covers the types our payloads use and refuses any other,
- * so that a new payload type fails in a unit test, not in AWS. {@code JsonRecordsTest} checks each
- * handler's event against databind, byte for byte.
+ * <p>Why not databind: reading one handler's event into our records and writing it back took a
+ * fresh JVM 430 ms more than reading the file alone; with this binder and {@link JsonTree}, 190 ms
+ * more (issue 18; {@code farm-bench}, in
+ * benchmarks/results/2026-12-03-issue-18-json-without-objectmapper.md). This covers the types our
+ * payloads use and refuses any other, so that a new payload type fails in a unit test, not in AWS.
+ * {@code JsonRecordsTest} checks each handler's event against databind, byte for byte.
  */
 public final class JsonRecords {
     private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
