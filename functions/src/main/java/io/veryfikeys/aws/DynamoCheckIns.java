@@ -157,7 +157,7 @@ public final class DynamoCheckIns implements CheckIns {
                 calls.call(
                         "BatchGetItem",
                         what,
-                        JsonTree.text(request).getBytes(StandardCharsets.UTF_8),
+                        JsonTree.bytes(request),
                         "table",
                         table,
                         "keys",

@@ -11,7 +11,6 @@ import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Puts one lifecycle event on the account's default event bus: {@code AWSEvents.PutEvents} (JSON
@@ -53,7 +52,7 @@ public final class EventBridgeEvents {
      * @throws AwsCallFailedException when EventBridge refused the call or the entry
      */
     public String put(String source, LifecycleEvent event) {
-        byte[] body = JsonTree.text(body(source, event)).getBytes(StandardCharsets.UTF_8);
+        byte[] body = JsonTree.bytes(body(source, event));
         String what = "EventBridge PutEvents " + event.type().detailType();
         SignedCall.Answer answer =
                 calls.call("PutEvents", what, body, "detailType", event.type().detailType());

@@ -6,7 +6,6 @@ import io.veryfikeys.support.AwsCallFailedException;
 import io.veryfikeys.support.AwsUnavailableException;
 import io.veryfikeys.support.JsonTree;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -44,12 +43,7 @@ public final class JsonService {
      *     invocation's time
      */
     public JsonNode call(String operation, String what, ObjectNode request, Object... logged) {
-        SignedCall.Answer answer =
-                calls.call(
-                        operation,
-                        what,
-                        JsonTree.text(request).getBytes(StandardCharsets.UTF_8),
-                        logged);
+        SignedCall.Answer answer = calls.call(operation, what, JsonTree.bytes(request), logged);
         if (answer.status() != 200) {
             throw SignedCall.refused(what, answer);
         }

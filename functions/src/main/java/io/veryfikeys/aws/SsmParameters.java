@@ -9,7 +9,6 @@ import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.regions.Region;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -48,8 +47,7 @@ public final class SsmParameters implements Parameters {
         // WithDecryption: a registry kept as a SecureString reads as its plaintext (a String
         // ignores it).
         byte[] body =
-                JsonTree.text(JsonTree.object().put("Name", name).put("WithDecryption", true))
-                        .getBytes(StandardCharsets.UTF_8);
+                JsonTree.bytes(JsonTree.object().put("Name", name).put("WithDecryption", true));
         String what = "SSM GetParameter " + name;
         SignedCall.Answer answer = calls.call("GetParameter", what, body, "parameter", name);
         if (answer.status() == 200) {

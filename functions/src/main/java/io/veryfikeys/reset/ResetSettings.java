@@ -76,14 +76,6 @@ public final class ResetSettings {
         }
     }
 
-    public KeysToKeep keysToKeep() {
-        return read().keysToKeep();
-    }
-
-    public java.util.Optional<String> secretNamePrefix() {
-        return read().secretNamePrefix();
-    }
-
     static java.util.Optional<String> prefixIn(String document) {
         try {
             JsonNode prefix = JsonTree.parse(document).path("secretNamePrefix");

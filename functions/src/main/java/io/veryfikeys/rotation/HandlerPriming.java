@@ -238,7 +238,7 @@ public final class HandlerPriming {
                 + VERSION
                 + "\",\"VersionStages\":[\"AWSCURRENT\"],\"CreatedDate\":1767225600.0,"
                 + "\"SecretString\":"
-                + JsonTree.text(JsonTree.object().textNode(secretString))
+                + JsonRecords.text(secretString)
                 + "}";
     }
 

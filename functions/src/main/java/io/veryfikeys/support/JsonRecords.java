@@ -108,14 +108,6 @@ public final class JsonRecords {
         return read(node, type, false);
     }
 
-    public static JsonNode tree(Object value) {
-        try {
-            return JsonTree.parse(bytes(value));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public static String text(Object value) {
         return new String(bytes(value), java.nio.charset.StandardCharsets.UTF_8);
     }

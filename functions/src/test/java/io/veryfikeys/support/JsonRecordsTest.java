@@ -232,7 +232,8 @@ class JsonRecordsTest {
         PlanRequest request =
                 new PlanRequest(JsonTree.parse("{\"force\":true}"), "e", "arn", null, true);
 
-        assertThat(JsonRecords.tree(request)).isEqualTo(DATABIND.valueToTree(request));
+        assertThat(JsonTree.parse(JsonRecords.bytes(request)))
+                .isEqualTo(DATABIND.valueToTree(request));
         assertThat(new RevertHandler.Request("demote", null))
                 .isEqualTo(
                         JsonRecords.read(
