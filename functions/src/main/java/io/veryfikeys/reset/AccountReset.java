@@ -7,6 +7,7 @@ import io.veryfikeys.notifications.LifecycleEvent;
 import io.veryfikeys.notifications.Notifier;
 import io.veryfikeys.rotation.Ports;
 import io.veryfikeys.secrets.AccountSecret;
+import io.veryfikeys.secrets.SameAccountSecrets;
 import io.veryfikeys.secrets.SecretStore;
 import io.veryfikeys.secrets.SecretVersions;
 import io.veryfikeys.support.AwsCallTimeouts;
@@ -146,14 +147,27 @@ public final class AccountReset {
         SecretVersions firstLook = versionsRead.join();
         Concurrently.Call<AccountSecret> currentRead =
                 Concurrently.start(() -> secrets.read(secretId, firstLook.currentVersionId()));
+        // The alert's scan for other secrets holding the account needs nothing the reset reads or
+        // changes but the settings' prefix: it starts now, so that its three calls in a row
+        // (settings, names, values) are over by the time the alert is sent, instead of the alert
+        // waiting for them (issue 18). The settings are read once, for the scan's prefix and the
+        // keys to keep alike; neither is awaited before the new key is stored.
+        Concurrently.Call<ResetSettings.Read> settingsRead = Concurrently.start(settings::read);
+        Concurrently.Call<Optional<SameAccountSecrets.Scan>> scanRead =
+                Concurrently.start(() -> sameAccountScan(settingsRead));
+        Early early = new Early(settingsRead, scanRead);
         // Mark the account before calling Veryfi, so that a rotation planned meanwhile refuses it.
         String mark =
                 SecretVersions.RESETTING_PREFIX
                         + started.toEpochMilli()
                         + "_"
                         + versionId.substring(0, 8);
-        String markedVersion = firstLook.currentVersionId();
-        boolean marked = markResetting(secretId, mark, markedVersion);
+        Mark marked =
+                new Mark(
+                        secretId,
+                        mark,
+                        firstLook.currentVersionId(),
+                        markResetting(secretId, mark, firstLook.currentVersionId()));
         Concurrently.Call<List<String>> runningRead = null;
         try {
             SecretVersions versions = firstLook;
@@ -161,7 +175,7 @@ public final class AccountReset {
             // Read after the mark, so that no rotation started before it is missed.
             runningRead =
                     Concurrently.start(() -> ports.running().of(rotationStateMachineArn, secretId));
-            if (marked && earlierReset(secretId, mark).isPresent()) {
+            if (marked.placed() && earlierReset(secretId, mark).isPresent()) {
                 runningRead = null; // read again once the earlier reset is done
                 // Two responders: wait for the reset that came first, then see whether it did the
                 // job.
@@ -197,15 +211,68 @@ public final class AccountReset {
                     stopped,
                     versions,
                     current,
-                    runningRead);
+                    runningRead,
+                    early,
+                    marked);
         } finally {
-            if (marked) {
-                try {
-                    secrets.removeLabel(secretId, mark, markedVersion);
-                } catch (RuntimeException e) {
-                    // the mark's lease ends it in a few minutes
-                    LOG.warn("reset.unmark_failed", "errorType", e.getClass().getName());
-                }
+            marked.removeNow();
+        }
+    }
+
+    /** The reads started before the mark, awaited only where their answers are needed. */
+    private record Early(
+            Concurrently.Call<ResetSettings.Read> settings,
+            Concurrently.Call<Optional<SameAccountSecrets.Scan>> scan) {}
+
+    /**
+     * The resetting mark on the account's secret, if it could be placed, removed once: beside the
+     * alert when the reset gets that far ({@link #removeBeside}), else as the reset ends.
+     */
+    private final class Mark {
+        private final String secretId;
+        private final String label;
+        private final String versionId;
+        private final boolean placed;
+        private Concurrently.Call<Void> removal;
+
+        Mark(String secretId, String label, String versionId, boolean placed) {
+            this.secretId = secretId;
+            this.label = label;
+            this.versionId = versionId;
+            this.placed = placed;
+        }
+
+        boolean placed() {
+            return placed;
+        }
+
+        /** Starts the removal on another thread, so that it goes out beside what follows. */
+        void removeBeside() {
+            if (placed && removal == null) {
+                removal =
+                        Concurrently.start(
+                                () -> {
+                                    remove();
+                                    return null;
+                                });
+            }
+        }
+
+        /** Removes the mark, or waits for the removal already started. */
+        void removeNow() {
+            if (removal != null) {
+                removal.join();
+            } else if (placed) {
+                remove();
+            }
+        }
+
+        private void remove() {
+            try {
+                secrets.removeLabel(secretId, label, versionId);
+            } catch (RuntimeException e) {
+                // the mark's lease ends it in a few minutes
+                LOG.warn("reset.unmark_failed", "errorType", e.getClass().getName());
             }
         }
     }
@@ -291,7 +358,9 @@ public final class AccountReset {
             List<String> stopped,
             SecretVersions versions,
             AccountSecret current,
-            Concurrently.Call<List<String>> runningRead) {
+            Concurrently.Call<List<String>> runningRead,
+            Early early,
+            Mark mark) {
         // After the mark: a rotation planned from now on refuses the account; stop those already
         // running (read after the mark, unless an earlier reset was waited for).
         if (runningRead == null) {
@@ -299,14 +368,6 @@ public final class AccountReset {
         } else {
             stopRotations(runningRead.join(), secretId, reason, stopped);
         }
-        // The alert's scan for other secrets holding the account needs nothing the reset changes:
-        // it runs while Veryfi regenerates the keys (a call of hundreds of milliseconds in
-        // production), not after the store, where the responder's answer waited for it. The
-        // settings are read once, for the scan's prefix and the keys to keep alike; neither is
-        // awaited before the new key is stored.
-        Concurrently.Call<ResetSettings.Read> settingsRead = Concurrently.start(settings::read);
-        Concurrently.Call<List<String>> unlinkedRead =
-                Concurrently.start(() -> unlinkedCopies(secretId, current, settingsRead));
         List<ApiKey> keys;
         try {
             keys = callReset(secretId, versions, current);
@@ -356,7 +417,7 @@ public final class AccountReset {
         // Awaited only now: the new key is stored whatever the setting says, and with one key there
         // is nothing to decide.
         ResetSettings.KeysToKeep keysToKeep =
-                keys.size() > 1 ? settingsRead.join().keysToKeep() : null;
+                keys.size() > 1 ? early.settings().join().keysToKeep() : null;
         List<Long> deleted = new ArrayList<>();
         List<Long> pending = new ArrayList<>();
         Long spareKeyId = null;
@@ -374,7 +435,7 @@ public final class AccountReset {
             }
         }
 
-        List<String> unlinked = unlinkedRead.join(); // never fails: best effort
+        List<String> unlinked = unlinkedCopies(secretId, current, early.scan().join());
         Map<String, Object> done =
                 result(
                         secretId,
@@ -439,6 +500,9 @@ public final class AccountReset {
                             }
                             return null;
                         });
+        // Everything the mark guarded is done (the stores, the stops, the surplus keys): it goes
+        // beside the alert, not after it.
+        mark.removeBeside();
         ports.notifier().alert("Veryfi keys RESET: " + secretId, "RESET", alert);
         keyRotatedSent.join();
         lifecycleSent.join();
@@ -505,35 +569,41 @@ public final class AccountReset {
     }
 
     /**
-     * Secrets under the stack's prefix that hold this account without being linked: the reset
-     * killed their key too, and the responder must hear of them. Best effort, after everything
-     * else.
+     * The scan of the secrets under the stack's prefix, for the alert; empty when there is no
+     * prefix, no time, or the scan failed. Best effort: it never throws.
      */
-    private List<String> unlinkedCopies(
-            String secretId,
-            AccountSecret current,
+    private Optional<SameAccountSecrets.Scan> sameAccountScan(
             Concurrently.Call<ResetSettings.Read> settingsRead) {
         try {
             Optional<String> prefix = settingsRead.join().secretNamePrefix();
             if (prefix.isEmpty()
                     || !InvocationDeadline.allows(AwsCallTimeouts.CALL.multipliedBy(2))) {
-                return List.of();
+                return Optional.empty();
             }
-            String clientId = current.account().clientId();
-            String username = current.account().username();
-            return secrets.sameAccountScan(prefix.get()).holders().stream()
-                    .filter(
-                            h ->
-                                    !h.secretId().equals(secretId)
-                                            && !current.linkedSecrets().contains(h.secretId())
-                                            && clientId.equals(h.clientId())
-                                            && username.equals(h.username()))
-                    .map(io.veryfikeys.secrets.SameAccountSecrets.Holder::secretId)
-                    .toList();
+            return Optional.of(secrets.sameAccountScan(prefix.get()));
         } catch (RuntimeException e) {
             LOG.warn("reset.same_account_scan_failed", "errorType", e.getClass().getName());
-            return List.of();
+            return Optional.empty();
         }
+    }
+
+    /**
+     * Secrets in the scan that hold this account without being linked: the reset killed their key
+     * too, and the responder must hear of them.
+     */
+    static List<String> unlinkedCopies(
+            String secretId, AccountSecret current, Optional<SameAccountSecrets.Scan> scan) {
+        String clientId = current.account().clientId();
+        String username = current.account().username();
+        return scan.map(SameAccountSecrets.Scan::holders).orElse(List.of()).stream()
+                .filter(
+                        h ->
+                                !h.secretId().equals(secretId)
+                                        && !current.linkedSecrets().contains(h.secretId())
+                                        && clientId.equals(h.clientId())
+                                        && username.equals(h.username()))
+                .map(SameAccountSecrets.Holder::secretId)
+                .toList();
     }
 
     /**

@@ -266,6 +266,85 @@ class AccountResetTest {
                 .hasSize(1);
     }
 
+    /**
+     * Issue 18: the alert's same-account scan starts before the mark's first look at the running
+     * rotations, so that its calls are over before the alert instead of the alert waiting for them
+     * (started after the stops, as before, the latch below would time out); and the mark, removed
+     * beside the alert rather than after it, is still there when the new key is stored and gone
+     * when the reset returns.
+     */
+    @Test
+    void theAlertsScanStartsBeforeTheRotationsAreListedAndTheMarkIsGoneWhenTheResetReturns()
+            throws Exception {
+        secrets.create("veryfi/hr", InMemorySecrets.accountSecret("veryfi/hr", first));
+        java.util.concurrent.CountDownLatch scanStarted =
+                new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Boolean> markedWhenStored =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        io.veryfikeys.secrets.SecretStore store =
+                secrets.watched(
+                        (operation, args) -> {
+                            if (operation.equals("sameAccountScan")) {
+                                scanStarted.countDown();
+                            }
+                            if (operation.equals("putCurrent")) {
+                                markedWhenStored.add(!marks().isEmpty());
+                            }
+                        });
+        java.util.List<Boolean> scanBeforeListed =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        io.veryfikeys.rotation.RunningRotations rotations =
+                new io.veryfikeys.rotation.RunningRotations() {
+                    @Override
+                    public java.util.List<String> of(String stateMachineArn, String secretId) {
+                        if (scanBeforeListed.isEmpty()) {
+                            try {
+                                scanBeforeListed.add(
+                                        scanStarted.await(
+                                                5, java.util.concurrent.TimeUnit.SECONDS));
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                        return running.of(stateMachineArn, secretId);
+                    }
+
+                    @Override
+                    public void stop(String executionArn, String cause) {
+                        running.stop(executionArn, cause);
+                    }
+                };
+        AccountReset scanning =
+                new AccountReset(
+                        new Ports(
+                                store,
+                                veryfi,
+                                rotations,
+                                notifier,
+                                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
+                        ROTATIONS,
+                        new ResetSettings(
+                                () -> name -> Optional.of("{\"secretNamePrefix\":\"veryfi/\"}"),
+                                "/reset-settings"),
+                        new AccountReset.StoreRetry(Duration.ZERO, 2));
+
+        scanning.reset(request("tok-00000043"), "request-1", "tester");
+
+        assertThat(scanBeforeListed).containsExactly(true);
+        assertThat(markedWhenStored).as("the mark guards the store").containsExactly(true);
+        assertThat(marks()).as("the mark is removed before the reset returns").isEmpty();
+        assertThat(notifier.alerts)
+                .singleElement()
+                .satisfies(
+                        alert ->
+                                assertThat(alert.message().get("sameAccountNotLinked"))
+                                        .isEqualTo(List.of("veryfi/hr")));
+    }
+
+    private java.util.List<String> marks() {
+        return secrets.versions(SECRET).freshResetMarks(Instant.parse("2026-12-01T03:00:00Z"));
+    }
+
     private static ResetRequest request(String token) {
         return new ResetRequest(SECRET, null, "key leaked in a log", SECRET, token, "on-call");
     }
