@@ -6,12 +6,10 @@ import io.veryfikeys.support.Env;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+
+import java.util.List;
 
 /**
  * The AWS services our functions call, built once per JVM (per Lambda execution environment) on one
@@ -48,13 +46,12 @@ public final class AwsClients {
      */
     private static final AwsCredentialsProvider CREDENTIALS =
             new PrimingCredentials(
-                    AwsCredentialsProviderChain.builder()
-                            .reuseLastProviderEnabled(true)
-                            .credentialsProviders(
-                                    SystemPropertyCredentialsProvider.create(),
-                                    EnvironmentVariableCredentialsProvider.create(),
-                                    new ContainerCredentials())
-                            .build());
+                    new CredentialSources.FirstThatAnswers(
+                            List.of(
+                                    CredentialSources.KeyCredentials.systemProperties(
+                                            System::getProperty),
+                                    CredentialSources.KeyCredentials.environment(System::getenv),
+                                    new ContainerCredentials())));
 
     /**
      * The container credentials endpoint's provider, built where this environment's credentials
@@ -102,7 +99,8 @@ public final class AwsClients {
         }
     }
 
-    private static final Region REGION = new SystemSettingsRegionProvider().getRegion();
+    private static final Region REGION =
+            CredentialSources.region(System::getProperty, System::getenv);
 
     private AwsClients() {}
 

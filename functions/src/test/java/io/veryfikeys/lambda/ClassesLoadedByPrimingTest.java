@@ -16,9 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answers) reads and writes JSON without databind's ObjectMapper, and finds its AWS endpoints
  * without the SDK's metadata loader: a fresh JVM paid about 630 classes and 270-460 ms for the one
  * and 360 classes and 190 ms for the other before the first answer (issue 18). No endpoint override
- * here, as in AWS (the priming never reaches the network: PrimingTest). Run in a JVM of its own,
- * since this one has loaded whatever other tests needed; a {@code JsonNode.toString()} or a new
- * {@code readValue} anywhere in the functions fails here.
+ * here, as in AWS (the priming never reaches the network: PrimingTest), and the region and
+ * credentials in the environment, as Lambda passes them without SnapStart; nor does it start SLF4J,
+ * whose search for a backend cost 12 ms and printed three warnings on every cold start. Run in a
+ * JVM of its own, since this one has loaded whatever other tests needed; a {@code
+ * JsonNode.toString()} or a new {@code readValue} anywhere in the functions fails here.
  */
 class ClassesLoadedByPrimingTest {
     @Test
@@ -29,9 +31,6 @@ class ClassesLoadedByPrimingTest {
         command.add("-Xlog:class+load=info:file=" + log);
         for (var p :
                 List.of(
-                        "aws.region=us-east-1",
-                        "aws.accessKeyId=priming-test",
-                        "aws.secretAccessKey=priming-test",
                         "ALERTS_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:alerts",
                         "KEY_ROTATED_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:key-rotated",
                         "ROTATION_STATE_MACHINE_ARN="
@@ -41,9 +40,14 @@ class ClassesLoadedByPrimingTest {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(PrimeEveryHandler.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // Region and credentials as Lambda passes them to a function without SnapStart.
+        builder.environment().put("AWS_REGION", "us-east-1");
+        builder.environment().put("AWS_ACCESS_KEY_ID", "priming-test");
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", "priming-test");
+        builder.environment().put("AWS_SESSION_TOKEN", "priming-test");
         Process process =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
+                builder.redirectErrorStream(true)
                         .redirectOutput(dir.resolve("out.txt").toFile())
                         .start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -60,7 +64,13 @@ class ClassesLoadedByPrimingTest {
                 .noneMatch(line -> line.contains("com.fasterxml.jackson.databind.deser."))
                 .as("endpoints resolved without the SDK's metadata of every service and region")
                 .noneMatch(line -> line.contains("software.amazon.awssdk.regions.servicemetadata."))
-                .noneMatch(line -> line.contains("software.amazon.awssdk.regions.regionmetadata."));
+                .noneMatch(line -> line.contains("software.amazon.awssdk.regions.regionmetadata."))
+                .as(
+                        "region and credentials read without the SDK's settings utilities, which start SLF4J")
+                .noneMatch(line -> line.contains(" org.slf4j."));
+        assertThat(Files.readString(dir.resolve("out.txt")))
+                .as("no SLF4J warning in the function's log")
+                .doesNotContain("SLF4J");
     }
 
     /** The child JVM: builds every handler (which registers its priming) and primes them all. */
