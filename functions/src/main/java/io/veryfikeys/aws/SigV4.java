@@ -1,5 +1,7 @@
 package io.veryfikeys.aws;
 
+import io.veryfikeys.support.HmacSha256;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -10,8 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signature Version 4 of one AWS request, with its headers, as AWS documents it
@@ -172,13 +172,7 @@ final class SigV4 {
     }
 
     private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no HmacSHA256 in this JVM", e);
-        }
+        return HmacSha256.of(key, data.getBytes(StandardCharsets.UTF_8));
     }
 
     static String hex(byte[] bytes) {

@@ -3,14 +3,12 @@ package io.veryfikeys.veryfi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veryfikeys.support.HmacSha256;
 import io.veryfikeys.support.JsonTree;
 import io.veryfikeys.support.SecretValue;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Veryfi's request signature: {@code X-Veryfi-Request-Signature} is
@@ -22,8 +20,6 @@ import javax.crypto.spec.SecretKeySpec;
  * ,key:value} per top-level body member: {@code timestamp:1700000000000}.
  */
 final class RequestSigner {
-    static final String ALGORITHM = "HmacSHA256";
-
     private RequestSigner() {}
 
     /**
@@ -54,18 +50,11 @@ final class RequestSigner {
     }
 
     static String signature(SecretValue clientSecret, String canonicalPayload) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(
-                    new SecretKeySpec(
-                            clientSecret.reveal().getBytes(StandardCharsets.UTF_8), ALGORITHM));
-            byte[] digest = mac.doFinal(canonicalPayload.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (GeneralSecurityException e) {
-            // Never chain e: nothing in it is useful, and the secret must stay out of every
-            // message.
-            throw new IllegalStateException("cannot compute " + ALGORITHM + " signature");
-        }
+        byte[] digest =
+                HmacSha256.of(
+                        clientSecret.reveal().getBytes(StandardCharsets.UTF_8),
+                        canonicalPayload.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(digest);
     }
 
     /**
