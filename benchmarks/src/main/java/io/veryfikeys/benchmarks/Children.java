@@ -144,6 +144,7 @@ final class Children {
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("JAVA_TOOL_OPTIONS", variant.javaToolOptions());
             env.put("AWS_LAMBDA_FUNCTION_NAME", function);
+            Quiet.await();
             long spawnAt = System.currentTimeMillis();
             run(command, env);
             JsonNode r = JSON.readTree(result.toFile());
@@ -210,6 +211,7 @@ final class Children {
             command.add(secretId);
             Map<String, String> env = new LinkedHashMap<>(environment);
             env.put("JAVA_TOOL_OPTIONS", Benchmark.templateJavaToolOptions());
+            Quiet.await();
             long spawnAt = System.currentTimeMillis();
             run(command, env);
             JsonNode r = JSON.readTree(result.toFile());

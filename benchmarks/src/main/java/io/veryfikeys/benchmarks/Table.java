@@ -712,10 +712,11 @@ final class Table {
         StringBuilder out = new StringBuilder();
         out.append(
                 fmt(
-                        "Benchmark: %d iteration(s)%s; load average at the end %s; %s %s, %d cores; child JVM: %s + JAVA_TOOL_OPTIONS=\"%s\"%n",
+                        "Benchmark: %d iteration(s)%s; load average at the end %s%s; %s %s, %d cores; child JVM: %s + JAVA_TOOL_OPTIONS=\"%s\"%n",
                         options.iterations(),
                         options.smoke() ? " (smoke)" : "",
                         loadAverage(),
+                        Quiet.summary(),
                         System.getProperty("java.vm.name"),
                         System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors(),
