@@ -27,6 +27,24 @@ public final class StepFunctionsRotations implements RunningRotations {
 
     @Override
     public List<String> of(String stateMachineArn, String secretId) {
+        return of(stateMachineArn, secretId, null);
+    }
+
+    /**
+     * Plan's own execution is running with this account in its input: it is counted without a
+     * DescribeExecution, one round trip less before every plan (issue 18), and one Step Functions
+     * call less per rotation against the account's DescribeExecution quota.
+     */
+    @Override
+    public java.util.Optional<String> ownerOtherThan(
+            String stateMachineArn, String secretId, String executionArn) {
+        return of(stateMachineArn, secretId, executionArn).stream()
+                .findFirst()
+                .filter(owner -> !owner.equals(executionArn));
+    }
+
+    /** {@code self}: an execution known to rotate {@code secretId} (not described), or null. */
+    private List<String> of(String stateMachineArn, String secretId, String self) {
         ObjectNode request =
                 JsonService.request()
                         .put("stateMachineArn", stateMachineArn)
@@ -45,6 +63,11 @@ public final class StepFunctionsRotations implements RunningRotations {
                 .forEach(
                         item -> {
                             String arn = item.path("executionArn").asText();
+                            if (arn.equals(self)) {
+                                matching.add(
+                                        new Running(arn, item.path("startDate").decimalValue()));
+                                return;
+                            }
                             JsonNode description =
                                     sfn.get()
                                             .call(
