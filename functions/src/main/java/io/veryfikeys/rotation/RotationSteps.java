@@ -149,8 +149,17 @@ public final class RotationSteps {
                             deployed.veryfiRequestsPerSecond()));
         }
 
+        // Now that the account is this rotation's, its versions and its current key are read
+        // together: if AWSCURRENT moved between the two answers, the key is read again from the
+        // version the versions name, as it was read before (issue 18: one round trip less).
+        Concurrently.Call<SecretStore.Current> currentRead =
+                Concurrently.start(() -> secrets.readCurrentVersion(secretId));
         SecretVersions versions = secrets.versions(secretId);
-        AccountSecret current = secrets.read(secretId, versions.currentVersionId());
+        SecretStore.Current read = currentRead.join();
+        AccountSecret current =
+                versions.currentVersionId().equals(read.versionId())
+                        ? read.secret()
+                        : secrets.read(secretId, versions.currentVersionId());
         List<Consumer> consumers = consumersRead.join();
         Found found =
                 new Found(

@@ -57,10 +57,27 @@ public final class AccountSecrets implements SecretStore {
         return read(secretId, JsonService.request().put("VersionStage", SecretVersions.CURRENT));
     }
 
+    @Override
+    public Current readCurrentVersion(String secretId) {
+        JsonNode answer =
+                getSecretValue(
+                        secretId,
+                        JsonService.request().put("VersionStage", SecretVersions.CURRENT));
+        return new Current(answer.path("VersionId").asText(null), parse(secretId, answer));
+    }
+
     private AccountSecret read(String secretId, ObjectNode which) {
+        return parse(secretId, getSecretValue(secretId, which));
+    }
+
+    private JsonNode getSecretValue(String secretId, ObjectNode which) {
         ObjectNode request = JsonService.request().put("SecretId", secretId);
         request.setAll(which);
-        JsonNode value = call("GetSecretValue", secretId, request).get("SecretString");
+        return call("GetSecretValue", secretId, request);
+    }
+
+    private static AccountSecret parse(String secretId, JsonNode answer) {
+        JsonNode value = answer.get("SecretString");
         return AccountSecret.parse(
                 secretId, value == null || value.isNull() ? null : value.asText());
     }

@@ -18,6 +18,15 @@ public interface SecretStore {
 
     AccountSecret readCurrent(String secretId);
 
+    /** AWSCURRENT's value and the id of the version it was read from. */
+    record Current(String versionId, AccountSecret secret) {}
+
+    /**
+     * AWSCURRENT read by its label, with the version id it answered from: lets a reader that also
+     * asks for the versions send both at once and check that they agree.
+     */
+    Current readCurrentVersion(String secretId);
+
     /**
      * Whether a version with this id exists, labelled or not: how a repeated request finds its own
      * work.

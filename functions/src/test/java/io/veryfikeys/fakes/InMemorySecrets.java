@@ -103,6 +103,13 @@ public final class InMemorySecrets implements SecretStore {
     }
 
     @Override
+    public synchronized Current readCurrentVersion(String secretId) {
+        fail("readCurrentVersion");
+        String versionId = labels(secretId).get(SecretVersions.CURRENT);
+        return new Current(versionId, read(secretId, versionId));
+    }
+
+    @Override
     public synchronized boolean hasVersion(String secretId, String versionId) {
         fail("hasVersion");
         return secret(secretId).containsKey(versionId);

@@ -233,7 +233,9 @@ class RotationStepsTest {
                             if (operation.equals("sameAccountScan")) {
                                 scanAsked.countDown();
                             }
-                            if ((operation.equals("versions") || operation.equals("read"))
+                            if ((operation.equals("versions")
+                                            || operation.equals("read")
+                                            || operation.equals("readCurrentVersion"))
                                     && SECRET.equals(args[0])) {
                                 secretReadAfterSearch.add(searched.get());
                             }
@@ -282,6 +284,105 @@ class RotationStepsTest {
         assertThat(plan.action()).isEqualTo(PlanAction.ROTATE);
         assertThat(overlapped).containsExactly(true);
         assertThat(secretReadAfterSearch).isNotEmpty().containsOnly(true);
+    }
+
+    /**
+     * Issue 18: once the account is this rotation's, Plan asks for its versions and its current key
+     * together (sequentially, the current key would be asked only after the versions answered, and
+     * the latch would time out).
+     */
+    @Test
+    void planAsksForTheVersionsAndTheCurrentKeyTogether() {
+        java.util.concurrent.CountDownLatch versionsAsked =
+                new java.util.concurrent.CountDownLatch(1);
+        List<Boolean> together = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.veryfikeys.secrets.SecretStore store =
+                secrets.watched(
+                        (operation, args) -> {
+                            if (operation.equals("versions") && SECRET.equals(args[0])) {
+                                versionsAsked.countDown();
+                            }
+                            if (operation.equals("readCurrentVersion")) {
+                                together.add(
+                                        versionsAsked.await(
+                                                5, java.util.concurrent.TimeUnit.SECONDS));
+                            }
+                        });
+
+        Plan plan = stepsOn(store).planRotation(request());
+
+        assertThat(plan.action()).isEqualTo(PlanAction.ROTATE);
+        assertThat(together).containsExactly(true);
+        assertThat(plan.currentKeyId()).isEqualTo(first.id());
+    }
+
+    /**
+     * AWSCURRENT moved between the versions' answer and the current key's: the key is read again
+     * from the version the versions name as current, so the plan never pairs one version's id with
+     * another's key.
+     */
+    @Test
+    void aCurrentKeyThatMovedBetweenTheTwoAnswersIsReadAgainFromTheVersionTheVersionsName() {
+        String before = secrets.labelled(SECRET, SecretVersions.CURRENT);
+        ApiKey second = veryfi.addKey("client-1");
+        java.util.concurrent.CountDownLatch versionsAnswered =
+                new java.util.concurrent.CountDownLatch(1);
+        List<String> readById = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.veryfikeys.secrets.SecretStore store =
+                (io.veryfikeys.secrets.SecretStore)
+                        java.lang.reflect.Proxy.newProxyInstance(
+                                io.veryfikeys.secrets.SecretStore.class.getClassLoader(),
+                                new Class<?>[] {io.veryfikeys.secrets.SecretStore.class},
+                                (proxy, method, args) -> {
+                                    if (method.getName().equals("readCurrentVersion")) {
+                                        versionsAnswered.await(
+                                                5, java.util.concurrent.TimeUnit.SECONDS);
+                                    }
+                                    if (method.getName().equals("read")) {
+                                        readById.add((String) args[1]);
+                                    }
+                                    Object answer;
+                                    try {
+                                        answer = method.invoke(secrets, args);
+                                    } catch (java.lang.reflect.InvocationTargetException e) {
+                                        throw e.getCause();
+                                    }
+                                    if (method.getName().equals("versions")
+                                            && SECRET.equals(args[0])
+                                            && versionsAnswered.getCount() > 0) {
+                                        // another actor moves AWSCURRENT right after this answer
+                                        secrets.putCurrent(
+                                                SECRET,
+                                                "moved-by-another",
+                                                InMemorySecrets.accountSecret(SECRET, second));
+                                        versionsAnswered.countDown();
+                                    }
+                                    return answer;
+                                });
+
+        Plan plan = stepsOn(store).planRotation(request());
+
+        assertThat(readById).as("read again by the versions' current id").containsExactly(before);
+        assertThat(plan.currentVersionId()).isEqualTo(before);
+        assertThat(plan.currentKeyId())
+                .as("the key of the version the plan names, not the one that moved in")
+                .isEqualTo(first.id());
+    }
+
+    private RotationSteps stepsOn(io.veryfikeys.secrets.SecretStore store) {
+        String registry =
+                "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
+        return new RotationSteps(
+                new Ports(
+                        store,
+                        veryfi,
+                        running,
+                        notifier,
+                        Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC)),
+                new ConsumerRegistry(() -> name -> Optional.of(registry)),
+                consumers,
+                (state, step) -> confirmed.add(step),
+                Duration.ZERO);
     }
 
     private static PlanRequest request() {

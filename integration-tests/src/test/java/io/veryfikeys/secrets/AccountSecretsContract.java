@@ -83,6 +83,11 @@ abstract class AccountSecretsContract {
         assertThat(promoted.previousVersionId()).contains(start.currentVersionId());
         assertThat(promoted.pendingVersionId()).isEmpty();
         assertThat(secrets.readCurrent(name).apiKeyId()).isEqualTo(2);
+        SecretStore.Current read = secrets.readCurrentVersion(name);
+        assertThat(read.versionId())
+                .as("Plan pairs this id with the versions' AWSCURRENT")
+                .isEqualTo(token);
+        assertThat(read.secret().apiKeyId()).isEqualTo(2);
 
         // A reset writes a new AWSCURRENT directly: the promoted version becomes AWSPREVIOUS.
         String resetVersion = UUID.randomUUID().toString();
