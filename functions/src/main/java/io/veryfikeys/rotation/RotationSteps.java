@@ -913,9 +913,17 @@ public final class RotationSteps {
         Rollout rollout = state.currentRollout();
         requirePlanAndRollout(state, rollout, "deleteOldKey");
         String secretId = state.plan().secretId();
+        // The reads and the consumers' last look go out together (issue 18: they were four round
+        // trips in a row, and DeleteOldKey's first invocation after a restore the slowest but
+        // one); each is joined where it was made before, so the same check fails first, and
+        // nothing is deleted before all of them and the confirmation have answered.
+        Concurrently.Call<AccountSecret> currentRead =
+                Concurrently.start(() -> secrets.readCurrent(secretId));
+        Concurrently.Call<List<ConsumerReport>> lastLook =
+                Concurrently.start(() -> health.check(state.plan().consumers()));
         requireCurrentAsSet(
                 state.plan(), rollout, false, "Old key " + rollout.oldKeyId() + " left live");
-        AccountSecret current = secrets.readCurrent(secretId);
+        AccountSecret current = currentRead.join();
         if (current.apiKeyId() != rollout.newKeyId()) {
             throw new RotationConflictException(
                     "AWSCURRENT of "
@@ -946,7 +954,7 @@ public final class RotationSteps {
         // Last look before the only irreversible step: a consumer seen on the old key, or one
         // that cannot answer, keeps the old key alive.
         List<String> blockers =
-                health.check(state.plan().consumers()).stream()
+                lastLook.join().stream()
                         .filter(r -> r.uses(rollout.oldKeyId()) || !r.reachable())
                         .map(
                                 r ->

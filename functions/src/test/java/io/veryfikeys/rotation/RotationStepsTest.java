@@ -369,6 +369,76 @@ class RotationStepsTest {
                 .isEqualTo(first.id());
     }
 
+    /**
+     * Issue 18: DeleteOldKey's reads and its last look at the consumers go out together; the
+     * versions check is still the first to fail, and nothing is deleted before every answer. The
+     * store's versions read waits here for the last look to have been asked: sequentially, the look
+     * came only after the reads, and the latch would time out.
+     */
+    @Test
+    void deleteOldKeyLooksAtTheConsumersBesideItsReads() {
+        consumers.uses("payroll-api", first.id());
+        Plan plan = steps.planRotation(request());
+        Created created = steps.createKey(state(plan, null, null));
+        RotationState withKey = state(plan, created, null);
+        steps.verifyNewKey(withKey);
+        RotationState promoted = state(plan, created, steps.promote(withKey));
+        consumers.uses("payroll-api", created.newKeyId());
+
+        java.util.concurrent.CountDownLatch lookAsked = new java.util.concurrent.CountDownLatch(1);
+        List<Boolean> together = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.veryfikeys.secrets.SecretStore store =
+                secrets.watched(
+                        (operation, args) -> {
+                            if (operation.equals("versions")) {
+                                together.add(
+                                        lookAsked.await(5, java.util.concurrent.TimeUnit.SECONDS));
+                            }
+                        });
+        io.veryfikeys.consumers.ConsumerChecks looked =
+                list -> {
+                    lookAsked.countDown();
+                    return consumers.check(list);
+                };
+        RotationSteps deleting =
+                new RotationSteps(
+                        new Ports(
+                                store,
+                                veryfi,
+                                running,
+                                notifier,
+                                Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC)),
+                        new ConsumerRegistry(() -> name -> Optional.empty()),
+                        looked,
+                        (state, step) -> confirmed.add(step),
+                        Duration.ZERO);
+
+        assertThat(deleting.deleteOldKey(promoted)).containsEntry("deletedKeyId", first.id());
+        assertThat(together).isNotEmpty().containsOnly(true);
+        assertThat(veryfi.liveKeyIds("client-1")).containsExactly(created.newKeyId());
+    }
+
+    /**
+     * A versions check that fails still fails DeleteOldKey first, whatever the last look says, and
+     * no key is deleted.
+     */
+    @Test
+    void deleteOldKeyStillRefusesOnTheVersionsCheckFirstAndDeletesNothing() {
+        consumers.uses("payroll-api", first.id());
+        Plan plan = steps.planRotation(request());
+        Created created = steps.createKey(state(plan, null, null));
+        RotationState withKey = state(plan, created, null);
+        steps.verifyNewKey(withKey);
+        RotationState promoted = state(plan, created, steps.promote(withKey));
+        // Someone put the old version back as AWSCURRENT; the consumer is still on the old key too.
+        secrets.moveCurrent(SECRET, created.versionId(), plan.currentVersionId());
+
+        assertThatThrownBy(() -> steps.deleteOldKey(promoted))
+                .isInstanceOf(RotationConflictException.class)
+                .hasMessageContaining("AWSCURRENT of " + SECRET + " is not version");
+        assertThat(veryfi.liveKeyIds("client-1")).contains(first.id(), created.newKeyId());
+    }
+
     private RotationSteps stepsOn(io.veryfikeys.secrets.SecretStore store) {
         String registry =
                 "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
