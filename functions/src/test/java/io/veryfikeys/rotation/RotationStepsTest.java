@@ -377,12 +377,9 @@ class RotationStepsTest {
      */
     @Test
     void deleteOldKeyLooksAtTheConsumersBesideItsReads() {
-        consumers.uses("payroll-api", first.id());
-        Plan plan = steps.planRotation(request());
-        Created created = steps.createKey(state(plan, null, null));
-        RotationState withKey = state(plan, created, null);
-        steps.verifyNewKey(withKey);
-        RotationState promoted = state(plan, created, steps.promote(withKey));
+        Promoted rotation = promoted();
+        Created created = rotation.created();
+        RotationState promoted = rotation.state();
         consumers.uses("payroll-api", created.newKeyId());
 
         java.util.concurrent.CountDownLatch lookAsked = new java.util.concurrent.CountDownLatch(1);
@@ -424,12 +421,10 @@ class RotationStepsTest {
      */
     @Test
     void deleteOldKeyStillRefusesOnTheVersionsCheckFirstAndDeletesNothing() {
-        consumers.uses("payroll-api", first.id());
-        Plan plan = steps.planRotation(request());
-        Created created = steps.createKey(state(plan, null, null));
-        RotationState withKey = state(plan, created, null);
-        steps.verifyNewKey(withKey);
-        RotationState promoted = state(plan, created, steps.promote(withKey));
+        Promoted rotation = promoted();
+        Plan plan = rotation.plan();
+        Created created = rotation.created();
+        RotationState promoted = rotation.state();
         // Someone put the old version back as AWSCURRENT; the consumer is still on the old key too.
         secrets.moveCurrent(SECRET, created.versionId(), plan.currentVersionId());
 
@@ -437,6 +432,18 @@ class RotationStepsTest {
                 .isInstanceOf(RotationConflictException.class)
                 .hasMessageContaining("AWSCURRENT of " + SECRET + " is not version");
         assertThat(veryfi.liveKeyIds("client-1")).contains(first.id(), created.newKeyId());
+    }
+
+    /** A rotation of the account up to its promoted key, the consumer still on the old one. */
+    private record Promoted(Plan plan, Created created, RotationState state) {}
+
+    private Promoted promoted() {
+        consumers.uses("payroll-api", first.id());
+        Plan plan = steps.planRotation(request());
+        Created created = steps.createKey(state(plan, null, null));
+        RotationState withKey = state(plan, created, null);
+        steps.verifyNewKey(withKey);
+        return new Promoted(plan, created, state(plan, created, steps.promote(withKey)));
     }
 
     private RotationSteps stepsOn(io.veryfikeys.secrets.SecretStore store) {
