@@ -14,6 +14,14 @@ public interface RunningRotations {
      */
     List<String> of(String stateMachineArn, String secretId);
 
+    /**
+     * {@link #of(String, String)}, where {@code self} (or null) is a running execution already
+     * known to rotate {@code secretId}: an implementation need not read its input again.
+     */
+    default List<String> of(String stateMachineArn, String secretId, String self) {
+        return of(stateMachineArn, secretId);
+    }
+
     /** Stops a running execution with the error {@code StoppedByReset}. */
     void stop(String executionArn, String cause);
 
@@ -23,7 +31,7 @@ public interface RunningRotations {
      */
     default Optional<String> ownerOtherThan(
             String stateMachineArn, String secretId, String executionArn) {
-        return of(stateMachineArn, secretId).stream()
+        return of(stateMachineArn, secretId, executionArn).stream()
                 .findFirst()
                 .filter(owner -> !owner.equals(executionArn));
     }

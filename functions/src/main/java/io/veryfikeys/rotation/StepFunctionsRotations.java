@@ -31,20 +31,12 @@ public final class StepFunctionsRotations implements RunningRotations {
     }
 
     /**
-     * Plan's own execution is running with this account in its input: it is counted without a
-     * DescribeExecution, one round trip less before every plan (issue 18), and one Step Functions
-     * call less per rotation against the account's DescribeExecution quota.
+     * {@code self}, Plan's own execution, is running with this account in its input: it is counted
+     * without a DescribeExecution, one round trip less before every plan (issue 18), and one Step
+     * Functions call less per rotation against the account's DescribeExecution quota.
      */
     @Override
-    public java.util.Optional<String> ownerOtherThan(
-            String stateMachineArn, String secretId, String executionArn) {
-        return of(stateMachineArn, secretId, executionArn).stream()
-                .findFirst()
-                .filter(owner -> !owner.equals(executionArn));
-    }
-
-    /** {@code self}: an execution known to rotate {@code secretId} (not described), or null. */
-    private List<String> of(String stateMachineArn, String secretId, String self) {
+    public List<String> of(String stateMachineArn, String secretId, String self) {
         ObjectNode request =
                 JsonService.request()
                         .put("stateMachineArn", stateMachineArn)
