@@ -162,12 +162,7 @@ public final class AccountReset {
                         + started.toEpochMilli()
                         + "_"
                         + versionId.substring(0, 8);
-        Mark marked =
-                new Mark(
-                        secretId,
-                        mark,
-                        firstLook.currentVersionId(),
-                        markResetting(secretId, mark, firstLook.currentVersionId()));
+        Mark marked = markResetting(secretId, mark, firstLook.currentVersionId());
         Concurrently.Call<List<String>> runningRead = null;
         try {
             SecretVersions versions = firstLook;
@@ -336,14 +331,14 @@ public final class AccountReset {
         }
     }
 
-    private boolean markResetting(String secretId, String mark, String versionId) {
+    private Mark markResetting(String secretId, String mark, String versionId) {
         try {
             secrets.addLabel(secretId, mark, versionId);
-            return true;
+            return new Mark(secretId, mark, versionId, true);
         } catch (RuntimeException e) {
             // An incident reset does not wait for a courtesy to rotations.
             LOG.warn("reset.mark_failed", "errorType", e.getClass().getName());
-            return false;
+            return new Mark(secretId, mark, versionId, false);
         }
     }
 
