@@ -54,7 +54,7 @@ public final class AccountSecrets implements SecretStore {
 
     @Override
     public AccountSecret readCurrent(String secretId) {
-        return read(secretId, JsonService.request().put("VersionStage", SecretVersions.CURRENT));
+        return readCurrentVersion(secretId).secret();
     }
 
     @Override
