@@ -87,11 +87,6 @@ final class CredentialSources {
                     ? AwsBasicCredentials.create(key, secret)
                     : AwsSessionCredentials.create(key, secret, token);
         }
-
-        @Override
-        public String toString() {
-            return "KeyCredentials(" + source + ")";
-        }
     }
 
     /**
