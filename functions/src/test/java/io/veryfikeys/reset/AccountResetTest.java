@@ -49,6 +49,13 @@ class AccountResetTest {
     private AccountReset resetOn(
             io.veryfikeys.secrets.SecretStore store,
             io.veryfikeys.rotation.RunningRotations rotations) {
+        return resetOn(store, rotations, new ResetSettings(() -> name -> Optional.empty(), null));
+    }
+
+    private AccountReset resetOn(
+            io.veryfikeys.secrets.SecretStore store,
+            io.veryfikeys.rotation.RunningRotations rotations,
+            ResetSettings settings) {
         return new AccountReset(
                 new Ports(
                         store,
@@ -57,8 +64,24 @@ class AccountResetTest {
                         notifier,
                         Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
                 ROTATIONS,
-                new ResetSettings(() -> name -> Optional.empty(), null),
+                settings,
                 new AccountReset.StoreRetry(Duration.ZERO, 2));
+    }
+
+    /** The fake's running rotations, with {@code beforeEachLook} run as each look begins. */
+    private io.veryfikeys.rotation.RunningRotations rotationsLooked(Runnable beforeEachLook) {
+        return new io.veryfikeys.rotation.RunningRotations() {
+            @Override
+            public java.util.List<String> of(String stateMachineArn, String secretId) {
+                beforeEachLook.run();
+                return running.of(stateMachineArn, secretId);
+            }
+
+            @Override
+            public void stop(String executionArn, String cause) {
+                running.stop(executionArn, cause);
+            }
+        };
     }
 
     /**
@@ -72,14 +95,9 @@ class AccountResetTest {
         java.util.concurrent.atomic.AtomicInteger reads =
                 new java.util.concurrent.atomic.AtomicInteger();
         AccountReset counted =
-                new AccountReset(
-                        new Ports(
-                                secrets,
-                                veryfi,
-                                running,
-                                notifier,
-                                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
-                        ROTATIONS,
+                resetOn(
+                        secrets,
+                        running,
                         new ResetSettings(
                                 () ->
                                         name -> {
@@ -87,8 +105,7 @@ class AccountResetTest {
                                             return Optional.of(
                                                     "{\"keysToKeep\":2,\"secretNamePrefix\":\"veryfi/\"}");
                                         },
-                                "/reset-settings"),
-                        new AccountReset.StoreRetry(Duration.ZERO, 2));
+                                "/reset-settings"));
 
         Map<String, Object> result = counted.reset(request("tok-00000003"), "request-3", "tester");
 
@@ -235,23 +252,8 @@ class AccountResetTest {
                         });
         java.util.List<Boolean> markedWhenListed =
                 java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        io.veryfikeys.rotation.RunningRotations rotations =
-                new io.veryfikeys.rotation.RunningRotations() {
-                    @Override
-                    public java.util.List<String> of(String stateMachineArn, String secretId) {
-                        markedWhenListed.add(
-                                !secrets.versions(SECRET)
-                                        .freshResetMarks(Instant.parse("2026-12-01T03:00:00Z"))
-                                        .isEmpty());
-                        return running.of(stateMachineArn, secretId);
-                    }
-
-                    @Override
-                    public void stop(String executionArn, String cause) {
-                        running.stop(executionArn, cause);
-                    }
-                };
-        AccountReset concurrent = resetOn(store, rotations);
+        AccountReset concurrent =
+                resetOn(store, rotationsLooked(() -> markedWhenListed.add(!marks().isEmpty())));
 
         Map<String, Object> result =
                 concurrent.reset(request("tok-00000042"), "request-1", "tester");
@@ -294,39 +296,25 @@ class AccountResetTest {
         java.util.List<Boolean> scanBeforeListed =
                 java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         io.veryfikeys.rotation.RunningRotations rotations =
-                new io.veryfikeys.rotation.RunningRotations() {
-                    @Override
-                    public java.util.List<String> of(String stateMachineArn, String secretId) {
-                        if (scanBeforeListed.isEmpty()) {
-                            try {
-                                scanBeforeListed.add(
-                                        scanStarted.await(
-                                                5, java.util.concurrent.TimeUnit.SECONDS));
-                            } catch (InterruptedException e) {
-                                throw new IllegalStateException(e);
+                rotationsLooked(
+                        () -> {
+                            if (scanBeforeListed.isEmpty()) {
+                                try {
+                                    scanBeforeListed.add(
+                                            scanStarted.await(
+                                                    5, java.util.concurrent.TimeUnit.SECONDS));
+                                } catch (InterruptedException e) {
+                                    throw new IllegalStateException(e);
+                                }
                             }
-                        }
-                        return running.of(stateMachineArn, secretId);
-                    }
-
-                    @Override
-                    public void stop(String executionArn, String cause) {
-                        running.stop(executionArn, cause);
-                    }
-                };
+                        });
         AccountReset scanning =
-                new AccountReset(
-                        new Ports(
-                                store,
-                                veryfi,
-                                rotations,
-                                notifier,
-                                Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC)),
-                        ROTATIONS,
+                resetOn(
+                        store,
+                        rotations,
                         new ResetSettings(
                                 () -> name -> Optional.of("{\"secretNamePrefix\":\"veryfi/\"}"),
-                                "/reset-settings"),
-                        new AccountReset.StoreRetry(Duration.ZERO, 2));
+                                "/reset-settings"));
 
         scanning.reset(request("tok-00000043"), "request-1", "tester");
 

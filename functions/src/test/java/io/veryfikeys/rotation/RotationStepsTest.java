@@ -56,22 +56,7 @@ class RotationStepsTest {
     void account() {
         first = veryfi.newAccount("client-1");
         secrets.create(SECRET, InMemorySecrets.accountSecret(SECRET, first));
-        String registry =
-                "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
-        Ports ports =
-                new Ports(
-                        secrets,
-                        veryfi,
-                        running,
-                        notifier,
-                        Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC));
-        steps =
-                new RotationSteps(
-                        ports,
-                        new ConsumerRegistry(() -> name -> Optional.of(registry)),
-                        consumers,
-                        (state, step) -> confirmed.add(step),
-                        Duration.ZERO);
+        steps = stepsOn(secrets);
     }
 
     @Test
@@ -397,18 +382,7 @@ class RotationStepsTest {
                     lookAsked.countDown();
                     return consumers.check(list);
                 };
-        RotationSteps deleting =
-                new RotationSteps(
-                        new Ports(
-                                store,
-                                veryfi,
-                                running,
-                                notifier,
-                                Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC)),
-                        new ConsumerRegistry(() -> name -> Optional.empty()),
-                        looked,
-                        (state, step) -> confirmed.add(step),
-                        Duration.ZERO);
+        RotationSteps deleting = stepsOn(store, looked);
 
         assertThat(deleting.deleteOldKey(promoted)).containsEntry("deletedKeyId", first.id());
         assertThat(together).isNotEmpty().containsOnly(true);
@@ -447,6 +421,12 @@ class RotationStepsTest {
     }
 
     private RotationSteps stepsOn(io.veryfikeys.secrets.SecretStore store) {
+        return stepsOn(store, consumers);
+    }
+
+    private RotationSteps stepsOn(
+            io.veryfikeys.secrets.SecretStore store,
+            io.veryfikeys.consumers.ConsumerChecks checks) {
         String registry =
                 "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
         return new RotationSteps(
@@ -457,7 +437,7 @@ class RotationStepsTest {
                         notifier,
                         Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC)),
                 new ConsumerRegistry(() -> name -> Optional.of(registry)),
-                consumers,
+                checks,
                 (state, step) -> confirmed.add(step),
                 Duration.ZERO);
     }
