@@ -196,12 +196,11 @@ public final class Priming {
     public static void common() {
         try {
             StringWriter buffer = new StringWriter();
-            try (var generator = JsonTree.FACTORY.createGenerator(buffer)) {
-                generator.writeStartObject();
-                generator.writeStringField("time", java.time.Instant.now().toString());
-                generator.writeNumberField("millis", 1L);
-                generator.writeEndObject();
-            }
+            var writer = JsonTree.writer(buffer);
+            writer.beginObject();
+            writer.name("time").value(java.time.Instant.now().toString());
+            writer.name("millis").value(1L);
+            writer.endObject();
             URI.create("https://priming.invalid/api/v8/partner/client-keys").toURL();
         } catch (Exception e) {
             throw new IllegalStateException("priming common classes", e);

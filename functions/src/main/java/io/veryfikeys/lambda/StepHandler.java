@@ -2,7 +2,6 @@ package io.veryfikeys.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veryfikeys.support.AwsUnavailableException;
 import io.veryfikeys.support.Fields;
@@ -113,13 +112,8 @@ public abstract class StepHandler<I, O> implements RequestStreamHandler {
         JsonNode tree;
         try {
             tree = JsonTree.parse(bytes);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(
-                    "input is not valid JSON (line "
-                            + e.getLocation().getLineNr()
-                            + ", column "
-                            + e.getLocation().getColumnNr()
-                            + ")");
+        } catch (JsonTree.NotJsonException e) {
+            throw new InvalidInputException("input is not valid JSON (at " + e.path() + ")");
         }
         if (tree.isNull() || tree.isMissingNode()) {
             throw new InvalidInputException("input is null: expected a JSON object");

@@ -1,8 +1,9 @@
 package io.veryfikeys.support;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.gson.FormattingStyle;
+import com.google.gson.stream.JsonWriter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -109,18 +110,20 @@ public final class JsonRecords {
     }
 
     public static String text(Object value) {
-        return new String(bytes(value), java.nio.charset.StandardCharsets.UTF_8);
+        java.io.StringWriter out = new java.io.StringWriter();
+        write(value, JsonTree.writer(out));
+        return out.toString();
     }
 
-    /** Indented as databind's default pretty printer indents: for a person to read (an email). */
+    /**
+     * Indented two spaces a level, for a person to read (an email). Gson's layout: an array's items
+     * on lines of their own, where databind's default pretty printer kept them on one.
+     */
     public static String prettyText(Object value) {
         java.io.StringWriter out = new java.io.StringWriter();
-        try (JsonGenerator generator = JsonTree.FACTORY.createGenerator(out)) {
-            generator.useDefaultPrettyPrinter();
-            write(generator, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        JsonWriter writer = JsonTree.writer(out);
+        writer.setFormattingStyle(FormattingStyle.PRETTY);
+        write(value, writer);
         return out.toString();
     }
 
@@ -130,69 +133,76 @@ public final class JsonRecords {
         return out.toByteArray();
     }
 
+    /** Writes {@code value} to {@code out} as UTF-8 and leaves {@code out} open. */
     public static void write(Object value, OutputStream out) {
-        try (JsonGenerator generator =
-                JsonTree.FACTORY
-                        .createGenerator(out)
-                        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-            write(generator, value);
+        write(
+                value,
+                JsonTree.writer(
+                        new java.io.OutputStreamWriter(
+                                out, java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static void write(Object value, JsonWriter writer) {
+        try {
+            write(writer, value);
+            writer.flush(); // not close: that would close what it writes to
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static void write(JsonGenerator generator, Object value) throws IOException {
+    public static void write(JsonWriter writer, Object value) throws IOException {
         // An if chain, not a pattern switch: a type switch is bootstrapped through method handles,
         // tens of milliseconds in a fresh JVM.
         if (value == null) {
-            generator.writeNull();
+            writer.nullValue();
         } else if (value instanceof String s) {
-            generator.writeString(s);
+            writer.value(s);
         } else if (value instanceof Integer i) {
-            generator.writeNumber(i);
+            writer.value(i);
         } else if (value instanceof Long l) {
-            generator.writeNumber(l);
+            writer.value(l);
         } else if (value instanceof Boolean b) {
-            generator.writeBoolean(b);
+            writer.value(b);
         } else if (value instanceof Double d) {
-            generator.writeNumber(d);
+            JsonTree.number(writer, d);
         } else if (value instanceof BigDecimal d) {
-            generator.writeNumber(d);
+            writer.value(d);
         } else if (value instanceof BigInteger i) {
-            generator.writeNumber(i);
+            writer.value(i);
         } else if (value instanceof JsonNode node) {
-            JsonTree.write(generator, node);
+            JsonTree.write(writer, node);
         } else if (value instanceof JsonWord word) {
-            generator.writeString(word.word());
+            writer.value(word.word());
         } else if (value instanceof Enum<?> e) {
-            generator.writeString(e.name());
+            writer.value(e.name());
         } else if (value instanceof URI uri) {
-            generator.writeString(uri.toString());
+            writer.value(uri.toString());
         } else if (value instanceof Map<?, ?> map) {
-            generator.writeStartObject();
+            writer.beginObject();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                generator.writeFieldName(key(entry.getKey()));
-                write(generator, entry.getValue());
+                writer.name(key(entry.getKey()));
+                write(writer, entry.getValue());
             }
-            generator.writeEndObject();
+            writer.endObject();
         } else if (value instanceof Collection<?> items) {
-            generator.writeStartArray();
+            writer.beginArray();
             for (Object item : items) {
-                write(generator, item);
+                write(writer, item);
             }
-            generator.writeEndArray();
+            writer.endArray();
         } else if (value instanceof Record record) {
             Shape shape = shape(record.getClass());
-            generator.writeStartObject();
+            writer.beginObject();
             for (Member member : shape.members) {
                 Object memberValue = member.get(record);
                 if (memberValue == null && shape.omitsNulls) {
                     continue;
                 }
-                generator.writeFieldName(member.name);
-                write(generator, memberValue);
+                writer.name(member.name);
+                write(writer, memberValue);
             }
-            generator.writeEndObject();
+            writer.endObject();
         } else {
             throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
         }

@@ -1,6 +1,6 @@
 package io.veryfikeys.support;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.gson.stream.JsonWriter;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,12 +73,13 @@ public final class Log {
 
     private void write(String level, String event, Throwable error, Object[] fields) {
         StringWriter buffer = new StringWriter(256);
-        try (JsonGenerator json = JsonTree.FACTORY.createGenerator(buffer)) {
-            json.writeStartObject();
-            json.writeStringField("time", Instant.now().toString());
-            json.writeStringField("level", level);
-            json.writeStringField("logger", logger);
-            json.writeStringField("event", event);
+        try {
+            JsonWriter json = JsonTree.writer(buffer);
+            json.beginObject();
+            json.name("time").value(Instant.now().toString());
+            json.name("level").value(level);
+            json.name("logger").value(logger);
+            json.name("event").value(event);
             for (Map.Entry<String, Object> entry : CONTEXT.get().entrySet()) {
                 writeField(json, entry.getKey(), entry.getValue());
             }
@@ -86,10 +87,10 @@ public final class Log {
                 writeField(json, String.valueOf(fields[i]), fields[i + 1]);
             }
             if (error != null) {
-                json.writeStringField("errorType", error.getClass().getName());
-                json.writeStringField("errorMessage", String.valueOf(error.getMessage()));
+                json.name("errorType").value(error.getClass().getName());
+                json.name("errorMessage").value(String.valueOf(error.getMessage()));
             }
-            json.writeEndObject();
+            json.endObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,7 +103,7 @@ public final class Log {
     }
 
     /** This thread's log context as members of {@code json}, except the names in {@code skip}. */
-    static void writeContext(JsonGenerator json, java.util.Set<String> skip) throws IOException {
+    static void writeContext(JsonWriter json, java.util.Set<String> skip) throws IOException {
         for (Map.Entry<String, Object> entry : CONTEXT.get().entrySet()) {
             if (!skip.contains(entry.getKey())) {
                 writeField(json, entry.getKey(), entry.getValue());
@@ -110,18 +111,17 @@ public final class Log {
         }
     }
 
-    private static void writeField(JsonGenerator json, String name, Object value)
-            throws IOException {
+    private static void writeField(JsonWriter json, String name, Object value) throws IOException {
+        json.name(name);
         if (value == null) {
-            json.writeNullField(name);
+            json.nullValue();
         } else if (value instanceof Number number) {
-            json.writeFieldName(name);
-            json.writeNumber(number.toString());
+            json.jsonValue(number.toString());
         } else if (value instanceof Boolean bool) {
-            json.writeBooleanField(name, bool);
+            json.value(bool);
         } else {
             // toString, never serialization: a SecretValue prints as a mask.
-            json.writeStringField(name, value.toString());
+            json.value(value.toString());
         }
     }
 }

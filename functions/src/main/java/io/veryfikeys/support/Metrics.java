@@ -1,6 +1,6 @@
 package io.veryfikeys.support;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.gson.stream.JsonWriter;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -132,43 +132,45 @@ public final class Metrics {
             sets.add(accountSet);
         }
         StringWriter buffer = new StringWriter(384);
-        try (JsonGenerator json = JsonTree.FACTORY.createGenerator(buffer)) {
-            json.writeStartObject();
-            json.writeObjectFieldStart("_aws");
-            json.writeNumberField("Timestamp", epochMillis);
-            json.writeArrayFieldStart("CloudWatchMetrics");
-            json.writeStartObject();
-            json.writeStringField("Namespace", NAMESPACE);
-            json.writeArrayFieldStart("Dimensions");
+        try {
+            JsonWriter json = JsonTree.writer(buffer);
+            json.beginObject();
+            json.name("_aws").beginObject();
+            json.name("Timestamp").value(epochMillis);
+            json.name("CloudWatchMetrics").beginArray();
+            json.beginObject();
+            json.name("Namespace").value(NAMESPACE);
+            json.name("Dimensions").beginArray();
             for (List<String> set : sets) {
-                json.writeStartArray();
-                for (String d : set) json.writeString(d);
-                json.writeEndArray();
+                json.beginArray();
+                for (String d : set) json.value(d);
+                json.endArray();
             }
-            json.writeEndArray();
-            json.writeArrayFieldStart("Metrics");
-            json.writeStartObject();
-            json.writeStringField("Name", metric.metricName());
-            json.writeStringField("Unit", metric.unit());
-            json.writeEndObject();
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeStringField("event", "metric");
+            json.endArray();
+            json.name("Metrics").beginArray();
+            json.beginObject();
+            json.name("Name").value(metric.metricName());
+            json.name("Unit").value(metric.unit());
+            json.endObject();
+            json.endArray();
+            json.endObject();
+            json.endArray();
+            json.endObject();
+            json.name("event").value("metric");
             for (Map.Entry<String, String> m : members.entrySet()) {
-                json.writeStringField(m.getKey(), m.getValue());
+                json.name(m.getKey()).value(m.getValue());
             }
             if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-                json.writeNumberField(metric.metricName(), (long) value);
+                json.name(metric.metricName()).value((long) value);
             } else {
-                json.writeNumberField(metric.metricName(), value);
+                json.name(metric.metricName());
+                JsonTree.number(json, value);
             }
             java.util.Set<String> taken = new java.util.HashSet<>(members.keySet());
             taken.add("event");
             taken.add(metric.metricName());
             Log.writeContext(json, taken);
-            json.writeEndObject();
+            json.endObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,5 @@
 package io.veryfikeys.veryfi;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veryfikeys.support.HmacSha256;
@@ -40,7 +39,7 @@ final class RequestSigner {
         JsonNode parsed;
         try {
             parsed = JsonTree.parse(body);
-        } catch (JsonProcessingException e) {
+        } catch (JsonTree.NotJsonException e) {
             throw new IllegalArgumentException("request body to sign is not JSON");
         }
         if (parsed == null || !parsed.isObject()) {

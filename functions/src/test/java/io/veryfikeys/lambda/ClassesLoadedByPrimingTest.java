@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * here, as in AWS (the priming never reaches the network: PrimingTest), and the region and
  * credentials in the environment, as Lambda passes them without SnapStart; nor does it start SLF4J,
  * whose search for a backend cost 12 ms and printed three warnings on every cold start, nor the JCE
- * framework behind javax.crypto.Mac (30 ms; HmacSha256 signs instead). Run in a JVM of its own,
- * since this one has loaded whatever other tests needed; a {@code JsonNode.toString()} or a new
- * {@code readValue} anywhere in the functions fails here.
+ * framework behind javax.crypto.Mac (30 ms; HmacSha256 signs instead), nor jackson-core's parser
+ * and generator (65 ms; JsonTree reads and writes through Gson's). Run in a JVM of its own, since
+ * this one has loaded whatever other tests needed; a {@code JsonNode.toString()} or a new {@code
+ * readValue} anywhere in the functions fails here.
  */
 class ClassesLoadedByPrimingTest {
     @Test
@@ -70,7 +71,11 @@ class ClassesLoadedByPrimingTest {
                         "region and credentials read without the SDK's settings utilities, which start SLF4J")
                 .noneMatch(line -> line.contains(" org.slf4j."))
                 .as("every signature computed without the JCE framework's Mac")
-                .noneMatch(line -> line.contains(" javax.crypto.Mac "));
+                .noneMatch(line -> line.contains(" javax.crypto.Mac "))
+                .as("JSON read and written by Gson's streaming classes, not jackson-core's")
+                .noneMatch(line -> line.contains(" com.fasterxml.jackson.core.JsonFactory "))
+                .noneMatch(line -> line.contains(" com.fasterxml.jackson.core.json."))
+                .anyMatch(line -> line.contains(" com.google.gson.stream.JsonReader "));
         assertThat(Files.readString(dir.resolve("out.txt")))
                 .as("no SLF4J warning in the function's log")
                 .doesNotContain("SLF4J");

@@ -128,8 +128,11 @@ class JsonRecordsTest {
         answer.put("missingState", new RotationReport.Request(Outcome.SUCCEEDED, "e", null));
 
         assertThat(JsonRecords.text(answer)).isEqualTo(DATABIND.writeValueAsString(answer));
-        assertThat(JsonRecords.prettyText(answer))
-                .isEqualTo(DATABIND.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+        // Indented for an email: the same JSON as the compact text, one member a line.
+        String pretty = JsonRecords.prettyText(answer);
+        assertThat(DATABIND.readTree(pretty))
+                .isEqualTo(DATABIND.readTree(DATABIND.writeValueAsString(answer)));
+        assertThat(pretty).startsWith("{\n  \"").contains("\n    \"result\": \"FAILED\"");
         assertThat(JsonRecords.text(answer))
                 .contains("\"contract\":\"check-in\"")
                 .contains("\"message\":{\"account\":\"veryfi/a\",\"result\":\"FAILED\"");
