@@ -250,6 +250,7 @@ public final class Benchmark {
                                 + "/"
                                 + options.iterations()
                                 + ": cold starts on the faithful runtime");
+                accounts.sweep();
                 sandboxColdStarts(stack, accounts, rotation, options.smoke(), pacedBySandbox)
                         .forEach(
                                 c ->
@@ -300,6 +301,7 @@ public final class Benchmark {
                                 "{}".getBytes(StandardCharsets.UTF_8),
                                 null));
                 for (Children.Variant variant : variants) {
+                    accounts.sweep();
                     // The smoke keeps the probe path working with two children; section 1 already
                     // started every function of the rotation, in sandboxes.
                     if (!options.smoke()) {
@@ -360,6 +362,7 @@ public final class Benchmark {
                 }
                 if (!options.smoke()) {
                     log("iteration " + i + ": HTTP clients, JVM options");
+                    accounts.sweep();
                     String secretId = accounts.create(0, Duration.ofMillis(100)).secretId();
                     List<Path> httpPath = new ArrayList<>(concat(List.of(probe), functions));
                     httpPath.addAll(crt);
@@ -861,6 +864,12 @@ public final class Benchmark {
         private final Map<String, List<SimulatedConsumer>> consumers =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
+        /** The accounts under the rotations' prefix not swept yet, and the most there ever were. */
+        private final List<String> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        static final AtomicInteger MOST_LIVE = new AtomicInteger();
+        static final AtomicInteger SWEPT = new AtomicInteger();
+
         Accounts(LocalAwsStack stack, VeryfiSimulator veryfi) {
             this.stack = stack;
             this.veryfi = veryfi;
@@ -874,6 +883,10 @@ public final class Benchmark {
         Account create(String prefix, int consumerCount, Duration tick) {
             int n = ACCOUNTS.incrementAndGet();
             String secretId = prefix + "bench-" + n;
+            if (prefix.equals("veryfi/")) {
+                live.add(secretId);
+                MOST_LIVE.accumulateAndGet(live.size(), Math::max);
+            }
             String clientId = "vf_bench_" + n;
             SimulatedKey key = veryfi.createAccount(clientId, "bench" + n, "client-secret-" + n);
             ObjectNode secret =
@@ -950,6 +963,30 @@ public final class Benchmark {
             List<SimulatedConsumer> its = consumers.remove(account.secretId());
             if (its != null) {
                 its.forEach(SimulatedConsumer::close);
+            }
+        }
+
+        /**
+         * Deletes every account under the rotations' prefix that earlier rounds made, so that each
+         * round's cold starts see the same small fleet. Kept, the fleet grew by some 20 accounts a
+         * round, to about 100 by the fifth: Plan's and Reset's same-account scan grew by one
+         * BatchGetSecretValue of 20 secrets at a time (1 to 5 pages, sequential, on every first
+         * invocation), and each Secrets Manager call on moto slowed with it (moto finds a secret by
+         * name by going through all of them: a BatchGetSecretValue of 20 took 48 ms median, against
+         * 8 ms on a fresh moto). The iterations measured different fleets, and the median a fleet
+         * of no stated size. A fleet's own growth is the fleet benchmark's subject.
+         */
+        void sweep() {
+            for (String secretId : live) {
+                List<SimulatedConsumer> its = consumers.remove(secretId);
+                if (its != null) {
+                    its.forEach(SimulatedConsumer::close);
+                }
+                stack.secretsManager()
+                        .deleteSecret(b -> b.secretId(secretId).forceDeleteWithoutRecovery(true));
+                ssm.deleteParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId));
+                live.remove(secretId);
+                SWEPT.incrementAndGet();
             }
         }
 

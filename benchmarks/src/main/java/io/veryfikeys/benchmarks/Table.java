@@ -712,11 +712,13 @@ final class Table {
         StringBuilder out = new StringBuilder();
         out.append(
                 fmt(
-                        "Benchmark: %d iteration(s)%s; load average at the end %s%s; %s %s, %d cores; child JVM: %s + JAVA_TOOL_OPTIONS=\"%s\"%n",
+                        "Benchmark: %d iteration(s)%s; load average at the end %s%s; fleet under the rotations' prefix (what Plan's and Reset's same-account scan reads): at most %d accounts at a time, earlier rounds' %d deleted between rounds; %s %s, %d cores; child JVM: %s + JAVA_TOOL_OPTIONS=\"%s\"%n",
                         options.iterations(),
                         options.smoke() ? " (smoke)" : "",
                         loadAverage(),
                         Quiet.summary(),
+                        Benchmark.Accounts.MOST_LIVE.get(),
+                        Benchmark.Accounts.SWEPT.get(),
                         System.getProperty("java.vm.name"),
                         System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors(),
