@@ -48,7 +48,8 @@ class RotationStepsTest {
     private final FakeConsumers consumers = new FakeConsumers();
     private final RecordingNotifier notifier = new RecordingNotifier();
     private final FakeRunningRotations running = new FakeRunningRotations();
-    private final List<String> confirmed = new ArrayList<>();
+    private final List<String> confirmed =
+            java.util.Collections.synchronizedList(new ArrayList<>());
     private ApiKey first;
     private RotationSteps steps;
 
@@ -408,6 +409,84 @@ class RotationStepsTest {
         assertThat(veryfi.liveKeyIds("client-1")).contains(first.id(), created.newKeyId());
     }
 
+    /**
+     * Issue 18: Promote and DeleteOldKey read their execution's record beside their first read of
+     * the secret. The versions read waits here for the record to have been asked: sequentially, the
+     * record was asked only after the versions answered, and the latch would time out.
+     */
+    @Test
+    void promoteAndDeleteOldKeyReadTheirRecordBesideTheVersions() {
+        consumers.uses("payroll-api", first.id());
+        Plan plan = steps.planRotation(request());
+        Created created = steps.createKey(state(plan, null, null));
+        RotationState withKey = state(plan, created, null);
+        steps.verifyNewKey(withKey);
+
+        java.util.concurrent.CountDownLatch recordAsked =
+                new java.util.concurrent.CountDownLatch(1);
+        List<Boolean> together = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.veryfikeys.secrets.SecretStore store =
+                secrets.watched(
+                        (operation, args) -> {
+                            if (operation.equals("versions")) {
+                                together.add(
+                                        recordAsked.await(
+                                                5, java.util.concurrent.TimeUnit.SECONDS));
+                            }
+                        });
+        List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        RotationSteps watching =
+                stepsOn(
+                        store,
+                        consumers,
+                        (state, step) -> {
+                            asked.add(step);
+                            recordAsked.countDown();
+                        });
+
+        Rollout rollout = watching.promote(withKey);
+        assertThat(together).as("Promote").isNotEmpty().containsOnly(true);
+        consumers.uses("payroll-api", created.newKeyId());
+        together.clear();
+        assertThat(watching.deleteOldKey(state(plan, created, rollout)))
+                .containsEntry("deletedKeyId", first.id());
+        assertThat(together).as("DeleteOldKey").isNotEmpty().containsOnly(true);
+        assertThat(asked).containsExactly("Promote", "DeleteOldKey");
+    }
+
+    /**
+     * A forged state is still refused where Promote checked it before, with its alert and nothing
+     * moved; and a versions conflict still refuses first, with no forged-state alert, though the
+     * record was read beside it and says forged.
+     */
+    @Test
+    void promoteJudgesItsEarlyReadRecordWhereItCheckedItBefore() {
+        consumers.uses("payroll-api", first.id());
+        Plan plan = steps.planRotation(request());
+        Created created = steps.createKey(state(plan, null, null));
+        RotationState withKey = state(plan, created, null);
+        steps.verifyNewKey(withKey);
+        RotationSteps forged =
+                stepsOn(
+                        secrets,
+                        consumers,
+                        (state, step) -> {
+                            throw new ForgedStateException(step + " refused: forged for the test");
+                        });
+
+        assertThatThrownBy(() -> forged.promote(withKey)).isInstanceOf(ForgedStateException.class);
+        assertThat(notifier.alerts).extracting(a -> a.result()).containsExactly("FORGED_STATE");
+        assertThat(secrets.labelled(SECRET, SecretVersions.CURRENT))
+                .isEqualTo(plan.currentVersionId());
+
+        notifier.alerts.clear();
+        secrets.putCurrent(SECRET, "someone-else", InMemorySecrets.accountSecret(SECRET, first));
+        assertThatThrownBy(() -> forged.promote(withKey))
+                .isInstanceOf(RotationConflictException.class)
+                .hasMessageContaining("moved since planning");
+        assertThat(notifier.alerts).isEmpty();
+    }
+
     /** A rotation of the account up to its promoted key, the consumer still on the old one. */
     private record Promoted(Plan plan, Created created, RotationState state) {}
 
@@ -427,6 +506,13 @@ class RotationStepsTest {
     private RotationSteps stepsOn(
             io.veryfikeys.secrets.SecretStore store,
             io.veryfikeys.consumers.ConsumerChecks checks) {
+        return stepsOn(store, checks, (state, step) -> confirmed.add(step));
+    }
+
+    private RotationSteps stepsOn(
+            io.veryfikeys.secrets.SecretStore store,
+            io.veryfikeys.consumers.ConsumerChecks checks,
+            ExecutionRecord record) {
         String registry =
                 "{\"consumers\":[{\"name\":\"payroll-api\",\"healthUrl\":\"http://10.0.0.5/health\"}]}";
         return new RotationSteps(
@@ -438,7 +524,7 @@ class RotationStepsTest {
                         Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC)),
                 new ConsumerRegistry(() -> name -> Optional.of(registry)),
                 checks,
-                (state, step) -> confirmed.add(step),
+                record,
                 Duration.ZERO);
     }
 
