@@ -388,6 +388,23 @@ public final class AccountReset {
                                 ports.clock().instant().toString());
         storeOrAlert(secretId, versionId, stored, reason, invokedBy);
         LOG.info("reset.stored_current", "keyId", keep.id(), "versionId", versionId);
+        // The consumers' notice goes out as soon as their key is stored, beside everything that
+        // follows (the second look, the copies, the surplus keys), not with the alert; it is still
+        // joined after the alert, so a failure to send it surfaces where it did.
+        KeyRotated event =
+                new KeyRotated(
+                        secretId,
+                        keep.id(),
+                        current.apiKeyId(),
+                        versionId,
+                        "reset",
+                        ports.clock().instant().toString());
+        Concurrently.Call<Void> keyRotatedSent =
+                Concurrently.start(
+                        () -> {
+                            ports.notifier().keyRotated(event);
+                            return null;
+                        });
         Concurrently.Call<List<String>> runningNow =
                 Concurrently.start(() -> ports.running().of(rotationStateMachineArn, secretId));
         // A rotation that started after the first look (its plan ran before the mark) dies now too.
@@ -477,29 +494,26 @@ public final class AccountReset {
                             ports.notifier().lifecycle(performed);
                             return null;
                         });
-        KeyRotated event =
-                new KeyRotated(
-                        secretId,
-                        keep.id(),
-                        current.apiKeyId(),
-                        versionId,
-                        "reset",
-                        ports.clock().instant().toString());
-        // The consumers' notice does not wait for the responders' alert, nor the other way round.
-        Concurrently.Call<Void> keyRotatedSent =
-                Concurrently.start(
-                        () -> {
-                            ports.notifier().keyRotated(event);
-                            for (String copy : linkedUpdated) {
-                                ports.notifier().keyRotated(event.forSecret(copy));
-                            }
-                            return null;
-                        });
+        // The copies' consumers' notices do not wait for the responders' alert, nor the other way
+        // round.
+        Concurrently.Call<Void> copiesNoticesSent =
+                linkedUpdated.isEmpty()
+                        ? null
+                        : Concurrently.start(
+                                () -> {
+                                    for (String copy : linkedUpdated) {
+                                        ports.notifier().keyRotated(event.forSecret(copy));
+                                    }
+                                    return null;
+                                });
         // Everything the mark guarded is done (the stores, the stops, the surplus keys): it goes
         // beside the alert, not after it.
         mark.removeBeside();
         ports.notifier().alert("Veryfi keys RESET: " + secretId, "RESET", alert);
         keyRotatedSent.join();
+        if (copiesNoticesSent != null) {
+            copiesNoticesSent.join();
+        }
         lifecycleSent.join();
         LOG.info(
                 "reset.done",

@@ -269,6 +269,44 @@ class AccountResetTest {
     }
 
     /**
+     * Issue 18: the consumers' key-rotated notice goes out as soon as their key is stored, beside
+     * the second look at the running rotations; the second look waits here for it to have been sent
+     * (sent with the alert, as before, it came only after that look, and the wait would time out).
+     * The alert still follows the look, and reports it.
+     */
+    @Test
+    void theConsumersNoticeGoesOutBesideTheSecondLookAtTheRunningRotations() throws Exception {
+        java.util.List<Boolean> noticedBeforeSecondLook =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger looks =
+                new java.util.concurrent.atomic.AtomicInteger();
+        io.veryfikeys.rotation.RunningRotations rotations =
+                rotationsLooked(
+                        () -> {
+                            if (looks.incrementAndGet() == 2) {
+                                long until = System.nanoTime() + 5_000_000_000L;
+                                while (notifier.keyRotated.isEmpty() && System.nanoTime() < until) {
+                                    Thread.onSpinWait();
+                                }
+                                noticedBeforeSecondLook.add(!notifier.keyRotated.isEmpty());
+                            }
+                        });
+        AccountReset reset = resetOn(secrets, rotations);
+
+        Map<String, Object> result = reset.reset(request("tok-00000044"), "request-1", "tester");
+
+        assertThat(noticedBeforeSecondLook).containsExactly(true);
+        assertThat(notifier.keyRotated)
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.keyId()).isEqualTo(result.get("newKeyId"));
+                            assertThat(e.secretId()).isEqualTo(SECRET);
+                        });
+        assertThat(notifier.alerts).hasSize(1);
+    }
+
+    /**
      * Issue 18: the alert's same-account scan starts before the mark's first look at the running
      * rotations, so that its calls are over before the alert instead of the alert waiting for them
      * (started after the stops, as before, the latch below would time out); and the mark, removed
