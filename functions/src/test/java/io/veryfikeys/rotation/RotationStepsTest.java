@@ -416,22 +416,25 @@ class RotationStepsTest {
      */
     @Test
     void promoteAndDeleteOldKeyReadTheirRecordBesideTheVersions() {
-        consumers.uses("payroll-api", first.id());
-        Plan plan = steps.planRotation(request());
-        Created created = steps.createKey(state(plan, null, null));
-        RotationState withKey = state(plan, created, null);
-        steps.verifyNewKey(withKey);
+        Verified verified = verified();
+        Plan plan = verified.plan();
+        Created created = verified.created();
+        RotationState withKey = verified.state();
 
-        java.util.concurrent.CountDownLatch recordAsked =
-                new java.util.concurrent.CountDownLatch(1);
+        // A latch of its own for each step, so that DeleteOldKey's cannot pass on Promote's.
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch>
+                recordAsked =
+                        new java.util.concurrent.atomic.AtomicReference<>(
+                                new java.util.concurrent.CountDownLatch(1));
         List<Boolean> together = java.util.Collections.synchronizedList(new ArrayList<>());
         io.veryfikeys.secrets.SecretStore store =
                 secrets.watched(
                         (operation, args) -> {
                             if (operation.equals("versions")) {
                                 together.add(
-                                        recordAsked.await(
-                                                5, java.util.concurrent.TimeUnit.SECONDS));
+                                        recordAsked
+                                                .get()
+                                                .await(5, java.util.concurrent.TimeUnit.SECONDS));
                             }
                         });
         List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -441,13 +444,14 @@ class RotationStepsTest {
                         consumers,
                         (state, step) -> {
                             asked.add(step);
-                            recordAsked.countDown();
+                            recordAsked.get().countDown();
                         });
 
         Rollout rollout = watching.promote(withKey);
         assertThat(together).as("Promote").isNotEmpty().containsOnly(true);
         consumers.uses("payroll-api", created.newKeyId());
         together.clear();
+        recordAsked.set(new java.util.concurrent.CountDownLatch(1));
         assertThat(watching.deleteOldKey(state(plan, created, rollout)))
                 .containsEntry("deletedKeyId", first.id());
         assertThat(together).as("DeleteOldKey").isNotEmpty().containsOnly(true);
@@ -461,11 +465,10 @@ class RotationStepsTest {
      */
     @Test
     void promoteJudgesItsEarlyReadRecordWhereItCheckedItBefore() {
-        consumers.uses("payroll-api", first.id());
-        Plan plan = steps.planRotation(request());
-        Created created = steps.createKey(state(plan, null, null));
-        RotationState withKey = state(plan, created, null);
-        steps.verifyNewKey(withKey);
+        Verified verified = verified();
+        Plan plan = verified.plan();
+        Created created = verified.created();
+        RotationState withKey = verified.state();
         RotationSteps forged =
                 stepsOn(
                         secrets,
@@ -491,12 +494,23 @@ class RotationStepsTest {
     private record Promoted(Plan plan, Created created, RotationState state) {}
 
     private Promoted promoted() {
+        Verified verified = verified();
+        return new Promoted(
+                verified.plan(),
+                verified.created(),
+                state(verified.plan(), verified.created(), steps.promote(verified.state())));
+    }
+
+    /** A rotation of the account up to its verified new key, the consumer on the old one. */
+    private record Verified(Plan plan, Created created, RotationState state) {}
+
+    private Verified verified() {
         consumers.uses("payroll-api", first.id());
         Plan plan = steps.planRotation(request());
         Created created = steps.createKey(state(plan, null, null));
         RotationState withKey = state(plan, created, null);
         steps.verifyNewKey(withKey);
-        return new Promoted(plan, created, state(plan, created, steps.promote(withKey)));
+        return new Verified(plan, created, withKey);
     }
 
     private RotationSteps stepsOn(io.veryfikeys.secrets.SecretStore store) {
