@@ -42,7 +42,8 @@ import java.util.Map;
  * checks against it: strict RFC 8259 JSON, the first value only, an int, long or BigInteger for a
  * whole number and a double for any other, the last of duplicate members kept. The text written is
  * what {@code writeValueAsString} wrote for the same tree, but for Gson's escapes of U+2028 and
- * U+2029 and its lower-case hex in {@code \u001f}-style escapes, both still the same JSON.
+ * U+2029 and its lower-case hex digits in the escapes of control characters, both still the same
+ * JSON.
  *
  * <p>Never call {@link JsonNode#toString()} in the functions: databind's nodes print themselves
  * through an internal ObjectMapper. Use {@link #text(JsonNode)}.
