@@ -54,14 +54,15 @@ class JsonTreeTest {
     }
 
     /**
-     * The two places where the text differs from databind's, as JsonTree's documentation says:
-     * both the same JSON, which databind reads back to the same tree.
+     * The two places where the text differs from databind's, as JsonTree's documentation says: both
+     * the same JSON, which databind reads back to the same tree.
      */
     @Test
     void escapesLineSeparatorsAndWritesLowerCaseHexWhereDatabindDidNot() throws Exception {
         JsonNode node = Json.MAPPER.readTree("[\"a\\u2028b\\u2029c\", \"unit \\u001f separator\"]");
 
-        assertThat(JsonTree.text(node)).isEqualTo("[\"a\\u2028b\\u2029c\",\"unit \\u001f separator\"]");
+        assertThat(JsonTree.text(node))
+                .isEqualTo("[\"a\\u2028b\\u2029c\",\"unit \\u001f separator\"]");
         assertThat(Json.MAPPER.writeValueAsString(node))
                 .isEqualTo("[\"a\u2028b\u2029c\",\"unit \\u001F separator\"]");
         assertThat(Json.MAPPER.readTree(JsonTree.text(node))).isEqualTo(node);
