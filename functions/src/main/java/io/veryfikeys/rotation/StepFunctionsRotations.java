@@ -59,19 +59,7 @@ public final class StepFunctionsRotations implements RunningRotations {
                 .forEach(
                         item -> {
                             String arn = item.path("executionArn").asText();
-                            if (arn.equals(self)) {
-                                matching.add(
-                                        new Running(arn, item.path("startDate").doubleValue()));
-                                return;
-                            }
-                            JsonNode description =
-                                    sfn.get()
-                                            .call(
-                                                    "DescribeExecution",
-                                                    "Step Functions DescribeExecution " + arn,
-                                                    JsonService.request().put("executionArn", arn));
-                            if (secretId.equals(
-                                    secretIdOf(description.path("input").asText(null)))) {
+                            if (arn.equals(self) || rotates(arn, secretId)) {
                                 matching.add(
                                         new Running(arn, item.path("startDate").doubleValue()));
                             }
@@ -80,6 +68,17 @@ public final class StepFunctionsRotations implements RunningRotations {
                 Comparator.comparingDouble(Running::startDate)
                         .thenComparing(Running::executionArn));
         return matching.stream().map(Running::executionArn).toList();
+    }
+
+    /** Whether the running execution's input names {@code secretId} (one DescribeExecution). */
+    private boolean rotates(String executionArn, String secretId) {
+        JsonNode description =
+                sfn.get()
+                        .call(
+                                "DescribeExecution",
+                                "Step Functions DescribeExecution " + executionArn,
+                                JsonService.request().put("executionArn", executionArn));
+        return secretId.equals(secretIdOf(description.path("input").asText(null)));
     }
 
     @Override
