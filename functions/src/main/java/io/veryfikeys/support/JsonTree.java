@@ -13,7 +13,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -101,11 +100,9 @@ public final class JsonTree {
 
     public static JsonNode parse(String json) throws NotJsonException {
         // A byte order mark is not JSON, but Jackson skipped one.
-        Reader source = new StringReader(json);
-        if (json.startsWith("\uFEFF")) {
-            source = new StringReader(json.substring(1));
-        }
-        JsonReader reader = new JsonReader(source);
+        JsonReader reader =
+                new JsonReader(
+                        new StringReader(json.startsWith("\uFEFF") ? json.substring(1) : json));
         reader.setStrictness(Strictness.STRICT);
         try {
             try {
