@@ -370,14 +370,7 @@ class RotationStepsTest {
 
         java.util.concurrent.CountDownLatch lookAsked = new java.util.concurrent.CountDownLatch(1);
         List<Boolean> together = java.util.Collections.synchronizedList(new ArrayList<>());
-        io.veryfikeys.secrets.SecretStore store =
-                secrets.watched(
-                        (operation, args) -> {
-                            if (operation.equals("versions")) {
-                                together.add(
-                                        lookAsked.await(5, java.util.concurrent.TimeUnit.SECONDS));
-                            }
-                        });
+        io.veryfikeys.secrets.SecretStore store = versionsWaitingFor(() -> lookAsked, together);
         io.veryfikeys.consumers.ConsumerChecks looked =
                 list -> {
                     lookAsked.countDown();
@@ -427,16 +420,7 @@ class RotationStepsTest {
                         new java.util.concurrent.atomic.AtomicReference<>(
                                 new java.util.concurrent.CountDownLatch(1));
         List<Boolean> together = java.util.Collections.synchronizedList(new ArrayList<>());
-        io.veryfikeys.secrets.SecretStore store =
-                secrets.watched(
-                        (operation, args) -> {
-                            if (operation.equals("versions")) {
-                                together.add(
-                                        recordAsked
-                                                .get()
-                                                .await(5, java.util.concurrent.TimeUnit.SECONDS));
-                            }
-                        });
+        io.veryfikeys.secrets.SecretStore store = versionsWaitingFor(recordAsked::get, together);
         List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
         RotationSteps watching =
                 stepsOn(
@@ -511,6 +495,22 @@ class RotationStepsTest {
         RotationState withKey = state(plan, created, null);
         steps.verifyNewKey(withKey);
         return new Verified(plan, created, withKey);
+    }
+
+    /**
+     * The secrets, each versions read of which first waits (5 s at most) for {@code latch}'s count
+     * to reach zero and records in {@code came} whether it did: sequentially made, the call that
+     * counts it down would come only after the versions answered.
+     */
+    private io.veryfikeys.secrets.SecretStore versionsWaitingFor(
+            java.util.function.Supplier<java.util.concurrent.CountDownLatch> latch,
+            List<Boolean> came) {
+        return secrets.watched(
+                (operation, args) -> {
+                    if (operation.equals("versions")) {
+                        came.add(latch.get().await(5, java.util.concurrent.TimeUnit.SECONDS));
+                    }
+                });
     }
 
     private RotationSteps stepsOn(io.veryfikeys.secrets.SecretStore store) {
