@@ -876,14 +876,17 @@ public final class Benchmark {
             this.ssm = stack.client(SsmClient::builder);
         }
 
+        /** The rotations' prefix, the template's default: what Plan's and Reset's scan reads. */
+        static final String ROTATED_PREFIX = "veryfi/";
+
         Account create(int consumerCount, Duration tick) {
-            return create("veryfi/", consumerCount, tick);
+            return create(ROTATED_PREFIX, consumerCount, tick);
         }
 
         Account create(String prefix, int consumerCount, Duration tick) {
             int n = ACCOUNTS.incrementAndGet();
             String secretId = prefix + "bench-" + n;
-            if (prefix.equals("veryfi/")) {
+            if (prefix.equals(ROTATED_PREFIX)) {
                 live.add(secretId);
                 MOST_LIVE.accumulateAndGet(live.size(), Math::max);
             }
@@ -960,7 +963,11 @@ public final class Benchmark {
          * cores busy while later cold starts were measured.
          */
         void retire(Account account) {
-            List<SimulatedConsumer> its = consumers.remove(account.secretId());
+            stopConsumers(account.secretId());
+        }
+
+        private void stopConsumers(String secretId) {
+            List<SimulatedConsumer> its = consumers.remove(secretId);
             if (its != null) {
                 its.forEach(SimulatedConsumer::close);
             }
@@ -978,10 +985,7 @@ public final class Benchmark {
          */
         void sweep() {
             for (String secretId : live) {
-                List<SimulatedConsumer> its = consumers.remove(secretId);
-                if (its != null) {
-                    its.forEach(SimulatedConsumer::close);
-                }
+                stopConsumers(secretId);
                 stack.secretsManager()
                         .deleteSecret(b -> b.secretId(secretId).forceDeleteWithoutRecovery(true));
                 ssm.deleteParameter(b -> b.name("/veryfi-key-rotation/consumers/" + secretId));
